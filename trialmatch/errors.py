@@ -1,0 +1,73 @@
+"""Every exception the project raises on purpose, in one place.
+
+The command line turns these into one-line messages that say what to do next. Messages never
+contain patient values: profiles hold health data, so an error names the field, the type of the
+offending value and what is accepted.
+"""
+
+from __future__ import annotations
+
+
+class TrialmatchError(Exception):
+    """Base class: an error the user can act on. `str(error)` is the message shown."""
+
+
+# --- database -----------------------------------------------------------------------------------
+
+
+class DatabaseMissing(TrialmatchError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"no trial database at {path}: run `trialmatch sync` or `trialmatch import` first"
+        )
+        self.path = path
+
+
+class DatabaseError(TrialmatchError):
+    """The database exists but cannot be used (corrupt, newer schema, locked)."""
+
+
+class UnknownTrial(TrialmatchError):
+    def __init__(self, nct_id: str) -> None:
+        super().__init__(f"{nct_id} is not in the database: `trialmatch sync --id {nct_id}` fetches it")
+        self.nct_id = nct_id
+
+
+# --- ClinicalTrials.gov API ---------------------------------------------------------------------
+
+
+class ApiError(TrialmatchError):
+    """The registry could not be reached or kept failing after retries."""
+
+
+class ApiRequestRejected(ApiError):
+    """The registry answered 4xx: our request is wrong and retrying will not help."""
+
+    def __init__(self, status: int, reason: str, url: str) -> None:
+        super().__init__(f"ClinicalTrials.gov rejected the request ({status}): {reason.strip()}")
+        self.status = status
+        self.reason = reason
+        self.url = url
+
+
+class SyncFailed(TrialmatchError):
+    """A sync run stopped; everything written before the failing page is kept."""
+
+
+# --- input files --------------------------------------------------------------------------------
+
+
+class ImportFormatError(TrialmatchError):
+    """A file given to `trialmatch import` is not in a format we read."""
+
+
+class WatchlistError(TrialmatchError):
+    """A watch list file is malformed."""
+
+
+class ProfileError(TrialmatchError):
+    """A patient profile is invalid. The message names fields, never values."""
+
+
+class DataFileError(TrialmatchError):
+    """A bundled or user-supplied knowledge file (drugs, genes, rules) failed validation."""
