@@ -94,6 +94,10 @@ class Biomarker(_Base):
     variants: tuple[str, ...] = Field(
         default=(), description="protein changes, codons or exons as normalised, e.g. 'Y537S'"
     )
+    variants_are_examples: bool = Field(
+        default=False,
+        description="the variants are examples ('e.g.', 'such as', 'including'), not a restriction",
+    )
     marker: str | None = Field(default=None, description="PD-L1, TMB, MSI-H, dMMR, HRD, AR, TROP2")
     comparator: Comparator | None = None
     value: float | None = None
