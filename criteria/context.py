@@ -1,0 +1,60 @@
+"""What a list introduction passes to its children.
+
+"Prior treatment with:", "Any of the following:", "Must not have received any of:" and "Patients
+with:" carry meaning that the registry often stores on a parent item (or on a line before
+flattened sibling bullets). The parser reads that meaning once, as a `Context`, and applies it to
+each child: alternatives share an `any_of` group, a negation turns the child's statement around,
+and a prior-therapy introduction makes a bare drug name a `PriorTherapy` criterion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from criteria.text import normalise
+
+_ANY_OF = re.compile(
+    r"\b(?:any|one|1|either|at least (?:one|1)|>= ?1|one or more|1 or more) (?:of )?"
+    r"(?:the )?(?:following|below|these)?|\beither\b|\bone of\b",
+    re.IGNORECASE,
+)
+_ALL_OF = re.compile(r"\ball (?:of )?(?:the )?following\b|\bboth\b", re.IGNORECASE)
+_NONE_OF = re.compile(
+    r"\bnone of\b|\bmust not (?:have )?(?:had|received|be|meet)\b|\bno (?:prior|previous)\b"
+    r"|\bnot (?:have )?(?:had|received)\b|\bwithout\b",
+    re.IGNORECASE,
+)
+_THERAPY = re.compile(
+    r"\b(?:treat(?:ed|ment)s?|therap(?:y|ies)|regimens?|received|receiving|exposure|exposed"
+    r"|progress\w*|pretreated|agents?|drugs?|lines?|relapse\w*|recurr\w*)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Meaning an introduction passes to its children."""
+
+    intro: str  #: the introduction as written
+    any_of: int | None = None  #: shared group number when the children are alternatives
+    negated: bool = False  #: "none of the following", "must not have received"
+    therapy: bool = False  #: children are therapies ("Prior treatment with:")
+    intro_work: str = ""  #: the introduction, normalised (for settings, relations, windows)
+
+
+def intro_context(words: str, parent: Context | None, counter: list[int]) -> Context:
+    """Read an introduction ('Prior treatment with any of the following:')."""
+    work = normalise(words).work
+    any_of: int | None = None
+    if _ANY_OF.search(work) and not _ALL_OF.search(work):
+        counter[0] += 1
+        any_of = counter[0]
+    negated = bool(_NONE_OF.search(work))
+    therapy = bool(_THERAPY.search(work))
+    if parent is not None:
+        negated = negated != parent.negated
+        therapy = therapy or parent.therapy
+        if any_of is None:
+            any_of = parent.any_of
+    return Context(words, any_of, negated, therapy, work)

@@ -1,0 +1,334 @@
+"""The layout of an eligibility text: sections, items, nesting, continuation lines, cohort labels.
+
+Works on the text exactly as received (escaped markdown) so that every item keeps the offsets of
+its lines; the words are unescaped only for recognising headers. Three layouts are read:
+markdown bullets (`* `, `- `, `1. `, nested by indentation), numbered or plain paragraphs, and
+the older registry layout (one criterion per line, 2-space indents, no bullets) in which a line
+ending with a colon introduces the lines that follow it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from criteria.text import unescape
+from trialmatch.vocab import Section
+
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+_BULLET = re.compile(
+    r"(?P<indent>[ \t]*)(?P<marker>(?:\\?[*\-+•·▪◦●■□➢►o]|\d{1,2}\\?[.)](?!\d)|\(\d{1,2}\\?\)"
+    r"|[a-zA-Z]\\?[.)](?![a-zA-Z]\.)|\\?\([a-zA-Z]{1,4}\\?\)|[ivxIVX]{1,4}\\?[.)]))(?:[ \t]+|$)"
+)
+_ALNUM = re.compile(r"[^\W_]")
+_INTRO_END = re.compile(
+    r"(?::|\b(?:following|either|one of|any of|all of|as follows|criteria|below))\s*[.;]?$",
+    re.IGNORECASE,
+)
+_STRONG_INTRO = re.compile(
+    r"\b(?:the following|as follows|if they|who|below|one of|any of|all of|either)\b[^:]*:?\s*$",
+    re.IGNORECASE,
+)
+_FRAGMENT_START = re.compile(
+    r"(?:[a-z0-9(]|(?:are|is|was|were|have|has|had|be|being|received|receiving|meet|meets"
+    r"|and|or|a|an|any|with|without)\b)",
+)
+
+# --- headers -------------------------------------------------------------------------------------
+
+_SECTION_HEADER = re.compile(
+    r"^(?P<pre>[^:.;]{0,80}?)\b(?P<which>inclusion|exclusion|eligibility|ineligibility)"
+    r"(?:\s+(?:and|&|/)\s+(?:exclusion|inclusion))?(?:\s+criteri(?:a|on)s?)?\b"
+    r"(?P<post>[^.;]{0,80}?)\s*:?\s*(?:\([^)]{0,80}\))?\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE_VERB = re.compile(
+    r"\b(?:does|do|did|apply|applies|are|is|must|will|should|may|can|might|were|was|have|has|had"
+    r"|meet|meets|met|be)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_HEADER = re.compile(
+    r"\b(?:inclusion criteria|exclusion criteria|not (?:be )?eligible|ineligible|excluded|exclude"
+    r"|cannot join|can join|can take part|cannot take part|eligible to participate|must meet all"
+    r"|enter the study|be enrolled|be included|eligibility criteria)\b",
+    re.IGNORECASE,
+)
+_EXCLUSION_CUE = re.compile(
+    r"\b(?:exclu\w*|not (?:be )?eligible|ineligible|cannot|not enter|will not|must not|not be"
+    r"|can ?not)\b",
+    re.IGNORECASE,
+)
+_COHORT = re.compile(
+    r"\b(?i:(?:dose[- ]escalation|dose[- ]expansion|expansion|extension|escalation|randomi[sz]ed"
+    r"|safety run-in|run-in)\s+)?(?i:cohorts?|parts?|arms?|phases?|groups?|substud(?:y|ies))"
+    r"\s+(?:[A-Z0-9]{1,3}[a-z]?|I{1,3}V?|IV|V|[ivx]{1,4})\b"
+    r"(?:\s*(?:to|and|or|-|,|&)\s*(?:[A-Z0-9]{1,3}[a-z]?)\b)*",
+)
+_FOR_COHORT = re.compile(
+    r"^(?:for|in)\s+(?:the\s+)?(?P<label>[^:]{2,70}?\b(?:cohorts?|parts?|arms?|phases?|groups?"
+    r"|patients|participants|subjects)\b[^:]{0,40}?)\s*(?:only)?\s*:",
+    re.IGNORECASE,
+)
+_TOPIC_HEADER = re.compile(r"^[A-Z][A-Z0-9 ,/&()'-]{3,60}:?$")
+_INLINE_COHORT = re.compile(
+    r"^(?:\*\*)?(?:for\s+)?(?:the\s+)?(?P<label>(?:[\w/+-]+\s+){0,5}?(?:cohorts?|parts?|arms?"
+    r"|phases?|groups?|substudy)(?:\s+[A-Z0-9]{1,3}[a-z]?\b)?(?:\s*(?:and|or|,|&)\s*[A-Z0-9]{1,3}"
+    r"\b)*(?:\s+only)?|(?:cohorts?|parts?|arms?|phases?|groups?)\s+[A-Z0-9]{1,3}[a-z]?"
+    r"(?:\s+only)?)\s*(?:\*\*)?\s*:\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    span: tuple[int, int]
+    section: Section | None
+    cohort: str | None
+
+
+@dataclass(slots=True)
+class Item:
+    """One source item: its lines (offsets into the original text) and where it sits."""
+
+    index: int
+    section: Section
+    lines: list[tuple[int, int]]
+    indent: int
+    bullet: bool
+    cohort: str | None = None
+    parent: int | None = None
+    children: list[int] = field(default_factory=list)
+    intro: bool = False
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.lines[0][0], self.lines[-1][1]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    items: list[Item]
+    headers: list[Header]
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int  # content start (after any bullet marker)
+    end: int  # content end (trailing space removed)
+    indent: int
+    bullet: bool
+    words: str  # unescaped content
+
+
+def _lines(text: str) -> list[_Line | None]:
+    out: list[_Line | None] = []
+    for match in _LINE.finditer(text):
+        raw = match.group(0).rstrip("\r\n")
+        if not raw and match.end() == match.start():
+            break
+        base = match.start()
+        if not _ALNUM.search(raw) or raw.strip() == "<!-- -->":
+            out.append(None)
+            continue
+        bullet = _BULLET.match(raw)
+        if bullet and bullet.end() < len(raw.rstrip()):
+            indent = len(bullet.group("indent").expandtabs(4))
+            start = bullet.end()
+            is_bullet = True
+        else:
+            stripped = raw.lstrip()
+            indent = len(raw[: len(raw) - len(stripped)].expandtabs(4))
+            start = len(raw) - len(stripped)
+            is_bullet = False
+        content = raw[start:].rstrip()
+        out.append(
+            _Line(base + start, base + start + len(content), indent, is_bullet, unescape(content))
+        )
+    return out
+
+
+def section_header(words: str) -> Header | None:
+    """A line that opens the inclusion or exclusion section (returns section and cohort)."""
+    stripped = words.strip().strip("*#_ ").strip()
+    if len(stripped) > 200:
+        return None
+    match = _SECTION_HEADER.match(stripped)
+    if match and not _SENTENCE_VERB.search(match.group("pre") + " " + match.group("post")):
+        which = match.group("which").lower()
+        section = (
+            Section.EXCLUSION if which in {"exclusion", "ineligibility"} else Section.INCLUSION
+        )
+        if which == "inclusion" and re.search(r"\bexclusion\b", match.group(0), re.IGNORECASE):
+            section = Section.INCLUSION
+        return Header((0, 0), section, _cohort_in(stripped))
+    if stripped.endswith(":") and len(stripped) <= 200 and _SENTENCE_HEADER.search(stripped):
+        section = Section.EXCLUSION if _EXCLUSION_CUE.search(stripped) else Section.INCLUSION
+        return Header((0, 0), section, _cohort_in(stripped))
+    return None
+
+
+def _cohort_in(words: str) -> str | None:
+    match = _COHORT.search(words)
+    if match:
+        return match.group(0).strip()
+    match = _FOR_COHORT.match(words.strip())
+    return match.group("label").strip() if match else None
+
+
+def cohort_label(words: str) -> str | None:
+    """A line that is only a cohort, part or arm label ('Cohort A:', 'For the naive cohort:')."""
+    stripped = words.strip().strip("*_ ").strip()
+    if not stripped.endswith(":") or len(stripped.split()) > 12:
+        return None
+    body = stripped[:-1].strip()
+    match = _COHORT.search(body)
+    if match and len(body) - len(match.group(0)) <= 40:
+        return body
+    match = _FOR_COHORT.match(stripped)
+    return match.group("label").strip() if match else None
+
+
+def inline_cohort(words: str) -> str | None:
+    """A cohort label that opens an item: 'Part 2 only: ...', 'For the naive cohort: ...'."""
+    match = _INLINE_COHORT.match(words)
+    if not match:
+        return None
+    label = match.group("label").strip()
+    if _COHORT.search(label) or re.search(r"cohort|arm|part|group", label, re.IGNORECASE):
+        return label
+    return None
+
+
+def _is_topic_header(line: _Line, legacy: bool) -> bool:
+    words = line.words.strip()
+    return (
+        not line.bullet
+        and words.endswith(":")
+        and bool(_TOPIC_HEADER.match(words))
+        and sum(ch.isalpha() for ch in words) >= 4
+        and (legacy or len(words.split()) <= 6)
+    )
+
+
+def _is_fragment(words: str) -> bool:
+    return bool(_FRAGMENT_START.match(words)) or len(words.split()) <= 6
+
+
+def layout(text: str) -> Layout:
+    """Split an eligibility text into headers and items, with nesting and cohort labels."""
+    lines = _lines(text)
+    bullet_mode = any(line is not None and line.bullet for line in lines)
+    items: list[Item] = []
+    headers: list[Header] = []
+    section = Section.INCLUSION
+    cohort: str | None = None
+    stack: list[Item] = []  # open items, innermost last
+    intro: Item | None = None  # an item whose following siblings are its (flattened) children
+    intro_strong = False
+    previous: Item | None = None
+    blank = True
+
+    def add(line: _Line, indent: int, bullet: bool) -> Item:
+        item = Item(len(items), section, [(line.start, line.end)], indent, bullet, cohort)
+        own = inline_cohort(line.words)
+        if own:
+            item.cohort = own
+        while stack and stack[-1].indent >= indent:
+            stack.pop()
+        if stack:
+            item.parent = stack[-1].index
+        items.append(item)
+        stack.append(item)
+        return item
+
+    for position, line in enumerate(lines):
+        if line is None:
+            blank = True
+            continue
+        words = line.words.strip()
+        header = None if (line.bullet and len(words) > 60) else section_header(words)
+        if header is not None:
+            section = header.section or section
+            cohort = header.cohort
+            headers.append(Header((line.start, line.end), section, cohort))
+            stack.clear()
+            intro, previous, blank = None, None, False
+            continue
+        label = cohort_label(words) if not line.bullet or len(words) < 60 else None
+        if label is not None and not _has_nested_children(lines, position, line):
+            cohort = label
+            headers.append(Header((line.start, line.end), None, cohort))
+            stack.clear()
+            intro, previous, blank = None, None, False
+            continue
+        if _is_topic_header(line, not bullet_mode):
+            headers.append(Header((line.start, line.end), None, None))
+            stack.clear()
+            intro, previous, blank = None, None, False
+            continue
+        if bullet_mode and not line.bullet and previous is not None:
+            next_bullet = _next_is_bullet(lines, position)
+            if not (words.endswith(":") and next_bullet) and (
+                line.indent > 0
+                or not blank
+                or words[:1].islower()
+                or words.lower().startswith(("note", "(", "and ", "or "))
+            ):
+                previous.lines.append((line.start, line.end))
+                blank = False
+                continue
+        if bullet_mode and not line.bullet:
+            # A plain line in a bulleted text: an item of its own, or the introduction of the
+            # bullets below it (which then become its children).
+            item = add(line, -1 if words.endswith(":") else line.indent, False)
+            if words.endswith(":") and _next_is_bullet(lines, position):
+                item.intro = True
+                item.indent = -1
+            intro = None
+        elif bullet_mode:
+            item = add(line, line.indent, True)
+        else:
+            item = add(line, 0, False)  # layouts without bullets: indentation is not reliable
+        if item.parent is None and intro is not None and item.indent == intro.indent:
+            if (intro_strong and not bullet_mode) or _is_fragment(words):
+                item.parent = intro.index
+            else:
+                intro = None
+        if item.parent is not None:
+            items[item.parent].children.append(item.index)
+            items[item.parent].intro = items[item.parent].intro or bool(
+                _INTRO_END.search(_words(text, items[item.parent]))
+            )
+        if words.endswith(":"):
+            # Nested children (deeper indentation) find this item through the stack; flattened
+            # ones (same indentation, as the registry often stores them) through `intro`.
+            intro = item
+            intro_strong = bool(_STRONG_INTRO.search(words))
+            item.intro = True
+        previous = item
+        blank = False
+    for item in items:
+        if item.intro and not item.children:
+            item.intro = False
+    return Layout(items, headers)
+
+
+def _words(text: str, item: Item) -> str:
+    return unescape(" ".join(text[s:e].strip() for s, e in item.lines))
+
+
+def _next_is_bullet(lines: list[_Line | None], position: int) -> bool:
+    for line in lines[position + 1 :]:
+        if line is not None:
+            return line.bullet
+    return False
+
+
+def _has_nested_children(lines: list[_Line | None], position: int, current: _Line) -> bool:
+    """A bulleted 'Cohort A:' with deeper bullets below is a list intro, not a bare label."""
+    if not current.bullet:
+        return False
+    for line in lines[position + 1 :]:
+        if line is not None:
+            return line.bullet and line.indent > current.indent
+    return False

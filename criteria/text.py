@@ -1,0 +1,154 @@
+"""Reading the text: markdown unescaping and comparator normalisation, with an offset map.
+
+The parser matches its rules against a *working* string in which the registry's spellings of one
+idea are made alike ("≥", "=>", "greater than or equal to" and "at least" all become ">="; number
+words become digits). Evidence must be quoted from the item as written, so every rewrite keeps a
+map from working offsets back to the unescaped text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+#: Characters the API's markdown escapes with a backslash (`\<`, `\>`, `\[`, `\^`, `\*`, ...).
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~|=])")
+
+
+def unescape(raw: str) -> str:
+    """The item as a reader sees it: markdown escapes removed."""
+    return _ESCAPE.sub(r"\1", raw) if "\\" in raw else raw
+
+
+_NUMBER_WORDS = {
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "fifteen": "15",
+    "twenty": "20",
+    "thirty": "30",
+    "sixty": "60",
+    "ninety": "90",
+}
+_NUM_AHEAD = r"(?=\s*(?:\(?\d|\.\d|" + "|".join(_NUMBER_WORDS) + r")\b)"
+
+# (pattern, replacement). Word comparators are rewritten only in front of a number, so that
+# "at least one lesion" becomes ">= 1 lesion" but "more than one" in prose stays readable.
+_REWRITES: list[tuple[str, str]] = [
+    (r"≥|⩾|≧|=>|>\s*/\s*=|>\s*or\s*=|&gt;=", ">="),
+    (r"≤|⩽|≦|=<|<\s*/\s*=|<\s*or\s*=|&lt;=", "<="),
+    (r"＞|&gt;", ">"),
+    (r"＜|&lt;", "<"),
+    (r"[×✕]", "x"),
+    (r"[–—−‑]", "-"),
+    (r"[\u00a0\u2009\u202f]", " "),
+    (r"[’‘]", "'"),
+    (r"[“”]", '"'),
+    (
+        r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s+or\s+equal\s+to"
+        r"|equal\s+to\s+or\s+(?:greater|more|higher)\s+than|at\s+least|not\s+less\s+than"
+        r"|no\s+less\s+than|minimum(?:\s+of)?|a\s+minimum\s+of|(?:or|and)\s+(?:more|greater|older|above))"
+        + _NUM_AHEAD,
+        ">=",
+    ),
+    (
+        r"\b(?:(?:less|lower|fewer|smaller)\s+than\s+or\s+equal\s+to"
+        r"|equal\s+to\s+or\s+(?:less|lower|fewer)\s+than|no\s+more\s+than|not\s+more\s+than"
+        r"|not\s+exceeding|not\s+to\s+exceed|up\s+to(?:\s+a\s+maximum\s+of)?|maximum(?:\s+of)?"
+        r"|a\s+maximum\s+of|at\s+most|no\s+greater\s+than|not\s+greater\s+than|no\s+higher\s+than"
+        r"|not\s+higher\s+than|no\s+later\s+than)" + _NUM_AHEAD,
+        "<=",
+    ),
+    (
+        r"\b(?:greater\s+than|more\s+than|higher\s+than|larger\s+than|above|over|exceeding"
+        r"|in\s+excess\s+of)" + _NUM_AHEAD,
+        ">",
+    ),
+    (r"\b(?:less\s+than|fewer\s+than|lower\s+than|below|under)" + _NUM_AHEAD, "<"),
+    (r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", "#NUMWORD"),
+]
+_COMBINED = re.compile(
+    "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_REWRITES)), re.IGNORECASE
+)
+_REPLACEMENTS = [replacement for _, replacement in _REWRITES]
+
+
+@dataclass(frozen=True, slots=True)
+class Working:
+    """A normalised string plus the map from its offsets back to the text it came from."""
+
+    text: str  #: the item as written (unescaped)
+    work: str  #: the normalised string the rules read
+    _w_starts: tuple[int, ...]
+    _t_starts: tuple[int, ...]
+    _w_lens: tuple[int, ...]
+    _t_lens: tuple[int, ...]
+
+    def to_text(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) range of `work` to the corresponding range of `text`."""
+        return self._map(start, end=False), self._map(end, end=True)
+
+    def evidence(self, start: int, end: int) -> str:
+        t_start, t_end = self.to_text(start, end)
+        return self.text[t_start:t_end].strip(" ,;:.")
+
+    def _map(self, offset: int, *, end: bool) -> int:
+        if not self._w_starts:
+            return offset
+        probe = offset - 1 if end and offset > 0 else offset
+        i = max(bisect_right(self._w_starts, probe) - 1, 0)
+        w0, t0, wl, tl = self._w_starts[i], self._t_starts[i], self._w_lens[i], self._t_lens[i]
+        if wl == tl:
+            return min(t0 + (offset - w0), len(self.text)) if offset >= w0 else t0
+        return t0 + tl if end else t0
+
+
+def normalise(text: str) -> Working:
+    """Rewrite comparators, number words, dashes and odd spaces; keep the offset map."""
+    w_starts: list[int] = []
+    t_starts: list[int] = []
+    w_lens: list[int] = []
+    t_lens: list[int] = []
+    out: list[str] = []
+    pos = 0
+    wpos = 0
+    for match in _COMBINED.finditer(text):
+        start, end = match.span()
+        if start > pos:
+            w_starts.append(wpos)
+            t_starts.append(pos)
+            w_lens.append(start - pos)
+            t_lens.append(start - pos)
+            out.append(text[pos:start])
+            wpos += start - pos
+        group = match.lastgroup or "r0"
+        replacement = _REPLACEMENTS[int(group[1:])]
+        if replacement == "#NUMWORD":
+            replacement = _NUMBER_WORDS[match.group(0).lower()]
+        w_starts.append(wpos)
+        t_starts.append(start)
+        w_lens.append(len(replacement))
+        t_lens.append(end - start)
+        out.append(replacement)
+        wpos += len(replacement)
+        pos = end
+    if pos < len(text) or not w_starts:
+        w_starts.append(wpos)
+        t_starts.append(pos)
+        w_lens.append(len(text) - pos)
+        t_lens.append(len(text) - pos)
+        out.append(text[pos:])
+    return Working(
+        text, "".join(out), tuple(w_starts), tuple(t_starts), tuple(w_lens), tuple(t_lens)
+    )

@@ -1,0 +1,132 @@
+"""Sections, items, nesting, continuation lines, cohort labels and spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from criteria import PARSER_VERSION, parse_criteria
+from criteria.coverage import unrepresented_lines
+
+BULLETS = (
+    "Inclusion Criteria:\n\n"
+    "* Adults with a solid tumour\n"
+    "* Able to swallow tablets\n\n"
+    "Exclusion Criteria:\n\n"
+    "* Pregnant \\> 12 weeks\n"
+)
+
+
+def test_sections_and_items() -> None:
+    parsed = parse_criteria(BULLETS)
+    assert [(c.section, c.item) for c in parsed] == [
+        ("inclusion", 0),
+        ("inclusion", 1),
+        ("exclusion", 2),
+    ]
+
+
+def test_text_is_unescaped_and_span_points_into_the_original() -> None:
+    last = parse_criteria(BULLETS)[-1]
+    assert last.text == "Pregnant > 12 weeks"
+    start, end = last.span
+    assert BULLETS[start:end] == "Pregnant \\> 12 weeks"
+
+
+@pytest.mark.parametrize(
+    ("header", "section"),
+    [
+        ("Inclusion Criteria:", "inclusion"),
+        ("Key Inclusion Criteria:", "inclusion"),
+        ("Inclusion Criteria", "inclusion"),
+        ("inclusion criteria :", "inclusion"),
+        ("EXCLUSION CRITERIA:", "exclusion"),
+        ("Key exclusion Criteria:", "exclusion"),
+        ("Exclusion Criteria - Phase 2:", "exclusion"),
+        ("Main Exclusion Criteria:", "exclusion"),
+        ("Exclusion criteria for the lung cohort:", "exclusion"),
+        ("People cannot take part in this study if they:", "exclusion"),
+        ("Any of these will make a person ineligible:", "exclusion"),
+    ],
+)
+def test_header_variants(header: str, section: str) -> None:
+    parsed = parse_criteria(f"{header}\n\n* Has a tumour that can be measured\n")
+    assert [c.section for c in parsed] == [section]
+    assert parsed[0].text == "Has a tumour that can be measured"
+
+
+def test_text_without_header_is_inclusion() -> None:
+    parsed = parse_criteria("Adults only.\nMust be able to attend visits.")
+    assert [c.section for c in parsed] == ["inclusion", "inclusion"]
+
+
+def test_continuation_lines_join_their_item() -> None:
+    text = (
+        "Inclusion Criteria:\n\n"
+        "1. Bone marrow working well, meaning\n"
+        "   neutrophils above the usual limit\n"
+        "2. Able to come to the clinic\n"
+    )
+    parsed = parse_criteria(text)
+    assert parsed[0].text == "Bone marrow working well, meaning neutrophils above the usual limit"
+    assert text[parsed[0].span[0] : parsed[0].span[1]].endswith("usual limit")
+    assert len({c.item for c in parsed}) == 2
+
+
+def test_escaped_numbered_items() -> None:
+    text = "Exclusion Criteria:\n\n1\\. First thing\n2\\. Second thing\n"
+    assert [c.text for c in parse_criteria(text)] == ["First thing", "Second thing"]
+
+
+def test_short_intro_is_carried_into_nested_children() -> None:
+    text = "Exclusion Criteria:\n\n* Earlier use of:\n  * a study drug\n  * a blood thinner\n"
+    assert [c.text for c in parse_criteria(text)] == [
+        "Earlier use of: a study drug",
+        "Earlier use of: a blood thinner",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "cohort"),
+    [
+        ("Cohort B:", "Cohort B"),
+        ("Part 2 only:", "Part 2 only"),
+        ("For the first-line cohort:", "first-line cohort"),
+    ],
+)
+def test_cohort_label_lines(label: str, cohort: str) -> None:
+    text = f"Inclusion Criteria:\n\n* Adults\n\n{label}\n\n* Tumour sample available\n"
+    parsed = parse_criteria(text)
+    assert [c.cohort for c in parsed] == [None, cohort]
+
+
+def test_inline_cohort_label() -> None:
+    parsed = parse_criteria("Inclusion Criteria:\n\n* Cohort C: tumour sample available\n")
+    assert parsed[0].cohort == "Cohort C"
+
+
+def test_legacy_layout_lines_are_items() -> None:
+    text = "Inclusion Criteria:\n  Adults\n  Able to attend\nExclusion Criteria:\n  Pregnant\n"
+    parsed = parse_criteria(text)
+    assert [(c.section, c.text) for c in parsed] == [
+        ("inclusion", "Adults"),
+        ("inclusion", "Able to attend"),
+        ("exclusion", "Pregnant"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "*", "\\", "Inclusion Criteria:", ":::\n* \n"])
+def test_degenerate_input_never_raises(text: str) -> None:
+    for criterion in parse_criteria(text):
+        assert criterion.text
+
+
+def test_every_line_is_represented() -> None:
+    assert unrepresented_lines(BULLETS, parse_criteria(BULLETS)) == []
+
+
+def test_deterministic() -> None:
+    assert parse_criteria(BULLETS) == parse_criteria(BULLETS)
+
+
+def test_version_is_a_string() -> None:
+    assert PARSER_VERSION.count(".") == 2
