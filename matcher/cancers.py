@@ -1,0 +1,49 @@
+"""Which kind of cancer a text names (a trial's condition, a parsed criterion, a diagnosis)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from matcher.knowledge import find, vocabulary
+
+SOLID_TUMOR = "solid_tumor"
+ANY_CANCER = "any_cancer"
+
+
+@lru_cache(maxsize=65536)
+def cancer_categories(text: str) -> frozenset[str]:
+    """Specific categories named in `text` (the earliest one for each condition phrase), else the
+    generic one ('solid_tumor', 'any_cancer'), else empty."""
+    specific = find("cancers", "categories", text)
+    if specific:
+        return frozenset({specific[0][1].id})
+    generic = find("cancers", "generic", text)
+    return frozenset({generic[0][1].id}) if generic else frozenset()
+
+
+def cancer_category(text: str) -> str | None:
+    found = cancer_categories(text)
+    return next(iter(found)) if found else None
+
+
+@lru_cache(maxsize=64)
+def label(category: str) -> str:
+    vocab = vocabulary("cancers")
+    for entry in (*vocab.categories, *vocab.generic):
+        if entry.id == category:
+            return entry.label
+    return category.replace("_", " ")
+
+
+@lru_cache(maxsize=64)
+def is_hematologic(category: str) -> bool:
+    return any(e.id == category and e.hematologic for e in vocabulary("cancers").categories)
+
+
+def covers(trial_category: str, patient_category: str) -> bool:
+    """Does a trial for `trial_category` take a patient with `patient_category`?"""
+    if trial_category == patient_category or trial_category == ANY_CANCER:
+        return True
+    if trial_category == SOLID_TUMOR:
+        return patient_category not in {ANY_CANCER} and not is_hematologic(patient_category)
+    return False

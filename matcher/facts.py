@@ -1,0 +1,251 @@
+"""Facts derived from a profile, as small functions the judges share.
+
+Unknown is a first-class answer: functions return `None` (or a range whose ends differ) when the
+profile does not settle the question, and never guess "no".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from criteria import lexicon
+from matcher.profile import GeneFinding, MarkerFinding, PartialDate, Profile, Receptors, Treatment
+
+# --- receptors ----------------------------------------------------------------------------------
+
+#: HER2 categories from least to most expression. "zero" is IHC 0 without membrane staining.
+HER2_CATEGORIES = ("zero", "ultralow", "low", "positive")
+
+
+def her2_categories(receptors: Receptors | None) -> frozenset[str] | None:
+    """The HER2 categories the profile allows (ASCO/CAP): one when settled, several when not.
+
+    IHC 3+ or ISH-positive -> positive; IHC 2+ with negative ISH, or 1+ -> low; "ultralow" ->
+    ultralow; IHC 0 -> zero; IHC 2+ without ISH -> low or positive; category "negative" -> zero,
+    ultralow or low. `None` when HER2 is not given.
+    """
+    her2 = receptors.her2 if receptors else None
+    if her2 is None:
+        return None
+    if isinstance(her2, str):
+        return frozenset(
+            {"negative": ("zero", "ultralow", "low")}.get(her2, (her2,))
+        )
+    if her2.ish == "positive" or her2.ihc == "3+":
+        return frozenset({"positive"})
+    if her2.ihc == "2+":
+        return frozenset({"low"}) if her2.ish == "negative" else frozenset({"low", "positive"})
+    if her2.ihc == "1+":
+        return frozenset({"low"})
+    if her2.ihc == "ultralow":
+        return frozenset({"ultralow"})
+    if her2.ihc == "0":
+        return frozenset({"zero"})
+    # only ISH negative is known: anything but positive
+    return frozenset({"zero", "ultralow", "low"})
+
+
+def her2_category(receptors: Receptors | None) -> str | None:
+    """The single HER2 category ('zero', 'ultralow', 'low', 'positive'), or None if unsettled."""
+    options = her2_categories(receptors)
+    return next(iter(options)) if options is not None and len(options) == 1 else None
+
+
+def receptor_percent_range(receptors: Receptors | None, which: str) -> tuple[float, float] | None:
+    """ER or PR staining as a (low, high) percentage range.
+
+    `er_percent` is exact; the words follow ASCO/CAP reporting: positive means more than 10%
+    (ER-low is reported as `low`), low is 1-10%, negative is below 1%.
+    """
+    if receptors is None:
+        return None
+    percent = getattr(receptors, f"{which}_percent")
+    if percent is not None:
+        return (percent, percent)
+    word = getattr(receptors, which)
+    return {"positive": (10.0, 100.0), "low": (1.0, 10.0), "negative": (0.0, 0.99)}.get(word) if word else None
+
+
+def hormone_receptor_positive(receptors: Receptors | None) -> bool | None:
+    """HR-positive: ER or PR at least 1%. None when neither settles it."""
+    er = receptor_percent_range(receptors, "er")
+    pr = receptor_percent_range(receptors, "pr")
+    if (er and er[0] >= 1) or (pr and pr[0] >= 1):
+        return True
+    if er and pr and er[1] < 1 and pr[1] < 1:
+        return False
+    return None
+
+
+# --- treatments ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Regimen:
+    """A treatment with its agents resolved to classes, and its place in the history."""
+
+    index: int
+    agents: tuple[str, ...]
+    classes: frozenset[str]
+    setting: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+    outcome: str | None
+
+    @property
+    def counts_as_line(self) -> bool:
+        return any(lexicon.counts_as_line(agent) for agent in self.agents)
+
+    def has(self, agents: Iterable[str] = (), classes: Iterable[str] = ()) -> bool:
+        return bool(set(agents) & set(self.agents)) or bool(set(classes) & self.classes)
+
+    def describe(self) -> str:
+        """'letrozole + palbociclib (metastatic, progression)'."""
+        where = ", ".join(x for x in (self.setting, self.outcome) if x)
+        return " + ".join(self.agents) + (f" ({where})" if where else "")
+
+
+def regimens(treatments: Iterable[Treatment]) -> tuple[Regimen, ...]:
+    out = []
+    for index, t in enumerate(treatments):
+        classes: set[str] = set()
+        for agent in t.agents:
+            classes |= lexicon.drug_classes(agent)
+        out.append(
+            Regimen(index, t.agents, frozenset(classes), t.setting, t.start, t.end, t.outcome)
+        )
+    return tuple(out)
+
+
+def months_between(earlier: dt.date, later: dt.date) -> float:
+    return (later - earlier).days / 30.4375
+
+
+#: Relapse within this many months of the end of (neo)adjuvant therapy counts that therapy as a
+#: line for advanced disease, the convention most trials state ("relapse during or within 12
+#: months of adjuvant endocrine therapy counts as one line").
+EARLY_RELAPSE_MONTHS = 12.0
+
+
+@dataclass(frozen=True)
+class TreatmentHistory:
+    """Questions about the treatment history. `known` is False when `treatments` was omitted."""
+
+    regimens: tuple[Regimen, ...]
+    known: bool
+    as_of: dt.date
+
+    @cached_property
+    def relapse_date(self) -> PartialDate | None:
+        """When advanced disease began, approximated by the start of the first metastatic regimen."""
+        for regimen in self.regimens:
+            if regimen.setting == "metastatic" and regimen.start is not None:
+                return regimen.start
+        return None
+
+    def months_to_relapse(self, regimen: Regimen) -> float | None:
+        """Months from the end of an early-setting regimen to relapse; 0 if it relapsed on it."""
+        if regimen.outcome == "progression":
+            return 0.0
+        if regimen.end is None or self.relapse_date is None:
+            return None
+        return max(0.0, months_between(regimen.end.latest(), self.relapse_date.earliest()))
+
+    def early_relapse(self, regimen: Regimen) -> bool | None:
+        """True when relapse came during or within 12 months of this (neo)adjuvant regimen."""
+        months = self.months_to_relapse(regimen)
+        return None if months is None else months <= EARLY_RELAPSE_MONTHS
+
+    def advanced_lines(self, scope: str) -> tuple[int, int, list[str]]:
+        """Lines of therapy for advanced disease within a scope, as (fewest, most, reasons).
+
+        A line is a metastatic-setting regimen with at least one agent that counts as anticancer
+        therapy (ovarian suppression and bone agents do not); an adjuvant or neoadjuvant regimen
+        counts too when relapse came during it or within 12 months of its end. `scope` is 'any',
+        or a class id ('endocrine_therapy', 'chemotherapy', 'cdk4_6_inhibitor', ...). Regimens
+        whose setting or timing is unknown widen the range.
+        """
+        fewest = most = 0
+        reasons: list[str] = []
+        for regimen in self.regimens:
+            if not regimen.counts_as_line or not self._in_scope(regimen, scope):
+                continue
+            if regimen.setting == "metastatic":
+                fewest += 1
+                most += 1
+                reasons.append(regimen.describe())
+            elif regimen.setting is None:
+                most += 1
+            else:
+                early = self.early_relapse(regimen)
+                if early:
+                    fewest += 1
+                    most += 1
+                    reasons.append(f"{regimen.describe()}: relapse within 12 months counts as a line")
+                elif early is None:
+                    most += 1
+        return fewest, most, reasons
+
+    @staticmethod
+    def _in_scope(regimen: Regimen, scope: str) -> bool:
+        if scope in {"any", "systemic"}:
+            return True
+        return any(scope in lexicon.drug_classes(agent) and lexicon.counts_as_line(agent)
+                   for agent in regimen.agents)
+
+    def ongoing_or_ended_within(self, regimen: Regimen, days: int) -> bool | None:
+        """Was this regimen given within `days` days before `as_of`?"""
+        if regimen.outcome == "ongoing":
+            return True
+        if regimen.end is None:
+            if regimen.start is not None and (self.as_of - regimen.start.latest()).days <= days:
+                return True
+            return None
+        cutoff = self.as_of - dt.timedelta(days=days)
+        if regimen.end.earliest() >= cutoff:
+            return True
+        if regimen.end.latest() < cutoff:
+            return False
+        return None
+
+    def duration_months(self, regimen: Regimen) -> float | None:
+        if regimen.start is None:
+            return None
+        end = self.as_of if regimen.outcome == "ongoing" else (
+            regimen.end.earliest() if regimen.end else None
+        )
+        if end is None:
+            return None
+        return months_between(regimen.start.latest(), end)
+
+
+# --- biomarkers ---------------------------------------------------------------------------------
+
+
+def gene_findings(profile: Profile) -> dict[str, list[GeneFinding]]:
+    found: dict[str, list[GeneFinding]] = {}
+    for finding in profile.biomarkers or ():
+        if isinstance(finding, GeneFinding):
+            found.setdefault(finding.gene, []).append(finding)
+    return found
+
+
+def marker_findings(profile: Profile) -> dict[str, list[MarkerFinding]]:
+    found: dict[str, list[MarkerFinding]] = {}
+    for finding in profile.biomarkers or ():
+        if isinstance(finding, MarkerFinding):
+            found.setdefault(finding.marker, []).append(finding)
+    return found
+
+
+def agents_and_classes(history: TreatmentHistory) -> tuple[frozenset[str], frozenset[str]]:
+    """Every agent and class the patient ever received (closure over the class tree)."""
+    agents: set[str] = set()
+    classes: set[str] = set()
+    for regimen in history.regimens:
+        agents.update(regimen.agents)
+        classes |= regimen.classes
+    return frozenset(agents), frozenset(classes)

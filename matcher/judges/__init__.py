@@ -1,0 +1,44 @@
+"""One judge per criterion kind. `evaluate` judges a criterion's positive statement and applies
+its negation; kinds without a judge are `unknown`, never silently met."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from criteria.model import Criterion
+from matcher.judgement import Judgement, unknown
+from matcher.judges import health, person, therapy, tumour
+from matcher.patient import Patient
+from trialmatch.vocab import Kind
+
+JUDGES: dict[Kind, Callable[[Any, Patient], Judgement]] = {
+    Kind.CANCER_TYPE: tumour.cancer_type,
+    Kind.DISEASE_STAGE: tumour.disease_stage,
+    Kind.RECEPTOR: tumour.receptor,
+    Kind.BIOMARKER: tumour.biomarker,
+    Kind.PRIOR_THERAPY: therapy.prior_therapy,
+    Kind.LINE_COUNT: therapy.line_count,
+    Kind.PERFORMANCE_STATUS: person.performance_status,
+    Kind.AGE: person.age,
+    Kind.SEX: person.sex,
+    Kind.MENOPAUSAL_STATUS: person.menopausal_status,
+    Kind.CNS_METASTASES: person.cns_metastases,
+    Kind.MEASURABLE_DISEASE: person.measurable_disease,
+    Kind.VISCERAL_CRISIS: person.visceral_crisis,
+    Kind.LAB: health.lab,
+    Kind.ORGAN_FUNCTION: health.organ_function,
+    Kind.COMORBIDITY: health.comorbidity,
+    Kind.LIFE_EXPECTANCY: person.life_expectancy,
+    Kind.ADMINISTRATIVE: person.administrative,
+    Kind.UNRECOGNIZED: person.unrecognized,
+}
+
+
+def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
+    """Whether the criterion's statement holds for the patient, and why."""
+    judge = JUDGES.get(criterion.kind)
+    if judge is None:
+        return unknown(f"no judge for criteria of kind {criterion.kind}", str(criterion.kind))
+    judgement = judge(criterion, patient)
+    return judgement.negate() if criterion.negated else judgement

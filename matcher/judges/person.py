@@ -1,0 +1,135 @@
+"""Judges for the person and the disease course: age, sex, menopause, performance status, CNS
+metastases, measurable disease, visceral crisis, life expectancy, administrative items."""
+
+from __future__ import annotations
+
+from criteria.model import (
+    Administrative,
+    Age,
+    CnsMetastases,
+    LifeExpectancy,
+    MeasurableDisease,
+    MenopausalStatus,
+    PerformanceStatus,
+    Sex,
+    Unrecognized,
+    VisceralCrisis,
+)
+from matcher.judgement import Judgement, compare_range, met, not_applicable, not_met, unknown
+from matcher.patient import Patient
+
+
+def age(c: Age, p: Patient) -> Judgement:
+    years = p.profile.age
+    if years is None:
+        return unknown("age not given", "age")
+    if c.min_years is not None and years < c.min_years:
+        return not_met(f"age {years:g}; the minimum is {c.min_years:g}")
+    if c.max_years is not None and years > c.max_years:
+        return not_met(f"age {years:g}; the maximum is {c.max_years:g}")
+    return met(f"age {years:g}")
+
+
+def sex(c: Sex, p: Patient) -> Judgement:
+    given = p.profile.sex
+    if given is None:
+        return unknown("sex not given", "sex")
+    return met(given) if given == c.sex else not_met(f"patient is {given}; the criterion is for {c.sex} patients")
+
+
+def menopausal_status(c: MenopausalStatus, p: Patient) -> Judgement:
+    if p.profile.sex == "male":
+        return not_applicable("menopausal status does not apply to a man")
+    status = p.profile.menopausal_status
+    if status is None:
+        return unknown("menopausal status not given", "menopausal status")
+    wanted = " or ".join(c.statuses)
+    return met(status) if status in c.statuses else not_met(f"{status}; the criterion asks for {wanted}")
+
+
+#: ECOG grade -> the Karnofsky scores it corresponds to (Oken et al. 1982 conversion).
+_KARNOFSKY = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20)}
+
+
+def performance_status(c: PerformanceStatus, p: Patient) -> Judgement:
+    ecog = p.profile.ecog
+    if ecog is None:
+        return unknown("ECOG performance status not given", "ECOG performance status")
+    low, high = (ecog, ecog) if c.scale == "ecog" else _KARNOFSKY[ecog]
+    checks = []
+    if c.min is not None:
+        checks.append(compare_range(low, high, ">=", c.min))
+    if c.max is not None:
+        checks.append(compare_range(low, high, "<=", c.max))
+    said = f"ECOG {ecog}" + ("" if c.scale == "ecog" else f" (Karnofsky {low}-{high})")
+    wanted = _range_words(c.min, c.max)
+    if False in checks:
+        return not_met(f"{said}; the criterion asks for {c.scale.upper() if c.scale == 'ecog' else 'Karnofsky'} {wanted}")
+    if None in checks:
+        return unknown(f"{said} straddles the Karnofsky threshold {wanted}", "Karnofsky performance status")
+    return met(said)
+
+
+def _range_words(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}-{high}"
+    return f">= {low}" if low is not None else f"<= {high}"
+
+
+_ACTIVE_STATES = {"active", "untreated", "symptomatic", "progressing"}
+
+
+def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
+    diagnosis = p.profile.diagnosis
+    brain = diagnosis.brain_metastases if diagnosis else None
+    if brain is None:
+        return unknown("brain metastases not recorded", "brain metastases")
+    words = {"none": "no brain metastases", "treated_stable": "treated, stable brain metastases",
+             "active": "active brain metastases"}[brain]
+    states = set(c.states)
+    if brain == "none":
+        return not_met(words)
+    if "any" in states:
+        return met(words)
+    if states & _ACTIVE_STATES:
+        return met(words) if brain == "active" else not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
+    if "leptomeningeal" in states:
+        return unknown(f"{words}; leptomeningeal involvement not recorded", "leptomeningeal disease")
+    return unknown(f"{words}; criterion states {', '.join(sorted(states))}", "brain metastases")
+
+
+def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
+    diagnosis = p.profile.diagnosis
+    measurable = diagnosis.measurable_disease if diagnosis else None
+    if measurable is True:
+        return met("measurable disease (RECIST 1.1)")
+    sites = set(diagnosis.metastatic_sites or ()) if diagnosis else set()
+    bone_only = bool(sites) and sites <= {"bone", "bones", "skeletal"}
+    if c.or_bone_only and bone_only:
+        return met("bone-only disease, which the criterion allows")
+    if measurable is False:
+        if c.or_bone_only and not sites:
+            return unknown("no measurable disease; metastatic sites not given (bone-only allowed)", "metastatic sites")
+        return not_met("no measurable disease" + (f" (sites: {', '.join(sorted(sites))})" if sites else ""))
+    return unknown("measurable disease not recorded", "measurable disease (RECIST 1.1)")
+
+
+def visceral_crisis(c: VisceralCrisis, p: Patient) -> Judgement:
+    diagnosis = p.profile.diagnosis
+    crisis = diagnosis.visceral_crisis if diagnosis else None
+    if crisis is None:
+        return unknown("visceral crisis not recorded", "visceral crisis")
+    return met("visceral crisis") if crisis else not_met("no visceral crisis")
+
+
+def life_expectancy(c: LifeExpectancy, p: Patient) -> Judgement:
+    weeks = f" of at least {c.min_weeks:g} weeks" if c.min_weeks else ""
+    return unknown(f"life expectancy{weeks} is the investigator's estimate; not in the profile", "life expectancy (investigator's estimate)")
+
+
+def administrative(c: Administrative, p: Patient) -> Judgement:
+    return not_applicable(f"administrative ({c.topic}): settled at screening, never blocks a match")
+
+
+def unrecognized(c: Unrecognized, p: Patient) -> Judgement:
+    return unknown("not understood by the parser: read the text", "criteria the parser could not read")

@@ -1,0 +1,221 @@
+"""Judges for the treatment history: prior therapies and counts of lines."""
+
+from __future__ import annotations
+
+from criteria import lexicon
+from criteria.model import LineCount, PriorTherapy
+from matcher.facts import Regimen, TreatmentHistory
+from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
+from matcher.patient import Patient
+
+#: Classes too broad to count as what a trial "selects for".
+_BROAD = {"endocrine_therapy", "chemotherapy", "systemic_therapy", "any", "targeted_therapy"}
+
+_EARLY = {"adjuvant", "neoadjuvant"}
+
+
+def _label(class_or_agent: str) -> str:
+    try:
+        return lexicon.class_label(class_or_agent)
+    except KeyError:
+        return class_or_agent
+
+
+def wanted_words(c: PriorTherapy) -> str:
+    """'palbociclib or a CDK4/6 inhibitor'."""
+    words = [*c.agents, *(_label(k) for k in c.classes)]
+    text = " or ".join(words) or "systemic therapy"
+    if c.except_agents or c.except_classes:
+        text += " (except " + ", ".join([*c.except_agents, *(_label(k) for k in c.except_classes)]) + ")"
+    return text
+
+
+def _agent_in(c: PriorTherapy, agent: str) -> bool:
+    if agent in c.except_agents:
+        return False
+    classes = lexicon.drug_classes(agent)
+    if classes & set(c.except_classes):
+        return False
+    if not c.agents and not c.classes:
+        return lexicon.counts_as_line(agent)
+    return agent in c.agents or bool(classes & set(c.classes))
+
+
+def _describe(regimen: Regimen, c: PriorTherapy) -> str:
+    """'palbociclib (CDK4/6 inhibitor) + letrozole in the metastatic setting, progression'."""
+    names = []
+    for agent in regimen.agents:
+        hit = sorted(lexicon.drug_classes(agent) & set(c.classes))
+        names.append(f"{agent} ({_label(hit[0])})" if hit and agent not in c.agents else agent)
+    where = f" in the {regimen.setting} setting" if regimen.setting else " (setting not given)"
+    outcome = {"progression": ", progressed", "toxicity": ", stopped for toxicity",
+               "completed": ", completed", "ongoing": ", ongoing"}.get(regimen.outcome or "", "")
+    return " + ".join(names) + where + outcome
+
+
+def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
+    history = p.history
+    wanted = wanted_words(c)
+    if history is None:
+        return unknown(f"treatment history not given (criterion: {wanted})", "treatment history")
+    relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
+    if not relevant:
+        return not_met(f"no {wanted} in the treatment history")
+    settings = set(c.settings)
+    sure: list[tuple[Regimen, str]] = []
+    maybe: list[tuple[Regimen, str]] = []
+    refusals: list[str] = []
+    for regimen in relevant:
+        described = _describe(regimen, c)
+        if settings and regimen.setting not in settings:
+            if regimen.setting is None:
+                maybe.append((regimen, f"{described}: setting not given"))
+            else:
+                refusals.append(described)
+            continue
+        verdict, why = _conditions(c, regimen, history, p)
+        if verdict is True:
+            sure.append((regimen, described + why))
+        elif verdict is None:
+            maybe.append((regimen, described + why))
+        else:
+            refusals.append(described + why)
+    if sure:
+        regimen, why = sure[-1]
+        specific = c.relation in {"received", "progressed"} and not (
+            set(c.classes) <= _BROAD and not c.agents
+        )
+        return met(
+            f"received {why}",
+            target=_target(c, regimen) if specific else None,
+            level=CLASS_LEVEL if specific else 0,
+        )
+    if maybe:
+        return unknown("; ".join(why for _, why in maybe), _missing(c))
+    where = f" in the {'/'.join(c.settings)} setting" if c.settings else ""
+    return not_met(f"{wanted}{where} not as required: " + "; ".join(refusals))
+
+
+def _target(c: PriorTherapy, regimen: Regimen) -> str:
+    agents = [a for a in regimen.agents if _agent_in(c, a)]
+    verb = "progressed on" if c.relation == "progressed" else "received"
+    return f"{verb} {' + '.join(agents)}"
+
+
+def _missing(c: PriorTherapy) -> str:
+    if c.within_days is not None:
+        return "treatment dates"
+    if c.min_duration_months or c.relapse_within_months or c.relapse_after_months:
+        return "treatment and relapse dates"
+    if c.relation != "received":
+        return "treatment outcomes"
+    return "treatment settings"
+
+
+def _conditions(
+    c: PriorTherapy, regimen: Regimen, history: TreatmentHistory, p: Patient
+) -> tuple[bool | None, str]:
+    """Whether one matching regimen meets the relation and time conditions, and what was used."""
+    checks: list[tuple[bool | None, str]] = [_relation(c, regimen, history, p)]
+    if c.within_days is not None:
+        recent = history.ongoing_or_ended_within(regimen, c.within_days)
+        checks.append((recent, "" if recent is not None else f", end date not given ({c.within_days}-day window)"))
+    if c.min_duration_months is not None:
+        months = history.duration_months(regimen)
+        checks.append(
+            (None, ", duration not known") if months is None
+            else (months >= c.min_duration_months, f", {months:.0f} months on treatment")
+        )
+    if c.relapse_within_months is not None or c.relapse_after_months is not None:
+        months = history.months_to_relapse(regimen)
+        if months is None:
+            checks.append((None, ", time from the end of treatment to relapse not known"))
+        else:
+            ok = True
+            if c.relapse_within_months is not None:
+                ok = months <= c.relapse_within_months
+            if c.relapse_after_months is not None:
+                ok = ok and months > c.relapse_after_months
+            checks.append((ok, f", relapse {months:.0f} months after its end"))
+    why = "".join(text for _, text in checks)
+    if any(v is False for v, _ in checks):
+        return False, why
+    if any(v is None for v, _ in checks):
+        return None, why
+    return True, why
+
+
+def _relation(
+    c: PriorTherapy, regimen: Regimen, history: TreatmentHistory, p: Patient
+) -> tuple[bool | None, str]:
+    if c.relation == "received":
+        return True, ""
+    if c.relation == "intolerant":
+        if regimen.outcome is None:
+            return None, " (outcome not given)"
+        return regimen.outcome == "toxicity", ""
+    if c.relation == "responded":
+        return None, " (response not recorded in the profile)"
+    # progressed on or after: progression on this regimen or on any later one, or relapse after
+    # (neo)adjuvant therapy
+    if regimen.outcome == "progression":
+        return True, ""
+    later = history.regimens[regimen.index + 1 :]
+    if any(r.outcome == "progression" for r in later):
+        return True, ", progressed on later therapy"
+    if regimen.setting in _EARLY and (
+        any(r.setting == "metastatic" for r in later) or p.stage == "metastatic"
+    ):
+        return True, ", relapsed afterwards"
+    if regimen.outcome in {"ongoing", "completed", "toxicity"} and all(r.outcome for r in later):
+        return False, " (no progression recorded)"
+    return None, " (outcome not given)"
+
+
+# --- line counts --------------------------------------------------------------------------------
+
+
+def _scope_label(scope: str) -> str:
+    return "systemic therapy" if scope in {"any", "systemic"} else _label(scope)
+
+
+def line_count(c: LineCount, p: Patient) -> Judgement:
+    history = p.history
+    scope = _scope_label(c.scope)
+    bounds = _bounds_text(c)
+    if history is None:
+        return unknown(f"treatment history not given (criterion: {bounds} lines of {scope})", "treatment history")
+    early_only = bool(c.settings) and set(c.settings) <= _EARLY
+    if early_only:
+        counted = [
+            r for r in history.regimens
+            if r.setting in c.settings and r.counts_as_line and (c.scope in {"any", "systemic"} or c.scope in r.classes)
+        ]
+        fewest = most = len(counted)
+        reasons = [r.describe() for r in counted]
+        where = f"in the {'/'.join(c.settings)} setting"
+    else:
+        fewest, most, reasons = history.advanced_lines(c.scope)
+        where = "for advanced disease"
+    count = str(fewest) if fewest == most else f"{fewest} to {most}"
+    said = f"{count} line{'s' if most != 1 else ''} of {scope} {where}"
+    if reasons:
+        said += ": " + "; ".join(reasons)
+    low_ok = None if c.min is None else (True if fewest >= c.min else (False if most < c.min else None))
+    high_ok = None if c.max is None else (True if most <= c.max else (False if fewest > c.max else None))
+    checks = [x for x, bound in ((low_ok, c.min), (high_ok, c.max)) if bound is not None]
+    if any(x is False for x in checks):
+        return not_met(f"{said}; the criterion allows {bounds}")
+    if all(x is True for x in checks):
+        return met(said)
+    return unknown(f"{said}; settings or dates of some regimens not given", "treatment settings and dates")
+
+
+def _bounds_text(c: LineCount) -> str:
+    if c.min is not None and c.max is not None:
+        return f"{c.min} to {c.max}" if c.min != c.max else f"exactly {c.min}"
+    if c.min is not None:
+        return f"at least {c.min}"
+    if c.max is not None:
+        return f"at most {c.max}"
+    return "any number of"

@@ -1,0 +1,352 @@
+"""Judges for the tumour: cancer type, stage and setting, receptors, biomarkers."""
+
+from __future__ import annotations
+
+from criteria.model import Biomarker, CancerType, DiseaseStage, Receptor
+from matcher import cancers, facts
+from matcher.judgement import (
+    CLASS_LEVEL,
+    GENE_LEVEL,
+    VARIANT_LEVEL,
+    Judgement,
+    compare_range,
+    met,
+    not_met,
+    unknown,
+)
+from matcher.patient import Patient
+from matcher.profile import GeneFinding
+
+# --- cancer type --------------------------------------------------------------------------------
+
+_GENERIC_HISTOLOGY = {"carcinoma", "adenocarcinoma", "invasive", "cancer", "invasive carcinoma"}
+
+
+def cancer_type(c: CancerType, p: Patient) -> Judgement:
+    if p.cancer is None:
+        return unknown("cancer type not given", "cancer type")
+    wanted = cancers.cancer_categories(c.cancer)
+    if not wanted:
+        return unknown(f"cancer type '{c.cancer}' not recognised", None)
+    diagnosis = p.profile.diagnosis
+    words = diagnosis.cancer if diagnosis and diagnosis.cancer else p.cancer
+    if not any(cancers.covers(w, p.cancer) for w in wanted):
+        return not_met(f"patient has {words}; the criterion asks for {c.cancer}")
+    if c.histology and c.histology.lower() not in _GENERIC_HISTOLOGY:
+        histology = (diagnosis.histology if diagnosis else None) or ""
+        text = f"{words} {histology}".lower()
+        key = c.histology.lower().split()[0]
+        if key in text:
+            return met(f"patient has {words}" + (f", {histology} histology" if histology else ""))
+        if not histology:
+            return unknown(f"histology not given; the criterion asks for {c.histology}", "histology")
+        return not_met(f"histology {histology}; the criterion asks for {c.histology}")
+    return met(f"patient has {words}")
+
+
+# --- stage and setting --------------------------------------------------------------------------
+
+_COVERS = {
+    # patient stage -> criterion stages it satisfies for certain / possibly
+    "metastatic": ({"metastatic", "advanced", "unresectable"}, set()),
+    "locally advanced": ({"locally_advanced", "advanced"}, {"unresectable"}),
+    "early": ({"early"}, set()),
+}
+
+
+def disease_stage(c: DiseaseStage, p: Patient) -> Judgement:
+    stage = p.stage
+    if stage is None:
+        return unknown("disease stage not given", "disease stage")
+    sure, maybe = _COVERS[stage]
+    wanted = set(c.stages)
+    if c.presentation is not None:
+        de_novo = p.de_novo
+        if de_novo is None:
+            return unknown(
+                f"whether the disease was metastatic at diagnosis is not known "
+                f"(the criterion asks for {c.presentation.replace('_', ' ')} disease)",
+                "de novo or recurrent presentation",
+            )
+        if (c.presentation == "de_novo") != de_novo:
+            found = "de novo" if de_novo else "recurrent"
+            return not_met(f"{found} disease; the criterion asks for {c.presentation.replace('_', ' ')}")
+        if not wanted:
+            return met(f"{'de novo' if de_novo else 'recurrent'} {stage} disease")
+    if not wanted:
+        return met(f"{stage} disease")
+    if wanted & sure:
+        if c.not_curable and stage == "locally advanced":
+            return unknown(
+                "locally advanced disease: whether it is amenable to curative treatment is not known",
+                "resectability",
+            )
+        return met(f"{stage} disease")
+    if wanted & maybe:
+        return unknown(f"{stage} disease: resectability not given", "resectability")
+    return not_met(f"{stage} disease; the criterion asks for {' or '.join(sorted(wanted))}")
+
+
+# --- receptors ----------------------------------------------------------------------------------
+
+_IHC_CATEGORY = {"0": {"zero", "ultralow"}, "ultralow": {"ultralow"}, "1+": {"low"}, "3+": {"positive"}}
+_HER2_WORDS = {
+    "positive": {"positive"},
+    "negative": {"zero", "ultralow", "low"},
+    "low": {"low"},
+    "ultralow": {"ultralow"},
+    "zero": {"zero"},
+}
+
+
+def _her2_allowed(c: Receptor) -> set[str]:
+    allowed = set(_HER2_WORDS[c.status])
+    if c.ihc:
+        from_scores: set[str] = set()
+        for score in c.ihc:
+            if score == "2+":
+                from_scores |= {"low"} if c.ish == "negative" or c.status != "positive" else {"positive"}
+            else:
+                from_scores |= _IHC_CATEGORY.get(score, set())
+        allowed &= from_scores or allowed
+    return allowed
+
+
+def _her2_words(categories: frozenset[str] | set[str]) -> str:
+    names = {"zero": "HER2 IHC 0", "ultralow": "HER2-ultralow", "low": "HER2-low", "positive": "HER2-positive"}
+    return " or ".join(names[c] for c in facts.HER2_CATEGORIES if c in categories)
+
+
+def receptor(c: Receptor, p: Patient) -> Judgement:
+    receptors = p.profile.receptors
+    if c.receptor == "HER2":
+        return _her2(c, p)
+    if c.receptor == "TNBC":
+        return _triple_negative(p)
+    which = ["er", "pr"] if c.receptor == "HR" else [c.receptor.lower()]
+    results: list[bool | None] = []
+    said: list[str] = []
+    for name in which:
+        span = facts.receptor_percent_range(receptors, name)
+        if span is None:
+            results.append(None)
+            continue
+        said.append(_describe_receptor(receptors, name))
+        results.append(_receptor_status(span, c))
+    label = c.receptor + ("-" + c.status if c.status else "")
+    if c.receptor == "HR" and c.status == "positive":
+        outcome = True if True in results else (False if results and all(r is False for r in results) else None)
+    else:
+        outcome = False if False in results else (True if all(r is True for r in results) else None)
+    facts_text = ", ".join(said) or "receptor status not given"
+    if outcome is True:
+        target = label if c.status == "low" else None
+        return met(facts_text, target=target, level=CLASS_LEVEL if target else 0)
+    if outcome is False:
+        return not_met(f"{facts_text}; the criterion asks for {label}{_percent_words(c)}")
+    return unknown(f"{facts_text}; {label}{_percent_words(c)} not settled", f"{c.receptor} status")
+
+
+def _percent_words(c: Receptor) -> str:
+    if c.min_percent is not None:
+        return f" (>= {c.min_percent:g}%)"
+    if c.max_percent is not None:
+        return f" (< {c.max_percent:g}%)"
+    return ""
+
+
+def _describe_receptor(receptors: object, name: str) -> str:
+    percent = getattr(receptors, f"{name}_percent", None)
+    word = getattr(receptors, name, None)
+    return f"{name.upper()} {percent:g}%" if percent is not None else f"{name.upper()} {word}"
+
+
+def _receptor_status(span: tuple[float, float], c: Receptor) -> bool | None:
+    low, high = span
+    if c.status == "positive":
+        return compare_range(low, high, ">=", c.min_percent if c.min_percent is not None else 1.0)
+    if c.status == "negative":
+        limit = c.max_percent if c.max_percent is not None else 1.0
+        return compare_range(low, high, "<", limit)
+    if c.status == "low":
+        lo = c.min_percent if c.min_percent is not None else 1.0
+        hi = c.max_percent if c.max_percent is not None else 10.0
+        above = compare_range(low, high, ">=", lo)
+        below = compare_range(low, high, "<=", hi)
+        if above is False or below is False:
+            return False
+        return True if above and below else None
+    return None
+
+
+def _her2(c: Receptor, p: Patient) -> Judgement:
+    have = p.her2
+    if have is None:
+        return unknown("HER2 status not given", "HER2 status")
+    allowed = _her2_allowed(c)
+    said = _her2_words(have)
+    if have <= allowed:
+        specific = c.status in {"low", "ultralow", "zero"}
+        return met(said, target=said if specific else None, level=CLASS_LEVEL if specific else 0)
+    if not have & allowed:
+        return not_met(f"{said}; the criterion asks for {_her2_words(allowed)}")
+    return unknown(f"{said} is not specific enough (criterion: {_her2_words(allowed)})", "HER2 IHC score and ISH")
+
+
+def _triple_negative(p: Patient) -> Judgement:
+    receptors = p.profile.receptors
+    er = facts.receptor_percent_range(receptors, "er")
+    pr = facts.receptor_percent_range(receptors, "pr")
+    her2 = p.her2
+    if (er and er[0] >= 1) or (pr and pr[0] >= 1) or (her2 == frozenset({"positive"})):
+        return not_met("not triple-negative: " + _receptor_summary(p))
+    if er and pr and her2 and er[1] < 1 and pr[1] < 1 and "positive" not in her2:
+        return met("triple-negative: " + _receptor_summary(p))
+    return unknown("receptor status incomplete: " + _receptor_summary(p), "ER, PR and HER2 status")
+
+
+def _receptor_summary(p: Patient) -> str:
+    receptors = p.profile.receptors
+    parts = [
+        _describe_receptor(receptors, name)
+        for name in ("er", "pr")
+        if facts.receptor_percent_range(receptors, name) is not None
+    ]
+    if p.her2 is not None:
+        parts.append(_her2_words(p.her2))
+    return ", ".join(parts) or "not given"
+
+
+# --- biomarkers ---------------------------------------------------------------------------------
+
+_KIND_FITS = {
+    "mutation": {"mutation"},
+    "amplification": {"amplification"},
+    "deletion": {"deletion"},
+    "fusion": {"fusion"},
+    "overexpression": {"overexpression", "amplification"},
+    "expression": {"overexpression", "amplification", "mutation"},
+}
+
+
+def biomarker(c: Biomarker, p: Patient) -> Judgement:
+    if c.marker and not c.genes:
+        return _marker(c, p)
+    if not c.genes:
+        return unknown("biomarker not specified in a way trialmatch can check", None)
+    genes_text = "/".join(c.genes)
+    wanted_kind = c.alteration or "alteration"
+    candidates: list[GeneFinding] = [f for g in c.genes for f in p.genes.get(g, [])]
+    best: Judgement | None = None
+    pending: list[Judgement] = []
+    for finding in candidates:
+        verdict = _finding_fits(c, finding, wanted_kind)
+        if verdict.result == "met":
+            if best is None or verdict.level > best.level:
+                best = verdict
+        else:
+            pending.append(verdict)
+    if best is not None:
+        return best
+    unknowns = [j for j in pending if j.result == "unknown"]
+    if unknowns:
+        return unknowns[0]
+    untested = [g for g in c.genes if g not in p.tested_negative and g not in p.genes]
+    if untested:
+        where = f" ({', '.join(pending_reason.explanation for pending_reason in pending)})" if pending else ""
+        return unknown(f"{'/'.join(untested)} status not known{where}", f"{'/'.join(untested)} status")
+    if pending:
+        return pending[0]
+    return not_met(f"tested negative for {genes_text}")
+
+
+def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judgement:
+    label = finding.label()
+    if wanted_kind != "alteration" and finding.kind not in _KIND_FITS.get(wanted_kind, {wanted_kind}):
+        return unknown(
+            f"{label} found; the criterion asks for {finding.gene} {wanted_kind}",
+            f"{finding.gene} {wanted_kind} status",
+        )
+    if c.origin and finding.origin != c.origin:
+        if finding.origin is None:
+            return unknown(f"{label} found; whether it is {c.origin} is not given", f"{finding.gene} {c.origin} status")
+        return not_met(f"{label} is {finding.origin}; the criterion asks for a {c.origin} alteration")
+    level = GENE_LEVEL
+    if c.variants:
+        variant = finding.variant
+        if variant is not None and _variant_in(variant, c.variants):
+            level = VARIANT_LEVEL
+        elif not c.variants_are_examples:
+            if variant is None:
+                return unknown(
+                    f"{label} found; the criterion asks for {' or '.join(c.variants)}",
+                    f"{finding.gene} variant",
+                )
+            return not_met(f"{label}; the criterion asks for {finding.gene} {' or '.join(c.variants)}")
+    if c.specimen and finding.specimen and finding.specimen != c.specimen:
+        return unknown(
+            f"{label} found in {finding.specimen}; the criterion asks for {c.specimen}",
+            f"{finding.gene} {c.specimen} result",
+        )
+    where = f" in {finding.specimen}" if finding.specimen else ""
+    return met(f"{label} found{where}", target=f"{finding.gene} {finding.alteration}", level=level)
+
+
+def _variant_in(variant: str, wanted: tuple[str, ...]) -> bool:
+    v = variant.upper()
+    for w in wanted:
+        w_up = w.upper()
+        if v == w_up:
+            return True
+        # a codon ("E545") or exon named in the criterion covers the specific change
+        if w_up[-1].isdigit() and v.startswith(w_up) and not v[len(w_up)].isdigit():
+            return True
+    return False
+
+
+# --- scored markers -----------------------------------------------------------------------------
+
+_STATUS_MARKERS = {"MSIH": ("MSI", {"high"}), "DMMR": ("MMR", {"deficient", "positive"}), "HRD": ("HRD", {"positive", "high"})}
+
+
+def _marker_key(name: str) -> str:
+    return "".join(ch for ch in name.upper() if ch.isalnum())
+
+
+def _marker(c: Biomarker, p: Patient) -> Judgement:
+    assert c.marker is not None
+    key = _marker_key(c.marker)
+    if key in _STATUS_MARKERS and c.value is None:
+        marker, positive = _STATUS_MARKERS[key]
+        findings = p.markers.get(marker, [])
+        for finding in findings:
+            if finding.status is not None:
+                label = finding.label()
+                if finding.status in positive:
+                    return met(label, target=f"{c.marker}", level=GENE_LEVEL)
+                return not_met(f"{label}; the criterion asks for {c.marker}")
+        return unknown(f"{c.marker} status not known", f"{c.marker} status")
+    marker = {"PDL1": "PD-L1", "KI67": "Ki-67"}.get(key, c.marker)
+    findings = p.markers.get(marker, [])
+    if not findings:
+        return unknown(f"{marker} not known", f"{marker} result")
+    if c.value is None or c.comparator is None:
+        positive = [f for f in findings if (f.status in {"positive", "high"}) or (f.value or 0) > 0]
+        if positive:
+            return met(positive[0].label(), target=positive[0].label(), level=GENE_LEVEL)
+        return not_met(f"{findings[0].label()}; the criterion asks for {marker} positive")
+    for finding in findings:
+        if finding.value is None:
+            continue
+        if c.unit and finding.unit and _marker_key(c.unit) != _marker_key(finding.unit):
+            continue
+        fits = compare_range(finding.value, finding.value, c.comparator, c.value)
+        unit = f" {c.unit}" if c.unit else ""
+        if fits:
+            return met(finding.label(), target=finding.label(), level=GENE_LEVEL)
+        return not_met(f"{finding.label()}; the criterion asks for {marker}{unit} {c.comparator} {c.value:g}")
+    return unknown(
+        f"{marker} given in another scoring system than the criterion's ({c.unit or 'unspecified'})",
+        f"{marker} {c.unit or ''}".strip(),
+    )
+

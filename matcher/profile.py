@@ -1,0 +1,454 @@
+"""The patient profile (CONTRACTS.md section 1) as strict pydantic models.
+
+Omitted means unknown: every field but `id` is optional, and `None` is never read as "no".
+Lists are complete where present (`treatments: []` is treatment-naive; no `treatments` key is
+unknown). Unknown fields, genes and drugs are errors with a "did you mean"; error messages name
+the field, the offending value's type and what is accepted, never the value itself
+(`hide_input_in_errors`), because profiles hold health data.
+
+Extensions to the contract (documented in the README): `diagnosis.de_novo` (bool), a `status`
+on marker findings (`{marker: MSI, status: high}`), and `labs` keys listed in `LAB_UNITS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from criteria import lexicon
+
+_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
+
+#: Lab keys a profile may give, with the unit each number is in.
+LAB_UNITS: dict[str, str] = {
+    "anc": "10^9/L",
+    "wbc": "10^9/L",
+    "platelets": "10^9/L",
+    "hemoglobin": "g/dL",
+    "bilirubin_xuln": "x ULN",
+    "ast_xuln": "x ULN",
+    "alt_xuln": "x ULN",
+    "alp_xuln": "x ULN",
+    "creatinine": "mg/dL",
+    "creatinine_xuln": "x ULN",
+    "creatinine_clearance": "mL/min",
+    "albumin": "g/dL",
+    "inr": "ratio",
+    "hba1c": "%",
+    "fasting_glucose": "mg/dL",
+    "qtcf": "ms",
+    "lvef": "%",
+}
+
+
+# --- partial dates ------------------------------------------------------------------------------
+
+
+class PartialDate(BaseModel):
+    """YYYY, YYYY-MM or YYYY-MM-DD. Comparisons use the earliest day the date can mean, except
+    `latest()` which gives the last day (for "within N days" windows)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> dt.date:
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        if self.day is not None:
+            return dt.date(self.year, self.month, self.day)
+        first_next = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return first_next - dt.timedelta(days=1)
+
+    def middle(self) -> dt.date:
+        early, late = self.earliest(), self.latest()
+        return early + (late - early) / 2
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _to_partial_date(value: Any) -> Any:
+    if isinstance(value, PartialDate) or value is None:
+        return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return PartialDate(year=value.year, month=value.month, day=value.day)
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
+        return PartialDate(year=value)
+    if isinstance(value, str) and (m := _DATE.match(value.strip())):
+        year, month, day = (int(g) if g else None for g in m.groups())
+        try:
+            dt.date(year or 1, month or 1, day or 1)
+        except ValueError:
+            raise ValueError("is not a real date; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+        return PartialDate(year=year or 0, month=month, day=day)
+    raise ValueError("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+Date = Annotated[PartialDate, BeforeValidator(_to_partial_date)]
+
+
+# --- tumour -------------------------------------------------------------------------------------
+
+Stage = Literal["early", "locally advanced", "metastatic"]
+
+_STAGE_WORDS = {
+    "early": "early",
+    "locally advanced": "locally advanced",
+    "locally_advanced": "locally advanced",
+    "metastatic": "metastatic",
+}
+
+
+def _to_stage(value: Any) -> Any:
+    """Accept the contract's words and AJCC stage groups (I-II early, III locally advanced, IV)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text in _STAGE_WORDS:
+        return _STAGE_WORDS[text]
+    ajcc = re.fullmatch(r"(?:stage\s*)?(iv|iii|ii|i|0)[abc]?\d?", text)
+    if ajcc:
+        group = ajcc.group(1)
+        return {"iv": "metastatic", "iii": "locally advanced"}.get(group, "early")
+    raise ValueError("must be one of early, locally advanced, metastatic, or an AJCC stage (I-IV)")
+
+
+class Diagnosis(BaseModel):
+    model_config = _STRICT
+
+    cancer: str | None = Field(default=None, description="free text, e.g. 'breast cancer'")
+    histology: str | None = None
+    stage: Annotated[Stage | None, BeforeValidator(_to_stage)] = None
+    de_novo: bool | None = Field(
+        default=None, description="extension: metastatic at first diagnosis (true) or recurrent"
+    )
+    metastatic_sites: tuple[str, ...] | None = None
+    brain_metastases: Literal["none", "treated_stable", "active"] | None = None
+    measurable_disease: bool | None = None
+    visceral_crisis: bool | None = None
+
+
+IhcScore = Literal["0", "ultralow", "1+", "2+", "3+"]
+
+
+def _to_ihc(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3:
+        return "0" if value == 0 else f"{value}+"
+    if isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        if text in {"1", "2", "3"}:
+            return text + "+"
+        return text
+    return value
+
+
+class Her2Test(BaseModel):
+    model_config = _STRICT
+
+    ihc: Annotated[IhcScore | None, BeforeValidator(_to_ihc)] = None
+    ish: Literal["positive", "negative"] | None = None
+
+
+ReceptorWord = Literal["positive", "low", "negative"]
+Her2Category = Literal["positive", "low", "ultralow", "negative"]
+
+
+class Receptors(BaseModel):
+    model_config = _STRICT
+
+    er: ReceptorWord | None = None
+    er_percent: float | None = Field(default=None, ge=0, le=100)
+    pr: ReceptorWord | None = None
+    pr_percent: float | None = Field(default=None, ge=0, le=100)
+    her2: Her2Test | Her2Category | None = None
+
+
+# --- biomarkers ---------------------------------------------------------------------------------
+
+_ALTERATION_WORDS = {
+    "mutation",
+    "mutated",
+    "variant",
+    "pathogenic variant",
+    "amplification",
+    "amplified",
+    "deletion",
+    "loss",
+    "fusion",
+    "rearrangement",
+    "overexpression",
+    "alteration",
+}
+
+
+def normalise_variant(text: str) -> str:
+    """'p.H1047R' -> 'H1047R'; 'p.His1047Arg' stays as written minus the prefix; trims space."""
+    value = text.strip()
+    if value.lower().startswith("p."):
+        value = value[2:]
+    return value
+
+
+class GeneFinding(BaseModel):
+    """A gene alteration found by testing: `{gene: ESR1, alteration: Y537S, origin: somatic}`."""
+
+    model_config = _STRICT
+
+    gene: str
+    alteration: str = "mutation"
+    origin: Literal["germline", "somatic"] | None = None
+    specimen: Literal["tissue", "ctdna"] | None = None
+
+    @field_validator("gene")
+    @classmethod
+    def _known_gene(cls, value: str) -> str:
+        symbol = lexicon.resolve_gene(value)
+        if symbol is None:
+            hints = lexicon.suggest_genes(value)
+            hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
+            raise ValueError(f"is not a gene symbol or alias trialmatch knows{hint}")
+        return symbol
+
+    @field_validator("alteration")
+    @classmethod
+    def _alteration(cls, value: str) -> str:
+        text = value.strip()
+        if text.lower() in _ALTERATION_WORDS:
+            return text.lower()
+        if re.fullmatch(r"(?:p\.)?[A-Za-z*]{1,3}\d{1,5}[A-Za-z*_]{0,12}\d{0,5}[A-Za-z*]{0,3}", text):
+            return normalise_variant(text)
+        if re.fullmatch(r"(?i)(?:exon|codon)\s*\d{1,3}\s*\w*", text) or text.startswith("c."):
+            return text
+        raise ValueError(
+            "must be mutation, amplification, deletion, loss, fusion, overexpression, "
+            "or a protein change such as Y537S or p.H1047R"
+        )
+
+    @property
+    def kind(self) -> str:
+        """The alteration type: a protein change is a mutation."""
+        return {
+            "mutated": "mutation",
+            "variant": "mutation",
+            "pathogenic variant": "mutation",
+            "amplified": "amplification",
+            "loss": "deletion",
+            "rearrangement": "fusion",
+        }.get(self.alteration, self.alteration if self.alteration in _ALTERATION_WORDS else "mutation")
+
+    @property
+    def variant(self) -> str | None:
+        return None if self.alteration in _ALTERATION_WORDS else self.alteration
+
+    def label(self) -> str:
+        """'ESR1 Y537S', 'BRCA2 germline mutation', 'CCNE1 amplification'."""
+        origin = f" {self.origin}" if self.origin == "germline" else ""
+        return f"{self.gene}{origin} {self.alteration}"
+
+
+class MarkerFinding(BaseModel):
+    """A scored marker: `{marker: PD-L1, value: 12, unit: CPS}`, `{marker: MSI, status: high}`."""
+
+    model_config = _STRICT
+
+    marker: str
+    value: float | None = None
+    unit: str | None = None
+    status: (
+        Literal["positive", "negative", "high", "low", "stable", "deficient", "proficient"] | None
+    ) = None
+
+    @field_validator("marker")
+    @classmethod
+    def _known_marker(cls, value: str) -> str:
+        canonical = MARKERS.get(re.sub(r"[\s_-]", "", value.lower()))
+        if canonical is None:
+            raise ValueError(f"must be one of {', '.join(sorted(set(MARKERS.values())))}")
+        return canonical
+
+    def label(self) -> str:
+        if self.value is not None:
+            unit = f" {self.unit}" if self.unit and self.unit != "%" else (self.unit or "")
+            return f"{self.marker} {self.value:g}{unit}"
+        return f"{self.marker} {self.status}" if self.status else self.marker
+
+
+MARKERS: dict[str, str] = {
+    "pdl1": "PD-L1",
+    "tmb": "TMB",
+    "msi": "MSI",
+    "msih": "MSI",
+    "mmr": "MMR",
+    "dmmr": "MMR",
+    "hrd": "HRD",
+    "ar": "AR",
+    "trop2": "TROP2",
+    "ki67": "Ki-67",
+    "her3": "HER3",
+}
+
+
+def _to_finding(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "gene" in value:
+            return GeneFinding.model_validate(value)
+        if "marker" in value:
+            return MarkerFinding.model_validate(value)
+        raise ValueError("each biomarker needs `gene` (with `alteration`) or `marker` (with `value`)")
+    return value
+
+
+Finding = Annotated[GeneFinding | MarkerFinding, BeforeValidator(_to_finding)]
+
+
+# --- treatments ---------------------------------------------------------------------------------
+
+
+class Treatment(BaseModel):
+    """One regimen. `agents` take generic, brand or code names; they are kept as canonical names."""
+
+    model_config = _STRICT
+
+    agents: tuple[str, ...] = Field(min_length=1)
+    setting: Literal["neoadjuvant", "adjuvant", "metastatic"] | None = None
+    start: Date | None = None
+    end: Date | None = None
+    outcome: Literal["progression", "toxicity", "completed", "ongoing"] | None = None
+
+    @field_validator("agents")
+    @classmethod
+    def _known_agents(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        names = []
+        for position, agent in enumerate(value):
+            drug = lexicon.resolve_drug(agent)
+            if drug is None:
+                hints = lexicon.suggest_drugs(agent)
+                hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
+                raise ValueError(f"agent {position + 1} is not a drug trialmatch knows{hint}")
+            names.append(drug.name)
+        return tuple(names)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Treatment:
+        if self.start and self.end and self.end.latest() < self.start.earliest():
+            raise ValueError("`end` is before `start`")
+        return self
+
+
+# --- the profile --------------------------------------------------------------------------------
+
+
+class Location(BaseModel):
+    model_config = _STRICT
+
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    postal_code: str | None = None
+    country: str | None = None
+
+    @model_validator(mode="after")
+    def _pair(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both `lat` and `lon`, or neither")
+        return self
+
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+
+
+class Profile(BaseModel):
+    """One patient. Only `id` is required; everything omitted is unknown."""
+
+    model_config = _STRICT
+
+    id: str
+    age: float | None = Field(default=None, ge=0, le=120)
+    sex: Literal["female", "male"] | None = None
+    menopausal_status: Literal["premenopausal", "perimenopausal", "postmenopausal"] | None = None
+    ecog: int | None = Field(default=None, ge=0, le=4)
+    diagnosis: Diagnosis | None = None
+    receptors: Receptors | None = None
+    biomarkers: tuple[Finding, ...] | None = None
+    tested_negative: tuple[str, ...] | None = None
+    treatments: tuple[Treatment, ...] | None = None
+    labs: dict[str, float] | None = None
+    conditions: tuple[str, ...] | None = None
+    location: Location | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _pseudonymous(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                "must be a pseudonymous reference of letters, digits and . _ : - "
+                "(no spaces, at most 64 characters), never a name"
+            )
+        return value
+
+    @field_validator("tested_negative")
+    @classmethod
+    def _known_genes(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        symbols = []
+        for position, gene in enumerate(value):
+            symbol = lexicon.resolve_gene(gene)
+            if symbol is None:
+                hints = lexicon.suggest_genes(gene)
+                hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
+                raise ValueError(f"entry {position + 1} is not a gene trialmatch knows{hint}")
+            symbols.append(symbol)
+        return tuple(symbols)
+
+    @field_validator("labs")
+    @classmethod
+    def _known_labs(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is None:
+            return None
+        for key in value:
+            if key not in LAB_UNITS:
+                from rapidfuzz import process
+
+                best = process.extractOne(key, list(LAB_UNITS), score_cutoff=70)
+                hint = f"; did you mean {best[0]}?" if best else ""
+                raise ValueError(
+                    f"has a key trialmatch does not know{hint} (accepted: {', '.join(LAB_UNITS)})"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _found_and_ruled_out(self) -> Profile:
+        found = {f.gene for f in self.biomarkers or () if isinstance(f, GeneFinding)}
+        both = found & set(self.tested_negative or ())
+        if both:
+            raise ValueError(
+                "a gene is listed both in `biomarkers` and in `tested_negative`; "
+                "keep it in one of them"
+            )
+        return self
