@@ -54,6 +54,23 @@ class SyncFailed(TrialmatchError):
     """A sync run stopped; everything written before the failing page is kept."""
 
 
+class RunFailed(SyncFailed):
+    """A sync or import run stopped and was recorded as failed; `report` is its run record
+    (`sync.runs.RunReport`)."""
+
+    def __init__(self, message: str, report: object) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class InvalidOption(TrialmatchError, ValueError):
+    """An option or argument has a value we do not accept: names the option and what is."""
+
+    def __init__(self, option: str, accepted: str, problem: str = "value not accepted") -> None:
+        super().__init__(f"{option}: {problem}; accepted: {accepted}")
+        self.option = option
+
+
 # --- input files --------------------------------------------------------------------------------
 
 
