@@ -32,13 +32,18 @@ class LoadedParser:
     parse: Parser
 
 
+_warned: list[str] = []
+
+
 def load_parser() -> LoadedParser | None:
     """The criteria parser and its version, or None when the `criteria` package cannot load."""
     try:
         from criteria import PARSER_VERSION, parse_criteria
         from criteria.model import dump_criteria
     except ImportError as error:
-        log.warning("criteria parser unavailable (%s); storing trials unparsed", error)
+        if str(error) not in _warned:
+            _warned.append(str(error))
+            log.warning("criteria parser unavailable (%s); storing trials unparsed", error)
         return None
 
     def parse(text: str) -> list[dict[str, Any]]:

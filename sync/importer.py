@@ -1,0 +1,225 @@
+"""Offline loading (`trialmatch import`): the same store, history and run log as sync, from files.
+
+Reads API v2 study JSON files, folders of them (recursively), saved `/studies` response pages
+(`{"studies": [...], ...}`, also wrapped as `{"response": {...}}`), JSON arrays of either, JSON
+Lines (one study or page per line), and the registry's bulk download zip of per-study JSON files.
+Studies are written in batches, one transaction per batch; a file that cannot be read stops the
+run (recorded as failed, with the file named) and keeps every batch written before it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from sync import store
+from sync.parsed import load_parser, reparse_stale
+from sync.runs import (
+    Interrupted,
+    Outcome,
+    RunKind,
+    RunReport,
+    finish_run,
+    record_progress,
+    start_run,
+)
+from sync.shape import study_id
+from trialmatch.errors import ImportFormatError, RunFailed
+
+log = logging.getLogger("trialmatch.sync")
+
+ACCEPTED = (
+    "API v2 study JSON (.json), saved /studies pages, JSON arrays of them, JSON Lines "
+    "(.jsonl/.ndjson), folders of these, or the registry's bulk download zip (.zip)"
+)
+_JSON = {".json"}
+_LINES = {".jsonl", ".ndjson"}
+_ZIP = {".zip"}
+
+OnBatch = Callable[[int], None]
+
+
+def import_paths(
+    db: sqlite_utils.Database,
+    paths: Sequence[str | Path],
+    *,
+    parse: bool = True,
+    batch: int = 500,
+    on_batch: OnBatch | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RunReport:
+    """Import studies from files and folders; returns the run report, raises `RunFailed`."""
+    if not paths:
+        raise ImportFormatError(f"nothing to import; give files or folders: {ACCEPTED}")
+    files = list(expand(paths))  # fails before the run starts if a path is missing
+    report = start_run(db, RunKind.IMPORT, [str(p) for p in paths])
+    parser = load_parser() if parse else None
+    pending: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        def count(result: store.SaveResult) -> None:
+            report.pages += 1
+            report.seen += len(pending)
+            report.new += len(result.new)
+            report.changed += len(result.changed)
+            report.unchanged += result.unchanged
+            report.errors += result.errors
+            report.touched += result.new + result.changed
+            record_progress(db, report)
+
+        store.save_studies(db, pending, run_id=report.id, parser=parser, before_commit=count)
+        if on_batch is not None:
+            on_batch(len(pending))
+        pending.clear()
+
+    try:
+        for study in studies_in_files(files):
+            pending.append(study)
+            if len(pending) >= batch:
+                if should_stop is not None and should_stop():
+                    raise Interrupted("stopped on request")
+                flush()
+        if pending:
+            flush()
+    except (ImportFormatError, Interrupted) as error:
+        outcome = Outcome.FAILED if isinstance(error, ImportFormatError) else Outcome.INTERRUPTED
+        finish_run(db, report, outcome, f"{error}{_kept(report)}")
+        _after(db, parse)
+        raise RunFailed(report.summary(), report) from error
+    except KeyboardInterrupt:
+        finish_run(db, report, Outcome.INTERRUPTED, f"interrupted{_kept(report)}")
+        raise
+    except Exception as error:
+        finish_run(db, report, Outcome.FAILED, f"{type(error).__name__}: {error}{_kept(report)}")
+        raise
+    finish_run(db, report, Outcome.COMPLETED)
+    _after(db, parse)
+    return report
+
+
+def _kept(report: RunReport) -> str:
+    return f"; {report.seen} studies imported before it are kept" if report.seen else ""
+
+
+def _after(db: sqlite_utils.Database, parse: bool) -> None:
+    if parse:
+        reparse_stale(db)
+    if not store.search_index_consistent(db):
+        store.rebuild_search_index(db)
+
+
+def expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files to read: each file given, and every readable file under each folder (sorted)."""
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in _JSON | _LINES | _ZIP
+            )
+            if not found:
+                raise ImportFormatError(f"{path}: no .json, .jsonl, .ndjson or .zip files in it")
+            yield from found
+        elif path.is_file():
+            yield path
+        else:
+            raise ImportFormatError(f"{path}: no such file or folder")
+
+
+def studies_in_files(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        yield from studies_in_file(path)
+
+
+def studies_in_file(path: Path) -> Iterator[dict[str, Any]]:
+    suffix = path.suffix.lower()
+    if suffix in _ZIP:
+        yield from _zip(path)
+    elif suffix in _LINES:
+        with path.open(encoding="utf-8") as handle:
+            yield from _lines(handle, str(path))
+    elif suffix in _JSON:
+        yield from studies_in(_load(path.read_bytes(), str(path)), str(path))
+    else:
+        raise ImportFormatError(
+            f"{path}: not a format trialmatch import reads; accepted: {ACCEPTED}"
+        )
+
+
+def _zip(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as error:
+        raise ImportFormatError(f"{path}: not a readable zip file ({error})") from error
+    with archive:
+        names = sorted(n for n in archive.namelist() if not n.endswith("/"))
+        readable = [n for n in names if Path(n).suffix.lower() in _JSON | _LINES]
+        if not readable:
+            raise ImportFormatError(f"{path}: the zip holds no .json or .jsonl files")
+        for name in readable:
+            where = f"{path}!{name}"
+            if Path(name).suffix.lower() in _LINES:
+                with archive.open(name) as member:
+                    text = (line.decode("utf-8") for line in member)
+                    yield from _lines(text, where)
+            else:
+                yield from studies_in(_load(archive.read(name), where), where)
+
+
+def _lines(lines: Iterable[str], where: str) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            yield from studies_in(_load(line, f"{where}, line {number}"), f"{where}, line {number}")
+
+
+def _load(data: bytes | str, where: str) -> Any:
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as error:
+        raise ImportFormatError(
+            f"{where}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+        ) from error
+    except UnicodeDecodeError as error:
+        raise ImportFormatError(f"{where}: not UTF-8 text") from error
+
+
+def studies_in(obj: Any, where: str) -> Iterator[dict[str, Any]]:
+    """The studies in one decoded JSON value: a study, a page, a wrapped page, or a list."""
+    if study_id(obj) is not None:
+        yield obj
+        return
+    if isinstance(obj, dict):
+        response = obj.get("response")
+        inner: dict[str, Any] = response if isinstance(response, dict) else obj
+        if isinstance(inner.get("studies"), list):
+            for position, item in enumerate(inner["studies"]):
+                if study_id(item) is None:
+                    raise ImportFormatError(
+                        f"{where}: item {position} of `studies` is not an API v2 study "
+                        "(no protocolSection.identificationModule.nctId)"
+                    )
+                yield item
+            return
+    if isinstance(obj, list):
+        for position, item in enumerate(obj):
+            yield from studies_in(item, f"{where}, item {position}")
+        return
+    raise ImportFormatError(f"{where}: {_what(obj)}; accepted: {ACCEPTED}")
+
+
+def _what(obj: Any) -> str:
+    if isinstance(obj, dict):
+        if "nct_id" in obj or "eligibility_text" in obj or "eligibility_lines" in obj:
+            return "a flattened record, not an API v2 study object"
+        if "protocolSection" in obj:
+            return "a study object without a valid protocolSection.identificationModule.nctId"
+        keys = ", ".join(sorted(obj)[:6])
+        return f"a JSON object with keys {keys or '(none)'}, not a study or a /studies page"
+    return f"a JSON {type(obj).__name__}, not a study or a /studies page"
