@@ -205,9 +205,7 @@ class CtgovClient:
             raise ApiError(f"/studies/{nct_id} answered {type(data).__name__}, not a study object")
         return data
 
-    def pages(
-        self, params: Mapping[str, str], *, page_size: int = MAX_PAGE_SIZE
-    ) -> Iterator[Page]:
+    def pages(self, params: Mapping[str, str], *, page_size: int = MAX_PAGE_SIZE) -> Iterator[Page]:
         """Every page of `/studies` for `params`, following `nextPageToken` until it is absent.
 
         Every request asks for `countTotal` (the registry answers it on page 1 only) and repeats

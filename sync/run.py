@@ -23,7 +23,15 @@ import sqlite_utils
 from sync import store
 from sync.client import CtgovClient, Page
 from sync.parsed import LoadedParser, load_parser, reparse_stale
-from sync.runs import Outcome, RunKind, RunReport, finish_run, record_progress, start_run
+from sync.runs import (
+    Interrupted,
+    Outcome,
+    RunKind,
+    RunReport,
+    finish_run,
+    record_progress,
+    start_run,
+)
 from sync.selectors import (
     DEFAULT_QUERY,
     KNOWN_KEY,
@@ -41,10 +49,6 @@ from trialmatch.errors import ApiError, ApiRequestRejected, RunFailed
 log = logging.getLogger("trialmatch.sync")
 
 OnPage = Callable[[str, Page], None]
-
-
-class Interrupted(Exception):
-    """Raised inside a run when `should_stop()` says so; the run is recorded as interrupted."""
 
 
 def sync(
@@ -134,9 +138,7 @@ def _after_run(db: sqlite_utils.Database, parse: bool) -> None:
 def _followed_selection(db: sqlite_utils.Database) -> tuple[Selection, list[str]]:
     current = followed(db)
     if current.follows:
-        return Selection(
-            watchlists=tuple(current.watchlists), queries=tuple(current.queries)
-        ), []
+        return Selection(watchlists=tuple(current.watchlists), queries=tuple(current.queries)), []
     ran_before = db.execute("SELECT 1 FROM runs WHERE kind = 'sync' LIMIT 1").fetchone()
     if ran_before:
         return Selection(), []
@@ -216,9 +218,7 @@ class _Run:
                 restarted = True
                 log.warning("%s: page token rejected (%s); starting again", label, error.reason)
 
-    def fetch_ids(
-        self, ids: Sequence[str], since: date | None, batch: int, page_size: int
-    ) -> None:
+    def fetch_ids(self, ids: Sequence[str], since: date | None, batch: int, page_size: int) -> None:
         """Fetch trials by id through `filter.ids`. Trials the database lacks are always fetched
         whole; those it holds only if updated since `since`."""
         known = {i for (i,) in self.db.execute("SELECT nct_id FROM studies")}
@@ -305,4 +305,3 @@ class _Run:
     def _check_stop(self) -> None:
         if self.should_stop is not None and self.should_stop():
             raise Interrupted("stopped on request")
-

@@ -11,6 +11,10 @@ from typing import Any
 import sqlite_utils
 
 
+class Interrupted(Exception):
+    """Raised inside a run when its `should_stop()` says so; the run is recorded as interrupted."""
+
+
 class Outcome(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"

@@ -239,9 +239,7 @@ def watermark(db: sqlite_utils.Database, key: str) -> str | None:
 KNOWN_KEY = "watermark:known"
 
 
-def set_watermarks(
-    db: sqlite_utils.Database, keys: Sequence[str], value: str, run_id: int
-) -> None:
+def set_watermarks(db: sqlite_utils.Database, keys: Sequence[str], value: str, run_id: int) -> None:
     with db.atomic():
         for key in keys:
             if key == KNOWN_KEY:

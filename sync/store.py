@@ -234,9 +234,7 @@ def _record_history(
         )
         new = dict(zip(shape.STUDY_COLUMNS, row, strict=True))
         for field_, before, after, detail in history.diff(old, new, old_sites, sites[nct_id]):
-            changes.append(
-                (run_id, nct_id, now, field_.value, before, after, _json(detail))
-            )
+            changes.append((run_id, nct_id, now, field_.value, before, after, _json(detail)))
     conn.executemany(
         "INSERT INTO changes (run_id, nct_id, changed_at, field, before, after, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
