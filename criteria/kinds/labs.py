@@ -1,0 +1,147 @@
+"""Laboratory and measured thresholds: analyte, comparator, value and unit as written.
+
+Analyte names come from `criteria/data/phrases.yaml` (`analytes:`). Names joined by "/", "and",
+"or" or a comma share the threshold that follows them ("AST/ALT <= 3 x ULN" is two criteria). A
+second threshold for a named situation ("<= 5 x ULN with liver metastases", "(< 3 mg/dL for
+Gilbert's syndrome)") is kept as an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from criteria.extract import Draft, ItemView
+from criteria.phrases import phrases
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    analytes: tuple[str, ...]
+
+
+_EXPAND = {"transaminases": ("ast", "alt")}
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_ULN = (
+    r"(?:x|times|fold)?\s*(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|LLN|IULN|ULRR"
+    r"|upper limits? of (?:the )?(?:institutional )?normal(?: range| limits?| values?)?"
+    r"|lower limits? of (?:the )?normal(?: range)?|upper normal limits?|upper limit of the "
+    r"(?:reference|normal) range|normal upper limit|N\b)"
+)
+_UNIT = (
+    r"(?P<unit>" + _ULN + r"|x\s*10\s*\^?\s*\d+\s*(?:/\s*(?:[µμu]?L|mm\^?3|mm³|cu\.? ?mm|kg))?"
+    r"|%|(?:cells|mg|g|gm|µmol|umol|μmol|mmol|mEq|ng|pg|mIU|IU|U|mL|µg|ug|mcg|microgram|/)"
+    r"[\w/.^µμ0-9²³]*(?:\s*/\s*[\w.^²³]+)*(?:\s*1\.73\s*m\s*[²2])?|/\s*(?:mm\^?3|mm³|[µμu]L|L|mcL"
+    r"|dL|cu\.? ?mm|microliter|HPF)\b|msec\b|ms\b|mmHg|mm Hg|bpm|beats|kg\b|seconds?|sec\b)?"
+)
+_THRESHOLD = re.compile(
+    r"^(?P<gap>[^;<>=\d]{0,45}?)(?P<cmp>>=|<=|>|<|=)\s*(?P<value>" + _NUMBER + r")\s*" + _UNIT,
+    re.IGNORECASE,
+)
+_POSTFIX = re.compile(
+    r"^(?P<gap>[^;<>=\d]{0,25}?)(?P<value>" + _NUMBER + r")\s*" + _UNIT
+    + r"\s*(?:or|and)\s*(?P<dir>more|greater|higher|above|over|less|lower|below|under|fewer)\b",
+    re.IGNORECASE,
+)
+_EXCEPTION = re.compile(
+    r"^\s*(?:\((?P<paren>[^()]*(?:\([^()]*\)[^()]*)*)\)|[,;]?\s*(?P<alt>(?:or|and|but|unless)\s+"
+    r"(?:<=|<|>=|>)\s*[^,;.()]{0,80}?\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|"
+    r"subjects|liver|hepatic|bone)\b[^,;.()]{0,60}))",
+    re.IGNORECASE,
+)
+_SITUATION = re.compile(
+    r"\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic|bone|except)\b",
+    re.IGNORECASE,
+)
+_GAP_OK = re.compile(
+    r"^[\s,:()\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|value|values|must|be|should|of|is|are|"
+    r"serum|plasma|blood|total|concentration|\w+ formula|by \w+|on (?:the )?screening ECG"
+    r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min)"
+    r"[\s,:()\-]*)*$",
+    re.IGNORECASE,
+)
+_JOIN = re.compile(r"^\s*(?:\([^()]{0,25}\)\s*)?(?:/|,|and/or|and|or|&)\s*$|^\s*$", re.IGNORECASE)
+
+
+def _mentions(w: str) -> list[_Mention]:
+    raw: list[tuple[int, int, str]] = []
+    for analyte in phrases().analytes:
+        for match in analyte.regex.finditer(w):
+            raw.append((match.start(), match.end(), analyte.name))
+    raw.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, name in raw:
+        if chosen and start < chosen[-1][1]:
+            continue
+        chosen.append((start, end, name))
+    return [_Mention(s, e, _EXPAND.get(n, (n,))) for s, e, n in chosen]
+
+
+def read(view: ItemView) -> list[Draft]:
+    w = view.w
+    if not re.search(r"\d", w):
+        return []
+    mentions = _mentions(w)
+    out: list[Draft] = []
+    i = 0
+    while i < len(mentions):
+        group = [mentions[i]]
+        while i + 1 < len(mentions):
+            between = w[group[-1].end : mentions[i + 1].start]
+            # a parenthesised alias ("AST (SGOT)") or a list ("AST/ALT", "AST and ALT")
+            if _JOIN.match(between) or re.fullmatch(r"\s*\(\s*", between):
+                group.append(mentions[i + 1])
+                i += 1
+                continue
+            break
+        i += 1
+        end = group[-1].end
+        if w[end : end + 1] == ")":
+            end += 1
+        next_start = mentions[i].start if i < len(mentions) else len(w)
+        tail = w[end:next_start] if next_start > end else w[end:]
+        threshold = _THRESHOLD.match(tail)
+        cmp: str | None = None
+        if threshold and _GAP_OK.match(threshold.group("gap")):
+            cmp = threshold.group("cmp")
+        else:
+            threshold = _POSTFIX.match(tail)
+            if threshold and _GAP_OK.match(threshold.group("gap")):
+                direction = threshold.group("dir").lower()
+                up = direction in {"more", "greater", "higher", "above", "over"}
+                cmp = ">=" if up else "<="
+        if threshold is None or cmp is None:
+            continue
+        value = float(threshold.group("value").replace(",", ""))
+        unit_raw = threshold.group("unit")
+        unit_start = end + threshold.start("unit") if unit_raw else None
+        unit = view.evidence(unit_start, end + threshold.end("unit")) if unit_start else None
+        uln = bool(unit_raw and re.search(r"ULN|upper|IULN|ULRR|\bN\b", unit_raw, re.I))
+        lln = bool(unit_raw and re.search(r"LLN|lower limit", unit_raw, re.I))
+        stop = end + threshold.end()
+        exceptions: list[str] = []
+        extra = _EXCEPTION.match(w[stop:])
+        if extra:
+            body = extra.group("paren") or extra.group("alt") or ""
+            if _SITUATION.search(body) or re.search(r"<=|<|>=|>", body):
+                exceptions.append(view.evidence(stop + extra.start(), stop + extra.end()).strip("() ,;"))
+        exceptions.extend(view.exception_texts(group[0].start))
+        analytes = tuple(dict.fromkeys(a for m in group for a in m.analytes))
+        for analyte in analytes:
+            out.append(
+                view.draft(
+                    "lab",
+                    group[0].start,
+                    stop,
+                    analyte=analyte,
+                    comparator=cmp,
+                    value=value,
+                    unit=unit or None,
+                    uln_multiple=uln,
+                    lln_multiple=lln,
+                    exceptions=tuple(dict.fromkeys(exceptions)),
+                )
+            )
+    return out

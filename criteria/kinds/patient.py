@@ -1,0 +1,322 @@
+"""The person: performance status, age, sex, menopausal status, life expectancy."""
+
+from __future__ import annotations
+
+import re
+
+from criteria import cues
+from criteria.extract import Draft, ItemView
+from trialmatch.vocab import Section
+
+# --- performance status -------------------------------------------------------------------------
+
+_VALUE = (
+    r"(?P<cmp>>=|<=|>|<|=)?\s*(?P<a>\d{1,3})\s*%?"
+    r"(?:\s*(?:-|to|~|or|,|and)\s*(?P<b>\d{1,3})\s*%?)?(?:\s*(?:,|or)\s*(?P<c>\d{1,3}))?"
+    r"(?:\s*(?:or|and)\s*(?P<post>higher|greater|more|above|better|less|lower|below|under))?"
+)
+_ECOG = re.compile(
+    r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO|World Health Organi[sz]ation|Zubrod)"
+    r"(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:performance|status|score|scale|grade|PS|criteria|\(PS\)"
+    r"|of|is|:|=|must be|level|value)\b)*\s*:?\s*" + _VALUE,
+    re.IGNORECASE,
+)
+_PS_GENERIC = re.compile(
+    r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|=|score)?\s*"
+    + _VALUE,
+    re.IGNORECASE,
+)
+_KARNOFSKY = re.compile(
+    r"\b(?:Karnofsky|KPS|Lansky)(?:\s*\((?:KPS)\))?(?:[\s-]*(?:performance|status|score|scale|"
+    r"index|PS|of|is|:|=|\(KPS\))\b)*\s*:?\s*" + _VALUE,
+    re.IGNORECASE,
+)
+
+
+def _bounds(match: re.Match[str], step: int) -> tuple[int | None, int | None]:
+    cmp, a, b, c, post = (match.group(k) for k in ("cmp", "a", "b", "c", "post"))
+    first = int(a)
+    if b is not None or c is not None:
+        values = [int(v) for v in (a, b, c) if v is not None]
+        return min(values), max(values)
+    if post:
+        cmp = ">=" if post.lower() in {"higher", "greater", "more", "above", "better"} else "<="
+    if cmp == "<=":
+        return None, first
+    if cmp == "<":
+        return None, first - step
+    if cmp == ">=":
+        return first, None
+    if cmp == ">":
+        return first + step, None
+    return first, first
+
+
+def read_performance(view: ItemView) -> list[Draft]:
+    w = view.w
+    out: list[Draft] = []
+    karnofsky_spans: list[tuple[int, int]] = []
+    for match in _KARNOFSKY.finditer(w):
+        low, high = _bounds(match, 10)
+        if low is not None and low > 100 or high is not None and high > 100:
+            continue
+        karnofsky_spans.append(match.span())
+        if (low, high) == (100, 100) and match.group("cmp") is None:
+            continue
+        if match.group("cmp") is None and match.group("b") is None and not match.group("post"):
+            low, high = int(match.group("a")), None  # "Karnofsky 70%": a minimum
+        out.append(_ps(view, match, "karnofsky", low, high))
+    matches = list(_ECOG.finditer(w))
+    if not matches and re.search(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", w, re.I) or (
+        not matches and not karnofsky_spans
+    ):
+        matches = [
+            m
+            for m in _PS_GENERIC.finditer(w)
+            if not any(s <= m.start() < e for s, e in karnofsky_spans)
+        ]
+    for match in matches:
+        low, high = _bounds(match, 1)
+        if low is not None and low > 5 or high is not None and high > 5:
+            continue
+        if match.group("cmp") is None and match.group("b") is None and not match.group("post"):
+            low, high = (0, int(match.group("a")))  # "ECOG 1": up to 1
+        out.append(_ps(view, match, "ecog", low, high))
+    return out
+
+
+def _ps(view: ItemView, match: re.Match[str], scale: str, low: int | None, high: int | None) -> Draft:
+    return view.draft(
+        "performance_status",
+        match.start(),
+        match.end(),
+        scale=scale,
+        min=low,
+        max=high,
+        negated=view.negated(match.start(), match.end()),
+    )
+
+
+# --- age ----------------------------------------------------------------------------------------
+
+_AGE_WORD = r"(?:years?|yrs?|y/o|y\.o\.)"
+_AGE_PATTERNS = (
+    re.compile(
+        r"\b(?:aged?|age)\s*(?:of|at|:|is|=|must be|should be|range)?\s*(?:between\s*)?"
+        r"(?P<a>\d{2})\s*(?:" + _AGE_WORD + r"\s*)?(?:-|to|~|and)\s*(?P<b>\d{2,3})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:between\s*)?(?P<a>\d{2})\s*(?:" + _AGE_WORD + r"\s*)?(?:-|to|~|and)\s*(?P<b>\d{2,3})"
+        r"\s*" + _AGE_WORD + r"(?:\s*(?:of age|old|of age or older))?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:aged?|age)\s*(?:of|at|:|is|=|must be|should be)?\s*(?P<cmp>>=|<=|>|<)\s*(?P<v>\d{1,3})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?P<cmp>>=|<=|>|<)\s*(?P<v>\d{1,3})\s*" + _AGE_WORD + r"(?:\s*(?:of age|old|of age at|"
+        r"at (?:the )?time|age))?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?P<v>\d{1,3})\s*(?:" + _AGE_WORD + r"\s*)?(?:of age\s*)?(?P<post>or|and)\s*"
+        r"(?P<dir>older|over|above|greater|more|under|younger|below|less)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?P<v>\d{2})\s*\+\s*" + _AGE_WORD, re.IGNORECASE),
+)
+_AGE_CONTEXT = re.compile(r"\bage|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b", re.I)
+_ADULT = re.compile(r"\badults?\b(?! (?:dose|formulation|weight))", re.IGNORECASE)
+_NOT_AGE = re.compile(r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack", re.I)
+
+
+def read_age(view: ItemView) -> list[Draft]:
+    w = view.w
+    if not _AGE_CONTEXT.search(w):
+        return []
+    for index, pattern in enumerate(_AGE_PATTERNS):
+        for match in pattern.finditer(w):
+            around = w[max(0, match.start() - 40) : match.end() + 30]
+            if _NOT_AGE.search(around) and not re.search(r"\bage\b|\baged\b", around, re.I):
+                continue
+            groups = match.groupdict()
+            low: float | None = None
+            high: float | None = None
+            if groups.get("a") and groups.get("b"):
+                low, high = float(groups["a"]), float(groups["b"])
+                if not 10 <= low < high <= 120:
+                    continue
+            else:
+                value = float(groups["v"])
+                if not 1 <= value <= 120:
+                    continue
+                cmp = groups.get("cmp")
+                direction = (groups.get("dir") or "").lower()
+                if direction in {"older", "over", "above", "greater", "more"} or index == 5:
+                    cmp = ">="
+                elif direction in {"under", "younger", "below", "less"}:
+                    cmp = "<="
+                if cmp == ">=":
+                    low = value
+                elif cmp == ">":
+                    low = value + 1
+                elif cmp == "<=":
+                    high = value
+                elif cmp == "<":
+                    high = value - 1
+                else:
+                    continue
+            if index in (1, 3) and not _AGE_CONTEXT.search(around) and low is None:
+                continue
+            return [
+                view.draft(
+                    "age",
+                    match.start(),
+                    match.end(),
+                    min_years=low,
+                    max_years=high,
+                    negated=view.negated(match.start(), match.end()),
+                )
+            ]
+    adult = _ADULT.search(w)
+    if adult and view.section == Section.INCLUSION and not cues.negated_before(w, adult.start()):
+        return [view.draft("age", adult.start(), adult.end(), min_years=18.0)]
+    return []
+
+
+# --- sex ----------------------------------------------------------------------------------------
+
+_SEX = re.compile(
+    r"^(?:\W*(?:\w+[\s,]+){0,4}?)\b(?P<s>women|woman|females?|men|males?|ladies|girls|boys)\b"
+    r"|\b(?:sex|gender)\s*:\s*(?P<s2>female|male|women|men)\b"
+    r"|\bmust be (?:a\s+)?(?P<s3>female|male|women|men|woman|man)\b",
+    re.IGNORECASE,
+)
+_BOTH = re.compile(
+    r"\b(?:male or female|female or male|men (?:and|or) women|women (?:and|or) men|both (?:sexes|"
+    r"genders)|males? and females?|females? and males?|any (?:sex|gender)|all (?:sexes|genders))\b",
+    re.IGNORECASE,
+)
+_SEX_NOT_POPULATION = re.compile(
+    r"^\W*(?:\w+\s+){0,2}?(?:women|woman|females?|men|males?)\s+(?:\w+\s+){0,3}?(?:of (?:child|"
+    r"reproductive)|who (?:are|can|could|have|is|were)|(?:must|should|will) (?:use|agree|be "
+    r"willing)|with (?:a )?(?:partners?|childbearing)|able to (?:become|father|conceive)|partners?"
+    r"|participants? (?:of|who|must))",
+    re.IGNORECASE,
+)
+
+
+def read_sex(view: ItemView) -> list[Draft]:
+    w = view.w
+    if _BOTH.search(w):
+        return []
+    match = _SEX.search(w)
+    if match is None:
+        return []
+    if match.group("s") and _SEX_NOT_POPULATION.search(w):
+        return []
+    word = (match.group("s") or match.group("s2") or match.group("s3")).lower()
+    sex = "female" if word.startswith(("wom", "fem", "lad", "girl")) else "male"
+    start = match.start("s") if match.group("s") else match.start()
+    return [
+        view.draft(
+            "sex", start, match.end(), sex=sex, negated=view.negated(start, match.end())
+        )
+    ]
+
+
+# --- menopausal status --------------------------------------------------------------------------
+
+_MENOPAUSE = re.compile(
+    r"\b(?P<pre>(?:(?:pre|peri|post)\s*-?\s*(?:/|,|or|and|and/or)?\s*)+)menopaus\w*"
+    r"|\b(?P<any>any|regardless of|irrespective of|all)\s+(?:\w+\s+)?menopausal status"
+    r"|\bmenopausal status\s*:?\s*(?P<st>pre|peri|post)\w*",
+    re.IGNORECASE,
+)
+_SUPPRESSION = re.compile(
+    r"\b(?:GnRH|LHRH|LH-?RH|gonadotropin[- ]releasing|luteini[sz]ing hormone[- ]releasing|ovarian "
+    r"(?:function )?(?:suppression|ablation)|OFS\b|goserelin|leuprolide|leuprorelin|triptorelin"
+    r"|oophorectomy)",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(
+    r"\b(?:if|when|for|in)\s+(?:\w+\s+){0,3}?(?:pre|peri)[\s-]*(?:/|or)?\s*(?:peri)?[\s-]*menopaus"
+    r"|\b(?:pre|peri)[\s/-]*(?:or\s+|/\s*)?(?:peri)?[\s-]*menopausal (?:\w+\s+){0,2}(?:must|should|"
+    r"will|need|are required|require|receiv|on|treated)",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(r"\b(?:defined as|definition|is defined)\b", re.IGNORECASE)
+
+
+def read_menopause(view: ItemView) -> list[Draft]:
+    w = view.w
+    statuses: list[str] = []
+    first, last = len(w), 0
+    for match in _MENOPAUSE.finditer(w):
+        if view.in_exception(match.start()):
+            continue
+        first, last = min(first, match.start()), max(last, match.end())
+        if match.group("any"):
+            statuses += ["premenopausal", "perimenopausal", "postmenopausal"]
+            continue
+        prefix = (match.group("pre") or match.group("st") or "").lower()
+        for stem in re.findall(r"pre|peri|post", prefix):
+            statuses.append(f"{stem}menopausal")
+    if not statuses:
+        return []
+    out: list[Draft] = []
+    suppression = _SUPPRESSION.search(w)
+    conditional = _CONDITIONAL.search(w)
+    only_conditional = (
+        conditional is not None
+        and "postmenopausal" not in statuses
+        and len(set(statuses)) < 3
+    )
+    if suppression and (conditional or {"premenopausal", "perimenopausal"} & set(statuses)):
+        # "Pre/perimenopausal women must receive a GnRH agonist": a treatment plan, never a bar
+        out.append(
+            view.draft(
+                "administrative",
+                min(first, suppression.start()),
+                max(last, suppression.end()),
+                topic="ovarian_suppression",
+            )
+        )
+    if only_conditional:
+        return out
+    if _DEFINITION.search(w) and view.section == Section.INCLUSION and len(set(statuses)) == 1:
+        pass  # "postmenopausal, defined as ...": still a requirement
+    order = ("premenopausal", "perimenopausal", "postmenopausal")
+    unique = tuple(s for s in order if s in statuses)
+    negated = view.negated(first, last)
+    out.insert(0, view.draft("menopausal_status", first, last, statuses=unique, negated=negated))
+    return out
+
+
+# --- life expectancy ----------------------------------------------------------------------------
+
+_LIFE = re.compile(
+    r"\blife expectancy\s*(?:of|:|is|must be|should be|estimated (?:at|to be))?\s*(?:>=|>|=)?\s*"
+    r"(?:>=|>)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>weeks?|wks?|months?|mos?|years?|days?)"
+    r"|\b(?:expected|anticipated|estimated) (?:to )?(?:survival|survive|live)\s*(?:of|for)?\s*"
+    r"(?:>=|>)?\s*(?P<n2>\d+(?:\.\d+)?)\s*(?P<u2>weeks?|months?|years?)",
+    re.IGNORECASE,
+)
+
+
+def read_life_expectancy(view: ItemView) -> list[Draft]:
+    match = _LIFE.search(view.w)
+    if match is None:
+        return []
+    n = float(match.group("n") or match.group("n2"))
+    unit = (match.group("u") or match.group("u2")).lower()
+    weeks = n
+    if unit.startswith("m"):
+        weeks = round(n * 30.44 / 7, 1)
+    elif unit.startswith("y"):
+        weeks = round(n * 52.18, 1)
+    elif unit.startswith("d"):
+        weeks = round(n / 7, 1)
+    return [view.draft("life_expectancy", match.start(), match.end(), min_weeks=weeks)]

@@ -1,0 +1,90 @@
+"""The declarative phrase rules of `criteria/data/phrases.yaml` (cancer type, comorbidities,
+administrative items, organ function, visceral crisis). Disease stage rules are combined into one
+criterion by `criteria.kinds.disease.read_stage`."""
+
+from __future__ import annotations
+
+import re
+
+from criteria import cues
+from criteria.extract import Draft, ItemView
+from criteria.phrases import phrases
+from trialmatch.vocab import Section
+
+_HISTOLOGY = re.compile(
+    r"\b(?:(?:invasive\s+)?(?P<h>ductal|lobular|inflammatory|mucinous|metaplastic|squamous"
+    r"|adenocarcinoma|adenosquamous|large cell|non-squamous|nonsquamous))\b",
+    re.IGNORECASE,
+)
+_OTHER_CANCER = re.compile(
+    r"\b(?:other|another|second|prior|previous|history of|concurrent|additional|except|than"
+    r"|different|family|contralateral|ipsilateral)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+_ORGAN_SYSTEMS = (
+    ("bone marrow", re.compile(r"marrow|ha?ematolog|blood", re.I)),
+    ("hepatic", re.compile(r"hepatic|liver", re.I)),
+    ("renal", re.compile(r"renal|kidney", re.I)),
+    ("cardiac", re.compile(r"cardiac|heart", re.I)),
+    ("coagulation", re.compile(r"coagulation", re.I)),
+)
+
+
+def read(view: ItemView) -> list[Draft]:
+    w = view.w
+    out: list[Draft] = []
+    within = _within_years(w)
+    for rule in phrases().rules:
+        if rule.kind == "disease_stage":
+            continue
+        match = rule.regex.search(w)
+        if match is None:
+            continue
+        start, end = match.span()
+        if view.in_exception(start) and rule.kind != "administrative":
+            continue
+        if rule.kind == "administrative":
+            out.append(view.draft("administrative", start, end, **rule.fields))
+            continue
+        if rule.kind == "cancer_type":
+            if _OTHER_CANCER.search(w[max(0, start - 50) : start]):
+                continue
+            fields = dict(rule.fields)
+            histology = _HISTOLOGY.search(w)
+            if histology and "histology" not in fields:
+                fields["histology"] = histology.group("h").lower()
+            out.append(_with_polarity(view, "cancer_type", start, end, fields))
+            continue
+        if rule.kind == "organ_function":
+            systems = tuple(name for name, p in _ORGAN_SYSTEMS if p.search(match.group(0)))
+            out.append(_with_polarity(view, "organ_function", start, end, {"systems": systems}))
+            continue
+        fields = dict(rule.fields)
+        if rule.kind == "comorbidity" and within is not None:
+            fields["within_years"] = within
+        if rule.kind == "comorbidity":
+            fields["exceptions"] = view.exception_texts(start)
+        out.append(_with_polarity(view, rule.kind, start, end, fields))
+    return out
+
+
+def _with_polarity(view: ItemView, kind: str, start: int, end: int, fields: dict) -> Draft:  # type: ignore[type-arg]
+    negated = view.negated(start, end)
+    if view.section == Section.EXCLUSION and kind == "comorbidity":
+        negated = cues.negated_before(view.w, start, window=25)
+    return view.draft(kind, start, end, negated=negated, **fields)
+
+
+_YEARS = re.compile(
+    r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
+    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)",
+    re.IGNORECASE,
+)
+
+
+def _within_years(w: str) -> float | None:
+    match = _YEARS.search(w)
+    if not match:
+        return None
+    n = float(match.group("n"))
+    return n if match.group("u").lower().startswith("y") else round(n / 12, 2)

@@ -1,0 +1,332 @@
+"""Prior therapy and line counts.
+
+Drugs and classes are found with the lexicon (`criteria.lexicon.find_drug_mentions`). Names joined
+by commas, "or", "and" or "/" form one criterion whose agents and classes are alternatives ("prior
+fulvestrant, everolimus or any CDK4/6 inhibitor"). Around them the reader looks for the relation
+(received, progressed, intolerant, responded), the setting (neoadjuvant, adjuvant, metastatic),
+washout windows, minimum durations, relapse windows, negation and exceptions. Counts of prior lines
+("no more than 2 prior endocrine therapies for advanced disease") become `line_count` criteria.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from criteria import cues, lexicon
+from criteria.extract import Draft, ItemView
+from trialmatch.vocab import Section
+
+_PROGRESSED = re.compile(
+    r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*|PD\b|worsen\w*)",
+    re.IGNORECASE,
+)
+_INTOLERANT = re.compile(
+    r"\b(?:intoleran\w+|unable to tolerate|could not tolerate|toxicity (?:to|from|with|due)"
+    r"|discontinu\w+ (?:\w+\s+){0,3}(?:due to|because of) (?:\w+\s+)?(?:toxicit|intoleran|adverse))",
+    re.IGNORECASE,
+)
+_RESPONDED = re.compile(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:candidates? for|eligible (?:for|to receive)|suitable for|appropriate for|willing to"
+    r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
+    r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated|randomi[sz]ed to"
+    r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?|in combination with"
+    r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
+    r"|physician'?s? choice|treatment of physician|standard of care|SOC\b|dose of|mg\b|daily)\b",
+    re.IGNORECASE,
+)
+_CURRENT = re.compile(
+    r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing|simultaneous|on (?:stable|a stable)"
+    r"|presently|still (?:on|receiving)|while (?:on|receiving))\b",
+    re.IGNORECASE,
+)
+_WASHOUT = re.compile(
+    r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
+    r"(?:since|from|after|before|prior to|between|elapsed|washout|before the first)"
+    r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
+    r"treatment with|therapy with|duration)\b",
+    re.IGNORECASE,
+)
+_RELAPSE_WITHIN = re.compile(
+    r"(?:\b(?:on or |during or )?within|<=|<|\bless than|\bbefore)\s*(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>months?|years?|weeks?)\s*(?:\w+\s+){0,2}?(?:of|after|from|since|following)\s+"
+    r"(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*|discontinu\w+|finish\w*|cessation"
+    r"|last|termination|the last)",
+    re.IGNORECASE,
+)
+_RELAPSE_AFTER = re.compile(
+    r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
+    r"{0,2}?(?:after|from|since|following|of)\s+(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*"
+    r"|discontinu\w+|finish\w*|cessation|last|termination)",
+    re.IGNORECASE,
+)
+_DFI = re.compile(
+    r"\b(?:disease[- ]free interval|DFI|treatment[- ]free interval|TFI)\s*(?:\([A-Z]+\)\s*)?"
+    r"(?:of\s*)?(?P<cmp>>=|<=|>|<)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)",
+    re.IGNORECASE,
+)
+_GAP = re.compile(
+    r"^(?:[\s,/+();:]|\band/or\b|\bor\b|\band\b|\bnor\b|\bplus\b|\bwith\b|\bor with\b|\be\.g\.?"
+    r"|\beg\b|\bsuch as\b|\bincluding\b|\bi\.e\.?|\beither\b|\bany\b|\bother\b|\ban?\b|\bthe\b"
+    r"|\bprior\b|\bprevious\b|\bbased\b|-based\b|\btherapy\b|\btreatment\b|\bagents?\b|\bdrugs?\b"
+    r"|\binhibitors?\b|\bregimens?\b|\bcontaining\b|-containing\b|\bcombination\b|\btargeting\b"
+    r"|\bclass\b|\bsimilar\b|\bincl\.?|\bor another\b|\bagent\b|\bmedications?\b|-)*$",
+    re.IGNORECASE,
+)
+_EXAMPLE_CUE = re.compile(r"\b(?:e\.g\.?|eg|such as|including|for example|i\.e\.?|like)\s*[:,]?\s*$", re.I)
+
+_LINES = re.compile(
+    r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?P<n>\d{1,2})\s*(?:(?:-|to|or|and)\s*(?:(?P<cmp2><=|<)\s*)?"
+    r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y|ies)"
+    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?P<tail>[^.;]{0,80})",
+    re.IGNORECASE,
+)
+_NOT_LINES = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|cycles?|doses?|mg|hours?|times|x|grade|fractions?|Gy"
+    r"|sessions?|%|half-?li\w+)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    start: int
+    end: int
+    agents: tuple[str, ...]
+    classes: tuple[str, ...]
+
+
+def read(view: ItemView) -> list[Draft]:
+    w = view.w
+    mentions = [m for m in lexicon.find_drug_mentions(w)]
+    lines = _line_counts(view, mentions)
+    line_spans = [(d.start, d.end) for d in lines]
+    out: list[Draft] = list(lines)
+    for run in _runs(view, mentions):
+        if any(s <= run.start < e for s, e in line_spans):
+            continue
+        draft = _prior_therapy(view, run, mentions)
+        if draft is not None:
+            out.append(draft)
+    if not out and view.context is not None and view.context.therapy and mentions:
+        pass
+    return out
+
+
+def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
+    w = view.w
+    runs: list[list[lexicon.Mention]] = []
+    for mention in mentions:
+        if view.in_exception(mention.start):
+            continue
+        if runs:
+            previous = runs[-1][-1]
+            gap = w[previous.end : mention.start]
+            if _GAP.match(gap) and not any(e.start >= previous.end and e.start < mention.start for e in view.exceptions):
+                runs[-1].append(mention)
+                continue
+        runs.append([mention])
+    out: list[_Run] = []
+    for run in runs:
+        agents: list[str] = []
+        classes: list[str] = []
+        has_class = any(m.kind == "class" for m in run)
+        for mention in run:
+            before = w[max(0, mention.start - 25) : mention.start]
+            if has_class and mention.kind == "drug" and _EXAMPLE_CUE.search(before.split("(")[-1] if "(" in before else before):
+                continue  # "a CDK4/6 inhibitor (e.g. palbociclib)": the class is the statement
+            if has_class and mention.kind == "drug" and "(" in w[run[0].start : mention.start] and _examples_in_paren(w, run[0].start, mention.start):
+                continue
+            (classes if mention.kind == "class" else agents).append(mention.id)
+        out.append(
+            _Run(run[0].start, run[-1].end, tuple(dict.fromkeys(agents)), tuple(dict.fromkeys(classes)))
+        )
+    return out
+
+
+def _examples_in_paren(w: str, start: int, position: int) -> bool:
+    opened = w.rfind("(", start, position)
+    return opened != -1 and bool(re.match(r"\(\s*(?:e\.g\.?|eg|such as|including|i\.e\.?)", w[opened:], re.I))
+
+
+def _clause(w: str, start: int, end: int) -> tuple[int, int]:
+    begin = cues.clause_start(w, start)
+    stop = re.search(r"[;]|\.\s|\.$", w[end:])
+    return begin, end + (stop.start() if stop else len(w) - end)
+
+
+def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -> Draft | None:
+    w = view.w
+    begin, stop = _clause(w, run.start, run.end)
+    before = w[max(begin, run.start - 60) : run.start]
+    after = w[run.end : min(stop, run.end + 100)]
+    if _FUTURE.search(before[-40:]) or re.match(r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after):
+        return None
+    if _FUTURE.search(after[:12]) and not re.search(r"\b(?:prior|previous|received|progress)", before, re.I):
+        return None
+    intro = view.context.intro_work if view.context is not None and view.context.therapy else ""
+    cue_text = f"{intro} {before} {after[:60]}"
+    relation = "received"
+    if _INTOLERANT.search(cue_text):
+        relation = "intolerant"
+    elif _PROGRESSED.search(cue_text):
+        relation = "progressed"
+    elif _RESPONDED.search(cue_text):
+        relation = "responded"
+    fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
+    settings_text = f"{intro} {before[-45:]} {after[:70]}"
+    settings = cues.settings_in(settings_text)
+    # "(except for neoadjuvant/adjuvant chemotherapy)": the exception names settings, not drugs
+    exception_texts = view.exception_texts(run.start)
+    except_agents: list[str] = []
+    except_classes: list[str] = []
+    for span in view.exceptions:
+        if span.start < run.start or re.search(r"[.;]\s", w[run.end : span.start]):
+            continue
+        for mention in mentions:
+            if span.body_start <= mention.start < span.end:
+                (except_classes if mention.kind == "class" else except_agents).append(mention.id)
+        excluded = cues.settings_in(w[span.body_start : span.end])
+        if excluded and not except_agents and not except_classes and not settings:
+            settings = tuple(s for s in ("neoadjuvant", "adjuvant", "metastatic") if s not in excluded)
+    settings = tuple(s for s in settings if not view.in_exception(w.find(s)) or True)
+    fields["settings"] = settings
+    fields["except_agents"] = tuple(dict.fromkeys(except_agents))
+    fields["except_classes"] = tuple(dict.fromkeys(except_classes))
+    fields["exceptions"] = exception_texts
+    clause = w[begin:stop]
+    negated = cues.negated_before(w, run.start) or cues.naive_after(w, run.end)
+    if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
+        negated = True
+    window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
+    washout = _WASHOUT.search(clause)
+    if washout:
+        n = float(washout.group("n") or washout.group("n2"))
+        unit = washout.group("unit") or washout.group("unit2")
+        fields["within_days"] = cues.days(n, unit)
+        if view.section == Section.INCLUSION and not _PROGRESSED.search(clause):
+            negated = True  # "at least 14 days since the last dose of X": not within 14 days
+    elif window is not None and relation != "progressed":
+        fields["within_days"] = window[0]
+    elif _CURRENT.search(before[-30:]):
+        fields["within_days"] = 0
+    relapse = _RELAPSE_WITHIN.search(clause)
+    relapse_after = _RELAPSE_AFTER.search(clause)
+    dfi = _DFI.search(clause)
+    if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
+        fields["relapse_within_months"] = cues.months(float(relapse.group("n")), relapse.group("unit"))
+        relation = "received"
+        fields.pop("within_days", None)
+    elif relapse_after:
+        fields["relapse_after_months"] = cues.months(float(relapse_after.group("n")), relapse_after.group("unit"))
+        relation = "received"
+        fields.pop("within_days", None)
+    elif dfi:
+        key = "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
+        fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
+    duration = _DURATION.search(clause)
+    if duration and "relapse_within_months" not in fields and "within_days" not in fields:
+        fields["min_duration_months"] = cues.months(float(duration.group("n")), duration.group("unit"))
+    fields["relation"] = relation
+    fields["negated"] = negated
+    return Draft(
+        "prior_therapy",
+        fields,
+        view.evidence(max(begin, run.start - len(before.lstrip())), min(stop, run.end + 80)),
+        run.start,
+        run.end,
+    )
+
+
+def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]:
+    w = view.w
+    out: list[Draft] = []
+    for match in _LINES.finditer(w):
+        between = match.group("between") or ""
+        noun = match.group("noun").lower()
+        if _NOT_LINES.search(between) or (noun.startswith(("agent", "course")) and "line" not in between):
+            continue
+        n = int(match.group("n"))
+        m = int(match.group("m")) if match.group("m") else None
+        if n > 10 or (m is not None and m > 10):
+            continue
+        prefix = w[max(0, match.start() - 30) : match.start()]
+        if re.search(r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day|CTCAE|RECIST)\s*$", prefix, re.I):
+            continue
+        if noun.startswith(("therap", "treatment", "chemo", "agent")) and not re.search(
+            r"\b(?:prior|previous|lines?|regimens?|received|receiving|treated|progress\w*|after|following|pretreated)\b",
+            prefix + between + match.group("tail")[:30] + (view.context.intro if view.context else ""),
+            re.I,
+        ):
+            continue
+        cmp = match.group("cmp")
+        low: int | None
+        high: int | None
+        if m is not None:
+            low, high = n, m - (1 if match.group("cmp2") == "<" else 0)
+            if cmp == ">=" and match.group("cmp2"):
+                low = n
+        elif cmp == "<=":
+            low, high = None, n
+        elif cmp == "<":
+            low, high = None, n - 1
+        elif cmp == ">=":
+            low, high = n, None
+        elif cmp == ">":
+            low, high = n + 1, None
+        else:
+            low, high = n, n
+        if high is not None and low is not None and high < low:
+            continue
+        scope_text = between + noun + match.group("tail")[:30]
+        scope = _scope(w, match.start(), match.start() + len(match.group(0)) - len(match.group("tail")) + 30, mentions, scope_text)
+        tail = match.group("tail")
+        tail_cut = re.split(r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1)[0]
+        settings = cues.settings_in(between + " " + tail_cut[:60])
+        if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
+            settings = ("metastatic",)
+        end = match.end("noun") + len(tail_cut)
+        out.append(
+            view.draft(
+                "line_count",
+                match.start(),
+                end,
+                scope=scope,
+                settings=settings,
+                min=low,
+                max=high,
+                negated=view.negated(match.start(), end),
+            )
+        )
+    return out
+
+
+def _scope(w: str, start: int, end: int, mentions: list[lexicon.Mention], text: str) -> str:
+    for mention in mentions:
+        if start <= mention.start < end:
+            if mention.kind == "class":
+                return _line_scope(mention.id)
+            return _line_scope(_main_class(mention.id))
+    lowered = text.lower()
+    if re.search(r"endocrine|hormon", lowered):
+        return "endocrine_therapy"
+    if "chemo" in lowered or "cytotoxic" in lowered:
+        return "chemotherapy"
+    return "any"
+
+
+def _line_scope(class_id: str) -> str:
+    return "any" if class_id == "systemic_anticancer_therapy" else class_id
+
+
+def _main_class(drug: str) -> str:
+    classes = sorted(lexicon.drug_classes(drug))
+    for broad in ("endocrine_therapy", "chemotherapy"):
+        if broad in classes:
+            return broad
+    return classes[0] if classes else "any"
