@@ -5,7 +5,8 @@ JSON files the way the registry does (`/studies` paged by `nextPageToken` with `
 1, `filter.ids`, simple `query.cond` / `query.term` / `query.intr` substring matching,
 `filter.overallStatus`, `filter.advanced=AREA[LastUpdatePostDate]RANGE[date,MAX]`, and
 `/studies/{id}` with a plain-text 404), and can answer a share of requests with the registry's
-failure modes: 429 with Retry-After, 500/502/503, a 200 carrying HTML, a truncated JSON body.
+failure modes: 429 with Retry-After, 500/502/503, a 200 carrying HTML, a truncated JSON body, and
+a stall (no answer until `release` is set or 30 seconds pass).
 
     python -m sync.standin trialmatch/sample/studies --port 8765 --faults 0.3
     TRIALMATCH_CTGOV_URL=http://127.0.0.1:8765/api/v2 trialmatch sync --cond cancer
@@ -31,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 from sync.shape import study_id
 
 FAULTS = ("429", "500", "502", "503", "html", "truncated")
+STALL = "stall"  # not among the random faults: it makes the client time out
 _RANGE = re.compile(r"^AREA\[LastUpdatePostDate\]RANGE\[(\d{4}-\d{2}-\d{2}|MIN),\s*MAX\]$")
 
 #: fault(request_number, path, params) -> a fault name from FAULTS, or None to answer normally.
@@ -132,6 +134,7 @@ class StandIn(ThreadingHTTPServer):
         self.registry = registry
         self.faults = faults
         self.requests: list[tuple[str, dict[str, str], int]] = []  # (path, params, status)
+        self.release = threading.Event()  # ends stalls
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -145,6 +148,7 @@ class StandIn(ThreadingHTTPServer):
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release.set()
         self.shutdown()
         self.server_close()
 
@@ -215,6 +219,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault == "html":
             html = "<!DOCTYPE html><html><body><h1>Maintenance</h1></body></html>"
             self._send(path, params, 200, "text/html; charset=utf-8", html)
+        elif fault == STALL:
+            self.server.release.wait(30)
+            self._send(path, params, 503, "text/plain", "stalled")
         elif fault == "truncated":
             self._send(path, params, 200, "application/json", '{"studies": [{"protocolSection":')
         else:

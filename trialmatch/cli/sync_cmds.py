@@ -35,6 +35,13 @@ def _base_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _rate_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--retries",
+        type=click.IntRange(0, 20),
+        default=5,
+        show_default=True,
+        help="Retries of a failing request (429, 5xx, HTML, broken JSON) before the run fails.",
+    )(command)
     return click.option(
         "--max-rate",
         type=click.FloatRange(min=0.01),
@@ -44,10 +51,10 @@ def _rate_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _client(base_url: str | None, max_rate: float) -> Any:
+def _client(base_url: str | None, max_rate: float, retries: int) -> Any:
     from sync.client import CtgovClient
 
-    return CtgovClient(base_url, min_interval=1.0 / max_rate)
+    return CtgovClient(base_url, min_interval=1.0 / max_rate, max_retries=retries)
 
 
 class _PageProgress:
@@ -135,6 +142,7 @@ def sync_command(
     page_size: int,
     base_url: str | None,
     max_rate: float,
+    retries: int,
     as_json: bool,
 ) -> None:
     """Pull studies from the ClinicalTrials.gov API v2 into the database.
@@ -181,7 +189,7 @@ def sync_command(
         report = sync(
             db,
             selection,
-            client=_client(base_url, max_rate),
+            client=_client(base_url, max_rate, retries),
             full=full,
             since=since.date() if since else None,
             follow=not no_follow,
@@ -299,6 +307,7 @@ def schedule_command(
     hooks: tuple[str, ...],
     base_url: str | None,
     max_rate: float,
+    retries: int,
 ) -> None:
     """Run the nightly refresh in the foreground until stopped (Ctrl-C or SIGTERM).
 
@@ -318,7 +327,7 @@ def schedule_command(
     stop = threading.Event()
     job = NightlySync(
         db_path,
-        client_factory=lambda: _client(base_url, max_rate),
+        client_factory=lambda: _client(base_url, max_rate, retries),
         after=[_load_hook(spec) for spec in hooks],
         stop=stop,
     )
