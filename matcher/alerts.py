@@ -52,7 +52,11 @@ def rematch(
             for m in report.matches
         }
         before = latest_snapshot(store, patient_id)
-        alerts = [] if before is None else diff(before, now, by_id, Patient(profile, report.as_of), trial_set)
+        alerts = (
+            []
+            if before is None
+            else diff(before, now, by_id, Patient(profile, report.as_of), trial_set)
+        )
         if before is None:
             alerts = [_new(nct, m) for nct, m in now.items()]
         record_snapshot(
@@ -65,7 +69,9 @@ def rematch(
 def _new(nct_id: str, m: dict[str, Any]) -> dict[str, Any]:
     targets = f", targets {', '.join(m['targets'])}" if m["targets"] else ""
     return {
-        "change": "new", "nct_id": nct_id, "after": m["verdict"],
+        "change": "new",
+        "nct_id": nct_id,
+        "after": m["verdict"],
         "message": f"new: {nct_id}, {m['verdict'].replace('_', ' ')}{targets}",
     }
 
@@ -85,15 +91,25 @@ def diff(
                 change = f"{old['verdict'].replace('_', ' ')} -> {new['verdict'].replace('_', ' ')}"
                 if new["verdict"] == old["verdict"]:
                     change = "targets now " + (", ".join(new["targets"]) or "none")
-                alerts.append({
-                    "change": "changed", "nct_id": nct, "before": old["verdict"],
-                    "after": new["verdict"], "message": f"changed: {nct}, {change}",
-                })
+                alerts.append(
+                    {
+                        "change": "changed",
+                        "nct_id": nct,
+                        "before": old["verdict"],
+                        "after": new["verdict"],
+                        "message": f"changed: {nct}, {change}",
+                    }
+                )
             continue
-        alerts.append({
-            "change": "lost", "nct_id": nct, "before": old["verdict"], "after": None,
-            "message": f"lost: {nct}, {_why_lost(nct, by_id, patient, trials)}",
-        })
+        alerts.append(
+            {
+                "change": "lost",
+                "nct_id": nct,
+                "before": old["verdict"],
+                "after": None,
+                "message": f"lost: {nct}, {_why_lost(nct, by_id, patient, trials)}",
+            }
+        )
     return alerts
 
 

@@ -42,7 +42,7 @@ def is_hematologic(category: str) -> bool:
 
 def covers(trial_category: str, patient_category: str) -> bool:
     """Does a trial for `trial_category` take a patient with `patient_category`?"""
-    if trial_category == patient_category or trial_category == ANY_CANCER:
+    if trial_category in {patient_category, ANY_CANCER}:
         return True
     if trial_category == SOLID_TUMOR:
         return patient_category not in {ANY_CANCER} and not is_hematologic(patient_category)

@@ -24,8 +24,19 @@ from trialmatch.vocab import Verdict
 
 #: Columns of a cohort output row, in order.
 COLUMNS = (
-    "patient_id", "rank", "nct_id", "verdict", "score", "targets", "cohort", "reasons",
-    "overall_status", "phases", "title", "nearest_site", "distance_km",
+    "patient_id",
+    "rank",
+    "nct_id",
+    "verdict",
+    "score",
+    "targets",
+    "cohort",
+    "reasons",
+    "overall_status",
+    "phases",
+    "title",
+    "nearest_site",
+    "distance_km",
 )
 
 

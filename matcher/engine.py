@@ -66,14 +66,18 @@ def registry_checks(trial: Trial, patient: Patient) -> list[Judged]:
         checks.append(Judged(item, result, "registry"))
     if trial.min_age is not None or trial.max_age is not None:
         limits = " to ".join(
-            x for x in (
+            x
+            for x in (
                 f"{trial.min_age:g}" if trial.min_age is not None else "",
                 f"{trial.max_age:g}" if trial.max_age is not None else "",
-            ) if x
+            )
+            if x
         )
         words = (
-            f"at least {trial.min_age:g}" if trial.max_age is None
-            else f"at most {trial.max_age:g}" if trial.min_age is None
+            f"at least {trial.min_age:g}"
+            if trial.max_age is None
+            else f"at most {trial.max_age:g}"
+            if trial.min_age is None
             else limits
         )
         item = RegistryCheck(Section.INCLUSION, f"Age: {words} years (registry field)", Kind.AGE)
@@ -92,16 +96,26 @@ def registry_checks(trial: Trial, patient: Patient) -> list[Judged]:
         item = RegistryCheck(
             Section.INCLUSION, "Eligibility criteria (not parsed yet)", Kind.UNRECOGNIZED
         )
-        checks.append(Judged(item, unknown(
-            "this trial's criteria have not been parsed: run `trialmatch reparse`",
-            "criteria the parser could not read",
-        ), "registry"))
+        checks.append(
+            Judged(
+                item,
+                unknown(
+                    "this trial's criteria have not been parsed: run `trialmatch reparse`",
+                    "criteria the parser could not read",
+                ),
+                "registry",
+            )
+        )
     return checks
 
 
 def _conditions_item(trial: Trial) -> RegistryCheck:
     shown = "; ".join(trial.conditions[:4]) + ("; ..." if len(trial.conditions) > 4 else "")
-    return RegistryCheck(Section.INCLUSION, f"Conditions: {shown or 'none listed'} (registry field)", Kind.CANCER_TYPE)
+    return RegistryCheck(
+        Section.INCLUSION,
+        f"Conditions: {shown or 'none listed'} (registry field)",
+        Kind.CANCER_TYPE,
+    )
 
 
 def _conditions(trial: Trial, patient: Patient) -> Judgement:
@@ -110,7 +124,10 @@ def _conditions(trial: Trial, patient: Patient) -> Judgement:
     diagnosis = patient.profile.diagnosis
     words = diagnosis.cancer if diagnosis and diagnosis.cancer else cancers.label(patient.cancer)
     if not trial.categories:
-        return unknown(f"the trial's conditions were not recognised as a cancer type; patient has {words}", None)
+        return unknown(
+            f"the trial's conditions were not recognised as a cancer type; patient has {words}",
+            None,
+        )
     if any(cancers.covers(c, patient.cancer) for c in trial.categories):
         return met(f"patient has {words}; the trial is for {_category_words(trial)}")
     return not_met(f"patient has {words}; the trial is for {_category_words(trial)}")
@@ -124,7 +141,9 @@ def _category_words(trial: Trial) -> str:
 
 
 def _blocks(item: Item, result: Result) -> bool:
-    return (result is Result.NOT_MET) if item.section is Section.INCLUSION else (result is Result.MET)
+    return (
+        (result is Result.NOT_MET) if item.section is Section.INCLUSION else (result is Result.MET)
+    )
 
 
 def combine(judged: list[Judged]) -> tuple[Verdict, list[Judged], int]:
@@ -156,7 +175,11 @@ _VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.INE
 
 
 def judge_trial(
-    trial: Trial, patient: Patient, cache: dict[int, Judgement], semantic: list[Criterion], *,
+    trial: Trial,
+    patient: Patient,
+    cache: dict[int, Judgement],
+    semantic: list[Criterion],
+    *,
     full: bool = True,
 ) -> TrialResult | None:
     """Judge every item of a trial. With `full=False`, return None as soon as an item that holds
@@ -169,7 +192,9 @@ def judge_trial(
         if judgement is None:
             judgement = cache[key] = evaluate(semantic[key], patient)
         if (
-            not full and criterion.any_of is None and criterion.cohort is None
+            not full
+            and criterion.any_of is None
+            and criterion.cohort is None
             and _blocks(criterion, judgement.result)
         ):
             return None
@@ -185,8 +210,10 @@ def judge_trial(
     verdict, decisive, count, cohort, members = best
     targets = sorted(
         (
-            j.judgement for j in members
-            if j.judgement.target and j.item.section is Section.INCLUSION
+            j.judgement
+            for j in members
+            if j.judgement.target
+            and j.item.section is Section.INCLUSION
             and j.judgement.result is Result.MET
         ),
         key=lambda jd: -jd.level,

@@ -31,9 +31,7 @@ def her2_categories(receptors: Receptors | None) -> frozenset[str] | None:
     if her2 is None:
         return None
     if isinstance(her2, str):
-        return frozenset(
-            {"negative": ("zero", "ultralow", "low")}.get(her2, (her2,))
-        )
+        return frozenset({"negative": ("zero", "ultralow", "low")}.get(her2, (her2,)))
     if her2.ish == "positive" or her2.ihc == "3+":
         return frozenset({"positive"})
     if her2.ihc == "2+":
@@ -66,7 +64,11 @@ def receptor_percent_range(receptors: Receptors | None, which: str) -> tuple[flo
     if percent is not None:
         return (percent, percent)
     word = getattr(receptors, which)
-    return {"positive": (10.0, 100.0), "low": (1.0, 10.0), "negative": (0.0, 0.99)}.get(word) if word else None
+    return (
+        {"positive": (10.0, 100.0), "low": (1.0, 10.0), "negative": (0.0, 0.99)}.get(word)
+        if word
+        else None
+    )
 
 
 def hormone_receptor_positive(receptors: Receptors | None) -> bool | None:
@@ -140,7 +142,7 @@ class TreatmentHistory:
 
     @cached_property
     def relapse_date(self) -> PartialDate | None:
-        """When advanced disease began, approximated by the start of the first metastatic regimen."""
+        """When advanced disease began: the start of the first metastatic regimen, if dated."""
         for regimen in self.regimens:
             if regimen.setting == "metastatic" and regimen.start is not None:
                 return regimen.start
@@ -184,7 +186,9 @@ class TreatmentHistory:
                 if early:
                     fewest += 1
                     most += 1
-                    reasons.append(f"{regimen.describe()}: relapse within 12 months counts as a line")
+                    reasons.append(
+                        f"{regimen.describe()}: relapse within 12 months counts as a line"
+                    )
                 elif early is None:
                     most += 1
         return fewest, most, reasons
@@ -193,8 +197,10 @@ class TreatmentHistory:
     def _in_scope(regimen: Regimen, scope: str) -> bool:
         if scope in {"any", "systemic"}:
             return True
-        return any(scope in lexicon.drug_classes(agent) and lexicon.counts_as_line(agent)
-                   for agent in regimen.agents)
+        return any(
+            scope in lexicon.drug_classes(agent) and lexicon.counts_as_line(agent)
+            for agent in regimen.agents
+        )
 
     def ongoing_or_ended_within(self, regimen: Regimen, days: int) -> bool | None:
         """Was this regimen given within `days` days before `as_of`?"""
@@ -214,8 +220,10 @@ class TreatmentHistory:
     def duration_months(self, regimen: Regimen) -> float | None:
         if regimen.start is None:
             return None
-        end = self.as_of if regimen.outcome == "ongoing" else (
-            regimen.end.earliest() if regimen.end else None
+        end = (
+            self.as_of
+            if regimen.outcome == "ongoing"
+            else (regimen.end.earliest() if regimen.end else None)
         )
         if end is None:
             return None

@@ -76,10 +76,14 @@ def _records(path: Path) -> Iterator[tuple[str, object]]:
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
-        line = error.lineno if isinstance(error, json.JSONDecodeError) else (
-            mark.line + 1 if mark else "?"
+        line = (
+            error.lineno
+            if isinstance(error, json.JSONDecodeError)
+            else (mark.line + 1 if mark else "?")
         )
-        raise ProfileError(f"{path}: not valid {suffix.lstrip('.') or 'YAML'} (line {line})") from None
+        raise ProfileError(
+            f"{path}: not valid {suffix.lstrip('.') or 'YAML'} (line {line})"
+        ) from None
     yield from _unpack(path, data)
 
 
@@ -119,14 +123,15 @@ def _describe(error: ValidationError, data: object, where: str) -> str:
     return f"{label}: invalid profile\n  " + "\n  ".join(lines)
 
 
+_UNION_TAGS = {"GeneFinding", "MarkerFinding", "Her2Test"}
+
+
 def _dotted(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in {"GeneFinding", "MarkerFinding", "Her2Test", "function-before[_to_finding()]"}:
-            continue
-        elif str(part).startswith(("literal[", "function-")):
+        elif part in _UNION_TAGS or str(part).startswith(("literal[", "function-")):
             continue
         else:
             text += f".{part}" if text else str(part)
@@ -139,9 +144,9 @@ _MISSING = object()
 def _lookup(data: object, loc: tuple[int | str, ...]) -> object:
     node: Any = data
     for part in loc:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list | tuple) and isinstance(part, int) and part < len(node):
+        in_map = isinstance(node, Mapping) and part in node
+        in_list = isinstance(node, list | tuple) and isinstance(part, int) and part < len(node)
+        if in_map or in_list:
             node = node[part]
         elif isinstance(part, str) and not isinstance(node, Mapping | list | tuple):
             continue

@@ -13,7 +13,7 @@ from matcher.judgement import Judgement
 from matcher.patient import Patient
 from matcher.profile import Profile
 from matcher.rank import NearestSite, nearest_site, score, sort_key
-from matcher.trials import TrialSet
+from matcher.trials import Trial, TrialSet
 from trialmatch.vocab import OPEN_STATUSES, Verdict
 
 
@@ -25,7 +25,7 @@ class Match:
     nearest: NearestSite | None
 
     @property
-    def trial(self):  # type: ignore[no-untyped-def]
+    def trial(self) -> Trial:
         return self.result.trial
 
     @property
@@ -71,9 +71,7 @@ def match_patient(
     day = as_of or dt.date.today()
     patient = Patient(profile, day)
     wanted = set(statuses) if statuses is not None else None
-    indices = (
-        range(len(trials.trials)) if include_ineligible else trials.candidates(patient.cancer)
-    )
+    indices = range(len(trials.trials)) if include_ineligible else trials.candidates(patient.cancer)
     cache: dict[int, Judgement] = {}
     results: list[TrialResult] = []
     for index in indices:

@@ -241,7 +241,9 @@ class GeneFinding(BaseModel):
         text = value.strip()
         if text.lower() in _ALTERATION_WORDS:
             return text.lower()
-        if re.fullmatch(r"(?:p\.)?[A-Za-z*]{1,3}\d{1,5}[A-Za-z*_]{0,12}\d{0,5}[A-Za-z*]{0,3}", text):
+        if re.fullmatch(
+            r"(?:p\.)?[A-Za-z*]{1,3}\d{1,5}[A-Za-z*_]{0,12}\d{0,5}[A-Za-z*]{0,3}", text
+        ):
             return normalise_variant(text)
         if re.fullmatch(r"(?i)(?:exon|codon)\s*\d{1,3}\s*\w*", text) or text.startswith("c."):
             return text
@@ -260,7 +262,9 @@ class GeneFinding(BaseModel):
             "amplified": "amplification",
             "loss": "deletion",
             "rearrangement": "fusion",
-        }.get(self.alteration, self.alteration if self.alteration in _ALTERATION_WORDS else "mutation")
+        }.get(
+            self.alteration, self.alteration if self.alteration in _ALTERATION_WORDS else "mutation"
+        )
 
     @property
     def variant(self) -> str | None:
@@ -320,7 +324,9 @@ def _to_finding(value: Any) -> Any:
             return GeneFinding.model_validate(value)
         if "marker" in value:
             return MarkerFinding.model_validate(value)
-        raise ValueError("each biomarker needs `gene` (with `alteration`) or `marker` (with `value`)")
+        raise ValueError(
+            "each biomarker needs `gene` (with `alteration`) or `marker` (with `value`)"
+        )
     return value
 
 

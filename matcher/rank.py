@@ -40,7 +40,8 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
         -result.target_level,
         result.unknowns,
         _STATUS.get(OverallStatus(result.trial.overall_status), 2)
-        if result.trial.overall_status in OverallStatus.__members__ else 2,
+        if result.trial.overall_status in OverallStatus.__members__
+        else 2,
         -result.trial.phase_rank,
         distance,
         result.trial.nct_id,
@@ -90,7 +91,8 @@ def nearest_site(trial: Trial, location: Location | None) -> NearestSite | None:
     if location.lat is not None and location.lon is not None:
         lat, lon = location.lat, location.lon
         placed = [
-            (haversine_km(lat, lon, s.lat, s.lon), s) for s in open_sites
+            (haversine_km(lat, lon, s.lat, s.lon), s)
+            for s in open_sites
             if s.lat is not None and s.lon is not None
         ]
         if placed:
@@ -105,10 +107,24 @@ def nearest_site(trial: Trial, location: Location | None) -> NearestSite | None:
 
 
 _COUNTRY_CODES = {
-    "us": "united states", "usa": "united states", "uk": "united kingdom", "gb": "united kingdom",
-    "ca": "canada", "fr": "france", "de": "germany", "es": "spain", "it": "italy", "jp": "japan",
-    "kr": "korea, republic of", "south korea": "korea, republic of", "au": "australia",
-    "nl": "netherlands", "be": "belgium", "ch": "switzerland", "cn": "china", "br": "brazil",
+    "us": "united states",
+    "usa": "united states",
+    "uk": "united kingdom",
+    "gb": "united kingdom",
+    "ca": "canada",
+    "fr": "france",
+    "de": "germany",
+    "es": "spain",
+    "it": "italy",
+    "jp": "japan",
+    "kr": "korea, republic of",
+    "south korea": "korea, republic of",
+    "au": "australia",
+    "nl": "netherlands",
+    "be": "belgium",
+    "ch": "switzerland",
+    "cn": "china",
+    "br": "brazil",
 }
 
 

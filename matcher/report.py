@@ -42,7 +42,9 @@ def match_json(match: Match) -> dict[str, Any]:
         "targets": result.targets,
         "cohort": result.cohort,
         "criteria": [judged_json(j) for j in result.judged],
-        "nearest_site": None if near is None else {
+        "nearest_site": None
+        if near is None
+        else {
             "facility": near.site.facility,
             "city": near.site.city,
             "country": near.site.country,

@@ -53,7 +53,9 @@ class Trial:
     @property
     def phase_rank(self) -> int:
         order = list(Phase)
-        return max((order.index(Phase(p)) for p in self.phases if p in Phase.__members__), default=0)
+        return max(
+            (order.index(Phase(p)) for p in self.phases if p in Phase.__members__), default=0
+        )
 
 
 @dataclass
@@ -154,7 +156,9 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     sites=tuple(Site(*s) for s in row.sites),
                     criteria=criteria,
                     keys=keys,
-                    categories=trial_categories(row.conditions, row.brief_title, row.official_title),
+                    categories=trial_categories(
+                        row.conditions, row.brief_title, row.official_title
+                    ),
                     cohorts=tuple(sorted({c.cohort for c in criteria if c.cohort})),
                     parsed=parsed,
                 )

@@ -86,7 +86,5 @@ def last_sync(db: sqlite_utils.Database) -> str | None:
     """When the last completed sync or import finished (UTC ISO), if any."""
     if "runs" not in db.table_names():
         return None
-    row = db.execute(
-        "SELECT MAX(finished_at) FROM runs WHERE outcome = 'completed'"
-    ).fetchone()
+    row = db.execute("SELECT MAX(finished_at) FROM runs WHERE outcome = 'completed'").fetchone()
     return row[0] if row else None

@@ -22,7 +22,8 @@ _SCHEMA = (
     "saved_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS snapshots (id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, "
     "matched_at TEXT NOT NULL, trials_db TEXT, last_sync TEXT)",
-    "CREATE TABLE IF NOT EXISTS snapshot_matches (snapshot_id INTEGER NOT NULL, nct_id TEXT NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS snapshot_matches (snapshot_id INTEGER NOT NULL, "
+    "nct_id TEXT NOT NULL, "
     "verdict TEXT NOT NULL, score REAL, targets TEXT, overall_status TEXT, "
     "PRIMARY KEY (snapshot_id, nct_id))",
     "CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, "
@@ -73,13 +74,16 @@ def save_profiles(db: sqlite_utils.Database, profiles: Sequence[Any]) -> int:
             text = profile.model_dump_json(exclude_none=True)
             db.execute(
                 "INSERT INTO patients (id, profile, saved_at, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
+                "ON CONFLICT(id) DO UPDATE SET profile = excluded.profile, "
+                "updated_at = excluded.updated_at",
                 [profile.id, text, now, now],
             )
     return len(profiles)
 
 
-def saved_profiles(db: sqlite_utils.Database, ids: Sequence[str] | None = None) -> list[tuple[str, str]]:
+def saved_profiles(
+    db: sqlite_utils.Database, ids: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
     """(id, profile JSON) for every saved patient, or for `ids`."""
     sql = "SELECT id, profile FROM patients"
     params: list[str] = []
@@ -106,14 +110,16 @@ def remove_patients(db: sqlite_utils.Database, ids: Sequence[str]) -> int:
 
 def latest_snapshot(db: sqlite_utils.Database, patient_id: str) -> dict[str, dict[str, Any]] | None:
     """nct_id -> {verdict, score, targets, overall_status} from the patient's last match, if any."""
-    row = db.execute(
-        "SELECT MAX(id) FROM snapshots WHERE patient_id = ?", [patient_id]
-    ).fetchone()
+    row = db.execute("SELECT MAX(id) FROM snapshots WHERE patient_id = ?", [patient_id]).fetchone()
     if row is None or row[0] is None:
         return None
     return {
-        nct: {"verdict": verdict, "score": score, "targets": json.loads(targets or "[]"),
-              "overall_status": status}
+        nct: {
+            "verdict": verdict,
+            "score": score,
+            "targets": json.loads(targets or "[]"),
+            "overall_status": status,
+        }
         for nct, verdict, score, targets, status in db.execute(
             "SELECT nct_id, verdict, score, targets, overall_status FROM snapshot_matches "
             "WHERE snapshot_id = ?",
@@ -135,15 +141,24 @@ def record_snapshot(
     now = _now()
     with db.conn:
         cursor = db.execute(
-            "INSERT INTO snapshots (patient_id, matched_at, trials_db, last_sync) VALUES (?, ?, ?, ?)",
+            "INSERT INTO snapshots (patient_id, matched_at, trials_db, last_sync) "
+            "VALUES (?, ?, ?, ?)",
             [patient_id, now, trials_db, last_sync],
         )
         snapshot = cursor.lastrowid
         db.conn.executemany(
-            "INSERT INTO snapshot_matches (snapshot_id, nct_id, verdict, score, targets, overall_status) "
+            "INSERT INTO snapshot_matches "
+            "(snapshot_id, nct_id, verdict, score, targets, overall_status) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (snapshot, nct, m["verdict"], m["score"], json.dumps(m["targets"]), m["overall_status"])
+                (
+                    snapshot,
+                    nct,
+                    m["verdict"],
+                    m["score"],
+                    json.dumps(m["targets"]),
+                    m["overall_status"],
+                )
                 for nct, m in matches.items()
             ],
         )
@@ -151,7 +166,15 @@ def record_snapshot(
             "INSERT INTO alerts (patient_id, created_at, change, nct_id, message, verdict_before, "
             "verdict_after) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (patient_id, now, a["change"], a["nct_id"], a["message"], a.get("before"), a.get("after"))
+                (
+                    patient_id,
+                    now,
+                    a["change"],
+                    a["nct_id"],
+                    a["message"],
+                    a.get("before"),
+                    a.get("after"),
+                )
                 for a in alerts
             ],
         )
@@ -167,14 +190,20 @@ def list_patients(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         counts = {"eligible": 0, "possibly_eligible": 0}
         if snap:
             for verdict, n in db.execute(
-                "SELECT verdict, COUNT(*) FROM snapshot_matches WHERE snapshot_id = ? GROUP BY verdict",
+                "SELECT verdict, COUNT(*) FROM snapshot_matches WHERE snapshot_id = ? "
+                "GROUP BY verdict",
                 [snap[0]],
             ):
                 counts[verdict] = n
-        out.append({
-            "id": pid, "saved_at": saved_at, "matched_at": snap[1] if snap else None,
-            "eligible": counts["eligible"], "possibly": counts["possibly_eligible"],
-        })
+        out.append(
+            {
+                "id": pid,
+                "saved_at": saved_at,
+                "matched_at": snap[1] if snap else None,
+                "eligible": counts["eligible"],
+                "possibly": counts["possibly_eligible"],
+            }
+        )
     return out
 
 

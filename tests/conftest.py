@@ -35,3 +35,40 @@ def shared_dir() -> Path:
     if not (SHARED / "ctgov").is_dir():
         pytest.skip("../shared/ctgov is not beside this checkout")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A trial database holding the bundled sample, imported and parsed once per test run."""
+    from importlib import resources
+
+    from sync.importer import import_paths
+    from sync.store import open_database
+
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    db = open_database(path, create=True)
+    try:
+        with resources.as_file(resources.files("trialmatch.sample").joinpath("studies")) as folder:
+            import_paths(db, [Path(folder)])
+    finally:
+        db.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_trials(sample_db: Path):  # type: ignore[no-untyped-def]
+    from matcher import load_trials
+
+    return load_trials(sample_db)
+
+
+@pytest.fixture(scope="session")
+def sample_patients() -> dict[str, object]:
+    """The bundled example patients by id."""
+    from importlib import resources
+
+    from matcher import load_profile
+
+    folder = resources.files("trialmatch.sample").joinpath("patients")
+    with resources.as_file(folder) as path:
+        return {p.id: p for p in (load_profile(f) for f in sorted(Path(path).glob("*.yaml")))}

@@ -12,25 +12,48 @@ from matcher.profile import LAB_UNITS
 
 #: Parser analyte ids (and common spellings) -> the profile's lab key for absolute values.
 _ABSOLUTE = {
-    "anc": "anc", "neutrophils": "anc", "absolute_neutrophil_count": "anc",
-    "wbc": "wbc", "leukocytes": "wbc", "white_blood_cells": "wbc",
-    "platelets": "platelets", "platelet_count": "platelets",
-    "hemoglobin": "hemoglobin", "haemoglobin": "hemoglobin", "hgb": "hemoglobin",
-    "creatinine": "creatinine", "serum_creatinine": "creatinine",
-    "creatinine_clearance": "creatinine_clearance", "crcl": "creatinine_clearance",
-    "egfr": "creatinine_clearance", "gfr": "creatinine_clearance",
-    "albumin": "albumin", "inr": "inr",
-    "hba1c": "hba1c", "glycated_hemoglobin": "hba1c",
-    "glucose": "fasting_glucose", "fasting_glucose": "fasting_glucose", "fasting_plasma_glucose": "fasting_glucose",
-    "qtc": "qtcf", "qtcf": "qtcf", "qt": "qtcf",
-    "lvef": "lvef", "ejection_fraction": "lvef",
+    "anc": "anc",
+    "neutrophils": "anc",
+    "absolute_neutrophil_count": "anc",
+    "wbc": "wbc",
+    "leukocytes": "wbc",
+    "white_blood_cells": "wbc",
+    "platelets": "platelets",
+    "platelet_count": "platelets",
+    "hemoglobin": "hemoglobin",
+    "haemoglobin": "hemoglobin",
+    "hgb": "hemoglobin",
+    "creatinine": "creatinine",
+    "serum_creatinine": "creatinine",
+    "creatinine_clearance": "creatinine_clearance",
+    "crcl": "creatinine_clearance",
+    "egfr": "creatinine_clearance",
+    "gfr": "creatinine_clearance",
+    "albumin": "albumin",
+    "inr": "inr",
+    "hba1c": "hba1c",
+    "glycated_hemoglobin": "hba1c",
+    "glucose": "fasting_glucose",
+    "fasting_glucose": "fasting_glucose",
+    "fasting_plasma_glucose": "fasting_glucose",
+    "qtc": "qtcf",
+    "qtcf": "qtcf",
+    "qt": "qtcf",
+    "lvef": "lvef",
+    "ejection_fraction": "lvef",
 }
 #: Parser analyte ids -> the profile's key for values given as multiples of the ULN.
 _RELATIVE = {
-    "bilirubin": "bilirubin_xuln", "total_bilirubin": "bilirubin_xuln",
-    "ast": "ast_xuln", "alt": "alt_xuln", "ast_alt": "ast_xuln", "transaminases": "ast_xuln",
-    "alp": "alp_xuln", "alkaline_phosphatase": "alp_xuln",
-    "creatinine": "creatinine_xuln", "serum_creatinine": "creatinine_xuln",
+    "bilirubin": "bilirubin_xuln",
+    "total_bilirubin": "bilirubin_xuln",
+    "ast": "ast_xuln",
+    "alt": "alt_xuln",
+    "ast_alt": "ast_xuln",
+    "transaminases": "ast_xuln",
+    "alp": "alp_xuln",
+    "alkaline_phosphatase": "alp_xuln",
+    "creatinine": "creatinine_xuln",
+    "serum_creatinine": "creatinine_xuln",
 }
 
 
@@ -38,7 +61,10 @@ def _scale(key: str, value: float, unit: str | None) -> float | None:
     """Convert a criterion's threshold to the profile's unit for `key`; None if we cannot."""
     u = (unit or "").lower().replace(" ", "").replace("µ", "u").replace("μ", "u")
     if key in {"anc", "wbc", "platelets"}:
-        if any(s in u for s in ("10^9", "10⁹", "10*9", "10e9", "g/l", "10^3/u", "10³/u", "10^3/mm", "k/u")):
+        if any(
+            s in u
+            for s in ("10^9", "10⁹", "10*9", "10e9", "g/l", "10^3/u", "10³/u", "10^3/mm", "k/u")
+        ):
             return value
         if any(s in u for s in ("mm", "/ul", "/mcl", "cells")) or value >= 500:
             return value / 1000
@@ -46,7 +72,7 @@ def _scale(key: str, value: float, unit: str | None) -> float | None:
     if key == "hemoglobin":
         if "mmol" in u:
             return value * 1.611
-        if "g/l" in u and "dl" not in u or value > 30:
+        if ("g/l" in u and "dl" not in u) or value > 30:
             return value / 10
         return value
     if key == "creatinine":
@@ -68,7 +94,11 @@ def lab(c: Lab, p: Patient) -> Judgement:
     analyte = c.analyte.lower()
     key = _RELATIVE.get(analyte) if c.uln_multiple else _ABSOLUTE.get(analyte)
     if key is None:
-        return unknown(f"{c.analyte} {c.comparator} {c.value:g}{' x ULN' if c.uln_multiple else ''}: not a value the profile records", c.analyte)
+        return unknown(
+            f"{c.analyte} {c.comparator} {c.value:g}{' x ULN' if c.uln_multiple else ''}:"
+            " not a value the profile records",
+            c.analyte,
+        )
     threshold = c.value if c.uln_multiple else _scale(key, c.value, c.unit)
     if threshold is None:
         return unknown(f"{c.analyte}: unit {c.unit} not understood", c.analyte)
@@ -77,9 +107,16 @@ def lab(c: Lab, p: Patient) -> Judgement:
     unit = LAB_UNITS[key]
     wanted = f"{c.comparator} {threshold:g} {unit}{note}"
     if value is None:
-        return unknown(f"{key.replace('_', ' ')} not given (criterion: {wanted})", f"{key.replace('_xuln', ' (x ULN)').replace('_', ' ')}")
+        return unknown(
+            f"{key.replace('_', ' ')} not given (criterion: {wanted})",
+            f"{key.replace('_xuln', ' (x ULN)').replace('_', ' ')}",
+        )
     said = f"{key.replace('_xuln', '').replace('_', ' ')} {value:g} {unit}"
-    return met(f"{said} ({wanted})") if compare(value, c.comparator, threshold) else not_met(f"{said}; criterion: {wanted}")
+    return (
+        met(f"{said} ({wanted})")
+        if compare(value, c.comparator, threshold)
+        else not_met(f"{said}; criterion: {wanted}")
+    )
 
 
 _ULN_IN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.I)
@@ -126,10 +163,14 @@ def organ_function(c: OrganFunction, p: Patient) -> Judgement:
 
 
 def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
-    wanted = comorbidities.condition_ids(c.condition.replace("_", " ")) or comorbidities.condition_ids(
-        c.evidence or c.text
+    wanted = comorbidities.condition_ids(
+        c.condition.replace("_", " ")
+    ) or comorbidities.condition_ids(c.evidence or c.text)
+    label = (
+        comorbidities.label(next(iter(wanted)))
+        if len(wanted) == 1
+        else c.condition.replace("_", " ")
     )
-    label = comorbidities.label(next(iter(wanted))) if len(wanted) == 1 else c.condition.replace("_", " ")
     if p.conditions is None:
         return unknown(f"comorbidities not given ({label})", label)
     hits = {cid: words for cid, words in p.conditions.items() if cid in wanted}
@@ -142,5 +183,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if c.exceptions:
         return unknown(f"{words}; the criterion has exceptions ({'; '.join(c.exceptions)})", label)
     if c.within_years is not None:
-        return unknown(f"{words}; whether it was within {c.within_years:g} years is not given", f"{label} dates")
+        return unknown(
+            f"{words}; whether it was within {c.within_years:g} years is not given",
+            f"{label} dates",
+        )
     return met(words)

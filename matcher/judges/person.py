@@ -34,7 +34,11 @@ def sex(c: Sex, p: Patient) -> Judgement:
     given = p.profile.sex
     if given is None:
         return unknown("sex not given", "sex")
-    return met(given) if given == c.sex else not_met(f"patient is {given}; the criterion is for {c.sex} patients")
+    return (
+        met(given)
+        if given == c.sex
+        else not_met(f"patient is {given}; the criterion is for {c.sex} patients")
+    )
 
 
 def menopausal_status(c: MenopausalStatus, p: Patient) -> Judgement:
@@ -44,7 +48,11 @@ def menopausal_status(c: MenopausalStatus, p: Patient) -> Judgement:
     if status is None:
         return unknown("menopausal status not given", "menopausal status")
     wanted = " or ".join(c.statuses)
-    return met(status) if status in c.statuses else not_met(f"{status}; the criterion asks for {wanted}")
+    return (
+        met(status)
+        if status in c.statuses
+        else not_met(f"{status}; the criterion asks for {wanted}")
+    )
 
 
 #: ECOG grade -> the Karnofsky scores it corresponds to (Oken et al. 1982 conversion).
@@ -64,9 +72,13 @@ def performance_status(c: PerformanceStatus, p: Patient) -> Judgement:
     said = f"ECOG {ecog}" + ("" if c.scale == "ecog" else f" (Karnofsky {low}-{high})")
     wanted = _range_words(c.min, c.max)
     if False in checks:
-        return not_met(f"{said}; the criterion asks for {c.scale.upper() if c.scale == 'ecog' else 'Karnofsky'} {wanted}")
+        return not_met(
+            f"{said}; the criterion asks for {c.scale.replace('ecog', 'ECOG')} {wanted}"
+        )
     if None in checks:
-        return unknown(f"{said} straddles the Karnofsky threshold {wanted}", "Karnofsky performance status")
+        return unknown(
+            f"{said} straddles the Karnofsky threshold {wanted}", "Karnofsky performance status"
+        )
     return met(said)
 
 
@@ -84,17 +96,26 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     brain = diagnosis.brain_metastases if diagnosis else None
     if brain is None:
         return unknown("brain metastases not recorded", "brain metastases")
-    words = {"none": "no brain metastases", "treated_stable": "treated, stable brain metastases",
-             "active": "active brain metastases"}[brain]
+    words = {
+        "none": "no brain metastases",
+        "treated_stable": "treated, stable brain metastases",
+        "active": "active brain metastases",
+    }[brain]
     states = set(c.states)
     if brain == "none":
         return not_met(words)
     if "any" in states:
         return met(words)
     if states & _ACTIVE_STATES:
-        return met(words) if brain == "active" else not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
+        return (
+            met(words)
+            if brain == "active"
+            else not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
+        )
     if "leptomeningeal" in states:
-        return unknown(f"{words}; leptomeningeal involvement not recorded", "leptomeningeal disease")
+        return unknown(
+            f"{words}; leptomeningeal involvement not recorded", "leptomeningeal disease"
+        )
     return unknown(f"{words}; criterion states {', '.join(sorted(states))}", "brain metastases")
 
 
@@ -109,8 +130,13 @@ def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
         return met("bone-only disease, which the criterion allows")
     if measurable is False:
         if c.or_bone_only and not sites:
-            return unknown("no measurable disease; metastatic sites not given (bone-only allowed)", "metastatic sites")
-        return not_met("no measurable disease" + (f" (sites: {', '.join(sorted(sites))})" if sites else ""))
+            return unknown(
+                "no measurable disease; metastatic sites not given (bone-only allowed)",
+                "metastatic sites",
+            )
+        return not_met(
+            "no measurable disease" + (f" (sites: {', '.join(sorted(sites))})" if sites else "")
+        )
     return unknown("measurable disease not recorded", "measurable disease (RECIST 1.1)")
 
 
@@ -124,7 +150,10 @@ def visceral_crisis(c: VisceralCrisis, p: Patient) -> Judgement:
 
 def life_expectancy(c: LifeExpectancy, p: Patient) -> Judgement:
     weeks = f" of at least {c.min_weeks:g} weeks" if c.min_weeks else ""
-    return unknown(f"life expectancy{weeks} is the investigator's estimate; not in the profile", "life expectancy (investigator's estimate)")
+    return unknown(
+        f"life expectancy{weeks} is the investigator's estimate; not in the profile",
+        "life expectancy (investigator's estimate)",
+    )
 
 
 def administrative(c: Administrative, p: Patient) -> Judgement:
@@ -132,4 +161,6 @@ def administrative(c: Administrative, p: Patient) -> Judgement:
 
 
 def unrecognized(c: Unrecognized, p: Patient) -> Judgement:
-    return unknown("not understood by the parser: read the text", "criteria the parser could not read")
+    return unknown(
+        "not understood by the parser: read the text", "criteria the parser could not read"
+    )

@@ -26,7 +26,11 @@ def wanted_words(c: PriorTherapy) -> str:
     words = [*c.agents, *(_label(k) for k in c.classes)]
     text = " or ".join(words) or "systemic therapy"
     if c.except_agents or c.except_classes:
-        text += " (except " + ", ".join([*c.except_agents, *(_label(k) for k in c.except_classes)]) + ")"
+        text += (
+            " (except "
+            + ", ".join([*c.except_agents, *(_label(k) for k in c.except_classes)])
+            + ")"
+        )
     return text
 
 
@@ -48,8 +52,12 @@ def _describe(regimen: Regimen, c: PriorTherapy) -> str:
         hit = sorted(lexicon.drug_classes(agent) & set(c.classes))
         names.append(f"{agent} ({_label(hit[0])})" if hit and agent not in c.agents else agent)
     where = f" in the {regimen.setting} setting" if regimen.setting else " (setting not given)"
-    outcome = {"progression": ", progressed", "toxicity": ", stopped for toxicity",
-               "completed": ", completed", "ongoing": ", ongoing"}.get(regimen.outcome or "", "")
+    outcome = {
+        "progression": ", progressed",
+        "toxicity": ", stopped for toxicity",
+        "completed": ", completed",
+        "ongoing": ", ongoing",
+    }.get(regimen.outcome or "", "")
     return " + ".join(names) + where + outcome
 
 
@@ -119,11 +127,17 @@ def _conditions(
     checks: list[tuple[bool | None, str]] = [_relation(c, regimen, history, p)]
     if c.within_days is not None:
         recent = history.ongoing_or_ended_within(regimen, c.within_days)
-        checks.append((recent, "" if recent is not None else f", end date not given ({c.within_days}-day window)"))
+        checks.append(
+            (
+                recent,
+                "" if recent is not None else f", end date not given ({c.within_days}-day window)",
+            )
+        )
     if c.min_duration_months is not None:
         months = history.duration_months(regimen)
         checks.append(
-            (None, ", duration not known") if months is None
+            (None, ", duration not known")
+            if months is None
             else (months >= c.min_duration_months, f", {months:.0f} months on treatment")
         )
     if c.relapse_within_months is not None or c.relapse_after_months is not None:
@@ -184,12 +198,18 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     scope = _scope_label(c.scope)
     bounds = _bounds_text(c)
     if history is None:
-        return unknown(f"treatment history not given (criterion: {bounds} lines of {scope})", "treatment history")
+        return unknown(
+            f"treatment history not given (criterion: {bounds} lines of {scope})",
+            "treatment history",
+        )
     early_only = bool(c.settings) and set(c.settings) <= _EARLY
     if early_only:
         counted = [
-            r for r in history.regimens
-            if r.setting in c.settings and r.counts_as_line and (c.scope in {"any", "systemic"} or c.scope in r.classes)
+            r
+            for r in history.regimens
+            if r.setting in c.settings
+            and r.counts_as_line
+            and (c.scope in {"any", "systemic"} or c.scope in r.classes)
         ]
         fewest = most = len(counted)
         reasons = [r.describe() for r in counted]
@@ -201,14 +221,20 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     said = f"{count} line{'s' if most != 1 else ''} of {scope} {where}"
     if reasons:
         said += ": " + "; ".join(reasons)
-    low_ok = None if c.min is None else (True if fewest >= c.min else (False if most < c.min else None))
-    high_ok = None if c.max is None else (True if most <= c.max else (False if fewest > c.max else None))
+    low_ok = (
+        None if c.min is None else (True if fewest >= c.min else (False if most < c.min else None))
+    )
+    high_ok = (
+        None if c.max is None else (True if most <= c.max else (False if fewest > c.max else None))
+    )
     checks = [x for x, bound in ((low_ok, c.min), (high_ok, c.max)) if bound is not None]
     if any(x is False for x in checks):
         return not_met(f"{said}; the criterion allows {bounds}")
     if all(x is True for x in checks):
         return met(said)
-    return unknown(f"{said}; settings or dates of some regimens not given", "treatment settings and dates")
+    return unknown(
+        f"{said}; settings or dates of some regimens not given", "treatment settings and dates"
+    )
 
 
 def _bounds_text(c: LineCount) -> str:

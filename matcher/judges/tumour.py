@@ -39,7 +39,9 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
         if key in text:
             return met(f"patient has {words}" + (f", {histology} histology" if histology else ""))
         if not histology:
-            return unknown(f"histology not given; the criterion asks for {c.histology}", "histology")
+            return unknown(
+                f"histology not given; the criterion asks for {c.histology}", "histology"
+            )
         return not_met(f"histology {histology}; the criterion asks for {c.histology}")
     return met(f"patient has {words}")
 
@@ -70,7 +72,9 @@ def disease_stage(c: DiseaseStage, p: Patient) -> Judgement:
             )
         if (c.presentation == "de_novo") != de_novo:
             found = "de novo" if de_novo else "recurrent"
-            return not_met(f"{found} disease; the criterion asks for {c.presentation.replace('_', ' ')}")
+            return not_met(
+                f"{found} disease; the criterion asks for {c.presentation.replace('_', ' ')}"
+            )
         if not wanted:
             return met(f"{'de novo' if de_novo else 'recurrent'} {stage} disease")
     if not wanted:
@@ -78,7 +82,8 @@ def disease_stage(c: DiseaseStage, p: Patient) -> Judgement:
     if wanted & sure:
         if c.not_curable and stage == "locally advanced":
             return unknown(
-                "locally advanced disease: whether it is amenable to curative treatment is not known",
+                "locally advanced disease: whether it is amenable to curative treatment"
+                " is not known",
                 "resectability",
             )
         return met(f"{stage} disease")
@@ -89,7 +94,12 @@ def disease_stage(c: DiseaseStage, p: Patient) -> Judgement:
 
 # --- receptors ----------------------------------------------------------------------------------
 
-_IHC_CATEGORY = {"0": {"zero", "ultralow"}, "ultralow": {"ultralow"}, "1+": {"low"}, "3+": {"positive"}}
+_IHC_CATEGORY = {
+    "0": {"zero", "ultralow"},
+    "ultralow": {"ultralow"},
+    "1+": {"low"},
+    "3+": {"positive"},
+}
 _HER2_WORDS = {
     "positive": {"positive"},
     "negative": {"zero", "ultralow", "low"},
@@ -105,7 +115,9 @@ def _her2_allowed(c: Receptor) -> set[str]:
         from_scores: set[str] = set()
         for score in c.ihc:
             if score == "2+":
-                from_scores |= {"low"} if c.ish == "negative" or c.status != "positive" else {"positive"}
+                from_scores |= (
+                    {"low"} if c.ish == "negative" or c.status != "positive" else {"positive"}
+                )
             else:
                 from_scores |= _IHC_CATEGORY.get(score, set())
         allowed &= from_scores or allowed
@@ -113,7 +125,12 @@ def _her2_allowed(c: Receptor) -> set[str]:
 
 
 def _her2_words(categories: frozenset[str] | set[str]) -> str:
-    names = {"zero": "HER2 IHC 0", "ultralow": "HER2-ultralow", "low": "HER2-low", "positive": "HER2-positive"}
+    names = {
+        "zero": "HER2 IHC 0",
+        "ultralow": "HER2-ultralow",
+        "low": "HER2-low",
+        "positive": "HER2-positive",
+    }
     return " or ".join(names[c] for c in facts.HER2_CATEGORIES if c in categories)
 
 
@@ -135,7 +152,11 @@ def receptor(c: Receptor, p: Patient) -> Judgement:
         results.append(_receptor_status(span, c))
     label = c.receptor + ("-" + c.status if c.status else "")
     if c.receptor == "HR" and c.status == "positive":
-        outcome = True if True in results else (False if results and all(r is False for r in results) else None)
+        outcome = (
+            True
+            if True in results
+            else (False if results and all(r is False for r in results) else None)
+        )
     else:
         outcome = False if False in results else (True if all(r is True for r in results) else None)
     facts_text = ", ".join(said) or "receptor status not given"
@@ -190,7 +211,10 @@ def _her2(c: Receptor, p: Patient) -> Judgement:
         return met(said, target=said if specific else None, level=CLASS_LEVEL if specific else 0)
     if not have & allowed:
         return not_met(f"{said}; the criterion asks for {_her2_words(allowed)}")
-    return unknown(f"{said} is not specific enough (criterion: {_her2_words(allowed)})", "HER2 IHC score and ISH")
+    return unknown(
+        f"{said} is not specific enough (criterion: {_her2_words(allowed)})",
+        "HER2 IHC score and ISH",
+    )
 
 
 def _triple_negative(p: Patient) -> Judgement:
@@ -253,8 +277,14 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
         return unknowns[0]
     untested = [g for g in c.genes if g not in p.tested_negative and g not in p.genes]
     if untested:
-        where = f" ({', '.join(pending_reason.explanation for pending_reason in pending)})" if pending else ""
-        return unknown(f"{'/'.join(untested)} status not known{where}", f"{'/'.join(untested)} status")
+        where = (
+            f" ({', '.join(pending_reason.explanation for pending_reason in pending)})"
+            if pending
+            else ""
+        )
+        return unknown(
+            f"{'/'.join(untested)} status not known{where}", f"{'/'.join(untested)} status"
+        )
     if pending:
         return pending[0]
     return not_met(f"tested negative for {genes_text}")
@@ -262,15 +292,22 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
 
 def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judgement:
     label = finding.label()
-    if wanted_kind != "alteration" and finding.kind not in _KIND_FITS.get(wanted_kind, {wanted_kind}):
+    if wanted_kind != "alteration" and finding.kind not in _KIND_FITS.get(
+        wanted_kind, {wanted_kind}
+    ):
         return unknown(
             f"{label} found; the criterion asks for {finding.gene} {wanted_kind}",
             f"{finding.gene} {wanted_kind} status",
         )
     if c.origin and finding.origin != c.origin:
         if finding.origin is None:
-            return unknown(f"{label} found; whether it is {c.origin} is not given", f"{finding.gene} {c.origin} status")
-        return not_met(f"{label} is {finding.origin}; the criterion asks for a {c.origin} alteration")
+            return unknown(
+                f"{label} found; whether it is {c.origin} is not given",
+                f"{finding.gene} {c.origin} status",
+            )
+        return not_met(
+            f"{label} is {finding.origin}; the criterion asks for a {c.origin} alteration"
+        )
     level = GENE_LEVEL
     if c.variants:
         variant = finding.variant
@@ -282,7 +319,9 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
                     f"{label} found; the criterion asks for {' or '.join(c.variants)}",
                     f"{finding.gene} variant",
                 )
-            return not_met(f"{label}; the criterion asks for {finding.gene} {' or '.join(c.variants)}")
+            return not_met(
+                f"{label}; the criterion asks for {finding.gene} {' or '.join(c.variants)}"
+            )
     if c.specimen and finding.specimen and finding.specimen != c.specimen:
         return unknown(
             f"{label} found in {finding.specimen}; the criterion asks for {c.specimen}",
@@ -306,7 +345,11 @@ def _variant_in(variant: str, wanted: tuple[str, ...]) -> bool:
 
 # --- scored markers -----------------------------------------------------------------------------
 
-_STATUS_MARKERS = {"MSIH": ("MSI", {"high"}), "DMMR": ("MMR", {"deficient", "positive"}), "HRD": ("HRD", {"positive", "high"})}
+_STATUS_MARKERS = {
+    "MSIH": ("MSI", {"high"}),
+    "DMMR": ("MMR", {"deficient", "positive"}),
+    "HRD": ("HRD", {"positive", "high"}),
+}
 
 
 def _marker_key(name: str) -> str:
@@ -331,9 +374,9 @@ def _marker(c: Biomarker, p: Patient) -> Judgement:
     if not findings:
         return unknown(f"{marker} not known", f"{marker} result")
     if c.value is None or c.comparator is None:
-        positive = [f for f in findings if (f.status in {"positive", "high"}) or (f.value or 0) > 0]
-        if positive:
-            return met(positive[0].label(), target=positive[0].label(), level=GENE_LEVEL)
+        found = [f for f in findings if (f.status in {"positive", "high"}) or (f.value or 0) > 0]
+        if found:
+            return met(found[0].label(), target=found[0].label(), level=GENE_LEVEL)
         return not_met(f"{findings[0].label()}; the criterion asks for {marker} positive")
     for finding in findings:
         if finding.value is None:
@@ -344,9 +387,11 @@ def _marker(c: Biomarker, p: Patient) -> Judgement:
         unit = f" {c.unit}" if c.unit else ""
         if fits:
             return met(finding.label(), target=finding.label(), level=GENE_LEVEL)
-        return not_met(f"{finding.label()}; the criterion asks for {marker}{unit} {c.comparator} {c.value:g}")
+        return not_met(
+            f"{finding.label()}; the criterion asks for {marker}{unit} {c.comparator} {c.value:g}"
+        )
     return unknown(
-        f"{marker} given in another scoring system than the criterion's ({c.unit or 'unspecified'})",
+        f"{marker} given in another scoring system than the criterion's"
+        f" ({c.unit or 'unspecified'})",
         f"{marker} {c.unit or ''}".strip(),
     )
-

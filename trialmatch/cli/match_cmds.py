@@ -39,7 +39,9 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("must be a date written YYYY-MM-DD", param_hint="--as-of") from None
+        raise click.BadParameter(
+            "must be a date written YYYY-MM-DD", param_hint="--as-of"
+        ) from None
 
 
 status_option = click.option(
@@ -58,15 +60,28 @@ as_of_option = click.option(
 @click.argument("profile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON.")
-@click.option("--all", "include_all", is_flag=True, help="Also list ineligible trials, with reasons.")
+@click.option(
+    "--all", "include_all", is_flag=True, help="Also list ineligible trials, with reasons."
+)
 @status_option
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N trials.")
 @as_of_option
-@click.option("--explain", "explain", metavar="NCT_ID", multiple=True,
-              help="Also print every criterion's result for these trials.")
+@click.option(
+    "--explain",
+    "explain",
+    metavar="NCT_ID",
+    multiple=True,
+    help="Also print every criterion's result for these trials.",
+)
 def match(
-    profile: Path, db_path: Path, as_json: bool, include_all: bool, status: str,
-    top: int | None, as_of: str | None, explain: tuple[str, ...],
+    profile: Path,
+    db_path: Path,
+    as_json: bool,
+    include_all: bool,
+    status: str,
+    top: int | None,
+    as_of: str | None,
+    explain: tuple[str, ...],
 ) -> None:
     """Rank the trials for one patient (a YAML or JSON profile), with reasons.
 
@@ -78,8 +93,12 @@ def match(
     patient = load_profile(profile)
     trials = load_trials(_existing(db_path))
     report = match_patient(
-        patient, trials, as_of=_date(as_of), statuses=_statuses(status),
-        include_ineligible=include_all, top=top,
+        patient,
+        trials,
+        as_of=_date(as_of),
+        statuses=_statuses(status),
+        include_ineligible=include_all,
+        top=top,
     )
     if as_json:
         click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
@@ -102,17 +121,33 @@ def _existing(path: Path) -> Path:
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write: .csv or .jsonl.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: the number of CPUs).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write: .csv or .jsonl.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of CPUs).",
+)
 @click.option("--all", "include_all", is_flag=True, help="Also write ineligible pairs.")
 @status_option
 @click.option("--top", type=click.IntRange(min=1), help="Keep only each patient's first N trials.")
 @as_of_option
 def cohort(
-    file: Path, db_path: Path, output: Path, workers: int | None, include_all: bool,
-    status: str, top: int | None, as_of: str | None,
+    file: Path,
+    db_path: Path,
+    output: Path,
+    workers: int | None,
+    include_all: bool,
+    status: str,
+    top: int | None,
+    as_of: str | None,
 ) -> None:
     """Match many patients (JSON array, JSON Lines, YAML list or CSV) against every trial.
 
@@ -128,8 +163,14 @@ def cohort(
     trials = load_trials(_existing(db_path))
     with progress("matching patients", total=len(profiles), every=50) as bar:
         summary = run_cohort(
-            profiles, trials, output, workers=workers, as_of=_date(as_of),
-            statuses=_statuses(status), include_ineligible=include_all, top=top,
+            profiles,
+            trials,
+            output,
+            workers=workers,
+            as_of=_date(as_of),
+            statuses=_statuses(status),
+            include_ineligible=include_all,
+            top=top,
             on_patient=bar.advance,
         )
     out = err_console()
@@ -163,7 +204,9 @@ def patients() -> None:
 
 
 @patients.command("add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @patients_db_option
 @db_option
 @click.option("--no-match", is_flag=True, help="Save without matching now.")
@@ -203,8 +246,13 @@ def patients_list(patients_db: Path, as_json: bool) -> None:
         return
     table = Table("id", "saved", "last matched", "eligible", "possibly")
     for row in rows:
-        table.add_row(row["id"], row["saved_at"], row["matched_at"] or "-",
-                      str(row["eligible"]), str(row["possibly"]))
+        table.add_row(
+            row["id"],
+            row["saved_at"],
+            row["matched_at"] or "-",
+            str(row["eligible"]),
+            str(row["possibly"]),
+        )
     console().print(table)
 
 
@@ -225,7 +273,9 @@ def patients_remove(ids: tuple[str, ...], patients_db: Path) -> None:
 
 @click.command()
 @patients_db_option
-@click.option("--since", metavar="YYYY-MM-DD", help="Changes since this day (default: since you last asked).")
+@click.option(
+    "--since", metavar="YYYY-MM-DD", help="Changes since this day (default: since you last asked)."
+)
 @click.option("--patient", "patient_id", help="Only this patient.")
 @click.option("--json", "as_json", is_flag=True)
 def alerts(patients_db: Path, since: str | None, patient_id: str | None, as_json: bool) -> None:
@@ -237,7 +287,9 @@ def alerts(patients_db: Path, since: str | None, patient_id: str | None, as_json
 
     store = open_patients(patients_db)
     try:
-        rows = list_alerts(store, since=_since(since), patient_id=patient_id, mark_seen=since is None)
+        rows = list_alerts(
+            store, since=_since(since), patient_id=patient_id, mark_seen=since is None
+        )
     finally:
         store.close()
     if as_json:
@@ -262,11 +314,20 @@ def _since(value: str | None) -> dt.datetime | None:
 
 
 @click.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Keep the demo database here (default: a temporary file).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the demo database here (default: a temporary file).",
+)
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True)
-@click.option("--as-of", "as_of", default="2026-11-24", show_default=True,
-              help="The demo judges dates as of this day, so its output is reproducible.")
+@click.option(
+    "--as-of",
+    "as_of",
+    default="2026-11-24",
+    show_default=True,
+    help="The demo judges dates as of this day, so its output is reproducible.",
+)
 def demo(db_path: Path | None, top: int, as_of: str) -> None:
     """Offline demo: import the bundled sample trials and match the bundled example patients."""
     from trialmatch.cli.match_view import run_demo

@@ -20,7 +20,10 @@ _VERDICT_STYLE = {
     Verdict.INELIGIBLE: ("ineligible", "red"),
 }
 _RESULT_STYLE = {
-    Result.MET: "green", Result.NOT_MET: "red", Result.UNKNOWN: "yellow", Result.NOT_APPLICABLE: "dim",
+    Result.MET: "green",
+    Result.NOT_MET: "red",
+    Result.UNKNOWN: "yellow",
+    Result.NOT_APPLICABLE: "dim",
 }
 
 
@@ -33,29 +36,42 @@ def print_report(out: Console, report: MatchReport) -> None:
         f"{db.get('last_sync') or 'never'})"
     )
     if not report.matches:
-        out.print("  no eligible or possibly eligible trials; `--all` lists the ineligible ones with reasons")
+        out.print(
+            "  no eligible or possibly eligible trials;"
+            " `--all` lists the ineligible ones with reasons"
+        )
         return
     table = Table(show_lines=False, expand=False, pad_edge=False)
     for name, kwargs in (
-        ("#", {"justify": "right"}), ("verdict", {}), ("score", {"justify": "right"}),
-        ("trial", {"max_width": 48}), ("why", {"max_width": 60}), ("nearest site", {"max_width": 32}),
+        ("#", {"justify": "right"}),
+        ("verdict", {}),
+        ("score", {"justify": "right"}),
+        ("trial", {"max_width": 48}),
+        ("why", {"max_width": 60}),
+        ("nearest site", {"max_width": 32}),
     ):
         table.add_column(name, **kwargs)
     for m in report.matches:
         trial = m.result.trial
         label, style = _VERDICT_STYLE[m.verdict]
         name = f"{trial.nct_id} {trial.acronym or ''}".strip()
-        title = f"{name}\n[dim]{trial.title[:90]}[/dim]\n[dim]{trial.overall_status}, {'/'.join(trial.phases) or 'no phase'}[/dim]"
+        phases = "/".join(trial.phases) or "no phase"
+        title = f"{name}\n[dim]{trial.title[:90]}\n{trial.overall_status}, {phases}[/dim]"
         site = "-"
         if m.nearest is not None:
             s = m.nearest.site
             site = ", ".join(x for x in (s.city, s.country) if x)
             if m.nearest.distance_km is not None:
                 site += f" ({m.nearest.distance_km:.0f} km)"
-        table.add_row(str(m.rank), f"[{style}]{label}[/{style}]", f"{m.score:.2f}", title, why(m.result), site)
+        table.add_row(
+            str(m.rank), f"[{style}]{label}[/{style}]", f"{m.score:.2f}", title, why(m.result), site
+        )
     out.print(table)
     if report.open_questions:
-        out.print("[bold]What would settle the unknowns[/bold] (possibly eligible trials it would help decide):")
+        out.print(
+            "[bold]What would settle the unknowns[/bold]"
+            " (possibly eligible trials it would help decide):"
+        )
         for q in report.open_questions[:8]:
             sole = f" (the only open question in {q.sole})" if q.sole else ""
             out.print(f"  {q.fact}: {q.trials} trial{'s' if q.trials != 1 else ''}{sole}")
@@ -69,14 +85,19 @@ def print_details(out: Console, report: MatchReport, nct_id: str) -> None:
         return
     result = match.result
     out.print(f"\n[bold]{nct_id}[/bold] {result.trial.title}")
-    out.print(f"verdict: {result.verdict.value}" + (f" via {result.cohort}" if result.cohort else ""))
+    out.print(
+        f"verdict: {result.verdict.value}" + (f" via {result.cohort}" if result.cohort else "")
+    )
     table = Table("section", "kind", "result", "criterion", "explanation", show_lines=True)
     for j in result.judged:
         style = _RESULT_STYLE[j.judgement.result]
         cohort = f" [{j.item.cohort}]" if j.item.cohort else ""
         table.add_row(
-            j.item.section.value, str(j.item.kind), f"[{style}]{j.judgement.result.value}[/{style}]",
-            j.item.text[:160] + cohort, j.judgement.explanation,
+            j.item.section.value,
+            str(j.item.kind),
+            f"[{style}]{j.judgement.result.value}[/{style}]",
+            j.item.text[:160] + cohort,
+            j.judgement.explanation,
         )
     out.print(table)
 

@@ -1,0 +1,359 @@
+"""Each kind of criterion judged against patients: met, not met, unknown, not applicable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from criteria import model as m
+from matcher.judges import evaluate
+from matcher.loading import parse_profile
+from matcher.patient import Patient
+from trialmatch.vocab import Result, Section
+
+AS_OF = dt.date(2026, 11, 24)
+MET, NOT_MET, UNKNOWN, NA = Result.MET, Result.NOT_MET, Result.UNKNOWN, Result.NOT_APPLICABLE
+
+
+def crit(cls: type[Any], section: str = "inclusion", **fields: Any) -> Any:
+    return cls(section=Section(section), text="(test)", span=(0, 6), item=0, **fields)
+
+
+def patient(**fields: Any) -> Patient:
+    return Patient(parse_profile({"id": "pt-t", **fields}), AS_OF)
+
+
+POST_CDK = patient(
+    sex="female",
+    age=58,
+    ecog=1,
+    menopausal_status="postmenopausal",
+    diagnosis={
+        "cancer": "breast cancer",
+        "stage": "metastatic",
+        "metastatic_sites": ["bone", "liver"],
+        "brain_metastases": "treated_stable",
+        "measurable_disease": True,
+        "visceral_crisis": False,
+    },
+    receptors={"er": "positive", "pr": "positive", "her2": {"ihc": "1+"}},
+    biomarkers=[
+        {"gene": "ESR1", "alteration": "Y537S", "specimen": "ctdna"},
+        {"marker": "PD-L1", "value": 12, "unit": "CPS"},
+    ],
+    tested_negative=["PIK3CA", "AKT1"],
+    treatments=[
+        {
+            "agents": ["letrozole", "ribociclib"],
+            "setting": "metastatic",
+            "start": "2023-01",
+            "end": "2025-03",
+            "outcome": "progression",
+        },
+        {
+            "agents": ["fulvestrant"],
+            "setting": "metastatic",
+            "start": "2025-04",
+            "end": "2026-06",
+            "outcome": "progression",
+        },
+    ],
+    labs={
+        "anc": 2.1,
+        "platelets": 180,
+        "hemoglobin": 11.2,
+        "hba1c": 6.1,
+        "bilirubin_xuln": 0.8,
+        "ast_xuln": 3.5,
+        "alt_xuln": 1.2,
+        "creatinine_clearance": 75,
+    },
+    conditions=["type 2 diabetes"],
+)
+SPARSE = patient()
+
+
+def judged(criterion: Any, who: Patient = POST_CDK) -> Result:
+    return evaluate(criterion, who).result
+
+
+# --- drug-class reasoning ---------------------------------------------------------------------
+
+
+def test_progressed_on_ribociclib_satisfies_prior_cdk46_inhibitor() -> None:
+    c = crit(
+        m.PriorTherapy,
+        classes=("cdk4_6_inhibitor",),
+        relation="progressed",
+        settings=("metastatic",),
+    )
+    judgement = evaluate(c, POST_CDK)
+    assert judgement.result is MET
+    assert "ribociclib (CDK4/6 inhibitor)" in judgement.explanation
+    assert "metastatic" in judgement.explanation
+
+
+def test_fulvestrant_violates_no_prior_serd() -> None:
+    c = crit(m.PriorTherapy, classes=("serd",), negated=True)
+    assert judged(c) is NOT_MET
+
+
+def test_exception_lets_the_excepted_drug_through() -> None:
+    c = crit(m.PriorTherapy, "exclusion", classes=("serd",), except_agents=("fulvestrant",))
+    assert judged(c) is NOT_MET  # the exclusion does not apply: fulvestrant is excepted
+
+
+def test_a_taxane_counts_as_a_chemotherapy_line() -> None:
+    who = patient(
+        treatments=[{"agents": ["paclitaxel"], "setting": "metastatic", "outcome": "progression"}]
+    )
+    assert (
+        judged(crit(m.LineCount, scope="chemotherapy", settings=("metastatic",), min=1), who) is MET
+    )
+    assert (
+        judged(crit(m.LineCount, scope="chemotherapy", settings=("metastatic",), max=0), who)
+        is NOT_MET
+    )
+
+
+def test_line_limits_for_endocrine_therapy() -> None:
+    assert judged(crit(m.LineCount, scope="endocrine_therapy", min=1, max=2)) is MET
+    assert judged(crit(m.LineCount, scope="endocrine_therapy", max=1)) is NOT_MET
+
+
+def test_washout_window() -> None:
+    recent = patient(
+        treatments=[{"agents": ["capecitabine"], "setting": "metastatic", "end": "2026-11-15"}]
+    )
+    c = crit(m.PriorTherapy, "exclusion", classes=("chemotherapy",), within_days=21)
+    assert judged(c, recent) is MET
+    assert judged(c) is NOT_MET
+
+
+def test_relapse_within_twelve_months_of_adjuvant_endocrine_therapy() -> None:
+    early = patient(
+        treatments=[
+            {
+                "agents": ["anastrozole"],
+                "setting": "adjuvant",
+                "start": "2020-01",
+                "end": "2024-12",
+                "outcome": "completed",
+            },
+            {"agents": ["fulvestrant"], "setting": "metastatic", "start": "2025-06"},
+        ]
+    )
+    c = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        settings=("adjuvant",),
+        relapse_within_months=12,
+    )
+    assert judged(c, early) is MET
+    late = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        settings=("adjuvant",),
+        relapse_after_months=12,
+    )
+    assert judged(late, early) is NOT_MET
+
+
+def test_treatment_history_omitted_is_unknown_never_not_met() -> None:
+    c = crit(m.PriorTherapy, classes=("cdk4_6_inhibitor",), relation="progressed")
+    judgement = evaluate(c, SPARSE)
+    assert judgement.result is UNKNOWN and judgement.missing == "treatment history"
+    assert (
+        judged(crit(m.PriorTherapy, classes=("cdk4_6_inhibitor",)), patient(treatments=[]))
+        is NOT_MET
+    )
+
+
+# --- biomarkers and receptors ----------------------------------------------------------------
+
+
+def test_variant_level_biomarker_match() -> None:
+    c = crit(m.Biomarker, genes=("ESR1",), alteration="mutation", variants=("Y537S", "D538G"))
+    judgement = evaluate(c, POST_CDK)
+    assert judgement.result is MET and judgement.level == 3 and judgement.target == "ESR1 Y537S"
+
+
+def test_gene_level_match_when_variants_are_examples() -> None:
+    c = crit(
+        m.Biomarker,
+        genes=("ESR1",),
+        alteration="mutation",
+        variants=("D538G",),
+        variants_are_examples=True,
+    )
+    judgement = evaluate(c, POST_CDK)
+    assert judgement.result is MET and judgement.level == 2
+
+
+def test_restrictive_variant_list_excludes_other_variants() -> None:
+    assert (
+        judged(crit(m.Biomarker, genes=("ESR1",), alteration="mutation", variants=("D538G",)))
+        is NOT_MET
+    )
+
+
+def test_tested_negative_gene_is_not_met_and_untested_is_unknown() -> None:
+    assert judged(crit(m.Biomarker, genes=("PIK3CA", "AKT1"), alteration="mutation")) is NOT_MET
+    judgement = evaluate(
+        crit(m.Biomarker, genes=("PIK3CA", "AKT1", "PTEN"), alteration="alteration"), POST_CDK
+    )
+    assert judgement.result is UNKNOWN and judgement.missing == "PTEN status"
+
+
+def test_wild_type_requirement_is_a_negated_mutation() -> None:
+    c = crit(m.Biomarker, genes=("ESR1",), alteration="mutation", negated=True)
+    assert judged(c) is NOT_MET
+    assert judged(c, patient(tested_negative=["ESR1"])) is MET
+
+
+def test_germline_requirement_needs_the_origin() -> None:
+    c = crit(m.Biomarker, genes=("BRCA1", "BRCA2"), alteration="mutation", origin="germline")
+    assert (
+        judged(
+            c,
+            patient(biomarkers=[{"gene": "BRCA2", "alteration": "mutation", "origin": "germline"}]),
+        )
+        is MET
+    )
+    assert judged(c, patient(biomarkers=[{"gene": "BRCA2", "alteration": "mutation"}])) is UNKNOWN
+    somatic = patient(biomarkers=[{"gene": "BRCA2", "alteration": "mutation", "origin": "somatic"}])
+    assert judged(c, somatic) is UNKNOWN  # BRCA1 is still untested
+    only_brca2 = crit(m.Biomarker, genes=("BRCA2",), alteration="mutation", origin="germline")
+    assert judged(only_brca2, somatic) is NOT_MET
+
+
+def test_pd_l1_threshold() -> None:
+    assert judged(crit(m.Biomarker, marker="PD-L1", comparator=">=", value=10, unit="CPS")) is MET
+    assert (
+        judged(crit(m.Biomarker, marker="PD-L1", comparator=">=", value=20, unit="CPS")) is NOT_MET
+    )
+    assert (
+        judged(crit(m.Biomarker, marker="PD-L1", comparator=">=", value=1, unit="TPS")) is UNKNOWN
+    )
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        (dict(receptor="HER2", status="negative"), MET),
+        (dict(receptor="HER2", status="low", ihc=("1+", "2+"), ish="negative"), MET),
+        (dict(receptor="HER2", status="positive"), NOT_MET),
+        (dict(receptor="HER2", status="ultralow"), NOT_MET),
+        (dict(receptor="HR", status="positive", min_percent=1), MET),
+        (dict(receptor="ER", status="positive", min_percent=10), MET),
+        (dict(receptor="TNBC", status="positive"), NOT_MET),
+    ],
+)
+def test_receptor_statements(criterion: dict[str, Any], expected: Result) -> None:
+    assert judged(crit(m.Receptor, **criterion)) is expected
+
+
+def test_her2_2plus_without_ish_is_unknown_for_her2_low() -> None:
+    who = patient(receptors={"her2": {"ihc": "2+"}})
+    judgement = evaluate(crit(m.Receptor, receptor="HER2", status="low"), who)
+    assert judgement.result is UNKNOWN and "ISH" in (judgement.missing or "")
+
+
+def test_er_low_against_percentage_thresholds() -> None:
+    low = patient(receptors={"er": "low"})  # ASCO/CAP: 1-10% of cells
+    assert (
+        judged(crit(m.Receptor, receptor="ER", status="positive", min_percent=20), low) is NOT_MET
+    )
+    assert (
+        judged(crit(m.Receptor, receptor="ER", status="positive", min_percent=10), low) is UNKNOWN
+    )
+    assert judged(crit(m.Receptor, receptor="ER", status="positive", min_percent=1), low) is MET
+
+
+# --- disease, person, labs -------------------------------------------------------------------
+
+
+def test_stage_and_cancer_type() -> None:
+    assert judged(crit(m.DiseaseStage, stages=("locally_advanced", "metastatic"))) is MET
+    assert judged(crit(m.DiseaseStage, stages=("early",))) is NOT_MET
+    assert judged(crit(m.CancerType, cancer="breast cancer")) is MET
+    assert judged(crit(m.CancerType, cancer="non-small cell lung cancer")) is NOT_MET
+    assert judged(crit(m.CancerType, cancer="breast cancer"), SPARSE) is UNKNOWN
+
+
+def test_cns_metastases_states() -> None:
+    assert judged(crit(m.CnsMetastases, "exclusion", states=("active", "untreated"))) is NOT_MET
+    assert judged(crit(m.CnsMetastases, "exclusion", states=("any",))) is MET
+    assert judged(crit(m.CnsMetastases, "exclusion"), SPARSE) is UNKNOWN
+
+
+def test_measurable_or_bone_only() -> None:
+    bone_only = patient(diagnosis={"measurable_disease": False, "metastatic_sites": ["bone"]})
+    assert judged(crit(m.MeasurableDisease, or_bone_only=True), bone_only) is MET
+    assert judged(crit(m.MeasurableDisease), bone_only) is NOT_MET
+
+
+def test_performance_status_ecog_and_karnofsky() -> None:
+    assert judged(crit(m.PerformanceStatus, scale="ecog", min=0, max=1)) is MET
+    assert judged(crit(m.PerformanceStatus, scale="ecog", max=0)) is NOT_MET
+    assert judged(crit(m.PerformanceStatus, scale="karnofsky", min=70)) is MET
+    assert judged(crit(m.PerformanceStatus, scale="karnofsky", min=80)) is UNKNOWN
+
+
+def test_menopause_sex_age() -> None:
+    assert judged(crit(m.MenopausalStatus, statuses=("postmenopausal",))) is MET
+    assert judged(crit(m.MenopausalStatus, statuses=("premenopausal",))) is NOT_MET
+    assert judged(crit(m.MenopausalStatus, statuses=("postmenopausal",)), patient(sex="male")) is NA
+    assert judged(crit(m.Sex, sex="male")) is NOT_MET
+    assert judged(crit(m.Age, min_years=18)) is MET
+    assert judged(crit(m.Age, max_years=50)) is NOT_MET
+
+
+def test_lab_thresholds_with_units_and_uln() -> None:
+    assert judged(crit(m.Lab, analyte="anc", comparator=">=", value=1.5, unit="x 10^9/L")) is MET
+    assert judged(crit(m.Lab, analyte="anc", comparator=">=", value=1500, unit="/mm3")) is MET
+    assert judged(crit(m.Lab, analyte="hemoglobin", comparator=">=", value=90, unit="g/L")) is MET
+    assert (
+        judged(crit(m.Lab, "exclusion", analyte="hba1c", comparator=">=", value=8, unit="%"))
+        is NOT_MET
+    )
+    assert judged(crit(m.Lab, analyte="alt", comparator="<=", value=3, uln_multiple=True)) is MET
+    assert judged(crit(m.Lab, analyte="qtcf", comparator="<=", value=470, unit="ms")) is UNKNOWN
+
+
+def test_liver_metastases_exception_relaxes_the_transaminase_limit() -> None:
+    strict = crit(m.Lab, analyte="ast", comparator="<=", value=3, uln_multiple=True)
+    relaxed = crit(
+        m.Lab,
+        analyte="ast",
+        comparator="<=",
+        value=3,
+        uln_multiple=True,
+        exceptions=("<= 5 x ULN if liver metastases are present",),
+    )
+    assert judged(strict) is NOT_MET
+    assert judged(relaxed) is MET
+
+
+def test_comorbidities_complete_list_and_exceptions() -> None:
+    assert judged(crit(m.Comorbidity, "exclusion", condition="diabetes")) is MET
+    assert (
+        judged(crit(m.Comorbidity, "exclusion", condition="interstitial_lung_disease")) is NOT_MET
+    )
+    assert judged(crit(m.Comorbidity, "exclusion", condition="diabetes"), SPARSE) is UNKNOWN
+    skin = patient(conditions=["basal cell carcinoma of the skin, excised"])
+    malignancy = crit(
+        m.Comorbidity,
+        "exclusion",
+        condition="other_malignancy",
+        exceptions=("except adequately treated basal cell carcinoma",),
+    )
+    assert judged(malignancy, skin) is NOT_MET
+
+
+def test_administrative_never_blocks_and_unrecognized_is_unknown() -> None:
+    assert judged(crit(m.Administrative, topic="consent")) is NA
+    assert judged(crit(m.Unrecognized)) is UNKNOWN
+    assert judged(crit(m.LifeExpectancy, min_weeks=12)) is UNKNOWN

@@ -1,0 +1,139 @@
+"""Trial verdicts: the contract's rule, registry fields, any-of groups and cohorts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from matcher.loading import parse_profile
+from matcher.match import match_patient
+from tests.match_helpers import make_trials
+from trialmatch.vocab import Verdict
+
+AS_OF = dt.date(2026, 11, 24)
+
+PATIENT = parse_profile(
+    {
+        "id": "pt-v",
+        "sex": "female",
+        "age": 60,
+        "ecog": 1,
+        "diagnosis": {"cancer": "breast cancer", "stage": "metastatic"},
+        "receptors": {"er": "positive", "her2": "negative"},
+        "biomarkers": [{"gene": "ESR1", "alteration": "Y537S"}],
+        "treatments": [
+            {
+                "agents": ["letrozole", "palbociclib"],
+                "setting": "metastatic",
+                "outcome": "progression",
+            }
+        ],
+    }
+)
+
+ECOG = {"section": "inclusion", "kind": "performance_status", "scale": "ecog", "max": 1}
+ESR1 = {"section": "inclusion", "kind": "biomarker", "genes": ["ESR1"], "alteration": "mutation"}
+ESR1_WT = {**ESR1, "negated": True}
+LIFE = {"section": "inclusion", "kind": "life_expectancy", "min_weeks": 12}
+NO_CDK = {"section": "exclusion", "kind": "prior_therapy", "classes": ["cdk4_6_inhibitor"]}
+
+
+def verdicts(*specs: dict[str, Any], **options: Any) -> dict[str, Any]:
+    report = match_patient(
+        PATIENT, make_trials(*specs), as_of=AS_OF, include_ineligible=True, **options
+    )
+    return {m.trial.nct_id: m.result for m in report.matches}
+
+
+def test_every_criterion_met_is_eligible() -> None:
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, ESR1]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE and result.targets == ["ESR1 Y537S"]
+
+
+def test_an_unknown_makes_it_possibly_eligible() -> None:
+    assert (
+        verdicts({"nct_id": "NCT1", "criteria": [ECOG, LIFE]})["NCT1"].verdict
+        is Verdict.POSSIBLY_ELIGIBLE
+    )
+
+
+def test_an_applying_exclusion_makes_it_ineligible() -> None:
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, NO_CDK]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE
+    assert "palbociclib" in result.decisive[0].judgement.explanation
+
+
+def test_registry_fields_count() -> None:
+    results = verdicts(
+        {"nct_id": "NCT1", "criteria": [ECOG], "sex": "MALE"},
+        {"nct_id": "NCT2", "criteria": [ECOG], "max_age": 55},
+        {"nct_id": "NCT3", "criteria": [ECOG], "conditions": ["Non-small Cell Lung Cancer"]},
+        {"nct_id": "NCT4", "criteria": [ECOG], "conditions": ["Advanced Solid Tumors"]},
+    )
+    assert results["NCT1"].verdict is Verdict.INELIGIBLE
+    assert results["NCT2"].verdict is Verdict.INELIGIBLE
+    assert results["NCT3"].verdict is Verdict.INELIGIBLE
+    assert "lung" in results["NCT3"].decisive[0].judgement.explanation
+    assert results["NCT4"].verdict is Verdict.ELIGIBLE
+
+
+def test_any_of_group_holds_when_one_alternative_holds() -> None:
+    er = {
+        "section": "inclusion",
+        "kind": "receptor",
+        "receptor": "ER",
+        "status": "positive",
+        "any_of": 1,
+    }
+    pr = {
+        "section": "inclusion",
+        "kind": "receptor",
+        "receptor": "PR",
+        "status": "positive",
+        "any_of": 1,
+    }
+    assert verdicts({"nct_id": "NCT1", "criteria": [er, pr]})["NCT1"].verdict is Verdict.ELIGIBLE
+
+
+def test_cohorts_are_judged_separately_and_the_best_one_wins() -> None:
+    trial = {
+        "nct_id": "NCT1",
+        "criteria": [
+            ECOG,
+            {**ESR1, "cohort": "Cohort A"},
+            {**ESR1_WT, "cohort": "Cohort B"},
+        ],
+    }
+    result = verdicts(trial)["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE and result.cohort == "Cohort A"
+
+
+def test_unparsed_trials_are_never_eligible() -> None:
+    result = verdicts({"nct_id": "NCT1", "criteria": [], "parsed": False})["NCT1"]
+    assert result.verdict is Verdict.POSSIBLY_ELIGIBLE
+
+
+def test_default_listing_hides_ineligible_and_closed_trials() -> None:
+    trials = make_trials(
+        {"nct_id": "NCT1", "criteria": [ECOG]},
+        {"nct_id": "NCT2", "criteria": [ECOG], "overall_status": "COMPLETED"},
+        {"nct_id": "NCT3", "criteria": [NO_CDK]},
+        {"nct_id": "NCT4", "criteria": [ECOG], "overall_status": "NOT_YET_RECRUITING"},
+    )
+    listed = [m.trial.nct_id for m in match_patient(PATIENT, trials, as_of=AS_OF).matches]
+    assert listed == ["NCT1", "NCT4"]
+    every = match_patient(PATIENT, trials, as_of=AS_OF, statuses=None, include_ineligible=True)
+    assert {m.trial.nct_id for m in every.matches} == {"NCT1", "NCT2", "NCT3", "NCT4"}
+
+
+def test_open_questions_count_the_trials_each_fact_would_decide() -> None:
+    sparse = parse_profile({"id": "pt-s", "age": 50, "diagnosis": {"cancer": "breast cancer"}})
+    trials = make_trials(
+        {"nct_id": "NCT1", "criteria": [ECOG, ESR1]},
+        {"nct_id": "NCT2", "criteria": [ESR1]},
+        {"nct_id": "NCT3", "criteria": [ECOG]},
+    )
+    report = match_patient(sparse, trials, as_of=AS_OF)
+    questions = {q.fact: (q.trials, q.sole) for q in report.open_questions}
+    assert questions["ESR1 status"] == (2, 1)
+    assert questions["ECOG performance status"] == (2, 1)
