@@ -18,3 +18,8 @@ def label(condition: str) -> str:
         if entry.id == condition:
             return entry.label
     return condition.replace("_", " ")
+
+
+@lru_cache(maxsize=1)
+def known_ids() -> frozenset[str]:
+    return frozenset(entry.id for entry in vocabulary("conditions").conditions)

@@ -126,7 +126,7 @@ def _conditions(trial: Trial, patient: Patient) -> Judgement:
     if not trial.categories:
         return unknown(
             f"the trial's conditions were not recognised as a cancer type; patient has {words}",
-            None,
+            "trial conditions (check by hand)",
         )
     if any(cancers.covers(c, patient.cancer) for c in trial.categories):
         return met(f"patient has {words}; the trial is for {_category_words(trial)}")

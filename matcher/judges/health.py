@@ -162,15 +162,32 @@ def organ_function(c: OrganFunction, p: Patient) -> Judgement:
     return met(f"labs within the usual thresholds for adequate {'/'.join(systems)} function")
 
 
-def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
-    wanted = comorbidities.condition_ids(
+#: Comorbidity ids the parser emits that a profile's condition list cannot settle.
+_NOT_IN_PROFILE = {
+    "serious_illness": "serious uncontrolled illness (investigator's judgement)",
+    "recent_major_surgery": "recent major surgery",
+    "unresolved_toxicity": "unresolved toxicity from prior therapy",
+}
+
+
+def _wanted(c: Comorbidity) -> frozenset[str]:
+    known = comorbidities.known_ids()
+    if c.condition in known:
+        return frozenset({c.condition})
+    return comorbidities.condition_ids(
         c.condition.replace("_", " ")
-    ) or comorbidities.condition_ids(c.evidence or c.text)
-    label = (
-        comorbidities.label(next(iter(wanted)))
-        if len(wanted) == 1
-        else c.condition.replace("_", " ")
-    )
+    ) or comorbidities.condition_ids(c.evidence or "")
+
+
+def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
+    if c.condition in _NOT_IN_PROFILE:
+        label = _NOT_IN_PROFILE[c.condition]
+        return unknown(f"{label}: not recorded in the profile", label)
+    wanted = _wanted(c)
+    if not wanted:
+        words = c.condition.replace("_", " ")
+        return unknown(f"{words}: not a condition trialmatch can check from the profile", words)
+    label = " or ".join(sorted(comorbidities.label(w) for w in wanted))
     if p.conditions is None:
         return unknown(f"comorbidities not given ({label})", label)
     hits = {cid: words for cid, words in p.conditions.items() if cid in wanted}

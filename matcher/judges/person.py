@@ -72,9 +72,7 @@ def performance_status(c: PerformanceStatus, p: Patient) -> Judgement:
     said = f"ECOG {ecog}" + ("" if c.scale == "ecog" else f" (Karnofsky {low}-{high})")
     wanted = _range_words(c.min, c.max)
     if False in checks:
-        return not_met(
-            f"{said}; the criterion asks for {c.scale.replace('ecog', 'ECOG')} {wanted}"
-        )
+        return not_met(f"{said}; the criterion asks for {c.scale.replace('ecog', 'ECOG')} {wanted}")
     if None in checks:
         return unknown(
             f"{said} straddles the Karnofsky threshold {wanted}", "Karnofsky performance status"

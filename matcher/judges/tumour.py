@@ -27,7 +27,7 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
         return unknown("cancer type not given", "cancer type")
     wanted = cancers.cancer_categories(c.cancer)
     if not wanted:
-        return unknown(f"cancer type '{c.cancer}' not recognised", None)
+        return unknown(f"cancer type '{c.cancer}' not recognised", "cancer type (check by hand)")
     diagnosis = p.profile.diagnosis
     words = diagnosis.cancer if diagnosis and diagnosis.cancer else p.cancer
     if not any(cancers.covers(w, p.cancer) for w in wanted):
@@ -257,7 +257,9 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
     if c.marker and not c.genes:
         return _marker(c, p)
     if not c.genes:
-        return unknown("biomarker not specified in a way trialmatch can check", None)
+        return unknown(
+            "biomarker not specified in a way trialmatch can check", "biomarker (check by hand)"
+        )
     genes_text = "/".join(c.genes)
     wanted_kind = c.alteration or "alteration"
     candidates: list[GeneFinding] = [f for g in c.genes for f in p.genes.get(g, [])]

@@ -35,8 +35,10 @@ def db_option(command: F) -> F:
 
 
 def console() -> Console:
-    """Standard output as a rich console (plain text when not a terminal)."""
-    return Console(highlight=False, soft_wrap=False)
+    """Standard output as a rich console; when it is not a terminal, plain text 120 wide."""
+    if sys.stdout.isatty():
+        return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, width=int(os.environ.get("COLUMNS", 120)))
 
 
 def err_console() -> Console:
