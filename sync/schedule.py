@@ -26,6 +26,7 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -135,13 +136,19 @@ def run_forever(scheduler: BlockingScheduler, stop: threading.Event) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=False)
 
+    def started(event: object) -> None:
+        # runs inside start(), once the scheduler counts as running: a signal that came earlier
+        # (when there was nothing to shut down yet) is honoured here
+        if stop.is_set():
+            scheduler.shutdown(wait=False)
+            return
+        job = scheduler.get_job(JOB_ID)
+        when = getattr(job, "next_run_time", None)
+        log.info("scheduler started; next sync at %s", when.isoformat() if when else "(none)")
+
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        job = scheduler.get_job(JOB_ID)
-        when = (
-            job.trigger.get_next_fire_time(None, datetime.now(scheduler.timezone)) if job else None
-        )
-        log.info("scheduler started; next sync at %s", when.isoformat() if when else "(none)")
         scheduler.start()
     finally:
         for sig, handler in previous.items():
