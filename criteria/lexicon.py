@@ -141,12 +141,16 @@ class ClassesFile(_Entry):
 class DrugsFile(_Entry):
     version: int
     drugs: list[DrugEntry]
+    stop_phrases: list[str] = Field(
+        default=[], description="phrases that contain a drug name but do not name a drug"
+    )
 
 
 class GenesFile(_Entry):
     version: int
     genes: list[GeneEntry]
     families: list[FamilyEntry] = []
+    stop_phrases: list[str] = []
 
 
 # --- the public records ------------------------------------------------------------------------
@@ -182,6 +186,7 @@ class Gene:
 
 
 MentionKind = Literal["drug", "class", "gene", "gene_family"]
+_STOP = "stop"  # the kind of a stop phrase's target: consumed by the scan, never reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +232,9 @@ _SUFFIX_WORDS = frozenset(
 
 #: words that may surround one drug name in an intervention or regimen label
 _NOISE_WORDS = _SUFFIX_WORDS | frozenset(
-    """mg mcg g ug µg ml l kg m m2 mg/m2 auc dose doses dosing fixed up titration flat weekly
+    """each and with to cross over crossover switch first second third fourth line co formulated
+    recombinant human hyaluronidase cf mg mcg g ug µg ml l kg m m2 mg/m2 auc dose doses dosing
+    fixed up titration flat weekly
     daily once twice bid qd tid q3w q2w q4w q1w qw biweekly every day days week weeks cycle cycles
     product products tab tabs cap caps drug agent monotherapy mono therapy single prophylactic
     prophylaxis loading maintenance arm regimen standard high low mg/kg per po infusions
@@ -313,7 +320,7 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class _Target:
     id: str
-    kind: MentionKind
+    kind: str  # a MentionKind, or _STOP
     surface: tuple[str, ...] | None  # case-sensitive tokens, or None when case does not matter
     protein: bool = False
 
@@ -427,6 +434,8 @@ class _Trie:
             i = j + 1
 
 
+_CACHE_SIZE = 512
+
 #: minimum similarity (0-100) for a drug name to be suggested
 SUGGEST_CUTOFF = 87.0
 
@@ -496,6 +505,7 @@ class Lexicon:
         self.drug_entries = {d.name: d for d in dfile.drugs}
         self.gene_entries = {g.symbol: g for g in gfile.genes}
         self.family_entries = {f.name: f for f in gfile.families}
+        self._mentions: dict[str, tuple[Mention, ...]] = {}  # the parser scans each text twice
         self._build_classes(cfile)
         self._build_drugs(dfile)
         self._build_genes(gfile)
@@ -613,6 +623,8 @@ class Lexicon:
                     self.trie.register(
                         ph, _Target(d.name, "drug", None), d.name, field, cased=_is_cased(ph)
                     )
+        for ph in dfile.stop_phrases:
+            self.trie.register(ph, _Target("", _STOP, None), ph, "stop_phrases", cased=False)
         self._drug_choices: dict[str, str] = {}
         for drug in self.drugs.values():
             for ph in (drug.name, *drug.synonyms):
@@ -666,6 +678,8 @@ class Lexicon:
                     "aliases",
                     cased=_is_cased(ph),
                 )
+        for ph in gfile.stop_phrases:
+            trie.register(ph, _Target("", _STOP, None), ph, "stop_phrases", cased=False)
         self._gene_choices: dict[str, str] = {}
         for gene in self.genes.values():
             for ph in (gene.symbol, *gene.aliases):
@@ -793,20 +807,28 @@ class Lexicon:
         return list(dict.fromkeys(self._gene_choices[h[0]] for h in hits))[:limit]
 
     def find_drug_mentions(self, text: str) -> list[Mention]:
-        out = []
-        for start, end, hits in self.trie.scan(text):
-            t = hits[0]
-            out.append(Mention(start, end, t.id, t.kind, text[start:end]))
-        return out
+        cached = self._mentions.get(text)
+        if cached is None:
+            cached = tuple(
+                Mention(start, end, hits[0].id, hits[0].kind, text[start:end])  # type: ignore[arg-type]
+                for start, end, hits in self.trie.scan(text)
+                if hits[0].kind != _STOP
+            )
+            if len(self._mentions) >= _CACHE_SIZE:
+                self._mentions.clear()
+            self._mentions[text] = cached
+        return list(cached)
 
     def find_gene_mentions(self, text: str, *, skip_drug_names: bool = True) -> list[Mention]:
         skip = [(m.start, m.end) for m in self.find_drug_mentions(text)] if skip_drug_names else []
         out = []
         for start, end, hits in self.gene_trie.scan(text):
+            if hits[0].kind == _STOP:
+                continue
             if any(a < end and start < b for a, b in skip):
                 continue  # "EGFR" in "EGFR TKI", "CDK4/6" in "CDK4/6 inhibitor": a drug class
             t = min(hits, key=lambda h: h.protein)  # a gene reading beats a protein one
-            out.append(Mention(start, end, t.id, t.kind, text[start:end], t.protein))
+            out.append(Mention(start, end, t.id, t.kind, text[start:end], t.protein))  # type: ignore[arg-type]
         return out
 
 
