@@ -208,3 +208,9 @@ def test_unknown_drug_error_does_not_echo_the_name() -> None:
         lx.drug_classes("Kisqaly")
     assert "Kisqaly" not in str(err.value)
     assert err.value.suggestions == ("Kisqali",)
+
+
+def test_unknown_term_is_a_key_error_with_a_plain_message() -> None:
+    with pytest.raises(KeyError) as err:
+        lx.class_label("systemic_therapy")
+    assert str(err.value).startswith("unknown drug class id 'systemic_therapy'")

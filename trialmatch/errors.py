@@ -90,12 +90,16 @@ class DataFileError(TrialmatchError):
     """A bundled or user-supplied knowledge file (drugs, genes, rules) failed validation."""
 
 
-class UnknownTerm(TrialmatchError, LookupError):
-    """A drug, drug class or gene the lexicon does not know. `suggestions` holds close known
-    names. The name asked about is shown only when given (callers pass "" for patient data)."""
+class UnknownTerm(TrialmatchError, KeyError):
+    """A drug, drug class or gene the lexicon does not know (a KeyError, so `except KeyError`
+    catches it). `suggestions` holds close known names. The name asked about is shown only
+    when given (callers pass "" for patient data)."""
 
     def __init__(self, what: str, name: str = "", suggestions: tuple[str, ...] | list[str] = ()):
         hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"unknown {what}{f' {name!r}' if name else ''}{hint}")
         self.what = what
         self.suggestions = tuple(suggestions)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
