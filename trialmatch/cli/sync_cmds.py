@@ -163,14 +163,16 @@ def sync_command(
     from sync.store import open_database
     from sync.watchlist import load_watchlist
 
-    db = open_database(db_path, create=not (list_only or unfollow))
-    if unfollow:
-        if not selectors.unfollow(db, unfollow):
-            raise InvalidOption("--unfollow", "a key shown by `trialmatch sync --list`", "unknown")
-        click.echo(f"no longer following {unfollow}")
-        return
-    if list_only:
-        _show_followed(db, as_json)
+    if unfollow or list_only:
+        db = open_database(db_path)
+        if unfollow:
+            if not selectors.unfollow(db, unfollow):
+                raise InvalidOption(
+                    "--unfollow", "a key shown by `trialmatch sync --list`", "unknown"
+                )
+            click.echo(f"no longer following {unfollow}")
+        else:
+            _show_followed(db, as_json)
         return
     queries: tuple[selectors.Query, ...] = ()
     if cond or term or intr or status:
@@ -184,6 +186,7 @@ def sync_command(
         watchlists=tuple(load_watchlist(path) for path in watchlists),
         queries=queries,
     )
+    db = open_database(db_path, create=True)
     progress = _PageProgress()
     try:
         report = sync(
