@@ -21,9 +21,9 @@ async def login_form(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     settings = config(request)
+    form = await checked_form(request, max_files=0)
     if not settings.login_required or settings.password is None:
         return RedirectResponse("/search", status_code=303)
-    form = await checked_form(request, max_files=0)
     throttle = request.app.state.login_throttle
     if throttle.blocked():
         return render(
