@@ -1,0 +1,427 @@
+"""The loaded lexicon: the three data files validated, cross-checked and indexed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from rapidfuzz import fuzz, process
+
+from criteria.lexicon.names import (
+    NOISE_WORDS,
+    SUGGEST_CUTOFF,
+    PhraseTrie,
+    Target,
+    is_cased,
+    normalize_key,
+    suggest_score,
+    tokens,
+)
+from criteria.lexicon.records import (
+    STOP,
+    AliasEntry,
+    ClassesFile,
+    Drug,
+    DrugClass,
+    DrugsFile,
+    Gene,
+    GenesFile,
+    Mention,
+)
+from trialmatch.errors import DataFileError, UnknownTerm
+
+DATA_FILES = ("drug_classes.yaml", "drugs.yaml", "genes.yaml")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
+FDA_SUFFIX = re.compile(r"^(.*[^\W_])-[a-z]{4}$")
+BIOLOGIC_CLASSES = frozenset(
+    {"monoclonal_antibody", "antibody_drug_conjugate", "hematopoietic_growth_factor"}
+    | {"rankl_inhibitor"}
+)
+CACHE_SIZE = 512  # texts whose drug mentions are remembered (the parser scans each twice)
+
+# --- the loaded lexicon ------------------------------------------------------------------------
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _validate(model: type[_M], raw: object, filename: str, list_key: str, name_key: str) -> _M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = list(err["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+            entries = raw.get(list_key) if isinstance(raw, dict) else None
+            entry = entries[loc[1]] if isinstance(entries, list) else None
+            label = entry.get(name_key) if isinstance(entry, dict) else None
+            where = (
+                f" entry {label!r} ({list_key}[{loc[1]}])" if label else f" {list_key}[{loc[1]}]"
+            )
+            loc = loc[2:]
+        field = ".".join(str(p) for p in loc) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            sub: type[BaseModel] = model
+            for part in err["loc"][:-1]:
+                if isinstance(part, str) and part in sub.model_fields:
+                    ann = sub.model_fields[part].annotation
+                    inner = getattr(ann, "__args__", (ann,))[0]
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        sub = inner
+            msg = f"unknown field; allowed fields: {', '.join(sub.model_fields)}"
+        n = len(exc.errors())
+        more = f" (and {n - 1} more problem{'s' if n > 2 else ''})" if n > 1 else ""
+        raise DataFileError(f"{filename}:{where} field {field!r}: {msg}{more}") from None
+
+
+class Lexicon:
+    """The three data files, validated and indexed. Build with `load_lexicon`."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        raws = {}
+        for fname in DATA_FILES:
+            try:
+                raws[fname] = yaml.load(texts[fname], Loader=_YAML_LOADER)
+            except yaml.YAMLError as exc:
+                raise DataFileError(f"{fname}: not valid YAML: {exc}") from None
+        cfile = _validate(
+            ClassesFile, raws["drug_classes.yaml"], "drug_classes.yaml", "classes", "id"
+        )
+        dfile = _validate(DrugsFile, raws["drugs.yaml"], "drugs.yaml", "drugs", "name")
+        gfile = _validate(GenesFile, raws["genes.yaml"], "genes.yaml", "genes", "symbol")
+        digest = hashlib.sha256("\0".join(texts[f] for f in DATA_FILES).encode()).hexdigest()
+        self.version = f"c{cfile.version}.d{dfile.version}.g{gfile.version}-{digest[:10]}"
+        self.class_entries = {c.id: c for c in cfile.classes}
+        self.drug_entries = {d.name: d for d in dfile.drugs}
+        self.gene_entries = {g.symbol: g for g in gfile.genes}
+        self.family_entries = {f.name: f for f in gfile.families}
+        self._mentions: dict[str, tuple[Mention, ...]] = {}  # the parser scans each text twice
+        self._build_classes(cfile)
+        self._build_drugs(dfile)
+        self._build_genes(gfile)
+
+    # classes
+    def _build_classes(self, cfile: ClassesFile) -> None:
+        f = "drug_classes.yaml"
+        ids: set[str] = set()
+        for c in cfile.classes:
+            if c.id in ids:
+                raise DataFileError(f"{f}: entry {c.id!r}: field 'id': defined twice")
+            ids.add(c.id)
+        for c in cfile.classes:
+            for p in c.parents:
+                if p not in ids:
+                    raise DataFileError(
+                        f"{f}: entry {c.id!r}: field 'parents': unknown class {p!r}"
+                    )
+        entries = self.class_entries
+        ancestors: dict[str, frozenset[str]] = {}
+
+        def walk(cid: str, path: tuple[str, ...]) -> frozenset[str]:
+            if cid in path:
+                cycle = " > ".join((*path[path.index(cid) :], cid))
+                raise DataFileError(f"{f}: entry {cid!r}: field 'parents': cycle {cycle}")
+            if cid not in ancestors:
+                out: set[str] = set()
+                for p in entries[cid].parents:
+                    out |= {p} | walk(p, (*path, cid))
+                ancestors[cid] = frozenset(out)
+            return ancestors[cid]
+
+        for cid in entries:
+            walk(cid, ())
+        self.ancestors = ancestors
+        desc: dict[str, set[str]] = {cid: set() for cid in entries}
+        for cid, anc in ancestors.items():
+            for a in anc:
+                desc[a].add(cid)
+        self.descendants = {cid: frozenset(d) for cid, d in desc.items()}
+
+        line: dict[str, bool] = {}
+
+        def line_of(cid: str) -> bool:
+            if cid not in line:
+                e = entries[cid]
+                if e.line is not None:
+                    line[cid] = e.line
+                elif not e.parents:
+                    raise DataFileError(
+                        f"{f}: entry {cid!r}: field 'line': a class without parents must say "
+                        "whether it counts as a line of therapy (true or false)"
+                    )
+                else:
+                    line[cid] = any(line_of(p) for p in e.parents)
+            return line[cid]
+
+        self.classes = {
+            c.id: DrugClass(
+                id=c.id,
+                label=c.label,
+                parents=tuple(c.parents),
+                line=line_of(c.id),
+                synonyms=tuple(c.synonyms),
+                description=c.description,
+            )
+            for c in cfile.classes
+        }
+
+    # drugs
+    def _build_drugs(self, dfile: DrugsFile) -> None:
+        f = "drugs.yaml"
+        self.drugs: dict[str, Drug] = {}
+        self.trie = PhraseTrie(f)
+        for c in self.classes.values():
+            self.trie.file = "drug_classes.yaml"
+            for ph in (c.label, *c.synonyms):
+                self.trie.register(
+                    ph,
+                    Target(c.id, "class", None),
+                    c.id,
+                    "synonyms",
+                    cased=is_cased(ph),
+                    plurals=True,
+                )
+        self.trie.file = f
+        for d in dfile.drugs:
+            if d.name in self.drugs:
+                raise DataFileError(f"{f}: entry {d.name!r}: field 'name': defined twice")
+            if d.name in self.classes:
+                raise DataFileError(f"{f}: entry {d.name!r}: field 'name': is a class id")
+            for cid in d.classes:
+                if cid not in self.classes:
+                    raise DataFileError(
+                        f"{f}: entry {d.name!r}: field 'classes': unknown class {cid!r}"
+                    )
+            drug = Drug(
+                name=d.name,
+                synonyms=tuple(dict.fromkeys((*d.brands, *d.codes, *d.synonyms))),
+                classes=tuple(d.classes),
+                brands=tuple(d.brands),
+                codes=tuple(d.codes),
+                line=d.line,
+                description=d.description,
+            )
+            self.drugs[d.name] = drug
+            for field, names in (
+                ("name", [d.name]),
+                ("brands", d.brands),
+                ("codes", d.codes),
+                ("synonyms", d.synonyms),
+                ("misspellings", d.misspellings),
+            ):
+                for ph in names:
+                    self.trie.register(
+                        ph, Target(d.name, "drug", None), d.name, field, cased=is_cased(ph)
+                    )
+        for ph in dfile.stop_phrases:
+            self.trie.register(ph, Target("", STOP, None), ph, "stop_phrases", cased=False)
+        self._drug_choices: dict[str, str] = {}
+        for drug in self.drugs.values():
+            for ph in (drug.name, *drug.synonyms):
+                self._drug_choices.setdefault(normalize_key(ph), ph)
+        self._drug_keys = list(self._drug_choices)
+
+    # genes
+    def _build_genes(self, gfile: GenesFile) -> None:
+        f = "genes.yaml"
+        self.genes: dict[str, Gene] = {}
+        self.gene_trie = trie = PhraseTrie(f)
+
+        for g in gfile.genes:
+            if g.symbol in self.genes:
+                raise DataFileError(f"{f}: entry {g.symbol!r}: field 'symbol': defined twice")
+            aliases = [a if isinstance(a, AliasEntry) else AliasEntry(name=a) for a in g.aliases]
+            self.genes[g.symbol] = Gene(
+                symbol=g.symbol,
+                name=g.name,
+                aliases=tuple(a.name for a in aliases if not a.protein),
+                protein_names=tuple(a.name for a in aliases if a.protein),
+            )
+            trie.register(
+                g.symbol,
+                Target(g.symbol, "gene", None),
+                g.symbol,
+                "symbol",
+                cased=g.cased or is_cased(g.symbol),
+            )
+            for a in aliases:
+                trie.register(
+                    a.name,
+                    Target(g.symbol, "gene", None, a.protein),
+                    g.symbol,
+                    "aliases",
+                    cased=a.cased or is_cased(a.name),
+                )
+        self.families: dict[str, tuple[str, ...]] = {}
+        for fam in gfile.families:
+            for sym in fam.genes:
+                if sym not in self.genes:
+                    raise DataFileError(
+                        f"{f}: entry {fam.name!r}: field 'genes': unknown gene {sym!r}"
+                    )
+            self.families[fam.name] = tuple(fam.genes)
+            for ph in (fam.name, *fam.aliases):
+                trie.register(
+                    ph,
+                    Target(fam.name, "gene_family", None),
+                    fam.name,
+                    "aliases",
+                    cased=is_cased(ph),
+                )
+        for ph in gfile.stop_phrases:
+            trie.register(ph, Target("", STOP, None), ph, "stop_phrases", cased=False)
+        self._gene_choices: dict[str, str] = {}
+        for gene in self.genes.values():
+            for ph in (gene.symbol, *gene.aliases):
+                self._gene_choices.setdefault(normalize_key(ph), gene.symbol)
+
+    # --- lookups --------------------------------------------------------------------------------
+
+    def drug(self, name: str | Drug) -> Drug:
+        """The drug a name denotes; `UnknownTerm` (with suggestions) when there is none."""
+        if isinstance(name, Drug):
+            return name
+        found = self.resolve_drug(name)
+        if found is None:
+            raise UnknownTerm("drug", "", self.suggest_drugs(name))
+        return found
+
+    def resolve_drug(self, name: str) -> Drug | None:
+        for t in self.trie.lookup(name):
+            if t.kind == "drug":
+                return self.drugs[t.id]
+        m = FDA_SUFFIX.match(name.strip())
+        if m:  # "amivantamab-vmjw": the FDA's four-letter suffix, for biologics only
+            head = self.resolve_drug(m.group(1))
+            if head is not None and BIOLOGIC_CLASSES & self._all_classes(head):
+                return head
+            return None
+        return self._resolve_described(name)
+
+    def _all_classes(self, drug: Drug) -> set[str]:
+        return set(drug.classes).union(*(self.ancestors[c] for c in drug.classes))
+
+    def _resolve_described(self, name: str) -> Drug | None:
+        """One drug named with a dose, a form, a schedule or a second name in brackets:
+        "Gefitinib 250 mg", "weekly paclitaxel", "Herceptin (trastuzumab)". Every name found
+        must denote the same drug (class names it belongs to are fine, "MEK inhibitor
+        GDC-0973") and every other word must be a dose, form or schedule word."""
+        drug: Drug | None = None
+        covered = []
+        for m in self.find_drug_mentions(name):
+            covered.append((m.start, m.end))
+            if m.kind == "drug":
+                if drug is not None and drug.name != m.id:
+                    return None
+                drug = self.drugs[m.id]
+        if drug is None:
+            return None
+        classes = self._all_classes(drug)
+        for m in self.find_drug_mentions(name):
+            if m.kind == "class" and m.id not in classes:
+                return None
+        for start, _end, tok in tokens(name):
+            if any(a <= start < b for a, b in covered):
+                continue
+            if tok not in NOISE_WORDS and not tok.isdigit():
+                return None
+        return drug
+
+    def resolve_class(self, phrase: str) -> DrugClass | None:
+        if phrase in self.classes:
+            return self.classes[phrase]
+        for t in self.trie.lookup(phrase):
+            if t.kind == "class":
+                return self.classes[t.id]
+        return None
+
+    def get_class(self, class_id: str) -> DrugClass:
+        try:
+            return self.classes[class_id]
+        except KeyError:
+            raise UnknownTerm("drug class id", class_id, self._suggest_class(class_id)) from None
+
+    def _suggest_class(self, class_id: str) -> list[str]:
+        hits = process.extract(
+            class_id, list(self.classes), scorer=fuzz.ratio, limit=3, score_cutoff=70
+        )
+        return [h[0] for h in hits]
+
+    def suggest_drugs(self, name: str, limit: int = 3) -> list[str]:
+        key = normalize_key(name)
+        if not key:
+            return []
+        hits = process.extract(
+            key,
+            self._drug_keys,
+            scorer=suggest_score,
+            limit=limit * 3,
+            score_cutoff=SUGGEST_CUTOFF,
+        )
+        out: list[str] = []
+        seen: set[str] = set()
+        for k, _score, _i in hits:
+            surface = self._drug_choices[k]
+            drug = self.resolve_drug(surface)
+            if drug is None or drug.name in seen:
+                continue
+            seen.add(drug.name)
+            out.append(surface)
+            if len(out) == limit:
+                break
+        return out
+
+    def resolve_gene(self, name: str, *, protein: bool = False) -> str | None:
+        for t in self.gene_trie.lookup(name):
+            if t.kind == "gene" and (protein or not t.protein):
+                return t.id
+        return None
+
+    def gene_family(self, name: str) -> tuple[str, ...]:
+        if name in self.families:
+            return self.families[name]
+        for t in self.gene_trie.lookup(name):
+            if t.kind == "gene_family":
+                return self.families[t.id]
+            if t.kind == "gene" and not t.protein:
+                return (t.id,)
+        return ()
+
+    def suggest_genes(self, name: str, limit: int = 3) -> list[str]:
+        key = normalize_key(name)
+        if not key:
+            return []
+        hits = process.extract(
+            key, list(self._gene_choices), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=75
+        )
+        return list(dict.fromkeys(self._gene_choices[h[0]] for h in hits))[:limit]
+
+    def find_drug_mentions(self, text: str) -> list[Mention]:
+        cached = self._mentions.get(text)
+        if cached is None:
+            cached = tuple(
+                Mention(start, end, hits[0].id, hits[0].kind, text[start:end])  # type: ignore[arg-type]
+                for start, end, hits in self.trie.scan(text)
+                if hits[0].kind != STOP
+            )
+            if len(self._mentions) >= CACHE_SIZE:
+                self._mentions.clear()
+            self._mentions[text] = cached
+        return list(cached)
+
+    def find_gene_mentions(self, text: str, *, skip_drug_names: bool = True) -> list[Mention]:
+        skip = [(m.start, m.end) for m in self.find_drug_mentions(text)] if skip_drug_names else []
+        out = []
+        for start, end, hits in self.gene_trie.scan(text):
+            if hits[0].kind == STOP:
+                continue
+            if any(a < end and start < b for a, b in skip):
+                continue  # "EGFR" in "EGFR TKI", "CDK4/6" in "CDK4/6 inhibitor": a drug class
+            t = min(hits, key=lambda h: h.protein)  # a gene reading beats a protein one
+            out.append(Mention(start, end, t.id, t.kind, text[start:end], t.protein))  # type: ignore[arg-type]
+        return out

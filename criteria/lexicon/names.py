@@ -1,0 +1,252 @@
+"""Names as text: normalisation, exact-lookup keys, and a token trie that finds the longest
+known name at each word boundary of a sentence in one pass.
+
+A name is split into lower-case tokens (letters, digits, a bracketed letter as in "PD-(L)1",
+Greek letters spelled out), so that "ARV-471", "ARV471" and "ARV 471" share one key. Between two
+tokens of a name a text may put spaces, hyphens, slashes, underscores or brackets (at most three
+characters), never other punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from trialmatch.errors import DataFileError
+
+# --- normalisation -----------------------------------------------------------------------------
+
+#: words, numbers, and one parenthesised letter as in "PD-(L)1" (so it differs from "PD-L1")
+_TOKEN = re.compile(r"\([^\W\d_]\)|[^\W\d_]+|\d+")
+_GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "κ": "kappa",
+    "ε": "epsilon",
+}
+_GAP_CHARS = frozenset(" \t\n\r-‐‑‒–—/_()")
+_MAX_GAP = 3
+#: trailing words ignored by exact lookup: salts, hydrates and dosage forms
+SUFFIX_WORDS = frozenset(
+    """hydrochloride dihydrochloride hcl mesylate isethionate camsylate pamoate valerate cypionate
+    enanthate dipropionate mesilate dimesylate maleate dimaleate tosylate
+    ditosylate citrate sodium disodium potassium calcium phosphate acetate tartrate besylate
+    succinate malate fumarate sulfate sulphate bromide lactate hydrate monohydrate trihydrate
+    free base tablet tablets capsule capsules injection injections infusion oral iv sc im
+    intravenous subcutaneous intramuscular for solution""".split()  # noqa: SIM905
+)
+
+#: words that may surround one drug name in an intervention or regimen label
+NOISE_WORDS = SUFFIX_WORDS | frozenset(
+    """each and with to cross over crossover switch first second third fourth line co formulated
+    recombinant human hyaluronidase cf mg mcg g ug µg ml l kg m m2 mg/m2 auc dose doses dosing
+    fixed up titration flat weekly
+    daily once twice bid qd tid q3w q2w q4w q1w qw biweekly every day days week weeks cycle cycles
+    product products tab tabs cap caps drug agent monotherapy mono therapy single prophylactic
+    prophylaxis loading maintenance arm regimen standard high low mg/kg per po infusions
+    extended release er sr xr depot implant formulation generic concentrate lyophilized powder
+    suspension emulsion liposomal""".split()  # noqa: SIM905
+)
+
+Token = tuple[int, int, str]  # start, end, normalised text
+
+
+def tokens(text: str) -> list[Token]:
+    out: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok.isascii():
+            out.append((m.start(), m.end(), tok.lower()))
+            continue
+        start = m.start()
+        run = start
+        for k, ch in enumerate(tok, start):
+            greek = _GREEK.get(ch.lower())
+            if greek is None:
+                continue
+            if run < k:
+                out.append((run, k, text[run:k].lower()))
+            out.append((k, k + 1, greek))
+            run = k + 1
+        if run < m.end():
+            out.append((run, m.end(), text[run : m.end()].lower()))
+    return out
+
+
+def normalize_key(name: str) -> str:
+    """The lookup key of a name: lower-case word and number tokens joined by single spaces."""
+    return " ".join(t[2] for t in tokens(name))
+
+
+def is_cased(phrase: str) -> bool:
+    """Short all-letter names ("AI", "ET", "SG", "MET", "KIT") must match their case: in lower
+    case they are ordinary words or parts of words. Names with a digit (RB1, 5-FU) need not."""
+    alnum = [c for c in phrase if c.isalnum()]
+    return len(alnum) <= 3 and all(c.isalpha() for c in alnum)
+
+
+def _surface(name: str) -> tuple[str, ...]:
+    """Tokens as written (case kept), for the case check of cased names."""
+    return tuple(name[s:e] for s, e, _ in tokens(name))
+
+
+_INNER_HYPHEN = re.compile(r"(?<=[^\W_])[-‐‑](?=[^\W_])")
+
+
+def _variants(phrase: str, plurals: bool) -> list[str]:
+    """The phrase, its plurals (if asked), and the same without hyphens inside words."""
+    out = [phrase, *(_plurals(phrase) if plurals else ())]
+    joined = [_INNER_HYPHEN.sub("", v) for v in out]
+    return list(dict.fromkeys(out + [j for j in joined if j not in out]))
+
+
+def _plurals(phrase: str) -> list[str]:
+    last = _TOKEN.findall(phrase)
+    if not last or not last[-1].isalpha() or len(last[-1]) < 2:
+        return []
+    word = last[-1]
+    out = [phrase + "s"]
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
+        out.append(phrase[:-1] + "ies")
+    if word.endswith(("s", "x", "ch", "sh")):
+        out.append(phrase + "es")
+    return out
+
+
+# --- the phrase trie ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    id: str
+    kind: str  # a MentionKind, or STOP
+    surface: tuple[str, ...] | None  # case-sensitive tokens, or None when case does not matter
+    protein: bool = False
+
+
+class PhraseTrie:
+    """Token trie over normalised phrases: longest match wins, on word boundaries."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.root: dict[str, Any] = {}
+        self.keys: dict[str, list[Target]] = {}
+        self.owner: dict[str, tuple[str, str]] = {}  # key -> (kind, id): one name, one meaning
+
+    def register(
+        self,
+        phrase: str,
+        target: Target,
+        entry: str,
+        field: str,
+        *,
+        cased: bool,
+        plurals: bool = False,
+    ) -> None:
+        """Add a name from the data files, with its derived spellings: plurals (for class
+        phrases) and the form without hyphens inside words ("ICI-D1033" -> "ICID1033",
+        "non-steroidal" -> "nonsteroidal"). A name already naming something else is an error;
+        a derived spelling that would collide is dropped (the explicit name wins)."""
+        for i, variant in enumerate(_variants(phrase, plurals)):
+            key = normalize_key(variant)
+            if not key:
+                raise DataFileError(f"{self.file}: entry {entry!r}: field {field!r}: empty name")
+            tgt = Target(
+                target.id, target.kind, _surface(variant) if cased else None, target.protein
+            )
+            prev = self.owner.get(key)
+            if (
+                prev
+                and prev != (tgt.kind, tgt.id)
+                and not (cased and tgt.surface not in self._surfaces(key))
+            ):
+                if i == 0:
+                    raise DataFileError(
+                        f"{self.file}: entry {entry!r}: field {field!r}: {phrase!r} already "
+                        f"names {prev[0]} {prev[1]!r}"
+                    )
+                continue
+            self.owner.setdefault(key, (tgt.kind, tgt.id))
+            self.add(variant, tgt)
+
+    def _surfaces(self, key: str) -> set[tuple[str, ...] | None]:
+        return {t.surface for t in self.keys.get(key, ())}
+
+    def add(self, phrase: str, target: Target) -> None:
+        key = normalize_key(phrase)
+        if not key:
+            raise ValueError("has no letters or digits")
+        node = self.root
+        for tok in key.split(" "):
+            node = node.setdefault(tok, {})
+        targets: list[Target] = node.setdefault("", [])
+        if target not in targets:
+            targets.append(target)
+        self.keys.setdefault(key, targets)
+
+    def lookup(self, name: str) -> list[Target]:
+        toks = tokens(name)
+        while toks and toks[-1][2] in SUFFIX_WORDS and len(toks) > 1:
+            toks.pop()
+        key = " ".join(t[2] for t in toks)
+        surface = tuple(name[s:e] for s, e, _ in toks)
+        return [t for t in self.keys.get(key, ()) if t.surface is None or t.surface == surface]
+
+    def scan(self, text: str) -> Iterator[tuple[int, int, list[Target]]]:
+        original = text
+        text = text.replace("(s)", "s  ")  # "inhibitor(s)": same length, so offsets hold
+        toks = tokens(text)
+        n = len(toks)
+        i = 0
+        while i < n:
+            start = toks[i][0]
+            if (start > 0 and text[start - 1].isalnum()) or toks[i][2] not in self.root:
+                i += 1
+                continue
+            node = self.root
+            best: tuple[int, list[Target]] | None = None
+            j = i
+            while j < n:
+                if j > i:
+                    gap = text[toks[j - 1][1] : toks[j][0]]
+                    if len(gap) > _MAX_GAP or not all(c in _GAP_CHARS for c in gap):
+                        break
+                child = node.get(toks[j][2])
+                if child is None:
+                    break
+                node = child
+                end = toks[j][1]
+                if "" in node and (end == len(text) or not text[end].isalnum()):
+                    surface = tuple(text[s:e] for s, e, _ in toks[i : j + 1])
+                    hits = [t for t in node[""] if t.surface is None or t.surface == surface]
+                    if hits:
+                        best = (j, hits)
+                j += 1
+            if best is None:
+                i += 1
+                continue
+            j, hits = best
+            end = toks[j][1]
+            if text[end - 1 : end + 2] == "s  " and original[end - 1 : end + 2] == "(s)":
+                end += 2
+            yield start, end, hits
+            i = j + 1
+
+
+#: minimum similarity (0-100) for a drug name to be suggested
+SUGGEST_CUTOFF = 87.0
+
+
+def suggest_score(a: str, b: str, *, score_cutoff: float | None = None, **_: Any) -> float:
+    """Jaro-Winkler similarity (0-100), floored by the indel ratio so that names sharing only a
+    prefix ("ribociclib" / "ribavirin") need a close overall spelling too."""
+    if fuzz.ratio(a, b) < 70:
+        return 0.0
+    return float(JaroWinkler.similarity(a, b) * 100)
