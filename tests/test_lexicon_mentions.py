@@ -92,3 +92,44 @@ def test_mentions_on_large_text_are_fast_enough() -> None:
     text = "Prior letrozole, CDK4/6 inhibitor and T-DXd; ESR1 Y537S; ECOG 0-1. " * 600
     assert len(lx.find_drug_mentions(text)) == 1800
     assert len(lx.find_gene_mentions(text)) == 600
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bracketed abbreviation inside a name is stepped over: one mention, whole span
+        (
+            "a phosphatidylinositol 3-kinase (PI3K) inhibitor",
+            ["phosphatidylinositol 3-kinase (PI3K) inhibitor"],
+        ),
+        (
+            "with a luteinizing hormone-releasing hormone (LHRH) agonist",
+            ["luteinizing hormone-releasing hormone (LHRH) agonist"],
+        ),
+        # ...but a trailing abbreviation is a mention of its own
+        ("an aromatase inhibitor (AI) or tamoxifen", ["aromatase inhibitor", "AI", "tamoxifen"]),
+        # brackets that are part of the name still work
+        ("poly(ADP-ribose) polymerase inhibitors", ["poly(ADP-ribose) polymerase inhibitors"]),
+    ],
+)
+def test_bracketed_abbreviations(text: str, expected: list[str]) -> None:
+    assert [m.text for m in lx.find_drug_mentions(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FSH and estradiol in the postmenopausal range",
+        "plasma estradiol and FSH must be premenopausal",
+        "mammalian target of rapamycin (mTOR) pathway activation",
+        "insulin-like growth factor 1 receptor expression",
+        "hormone receptor-positive disease",
+    ],
+)
+def test_stop_phrases_hide_drug_words_that_name_no_drug(text: str) -> None:
+    assert lx.find_drug_mentions(text) == []
+
+
+def test_stop_phrases_do_not_hide_the_drug_itself() -> None:
+    assert _ids("prior high-dose estradiol") == [("class", "estrogen_therapy")]
+    assert _ids("sirolimus (rapamycin)") == [("drug", "sirolimus"), ("drug", "sirolimus")]

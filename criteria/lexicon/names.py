@@ -200,6 +200,11 @@ class PhraseTrie:
         return [t for t in self.keys.get(key, ()) if t.surface is None or t.surface == surface]
 
     def scan(self, text: str) -> Iterator[tuple[int, int, list[Target]]]:
+        """(start, end, targets) of the longest known name at each word start, left to right.
+
+        A bracketed abbreviation inside a name is stepped over when the name continues after
+        it: "luteinizing hormone-releasing hormone (LHRH) agonist" is one GnRH-agonist name.
+        """
         original = text
         text = text.replace("(s)", "s  ")  # "inhibitor(s)": same length, so offsets hold
         toks = tokens(text)
@@ -212,23 +217,32 @@ class PhraseTrie:
                 continue
             node = self.root
             best: tuple[int, list[Target]] | None = None
+            path = [i]  # indices of the tokens matched so far (brackets stepped over)
             j = i
-            while j < n:
-                if j > i:
-                    gap = text[toks[j - 1][1] : toks[j][0]]
-                    if len(gap) > _MAX_GAP or not all(c in _GAP_CHARS for c in gap):
-                        break
+            while True:
                 child = node.get(toks[j][2])
+                if child is None and len(path) > 1:
+                    k = _after_brackets(text, toks, path[-2], j)
+                    if k is not None:
+                        j = path[-1] = k
+                        child = node.get(toks[j][2])
                 if child is None:
                     break
                 node = child
                 end = toks[j][1]
                 if "" in node and (end == len(text) or not text[end].isalnum()):
-                    surface = tuple(text[s:e] for s, e, _ in toks[i : j + 1])
+                    surface = tuple(text[toks[p][0] : toks[p][1]] for p in path)
                     hits = [t for t in node[""] if t.surface is None or t.surface == surface]
                     if hits:
                         best = (j, hits)
                 j += 1
+                if j >= n:
+                    break
+                gap = text[toks[j - 1][1] : toks[j][0]]
+                bad_gap = len(gap) > _MAX_GAP or not all(c in _GAP_CHARS for c in gap)
+                if bad_gap and "(" not in gap:  # a bracket may open an abbreviation to step over
+                    break
+                path.append(j)
             if best is None:
                 i += 1
                 continue
@@ -238,6 +252,26 @@ class PhraseTrie:
                 end += 2
             yield start, end, hits
             i = j + 1
+
+
+def _after_brackets(text: str, toks: list[Token], prev: int, j: int) -> int | None:
+    """The index of the first token after a short bracketed group that opens between token
+    `prev` and token `j` ("kinase (PI3K) inhibitor"), or None when there is no such group."""
+    gap_start = toks[prev][1]
+    opening = text.find("(", gap_start, toks[j][0] + 1)
+    if opening < 0 or text[gap_start:opening].strip(" -"):
+        return None
+    closing = text.find(")", opening, opening + 40)
+    if closing < 0 or "(" in text[opening + 1 : closing]:
+        return None
+    k = j
+    while k < len(toks) and toks[k][0] < closing:
+        k += 1
+    if k == len(toks) or toks[k][0] - closing > _MAX_GAP:
+        return None
+    if not all(c in _GAP_CHARS for c in text[closing + 1 : toks[k][0]]):
+        return None
+    return k
 
 
 #: minimum similarity (0-100) for a drug name to be suggested
