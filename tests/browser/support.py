@@ -6,6 +6,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def token(test_client: Any, page: str = "/patient") -> str:
 def text_of(html: str) -> str:
     """Visible text of a page, whitespace collapsed (for asserting what a user reads)."""
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def sample_patient_file(name: str) -> Path:

@@ -31,6 +31,8 @@ _DIAGNOSIS = ("cancer", "histology", "stage", "brain_metastases")
 _DIAGNOSIS_FLAGS = ("measurable_disease", "visceral_crisis", "de_novo")
 _RECEPTORS = ("er", "er_percent", "pr", "pr_percent")
 _LOCATION = ("postal_code", "country", "lat", "lon")
+#: Comorbidities are free text that may hold commas: one per line, or separated by semicolons.
+CONDITION_SEPARATORS = r"[;\n]"
 
 
 def _text(form: Mapping[str, Any], name: str) -> str:
@@ -54,8 +56,8 @@ def _flag(text: str) -> bool | None:
     return {"yes": True, "no": False}.get(text)
 
 
-def _items(text: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
+def _items(text: str, separators: str = r"[,;\n]") -> list[str]:
+    return [part.strip() for part in re.split(separators, text) if part.strip()]
 
 
 def _rows(form: Mapping[str, Any], group: str) -> list[dict[str, str]]:
@@ -114,7 +116,7 @@ def form_to_profile(form: Mapping[str, Any]) -> dict[str, Any]:
             labs[row["key"]] = _number(row.get("value", ""))
     if labs:
         profile["labs"] = labs
-    conditions = _items(_text(form, "conditions"))
+    conditions = _items(_text(form, "conditions"), CONDITION_SEPARATORS)
     if conditions or _text(form, "no_conditions") == "yes":
         profile["conditions"] = conditions
     location = {name: value for name in _LOCATION if (value := _text(form, f"loc_{name}"))}
@@ -183,7 +185,7 @@ def profile_to_form(profile: Mapping[str, Any]) -> dict[str, str]:
         out[f"lab-{n}-key"], out[f"lab-{n}-value"] = key, _show(value)
     conditions = profile.get("conditions")
     if conditions is not None:
-        out["conditions"] = ", ".join(conditions)
+        out["conditions"] = "; ".join(conditions)
         if not conditions:
             out["no_conditions"] = "yes"
     for name, value in (profile.get("location") or {}).items():
