@@ -112,3 +112,37 @@ def test_suggest_drugs_limit() -> None:
 def test_lexicon_version_is_stable_and_content_based() -> None:
     assert LEX.version == lx.LEXICON_VERSION
     assert lx.LEXICON_VERSION.startswith("c1.d1.g1-")
+
+
+@pytest.mark.parametrize(
+    ("name", "agents"),
+    [
+        ("AC", ("doxorubicin", "cyclophosphamide")),
+        ("ddAC-T", ("doxorubicin", "cyclophosphamide", "paclitaxel")),
+        ("FEC100", ("fluorouracil", "epirubicin", "cyclophosphamide")),
+        ("EC", ("epirubicin", "cyclophosphamide")),  # the bare name is taken when asked for
+        ("palbociclib + letrozole", ("palbociclib", "letrozole")),
+        ("Kisqali/Femara", ("ribociclib", "letrozole")),
+        ("Paclitaxel + carboplatin", ("paclitaxel", "carboplatin")),
+        ("letrozole", ("letrozole",)),
+        ("letrozole or anastrozole", None),  # a choice, not a combination
+        ("Gefitinib and placebo", None),
+        ("chemotherapy", None),
+    ],
+)
+def test_resolve_regimen(name: str, agents: tuple[str, ...] | None) -> None:
+    found = lx.resolve_regimen(name)
+    assert (tuple(d.name for d in found) if found is not None else None) == agents
+
+
+def test_regimens_read_as_each_agent_in_text() -> None:
+    text = "prior AC-T; approved by the EC; TC 220 mg/dL; TC regimen"
+    found = [(m.text, m.id) for m in lx.find_drug_mentions(text)]
+    assert found == [
+        ("AC-T", "doxorubicin"),
+        ("AC-T", "cyclophosphamide"),
+        ("AC-T", "paclitaxel"),
+        ("TC regimen", "docetaxel"),
+        ("TC regimen", "cyclophosphamide"),
+    ]
+    assert lx.resolve_drug("AC") is None  # a regimen is not one drug

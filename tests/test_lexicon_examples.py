@@ -40,6 +40,15 @@ def _cases() -> list[pytest.param]:  # type: ignore[valid-type]
             pytest.param("gene", g.symbol, ex, False, id=f"gene:{g.symbol}:no_match:{ex}")
             for ex in g.no_match
         ]
+    for r in LEX.regimen_entries.values():
+        cases += [
+            pytest.param("regimen", r.name, ex, True, id=f"regimen:{r.name}:match:{ex}")
+            for ex in r.match
+        ]
+        cases += [
+            pytest.param("regimen", r.name, ex, False, id=f"regimen:{r.name}:no_match:{ex}")
+            for ex in r.no_match
+        ]
     for f in LEX.family_entries.values():
         cases += [
             pytest.param("family", f.name, ex, True, id=f"family:{f.name}:match:{ex}")
@@ -59,6 +68,10 @@ def _found(kind: str, example: str) -> set[str]:
     if kind == "drug":  # drug examples are names given to resolve_drug
         drug = LEX.resolve_drug(example)
         return {drug.name} if drug else set()
+    if kind == "regimen":  # regimen examples are names given to resolve_regimen
+        agents = LEX.resolve_regimen(example)
+        names = tuple(d.name for d in agents or ())
+        return {r.name for r in LEX.regimens.values() if r.drugs == names}
     if kind == "gene":
         symbol = LEX.resolve_gene(example)
         return {symbol} if symbol else set()

@@ -105,6 +105,12 @@ def test_bundled_files_load_from_a_directory(data_dir: Path) -> None:
             "- {name: RAS, genes: [KRAS, NRAS, HRAS2]",
             ["genes.yaml", "'RAS'", "'genes'", "unknown gene 'HRAS2'"],
         ),
+        (
+            "drugs.yaml",
+            "- {name: CMF, drugs: [cyclophosphamide, methotrexate, fluorouracil]",
+            "- {name: CMF, drugs: [cyclophosphamide, methotrexate, 5-FU]",
+            ["drugs.yaml", "'CMF'", "'drugs'", "unknown drug '5-FU'"],
+        ),
         ("genes.yaml", "version: 1\n", "version: one\n", ["genes.yaml", "'version'"]),
         (
             "drugs.yaml",
@@ -124,6 +130,7 @@ def test_bundled_files_load_from_a_directory(data_dir: Path) -> None:
         "bad-id",
         "gene-alias-collision",
         "unknown-family-gene",
+        "regimen-unknown-drug",
         "bad-version",
         "bad-yaml",
     ],

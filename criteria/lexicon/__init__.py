@@ -32,7 +32,7 @@ from pathlib import Path
 
 from criteria.lexicon.core import DATA_FILES, Lexicon
 from criteria.lexicon.names import normalize_key
-from criteria.lexicon.records import Drug, DrugClass, Gene, Mention
+from criteria.lexicon.records import Drug, DrugClass, Gene, Mention, Regimen
 from trialmatch.errors import DataFileError, UnknownTerm
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "Gene",
     "Lexicon",
     "Mention",
+    "Regimen",
     "all_classes",
     "all_drugs",
     "class_ancestors",
@@ -63,6 +64,7 @@ __all__ = [
     "resolve_class",
     "resolve_drug",
     "resolve_gene",
+    "resolve_regimen",
     "suggest_drugs",
     "suggest_genes",
 ]
@@ -104,6 +106,12 @@ def __getattr__(name: str) -> str:
 def resolve_drug(name: str) -> Drug | None:
     """The drug a generic, brand or code name denotes (exact after normalisation), else None."""
     return default_lexicon().resolve_drug(name)
+
+
+def resolve_regimen(name: str) -> tuple[Drug, ...] | None:
+    """The agents of a regimen ("AC", "FOLFOX"), a combination ("palbociclib + letrozole") or
+    one drug; None when the name holds anything else (a choice: "letrozole or anastrozole")."""
+    return default_lexicon().resolve_regimen(name)
 
 
 def suggest_drugs(name: str, limit: int = 3) -> list[str]:

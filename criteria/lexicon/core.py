@@ -22,6 +22,7 @@ from criteria.lexicon.names import (
     tokens,
 )
 from criteria.lexicon.records import (
+    REGIMEN,
     STOP,
     AliasEntry,
     ClassesFile,
@@ -31,6 +32,7 @@ from criteria.lexicon.records import (
     Gene,
     GenesFile,
     Mention,
+    Regimen,
 )
 from trialmatch.errors import DataFileError, UnknownTerm
 
@@ -41,6 +43,7 @@ BIOLOGIC_CLASSES = frozenset(
     {"monoclonal_antibody", "antibody_drug_conjugate", "hematopoietic_growth_factor"}
     | {"rankl_inhibitor"}
 )
+_JOINING_WORDS = frozenset({"plus", "combined", "combination", "followed", "by", "then", "in"})
 CACHE_SIZE = 512  # texts whose drug mentions are remembered (the parser scans each twice)
 
 # --- the loaded lexicon ------------------------------------------------------------------------
@@ -100,6 +103,7 @@ class Lexicon:
         self.drug_entries = {d.name: d for d in dfile.drugs}
         self.gene_entries = {g.symbol: g for g in gfile.genes}
         self.family_entries = {f.name: f for f in gfile.families}
+        self.regimen_entries = {r.name: r for r in dfile.regimens}
         self._mentions: dict[str, tuple[Mention, ...]] = {}  # the parser scans each text twice
         self._build_classes(cfile)
         self._build_drugs(dfile)
@@ -218,6 +222,20 @@ class Lexicon:
                     self.trie.register(
                         ph, Target(d.name, "drug", None), d.name, field, cased=is_cased(ph)
                     )
+        self.regimens: dict[str, Regimen] = {}
+        for r in dfile.regimens:
+            for name in r.drugs:
+                if name not in self.drugs:
+                    raise DataFileError(
+                        f"{f}: entry {r.name!r}: field 'drugs': unknown drug {name!r} "
+                        "(use the canonical name)"
+                    )
+            self.regimens[r.name] = Regimen(
+                r.name, tuple(r.drugs), tuple(r.synonyms), r.description
+            )
+            for ph in r.synonyms if r.ambiguous else (r.name, *r.synonyms):
+                self.trie.register(ph, Target(r.name, REGIMEN, None), r.name, "synonyms",
+                                   cased=is_cased(ph))  # fmt: skip
         for ph in dfile.stop_phrases:
             self.trie.register(ph, Target("", STOP, None), ph, "stop_phrases", cased=False)
         self._drug_choices: dict[str, str] = {}
@@ -302,6 +320,29 @@ class Lexicon:
                 return head
             return None
         return self._resolve_described(name)
+
+    def resolve_regimen(self, name: str) -> tuple[Drug, ...] | None:
+        """The agents a regimen or combination names: "AC", "FOLFOX", "palbociclib + letrozole",
+        "Kisqali/Femara", or a single drug. None when any word is neither an agent nor a dose,
+        form or joining word (so "letrozole or anastrozole", a choice, is None)."""
+        regimen = self.regimens.get(name.strip())
+        for t in self.trie.lookup(name):
+            if t.kind == REGIMEN:
+                regimen = self.regimens[t.id]
+        if regimen is not None:
+            return tuple(self.drugs[d] for d in regimen.drugs)
+        single = self.resolve_drug(name)
+        if single is not None:
+            return (single,)
+        mentions = self.find_drug_mentions(name)
+        if not mentions or any(m.kind != "drug" for m in mentions):
+            return None
+        for start, _end, tok in tokens(name):
+            if any(m.start <= start < m.end for m in mentions):
+                continue
+            if tok not in NOISE_WORDS and tok not in _JOINING_WORDS and not tok.isdigit():
+                return None
+        return tuple(self.drugs[n] for n in dict.fromkeys(m.id for m in mentions))
 
     def _all_classes(self, drug: Drug) -> set[str]:
         return set(drug.classes).union(*(self.ancestors[c] for c in drug.classes))
@@ -404,11 +445,17 @@ class Lexicon:
     def find_drug_mentions(self, text: str) -> list[Mention]:
         cached = self._mentions.get(text)
         if cached is None:
-            cached = tuple(
-                Mention(start, end, hits[0].id, hits[0].kind, text[start:end])  # type: ignore[arg-type]
-                for start, end, hits in self.trie.scan(text)
-                if hits[0].kind != STOP
-            )
+            found: list[Mention] = []
+            for start, end, hits in self.trie.scan(text):
+                kind, ident = hits[0].kind, hits[0].id
+                if kind == REGIMEN:  # "AC": one mention per agent, all on the same words
+                    found += [
+                        Mention(start, end, name, "drug", text[start:end])
+                        for name in self.regimens[ident].drugs
+                    ]
+                elif kind != STOP:
+                    found.append(Mention(start, end, ident, kind, text[start:end]))  # type: ignore[arg-type]
+            cached = tuple(found)
             if len(self._mentions) >= CACHE_SIZE:
                 self._mentions.clear()
             self._mentions[text] = cached

@@ -75,9 +75,24 @@ class ClassesFile(_Entry):
     classes: list[ClassEntry]
 
 
+class RegimenEntry(_Entry):
+    name: str = Field(min_length=1, description="the usual abbreviation, e.g. 'AC' or 'FOLFOX'")
+    drugs: list[str] = Field(min_length=2, description="canonical names of its agents")
+    synonyms: list[str] = []
+    ambiguous: bool = Field(
+        default=False,
+        description="the bare name is also an ordinary abbreviation (EC, TC): "
+        "only its synonyms are read in text; resolve_regimen() still takes the name",
+    )
+    description: str | None = None
+    match: list[str] = []
+    no_match: list[str] = []
+
+
 class DrugsFile(_Entry):
     version: int
     drugs: list[DrugEntry]
+    regimens: list[RegimenEntry] = []
     stop_phrases: list[str] = Field(
         default=[], description="phrases that contain a drug name but do not name a drug"
     )
@@ -115,6 +130,16 @@ class Drug:
 
 
 @dataclass(frozen=True, slots=True)
+class Regimen:
+    """A named combination ("AC", "FOLFOX"); in text it reads as a mention of each agent."""
+
+    name: str
+    drugs: tuple[str, ...]
+    synonyms: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Gene:
     symbol: str
     name: str | None
@@ -123,6 +148,7 @@ class Gene:
 
 
 MentionKind = Literal["drug", "class", "gene", "gene_family"]
+REGIMEN = "regimen"  # the kind of a regimen name's target: reported as one mention per agent
 STOP = "stop"  # the kind of a stop phrase's target: consumed by the scan, never reported
 
 
