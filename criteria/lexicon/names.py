@@ -107,16 +107,30 @@ def _variants(phrase: str, plurals: bool) -> list[str]:
     return list(dict.fromkeys(out + [j for j in joined if j not in out]))
 
 
-def _plurals(phrase: str) -> list[str]:
-    last = _TOKEN.findall(phrase)
-    if not last or not last[-1].isalpha() or len(last[-1]) < 2:
+def _plural_words(word: str) -> list[str]:
+    if not word.isalpha() or len(word) < 2:
         return []
-    word = last[-1]
-    out = [phrase + "s"]
+    out = [word + "s"]
     if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
-        out.append(phrase[:-1] + "ies")
+        out.append(word[:-1] + "ies")
     if word.endswith(("s", "x", "ch", "sh")):
-        out.append(phrase + "es")
+        out.append(word + "es")
+    return out
+
+
+def _plurals(phrase: str) -> list[str]:
+    """Plurals of a class phrase: of its last word ("SERDs", "therapies") and, in "X of Y"
+    phrases, of X ("inhibitors of CYP3A4")."""
+    out: list[str] = []
+    words = _TOKEN.findall(phrase)
+    if words:
+        stem = phrase[: len(phrase) - len(words[-1])] if phrase.endswith(words[-1]) else None
+        if stem is not None:
+            out += [stem + p for p in _plural_words(words[-1])]
+    head, sep, rest = phrase.partition(" of ")
+    if sep and head and head.split()[-1].isalpha():
+        *before, word = head.split(" ")
+        out += [" ".join([*before, p]) + sep + rest for p in _plural_words(word)]
     return out
 
 
