@@ -81,6 +81,9 @@ def test_gene_mentions() -> None:
         "atm machine",
         "the alk phosphatase",
         "ERBB-related",
+        "eGFR of at least 60 mL/min",  # estimated glomerular filtration rate, not the gene
+        "reactive oxygen species (ROS)",
+        "prior treatment with AR 67",  # a drug code, not the androgen receptor
     ],
 )
 def test_gene_mentions_ignore_ordinary_words(text: str) -> None:

@@ -43,6 +43,13 @@ BIOLOGIC_CLASSES = frozenset(
     {"monoclonal_antibody", "antibody_drug_conjugate", "hematopoietic_growth_factor"}
     | {"rankl_inhibitor"}
 )
+
+
+def _mixed(phrase: str) -> bool:
+    """A stop phrase written in mixed case ("eGFR") stops only that spelling."""
+    return phrase not in (phrase.lower(), phrase.upper()) and not phrase[1:].islower()
+
+
 _JOINING_WORDS = frozenset({"plus", "combined", "combination", "followed", "by", "then", "in"})
 CACHE_SIZE = 512  # texts whose drug mentions are remembered (the parser scans each twice)
 
@@ -237,7 +244,7 @@ class Lexicon:
                 self.trie.register(ph, Target(r.name, REGIMEN, None), r.name, "synonyms",
                                    cased=is_cased(ph))  # fmt: skip
         for ph in dfile.stop_phrases:
-            self.trie.register(ph, Target("", STOP, None), ph, "stop_phrases", cased=False)
+            self.trie.register(ph, Target("", STOP, None), ph, "stop_phrases", cased=_mixed(ph))
         self._drug_choices: dict[str, str] = {}
         for drug in self.drugs.values():
             for ph in (drug.name, *drug.synonyms):
@@ -292,7 +299,7 @@ class Lexicon:
                     cased=is_cased(ph),
                 )
         for ph in gfile.stop_phrases:
-            trie.register(ph, Target("", STOP, None), ph, "stop_phrases", cased=False)
+            trie.register(ph, Target("", STOP, None), ph, "stop_phrases", cased=_mixed(ph))
         self._gene_choices: dict[str, str] = {}
         for gene in self.genes.values():
             for ph in (gene.symbol, *gene.aliases):
