@@ -58,7 +58,25 @@ NOISE_WORDS = SUFFIX_WORDS | frozenset(
 Token = tuple[int, int, str]  # start, end, normalised text
 
 
+_last: tuple[str, list[Token]] = ("", [])  # the parser scans each text for drugs, then genes
+
+
 def tokens(text: str) -> list[Token]:
+    """The text's word and number tokens with their offsets, lower-cased (Greek letters spelled
+    out: "PI3Kα" -> pi, 3, k, alpha). The result must not be modified (it may be shared)."""
+    global _last
+    last_text, last_tokens = _last
+    if text == last_text:
+        return last_tokens
+    if text.isascii():  # the usual case, done in one comprehension
+        found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text.lower())]
+    else:
+        found = _tokens_unicode(text)
+    _last = (text, found)
+    return found
+
+
+def _tokens_unicode(text: str) -> list[Token]:
     out: list[Token] = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
@@ -206,7 +224,7 @@ class PhraseTrie:
         self.keys.setdefault(key, targets)
 
     def lookup(self, name: str) -> list[Target]:
-        toks = tokens(name)
+        toks = list(tokens(name))  # shared: copy before trimming
         while toks and toks[-1][2] in SUFFIX_WORDS and len(toks) > 1:
             toks.pop()
         key = " ".join(t[2] for t in toks)
