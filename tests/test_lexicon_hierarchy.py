@@ -214,3 +214,24 @@ def test_unknown_term_is_a_key_error_with_a_plain_message() -> None:
     with pytest.raises(KeyError) as err:
         lx.class_label("systemic_therapy")
     assert str(err.value).startswith("unknown drug class id 'systemic_therapy'")
+
+
+@pytest.mark.parametrize(
+    ("drug", "cls", "path"),
+    [
+        (
+            "T-DXd",
+            "topoisomerase_i_inhibitor",
+            ("adc_topoisomerase_i_payload", "topoisomerase_i_inhibitor"),
+        ),
+        ("ribociclib", "cdk4_6_inhibitor", ("cdk4_6_inhibitor",)),
+        (
+            "elacestrant",
+            "endocrine_therapy",
+            ("oral_serd", "serd", "er_degrader", "endocrine_therapy"),
+        ),
+        ("letrozole", "chemotherapy", ()),
+    ],
+)
+def test_class_path_explains_membership(drug: str, cls: str, path: tuple[str, ...]) -> None:
+    assert lx.class_path(drug, cls) == path

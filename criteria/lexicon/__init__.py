@@ -49,6 +49,7 @@ __all__ = [
     "class_ancestors",
     "class_descendants",
     "class_label",
+    "class_path",
     "counts_as_line",
     "default_lexicon",
     "drug_classes",
@@ -163,6 +164,22 @@ def drug_classes(drug: str | Drug) -> frozenset[str]:
     for c in d.classes:
         out |= lex.ancestors[c]
     return frozenset(out)
+
+
+def class_path(drug: str | Drug, class_id: str) -> tuple[str, ...]:
+    """How a drug belongs to a class, as class ids from the drug's direct class up to
+    `class_id` (shortest path; empty when it does not belong). For explanations:
+    class_path("T-DXd", "topoisomerase_i_inhibitor") ->
+    ("adc_topoisomerase_i_payload", "topoisomerase_i_inhibitor")."""
+    lex = default_lexicon()
+    lex.get_class(class_id)
+    frontier = [(c,) for c in lex.drug(drug).classes]
+    while frontier:
+        for path in frontier:
+            if path[-1] == class_id:
+                return path
+        frontier = [(*p, parent) for p in frontier for parent in lex.classes[p[-1]].parents]
+    return ()
 
 
 def drugs_in_class(class_id: str) -> tuple[Drug, ...]:
