@@ -173,7 +173,7 @@ def class_path(drug: str | Drug, class_id: str) -> tuple[str, ...]:
     ("adc_topoisomerase_i_payload", "topoisomerase_i_inhibitor")."""
     lex = default_lexicon()
     lex.get_class(class_id)
-    frontier = [(c,) for c in lex.drug(drug).classes]
+    frontier: list[tuple[str, ...]] = [(c,) for c in lex.drug(drug).classes]
     while frontier:
         for path in frontier:
             if path[-1] == class_id:
