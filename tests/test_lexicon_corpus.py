@@ -21,7 +21,7 @@ DRUG_TYPES = {"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC", "", None}
 
 #: interventions of drug type in the corpus that are not anticancer drugs (or not drugs at all)
 NOT_ANTICANCER = {
-    "aspirin", "aspirin 100mg", "oxytocin", "recombinant human growth hormone", "growth hormone",
+    "oxytocin", "recombinant human growth hormone", "growth hormone",
     "nnz-2591", "get73", "dupilumab", "certolizumab pegol", "ferumoxtran-10", "iohexol",
     "magnesium: magnésium upsa action continue®", "exercise", "hypofractionated radiation therapy",
     "amo-01", "shank3 mutation", "parent-infant inter(x)action intervention (pixi)", "rb001",
