@@ -9,7 +9,7 @@ kept; nothing is deleted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +126,26 @@ def _why_lost(nct_id: str, by_id: dict[str, Any], patient: Patient, trials: Tria
     if result is not None and result.verdict is Verdict.INELIGIBLE and result.decisive:
         return "now ineligible: " + result.decisive[0].judgement.explanation
     return "no longer listed"
+
+
+def after_sync_hook(patients_db: Path, trials_db: Path) -> Callable[[object], None]:
+    """A callable for the sync and schedule commands: after each completed run, re-match every
+    saved patient and record the alerts. Does nothing when there are no saved patients."""
+    import logging
+
+    from sync.patients_db import open_patients
+
+    log = logging.getLogger("trialmatch.alerts")
+
+    def rematch_saved(report: object) -> None:
+        if not Path(patients_db).exists():
+            return
+        store = open_patients(Path(patients_db))
+        try:
+            raised = rematch(store, trials_db)
+        finally:
+            store.close()
+        # counts only: alerts name patients' trials, which is health data
+        log.info("re-matched saved patients: %d alert(s) recorded", len(raised))
+
+    return rematch_saved

@@ -195,7 +195,7 @@ class TreatmentHistory:
 
     @staticmethod
     def _in_scope(regimen: Regimen, scope: str) -> bool:
-        if scope in {"any", "systemic"}:
+        if scope in {"any", "systemic", "systemic_anticancer_therapy"}:
             return True
         return any(
             scope in lexicon.drug_classes(agent) and lexicon.counts_as_line(agent)

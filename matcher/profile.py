@@ -350,15 +350,20 @@ class Treatment(BaseModel):
     @field_validator("agents")
     @classmethod
     def _known_agents(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        names = []
+        names: list[str] = []
         for position, agent in enumerate(value):
             drug = lexicon.resolve_drug(agent)
-            if drug is None:
-                hints = lexicon.suggest_drugs(agent)
-                hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
-                raise ValueError(f"agent {position + 1} is not a drug trialmatch knows{hint}")
-            names.append(drug.name)
-        return tuple(names)
+            if drug is not None:
+                names.append(drug.name)
+                continue
+            regimen = lexicon.resolve_regimen(agent)  # a named regimen such as "AC" or "FEC"
+            if regimen:
+                names.extend(d.name for d in regimen)
+                continue
+            hints = lexicon.suggest_drugs(agent)
+            hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
+            raise ValueError(f"agent {position + 1} is not a drug trialmatch knows{hint}")
+        return tuple(dict.fromkeys(names))
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Treatment:

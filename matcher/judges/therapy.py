@@ -9,9 +9,12 @@ from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
 from matcher.patient import Patient
 
 #: Classes too broad to count as what a trial "selects for".
-_BROAD = {"endocrine_therapy", "chemotherapy", "systemic_therapy", "any", "targeted_therapy"}
+_BROAD = {
+    "endocrine_therapy", "chemotherapy", "systemic_anticancer_therapy", "any", "targeted_therapy",
+}
 
 _EARLY = {"adjuvant", "neoadjuvant"}
+_ANY_SCOPE = {"any", "systemic", "systemic_anticancer_therapy"}
 
 
 def _label(class_or_agent: str) -> str:
@@ -90,9 +93,8 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
             refusals.append(described + why)
     if sure:
         regimen, why = sure[-1]
-        specific = c.relation in {"received", "progressed"} and not (
-            set(c.classes) <= _BROAD and not c.agents
-        )
+        # progression on a named agent or class is what post-progression trials select for
+        specific = c.relation == "progressed" and not (set(c.classes) <= _BROAD and not c.agents)
         return met(
             f"received {why}",
             target=_target(c, regimen) if specific else None,
@@ -190,7 +192,7 @@ def _relation(
 
 
 def _scope_label(scope: str) -> str:
-    return "systemic therapy" if scope in {"any", "systemic"} else _label(scope)
+    return "systemic therapy" if scope in _ANY_SCOPE else _label(scope)
 
 
 def line_count(c: LineCount, p: Patient) -> Judgement:
@@ -209,7 +211,7 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
             for r in history.regimens
             if r.setting in c.settings
             and r.counts_as_line
-            and (c.scope in {"any", "systemic"} or c.scope in r.classes)
+            and (c.scope in _ANY_SCOPE or c.scope in r.classes)
         ]
         fewest = most = len(counted)
         reasons = [r.describe() for r in counted]

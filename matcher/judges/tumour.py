@@ -330,7 +330,7 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
             f"{finding.gene} {c.specimen} result",
         )
     where = f" in {finding.specimen}" if finding.specimen else ""
-    return met(f"{label} found{where}", target=f"{finding.gene} {finding.alteration}", level=level)
+    return met(f"{label} found{where}", target=label, level=level)
 
 
 def _variant_in(variant: str, wanted: tuple[str, ...]) -> bool:
