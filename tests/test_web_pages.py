@@ -162,7 +162,7 @@ def test_trial_page_marks_unrecognized_criteria(web: Any, sample_db: Path) -> No
     [
         ("/trial/NCT09999999", 404, "NCT09999999 is not in the database"),
         ("/trial/banana", 400, "NCT_ID"),
-        ("/trial?id=nonsense", 400, "an NCT id"),
+        ("/trial?nct=nonsense", 400, "an NCT id"),
         ("/no-such-page", 404, "no such page"),
     ],
     ids=["unknown-trial", "not-an-id", "lookup-not-an-id", "unknown-page"],
@@ -176,7 +176,7 @@ def test_errors_are_pages_that_say_what_is_wrong(
 
 
 def test_trial_lookup_and_loose_ids_land_on_the_canonical_page(web: Any) -> None:
-    response = web.get("/trial?id=nct4072952", follow_redirects=False)
+    response = web.get("/trial?nct=nct4072952", follow_redirects=False)
     assert response.headers["location"] == "/trial/NCT04072952"
     loose = web.get("/trial/nct4072952", follow_redirects=False)
     assert loose.status_code == 301

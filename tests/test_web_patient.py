@@ -225,7 +225,7 @@ def test_edit_fills_the_form_from_a_profile(web: Any) -> None:
 
 
 def test_her2_category_and_test_cannot_both_be_given() -> None:
-    with pytest.raises(ProfileError, match="receptors.her2"):
+    with pytest.raises(ProfileError, match=r"receptors\.her2"):
         form_to_profile({"id": "x", "her2": "low", "her2_ish": "negative"})
 
 

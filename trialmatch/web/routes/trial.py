@@ -68,12 +68,12 @@ def trial_page(request: Request) -> Response:
 
 
 def trial_lookup(request: Request) -> Response:
-    """`/trial?id=NCT...` from the header's box: to the trial's page."""
+    """`/trial?nct=NCT...` from the header's box: to the trial's page."""
     from sync.shape import normalize_nct_id
 
-    normal = normalize_nct_id(query_text(request, "id"))
+    normal = normalize_nct_id(query_text(request, "nct"))
     if normal is None:
-        raise InvalidOption("id", "an NCT id such as NCT04072952", "not an NCT id")
+        raise InvalidOption("nct", "an NCT id such as NCT04072952", "not an NCT id")
     return RedirectResponse(f"/trial/{normal}", status_code=303)
 
 
