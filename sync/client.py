@@ -19,14 +19,16 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import requests
 
 from trialmatch import __version__
 from trialmatch.errors import ApiError, ApiRequestRejected
 
 log = logging.getLogger("trialmatch.sync")
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
 BASE_URL_ENV = "TRIALMATCH_CTGOV_URL"
@@ -71,10 +73,11 @@ class RateLimiter:
 
 @dataclass(frozen=True)
 class Page:
-    """One `/studies` page: its studies, the token that fetched it and the token for the next."""
+    """One `/studies` page: its studies (JSON bytes each, as received), the token that fetched
+    it and the token for the next."""
 
     number: int
-    studies: list[dict[str, Any]]
+    studies: list[bytes]
     total_count: int | None
     page_token: str | None
     next_page_token: str | None
@@ -132,6 +135,16 @@ class CtgovClient:
 
     def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET `base_url + path` and return the decoded JSON, retrying transient failures."""
+        return self.request(path, params, json.loads)
+
+    def request(
+        self,
+        path: str,
+        params: Mapping[str, str] | None,
+        decode: Callable[[bytes], T],
+    ) -> T:
+        """GET `base_url + path` and `decode` the body, retrying transient failures: 429/5xx,
+        connection errors, an HTML page instead of JSON, and a body `decode` cannot read."""
         url = self.base_url + path
         params = dict(params or {})
         last_reason = ""
@@ -150,7 +163,15 @@ class CtgovClient:
             self.limiter.wait()
             self.sent.append((path, params))
             try:
-                return self._attempt(url, params)
+                status, body = self._attempt(url, params)
+                try:
+                    return decode(body)
+                except msgspec.ValidationError:
+                    raise
+                except (ValueError, msgspec.DecodeError) as error:
+                    raise _Transient(
+                        f"HTTP {status} with an unreadable JSON body ({len(body)} bytes: {error})"
+                    ) from error
             except _Transient as transient:
                 last_reason = transient.reason
                 retry_after = transient.delay
@@ -159,7 +180,7 @@ class CtgovClient:
             f"({last_reason}); nothing after the last saved page was written, try again later"
         )
 
-    def _attempt(self, url: str, params: dict[str, str]) -> Any:
+    def _attempt(self, url: str, params: dict[str, str]) -> tuple[int, bytes]:
         try:
             response = self.session.get(url, params=params, timeout=self.timeout)
         except (requests.ConnectionError, requests.Timeout) as error:
@@ -169,18 +190,12 @@ class CtgovClient:
             raise _Transient(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
         if 400 <= status < 600:
             raise ApiRequestRejected(status, _reason(response), response.url)
-        body = response.text
+        body = response.content
         head = body.lstrip()[:512].lower()
         content_type = response.headers.get("Content-Type", "")
-        if "html" in content_type or head.startswith("<") or "<html" in head:
+        if "html" in content_type or head.startswith(b"<") or b"<html" in head:
             raise _Transient(f"HTTP {status} with an HTML page instead of JSON")
-        try:
-            return json.loads(body)
-        except json.JSONDecodeError as error:
-            raise _Transient(
-                f"HTTP {status} with an unreadable JSON body "
-                f"({len(body)} characters, {error.msg} at {error.pos})"
-            ) from error
+        return status, body
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -190,26 +205,24 @@ class CtgovClient:
 
     # --- the endpoints we use -----------------------------------------------------------------
 
-    def study(self, nct_id: str) -> dict[str, Any] | None:
-        """One study by id (`/studies/{id}`); None when the registry answers 404.
+    def study(self, nct_id: str) -> bytes | None:
+        """One study's JSON by id (`/studies/{id}`); None when the registry answers 404.
 
         A 301 for an alias id is followed, so the study returned may carry its canonical id.
         """
         try:
-            data = self.get_json(f"/studies/{nct_id}")
+            return self.request(f"/studies/{nct_id}", None, _one_object)
         except ApiRequestRejected as error:
             if error.status == 404:
                 return None
             raise
-        if not isinstance(data, dict):
-            raise ApiError(f"/studies/{nct_id} answered {type(data).__name__}, not a study object")
-        return data
 
     def pages(self, params: Mapping[str, str], *, page_size: int = MAX_PAGE_SIZE) -> Iterator[Page]:
         """Every page of `/studies` for `params`, following `nextPageToken` until it is absent.
 
         Every request asks for `countTotal` (the registry answers it on page 1 only) and repeats
-        the same parameters, adding `pageToken` from page 2 on.
+        the same parameters, adding `pageToken` from page 2 on. Each study comes back as its
+        JSON exactly as received.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
@@ -218,25 +231,40 @@ class CtgovClient:
         number = 1
         while True:
             query = base if token is None else {**base, "pageToken": token}
-            data = self.get_json("/studies", query)
-            if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
+            try:
+                envelope = self.request("/studies", query, _PAGE.decode)
+            except msgspec.ValidationError as error:
                 raise ApiError(
-                    "ClinicalTrials.gov answered /studies without a `studies` list; "
-                    "is --base-url pointing at the API v2 root?"
-                )
-            next_token = data.get("nextPageToken")
-            total = data.get("totalCount")
+                    f"ClinicalTrials.gov answered /studies with something other than a page of "
+                    f"studies ({error}); is --base-url pointing at the API v2 root?"
+                ) from None
+            next_token = envelope.next_page_token or None
             yield Page(
                 number=number,
-                studies=data["studies"],
-                total_count=total if isinstance(total, int) else None,
+                studies=[bytes(raw) for raw in envelope.studies],
+                total_count=envelope.total_count,
                 page_token=token,
-                next_page_token=next_token if isinstance(next_token, str) else None,
+                next_page_token=next_token,
             )
-            if not isinstance(next_token, str) or not next_token:
+            if next_token is None:
                 return
             token = next_token
             number += 1
+
+
+class _Envelope(msgspec.Struct, rename="camel"):
+    studies: list[msgspec.Raw]
+    next_page_token: str | None = None
+    total_count: int | None = None
+
+
+_PAGE = msgspec.json.Decoder(_Envelope)
+_OBJECT = msgspec.json.Decoder(dict[str, msgspec.Raw])
+
+
+def _one_object(body: bytes) -> bytes:
+    _OBJECT.decode(body)  # a JSON object, whole (raises on a truncated body)
+    return body
 
 
 def _retry_after(value: str | None) -> float | None:

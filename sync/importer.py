@@ -9,13 +9,12 @@ run (recorded as failed, with the file named) and keeps every batch written befo
 
 from __future__ import annotations
 
-import json
 import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
+import msgspec
 import sqlite_utils
 
 from sync import store
@@ -29,7 +28,7 @@ from sync.runs import (
     record_progress,
     start_run,
 )
-from sync.shape import study_id
+from sync.shape import NotAStudy, Shaped, shape_raw
 from trialmatch.errors import ImportFormatError, RunFailed
 
 log = logging.getLogger("trialmatch.sync")
@@ -60,7 +59,7 @@ def import_paths(
     files = list(expand(paths))  # fails before the run starts if a path is missing
     report = start_run(db, RunKind.IMPORT, [str(p) for p in paths])
     parser = load_parser() if parse else None
-    pending: list[dict[str, Any]] = []
+    pending: list[Shaped] = []
 
     def flush() -> None:
         def count(result: store.SaveResult) -> None:
@@ -79,8 +78,11 @@ def import_paths(
         pending.clear()
 
     try:
-        for study in studies_in_files(files):
-            pending.append(study)
+        for where, data in studies_in_files(files):
+            try:
+                pending.append(shape_raw(data))
+            except NotAStudy as error:
+                raise ImportFormatError(f"{where}: {error}; accepted: {ACCEPTED}") from None
             if len(pending) >= batch:
                 if should_stop is not None and should_stop():
                     raise Interrupted("stopped on request")
@@ -133,27 +135,30 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise ImportFormatError(f"{path}: no such file or folder")
 
 
-def studies_in_files(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
+Found = tuple[str, bytes]  # (where it came from, the study's JSON)
+
+
+def studies_in_files(files: Iterable[Path]) -> Iterator[Found]:
     for path in files:
         yield from studies_in_file(path)
 
 
-def studies_in_file(path: Path) -> Iterator[dict[str, Any]]:
+def studies_in_file(path: Path) -> Iterator[Found]:
     suffix = path.suffix.lower()
     if suffix in _ZIP:
         yield from _zip(path)
     elif suffix in _LINES:
-        with path.open(encoding="utf-8") as handle:
+        with path.open("rb") as handle:
             yield from _lines(handle, str(path))
     elif suffix in _JSON:
-        yield from studies_in(_load(path.read_bytes(), str(path)), str(path))
+        yield from studies_in(path.read_bytes(), str(path))
     else:
         raise ImportFormatError(
             f"{path}: not a format trialmatch import reads; accepted: {ACCEPTED}"
         )
 
 
-def _zip(path: Path) -> Iterator[dict[str, Any]]:
+def _zip(path: Path) -> Iterator[Found]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:
@@ -167,59 +172,55 @@ def _zip(path: Path) -> Iterator[dict[str, Any]]:
             where = f"{path}!{name}"
             if Path(name).suffix.lower() in _LINES:
                 with archive.open(name) as member:
-                    text = (line.decode("utf-8") for line in member)
-                    yield from _lines(text, where)
+                    yield from _lines(member, where)
             else:
-                yield from studies_in(_load(archive.read(name), where), where)
+                yield from studies_in(archive.read(name), where)
 
 
-def _lines(lines: Iterable[str], where: str) -> Iterator[dict[str, Any]]:
+def _lines(lines: Iterable[bytes], where: str) -> Iterator[Found]:
     for number, line in enumerate(lines, 1):
-        if line.strip():
-            yield from studies_in(_load(line, f"{where}, line {number}"), f"{where}, line {number}")
+        if line and not line.isspace():  # isspace(), unlike strip(), copies nothing
+            yield from studies_in(line, f"{where}, line {number}")
 
 
-def _load(data: bytes | str, where: str) -> Any:
+_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw] | list[msgspec.Raw])
+_LIST = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+def studies_in(data: bytes, where: str) -> Iterator[Found]:
+    """The studies in one JSON document: a study, a page, a wrapped page, or a list of them.
+    Only the top levels are decoded here; each study comes back as its own JSON bytes."""
     try:
-        return json.loads(data)
-    except json.JSONDecodeError as error:
+        top = _TOP.decode(data)
+    except msgspec.ValidationError:
         raise ImportFormatError(
-            f"{where}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
-        ) from error
-    except UnicodeDecodeError as error:
-        raise ImportFormatError(f"{where}: not UTF-8 text") from error
-
-
-def studies_in(obj: Any, where: str) -> Iterator[dict[str, Any]]:
-    """The studies in one decoded JSON value: a study, a page, a wrapped page, or a list."""
-    if study_id(obj) is not None:
-        yield obj
+            f"{where}: a JSON value that is not an object or a list; accepted: {ACCEPTED}"
+        ) from None
+    except msgspec.DecodeError as error:
+        raise ImportFormatError(f"{where}: not valid JSON ({error})") from None
+    if isinstance(top, list):
+        for position, item in enumerate(top):
+            yield from studies_in(bytes(item), f"{where}, item {position}")
         return
-    if isinstance(obj, dict):
-        response = obj.get("response")
-        inner: dict[str, Any] = response if isinstance(response, dict) else obj
-        if isinstance(inner.get("studies"), list):
-            for position, item in enumerate(inner["studies"]):
-                if study_id(item) is None:
-                    raise ImportFormatError(
-                        f"{where}: item {position} of `studies` is not an API v2 study "
-                        "(no protocolSection.identificationModule.nctId)"
-                    )
-                yield item
-            return
-    if isinstance(obj, list):
-        for position, item in enumerate(obj):
-            yield from studies_in(item, f"{where}, item {position}")
+    if "protocolSection" in top:
+        yield where, data
         return
-    raise ImportFormatError(f"{where}: {_what(obj)}; accepted: {ACCEPTED}")
+    if "response" in top and "studies" not in top:
+        yield from studies_in(bytes(top["response"]), f"{where}, response")
+        return
+    if "studies" in top:
+        try:
+            items = _LIST.decode(top["studies"])
+        except msgspec.ValidationError:
+            raise ImportFormatError(f"{where}: `studies` is not a list") from None
+        for position, item in enumerate(items):
+            yield f"{where}, item {position} of `studies`", bytes(item)
+        return
+    raise ImportFormatError(f"{where}: {_what(set(top))}; accepted: {ACCEPTED}")
 
 
-def _what(obj: Any) -> str:
-    if isinstance(obj, dict):
-        if "nct_id" in obj or "eligibility_text" in obj or "eligibility_lines" in obj:
-            return "a flattened record, not an API v2 study object"
-        if "protocolSection" in obj:
-            return "a study object without a valid protocolSection.identificationModule.nctId"
-        keys = ", ".join(sorted(obj)[:6])
-        return f"a JSON object with keys {keys or '(none)'}, not a study or a /studies page"
-    return f"a JSON {type(obj).__name__}, not a study or a /studies page"
+def _what(keys: set[str]) -> str:
+    if keys & {"nct_id", "eligibility_text", "eligibility_lines"}:
+        return "a flattened record, not an API v2 study object"
+    listed = ", ".join(sorted(keys)[:6])
+    return f"a JSON object with keys {listed or '(none)'}, not a study or a /studies page"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import sqlite_utils
 
@@ -42,7 +41,7 @@ from sync.selectors import (
     set_watermarks,
     watermark,
 )
-from sync.shape import study_id
+from sync.shape import NotAStudy, Shaped, shape_raw
 from sync.watchlist import bundled_watchlist
 from trialmatch.errors import ApiError, ApiRequestRejected, RunFailed
 
@@ -98,7 +97,7 @@ def sync(
             keep = None
             if query_since is not None and query.status:
                 wanted = set(query.status)
-                keep = lambda s, w=wanted: _status(s) in w  # noqa: E731
+                keep = lambda s, w=wanted: s.overall_status in w  # noqa: E731
             run.fetch(query.label, query.params(query_since), page_size, keep)
             if follow and _advances(db, query.key, query_since):
                 advance.append(query.key)
@@ -172,11 +171,6 @@ def _advances(db: sqlite_utils.Database, key: str, used: date | None) -> bool:
     return used is None or mark is None or used <= date.fromisoformat(mark) - timedelta(days=1)
 
 
-def _status(study: dict[str, Any]) -> str | None:
-    value = ((study.get("protocolSection") or {}).get("statusModule") or {}).get("overallStatus")
-    return value if isinstance(value, str) else None
-
-
 class _Run:
     def __init__(
         self,
@@ -199,7 +193,7 @@ class _Run:
         label: str,
         params: dict[str, str],
         page_size: int,
-        keep_new: Callable[[dict[str, Any]], bool] | None = None,
+        keep_new: store.Keep | None = None,
     ) -> set[str]:
         """Every page of one request; returns the NCT ids received. A page token the registry
         rejects (tokens expire when its data refresh) restarts the listing once from page 1."""
@@ -262,23 +256,21 @@ class _Run:
             with self.db.atomic():
                 record_progress(self.db, self.report)
             return
-        canonical = study_id(study)
-        if canonical and canonical != nct_id:
-            self.report.notes.append(f"{nct_id} is an alias of {canonical}")
-        self.save([study], None)
+        saved = self.save([study], None)
+        if saved and nct_id not in saved:
+            self.report.notes.append(f"{nct_id} is an alias of {', '.join(sorted(saved))}")
 
-    def save(
-        self,
-        studies: list[dict[str, Any]],
-        keep_new: Callable[[dict[str, Any]], bool] | None,
-    ) -> set[str]:
+    def save(self, studies: list[bytes], keep_new: store.Keep | None) -> set[str]:
+        """Save one page (JSON bytes per study, as received); returns the NCT ids in it."""
         self._check_stop()
-        valid = []
+        valid: list[Shaped] = []
         for study in studies:
-            if study_id(study) is None:
-                self.report.errors.append("the registry sent a study without a valid NCT id")
-            else:
-                valid.append(study)
+            try:
+                valid.append(shape_raw(study))
+            except NotAStudy as error:
+                self.report.errors.append(
+                    f"the registry sent something that is not a study: {error}"
+                )
         report = self.report
 
         def count(result: store.SaveResult) -> None:
@@ -300,7 +292,7 @@ class _Run:
             keep_new=keep_new,
             before_commit=count,
         )
-        return {i for i in (study_id(s) for s in valid) if i}
+        return {s.nct_id for s in valid}
 
     def _check_stop(self) -> None:
         if self.should_stop is not None and self.should_stop():

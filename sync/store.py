@@ -100,63 +100,61 @@ class SaveResult:
     errors: list[str] = field(default_factory=list)
 
 
-Keep = Callable[[dict[str, Any]], bool]
+Keep = Callable[[shape.Shaped], bool]
 
 
 def save_studies(
     db: sqlite_utils.Database,
-    studies: Sequence[dict[str, Any]],
+    studies: Sequence[dict[str, Any] | bytes | shape.Shaped],
     *,
     run_id: int,
     parser: LoadedParser | None = None,
     keep_new: Keep | None = None,
     before_commit: Callable[[SaveResult], None] | None = None,
 ) -> SaveResult:
-    """Write one page of API v2 study objects in one transaction.
+    """Write one page of API v2 studies in one transaction.
 
-    Every study must carry a valid `nctId` (check with `shape.study_id`). `keep_new` can refuse
-    studies the database does not hold yet (they count as skipped). `parser` parses the criteria
-    of new and changed studies. `before_commit` runs inside the transaction (the run log uses it
-    so that its counters commit with the page).
+    Studies may be decoded (dicts), JSON bytes, or already shaped; each must be a study with a
+    valid `nctId` (`shape.NotAStudy` otherwise, before anything is written). `keep_new` can
+    refuse studies the database does not hold yet (they count as skipped). `parser` parses the
+    criteria of new and changed studies. `before_commit` runs inside the transaction (the run log
+    uses it so that its counters commit with the page).
     """
-    now = utcnow()
-    incoming: dict[str, dict[str, Any]] = {}
+    incoming: dict[str, shape.Shaped] = {}
     for study in studies:
-        nct_id = shape.study_id(study)
-        if nct_id is None:
-            raise ValueError("save_studies was given an object without a valid NCT id")
-        incoming[nct_id] = study
+        if isinstance(study, shape.Shaped):
+            shaped = study
+        elif isinstance(study, bytes):
+            shaped = shape.shape_raw(study)
+        else:
+            shaped = shape.shape_dict(study)
+        incoming[shaped.nct_id] = shaped
+    now = utcnow()
     result = SaveResult()
     with db.atomic():
         known = _hashes(db, list(incoming))
-        writes: list[tuple[Any, ...]] = []
-        sites: dict[str, list[tuple[Any, ...]]] = {}
-        for nct_id, study in incoming.items():
-            if nct_id not in known and keep_new is not None and not keep_new(study):
+        writes: list[shape.Shaped] = []
+        for nct_id, shaped in incoming.items():
+            if nct_id not in known and keep_new is not None and not keep_new(shaped):
                 result.skipped += 1
                 continue
-            raw = shape.serialize(study)
-            row = shape.study_row(study, raw)
-            if known.get(nct_id) == row[_HASH]:
+            if known.get(nct_id) == shaped.content_hash:
                 result.unchanged += 1
                 continue
             (result.changed if nct_id in known else result.new).append(nct_id)
-            writes.append(row)
-            sites[nct_id] = shape.location_rows(nct_id, study)
+            writes.append(shaped)
         if writes:
-            _record_history(db, writes, result, sites, run_id, now)
-            _write(db, writes, sites, run_id, now)
+            _record_history(db, writes, result, run_id, now)
+            _write(db, writes, result.changed, run_id, now)
             if parser is not None:
-                texts = [(row[0], row[_ELIGIBILITY]) for row in writes]
+                texts = [(s.nct_id, s.eligibility_text) for s in writes]
                 result.errors += parse_into(db, texts, parser)
-            refresh_search_rows(db, [row[0] for row in writes])
+            _index(db, writes, result.changed)
         if before_commit is not None:
             before_commit(result)
     return result
 
 
-_HASH = shape.STUDY_COLUMNS.index("content_hash")
-_ELIGIBILITY = shape.STUDY_COLUMNS.index("eligibility_text")
 _UPSERT = (
     f"INSERT INTO studies ({', '.join(shape.STUDY_COLUMNS)}, first_seen_at, changed_at, run_id) "
     f"VALUES ({', '.join('?' * (len(shape.STUDY_COLUMNS) + 3))}) ON CONFLICT(nct_id) DO UPDATE SET "
@@ -184,25 +182,24 @@ def _hashes(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
 
 def _write(
     db: sqlite_utils.Database,
-    writes: list[tuple[Any, ...]],
-    sites: dict[str, list[tuple[Any, ...]]],
+    writes: list[shape.Shaped],
+    changed: list[str],
     run_id: int,
     now: str,
 ) -> None:
     conn = db.conn
-    conn.executemany(_UPSERT, [(*row, now, now, run_id) for row in writes])
-    ids = [row[0] for row in writes]
+    conn.executemany(_UPSERT, [(*s.row, now, now, run_id) for s in writes])
+    ids = changed  # new studies have no sites to replace
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         conn.execute(f"DELETE FROM locations WHERE nct_id IN ({_marks(chunk)})", chunk)
-    conn.executemany(_INSERT_SITE, [site for nct_id in ids for site in sites[nct_id]])
+    conn.executemany(_INSERT_SITE, [site for s in writes for site in s.sites])
 
 
 def _record_history(
     db: sqlite_utils.Database,
-    writes: list[tuple[Any, ...]],
+    writes: list[shape.Shaped],
     result: SaveResult,
-    sites: dict[str, list[tuple[Any, ...]]],
     run_id: int,
     now: str,
 ) -> None:
@@ -214,8 +211,8 @@ def _record_history(
     ]
     changed = set(result.changed)
     columns = ("last_update_posted", "content_hash", "raw", *history.TRACKED.values())
-    for row in writes:
-        nct_id = row[0]
+    for shaped in writes:
+        nct_id = shaped.nct_id
         if nct_id not in changed:
             continue
         old_values = conn.execute(
@@ -232,8 +229,8 @@ def _record_history(
             "content_hash, raw) VALUES (?, ?, ?, ?, ?, ?)",
             [nct_id, run_id, now, old["last_update_posted"], old["content_hash"], old["raw"]],
         )
-        new = dict(zip(shape.STUDY_COLUMNS, row, strict=True))
-        for field_, before, after, detail in history.diff(old, new, old_sites, sites[nct_id]):
+        new = dict(zip(shape.STUDY_COLUMNS, shaped.row, strict=True))
+        for field_, before, after, detail in history.diff(old, new, old_sites, shaped.sites):
             changes.append((run_id, nct_id, now, field_.value, before, after, _json(detail)))
     conn.executemany(
         "INSERT INTO changes (run_id, nct_id, changed_at, field, before, after, detail) "
@@ -275,6 +272,13 @@ _FTS_INSERT = (
     f"INSERT INTO {schema.FTS_TABLE} (rowid, {', '.join(schema.FTS_COLUMNS)}) "
     f"VALUES (?, {', '.join('?' * len(schema.FTS_COLUMNS))})"
 )
+
+
+def _index(db: sqlite_utils.Database, writes: list[shape.Shaped], changed: list[str]) -> None:
+    """(Re-)index the studies just written (inside their transaction)."""
+    rowids = [(fts_rowid(nct_id),) for nct_id in changed]
+    db.conn.executemany(f"DELETE FROM {schema.FTS_TABLE} WHERE rowid = ?", rowids)
+    db.conn.executemany(_FTS_INSERT, [(fts_rowid(s.nct_id), *s.search) for s in writes])
 
 
 def refresh_search_rows(db: sqlite_utils.Database, nct_ids: Sequence[str]) -> None:

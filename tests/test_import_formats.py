@@ -130,7 +130,7 @@ def test_a_later_version_is_a_change_with_history(db: sqlite_utils.Database) -> 
         ("odd.json", '{"hello": "world"}', "keys hello, not a study or a /studies page"),
         ("page.json", '{"studies": [{"protocolSection": {}}]}', "item 0 of `studies`"),
         ("notes.txt", "hello", "not a format trialmatch import reads"),
-        ("number.json", "42", "a JSON int"),
+        ("number.json", "42", "not an object or a list"),
     ],
 )
 def test_an_unreadable_file_fails_the_run_naming_the_file(

@@ -103,7 +103,7 @@ def test_a_page_is_all_or_nothing(db: sqlite_utils.Database) -> None:
 
 
 def test_a_study_without_an_id_is_refused(db: sqlite_utils.Database) -> None:
-    with pytest.raises(ValueError, match="valid NCT id"):
+    with pytest.raises(ValueError, match="nctId"):
         _save(db, [{"protocolSection": {}}])
 
 

@@ -45,10 +45,13 @@ def test_nct_ids_are_normalised_or_refused(given: str, normal: str | None) -> No
     assert shape.normalize_nct_id(given) == normal
 
 
+def _row(study: dict) -> dict:  # type: ignore[type-arg]
+    return dict(zip(shape.STUDY_COLUMNS, shape.shape_dict(study).row, strict=True))
+
+
 def test_the_row_carries_the_contract_columns() -> None:
     study = json.loads((FIXTURES / "NCT04964934.json").read_text())
-    raw = shape.serialize(study)
-    row = dict(zip(shape.STUDY_COLUMNS, shape.study_row(study, raw), strict=True))
+    row = _row(study)
     assert row["nct_id"] == "NCT04964934" and row["acronym"] == "SERENA-6"
     assert json.loads(row["phases"]) == ["PHASE3"]
     assert json.loads(row["conditions"]) == ["Breast Cancer"]
@@ -66,22 +69,39 @@ def test_the_row_carries_the_contract_columns() -> None:
 def test_the_unknown_enrollment_sentinel_is_null() -> None:
     study = json.loads((FIXTURES / "NCT03990896.json").read_text())
     study["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = 99999999
-    row = dict(zip(shape.STUDY_COLUMNS, shape.study_row(study, "{}"), strict=True))
-    assert row["enrollment"] is None
+    assert _row(study)["enrollment"] is None
 
 
-def test_the_content_hash_ignores_only_the_version_holder() -> None:
+def test_the_content_hash_ignores_only_the_version_holder_and_layout() -> None:
     study = json.loads((FIXTURES / "NCT04964934.json").read_text())
-    base = shape.content_hash(shape.serialize(study))
+    base = shape.shape_dict(study).content_hash
+    pretty = json.dumps(study, indent=4).encode()
+    assert shape.shape_raw(pretty).content_hash == base
     study["derivedSection"]["miscInfoModule"]["versionHolder"] = "2030-01-01"
-    assert shape.content_hash(shape.serialize(study)) == base
+    assert shape.shape_dict(study).content_hash == base
     study["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
-    assert shape.content_hash(shape.serialize(study)) != base
+    assert shape.shape_dict(study).content_hash != base
+
+
+def test_raw_is_the_study_as_received_without_insignificant_whitespace() -> None:
+    text = (FIXTURES / "NCT04964934.json").read_text()
+    raw = shape.shape_raw(text.encode()).row[shape.STUDY_COLUMNS.index("raw")]
+    assert json.loads(raw) == json.loads(text) and "\n  " not in raw and ", " not in raw[:200]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"[]", b'{"protocolSection": {"identificationModule": {"nctId": "12"}}}', b"{", b"{}"],
+    ids=["a-list", "bad-id", "truncated", "empty-object"],
+)
+def test_what_is_not_a_study_is_refused(data: bytes) -> None:
+    with pytest.raises(shape.NotAStudy):
+        shape.shape_raw(data)
 
 
 def test_sites_keep_their_order_status_and_coordinates() -> None:
     study = json.loads((FIXTURES / "NCT04964934.json").read_text())
-    rows = shape.location_rows("NCT04964934", study)
+    rows = shape.shape_dict(study).sites
     assert [r[1] for r in rows] == [0, 1, 2]
     assert rows[0][2:] == (
         "Gulf Coast Cancer Center",
@@ -98,8 +118,9 @@ def test_sites_keep_their_order_status_and_coordinates() -> None:
 
 def test_search_text_is_unescaped_and_names_every_intervention() -> None:
     study = json.loads((FIXTURES / "NCT05654623.json").read_text())
-    row = dict(zip(shape.STUDY_COLUMNS, shape.study_row(study, "{}"), strict=True))
-    title, conditions, interventions, eligibility = shape.search_text(row)
+    shaped = shape.shape_dict(study)
+    title, conditions, interventions, eligibility = shaped.search
+    assert shape.search_text(_row(study)) == shaped.search  # the rebuild path agrees
     assert "VERITAC-2" in title and "ESR1 mutation" in conditions
     assert "ARV-471" in interventions and "Faslodex" in interventions
     assert "< 1.5 x 10^9/L" in eligibility and "\\<" not in eligibility

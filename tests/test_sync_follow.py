@@ -37,10 +37,10 @@ class ScriptedClient:
     def pages(self, params: dict[str, str], *, page_size: int = 1000) -> Iterator[Page]:
         self.sent.append(dict(params))
         wanted = params.get("filter.ids", "").split(",")
-        found = [self.studies[i] for i in wanted if i in self.studies]
+        found = [json.dumps(self.studies[i]).encode() for i in wanted if i in self.studies]
         yield Page(1, found, len(found), None, None)
 
-    def study(self, nct_id: str) -> dict[str, Any] | None:
+    def study(self, nct_id: str) -> bytes | None:
         self.sent.append({"study": nct_id})
         return None
 
