@@ -224,8 +224,10 @@ def _show_followed(db: Any, as_json: bool) -> None:
     if not current.follows:
         click.echo("Nothing followed yet: `trialmatch sync` with no selector starts the defaults.")
     for f in current.follows:
-        size = f" ({f.trials} trials)" if f.trials is not None else ""
-        click.echo(f"{f.key}{size}\n    {f.label}; up to date as of {f.watermark or 'never'}")
+        if f.kind == "watchlist":
+            click.echo(f"{f.key} ({f.trials} trials)\n    {f.label}; refreshed by id each run")
+        else:
+            click.echo(f"{f.key}\n    {f.label}; up to date as of {f.watermark or 'never'}")
     click.echo(
         f"known trials: {current.known_trials}; up to date as of "
         f"{watermark(db, KNOWN_KEY) or 'never'}"
