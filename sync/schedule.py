@@ -93,12 +93,18 @@ class NightlySync:
         finally:
             db.close()
         log.info("nightly sync: %s", report.summary())
-        for hook in self.after:
-            try:
-                hook(report)
-            except Exception:  # one broken hook must not stop the others or the scheduler
-                log.exception("after-sync hook %s failed", getattr(hook, "__name__", hook))
+        run_hooks(report, self.after)
         return report
+
+
+def run_hooks(report: RunReport, hooks: Sequence[AfterHook]) -> None:
+    """Call each hook with a completed run's report. A hook that raises is logged with its
+    traceback; the others still run."""
+    for hook in hooks:
+        try:
+            hook(report)
+        except Exception:  # one broken hook must not stop the others or the scheduler
+            log.exception("after-sync hook %s failed", getattr(hook, "__name__", hook))
 
 
 def build_scheduler(

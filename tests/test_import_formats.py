@@ -211,3 +211,19 @@ def test_the_real_registry_files_import_whole(db: sqlite_utils.Database, shared_
     assert db.execute("SELECT count(*) FROM locations").fetchone()[0] == sites
     pages = sorted((shared_dir / "ctgov" / "responses").glob("*.json"))
     assert import_paths(db, pages, parse=False).ok
+
+
+def test_after_hooks_get_the_report_of_a_completed_import(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = [
+        "import",
+        "--db",
+        str(tmp_path / "t.db"),
+        "--no-parse",
+        str(FIXTURES / "NCT03990896.json"),
+    ]
+    result = runner.invoke(main, [*args, "--after", "builtins:print"])
+    assert result.exit_code == 0, result.output
+    assert "RunReport(id=1, kind=<RunKind.IMPORT: 'import'>" in result.output
+    bad = runner.invoke(main, [*args, "--after", "no_such_module:hook"])
+    assert bad.exit_code == 1 and "--after" in bad.output and "MODULE:FUNCTION" in bad.output

@@ -51,6 +51,31 @@ def _rate_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def _after_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--after",
+        "hooks",
+        multiple=True,
+        metavar="MODULE:FUNCTION",
+        help="Call this with the run report after each completed run (repeatable).",
+    )(command)
+
+
+def _load_hook(spec: str) -> Callable[[Any], None]:
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not attr:
+        raise InvalidOption("--after", "MODULE:FUNCTION, e.g. mypkg.hooks:rematch", "malformed")
+    try:
+        hook = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError):
+        raise InvalidOption(
+            "--after", "an importable MODULE:FUNCTION", f"cannot import {spec}"
+        ) from None
+    if not callable(hook):
+        raise InvalidOption("--after", "a callable taking the run report", "not callable")
+    return hook
+
+
 def _client(base_url: str | None, max_rate: float, retries: int) -> Any:
     from sync.client import CtgovClient
 
@@ -124,6 +149,7 @@ def _report_out(report: Any, as_json: bool) -> None:
 @click.option("--page-size", type=click.IntRange(1, 1000), default=1000, show_default=True)
 @_base_url_option
 @_rate_option
+@_after_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 def sync_command(
     db_path: Path,
@@ -143,6 +169,7 @@ def sync_command(
     base_url: str | None,
     max_rate: float,
     retries: int,
+    hooks: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Pull studies from the ClinicalTrials.gov API v2 into the database.
@@ -160,8 +187,11 @@ def sync_command(
     """
     from sync import selectors
     from sync.run import sync
+    from sync.schedule import run_hooks
     from sync.store import open_database
     from sync.watchlist import load_watchlist
+
+    after = [_load_hook(spec) for spec in hooks]
 
     if unfollow or list_only:
         db = open_database(db_path)
@@ -203,6 +233,7 @@ def sync_command(
     finally:
         progress.close()
     _report_out(report, as_json)
+    run_hooks(report, after)
 
 
 def _show_followed(db: Any, as_json: bool) -> None:
@@ -252,9 +283,15 @@ def _show_followed(db: Any, as_json: bool) -> None:
     show_default=True,
     help="Studies per transaction.",
 )
+@_after_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 def import_command(
-    db_path: Path, paths: tuple[Path, ...], no_parse: bool, batch: int, as_json: bool
+    db_path: Path,
+    paths: tuple[Path, ...],
+    no_parse: bool,
+    batch: int,
+    hooks: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Load studies offline: API v2 study JSON files, folders of them, saved /studies pages,
     JSON Lines, or the registry's bulk download zip.
@@ -264,30 +301,18 @@ def import_command(
       trialmatch import trialmatch/sample/studies
     """
     from sync.importer import import_paths
+    from sync.schedule import run_hooks
     from sync.store import open_database
 
+    after = [_load_hook(spec) for spec in hooks]
     db = open_database(db_path, create=True)
     with Progress("importing", None, every=5000) as advance:
         report = import_paths(db, paths, parse=not no_parse, batch=batch, on_batch=advance)
     _report_out(report, as_json)
+    run_hooks(report, after)
 
 
 # --- schedule -----------------------------------------------------------------------------------
-
-
-def _load_hook(spec: str) -> Callable[[Any], None]:
-    module_name, _, attr = spec.partition(":")
-    if not module_name or not attr:
-        raise InvalidOption("--after", "MODULE:FUNCTION, e.g. mypkg.hooks:rematch", "malformed")
-    try:
-        hook = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError):
-        raise InvalidOption(
-            "--after", "an importable MODULE:FUNCTION", f"cannot import {spec}"
-        ) from None
-    if not callable(hook):
-        raise InvalidOption("--after", "a callable taking the run report", "not callable")
-    return hook
 
 
 @click.command("schedule")
@@ -295,13 +320,7 @@ def _load_hook(spec: str) -> Callable[[Any], None]:
 @click.option("--at", default="02:00", show_default=True, help="Daily time, HH:MM (24-hour).")
 @click.option("--timezone", default="UTC", show_default=True, help="IANA zone for --at.")
 @click.option("--run-now", is_flag=True, help="Also run once immediately on start.")
-@click.option(
-    "--after",
-    "hooks",
-    multiple=True,
-    metavar="MODULE:FUNCTION",
-    help="Call this with the run report after each completed sync (repeatable).",
-)
+@_after_option
 @_base_url_option
 @_rate_option
 def schedule_command(
