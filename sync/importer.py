@@ -63,13 +63,7 @@ def import_paths(
 
     def flush() -> None:
         def count(result: store.SaveResult) -> None:
-            report.pages += 1
-            report.seen += len(pending)
-            report.new += len(result.new)
-            report.changed += len(result.changed)
-            report.unchanged += result.unchanged
-            report.errors += result.errors
-            report.touched += result.new + result.changed
+            report.count_page(result, len(pending))
             record_progress(db, report)
 
         store.save_studies(db, pending, run_id=report.id, parser=parser, before_commit=count)

@@ -71,7 +71,7 @@ def sync(
     refresh = selection.empty
     if refresh:
         selection, notes = _followed_selection(db)
-    if follow:
+    if follow and (not refresh or notes):  # what was asked for, or a new database's defaults
         with db.atomic():
             for watchlist in selection.watchlists:
                 follow_watchlist(db, watchlist)
@@ -274,14 +274,7 @@ class _Run:
         report = self.report
 
         def count(result: store.SaveResult) -> None:
-            report.pages += 1
-            report.seen += len(studies)
-            report.new += len(result.new)
-            report.changed += len(result.changed)
-            report.unchanged += result.unchanged
-            report.skipped += result.skipped + len(studies) - len(valid)
-            report.errors += result.errors
-            report.touched += result.new + result.changed
+            report.count_page(result, len(studies), len(studies) - len(valid))
             record_progress(self.db, report)
 
         store.save_studies(

@@ -6,9 +6,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
+
+if TYPE_CHECKING:
+    from sync.store import SaveResult
 
 
 class Interrupted(Exception):
@@ -57,6 +60,17 @@ class RunReport:
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.COMPLETED
+
+    def count_page(self, result: SaveResult, seen: int, invalid: int = 0) -> None:
+        """Add one saved page: `seen` studies received, `invalid` of them not studies."""
+        self.pages += 1
+        self.seen += seen
+        self.new += len(result.new)
+        self.changed += len(result.changed)
+        self.unchanged += result.unchanged
+        self.skipped += result.skipped + invalid
+        self.errors += result.errors
+        self.touched += result.new + result.changed
 
     def summary(self) -> str:
         text = (
