@@ -281,20 +281,6 @@ def _index(db: sqlite_utils.Database, writes: list[shape.Shaped], changed: list[
     db.conn.executemany(_FTS_INSERT, [(fts_rowid(s.nct_id), *s.search) for s in writes])
 
 
-def refresh_search_rows(db: sqlite_utils.Database, nct_ids: Sequence[str]) -> None:
-    """Re-index these studies (call inside the transaction that wrote them)."""
-    conn = db.conn
-    for start in range(0, len(nct_ids), _CHUNK):
-        chunk = list(nct_ids[start : start + _CHUNK])
-        rows = conn.execute(
-            f"SELECT {_FTS_SOURCE} FROM studies WHERE nct_id IN ({_marks(chunk)})", chunk
-        ).fetchall()
-        conn.executemany(
-            f"DELETE FROM {schema.FTS_TABLE} WHERE rowid = ?", [(fts_rowid(i),) for i in chunk]
-        )
-        conn.executemany(_FTS_INSERT, _fts_rows(rows))
-
-
 def rebuild_search_index(db: sqlite_utils.Database, *, batch: int = 2000) -> int:
     """Rebuild the whole full-text index from the studies table. Returns the rows indexed."""
     with db.atomic():
