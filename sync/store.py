@@ -149,6 +149,10 @@ def save_studies(
             if parser is not None:
                 texts = [(s.nct_id, s.eligibility_text) for s in writes]
                 result.errors += parse_into(db, texts, parser)
+            else:  # stale criteria must not outlive the text they came from
+                db.conn.executemany(
+                    "DELETE FROM criteria WHERE nct_id = ?", [(i,) for i in result.changed]
+                )
             _index(db, writes, result.changed)
         if before_commit is not None:
             before_commit(result)

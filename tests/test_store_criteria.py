@@ -149,3 +149,14 @@ def test_import_stores_the_real_parsers_output_in_the_contract_form(
     items = json.loads(stored)
     assert items and all({"section", "text", "kind"} <= set(item) for item in items)
     CRITERIA.validate_json(stored)  # loads back into the typed model
+
+
+def test_a_change_saved_without_parsing_drops_the_stale_criteria(
+    db: sqlite_utils.Database,
+) -> None:
+    run = start_run(db, RunKind.IMPORT, ["t"])
+    study = _studies()[0]
+    save_studies(db, [study], run_id=run.id, parser=_fake("v1"))
+    study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] += "\n* New rule"
+    save_studies(db, [study], run_id=run.id, parser=None)
+    assert db.execute("SELECT count(*) FROM criteria").fetchone()[0] == 0
