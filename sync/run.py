@@ -229,7 +229,7 @@ class _Run:
         params = {"filter.ids": ",".join(chunk)}
         if since is not None:
             params["filter.advanced"] = f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]"
-        label = f"{len(chunk)} trials by id" + (" (updated only)" if since else "")
+        label = "trials by id" + (" (updated only)" if since else "")
         try:
             got = self.fetch(label, params, min(page_size, len(chunk)))
         except ApiRequestRejected as error:

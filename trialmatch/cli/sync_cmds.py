@@ -83,7 +83,8 @@ def _client(base_url: str | None, max_rate: float, retries: int) -> Any:
 
 
 class _PageProgress:
-    """One progress bar (or log line stream) per fetch label, sized by the first page's total."""
+    """One progress bar (or stream of log lines) per fetch label. Its total grows by each
+    listing's `totalCount` (page 1), so that many id batches under one label share a bar."""
 
     def __init__(self) -> None:
         self.label: str | None = None
@@ -93,12 +94,12 @@ class _PageProgress:
         if label != self.label:
             self.close()
             self.label = label
-            self.bar = Progress(f"fetching {label}", page.total_count, every=1000)
+            self.bar = Progress(f"fetching {label}", None, every=1000)
             self.bar.__enter__()
-        elif page.total_count is not None and self.bar is not None:
-            self.bar.set_total(page.total_count)
-        if self.bar is not None:
-            self.bar.advance(len(page.studies))
+        assert self.bar is not None
+        if page.number == 1 and page.total_count is not None:
+            self.bar.set_total((self.bar.total or 0) + page.total_count)
+        self.bar.advance(len(page.studies))
 
     def close(self) -> None:
         if self.bar is not None:
