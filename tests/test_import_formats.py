@@ -227,3 +227,21 @@ def test_after_hooks_get_the_report_of_a_completed_import(tmp_path: Path) -> Non
     assert "RunReport(id=1, kind=<RunKind.IMPORT: 'import'>" in result.output
     bad = runner.invoke(main, [*args, "--after", "no_such_module:hook"])
     assert bad.exit_code == 1 and "--after" in bad.output and "MODULE:FUNCTION" in bad.output
+
+
+@pytest.mark.corpus
+def test_the_synthetic_benchmark_set_is_new_ids_over_real_shapes(
+    db: sqlite_utils.Database, shared_dir: Path
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synthetic", REPO / "benchmarks" / "synthetic.py")
+    assert spec and spec.loader
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    studies = list(synthetic.synthetic_studies(150, ctgov=shared_dir / "ctgov"))
+    ids = [s["protocolSection"]["identificationModule"]["nctId"] for s in studies]
+    assert len(set(ids)) == 150 and all(i.startswith("NCT9") for i in ids)
+    path = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent / "s.jsonl"
+    path.write_text("\n".join(json.dumps(s) for s in studies))
+    assert import_paths(db, [path], parse=False).new == 150
