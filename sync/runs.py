@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -12,6 +14,9 @@ import sqlite_utils
 
 if TYPE_CHECKING:
     from sync.store import SaveResult
+
+
+log = logging.getLogger("trialmatch.sync")
 
 
 class Interrupted(Exception):
@@ -191,3 +196,16 @@ def _report(row: tuple[Any, ...]) -> RunReport:
         outcome=Outcome(row[12]),
         message=row[13] or "",
     )
+
+
+AfterHook = Callable[[RunReport], None]
+
+
+def run_hooks(report: RunReport, hooks: Sequence[AfterHook]) -> None:
+    """Call each hook with a completed run's report. A hook that raises is logged with its
+    traceback; the others still run."""
+    for hook in hooks:
+        try:
+            hook(report)
+        except Exception:  # one broken hook must not stop the others or the scheduler
+            log.exception("after-run hook %s failed", getattr(hook, "__name__", hook))

@@ -32,13 +32,12 @@ from apscheduler.triggers.cron import CronTrigger
 
 from sync.client import CtgovClient
 from sync.run import sync
-from sync.runs import RunReport
+from sync.runs import AfterHook, RunReport, run_hooks
 from sync.store import open_database
 from trialmatch.errors import InvalidOption, RunFailed
 
 log = logging.getLogger("trialmatch.schedule")
 
-AfterHook = Callable[[RunReport], None]
 JOB_ID = "nightly-sync"
 MISFIRE_GRACE_SECONDS = 3600
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -95,16 +94,6 @@ class NightlySync:
         log.info("nightly sync: %s", report.summary())
         run_hooks(report, self.after)
         return report
-
-
-def run_hooks(report: RunReport, hooks: Sequence[AfterHook]) -> None:
-    """Call each hook with a completed run's report. A hook that raises is logged with its
-    traceback; the others still run."""
-    for hook in hooks:
-        try:
-            hook(report)
-        except Exception:  # one broken hook must not stop the others or the scheduler
-            log.exception("after-sync hook %s failed", getattr(hook, "__name__", hook))
 
 
 def build_scheduler(

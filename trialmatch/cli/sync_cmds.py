@@ -188,7 +188,7 @@ def sync_command(
     """
     from sync import selectors
     from sync.run import sync
-    from sync.schedule import run_hooks
+    from sync.runs import run_hooks
     from sync.store import open_database
     from sync.watchlist import load_watchlist
 
@@ -302,7 +302,7 @@ def import_command(
       trialmatch import trialmatch/sample/studies
     """
     from sync.importer import import_paths
-    from sync.schedule import run_hooks
+    from sync.runs import run_hooks
     from sync.store import open_database
 
     after = [_load_hook(spec) for spec in hooks]
