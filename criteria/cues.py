@@ -97,6 +97,18 @@ def permissive(clause: str) -> bool:
 
 # --- exceptions ---------------------------------------------------------------------------------
 
+#: Fragments without which `exceptions` finds nothing (a fast gate).
+EXCEPTION_WORDS = (
+    "except",
+    "unless",
+    "other than",
+    "apart from",
+    "excluding",
+    "excluded are",
+    "but not",
+    "save for",
+    "not including",
+)
 _EXCEPTION = re.compile(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
     r"|unless|other than|apart from|excluding|excluded are|but not|save for|not including"
@@ -149,7 +161,8 @@ _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, 
 _DURATION = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|d\b|weeks?|wks?|months?|mos?\b|years?|yrs?)"
 _WITHIN = re.compile(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bfor)"
-    r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+)?" + _DURATION
+    r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
+    + _DURATION
     + r"(?:\s*\))?(?:\s*(?:or\s+\d+\s*(?:half-?lives|x\s*half-?li\w+)[^,;]*?)?)"
     r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])",
     re.IGNORECASE,
@@ -188,7 +201,9 @@ def months(n: float, unit: str) -> float:
 _SETTINGS = (
     (
         "neoadjuvant",
-        re.compile(r"\b(?:neo-?\s*adjuvant|pre-?operative|\(neo\)\s*-?adjuvant|neo/adjuvant)", re.I),
+        re.compile(
+            r"\b(?:neo-?\s*adjuvant|pre-?operative|\(neo\)\s*-?adjuvant|neo/adjuvant)", re.I
+        ),
     ),
     (
         "adjuvant",
@@ -211,6 +226,26 @@ _SETTINGS = (
 )
 
 
+_SETTING_WORDS = (
+    "adjuvant",
+    "operative",
+    "early",
+    "curative",
+    "metasta",
+    "advanced",
+    "recurr",
+    "palliat",
+    "stage",
+    "bc",
+    "line",
+    "unresect",
+    "incurab",
+)
+
+
 def settings_in(words: str) -> tuple[str, ...]:
     """Therapy settings named in a span of the working string, in a fixed order."""
+    low = words.lower()
+    if not any(word in low for word in _SETTING_WORDS):
+        return ()
     return tuple(name for name, pattern in _SETTINGS if pattern.search(words))

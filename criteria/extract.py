@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from criteria import cues, model
+from criteria import cues, lexicon, model
 from criteria.context import Context
+from criteria.fastre import Words
 from criteria.text import Working
 from trialmatch.vocab import Section
 
@@ -73,9 +75,38 @@ class ItemView:
     context: Context | None
     exceptions: list[cues.Exception_]
 
+    words: Words | None = None
+    rule_candidates: frozenset[int] = frozenset()  #: phrase rules that can match (positions)
+    analyte_candidates: frozenset[int] = frozenset()  #: analytes that can match (positions)
+    _drugs: list[lexicon.Mention] | None = None
+    _genes: list[lexicon.Mention] | None = None
+
     @property
     def w(self) -> str:
         return self.work.work
+
+    @property
+    def low(self) -> str:
+        """The working string in lower case, for the fast gates of `criteria.fastre`."""
+        assert self.words is not None
+        return self.words.lower
+
+    def has(self, *fragments: str) -> bool:
+        """A cheap gate: does the lower-cased item contain any of these fragments?"""
+        low = self.low
+        return any(fragment in low for fragment in fragments)
+
+    @property
+    def drugs(self) -> list[lexicon.Mention]:
+        if self._drugs is None:
+            self._drugs = _drug_mentions(self.work.work, self.low)
+        return self._drugs
+
+    @property
+    def genes(self) -> list[lexicon.Mention]:
+        if self._genes is None:
+            self._genes = lexicon.find_gene_mentions(self.work.work)
+        return self._genes
 
     def evidence(self, start: int, end: int) -> str:
         return self.work.evidence(start, end)
@@ -108,17 +139,57 @@ def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
-    from criteria.kinds import READERS
+    from criteria.kinds import READERS, gates
 
-    view = ItemView(work, section, context, cues.exceptions(work.work))
+    view = ItemView(work, section, context, [])
+    view.words = Words(work.work.lower())
+    if view.has(*cues.EXCEPTION_WORDS):
+        view.exceptions = cues.exceptions(work.work)
+    layout = gates()
+    found = layout.index.candidates(view.words)
+    rules, analytes = layout.rules, layout.analytes
+    view.rule_candidates = frozenset(i for i in found if i < rules)
+    view.analyte_candidates = frozenset(i - rules for i in found if rules <= i < rules + analytes)
     drafts: list[Draft] = []
-    for reader in READERS:
-        drafts.extend(reader(view))
+    for position, (reader, _gate) in enumerate(READERS, rules + analytes):
+        if position in found:
+            drafts.extend(reader(view))
     drafts = _resolve_overlaps(drafts)
     drafts.sort(key=lambda d: (d.start, d.end))
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     return drafts
+
+
+#: The lexicon's tokens ("(l)" as in "PD-(L)1", words, numbers), for the gate below.
+_LEXICON_TOKEN = re.compile(r"\([^\W\d_]\)|[^\W\d_]+|\d+")
+
+
+def _drug_mentions(work: str, low: str) -> list[lexicon.Mention]:
+    """The lexicon's drug mentions, skipped when no name can start in the item.
+
+    The lexicon matches names token by token from a trie; a name needs its first token at the
+    trie's root and, unless it is one token long, its second token right after. Checking that on
+    the item's tokens is much cheaper than the full scan and never skips a real mention (the
+    corpus test `test_parse_corpus.py::test_drug_gate_is_exact` holds it to that).
+    """
+    root = _trie_root()
+    if root is not None and low.isascii():
+        toks = _LEXICON_TOKEN.findall(low.replace("(s)", "s  "))
+        for i, tok in enumerate(toks):
+            node = root.get(tok)
+            if node is not None and ("" in node or (i + 1 < len(toks) and toks[i + 1] in node)):
+                break
+        else:
+            return []
+    return lexicon.find_drug_mentions(work)
+
+
+@cache
+def _trie_root() -> dict[str, Any] | None:
+    """The lexicon's name trie (None if its layout is not the one this gate knows)."""
+    root = getattr(getattr(lexicon.default_lexicon(), "trie", None), "root", None)
+    return root if isinstance(root, dict) else None
 
 
 def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from criteria.fastre import Gated
 from trialmatch.errors import DataFileError
 
 PHRASES_FILE = "phrases.yaml"
@@ -53,6 +54,10 @@ class _Patterned(_Strict):
     def regex(self) -> re.Pattern[str]:
         return _compile(self.pattern, self.case)
 
+    @property
+    def gated(self) -> Gated:
+        return _gated(self.pattern, self.case)
+
 
 class PhraseRule(_Patterned):
     kind: RuleKind
@@ -72,6 +77,11 @@ class PhrasesFile(_Strict):
 @cache
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
     return re.compile(pattern, 0 if case else re.IGNORECASE)
+
+
+@cache
+def _gated(pattern: str, case: bool) -> Gated:
+    return Gated(_compile(pattern, case))
 
 
 def parse_phrases(text: str, source: str = PHRASES_FILE) -> PhrasesFile:

@@ -81,6 +81,40 @@ _REWRITES: list[tuple[str, str]] = [
 _COMBINED = re.compile(
     "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_REWRITES)), re.IGNORECASE
 )
+#: The symbol rewrites alone, for items with none of the words below (most items).
+_SYMBOLS = re.compile(
+    "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_REWRITES[:9])), re.IGNORECASE
+)
+_WORD = re.compile(r"[a-z]+")
+#: Characters the symbol rewrites start with; an item with none of them needs no symbol pass.
+_SYMBOL_CHARS = re.compile("[≥⩾≧≤⩽≦＞＜×✕–—−‑\u00a0\u2009\u202f’‘“”=<>&]")
+_KEYWORDS = frozenset(
+    {
+        "than",
+        "least",
+        "minimum",
+        "maximum",
+        "most",
+        "up",
+        "exceed",
+        "exceeding",
+        "exceeds",
+        "above",
+        "over",
+        "under",
+        "below",
+        "excess",
+        "equal",
+        "more",
+        "less",
+        "fewer",
+        "greater",
+        "higher",
+        "lower",
+        "older",
+        "later",
+    }
+) | frozenset(_NUMBER_WORDS)
 _REPLACEMENTS = [replacement for _, replacement in _REWRITES]
 
 
@@ -123,7 +157,13 @@ def normalise(text: str) -> Working:
     out: list[str] = []
     pos = 0
     wpos = 0
-    for match in _COMBINED.finditer(text):
+    if _KEYWORDS.intersection(_WORD.findall(text.lower())):
+        pattern = _COMBINED
+    elif _SYMBOL_CHARS.search(text):
+        pattern = _SYMBOLS
+    else:
+        return Working(text, text, (0,), (0,), (len(text),), (len(text),))
+    for match in pattern.finditer(text):
         start, end = match.span()
         if start > pos:
             w_starts.append(wpos)

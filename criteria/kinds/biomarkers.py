@@ -14,27 +14,83 @@ from criteria import lexicon
 from criteria.extract import Draft, ItemView
 
 _ALTERATIONS = (
-    ("mutation", re.compile(r"\b(?:mutat\w*|mutant|variants?|SNVs?|substitutions?|activating|pathogenic|deleterious|sensitizing|sensitising|insertions?|skipping|wild[- ]?type|WT\b|exon\s*\d+)", re.I)),
+    (
+        "mutation",
+        re.compile(
+            r"\b(?:mutat\w*|mutant|variants?|SNVs?|substitutions?|activating|pathogenic|deleterious|sensitizing|sensitising|insertions?|skipping|wild[- ]?type|WT\b|exon\s*\d+)",
+            re.I,
+        ),
+    ),
     ("amplification", re.compile(r"\bamplif\w*|\bcopy number gain", re.I)),
     ("deletion", re.compile(r"\b(?:deletion|deleted|loss|null|homozygous)\b", re.I)),
     ("fusion", re.compile(r"\b(?:fusions?|rearrange\w*|translocat\w*|re-arrange\w*)", re.I)),
     ("overexpression", re.compile(r"\bover-?expressi\w*|\bhigh expression", re.I)),
     ("expression", re.compile(r"\bexpressi\w*|\bIHC\b|\bstaining\b", re.I)),
-    ("alteration", re.compile(r"\b(?:alter\w*|aberra\w*|abnormalit\w*|positive|\+|driver|actionable)", re.I)),
+    (
+        "alteration",
+        re.compile(r"\b(?:alter\w*|aberra\w*|abnormalit\w*|positive|\+|driver|actionable)", re.I),
+    ),
 )
-_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"})
-_NEGATIVE = re.compile(r"\bwild[- ]?type\b|\bWT\b|\bnegative\b|-\s*negative|\bnon-?mutated\b|\bunmutated\b|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)", re.I)
+_FUSION_GENES = frozenset(
+    {"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"}
+)
+_NEGATIVE = re.compile(
+    r"\bwild[- ]?type\b|\bWT\b|\bnegative\b|-\s*negative|\bnon-?mutated\b|\bunmutated\b|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)",
+    re.I,
+)
 _THERAPY_AFTER = re.compile(
     r"^[\s-]*(?:\w+[\s-]+)?(?:TKIs?|inhibitors?|antibod\w+|targeted|directed|blockers?|therap\w+|"
     r"agents?|drugs?|treatments?|ADCs?|i\b|tyrosine kinase inhibitors?)",
     re.IGNORECASE,
 )
+#: Words without which no gene alteration is stated: the gene lookup is skipped without them.
+_GENE_WORDS = (
+    "mutat",
+    "mutant",
+    "variant",
+    "amplif",
+    "delet",
+    "loss",
+    "null",
+    "fusion",
+    "rearrang",
+    "translocat",
+    "alter",
+    "aberr",
+    "abnormal",
+    "wild",
+    "wt",
+    "positive",
+    "negative",
+    "+",
+    "express",
+    "exon",
+    "codon",
+    "insertion",
+    "skipping",
+    "driver",
+    "actionable",
+    "activating",
+    "pathogenic",
+    "deleterious",
+    "sensitiz",
+    "sensitis",
+    "snv",
+    "substitution",
+    "copy number",
+    "staining",
+    "ihc",
+)
+_PROTEIN_CHANGE = re.compile(r"[A-Z]\d{2,4}[A-Z]")
 _RECEPTOR_AFTER = re.compile(
     r"^(?:/neu)?[\s:-]*(?:\(\w+\)\s*)?(?:positive|negative|pos\b|neg\b|low|ultra|zero|null|\+|-(?!\w)"
     r"|status|IHC|[0-3]\+?(?!\w)|over-?expressi\w*|expressi\w*|enriched|non-?amplified|by IHC)",
     re.IGNORECASE,
 )
-_STATUS_ONLY = re.compile(r"^[\s-]*(?:\w+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis|report)\b", re.I)
+_STATUS_ONLY = re.compile(
+    r"^[\s-]*(?:\w+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis|report)\b",
+    re.I,
+)
 _CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
 _VARIANT = re.compile(
     r"\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
@@ -43,8 +99,13 @@ _VARIANT = re.compile(
     r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4})",
     re.IGNORECASE,
 )
-_EXAMPLES = re.compile(r"\b(?:e\.g\.?|eg\b|such as|including|for example|for instance|like)\s*[:,]?\s*$", re.I)
-_CTDNA = re.compile(r"\b(?:ctDNA|cfDNA|plasma|liquid biops\w+|circulating tumou?r DNA|blood[- ]based|blood sample|Guardant)", re.I)
+_EXAMPLES = re.compile(
+    r"\b(?:e\.g\.?|eg\b|such as|including|for example|for instance|like)\s*[:,]?\s*$", re.I
+)
+_CTDNA = re.compile(
+    r"\b(?:ctDNA|cfDNA|plasma|liquid biops\w+|circulating tumou?r DNA|blood[- ]based|blood sample|Guardant)",
+    re.I,
+)
 _TISSUE = re.compile(r"\b(?:tissue|tumou?r (?:sample|biopsy|specimen|block)|FFPE|biopsy)", re.I)
 _GERMLINE = re.compile(r"\b(?:germ-?line|gBRCA\w*|hereditary|inherited|constitutional)", re.I)
 _SOMATIC = re.compile(r"\b(?:somatic|sBRCA|acquired|tumou?r[- ]based)", re.I)
@@ -68,8 +129,20 @@ _MARKERS = (
             re.I,
         ),
     ),
-    ("MSI-H", re.compile(r"\bMSI-?H\b|\bMSI[- ]high|microsatellite instability[- ]high|high(?:[- ]level)? microsatellite instability|\bMSI\b", re.I)),
-    ("dMMR", re.compile(r"\bdMMR\b|mismatch repair[- ]deficien\w*|deficient mismatch repair|MMR[- ]deficien\w*", re.I)),
+    (
+        "MSI-H",
+        re.compile(
+            r"\bMSI-?H\b|\bMSI[- ]high|microsatellite instability[- ]high|high(?:[- ]level)? microsatellite instability|\bMSI\b",
+            re.I,
+        ),
+    ),
+    (
+        "dMMR",
+        re.compile(
+            r"\bdMMR\b|mismatch repair[- ]deficien\w*|deficient mismatch repair|MMR[- ]deficien\w*",
+            re.I,
+        ),
+    ),
     ("HRD", re.compile(r"\bHRD\b|homologous recombination (?:repair )?deficien\w*", re.I)),
     (
         "AR",
@@ -82,7 +155,10 @@ _MARKERS = (
     ("TROP2", re.compile(r"\bTROP-?2\b(?!\s*(?:-?directed|ADC|antibody|targeted))", re.I)),
     (
         "Ki-67",
-        re.compile(r"\bKi-?67\b(?P<rest>[^.;]{0,25}?(?P<cmp>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>%))?", re.I),
+        re.compile(
+            r"\bKi-?67\b(?P<rest>[^.;]{0,25}?(?P<cmp>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>%))?",
+            re.I,
+        ),
     ),
 )
 
@@ -91,9 +167,17 @@ def _alteration(window_after: str, window_before: str, genes: tuple[str, ...]) -
     for text in (window_after, window_before):
         for name, pattern in _ALTERATIONS:
             if pattern.search(text):
-                if name == "alteration" and set(genes) <= _FUSION_GENES and re.search(r"positive|\+|rearrange", text, re.I):
+                if (
+                    name == "alteration"
+                    and set(genes) <= _FUSION_GENES
+                    and re.search(r"positive|\+|rearrange", text, re.I)
+                ):
                     return "fusion"
-                if name == "alteration" and re.search(r"positive|\+", text) and set(genes) & {"EGFR", "ESR1", "PIK3CA", "KRAS", "BRAF"}:
+                if (
+                    name == "alteration"
+                    and re.search(r"positive|\+", text)
+                    and set(genes) & {"EGFR", "ESR1", "PIK3CA", "KRAS", "BRAF"}
+                ):
                     return "mutation"
                 return name
     return None
@@ -102,9 +186,10 @@ def _alteration(window_after: str, window_before: str, genes: tuple[str, ...]) -
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
-    therapy_spans = [(m.start, m.end) for m in lexicon.find_drug_mentions(w)]
+    therapy_spans = [(m.start, m.end) for m in view.drugs]
     genes = []
-    for mention in lexicon.find_gene_mentions(w):
+    gated = view.has(*_GENE_WORDS) or bool(_PROTEIN_CHANGE.search(w))
+    for mention in view.genes if gated else ():
         if mention.kind == "gene" and mention.protein and mention.id != "ERBB2":
             continue
         if any(s <= mention.start < e for s, e in therapy_spans):
@@ -135,7 +220,9 @@ def read(view: ItemView) -> list[Draft]:
         before = w[max(0, start - 30) : start]
         next_gene = next((g.start for g in genes if g.start > end), len(w))
         after = after[: max(0, next_gene - end)] if next_gene - end < 45 else after
-        if _STATUS_ONLY.match(after) and not re.search(r"positive|negative|mutat\w* (?:positive|negative)", after[:30], re.I):
+        if _STATUS_ONLY.match(after) and not re.search(
+            r"positive|negative|mutat\w* (?:positive|negative)", after[:30], re.I
+        ):
             continue
         alteration = _alteration(after, before, symbols_t)
         protein_only = all(m.protein for m in group)
@@ -152,7 +239,9 @@ def read(view: ItemView) -> list[Draft]:
                 variants.append(value)
         for variant in _VARIANT.finditer(region):
             prefix = region[max(0, variant.start() - 25) : variant.start()]
-            if _EXAMPLES.search(prefix) or re.search(r"\b(?:e\.g|such as|including)\b", prefix, re.I):
+            if _EXAMPLES.search(prefix) or re.search(
+                r"\b(?:e\.g|such as|including)\b", prefix, re.I
+            ):
                 examples = True
                 break
         negated = view.negated(start, end) or bool(_NEGATIVE.search(after[:25]))
@@ -161,7 +250,11 @@ def read(view: ItemView) -> list[Draft]:
         specimen = None
         if _CTDNA.search(w) and not _TISSUE.search(w):
             specimen = "ctdna"
-        elif _TISSUE.search(w) and not _CTDNA.search(w) and re.search(r"\b(?:in|on|by|from|using)\s+(?:\w+\s+){0,2}(?:tissue|tumou?r)", w, re.I):
+        elif (
+            _TISSUE.search(w)
+            and not _CTDNA.search(w)
+            and re.search(r"\b(?:in|on|by|from|using)\s+(?:\w+\s+){0,2}(?:tissue|tumou?r)", w, re.I)
+        ):
             specimen = "tissue"
         origin = "germline" if _GERMLINE.search(w) else ("somatic" if _SOMATIC.search(w) else None)
         stop = end + len(after.rstrip())
@@ -198,17 +291,48 @@ def _variant_text(match: re.Match[str]) -> str | None:
     return None
 
 
+_MARKER_WORDS = (
+    "pd-l1",
+    "pdl1",
+    "pd l1",
+    "tmb",
+    "mutation burden",
+    "mutational burden",
+    "msi",
+    "microsatellite",
+    "mmr",
+    "mismatch",
+    "hrd",
+    "homologous",
+    "androgen",
+    "trop",
+    "ki-67",
+    "ki67",
+    "ki 67",
+)
+
+
 def _markers(view: ItemView) -> list[Draft]:
     w = view.w
+    if not (view.has(*_MARKER_WORDS) or "AR" in w):
+        return []
     out: list[Draft] = []
     for marker, pattern in _MARKERS:
         match = pattern.search(w)
         if match is None or view.in_exception(match.start()):
             continue
         groups = match.groupdict()
-        if marker == "AR" and not groups.get("cmp") and not re.match(r"^[\s-]*(?:positive|\+|expression|expressing|>=|>)", w[match.end() :], re.I):
+        if (
+            marker == "AR"
+            and not groups.get("cmp")
+            and not re.match(
+                r"^[\s-]*(?:positive|\+|expression|expressing|>=|>)", w[match.end() :], re.I
+            )
+        ):
             continue
-        if marker == "TROP2" and not re.search(r"expressi|positive|IHC|score|H-score|\+", w[match.end() : match.end() + 30], re.I):
+        if marker == "TROP2" and not re.search(
+            r"expressi|positive|IHC|score|H-score|\+", w[match.end() : match.end() + 30], re.I
+        ):
             continue
         fields: dict[str, object] = {"marker": marker}
         if groups.get("cmp"):
@@ -221,12 +345,22 @@ def _markers(view: ItemView) -> list[Draft]:
                 fields["unit"] = "%"
         elif marker == "TMB" and groups.get("high"):
             fields["marker"] = "TMB-H"
-        if marker == "PD-L1" and not groups.get("cmp") and not re.search(r"positive|negative|expressi|\+|high|low|status", w[match.end(): match.end() + 30], re.I):
+        if (
+            marker == "PD-L1"
+            and not groups.get("cmp")
+            and not re.search(
+                r"positive|negative|expressi|\+|high|low|status",
+                w[match.end() : match.end() + 30],
+                re.I,
+            )
+        ):
             continue
         negated = view.negated(match.start(), match.end()) or bool(
             re.match(r"^[\s-]*(?:negative|-(?!\w)|low\b|stable|proficient)", w[match.end() :], re.I)
         )
-        if marker == "MSI-H" and re.search(r"\bMSS\b|stable", w[match.end() : match.end() + 20], re.I):
+        if marker == "MSI-H" and re.search(
+            r"\bMSS\b|stable", w[match.end() : match.end() + 20], re.I
+        ):
             negated = True
         out.append(view.draft("biomarker", match.start(), match.end(), negated=negated, **fields))
     return out

@@ -24,7 +24,9 @@ _CURABLE = re.compile(
     r"{0,3}?(?:for|to)\s+(?:\w+\s+){0,3}?(?:curative|resection|surgery|radical)",
     re.IGNORECASE,
 )
-_DE_NOVO = re.compile(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)", re.I)
+_DE_NOVO = re.compile(
+    r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)", re.I
+)
 _RECURRENT = re.compile(r"\b(?:recurrent|recurrence|relapsed|relapse)\b", re.I)
 _STAGE_NOISE = re.compile(
     r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph|nodal)[\w\s,/-]{0,20}$"
@@ -33,14 +35,31 @@ _STAGE_NOISE = re.compile(
 )
 
 
+_STAGE_RULES = frozenset(
+    {
+        "stage_metastatic",
+        "stage_locally_advanced",
+        "stage_advanced",
+        "stage_unresectable",
+        "stage_early",
+    }
+)
+
+
 def read_stage(view: ItemView) -> list[Draft]:
     w = view.w
+    rules = phrases().rules
+    if not any(rules[i].name in _STAGE_RULES for i in view.rule_candidates) and not view.has(
+        "curat", "cure", "resect", "operable", "amenable", "novo", "newly diagnosed"
+    ):
+        return []
     if _CURABLE.search(w) and not _NOT_CURABLE.search(w):
         return []  # "locally advanced disease amenable to curative treatment": not expressible
     stages: list[str] = []
     first, last = len(w), 0
-    for rule in phrases().rules:
-        if rule.kind != "disease_stage":
+    for position in sorted(view.rule_candidates):
+        rule = rules[position]
+        if rule.kind != "disease_stage" or not rule.gated.others_present(view.low):
             continue
         for match in rule.regex.finditer(w):
             if view.in_exception(match.start()):
@@ -104,14 +123,25 @@ _STATES = (
     ),
     (
         "progressing",
-        re.compile(r"\b(?:progressi\w+|progressing|unstable|growing|new or enlarging|not stable)\b", re.I),
+        re.compile(
+            r"\b(?:progressi\w+|progressing|unstable|growing|new or enlarging|not stable)\b", re.I
+        ),
     ),
 )
 _CNS_COMPLEMENT = (
-    ("untreated", re.compile(r"\b(?:treated|irradiated|radiotherapy|surgery|resected|SRS)\b", re.I)),
+    (
+        "untreated",
+        re.compile(r"\b(?:treated|irradiated|radiotherapy|surgery|resected|SRS)\b", re.I),
+    ),
     ("active", re.compile(r"\b(?:stable|inactive|controlled)\b", re.I)),
     ("progressing", re.compile(r"\bstable\b|no (?:evidence of )?progression", re.I)),
-    ("symptomatic", re.compile(r"\basymptomatic\b|\boff (?:\w+\s+)?steroids|\bno (?:\w+\s+)?steroids|not (?:\w+\s+){0,2}steroids", re.I)),
+    (
+        "symptomatic",
+        re.compile(
+            r"\basymptomatic\b|\boff (?:\w+\s+)?steroids|\bno (?:\w+\s+)?steroids|not (?:\w+\s+){0,2}steroids",
+            re.I,
+        ),
+    ),
 )
 _STATE_ORDER = ("active", "untreated", "symptomatic", "progressing", "leptomeningeal")
 
@@ -175,7 +205,10 @@ _BONE_ONLY = re.compile(
     r"|\bnon-?\s*measurable\s+(?:\w+\s+){0,2}bone|\bbone metastas[ie]s (?:only|alone)",
     re.IGNORECASE,
 )
-_RECIST = re.compile(r"\bRECIST(?:\s*(?:v|version|criteria|guidelines)?\.?\s*(\d\.\d))?|\bRANO\b|\bResponse Evaluation Criteria in Solid Tumou?rs(?:\s*\(RECIST\))?(?:\s*(?:v|version)\.?\s*(\d\.\d))?", re.I)
+_RECIST = re.compile(
+    r"\bRECIST(?:\s*(?:v|version|criteria|guidelines)?\.?\s*(\d\.\d))?|\bRANO\b|\bResponse Evaluation Criteria in Solid Tumou?rs(?:\s*\(RECIST\))?(?:\s*(?:v|version)\.?\s*(\d\.\d))?",
+    re.I,
+)
 
 
 def read_measurable(view: ItemView) -> list[Draft]:
@@ -288,8 +321,26 @@ def _status_word(raw: str, receptor: str) -> str | None:
     return None
 
 
+_RECEPTOR_WORDS = (
+    "her2",
+    "her-2",
+    "her 2",
+    "hormon",
+    "estrogen",
+    "oestrogen",
+    "progesterone",
+    "erbb",
+    "epidermal growth",
+    "triple",
+    "tnbc",
+    "c-erb",
+)
+
+
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
+    if not (view.has(*_RECEPTOR_WORDS) or "ER" in w or "PR" in w or "HR" in w or "PgR" in w):
+        return []
     out: list[Draft] = []
     names = [m for m in _RECEPTOR.finditer(w) if not view.in_exception(m.start())]
     i = 0
@@ -332,13 +383,19 @@ def read_receptors(view: ItemView) -> list[Draft]:
             else:
                 fields.update(_percent(tail[:60]))
             negated = view.negated(start, end) and not raw.startswith("-")
-            out.append(view.draft("receptor", start, end + _detail_len(tail), negated=negated, **fields))
+            out.append(
+                view.draft("receptor", start, end + _detail_len(tail), negated=negated, **fields)
+            )
     triple = _TRIPLE.search(w)
     if triple and not view.in_exception(triple.start()):
         negated = view.negated(triple.start(), triple.end())
         out.append(
             view.draft(
-                "receptor", triple.start(), triple.end(), receptor="TNBC", status="positive",
+                "receptor",
+                triple.start(),
+                triple.end(),
+                receptor="TNBC",
+                status="positive",
                 negated=negated,
             )
         )
@@ -376,15 +433,25 @@ def _percent(tail: str) -> dict[str, object]:
 def _her2_details(tail: str, raw: str) -> dict[str, object]:
     window = tail[:140]
     paren = window.lstrip().startswith("(")
-    if not paren and not re.match(r"^\W{0,3}(?:\s*(?:by|defined|as|with|on|per|i\.e\.|:)\b|\s*IHC)", window, re.I):
+    if not paren and not re.match(
+        r"^\W{0,3}(?:\s*(?:by|defined|as|with|on|per|i\.e\.|:)\b|\s*IHC)", window, re.I
+    ):
         window = window[:25]
     scores: list[str] = []
     if raw in {"1+", "2+", "3+", "0"}:
         scores.append(raw)
     for match in _IHC.finditer(window):
         score = match.group("score")
-        score = {"+": "1+", "++": "2+", "+++": "3+", "1": "1+", "2": "2+", "3": "3+"}.get(score, score)
-        if score == "0" and not re.search(r"IHC\s*(?:score\s*)?(?:of\s*)?$|immunohisto\w*\s*$", window[: match.start()], re.I) and not re.match(r"\s*(?:/|or|,|-|to)\s*1\+", window[match.end() :]):
+        score = {"+": "1+", "++": "2+", "+++": "3+", "1": "1+", "2": "2+", "3": "3+"}.get(
+            score, score
+        )
+        if (
+            score == "0"
+            and not re.search(
+                r"IHC\s*(?:score\s*)?(?:of\s*)?$|immunohisto\w*\s*$", window[: match.start()], re.I
+            )
+            and not re.match(r"\s*(?:/|or|,|-|to)\s*1\+", window[match.end() :])
+        ):
             continue
         if not re.search(r"IHC|immunohisto|\+", window, re.I):
             continue

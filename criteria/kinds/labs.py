@@ -41,7 +41,10 @@ _THRESHOLD = re.compile(
     re.IGNORECASE,
 )
 _POSTFIX = re.compile(
-    r"^(?P<gap>[^;<>=\d]{0,25}?)(?P<value>" + _NUMBER + r")\s*" + _UNIT
+    r"^(?P<gap>[^;<>=\d]{0,25}?)(?P<value>"
+    + _NUMBER
+    + r")\s*"
+    + _UNIT
     + r"\s*(?:or|and)\s*(?P<dir>more|greater|higher|above|over|less|lower|below|under|fewer)\b",
     re.IGNORECASE,
 )
@@ -65,10 +68,12 @@ _GAP_OK = re.compile(
 _JOIN = re.compile(r"^\s*(?:\([^()]{0,25}\)\s*)?(?:/|,|and/or|and|or|&)\s*$|^\s*$", re.IGNORECASE)
 
 
-def _mentions(w: str) -> list[_Mention]:
+def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:
     raw: list[tuple[int, int, str]] = []
-    for analyte in phrases().analytes:
-        for match in analyte.regex.finditer(w):
+    analytes = phrases().analytes
+    for position in sorted(candidates):
+        analyte = analytes[position]
+        for match in analyte.gated.regex.finditer(w) if analyte.gated.others_present(low) else ():
             raw.append((match.start(), match.end(), analyte.name))
     raw.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     chosen: list[tuple[int, int, str]] = []
@@ -83,7 +88,7 @@ def read(view: ItemView) -> list[Draft]:
     w = view.w
     if not re.search(r"\d", w):
         return []
-    mentions = _mentions(w)
+    mentions = _mentions(w, view.low, view.analyte_candidates)
     out: list[Draft] = []
     i = 0
     while i < len(mentions):
@@ -126,7 +131,9 @@ def read(view: ItemView) -> list[Draft]:
         if extra:
             body = extra.group("paren") or extra.group("alt") or ""
             if _SITUATION.search(body) or re.search(r"<=|<|>=|>", body):
-                exceptions.append(view.evidence(stop + extra.start(), stop + extra.end()).strip("() ,;"))
+                exceptions.append(
+                    view.evidence(stop + extra.start(), stop + extra.end()).strip("() ,;")
+                )
         exceptions.extend(view.exception_texts(group[0].start))
         analytes = tuple(dict.fromkeys(a for m in group for a in m.analytes))
         for analyte in analytes:

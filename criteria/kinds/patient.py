@@ -58,7 +58,7 @@ def read_performance(view: ItemView) -> list[Draft]:
     karnofsky_spans: list[tuple[int, int]] = []
     for match in _KARNOFSKY.finditer(w):
         low, high = _bounds(match, 10)
-        if low is not None and low > 100 or high is not None and high > 100:
+        if (low is not None and low > 100) or (high is not None and high > 100):
             continue
         karnofsky_spans.append(match.span())
         if (low, high) == (100, 100) and match.group("cmp") is None:
@@ -67,8 +67,10 @@ def read_performance(view: ItemView) -> list[Draft]:
             low, high = int(match.group("a")), None  # "Karnofsky 70%": a minimum
         out.append(_ps(view, match, "karnofsky", low, high))
     matches = list(_ECOG.finditer(w))
-    if not matches and re.search(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", w, re.I) or (
-        not matches and not karnofsky_spans
+    if (
+        (not matches
+        and re.search(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", w, re.I))
+        or (not matches and not karnofsky_spans)
     ):
         matches = [
             m
@@ -77,7 +79,7 @@ def read_performance(view: ItemView) -> list[Draft]:
         ]
     for match in matches:
         low, high = _bounds(match, 1)
-        if low is not None and low > 5 or high is not None and high > 5:
+        if (low is not None and low > 5) or (high is not None and high > 5):
             continue
         if match.group("cmp") is None and match.group("b") is None and not match.group("post"):
             low, high = (0, int(match.group("a")))  # "ECOG 1": up to 1
@@ -85,7 +87,9 @@ def read_performance(view: ItemView) -> list[Draft]:
     return out
 
 
-def _ps(view: ItemView, match: re.Match[str], scale: str, low: int | None, high: int | None) -> Draft:
+def _ps(
+    view: ItemView, match: re.Match[str], scale: str, low: int | None, high: int | None
+) -> Draft:
     return view.draft(
         "performance_status",
         match.start(),
@@ -127,9 +131,14 @@ _AGE_PATTERNS = (
     ),
     re.compile(r"\b(?P<v>\d{2})\s*\+\s*" + _AGE_WORD, re.IGNORECASE),
 )
-_AGE_CONTEXT = re.compile(r"\bage|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b", re.I)
+_AGE_CONTEXT = re.compile(
+    r"\bage|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b", re.I
+)
 _ADULT = re.compile(r"\badults?\b(?! (?:dose|formulation|weight))", re.IGNORECASE)
-_NOT_AGE = re.compile(r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack", re.I)
+_NOT_AGE = re.compile(
+    r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack",
+    re.I,
+)
 
 
 def read_age(view: ItemView) -> list[Draft]:
@@ -221,9 +230,7 @@ def read_sex(view: ItemView) -> list[Draft]:
     sex = "female" if word.startswith(("wom", "fem", "lad", "girl")) else "male"
     start = match.start("s") if match.group("s") else match.start()
     return [
-        view.draft(
-            "sex", start, match.end(), sex=sex, negated=view.negated(start, match.end())
-        )
+        view.draft("sex", start, match.end(), sex=sex, negated=view.negated(start, match.end()))
     ]
 
 
@@ -270,9 +277,7 @@ def read_menopause(view: ItemView) -> list[Draft]:
     suppression = _SUPPRESSION.search(w)
     conditional = _CONDITIONAL.search(w)
     only_conditional = (
-        conditional is not None
-        and "postmenopausal" not in statuses
-        and len(set(statuses)) < 3
+        conditional is not None and "postmenopausal" not in statuses and len(set(statuses)) < 3
     )
     if suppression and (conditional or {"premenopausal", "perimenopausal"} & set(statuses)):
         # "Pre/perimenopausal women must receive a GnRH agonist": a treatment plan, never a bar

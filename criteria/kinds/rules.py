@@ -34,10 +34,15 @@ def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
     within = _within_years(w)
-    for rule in phrases().rules:
+    rules = phrases().rules
+    for position in sorted(view.rule_candidates):
+        rule = rules[position]
         if rule.kind == "disease_stage":
             continue
-        match = rule.regex.search(w)
+        gated = rule.gated
+        if gated.others and not gated.others_present(view.low):
+            continue
+        match = gated.regex.search(w)
         if match is None:
             continue
         start, end = match.span()
@@ -83,6 +88,8 @@ _YEARS = re.compile(
 
 
 def _within_years(w: str) -> float | None:
+    if not any(ch.isdigit() for ch in w):
+        return None
     match = _YEARS.search(w)
     if not match:
         return None

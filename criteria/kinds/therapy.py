@@ -78,7 +78,9 @@ _GAP = re.compile(
     r"|\bclass\b|\bsimilar\b|\bincl\.?|\bor another\b|\bagent\b|\bmedications?\b|-)*$",
     re.IGNORECASE,
 )
-_EXAMPLE_CUE = re.compile(r"\b(?:e\.g\.?|eg|such as|including|for example|i\.e\.?|like)\s*[:,]?\s*$", re.I)
+_EXAMPLE_CUE = re.compile(
+    r"\b(?:e\.g\.?|eg|such as|including|for example|i\.e\.?|like)\s*[:,]?\s*$", re.I
+)
 
 _LINES = re.compile(
     r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?P<n>\d{1,2})\s*(?:(?:-|to|or|and)\s*(?:(?P<cmp2><=|<)\s*)?"
@@ -103,7 +105,7 @@ class _Run:
 
 def read(view: ItemView) -> list[Draft]:
     w = view.w
-    mentions = [m for m in lexicon.find_drug_mentions(w)]
+    mentions = view.drugs
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
@@ -127,7 +129,9 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
         if runs:
             previous = runs[-1][-1]
             gap = w[previous.end : mention.start]
-            if _GAP.match(gap) and not any(e.start >= previous.end and e.start < mention.start for e in view.exceptions):
+            if _GAP.match(gap) and not any(
+                e.start >= previous.end and e.start < mention.start for e in view.exceptions
+            ):
                 runs[-1].append(mention)
                 continue
         runs.append([mention])
@@ -138,20 +142,36 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
         has_class = any(m.kind == "class" for m in run)
         for mention in run:
             before = w[max(0, mention.start - 25) : mention.start]
-            if has_class and mention.kind == "drug" and _EXAMPLE_CUE.search(before.split("(")[-1] if "(" in before else before):
+            if (
+                has_class
+                and mention.kind == "drug"
+                and _EXAMPLE_CUE.search(before.split("(")[-1] if "(" in before else before)
+            ):
                 continue  # "a CDK4/6 inhibitor (e.g. palbociclib)": the class is the statement
-            if has_class and mention.kind == "drug" and "(" in w[run[0].start : mention.start] and _examples_in_paren(w, run[0].start, mention.start):
+            if (
+                has_class
+                and mention.kind == "drug"
+                and "(" in w[run[0].start : mention.start]
+                and _examples_in_paren(w, run[0].start, mention.start)
+            ):
                 continue
             (classes if mention.kind == "class" else agents).append(mention.id)
         out.append(
-            _Run(run[0].start, run[-1].end, tuple(dict.fromkeys(agents)), tuple(dict.fromkeys(classes)))
+            _Run(
+                run[0].start,
+                run[-1].end,
+                tuple(dict.fromkeys(agents)),
+                tuple(dict.fromkeys(classes)),
+            )
         )
     return out
 
 
 def _examples_in_paren(w: str, start: int, position: int) -> bool:
     opened = w.rfind("(", start, position)
-    return opened != -1 and bool(re.match(r"\(\s*(?:e\.g\.?|eg|such as|including|i\.e\.?)", w[opened:], re.I))
+    return opened != -1 and bool(
+        re.match(r"\(\s*(?:e\.g\.?|eg|such as|including|i\.e\.?)", w[opened:], re.I)
+    )
 
 
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:
@@ -165,9 +185,13 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     begin, stop = _clause(w, run.start, run.end)
     before = w[max(begin, run.start - 60) : run.start]
     after = w[run.end : min(stop, run.end + 100)]
-    if _FUTURE.search(before[-40:]) or re.match(r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after):
+    if _FUTURE.search(before[-40:]) or re.match(
+        r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after
+    ):
         return None
-    if _FUTURE.search(after[:12]) and not re.search(r"\b(?:prior|previous|received|progress)", before, re.I):
+    if _FUTURE.search(after[:12]) and not re.search(
+        r"\b(?:prior|previous|received|progress)", before, re.I
+    ):
         return None
     intro = view.context.intro_work if view.context is not None and view.context.therapy else ""
     cue_text = f"{intro} {before} {after[:60]}"
@@ -193,18 +217,24 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
                 (except_classes if mention.kind == "class" else except_agents).append(mention.id)
         excluded = cues.settings_in(w[span.body_start : span.end])
         if excluded and not except_agents and not except_classes and not settings:
-            settings = tuple(s for s in ("neoadjuvant", "adjuvant", "metastatic") if s not in excluded)
+            settings = tuple(
+                s for s in ("neoadjuvant", "adjuvant", "metastatic") if s not in excluded
+            )
     settings = tuple(s for s in settings if not view.in_exception(w.find(s)) or True)
     fields["settings"] = settings
     fields["except_agents"] = tuple(dict.fromkeys(except_agents))
     fields["except_classes"] = tuple(dict.fromkeys(except_classes))
     fields["exceptions"] = exception_texts
     clause = w[begin:stop]
+    numbers = any(ch.isdigit() for ch in clause)
     negated = cues.negated_before(w, run.start) or cues.naive_after(w, run.end)
     if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
         negated = True
-    window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
-    washout = _WASHOUT.search(clause)
+    window = None
+    washout = None
+    if numbers:
+        window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
+        washout = _WASHOUT.search(clause)
     if washout:
         n = float(washout.group("n") or washout.group("n2"))
         unit = washout.group("unit") or washout.group("unit2")
@@ -215,23 +245,31 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         fields["within_days"] = window[0]
     elif _CURRENT.search(before[-30:]):
         fields["within_days"] = 0
-    relapse = _RELAPSE_WITHIN.search(clause)
-    relapse_after = _RELAPSE_AFTER.search(clause)
-    dfi = _DFI.search(clause)
+    relapse = _RELAPSE_WITHIN.search(clause) if numbers else None
+    relapse_after = _RELAPSE_AFTER.search(clause) if numbers else None
+    dfi = _DFI.search(clause) if numbers else None
     if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
-        fields["relapse_within_months"] = cues.months(float(relapse.group("n")), relapse.group("unit"))
+        fields["relapse_within_months"] = cues.months(
+            float(relapse.group("n")), relapse.group("unit")
+        )
         relation = "received"
         fields.pop("within_days", None)
     elif relapse_after:
-        fields["relapse_after_months"] = cues.months(float(relapse_after.group("n")), relapse_after.group("unit"))
+        fields["relapse_after_months"] = cues.months(
+            float(relapse_after.group("n")), relapse_after.group("unit")
+        )
         relation = "received"
         fields.pop("within_days", None)
     elif dfi:
-        key = "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
+        key = (
+            "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
+        )
         fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
-    duration = _DURATION.search(clause)
+    duration = _DURATION.search(clause) if numbers else None
     if duration and "relapse_within_months" not in fields and "within_days" not in fields:
-        fields["min_duration_months"] = cues.months(float(duration.group("n")), duration.group("unit"))
+        fields["min_duration_months"] = cues.months(
+            float(duration.group("n")), duration.group("unit")
+        )
     fields["relation"] = relation
     fields["negated"] = negated
     return Draft(
@@ -245,22 +283,35 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
 
 def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]:
     w = view.w
+    if not view.has("line", "regimen", "therap", "treatment", "chemo", "agent", "course", "lot"):
+        return []
+    if not any(ch.isdigit() for ch in w):
+        return []
     out: list[Draft] = []
     for match in _LINES.finditer(w):
         between = match.group("between") or ""
         noun = match.group("noun").lower()
-        if _NOT_LINES.search(between) or (noun.startswith(("agent", "course")) and "line" not in between):
+        if _NOT_LINES.search(between) or (
+            noun.startswith(("agent", "course")) and "line" not in between
+        ):
             continue
         n = int(match.group("n"))
         m = int(match.group("m")) if match.group("m") else None
         if n > 10 or (m is not None and m > 10):
             continue
         prefix = w[max(0, match.start() - 30) : match.start()]
-        if re.search(r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day|CTCAE|RECIST)\s*$", prefix, re.I):
+        if re.search(
+            r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day|CTCAE|RECIST)\s*$",
+            prefix,
+            re.I,
+        ):
             continue
         if noun.startswith(("therap", "treatment", "chemo", "agent")) and not re.search(
             r"\b(?:prior|previous|lines?|regimens?|received|receiving|treated|progress\w*|after|following|pretreated)\b",
-            prefix + between + match.group("tail")[:30] + (view.context.intro if view.context else ""),
+            prefix
+            + between
+            + match.group("tail")[:30]
+            + (view.context.intro if view.context else ""),
             re.I,
         ):
             continue
@@ -284,9 +335,17 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if high is not None and low is not None and high < low:
             continue
         scope_text = between + noun + match.group("tail")[:30]
-        scope = _scope(w, match.start(), match.start() + len(match.group(0)) - len(match.group("tail")) + 30, mentions, scope_text)
+        scope = _scope(
+            w,
+            match.start(),
+            match.start() + len(match.group(0)) - len(match.group("tail")) + 30,
+            mentions,
+            scope_text,
+        )
         tail = match.group("tail")
-        tail_cut = re.split(r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1)[0]
+        tail_cut = re.split(
+            r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1
+        )[0]
         settings = cues.settings_in(between + " " + tail_cut[:60])
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)

@@ -1,0 +1,281 @@
+"""Gated regular expressions: skip a search when the words it needs are absent.
+
+The parser runs about a hundred phrase patterns over every item; most items contain the words of
+only a few. For each pattern, `required_factors` reads the compiled pattern's syntax tree and finds
+a set of literal strings at least one of which every match must contain (for
+`\\b(?:diabet\\w+|hyperglyc\\w+)` that is {"diabet", "hyperglyc"}), noting which of them must start
+a word. A `FactorIndex` files the factors of many patterns under their first word, so that one look
+at an item's words tells which patterns can possibly match; only those are searched. The gate is
+exact: it never hides a match, it only skips searches that cannot succeed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+try:  # Python 3.11+
+    import re._constants as _c
+    import re._parser as _p
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    text: str  #: lower case
+    word_start: bool  #: the text starts a word in every match
+
+
+Factors = frozenset[Factor] | None
+_WORDCHAR = re.compile(r"\w")
+_LEADING_NONWORD = re.compile(r"^\W+")
+_HEAD = re.compile(r"\w+")
+_NONWORD_CATEGORIES = frozenset({_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD})
+
+
+def _ends_nonword(items: Any) -> bool:
+    """Every match of this sequence ends with a non-word character."""
+    if not items:
+        return False
+    op, arg = items[-1]
+    if op is _c.SUBPATTERN:
+        return _ends_nonword(arg[-1])
+    if op is _c.BRANCH:
+        return all(_ends_nonword(branch) for branch in arg[1])
+    return _nonword(op, arg) or (op is _c.LITERAL and not _WORDCHAR.match(chr(arg)))
+
+
+def _nonword(op: Any, arg: Any) -> bool:
+    """An element that matches at least one character, all of them non-word characters."""
+    if op is _c.IN:
+        return all(
+            (kind is _c.CATEGORY and value in _NONWORD_CATEGORIES)
+            or (kind is _c.LITERAL and not _WORDCHAR.match(chr(value)))
+            for kind, value in arg
+        )
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, _high, sub_items = arg
+        return low >= 1 and len(sub_items) == 1 and _nonword(*sub_items[0])
+    return False
+
+
+#: Words so common in eligibility texts that a set containing them hardly narrows anything.
+_COMMON = frozenset(
+    ["other", "prior", "previous", "previously", "second", "additional", "disease", "diseases", "condition", "conditions", "disorder", "disorders", "patient", "patients", "history", "treatment", "treatments", "therapy", "therapies", "medical", "with", "and", "of", "the", "in", "to", "or", "for", "any", "known", "active", "severe", "significant", "uncontrolled", "serious", "must", "be", "is", "are", "have", "has", "had", "not", "no", "within", "at", "least", "than", "more", "less", "clinically", "current", "concurrent", "significant", "chronic", "acute", "grade", "study", "evidence", "by", "on", "as", "a", "an", "that", "who", "which"]
+)
+
+
+def _weak(factors: frozenset[Factor]) -> bool:
+    return any(
+        (head := _HEAD.match(f.text)) is not None and head.group(0) in _COMMON for f in factors
+    )
+
+
+def _rank(factors: frozenset[Factor]) -> tuple[bool, int, int]:
+    return (not _weak(factors), min(len(x.text) for x in factors), -len(factors))
+
+
+def _best(candidates: list[frozenset[Factor]]) -> Factors:
+    if not candidates:
+        return None
+    return max(candidates, key=_rank)
+
+
+def _sequence(items: Any, boundary: bool) -> Factors:
+    return _best(_all_sets(items, boundary))
+
+
+def _all_sets(items: Any, boundary: bool) -> list[frozenset[Factor]]:
+    """Every factor set the sequence requires (a match contains one factor of each set)."""
+    candidates: list[frozenset[Factor]] = []
+    run: list[str] = []
+    run_start = False
+
+    def close() -> None:
+        if run:
+            text = "".join(run)
+            stripped = _LEADING_NONWORD.sub("", text)
+            # a word character after a non-word one (" in this") starts a word
+            word_start = (run_start or stripped != text) and bool(_WORDCHAR.match(stripped))
+            if stripped:
+                candidates.append(frozenset({Factor(stripped, word_start)}))
+            run.clear()
+
+    for op, arg in items:
+        if op is _c.IN and arg and all(kind is _c.LITERAL for kind, _ in arg):
+            letters = {chr(value).lower() for _, value in arg}
+            if len(letters) == 1:  # [rR]: one letter in either case
+                op, arg = _c.LITERAL, ord(letters.pop())
+        if op is _c.LITERAL:
+            if not run:
+                run_start = boundary
+            run.append(chr(arg).lower())
+            boundary = False
+            continue
+        if op is _c.AT:
+            if arg in (_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING) and not run:
+                boundary = True
+            elif run:
+                close()
+            continue
+        if op is _c.BRANCH and run:
+            # the parser moves a prefix common to all alternatives out of the branch
+            # ("registration|randomization" is "r" + (egistration|andomization)): put it back
+            prefix = [(_c.LITERAL, ord(ch)) for ch in run]
+            start = run_start
+            run.clear()
+            union: set[Factor] = set()
+            for branch in arg[1]:
+                found = _sequence(prefix + list(branch), start)
+                if not found:
+                    union = set()
+                    break
+                union |= found
+            if union:
+                candidates.append(frozenset(union))
+            boundary = False
+            continue
+        close()
+        if _nonword(op, arg):
+            boundary = True  # "\s+", "[-/]": the next literal, if a word character, starts a word
+            continue
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and _ends_nonword(arg[2]):
+            # "(?:\w+\s+){0,3}": after it, a word starts if one started before it
+            low = arg[0]
+            found = _sequence(arg[2], boundary) if low >= 1 else None
+            if found:
+                candidates.append(found)
+            boundary = boundary or low >= 1
+            continue
+        if op is _c.SUBPATTERN:
+            sub = _sequence(arg[-1], boundary)
+            if sub:
+                candidates.append(sub)
+        elif op is _c.BRANCH:
+            union: set[Factor] = set()
+            for branch in arg[1]:
+                found = _sequence(branch, boundary)
+                if not found:
+                    union = set()
+                    break
+                union |= found
+            if union:
+                candidates.append(frozenset(union))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            low, _high, sub_items = arg
+            if low >= 1:
+                found = _sequence(sub_items, boundary)
+                if found:
+                    candidates.append(found)
+        boundary = False
+    close()
+    return [c for c in candidates if all(f.text for f in c)]
+
+
+def required_sets(pattern: str, flags: int = 0) -> list[frozenset[Factor]]:
+    """Sets of lower-case strings such that every match of `pattern` contains one string of each
+    set, most selective first (sets with one- or two-letter strings are left out)."""
+    try:
+        tree = _p.parse(pattern, flags)
+    except re.error:
+        return []
+    sets = [s for s in _all_sets(tree, False) if min(len(f.text) for f in s) >= 2]
+    return sorted(sets, key=_rank, reverse=True)
+
+
+def required_factors(pattern: str, flags: int = 0) -> Factors:
+    """Lower-case strings one of which every match of `pattern` contains (None: no such set)."""
+    sets = required_sets(pattern, flags)
+    return sets[0] if sets else None
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+class Words:
+    """An item's lower-cased text and the keys `FactorIndex` looks up, computed once."""
+
+    __slots__ = ("lower", "prefixes", "tokens")
+
+    def __init__(self, lower: str) -> None:
+        self.lower = lower
+        tokens = set(_TOKEN.findall(lower))
+        self.tokens = tokens
+        self.prefixes = {t[:3] for t in tokens} | {t[:2] for t in tokens}
+
+
+class FactorIndex:
+    """Which of many gated patterns can match an item, found from its words in one pass.
+
+    A factor that starts a word is filed under its first word: the whole word when the factor
+    goes on past it ("in this" needs the word "in"), else the word's first three letters ("diabet"
+    needs a word starting "dia"). Other factors are tested by substring on every item. A pattern
+    without factors is always a candidate.
+    """
+
+    def __init__(self, factor_sets: list[Factors]) -> None:
+        self._always = frozenset(i for i, f in enumerate(factor_sets) if f is None)
+        self._whole: dict[str, list[tuple[str, int]]] = {}
+        self._prefix: dict[str, list[tuple[str, int]]] = {}
+        self._loose: list[tuple[str, int]] = []
+        for index, factors in enumerate(factor_sets):
+            for factor in factors or ():
+                head = _TOKEN.match(factor.text)
+                if not factor.word_start or head is None:
+                    self._loose.append((factor.text, index))
+                elif head.end() < len(factor.text):
+                    self._whole.setdefault(head.group(0), []).append((factor.text, index))
+                else:
+                    self._prefix.setdefault(factor.text[:3], []).append((factor.text, index))
+
+    def candidates(self, words: Words) -> set[int]:
+        found = set(self._always)
+        lower = words.lower
+        for text, index in self._loose:
+            if index not in found and text in lower:
+                found.add(index)
+        for key in words.tokens & self._whole.keys():
+            for text, index in self._whole[key]:
+                if index not in found and text in lower:
+                    found.add(index)
+        for key in words.prefixes & self._prefix.keys():
+            for text, index in self._prefix[key]:
+                if index not in found and text in lower:
+                    found.add(index)
+        return found
+
+
+class Gated:
+    """A compiled pattern with its required factors: `factors` (the most selective set, which a
+    `FactorIndex` files) and `others` (further sets `possible` checks before a search)."""
+
+    __slots__ = ("factors", "others", "regex")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        sets = required_sets(regex.pattern, regex.flags & ~re.UNICODE)
+        self.factors: Factors = sets[0] if sets else None
+        self.others: tuple[tuple[str, ...], ...] = tuple(tuple(f.text for f in s) for s in sets[1:])
+
+    def possible(self, lower: str) -> bool:
+        """Whether every required set has a string in `lower` (a match needs that)."""
+        if self.factors is not None and not any(f.text in lower for f in self.factors):
+            return False
+        return all(any(text in lower for text in group) for group in self.others)
+
+    def others_present(self, lower: str) -> bool:
+        """`possible` without the first set (which the index has already checked)."""
+        return all(any(text in lower for text in group) for group in self.others)
+
+
+def keywords(*fragments: str) -> Factors:
+    """A gate from plain fragments (any position), for readers written in Python."""
+    return frozenset(Factor(f.lower(), False) for f in fragments)
+
+
+def word_keywords(*words: str) -> Factors:
+    """A gate from fragments that start words ('menopaus' for 'postmenopausal' would not do)."""
+    return frozenset(Factor(w.lower(), bool(_WORDCHAR.match(w))) for w in words)
