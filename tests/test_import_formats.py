@@ -245,3 +245,23 @@ def test_the_synthetic_benchmark_set_is_new_ids_over_real_shapes(
     path = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent / "s.jsonl"
     path.write_text("\n".join(json.dumps(s) for s in studies))
     assert import_paths(db, [path], parse=False).new == 150
+
+
+def test_saved_patients_are_rematched_after_a_completed_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matcher import alerts
+
+    calls: list[tuple[Any, ...]] = []
+
+    def factory(patients_db: Path, trials_db: Path) -> Callable[[Any], None]:
+        return lambda report: calls.append((patients_db, trials_db, report.new))
+
+    monkeypatch.setattr(alerts, "after_sync_hook", factory)
+    db, patients = tmp_path / "t.db", tmp_path / "p.db"
+    args = ["import", "--db", str(db), "--no-parse", "--patients-db", str(patients)]
+    result = CliRunner().invoke(main, [*args, str(FIXTURES / "NCT03990896.json")])
+    assert result.exit_code == 0, result.output
+    assert calls == [(patients, db, 1)]
+    CliRunner().invoke(main, [*args, "--no-rematch", str(FIXTURES / "NCT04964934.json")])
+    assert len(calls) == 1

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from trialmatch.cli.common import Progress, console, db_option
+from trialmatch.cli.match_cmds import patients_db_option
 from trialmatch.errors import InvalidOption
 
 # --- shared pieces --------------------------------------------------------------------------------
@@ -52,6 +53,12 @@ def _rate_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _after_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--no-rematch",
+        is_flag=True,
+        help="Do not re-match the saved patients after a completed run.",
+    )(command)
+    command = patients_db_option(command)
     return click.option(
         "--after",
         "hooks",
@@ -59,6 +66,21 @@ def _after_option(command: Callable[..., Any]) -> Callable[..., Any]:
         metavar="MODULE:FUNCTION",
         help="Call this with the run report after each completed run (repeatable).",
     )(command)
+
+
+def _hooks(
+    specs: tuple[str, ...], db_path: Path, patients_db: Path, no_rematch: bool
+) -> list[Callable[[Any], None]]:
+    """The after-run hooks: those named with --after, then the re-matching of saved patients
+    (a no-op when the patients' database does not exist)."""
+    hooks = [_load_hook(spec) for spec in specs]
+    if not no_rematch:
+        try:
+            from matcher.alerts import after_sync_hook
+        except ImportError:
+            return hooks
+        hooks.append(after_sync_hook(patients_db, db_path))
+    return hooks
 
 
 def _load_hook(spec: str) -> Callable[[Any], None]:
@@ -171,6 +193,8 @@ def sync_command(
     max_rate: float,
     retries: int,
     hooks: tuple[str, ...],
+    patients_db: Path,
+    no_rematch: bool,
     as_json: bool,
 ) -> None:
     """Pull studies from the ClinicalTrials.gov API v2 into the database.
@@ -192,7 +216,7 @@ def sync_command(
     from sync.store import open_database
     from sync.watchlist import load_watchlist
 
-    after = [_load_hook(spec) for spec in hooks]
+    after = _hooks(hooks, db_path, patients_db, no_rematch)
 
     if unfollow or list_only:
         db = open_database(db_path)
@@ -292,6 +316,8 @@ def import_command(
     no_parse: bool,
     batch: int,
     hooks: tuple[str, ...],
+    patients_db: Path,
+    no_rematch: bool,
     as_json: bool,
 ) -> None:
     """Load studies offline: API v2 study JSON files, folders of them, saved /studies pages,
@@ -305,7 +331,7 @@ def import_command(
     from sync.runs import run_hooks
     from sync.store import open_database
 
-    after = [_load_hook(spec) for spec in hooks]
+    after = _hooks(hooks, db_path, patients_db, no_rematch)
     db = open_database(db_path, create=True)
     with Progress("importing", None, every=5000) as advance:
         report = import_paths(db, paths, parse=not no_parse, batch=batch, on_batch=advance)
@@ -330,6 +356,8 @@ def schedule_command(
     timezone: str,
     run_now: bool,
     hooks: tuple[str, ...],
+    patients_db: Path,
+    no_rematch: bool,
     base_url: str | None,
     max_rate: float,
     retries: int,
@@ -353,7 +381,7 @@ def schedule_command(
     job = NightlySync(
         db_path,
         client_factory=lambda: _client(base_url, max_rate, retries),
-        after=[_load_hook(spec) for spec in hooks],
+        after=_hooks(hooks, db_path, patients_db, no_rematch),
         stop=stop,
     )
     scheduler = build_scheduler(job, at=at, timezone=timezone, run_now=run_now)
