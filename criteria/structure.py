@@ -141,9 +141,8 @@ def _lines(text: str) -> list[_Line | None]:
             start = len(raw) - len(stripped)
             is_bullet = False
         content = raw[start:].rstrip()
-        out.append(
-            _Line(base + start, base + start + len(content), indent, is_bullet, unescape(content))
-        )
+        words = unescape(content).replace("：", ":").replace("；", ";")
+        out.append(_Line(base + start, base + start + len(content), indent, is_bullet, words))
     return out
 
 
@@ -200,14 +199,13 @@ def inline_cohort(words: str) -> str | None:
 
 
 def _is_topic_header(line: _Line, legacy: bool) -> bool:
+    """An upper-case heading ("PATIENT CHARACTERISTICS:", "INFORMATION FOR PARTICIPANTS")."""
     words = line.words.strip()
-    return (
-        not line.bullet
-        and words.endswith(":")
-        and bool(_TOPIC_HEADER.match(words))
-        and sum(ch.isalpha() for ch in words) >= 4
-        and (legacy or len(words.split()) <= 6)
-    )
+    if line.bullet or not _TOPIC_HEADER.match(words) or sum(ch.isalpha() for ch in words) < 4:
+        return False
+    if words.endswith(":"):
+        return legacy or len(words.split()) <= 6
+    return 2 <= len(words.split()) <= 6 and not any(ch.isdigit() for ch in words)
 
 
 def _is_fragment(words: str) -> bool:

@@ -56,14 +56,14 @@ _REWRITES: list[tuple[str, str]] = [
     (r"[’‘]", "'"),
     (r"[“”]", '"'),
     (
-        r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s+or\s+equal\s+to"
+        r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
         r"|equal\s+to\s+or\s+(?:greater|more|higher)\s+than|at\s+least|not\s+less\s+than"
         r"|no\s+less\s+than|minimum(?:\s+of)?|a\s+minimum\s+of|(?:or|and)\s+(?:more|greater|older|above))"
         + _NUM_AHEAD,
         ">=",
     ),
     (
-        r"\b(?:(?:less|lower|fewer|smaller)\s+than\s+or\s+equal\s+to"
+        r"\b(?:(?:less|lower|fewer|smaller)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
         r"|equal\s+to\s+or\s+(?:less|lower|fewer)\s+than|no\s+more\s+than|not\s+more\s+than"
         r"|not\s+exceeding|not\s+to\s+exceed|up\s+to(?:\s+a\s+maximum\s+of)?|maximum(?:\s+of)?"
         r"|a\s+maximum\s+of|at\s+most|no\s+greater\s+than|not\s+greater\s+than|no\s+higher\s+than"

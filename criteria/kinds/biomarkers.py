@@ -257,7 +257,7 @@ def read(view: ItemView) -> list[Draft]:
         ):
             specimen = "tissue"
         origin = "germline" if _GERMLINE.search(w) else ("somatic" if _SOMATIC.search(w) else None)
-        stop = end + len(after.rstrip())
+        stop = end + _alteration_end(after)
         fields: dict[str, object] = {
             "genes": symbols_t,
             "alteration": alteration,
@@ -269,9 +269,23 @@ def read(view: ItemView) -> list[Draft]:
         }
         if examples and variants:
             fields["variants_are_examples"] = True
-        out.append(view.draft("biomarker", start, min(stop, end + 30), **fields))
+        out.append(view.draft("biomarker", start, stop, **fields))
     out.extend(_markers(view))
     return out
+
+
+def _alteration_end(after: str) -> int:
+    """Where the alteration words right after the gene end ("-rearranged", " mutation (Y537S)")."""
+    best = 0
+    for _, pattern in _ALTERATIONS:
+        match = pattern.search(after[:30])
+        if match:
+            best = max(best, match.end())
+    if best and after[best:].lstrip().startswith("("):
+        close = after.find(")", best)
+        if close != -1:
+            best = close + 1
+    return best
 
 
 def _variant_text(match: re.Match[str]) -> str | None:

@@ -259,6 +259,7 @@ _NAME = (
 _RECEPTOR = re.compile(_NAME, re.IGNORECASE)
 _STATUS = re.compile(
     r"^\s*(?:\((?-i:HR|ER|PR|PgR|HER-?2)\)\s*)?(?:[-:]?\s*|\s+is\s+|\s+status\s*:?\s*)"
+    r"(?:(?:IHC|immunohistochemistry)\s*(?:score\s*)?(?:of\s*)?)?"
     r"(?P<s>positive|negative|pos\b|neg\b|ultra-?low|low\b|zero\b|null\b|\+{1,3}(?![\w])"
     r"|-(?![\w])|expressi(?:ng|on)|over-?expressi\w+|non-?amplified|not amplified|0\b"
     r"|enriched|[1-3]\+)",
@@ -301,8 +302,8 @@ def _canonical(name: str) -> str:
 def _status_word(raw: str, receptor: str) -> str | None:
     s = raw.lower().replace(" ", "")
     if s in {"positive", "pos", "+", "++", "+++", "expressing", "expression", "enriched"}:
-        if receptor == "HER2" and s in {"+", "++"}:
-            return "low" if s == "++" else "negative"
+        if receptor == "HER2" and s == "++":
+            return "low"  # "HER2++" is IHC 2+
         return "positive"
     if s.startswith("overexpress") or s.startswith("over-expressi"):
         return "positive"
@@ -386,6 +387,7 @@ def read_receptors(view: ItemView) -> list[Draft]:
             out.append(
                 view.draft("receptor", start, end + _detail_len(tail), negated=negated, **fields)
             )
+    out = _merge_er_pr(w, out)
     triple = _TRIPLE.search(w)
     if triple and not view.in_exception(triple.start()):
         negated = view.negated(triple.start(), triple.end())
@@ -400,6 +402,28 @@ def read_receptors(view: ItemView) -> list[Draft]:
             )
         )
     return out
+
+
+def _merge_er_pr(w: str, drafts: list[Draft]) -> list[Draft]:
+    """'ER-positive and/or PR-positive' (or 'ER+ or PR+') is one HR criterion."""
+    merged: list[Draft] = []
+    for draft in drafts:
+        if merged:
+            last = merged[-1]
+            pair = {last.fields.get("receptor"), draft.fields.get("receptor")}
+            same = last.fields.get("status") == draft.fields.get("status")
+            between = w[last.end : draft.start]
+            if (
+                pair == {"ER", "PR"}
+                and same
+                and re.fullmatch(r"\s*(?:and/or|or|/|,?\s*or)\s*", between, re.IGNORECASE)
+            ):
+                fields = {**last.fields, "receptor": "HR"}
+                evidence = f"{last.evidence} {between.strip()} {draft.evidence}"
+                merged[-1] = Draft("receptor", fields, evidence, last.start, draft.end)
+                continue
+        merged.append(draft)
+    return merged
 
 
 def _next_receptor(names: list[re.Match[str]], current: re.Match[str], default: int) -> int:
@@ -433,9 +457,8 @@ def _percent(tail: str) -> dict[str, object]:
 def _her2_details(tail: str, raw: str) -> dict[str, object]:
     window = tail[:140]
     paren = window.lstrip().startswith("(")
-    if not paren and not re.match(
-        r"^\W{0,3}(?:\s*(?:by|defined|as|with|on|per|i\.e\.|:)\b|\s*IHC)", window, re.I
-    ):
+    lead = r"^\W{0,3}(?:\s*(?:by|defined|as|with|on|per|i\.e\.|that is|meaning|namely|:)\b|\s*IHC)"
+    if not paren and not re.match(lead, window, re.I):
         window = window[:25]
     scores: list[str] = []
     if raw in {"1+", "2+", "3+", "0"}:

@@ -12,7 +12,8 @@ from trialmatch.vocab import Section
 
 _VALUE = (
     r"(?P<cmp>>=|<=|>|<|=)?\s*(?P<a>\d{1,3})\s*%?"
-    r"(?:\s*(?:-|to|~|or|,|and)\s*(?P<b>\d{1,3})\s*%?)?(?:\s*(?:,|or)\s*(?P<c>\d{1,3}))?"
+    r"(?:\s*(?:-|to|~|or|,|and)\s*(?P<b>\d{1,3})\s*%?)?(?:\s*(?:,|or|,\s*or|and)\s*(?P<c>\d{1,3}))?"
+    r"(?:\s*(?:,|or|,\s*or|and)\s*(?P<d>\d{1,3}))?"
     r"(?:\s*(?:or|and)\s*(?P<post>higher|greater|more|above|better|less|lower|below|under))?"
 )
 _ECOG = re.compile(
@@ -34,10 +35,10 @@ _KARNOFSKY = re.compile(
 
 
 def _bounds(match: re.Match[str], step: int) -> tuple[int | None, int | None]:
-    cmp, a, b, c, post = (match.group(k) for k in ("cmp", "a", "b", "c", "post"))
+    cmp, a, b, c, d, post = (match.group(k) for k in ("cmp", "a", "b", "c", "d", "post"))
     first = int(a)
     if b is not None or c is not None:
-        values = [int(v) for v in (a, b, c) if v is not None]
+        values = [int(v) for v in (a, b, c, d) if v is not None]
         return min(values), max(values)
     if post:
         cmp = ">=" if post.lower() in {"higher", "greater", "more", "above", "better"} else "<="
@@ -303,10 +304,10 @@ def read_menopause(view: ItemView) -> list[Draft]:
 # --- life expectancy ----------------------------------------------------------------------------
 
 _LIFE = re.compile(
-    r"\blife expectancy\s*(?:of|:|is|must be|should be|estimated (?:at|to be))?\s*(?:>=|>|=)?\s*"
-    r"(?:>=|>)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>weeks?|wks?|months?|mos?|years?|days?)"
-    r"|\b(?:expected|anticipated|estimated) (?:to )?(?:survival|survive|live)\s*(?:of|for)?\s*"
-    r"(?:>=|>)?\s*(?P<n2>\d+(?:\.\d+)?)\s*(?P<u2>weeks?|months?|years?)",
+    r"\b(?:life expectancy|expected (?:survival|life span)|(?:expected|anticipated|estimated) "
+    r"(?:to )?(?:survival|survive|live))(?:\s+(?:duration|time|period))?\s*(?:of|:|is|must be|"
+    r"should be|estimated (?:at|to be)|for)?\s*(?P<cmp>>=|>|=|<=|<)?\s*(?:>=|>)?\s*"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>weeks?|wks?|months?|mos?|years?|days?)",
     re.IGNORECASE,
 )
 
@@ -315,8 +316,8 @@ def read_life_expectancy(view: ItemView) -> list[Draft]:
     match = _LIFE.search(view.w)
     if match is None:
         return []
-    n = float(match.group("n") or match.group("n2"))
-    unit = (match.group("u") or match.group("u2")).lower()
+    n = float(match.group("n"))
+    unit = match.group("u").lower()
     weeks = n
     if unit.startswith("m"):
         weeks = round(n * 30.44 / 7, 1)
@@ -324,4 +325,9 @@ def read_life_expectancy(view: ItemView) -> list[Draft]:
         weeks = round(n * 52.18, 1)
     elif unit.startswith("d"):
         weeks = round(n / 7, 1)
-    return [view.draft("life_expectancy", match.start(), match.end(), min_weeks=weeks)]
+    # "life expectancy < 6 months" states the opposite of a minimum: the negated minimum
+    below = (match.group("cmp") or "").startswith("<")
+    negated = below != view.negated(match.start(), match.end())
+    return [
+        view.draft("life_expectancy", match.start(), match.end(), min_weeks=weeks, negated=negated)
+    ]

@@ -62,7 +62,10 @@ def read(view: ItemView) -> list[Draft]:
             continue
         if rule.kind == "organ_function":
             systems = tuple(name for name, p in _ORGAN_SYSTEMS if p.search(match.group(0)))
-            out.append(_with_polarity(view, "organ_function", start, end, {"systems": systems}))
+            draft = _with_polarity(view, "organ_function", start, end, {"systems": systems})
+            if rule.fields.get("negated"):  # "inadequate organ function"
+                draft.fields["negated"] = not draft.fields["negated"]
+            out.append(draft)
             continue
         fields = dict(rule.fields)
         if rule.kind == "comorbidity" and within is not None:

@@ -33,7 +33,14 @@ _FUTURE = re.compile(
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated|randomi[sz]ed to"
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?|in combination with"
     r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
-    r"|physician'?s? choice|treatment of physician|standard of care|SOC\b|dose of|mg\b|daily)\b",
+    r"|physician'?s? choice|treatment of physician|standard of care|SOC\b|(?<!last )(?<!final )dose of"
+    r"|mg\b|daily)\b",
+    re.IGNORECASE,
+)
+_AFTERMATH = re.compile(
+    r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
+    r"|damage|injur\w+)\s+(?:[\w-]+\s+){0,2}(?:from|of|due to|related to|caused by|attributed to"
+    r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 _CURRENT = re.compile(
@@ -83,7 +90,7 @@ _EXAMPLE_CUE = re.compile(
 )
 
 _LINES = re.compile(
-    r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?P<n>\d{1,2})\s*(?:(?:-|to|or|and)\s*(?:(?P<cmp2><=|<)\s*)?"
+    r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\d.])(?P<n>\d{1,2})(?!\.\d)\s*(?:(?:-|to|or|and)\s*(?:(?P<cmp2><=|<)\s*)?"
     r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y|ies)"
     r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?P<tail>[^.;]{0,80})",
     re.IGNORECASE,
@@ -103,9 +110,28 @@ class _Run:
     classes: tuple[str, ...]
 
 
+#: Therapy named generically ("prior anti-tumour treatment", "the most recent therapy"): read as
+#: systemic anticancer therapy when the lexicon names no drug or class in the item.
+_GENERIC = re.compile(
+    r"\b(?:(?:anti-?cancer|anti-?tumou?r|anti-?neoplastic|cancer|cancer-directed|systemic|"
+    r"cytotoxic|oncologic(?:al)?)\s+(?:\w+\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?|"
+    r"medications?|regimens?)|(?:most recent|last|prior|previous|preceding|latest)\s+(?:line of\s+)?"
+    r"(?:systemic\s+)?(?:therap(?:y|ies)|treatments?|regimens?))\b",
+    re.IGNORECASE,
+)
+
+
 def read(view: ItemView) -> list[Draft]:
-    w = view.w
     mentions = view.drugs
+    if not mentions:
+        generic = _GENERIC.search(view.w)
+        if generic is not None:
+            mentions = [
+                lexicon.Mention(
+                    generic.start(), generic.end(), "systemic_anticancer_therapy", "class",
+                    generic.group(0),
+                )
+            ]
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
@@ -185,6 +211,8 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     begin, stop = _clause(w, run.start, run.end)
     before = w[max(begin, run.start - 60) : run.start]
     after = w[run.end : min(stop, run.end + 100)]
+    if _AFTERMATH.search(before):
+        return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-40:]) or re.match(
         r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after
     ):
@@ -203,7 +231,8 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     elif _RESPONDED.search(cue_text):
         relation = "responded"
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
-    settings_text = f"{intro} {before[-45:]} {after[:70]}"
+    cut = next((s.start - run.end for s in view.exceptions if s.start >= run.end), len(after))
+    settings_text = f"{intro} {before[-45:]} {after[: min(70, max(cut, 0))]}"
     settings = cues.settings_in(settings_text)
     # "(except for neoadjuvant/adjuvant chemotherapy)": the exception names settings, not drugs
     exception_texts = view.exception_texts(run.start)
@@ -275,7 +304,7 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     return Draft(
         "prior_therapy",
         fields,
-        view.evidence(max(begin, run.start - len(before.lstrip())), min(stop, run.end + 80)),
+        view.evidence(max(begin, run.start - 100), min(stop, run.end + 80)),
         run.start,
         run.end,
     )
