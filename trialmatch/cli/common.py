@@ -34,6 +34,19 @@ def db_option(command: F) -> F:
     )(command)
 
 
+#: `--patients-db PATH`: saved patients, in a file of their own.
+patients_db_option = click.option(
+    "--patients-db",
+    "patients_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="TRIALMATCH_PATIENTS_DB",
+    default="trialmatch-patients.db",
+    show_default=True,
+    show_envvar=True,
+    help="Saved patients' database (kept apart from the trial database; mode 0600).",
+)
+
+
 def console() -> Console:
     """Standard output as a rich console; when it is not a terminal, plain text 120 wide."""
     if sys.stdout.isatty():

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from trialmatch.cli.common import console, db_option, err_console
+from trialmatch.cli.common import console, db_option, err_console, patients_db_option
 from trialmatch.errors import TrialmatchError
 from trialmatch.vocab import OPEN_STATUSES, OverallStatus
 
@@ -186,16 +186,6 @@ def cohort(
 
 # --- saved patients ----------------------------------------------------------------------------
 
-patients_db_option = click.option(
-    "--patients-db",
-    "patients_db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="TRIALMATCH_PATIENTS_DB",
-    default="trialmatch-patients.db",
-    show_default=True,
-    show_envvar=True,
-    help="Saved patients' database (kept apart from the trial database; mode 0600).",
-)
 
 
 @click.group()
