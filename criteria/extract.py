@@ -169,16 +169,20 @@ def _drug_mentions(work: str, low: str) -> list[lexicon.Mention]:
     """The lexicon's drug mentions, skipped when no name can start in the item.
 
     The lexicon matches names token by token from a trie; a name needs its first token at the
-    trie's root and, unless it is one token long, its second token right after. Checking that on
-    the item's tokens is much cheaper than the full scan and never skips a real mention (the
-    corpus test `test_parse_corpus.py::test_drug_gate_is_exact` holds it to that).
+    trie's root and, unless it is one token long, its second token right after (or after a short
+    bracketed group, which the lexicon steps over: at most 40 characters, so 21 tokens). Checking
+    that on the item's tokens is much cheaper than the full scan and never skips a real mention
+    (the corpus test `test_parse_corpus.py::test_drug_gate_is_exact` holds it to that).
     """
     root = _trie_root()
     if root is not None and low.isascii():
         toks = _LEXICON_TOKEN.findall(low.replace("(s)", "s  "))
+        reach = 22 if "(" in low else 2
         for i, tok in enumerate(toks):
             node = root.get(tok)
-            if node is not None and ("" in node or (i + 1 < len(toks) and toks[i + 1] in node)):
+            if node is not None and (
+                "" in node or any(t in node for t in toks[i + 1 : i + reach])
+            ):
                 break
         else:
             return []
