@@ -17,14 +17,14 @@ from pydantic import ValidationError
 from criteria.context import Context, intro_context
 from criteria.extract import Draft, extract_item
 from criteria.model import Criterion, Unrecognized
-from criteria.structure import Item, Layout, layout
+from criteria.structure import Item, Layout, is_label, layout
 from criteria.text import normalise, unescape
 from trialmatch.vocab import Section
 
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.3.0"
 
 _SPACE = re.compile(r"\s+")
 #: An introduction this short is repeated in front of each child so that the child reads alone.
@@ -70,25 +70,45 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         own = words[item.index]
         inherited = contexts.get(item.parent) if item.parent is not None else None
         shown = own
+        read = own
         if item.parent is not None and item.parent in prefixes:
             shown = f"{prefixes[item.parent]} {own}"
+            if is_label(prefixes[item.parent]):
+                read = shown  # a topic label ("Hepatic:") helps read the child; logic words would not
         if item.intro:
             context = intro_context(own, inherited, group_counter)
             contexts[item.index] = context
         try:
-            drafts = extract_item(normalise(own), item.section, inherited, group_counter)
+            drafts = extract_item(normalise(read), item.section, inherited, group_counter)
         except Exception:  # one bad item must not lose the others
             log.exception("criteria rule failed on item %d", item.index)
             drafts = []
         if item.intro:
             typed = [d for d in drafts if d.kind != "unrecognized"]
-            if not typed and len(own) <= _PREFIX_MAX:
+            if (not typed or is_label(own)) and len(own) <= _PREFIX_MAX:
                 # A pure introduction ("Prior treatment with:"): its meaning goes to the children
                 # through the context, and its words in front of each child's text.
                 prefixes[item.index] = shown if item.parent in prefixes else own
                 continue
-        out.extend(_build(item, shown, drafts))
+        built = _build(item, shown, drafts)
+        if item.or_previous is not None:
+            built = _join_alternatives(out, built, item.or_previous, group_counter)
+        out.extend(built)
     return out
+
+
+def _join_alternatives(
+    out: list[Criterion], built: list[Criterion], previous: int, counter: list[int]
+) -> list[Criterion]:
+    """An "OR" line between two items: their criteria share one `any_of` group."""
+    before = [i for i, c in enumerate(out) if c.item == previous]
+    group = next((out[i].any_of for i in before if out[i].any_of is not None), None)
+    if group is None:
+        counter[0] += 1
+        group = counter[0]
+    for i in before:
+        out[i] = out[i].model_copy(update={"any_of": group})
+    return [c.model_copy(update={"any_of": group}) for c in built]
 
 
 def _build(item: Item, shown: str, drafts: list[Draft]) -> list[Criterion]:

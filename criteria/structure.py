@@ -99,6 +99,7 @@ class Item:
     parent: int | None = None
     children: list[int] = field(default_factory=list)
     intro: bool = False
+    or_previous: int | None = None  #: an "OR" line joins this item to that one as alternatives
 
     @property
     def span(self) -> tuple[int, int]:
@@ -208,6 +209,26 @@ def _is_topic_header(line: _Line, legacy: bool) -> bool:
     return 2 <= len(words.split()) <= 6 and not any(ch.isdigit() for ch in words)
 
 
+_LABEL = re.compile(r"^[A-Za-z][\w /,&()'-]{0,40}:$")
+#: The older registry layout's topic labels, sometimes written without their colon.
+_PDQ_LABEL = re.compile(
+    r"^(?:age|sex|gender|menopausal status|performance status|life expectancy|ha?ematopoietic"
+    r"|hepatic|renal|cardiovascular|cardiac|pulmonary|neurologic|gastrointestinal|metabolic|other"
+    r"|surgery|radiotherapy|chemotherapy|endocrine therapy|hormonal therapy|biologic therapy"
+    r"|immunotherapy|prior concurrent therapy|disease characteristics|patient characteristics)$",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(r"^\W*(?:or|and|and/or)\W*$", re.IGNORECASE)
+
+
+def is_label(words: str) -> bool:
+    """A topic label that introduces the lines below it ('Hepatic:', 'Prior therapy:')."""
+    stripped = words.strip()
+    return (bool(_LABEL.match(stripped)) and len(words.split()) <= 4) or bool(
+        _PDQ_LABEL.match(stripped)
+    )
+
+
 def _is_fragment(words: str) -> bool:
     return bool(_FRAGMENT_START.match(words)) or len(words.split()) <= 6
 
@@ -225,6 +246,7 @@ def layout(text: str) -> Layout:
     intro_strong = False
     previous: Item | None = None
     blank = True
+    joined_or = False
 
     def add(line: _Line, indent: int, bullet: bool) -> Item:
         item = Item(len(items), section, [(line.start, line.end)], indent, bullet, cohort)
@@ -264,6 +286,11 @@ def layout(text: str) -> Layout:
             stack.clear()
             intro, previous, blank = None, None, False
             continue
+        if _CONNECTOR.match(words):
+            # "OR" on a line of its own: the items around it are alternatives
+            headers.append(Header((line.start, line.end), None, cohort))
+            joined_or = words.strip(" .;:*").upper() != "AND"
+            continue
         if bullet_mode and not line.bullet and previous is not None:
             next_bullet = _next_is_bullet(lines, position)
             if not (words.endswith(":") and next_bullet) and (
@@ -287,8 +314,13 @@ def layout(text: str) -> Layout:
             item = add(line, line.indent, True)
         else:
             item = add(line, 0, False)  # layouts without bullets: indentation is not reliable
+        if joined_or and previous is not None:
+            item.or_previous = previous.index
+            joined_or = False
+        labelled = words.endswith(":") or is_label(words)
         if item.parent is None and intro is not None and item.indent == intro.indent:
-            if (intro_strong and not bullet_mode) or _is_fragment(words):
+            sibling_label = labelled and is_label(_words(text, intro))
+            if not sibling_label and ((intro_strong and not bullet_mode) or _is_fragment(words)):
                 item.parent = intro.index
             else:
                 intro = None
@@ -297,11 +329,11 @@ def layout(text: str) -> Layout:
             items[item.parent].intro = items[item.parent].intro or bool(
                 _INTRO_END.search(_words(text, items[item.parent]))
             )
-        if words.endswith(":"):
+        if labelled:
             # Nested children (deeper indentation) find this item through the stack; flattened
             # ones (same indentation, as the registry often stores them) through `intro`.
             intro = item
-            intro_strong = bool(_STRONG_INTRO.search(words))
+            intro_strong = bool(_STRONG_INTRO.search(words)) or is_label(words)
             item.intro = True
         previous = item
         blank = False
