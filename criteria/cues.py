@@ -111,7 +111,7 @@ EXCEPTION_WORDS = (
 )
 _EXCEPTION = re.compile(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
-    r"|unless|other than|apart from|excluding|excluded are|but not|save for|not including"
+    r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for|not including"
     r"|with the exceptions? of)\b",
     re.IGNORECASE,
 )

@@ -48,6 +48,10 @@ _CORE = frozenset(
 )
 
 
+_COVERING = frozenset({"prior_therapy", "line_count"})
+_COVERED = frozenset({"receptor", "disease_stage", "cancer_type", "biomarker"})
+
+
 @dataclass(slots=True)
 class Draft:
     """A criterion before it knows its item: kind, fields and the words that produced it."""
@@ -197,10 +201,19 @@ def _trie_root() -> dict[str, Any] | None:
 
 
 def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
-    """Where a specific reading covers the same words as a generic one, keep the specific one."""
+    """Where a specific reading covers the same words as a generic one, keep the specific one.
+
+    A therapy or line count covers the stage and receptor words of its setting ("no prior
+    therapy for advanced HR+ disease" says nothing about the patient's stage by itself).
+    """
     keep: list[Draft] = []
     specific = [d for d in drafts if d.kind in _CORE]
+    covering = [d for d in drafts if d.kind in _COVERING]
     for draft in drafts:
+        if draft.kind in _COVERED and any(
+            c.start <= draft.start and draft.end <= c.end for c in covering
+        ):
+            continue
         if draft.kind in _CORE or draft.kind == "unrecognized":
             keep.append(draft)
             continue

@@ -87,6 +87,9 @@ _RECEPTOR_AFTER = re.compile(
     r"|status|IHC|[0-3]\+?(?!\w)|over-?expressi\w*|expressi\w*|enriched|non-?amplified|by IHC)",
     re.IGNORECASE,
 )
+_RECEPTOR_BEFORE = re.compile(
+    r"(?:over-?expressi\w*(?:\s+of)?|positive for|negative for|expression of)\s+$", re.IGNORECASE
+)
 _STATUS_ONLY = re.compile(
     r"^[\s-]*(?:\w+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis|report)\b",
     re.I,
@@ -196,7 +199,10 @@ def read(view: ItemView) -> list[Draft]:
             continue
         if _THERAPY_AFTER.match(w[mention.end :]):
             continue
-        if mention.id == "ERBB2" and _RECEPTOR_AFTER.match(w[mention.end :]):
+        if mention.id == "ERBB2" and (
+            _RECEPTOR_AFTER.match(w[mention.end :])
+            or _RECEPTOR_BEFORE.search(w[max(0, mention.start - 30) : mention.start])
+        ):
             continue  # "HER2-negative", "HER2 IHC 2+": a receptor status, not a gene alteration
         genes.append(mention)
     i = 0

@@ -190,8 +190,8 @@ def read_cns(view: ItemView) -> list[Draft]:
 
 _MEASURABLE = re.compile(
     r"(?<!non-)(?<!non)(?<!non )\b(?:measur(?:e)?able|evaluable)\s+(?:\w+\s+){0,3}?(?:disease|lesions?|"
-    r"tumou?rs?|target|metasta\w+)|\b(?:lesions?|disease) (?:\w+\s+){0,3}(?:that|which) can be "
-    r"(?:\w+\s+)?measured|\b(?:target|measurable) lesions?\b|\bmeasurable\b",
+    r"tumou?rs?|target|metasta\w+)|\b(?:lesions?|disease) (?:\w+\s+){0,3}(?:that|which) (?:can|could|"
+    r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\b(?:target|measurable) lesions?\b|\bmeasurable\b",
     re.IGNORECASE,
 )
 _NON_MEASURABLE_ONLY = re.compile(
@@ -230,7 +230,17 @@ def read_measurable(view: ItemView) -> list[Draft]:
         end = max(end, recist.end())
     if bone:
         start, end = min(start, bone.start()), max(end, bone.end())
+    if match is not None and only_non is not None and match.start() < only_non.start():
+        only_non = None  # "measurable disease or non-measurable bone-only disease"
+    absence = re.search(r"\b(?:absence of|without|no)\s+(?:\w+\s+)?measurable", w, re.I)
+    if bone and absence and bone.start() < absence.start():
+        # "lytic bone lesions in the absence of measurable disease": the bone-only alternative
+        return [
+            view.draft("measurable_disease", start, end, or_bone_only=True, standard=standard)
+        ]
     negated = bool(only_non) or view.negated(anchor.start(), anchor.end())
+    if negated and not bone and re.search(r"\bbone\b", " ".join(view.exception_texts(start))):
+        bone = re.search(r"\bbone\b", w)  # "no measurable lesion (except bone metastases)"
     if match is not None and only_non is None and view.section == Section.EXCLUSION:
         negated = negated or bool(re.search(r"\bnon-?\s*measurable|\bno\s+measurable", w, re.I))
     if not match and not only_non:
@@ -267,7 +277,8 @@ _STATUS = re.compile(
 )
 _CONNECT = re.compile(r"^\s*(?:and/or|or|and|/|,)\s*", re.IGNORECASE)
 _STATUS_BEFORE = re.compile(
-    r"(?P<s>positive|negative)\s+(?:for\s+)?(?:either\s+|both\s+)?$", re.IGNORECASE
+    r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+|both\s+)?$",
+    re.IGNORECASE
 )
 _TRIPLE = re.compile(r"\btriple[- ]?negative\b|\bTNBC\b", re.IGNORECASE)
 _PERCENT = re.compile(
@@ -305,7 +316,7 @@ def _status_word(raw: str, receptor: str) -> str | None:
         if receptor == "HER2" and s == "++":
             return "low"  # "HER2++" is IHC 2+
         return "positive"
-    if s.startswith("overexpress") or s.startswith("over-expressi"):
+    if s.startswith(("overexpress", "over-expressi")):
         return "positive"
     if s in {"negative", "neg", "-", "non-amplified", "nonamplified", "notamplified"}:
         return "negative"

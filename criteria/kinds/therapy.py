@@ -34,13 +34,30 @@ _FUTURE = re.compile(
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?|in combination with"
     r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b|(?<!last )(?<!final )dose of"
+    r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
     r"|mg\b|daily)\b",
     re.IGNORECASE,
 )
 _AFTERMATH = re.compile(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
-    r"|damage|injur\w+)\s+(?:[\w-]+\s+){0,2}(?:from|of|due to|related to|caused by|attributed to"
+    r"|damage|injur\w+)\s+(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}(?:from|of|due to|related to|caused by|attributed to"
     r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+#: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
+_AFTER_STUDY = re.compile(
+    r"\b(?:for|until|during)\s+(?:at least\s+|>=\s*)?\d+\s*(?:\w+\s+){0,3}(?:after|following)\s+"
+    r"(?:the\s+)?(?:last|final)\s+(?:dose|administration)\s+(?:of\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_STARTED = re.compile(
+    r"\b(?:initiated|started|begun|began|commenced|on)\b[^.;]{0,30}?(?:>=|>)\s*(?P<n>\d+)\s*"
+    r"(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,2}(?:prior|before)",
+    re.IGNORECASE,
+)
+_SETTING_PHRASE = re.compile(
+    r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:(?:given|administered|received)\s+)?(?:for|in|as|during)\s+"
+    r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b",
     re.IGNORECASE,
 )
 _CURRENT = re.compile(
@@ -50,7 +67,9 @@ _CURRENT = re.compile(
 )
 _WASHOUT = re.compile(
     r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
-    r"(?:since|from|after|before|prior to|between|elapsed|washout|before the first)"
+    r"(?:since|from|after)\s+(?:the\s+)?(?:last|final|end|completion|discontinu\w*|stop\w*|prior)"
+    r"|(?:discontinu\w+|stopp\w+|last dose|completed|washout|wash-out|off)\b[^.;]{0,160}?(?:>=|>)\s*"
+    r"(?P<n3>\d+(?:\.\d+)?)\s*(?P<unit3>days?|weeks?|months?)"
     r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)",
     re.IGNORECASE,
 )
@@ -211,9 +230,9 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     begin, stop = _clause(w, run.start, run.end)
     before = w[max(begin, run.start - 60) : run.start]
     after = w[run.end : min(stop, run.end + 100)]
-    if _AFTERMATH.search(before):
+    if _AFTERMATH.search(before) or _AFTER_STUDY.search(before):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
-    if _FUTURE.search(before[-40:]) or re.match(
+    if _FUTURE.search(before[-70:]) or re.match(
         r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after
     ):
         return None
@@ -221,7 +240,9 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         r"\b(?:prior|previous|received|progress)", before, re.I
     ):
         return None
-    intro = view.context.intro_work if view.context is not None and view.context.therapy else ""
+    intro = ""
+    if view.context is not None and view.context.therapy and len(view.context.intro_work) <= 80:
+        intro = view.context.intro_work
     cue_text = f"{intro} {before} {after[:60]}"
     relation = "received"
     if _INTOLERANT.search(cue_text):
@@ -265,11 +286,15 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
         washout = _WASHOUT.search(clause)
     if washout:
-        n = float(washout.group("n") or washout.group("n2"))
-        unit = washout.group("unit") or washout.group("unit2")
+        n = float(washout.group("n") or washout.group("n2") or washout.group("n3"))
+        unit = washout.group("unit") or washout.group("unit2") or washout.group("unit3")
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause):
             negated = True  # "at least 14 days since the last dose of X": not within 14 days
+    elif numbers and (started := _STARTED.search(clause)):
+        # "GnRH agonist initiated at least 28 days before day 1": time on it, not a washout
+        n, unit = float(started.group("n")), started.group("unit")
+        fields["min_duration_months"] = cues.months(n, unit)
     elif window is not None and relation != "progressed":
         fields["within_days"] = window[0]
     elif _CURRENT.search(before[-30:]):
@@ -295,18 +320,25 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         )
         fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
     duration = _DURATION.search(clause) if numbers else None
-    if duration and "relapse_within_months" not in fields and "within_days" not in fields:
+    if (
+        duration
+        and "relapse_within_months" not in fields
+        and "within_days" not in fields
+        and "min_duration_months" not in fields
+    ):
         fields["min_duration_months"] = cues.months(
             float(duration.group("n")), duration.group("unit")
         )
     fields["relation"] = relation
     fields["negated"] = negated
+    setting = _SETTING_PHRASE.match(after)
+    end = run.end + (setting.end() if setting else 0)
     return Draft(
         "prior_therapy",
         fields,
         view.evidence(max(begin, run.start - 100), min(stop, run.end + 80)),
         run.start,
-        run.end,
+        end,
     )
 
 
@@ -335,6 +367,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             re.I,
         ):
             continue
+        if re.match(r"\s*(?:agents?|drugs?|medications?)\b", match.group("tail"), re.I):
+            continue  # "at least 1 cytotoxic chemotherapy agent": a definition, not a count
         if noun.startswith(("therap", "treatment", "chemo", "agent")) and not re.search(
             r"\b(?:prior|previous|lines?|regimens?|received|receiving|treated|progress\w*|after|following|pretreated)\b",
             prefix
