@@ -17,17 +17,60 @@ from rapidfuzz import process
 
 from trialmatch.errors import ProfileError
 
-_TEXT = {"id", "sex", "menopausal_status", "cancer", "histology", "stage", "brain_metastases",
-         "her2", "her2_ihc", "her2_ish", "postal_code", "country"}
-_DIAGNOSIS = {"cancer", "histology", "stage", "de_novo", "metastatic_sites", "brain_metastases",
-              "measurable_disease", "visceral_crisis"}
+_TEXT = {
+    "id",
+    "sex",
+    "menopausal_status",
+    "cancer",
+    "histology",
+    "stage",
+    "brain_metastases",
+    "her2",
+    "her2_ihc",
+    "her2_ish",
+    "postal_code",
+    "country",
+}
+_DIAGNOSIS = {
+    "cancer",
+    "histology",
+    "stage",
+    "de_novo",
+    "metastatic_sites",
+    "brain_metastases",
+    "measurable_disease",
+    "visceral_crisis",
+}
 _BOOLEAN = {"de_novo", "measurable_disease", "visceral_crisis"}
 _LISTS = {"metastatic_sites", "tested_negative", "conditions"}
 COLUMNS = (
-    "id", "age", "sex", "menopausal_status", "ecog", "cancer", "histology", "stage", "de_novo",
-    "metastatic_sites", "brain_metastases", "measurable_disease", "visceral_crisis", "er", "pr",
-    "her2", "her2_ihc", "her2_ish", "biomarkers", "tested_negative", "treatments", "labs",
-    "conditions", "lat", "lon", "postal_code", "country",
+    "id",
+    "age",
+    "sex",
+    "menopausal_status",
+    "ecog",
+    "cancer",
+    "histology",
+    "stage",
+    "de_novo",
+    "metastatic_sites",
+    "brain_metastases",
+    "measurable_disease",
+    "visceral_crisis",
+    "er",
+    "pr",
+    "her2",
+    "her2_ihc",
+    "her2_ish",
+    "biomarkers",
+    "tested_negative",
+    "treatments",
+    "labs",
+    "conditions",
+    "lat",
+    "lon",
+    "postal_code",
+    "country",
 )
 _TRUE = {"yes", "true", "y", "1"}
 _FALSE = {"no", "false", "n", "0"}
@@ -83,7 +126,9 @@ def _row(cells: dict[str, str], where: str) -> dict[str, Any]:
         elif column in {"her2_ihc", "her2_ish"}:
             receptors.setdefault("her2", {})
             if not isinstance(receptors["her2"], dict):
-                raise ProfileError(f"{where}: fill either `her2` or `her2_ihc`/`her2_ish`, not both")
+                raise ProfileError(
+                    f"{where}: fill either `her2` or `her2_ihc`/`her2_ish`, not both"
+                )
             receptors["her2"][column.removeprefix("her2_")] = value
         elif column in {"lat", "lon", "postal_code", "country"}:
             location[column] = value
@@ -150,7 +195,8 @@ def _biomarkers(cell: str) -> list[dict[str, Any]]:
             found = _MARKER.match(item)
             if found:
                 marker: dict[str, Any] = {
-                    "marker": found["marker"].strip(), "value": _number(found["value"]),
+                    "marker": found["marker"].strip(),
+                    "value": _number(found["value"]),
                 }
                 if found["unit"].strip():
                     marker["unit"] = found["unit"].strip()

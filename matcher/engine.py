@@ -4,6 +4,7 @@ the contract's verdict rule."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from criteria.model import Criterion
 from matcher import cancers
@@ -36,77 +37,102 @@ class Judged:
     source: str  # "registry" | "criteria"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An item that decides the verdict: a blocking one, or one still unknown."""
+
+    index: int  # position in `TrialResult.judged`
+    exclusion: bool
+    judgement: Judgement
+
+
+@dataclass
 class TrialResult:
-    """A trial's verdict for one patient, with every judged item in source order."""
+    """A trial's verdict for one patient. `judgements` follow the order of `judged`: the
+    registry's checks first, then the criteria in source order."""
 
     trial: Trial
     verdict: Verdict
-    judged: list[Judged]
+    judgements: list[Judgement]
+    registry: list[RegistryCheck]
     cohort: str | None
     unknowns: int
-    decisive: list[Judged] = field(default_factory=list)  # blocking or unknown, in the cohort used
+    decisive: list[Decision] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     target_level: int = 0
 
+    @cached_property
+    def judged(self) -> list[Judged]:
+        """Every item with its judgement (decodes the trial's criteria text: for display)."""
+        items: list[tuple[Item, str]] = [(r, "registry") for r in self.registry]
+        items += [(c, "criteria") for c in self.trial.criteria()]
+        return [Judged(i, j, src) for (i, src), j in zip(items, self.judgements, strict=True)]
 
-def registry_checks(trial: Trial, patient: Patient) -> list[Judged]:
-    """The registry's own eligibility fields, judged first: they are cheap and decisive."""
-    checks: list[Judged] = []
-    profile = patient.profile
+
+_SEX, _AGE, _CONDITIONS, _UNPARSED = "sex", "age", "conditions", "unparsed"
+
+
+def registry_keys(trial: Trial) -> list[tuple[object, ...]]:
+    """The registry's structured fields a trial sets, as hashable keys (judged once per patient)."""
+    keys: list[tuple[object, ...]] = []
     if trial.sex in {"FEMALE", "MALE"}:
-        wanted = trial.sex.lower()
-        item = RegistryCheck(Section.INCLUSION, f"Sex: {wanted} (registry field)", Kind.SEX)
-        if profile.sex is None:
-            result = unknown("sex not given", "sex")
-        elif profile.sex == wanted:
-            result = met(profile.sex)
-        else:
-            result = not_met(f"patient is {profile.sex}; the trial enrols {wanted} patients only")
-        checks.append(Judged(item, result, "registry"))
+        keys.append((_SEX, trial.sex))
     if trial.min_age is not None or trial.max_age is not None:
-        limits = " to ".join(
-            x
-            for x in (
-                f"{trial.min_age:g}" if trial.min_age is not None else "",
-                f"{trial.max_age:g}" if trial.max_age is not None else "",
-            )
-            if x
+        keys.append((_AGE, trial.min_age, trial.max_age))
+    keys.append((_CONDITIONS, trial.categories))
+    if not trial.parsed:
+        keys.append((_UNPARSED,))
+    return keys
+
+
+def registry_item(trial: Trial, key: tuple[object, ...]) -> RegistryCheck:
+    """How a registry check reads in a report."""
+    if key[0] == _SEX:
+        return RegistryCheck(
+            Section.INCLUSION, f"Sex: {str(key[1]).lower()} (registry field)", Kind.SEX
         )
+    if key[0] == _AGE:
+        low, high = trial.min_age, trial.max_age
         words = (
-            f"at least {trial.min_age:g}"
-            if trial.max_age is None
-            else f"at most {trial.max_age:g}"
-            if trial.min_age is None
-            else limits
+            f"at least {low:g}"
+            if high is None
+            else f"at most {high:g}"
+            if low is None
+            else f"{low:g} to {high:g}"
         )
-        item = RegistryCheck(Section.INCLUSION, f"Age: {words} years (registry field)", Kind.AGE)
+        return RegistryCheck(Section.INCLUSION, f"Age: {words} years (registry field)", Kind.AGE)
+    if key[0] == _CONDITIONS:
+        return _conditions_item(trial)
+    return RegistryCheck(
+        Section.INCLUSION, "Eligibility criteria (not parsed yet)", Kind.UNRECOGNIZED
+    )
+
+
+def judge_registry(key: tuple[object, ...], patient: Patient) -> Judgement:
+    profile = patient.profile
+    if key[0] == _SEX:
+        wanted = str(key[1]).lower()
+        if profile.sex is None:
+            return unknown("sex not given", "sex")
+        if profile.sex == wanted:
+            return met(profile.sex)
+        return not_met(f"patient is {profile.sex}; the trial enrols {wanted} patients only")
+    if key[0] == _AGE:
+        low, high = key[1], key[2]
         age = profile.age
         if age is None:
-            result = unknown("age not given", "age")
-        elif trial.min_age is not None and age < trial.min_age:
-            result = not_met(f"age {age:g}; the trial's minimum is {trial.min_age:g}")
-        elif trial.max_age is not None and age > trial.max_age:
-            result = not_met(f"age {age:g}; the trial's maximum is {trial.max_age:g}")
-        else:
-            result = met(f"age {age:g}")
-        checks.append(Judged(item, result, "registry"))
-    checks.append(Judged(_conditions_item(trial), _conditions(trial, patient), "registry"))
-    if not trial.parsed:
-        item = RegistryCheck(
-            Section.INCLUSION, "Eligibility criteria (not parsed yet)", Kind.UNRECOGNIZED
-        )
-        checks.append(
-            Judged(
-                item,
-                unknown(
-                    "this trial's criteria have not been parsed: run `trialmatch reparse`",
-                    "criteria the parser could not read",
-                ),
-                "registry",
-            )
-        )
-    return checks
+            return unknown("age not given", "age")
+        if isinstance(low, float | int) and age < low:
+            return not_met(f"age {age:g}; the trial's minimum is {low:g}")
+        if isinstance(high, float | int) and age > high:
+            return not_met(f"age {age:g}; the trial's maximum is {high:g}")
+        return met(f"age {age:g}")
+    if key[0] == _CONDITIONS:
+        return _conditions(key[1], patient)  # type: ignore[arg-type]
+    return unknown(
+        "this trial's criteria have not been parsed: run `trialmatch reparse`",
+        "criteria the parser could not read",
+    )
 
 
 def _conditions_item(trial: Trial) -> RegistryCheck:
@@ -118,56 +144,54 @@ def _conditions_item(trial: Trial) -> RegistryCheck:
     )
 
 
-def _conditions(trial: Trial, patient: Patient) -> Judgement:
+def _conditions(categories: frozenset[str], patient: Patient) -> Judgement:
     if patient.cancer is None:
         return unknown("cancer type not given", "cancer type")
     diagnosis = patient.profile.diagnosis
     words = diagnosis.cancer if diagnosis and diagnosis.cancer else cancers.label(patient.cancer)
-    if not trial.categories:
+    if not categories:
         return unknown(
             f"the trial's conditions were not recognised as a cancer type; patient has {words}",
             "trial conditions (check by hand)",
         )
-    if any(cancers.covers(c, patient.cancer) for c in trial.categories):
-        return met(f"patient has {words}; the trial is for {_category_words(trial)}")
-    return not_met(f"patient has {words}; the trial is for {_category_words(trial)}")
-
-
-def _category_words(trial: Trial) -> str:
-    return " or ".join(sorted(cancers.label(c) for c in trial.categories))
+    wanted = " or ".join(sorted(cancers.label(c) for c in categories))
+    if any(cancers.covers(c, patient.cancer) for c in categories):
+        return met(f"patient has {words}; the trial is for {wanted}")
+    return not_met(f"patient has {words}; the trial is for {wanted}")
 
 
 # --- the verdict ---------------------------------------------------------------------------------
 
 
-def _blocks(item: Item, result: Result) -> bool:
-    return (
-        (result is Result.NOT_MET) if item.section is Section.INCLUSION else (result is Result.MET)
-    )
+def _blocks(exclusion: bool, result: Result) -> bool:
+    return result is Result.MET if exclusion else result is Result.NOT_MET
 
 
-def combine(judged: list[Judged]) -> tuple[Verdict, list[Judged], int]:
+Unit = tuple[int, bool, int | None, Judgement]  # (index, exclusion, any_of, judgement)
+
+
+def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int]:
     """The contract's rule over one set of items: ineligible if an inclusion is not met or an
     exclusion applies, eligible if nothing is unknown, else possibly eligible. Items that share
     an `any_of` group count as one (the group holds if one of them holds). Returns the verdict,
     the decisive items (blocking ones if ineligible, else unknown ones) and the unknown count."""
-    units: list[tuple[Result, list[Judged]]] = []
-    groups: dict[tuple[Section, int], list[Judged]] = {}
-    for entry in judged:
-        group = entry.item.any_of
-        if group is None:
-            units.append((entry.judgement.result, [entry]))
+    grouped: list[tuple[Result, list[Unit]]] = []
+    groups: dict[tuple[bool, int], list[Unit]] = {}
+    for unit in units:
+        if unit[2] is None:
+            grouped.append((unit[3].result, [unit]))
         else:
-            groups.setdefault((entry.item.section, group), []).append(entry)
+            groups.setdefault((unit[1], unit[2]), []).append(unit)
     for members in groups.values():
-        units.append((any_of([m.judgement for m in members]), members))
-    blocking = [e for result, members in units if _blocks(members[0].item, result) for e in members]
-    unknowns = [e for result, members in units if result is Result.UNKNOWN for e in members]
-    count = sum(1 for result, _ in units if result is Result.UNKNOWN)
+        grouped.append((any_of([m[3] for m in members]), members))
+    blocking = [m for result, ms in grouped if _blocks(ms[0][1], result) for m in ms]
     if blocking:
-        return Verdict.INELIGIBLE, blocking, count
+        count = sum(1 for result, _ in grouped if result is Result.UNKNOWN)
+        return Verdict.INELIGIBLE, [Decision(m[0], m[1], m[3]) for m in blocking], count
+    unknowns = [(result, ms) for result, ms in grouped if result is Result.UNKNOWN]
     if unknowns:
-        return Verdict.POSSIBLY_ELIGIBLE, unknowns, count
+        decisive = [Decision(m[0], m[1], m[3]) for _, ms in unknowns for m in ms]
+        return Verdict.POSSIBLY_ELIGIBLE, decisive, len(unknowns)
     return Verdict.ELIGIBLE, [], 0
 
 
@@ -177,55 +201,67 @@ _VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.INE
 def judge_trial(
     trial: Trial,
     patient: Patient,
-    cache: dict[int, Judgement],
+    cache: dict[object, Judgement],
     semantic: list[Criterion],
     *,
     full: bool = True,
 ) -> TrialResult | None:
     """Judge every item of a trial. With `full=False`, return None as soon as an item that holds
-    for every cohort blocks (the trial is ineligible and its details are not needed)."""
-    judged = registry_checks(trial, patient)
-    if not full and any(_blocks(j.item, j.judgement.result) for j in judged):
-        return None
-    for criterion, key in zip(trial.criteria, trial.keys, strict=True):
+    for every cohort blocks (the trial is ineligible and its details are not needed).
+
+    `cache` holds this patient's judgements by semantic criterion id and registry key."""
+    judgements: list[Judgement] = []
+    keys = registry_keys(trial)
+    for check in keys:
+        judgement = cache.get(check)
+        if judgement is None:
+            judgement = cache[check] = judge_registry(check, patient)
+        if not full and judgement.result is Result.NOT_MET:
+            return None
+        judgements.append(judgement)
+    for key, place in zip(trial.keys, trial.places, strict=True):
         judgement = cache.get(key)
         if judgement is None:
             judgement = cache[key] = evaluate(semantic[key], patient)
         if (
             not full
-            and criterion.any_of is None
-            and criterion.cohort is None
-            and _blocks(criterion, judgement.result)
+            and place.any_of is None
+            and place.cohort is None
+            and _blocks(place.exclusion, judgement.result)
         ):
             return None
-        judged.append(Judged(criterion, judgement, "criteria"))
-    best: tuple[Verdict, list[Judged], int, str | None, list[Judged]] | None = None
+        judgements.append(judgement)
+    offset = len(keys)
+    base: list[Unit] = [(n, False, None, j) for n, j in enumerate(judgements[:offset])]
+    best: tuple[tuple[int, int], Verdict, list[Decision], int, str | None, list[Unit]] | None = None
     for cohort in trial.cohorts or (None,):
-        members = [j for j in judged if j.item.cohort in (None, cohort)]
-        verdict, decisive, count = combine(members)
+        units = base + [
+            (offset + n, place.exclusion, place.any_of, judgements[offset + n])
+            for n, place in enumerate(trial.places)
+            if place.cohort in (None, cohort)
+        ]
+        verdict, decisive, count = combine(units)
         rank = (_VERDICT_ORDER[verdict], count)
-        if best is None or rank < (_VERDICT_ORDER[best[0]], best[2]):
-            best = (verdict, decisive, count, cohort, members)
+        if best is None or rank < best[0]:
+            best = (rank, verdict, decisive, count, cohort, units)
     assert best is not None
-    verdict, decisive, count, cohort, members = best
+    _, verdict, decisive, count, cohort, units = best
     targets = sorted(
         (
-            j.judgement
-            for j in members
-            if j.judgement.target
-            and j.item.section is Section.INCLUSION
-            and j.judgement.result is Result.MET
+            j
+            for _, exclusion, _, j in units
+            if j.target and not exclusion and j.result is Result.MET
         ),
         key=lambda jd: -jd.level,
     )
-    names = list(dict.fromkeys(t.target for t in targets if t.target))
     return TrialResult(
         trial=trial,
         verdict=verdict,
-        judged=judged,
+        judgements=judgements,
+        registry=[registry_item(trial, key) for key in keys],
         cohort=cohort,
         unknowns=count,
         decisive=decisive,
-        targets=names,
+        targets=list(dict.fromkeys(t.target for t in targets if t.target)),
         target_level=targets[0].level if targets else 0,
     )

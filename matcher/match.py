@@ -72,7 +72,7 @@ def match_patient(
     patient = Patient(profile, day)
     wanted = set(statuses) if statuses is not None else None
     indices = range(len(trials.trials)) if include_ineligible else trials.candidates(patient.cancer)
-    cache: dict[int, Judgement] = {}
+    cache: dict[object, Judgement] = {}
     results: list[TrialResult] = []
     for index in indices:
         trial = trials.trials[index]

@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -78,6 +79,11 @@ class PartialDate(BaseModel):
     def middle(self) -> dt.date:
         early, late = self.earliest(), self.latest()
         return early + (late - early) / 2
+
+    @model_serializer
+    def _as_text(self) -> str:
+        """Dates serialise as written: '2022', '2022-02', '2022-02-15'."""
+        return str(self)
 
     def __str__(self) -> str:
         parts = [f"{self.year:04d}"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.engine import Judged, TrialResult
+from matcher.engine import Decision, Judged, TrialResult
 from matcher.match import Match, MatchReport
-from trialmatch.vocab import Result, Section, Verdict
+from trialmatch.vocab import Result, Verdict
 
 
 def report_json(report: MatchReport) -> dict[str, Any]:
@@ -88,6 +88,6 @@ def why(result: TrialResult, limit: int = 2) -> str:
     return "; ".join(parts) or "all criteria met"
 
 
-def _reason(entry: Judged) -> str:
-    verb = "excluded" if entry.item.section is Section.EXCLUSION else "not met"
+def _reason(entry: Decision) -> str:
+    verb = "excluded" if entry.exclusion else "not met"
     return f"{verb}: {entry.judgement.explanation}"

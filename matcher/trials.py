@@ -1,16 +1,20 @@
 """Trials in memory, ready to be judged: loaded once, then matched against many patients.
 
-Identical criteria (same kind and fields, whatever their wording or place) share one semantic id,
-so a patient's judgement of "ECOG 0-1" is computed once however many trials ask for it.
+Identical criteria (same kind and fields, whatever their wording or place) share one semantic id
+and one typed `Criterion`, so a patient's judgement of "ECOG 0-1" is computed once however many
+trials ask for it. Per trial only the semantic ids and where each criterion sits (section, any-of
+group, cohort) are kept; the criteria's full text is decoded again only for trials that are
+shown, which keeps 20,000 trials in a few hundred megabytes.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import msgspec
 from pydantic import ValidationError
 
 from criteria.model import CRITERIA, Criterion
@@ -18,7 +22,8 @@ from matcher.cancers import ANY_CANCER, SOLID_TUMOR, cancer_categories, covers
 from trialmatch.vocab import Phase
 
 #: Fields that do not change what a criterion asks of a patient.
-_PRESENTATION = {"text", "span", "item", "evidence", "cohort", "any_of", "section"}
+_PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of", "section"})
+_PHASES = list(Phase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +35,14 @@ class Site:
     status: str | None
     lat: float | None
     lon: float | None
+
+
+class Place(NamedTuple):
+    """Where a criterion sits: which section, which any-of group, which cohort."""
+
+    exclusion: bool
+    any_of: int | None
+    cohort: str | None
 
 
 @dataclass(slots=True)
@@ -44,18 +57,24 @@ class Trial:
     min_age: float | None
     max_age: float | None
     sites: tuple[Site, ...]
-    criteria: tuple[Criterion, ...]
     keys: tuple[int, ...]
+    places: tuple[Place, ...]
     categories: frozenset[str]
     cohorts: tuple[str, ...]
     parsed: bool
+    criteria_json: str | None = None
 
     @property
     def phase_rank(self) -> int:
-        order = list(Phase)
         return max(
-            (order.index(Phase(p)) for p in self.phases if p in Phase.__members__), default=0
+            (_PHASES.index(Phase(p)) for p in self.phases if p in Phase.__members__), default=0
         )
+
+    def criteria(self) -> tuple[Criterion, ...]:
+        """The trial's criteria in full (text, span, evidence), decoded on demand."""
+        if not self.parsed or not self.criteria_json:
+            return ()
+        return tuple(CRITERIA.validate_json(self.criteria_json))
 
 
 @dataclass
@@ -105,18 +124,32 @@ def trial_categories(conditions: Iterable[str], *titles: str | None) -> frozense
     return frozenset(found)
 
 
-class _Interner:
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.criteria: list[Criterion] = []
+class Interner:
+    """Gives each distinct criterion (ignoring presentation) one id and one typed object."""
 
-    def key(self, raw: dict[str, object], criterion: Criterion) -> int:
-        text = json.dumps({k: v for k, v in raw.items() if k not in _PRESENTATION}, sort_keys=True)
-        found = self.ids.get(text)
-        if found is None:
-            found = self.ids[text] = len(self.criteria)
-            self.criteria.append(criterion)
-        return found
+    def __init__(self) -> None:
+        self.ids: dict[bytes, int] = {}
+        self.criteria: list[Criterion] = []
+        self.places: dict[Place, Place] = {}
+        self._encode = msgspec.json.Encoder(order="sorted").encode
+
+    def add(self, raw: list[dict[str, Any]]) -> tuple[tuple[int, ...], tuple[Place, ...]]:
+        """Ids and places for one trial's criteria (as decoded from their stored JSON)."""
+        keys = []
+        places = []
+        for item in raw:
+            text = self._encode({k: v for k, v in item.items() if k not in _PRESENTATION})
+            found = self.ids.get(text)
+            if found is None:
+                criterion = CRITERIA.validate_python([item])[0]
+                found = self.ids[text] = len(self.criteria)
+                self.criteria.append(criterion)
+            keys.append(found)
+            place = Place(
+                item.get("section") == "exclusion", item.get("any_of"), item.get("cohort")
+            )
+            places.append(self.places.setdefault(place, place))
+        return tuple(keys), tuple(places)
 
 
 def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) -> TrialSet:
@@ -125,20 +158,19 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
     from sync.store import open_database
 
     db = open_database(Path(db_path), readonly=True)
+    decode = msgspec.json.Decoder(list[dict[str, Any]]).decode
     try:
-        interner = _Interner()
+        interner = Interner()
         trials = []
         unparsed = 0
         for row in trial_rows(db, statuses):
-            criteria: tuple[Criterion, ...] = ()
             keys: tuple[int, ...] = ()
+            places: tuple[Place, ...] = ()
             parsed = row.criteria_json is not None
             if parsed:
                 try:
-                    raw = json.loads(row.criteria_json or "[]")
-                    criteria = tuple(CRITERIA.validate_python(raw))
-                    keys = tuple(interner.key(r, c) for r, c in zip(raw, criteria, strict=True))
-                except (ValidationError, ValueError):
+                    keys, places = interner.add(decode(row.criteria_json or "[]"))
+                except (ValidationError, msgspec.DecodeError, ValueError):
                     parsed = False
             if not parsed:
                 unparsed += 1
@@ -154,13 +186,14 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     min_age=row.minimum_age_years,
                     max_age=row.maximum_age_years,
                     sites=tuple(Site(*s) for s in row.sites),
-                    criteria=criteria,
                     keys=keys,
+                    places=places,
                     categories=trial_categories(
                         row.conditions, row.brief_title, row.official_title
                     ),
-                    cohorts=tuple(sorted({c.cohort for c in criteria if c.cohort})),
+                    cohorts=tuple(sorted({p.cohort for p in places if p.cohort})),
                     parsed=parsed,
+                    criteria_json=row.criteria_json if parsed else None,
                 )
             )
         return TrialSet(

@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from criteria.model import CRITERIA
-from matcher.trials import Site, Trial, TrialSet, _Interner, trial_categories
+from matcher.trials import Interner, Site, Trial, TrialSet, trial_categories
 
 
 def make_trials(*specs: dict[str, Any]) -> TrialSet:
     """Each spec: nct_id, criteria (list of criterion dicts, without span/item/text if you like),
     and optional overall_status, phases, conditions, sex, min_age, max_age, sites."""
-    interner = _Interner()
+    interner = Interner()
     trials = []
     for spec in specs:
-        raw = []
-        for n, c in enumerate(spec.get("criteria", [])):
-            raw.append({"text": c.get("text", "(test)"), "span": [0, 1], "item": n, **c})
-        criteria = tuple(CRITERIA.validate_python(json.loads(json.dumps(raw))))
-        keys = tuple(interner.key(r, c) for r, c in zip(raw, criteria, strict=True))
+        raw = [
+            {"text": c.get("text", "(test)"), "span": [0, 1], "item": n, **c}
+            for n, c in enumerate(spec.get("criteria", []))
+        ]
+        keys, places = interner.add(json.loads(json.dumps(raw)))
         conditions = tuple(spec.get("conditions", ["Breast Cancer"]))
         trials.append(
             Trial(
@@ -33,11 +32,12 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 min_age=spec.get("min_age", 18),
                 max_age=spec.get("max_age"),
                 sites=tuple(Site(*s) for s in spec.get("sites", [])),
-                criteria=criteria,
                 keys=keys,
+                places=places,
                 categories=trial_categories(conditions),
-                cohorts=tuple(sorted({c.cohort for c in criteria if c.cohort})),
+                cohorts=tuple(sorted({p.cohort for p in places if p.cohort})),
                 parsed=spec.get("parsed", True),
+                criteria_json=json.dumps(raw),
             )
         )
     return TrialSet(trials, interner.criteria, path=":memory:", last_sync=None)

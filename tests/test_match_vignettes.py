@@ -26,7 +26,9 @@ def _params() -> list[Any]:
     cases = []
     for case in EXPECTATIONS:
         key = (case["patient"], case["trial"])
-        marks = [pytest.mark.xfail(reason=KNOWN_GAPS[key], strict=True)] if key in KNOWN_GAPS else []
+        marks = (
+            [pytest.mark.xfail(reason=KNOWN_GAPS[key], strict=True)] if key in KNOWN_GAPS else []
+        )
         cases.append(pytest.param(case, id=f"{key[0]}-{key[1]}", marks=marks))
     return cases
 
@@ -47,13 +49,16 @@ def reports(sample_trials: Any, sample_patients: dict[str, Any]) -> dict[str, An
 def _deciding_texts(result: Any) -> list[str]:
     if result.verdict is Verdict.ELIGIBLE:
         return [j.item.text for j in result.judged if j.judgement.result is Result.MET]
-    return [j.item.text for j in result.decisive]
+    return [result.judged[d.index].item.text for d in result.decisive]
 
 
 @pytest.mark.parametrize("case", _params())
 def test_vignette(case: dict[str, Any], reports: dict[str, Any]) -> None:
     result = reports[case["patient"]][case["trial"]]
-    why = "; ".join(f"{j.item.text[:70]!r}: {j.judgement.explanation}" for j in result.decisive[:4])
+    why = "; ".join(
+        f"{result.judged[d.index].item.text[:70]!r}: {d.judgement.explanation}"
+        for d in result.decisive[:4]
+    )
     assert result.verdict.value == case["verdict"], f"decided by: {why}"
     if case["verdict"] != "eligible" and case.get("deciding_text"):
         wanted = case["deciding_text"].lower()
@@ -68,7 +73,10 @@ def test_vignette(case: dict[str, Any], reports: dict[str, Any]) -> None:
 
 def test_inclusion_and_exclusion_both_decide_somewhere(reports: dict[str, Any]) -> None:
     sections = {
-        j.item.section for results in reports.values() for r in results.values()
-        if r.verdict is Verdict.INELIGIBLE for j in r.decisive
+        r.judged[d.index].item.section
+        for results in reports.values()
+        for r in results.values()
+        if r.verdict is Verdict.INELIGIBLE
+        for d in r.decisive
     }
     assert sections == {Section.INCLUSION, Section.EXCLUSION}

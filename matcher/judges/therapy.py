@@ -10,7 +10,11 @@ from matcher.patient import Patient
 
 #: Classes too broad to count as what a trial "selects for".
 _BROAD = {
-    "endocrine_therapy", "chemotherapy", "systemic_anticancer_therapy", "any", "targeted_therapy",
+    "endocrine_therapy",
+    "chemotherapy",
+    "systemic_anticancer_therapy",
+    "any",
+    "targeted_therapy",
 }
 
 _EARLY = {"adjuvant", "neoadjuvant"}
