@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from criteria.fastre import Fast
+
 # --- negation -----------------------------------------------------------------------------------
 
 #: Words before a phrase, in the same clause, that turn the statement around.
@@ -201,26 +203,22 @@ def months(n: float, unit: str) -> float:
 _SETTINGS = (
     (
         "neoadjuvant",
-        re.compile(
-            r"\b(?:neo-?\s*adjuvant|pre-?operative|\(neo\)\s*-?adjuvant|neo/adjuvant)", re.I
-        ),
+        Fast(r"\b(?:neo-?\s*adjuvant|pre-?operative|\(neo\)\s*-?adjuvant|neo/adjuvant)"),
     ),
     (
         "adjuvant",
-        re.compile(
+        Fast(
             r"(?<!neo)(?<!neo-)\badjuvant|\(neo\)\s*-?adjuvant|neo/\s*adjuvant|\bpost-?operative"
             r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)|\bcurative(?:[- ]intent)?"
-            r"\s+(?:setting|treatment|therapy)",
-            re.I,
+            r"\s+(?:setting|treatment|therapy)"
         ),
     ),
     (
         "metastatic",
-        re.compile(
+        Fast(
             r"\b(?:metastatic|advanced|recurrent|palliative|stage (?:IV|4)|m?BC\b|ABC\b"
             r"|(?:first|second|third|1st|2nd|3rd|later)[- ]line|locally advanced|unresectable"
-            r"|non-curative|incurable)",
-            re.I,
+            r"|non-curative|incurable)"
         ),
     ),
 )
@@ -248,4 +246,4 @@ def settings_in(words: str) -> tuple[str, ...]:
     low = words.lower()
     if not any(word in low for word in _SETTING_WORDS):
         return ()
-    return tuple(name for name, pattern in _SETTINGS if pattern.search(words))
+    return tuple(name for name, pattern in _SETTINGS if pattern.search(words, low))

@@ -279,3 +279,59 @@ def keywords(*fragments: str) -> Factors:
 def word_keywords(*words: str) -> Factors:
     """A gate from fragments that start words ('menopaus' for 'postmenopausal' would not do)."""
     return frozenset(Factor(w.lower(), bool(_WORDCHAR.match(w))) for w in words)
+
+
+def lower_pattern(pattern: str) -> str | None:
+    """The pattern with its literal letters in lower case, for matching lower-cased text without
+    IGNORECASE (two to four times faster in CPython). Escapes (\\W, \\D, \\S, \\B, \\N{...}) are kept
+    as written. None when the pattern has case-sensitive parts ("(?-i:").
+    """
+    if "(?-i" in pattern:
+        return None
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if pattern.startswith("(?P<", i) or pattern.startswith("(?P=", i):
+            close = pattern.find(">", i) if pattern[i + 3] == "<" else pattern.find(")", i)
+            out.append(pattern[i : close + 1])  # group names keep their case
+            i = close + 1
+            continue
+        out.append(ch.lower())
+        i += 1
+    return "".join(out)
+
+
+class Fast:
+    """A case-insensitive pattern that runs on the lower-cased text when it can.
+
+    `search(work, lower)` returns a match whose offsets are valid in `work` (lower-casing keeps
+    the length of almost every text; when it does not, the IGNORECASE pattern runs on `work`).
+    Group texts of a lower-case match are lower case: read values, not spellings, from them.
+    """
+
+    __slots__ = ("ci", "lc")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.ci = re.compile(pattern, flags | re.IGNORECASE)
+        lowered = lower_pattern(pattern)
+        self.lc = re.compile(lowered, flags & ~re.IGNORECASE) if lowered is not None else None
+
+    def search(self, work: str, lower: str | None) -> re.Match[str] | None:
+        if self.lc is not None and lower is not None and len(lower) == len(work):
+            return self.lc.search(lower)
+        return self.ci.search(work)
+
+    def finditer(self, work: str, lower: str | None) -> list[re.Match[str]]:
+        if self.lc is not None and lower is not None and len(lower) == len(work):
+            return list(self.lc.finditer(lower))
+        return list(self.ci.finditer(work))
+
+    def match(self, work: str, lower: str | None) -> re.Match[str] | None:
+        if self.lc is not None and lower is not None and len(lower) == len(work):
+            return self.lc.match(lower)
+        return self.ci.match(work)

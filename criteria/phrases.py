@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from criteria.fastre import Gated
+from criteria.fastre import Fast, Gated
 from trialmatch.errors import DataFileError
 
 PHRASES_FILE = "phrases.yaml"
@@ -58,6 +58,19 @@ class _Patterned(_Strict):
     def gated(self) -> Gated:
         return _gated(self.pattern, self.case)
 
+    @property
+    def fast(self) -> Fast | None:
+        """The pattern for lower-cased text (None for case-sensitive rules)."""
+        return None if self.case else _fast(self.pattern)
+
+    def search(self, work: str, lower: str) -> re.Match[str] | None:
+        fast = self.fast
+        return fast.search(work, lower) if fast is not None else self.regex.search(work)
+
+    def finditer(self, work: str, lower: str) -> list[re.Match[str]]:
+        fast = self.fast
+        return fast.finditer(work, lower) if fast is not None else list(self.regex.finditer(work))
+
 
 class PhraseRule(_Patterned):
     kind: RuleKind
@@ -77,6 +90,11 @@ class PhrasesFile(_Strict):
 @cache
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
     return re.compile(pattern, 0 if case else re.IGNORECASE)
+
+
+@cache
+def _fast(pattern: str) -> Fast:
+    return Fast(pattern)
 
 
 @cache

@@ -86,6 +86,43 @@ _SYMBOLS = re.compile(
     "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_REWRITES[:9])), re.IGNORECASE
 )
 _WORD = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
+#: Words that can start each word rewrite (index into _REWRITES); a rewrite runs only when one of
+#: its words is in the item (and, for comparators, a number is).
+_TRIGGERS: dict[int, frozenset[str]] = {
+    9: frozenset("greater more higher larger bigger equal least less minimum older above".split()),
+    10: frozenset(
+        "less lower fewer smaller equal more exceeding exceed up maximum most greater higher later"
+        .split()
+    ),
+    11: frozenset("greater more higher larger above over exceeding excess".split()),
+    12: frozenset("less fewer lower below under".split()),
+}
+_FIRST_WORD_REWRITE = 9
+_NUMBER_REWRITE = 13
+_PATTERNS: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+
+def _pattern_for(text: str) -> re.Pattern[str] | None:
+    """The rewrites this text can need, compiled once per combination (None: none at all)."""
+    tokens = set(_WORD.findall(text.lower()))
+    chosen: list[int] = []
+    numbers = tokens & _NUMBER_WORDS.keys()
+    if numbers or _DIGIT.search(text):
+        chosen = [i for i, words in _TRIGGERS.items() if words & tokens]
+    if numbers:
+        chosen.append(_NUMBER_REWRITE)
+    if not chosen:
+        return _SYMBOLS if _SYMBOL_CHARS.search(text) else None
+    key = tuple(chosen)
+    pattern = _PATTERNS.get(key)
+    if pattern is None:
+        indices = [*range(_FIRST_WORD_REWRITE), *chosen]
+        pattern = re.compile(
+            "|".join(f"(?P<r{i}>{_REWRITES[i][0]})" for i in indices), re.IGNORECASE
+        )
+        _PATTERNS[key] = pattern
+    return pattern
 #: Characters the symbol rewrites start with; an item with none of them needs no symbol pass.
 _SYMBOL_CHARS = re.compile("[≥⩾≧≤⩽≦＞＜×✕–—−‑\u00a0\u2009\u202f’‘“”=<>&]")
 _KEYWORDS = frozenset(
@@ -157,11 +194,8 @@ def normalise(text: str) -> Working:
     out: list[str] = []
     pos = 0
     wpos = 0
-    if _KEYWORDS.intersection(_WORD.findall(text.lower())):
-        pattern = _COMBINED
-    elif _SYMBOL_CHARS.search(text):
-        pattern = _SYMBOLS
-    else:
+    pattern = _pattern_for(text)
+    if pattern is None:
         return Working(text, text, (0,), (0,), (len(text),), (len(text),))
     for match in pattern.finditer(text):
         start, end = match.span()

@@ -61,7 +61,7 @@ def read_stage(view: ItemView) -> list[Draft]:
         rule = rules[position]
         if rule.kind != "disease_stage" or not rule.gated.others_present(view.low):
             continue
-        for match in rule.regex.finditer(w):
+        for match in rule.finditer(w, view.low):
             if view.in_exception(match.start()):
                 continue
             if rule.name == "stage_metastatic" and _STAGE_NOISE.search(w[: match.start()]):

@@ -73,7 +73,7 @@ def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:
     analytes = phrases().analytes
     for position in sorted(candidates):
         analyte = analytes[position]
-        for match in analyte.gated.regex.finditer(w) if analyte.gated.others_present(low) else ():
+        for match in analyte.finditer(w, low) if analyte.gated.others_present(low) else ():
             raw.append((match.start(), match.end(), analyte.name))
     raw.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     chosen: list[tuple[int, int, str]] = []

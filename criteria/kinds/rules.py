@@ -33,7 +33,7 @@ _ORGAN_SYSTEMS = (
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
-    within = _within_years(w)
+    within = _within_years(w, view.low)
     rules = phrases().rules
     for position in sorted(view.rule_candidates):
         rule = rules[position]
@@ -42,7 +42,7 @@ def read(view: ItemView) -> list[Draft]:
         gated = rule.gated
         if gated.others and not gated.others_present(view.low):
             continue
-        match = gated.regex.search(w)
+        match = rule.search(w, view.low)
         if match is None:
             continue
         start, end = match.span()
@@ -83,6 +83,7 @@ def _with_polarity(view: ItemView, kind: str, start: int, end: int, fields: dict
     return view.draft(kind, start, end, negated=negated, **fields)
 
 
+_DIGIT = re.compile(r"\d")
 _YEARS = re.compile(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
     r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)",
@@ -90,8 +91,8 @@ _YEARS = re.compile(
 )
 
 
-def _within_years(w: str) -> float | None:
-    if not any(ch.isdigit() for ch in w):
+def _within_years(w: str, low: str) -> float | None:
+    if _DIGIT.search(w) is None or ("year" not in low and "month" not in low and "yr" not in low):
         return None
     match = _YEARS.search(w)
     if not match:

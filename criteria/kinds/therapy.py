@@ -15,19 +15,18 @@ from dataclasses import dataclass
 
 from criteria import cues, lexicon
 from criteria.extract import Draft, ItemView
+from criteria.fastre import Fast
 from trialmatch.vocab import Section
 
-_PROGRESSED = re.compile(
-    r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*|PD\b|worsen\w*)",
-    re.IGNORECASE,
+_PROGRESSED = Fast(
+    r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*|PD\b|worsen\w*)"
 )
-_INTOLERANT = re.compile(
+_INTOLERANT = Fast(
     r"\b(?:intoleran\w+|unable to tolerate|could not tolerate|toxicity (?:to|from|with|due)"
-    r"|discontinu\w+ (?:\w+\s+){0,3}(?:due to|because of) (?:\w+\s+)?(?:toxicit|intoleran|adverse))",
-    re.IGNORECASE,
+    r"|discontinu\w+ (?:\w+\s+){0,3}(?:due to|because of) (?:\w+\s+)?(?:toxicit|intoleran|adverse))"
 )
-_RESPONDED = re.compile(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b", re.I)
-_FUTURE = re.compile(
+_RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
+_FUTURE = Fast(
     r"\b(?:candidates? for|eligible (?:for|to receive)|suitable for|appropriate for|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated|randomi[sz]ed to"
@@ -35,66 +34,56 @@ _FUTURE = re.compile(
     r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b|(?<!last )(?<!final )dose of"
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
-    r"|mg\b|daily)\b",
-    re.IGNORECASE,
+    r"|mg\b|daily)\b"
 )
-_AFTERMATH = re.compile(
+_AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
     r"|damage|injur\w+)\s+(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}(?:from|of|due to|related to|caused by|attributed to"
-    r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$",
-    re.IGNORECASE,
+    r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$"
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
-_AFTER_STUDY = re.compile(
+_AFTER_STUDY = Fast(
     r"\b(?:for|until|during)\s+(?:at least\s+|>=\s*)?\d+\s*(?:\w+\s+){0,3}(?:after|following)\s+"
-    r"(?:the\s+)?(?:last|final)\s+(?:dose|administration)\s+(?:of\s+)?(?:\w+\s+)?$",
-    re.IGNORECASE,
+    r"(?:the\s+)?(?:last|final)\s+(?:dose|administration)\s+(?:of\s+)?(?:\w+\s+)?$"
 )
-_STARTED = re.compile(
+_STARTED = Fast(
     r"\b(?:initiated|started|begun|began|commenced|on)\b[^.;]{0,30}?(?:>=|>)\s*(?P<n>\d+)\s*"
-    r"(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,2}(?:prior|before)",
-    re.IGNORECASE,
+    r"(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,2}(?:prior|before)"
 )
-_SETTING_PHRASE = re.compile(
+_SETTING_PHRASE = Fast(
     r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:(?:given|administered|received)\s+)?(?:for|in|as|during)\s+"
-    r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b",
-    re.IGNORECASE,
+    r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b"
 )
-_CURRENT = re.compile(
+_DIGIT = re.compile(r"\d")
+_CURRENT = Fast(
     r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing|simultaneous|on (?:stable|a stable)"
-    r"|presently|still (?:on|receiving)|while (?:on|receiving))\b",
-    re.IGNORECASE,
+    r"|presently|still (?:on|receiving)|while (?:on|receiving))\b"
 )
-_WASHOUT = re.compile(
+_WASHOUT = Fast(
     r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
     r"(?:since|from|after)\s+(?:the\s+)?(?:last|final|end|completion|discontinu\w*|stop\w*|prior)"
     r"|(?:discontinu\w+|stopp\w+|last dose|completed|washout|wash-out|off)\b[^.;]{0,160}?(?:>=|>)\s*"
     r"(?P<n3>\d+(?:\.\d+)?)\s*(?P<unit3>days?|weeks?|months?)"
-    r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)",
-    re.IGNORECASE,
+    r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)"
 )
-_DURATION = re.compile(
+_DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
-    r"treatment with|therapy with|duration)\b",
-    re.IGNORECASE,
+    r"treatment with|therapy with|duration)\b"
 )
-_RELAPSE_WITHIN = re.compile(
+_RELAPSE_WITHIN = Fast(
     r"(?:\b(?:on or |during or )?within|<=|<|\bless than|\bbefore)\s*(?P<n>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>months?|years?|weeks?)\s*(?:\w+\s+){0,2}?(?:of|after|from|since|following)\s+"
     r"(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*|discontinu\w+|finish\w*|cessation"
-    r"|last|termination|the last)",
-    re.IGNORECASE,
+    r"|last|termination|the last)"
 )
-_RELAPSE_AFTER = re.compile(
+_RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
     r"{0,2}?(?:after|from|since|following|of)\s+(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*"
-    r"|discontinu\w+|finish\w*|cessation|last|termination)",
-    re.IGNORECASE,
+    r"|discontinu\w+|finish\w*|cessation|last|termination)"
 )
-_DFI = re.compile(
+_DFI = Fast(
     r"\b(?:disease[- ]free interval|DFI|treatment[- ]free interval|TFI)\s*(?:\([A-Z]+\)\s*)?"
-    r"(?:of\s*)?(?P<cmp>>=|<=|>|<)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)",
-    re.IGNORECASE,
+    r"(?:of\s*)?(?P<cmp>>=|<=|>|<)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)"
 )
 _GAP = re.compile(
     r"^(?:[\s,/+();:]|\band/or\b|\bor\b|\band\b|\bnor\b|\bplus\b|\bwith\b|\bor with\b|\be\.g\.?"
@@ -108,11 +97,11 @@ _EXAMPLE_CUE = re.compile(
     r"\b(?:e\.g\.?|eg|such as|including|for example|i\.e\.?|like)\s*[:,]?\s*$", re.I
 )
 
-_LINES = re.compile(
-    r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\d.])(?P<n>\d{1,2})(?!\.\d)\s*(?:(?:-|to|or|and)\s*(?:(?P<cmp2><=|<)\s*)?"
+_LINES = Fast(
+    r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\d.])(?P<n>\d{1,2})(?!\.\d)\s*"
+    r"(?:(?:or|and)\s+(?P<dir>more|greater|fewer|less)\s+)?(?:(?:-|to|or|and)\s*(?:(?P<cmp2><=|<)\s*)?"
     r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y|ies)"
-    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?P<tail>[^.;]{0,80})",
-    re.IGNORECASE,
+    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?P<tail>[^.;]{0,80})"
 )
 _NOT_LINES = re.compile(
     r"\b(?:days?|weeks?|months?|years?|cycles?|doses?|mg|hours?|times|x|grade|fractions?|Gy"
@@ -142,7 +131,7 @@ _GENERIC = re.compile(
 
 def read(view: ItemView) -> list[Draft]:
     mentions = view.drugs
-    if not mentions:
+    if not mentions and view.has("therap", "treatment", "agent", "drug", "medication", "regimen"):
         generic = _GENERIC.search(view.w)
         if generic is not None:
             mentions = [
@@ -227,16 +216,17 @@ def _clause(w: str, start: int, end: int) -> tuple[int, int]:
 
 def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -> Draft | None:
     w = view.w
+    low = view.low if len(view.low) == len(w) else w.lower()
     begin, stop = _clause(w, run.start, run.end)
-    before = w[max(begin, run.start - 60) : run.start]
-    after = w[run.end : min(stop, run.end + 100)]
-    if _AFTERMATH.search(before) or _AFTER_STUDY.search(before):
+    before, l_before = w[max(begin, run.start - 60) : run.start], low[max(begin, run.start - 60) : run.start]
+    after, l_after = w[run.end : min(stop, run.end + 100)], low[run.end : min(stop, run.end + 100)]
+    if _AFTERMATH.search(before, l_before) or _AFTER_STUDY.search(before, l_before):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
-    if _FUTURE.search(before[-70:]) or re.match(
+    if _FUTURE.search(before[-70:], l_before[-70:]) or re.match(
         r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after
     ):
         return None
-    if _FUTURE.search(after[:12]) and not re.search(
+    if _FUTURE.search(after[:12], l_after[:12]) and not re.search(
         r"\b(?:prior|previous|received|progress)", before, re.I
     ):
         return None
@@ -244,12 +234,13 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     if view.context is not None and view.context.therapy and len(view.context.intro_work) <= 80:
         intro = view.context.intro_work
     cue_text = f"{intro} {before} {after[:60]}"
+    l_cue = cue_text.lower()
     relation = "received"
-    if _INTOLERANT.search(cue_text):
+    if _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
-    elif _PROGRESSED.search(cue_text):
+    elif _PROGRESSED.search(cue_text, l_cue):
         relation = "progressed"
-    elif _RESPONDED.search(cue_text):
+    elif _RESPONDED.search(cue_text, l_cue):
         relation = "responded"
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
     cut = next((s.start - run.end for s in view.exceptions if s.start >= run.end), len(after))
@@ -275,8 +266,8 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     fields["except_agents"] = tuple(dict.fromkeys(except_agents))
     fields["except_classes"] = tuple(dict.fromkeys(except_classes))
     fields["exceptions"] = exception_texts
-    clause = w[begin:stop]
-    numbers = any(ch.isdigit() for ch in clause)
+    clause, l_clause = w[begin:stop], low[begin:stop]
+    numbers = _DIGIT.search(clause) is not None
     negated = cues.negated_before(w, run.start) or cues.naive_after(w, run.end)
     if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
         negated = True
@@ -284,24 +275,24 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     washout = None
     if numbers:
         window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
-        washout = _WASHOUT.search(clause)
+        washout = _WASHOUT.search(clause, l_clause)
     if washout:
         n = float(washout.group("n") or washout.group("n2") or washout.group("n3"))
         unit = washout.group("unit") or washout.group("unit2") or washout.group("unit3")
         fields["within_days"] = cues.days(n, unit)
-        if view.section == Section.INCLUSION and not _PROGRESSED.search(clause):
+        if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
             negated = True  # "at least 14 days since the last dose of X": not within 14 days
-    elif numbers and (started := _STARTED.search(clause)):
+    elif numbers and (started := _STARTED.search(clause, l_clause)):
         # "GnRH agonist initiated at least 28 days before day 1": time on it, not a washout
         n, unit = float(started.group("n")), started.group("unit")
         fields["min_duration_months"] = cues.months(n, unit)
     elif window is not None and relation != "progressed":
         fields["within_days"] = window[0]
-    elif _CURRENT.search(before[-30:]):
+    elif _CURRENT.search(before[-30:], l_before[-30:]):
         fields["within_days"] = 0
-    relapse = _RELAPSE_WITHIN.search(clause) if numbers else None
-    relapse_after = _RELAPSE_AFTER.search(clause) if numbers else None
-    dfi = _DFI.search(clause) if numbers else None
+    relapse = _RELAPSE_WITHIN.search(clause, l_clause) if numbers else None
+    relapse_after = _RELAPSE_AFTER.search(clause, l_clause) if numbers else None
+    dfi = _DFI.search(clause, l_clause) if numbers else None
     if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
         fields["relapse_within_months"] = cues.months(
             float(relapse.group("n")), relapse.group("unit")
@@ -319,7 +310,7 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
             "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
         )
         fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
-    duration = _DURATION.search(clause) if numbers else None
+    duration = _DURATION.search(clause, l_clause) if numbers else None
     if (
         duration
         and "relapse_within_months" not in fields
@@ -331,7 +322,7 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         )
     fields["relation"] = relation
     fields["negated"] = negated
-    setting = _SETTING_PHRASE.match(after)
+    setting = _SETTING_PHRASE.match(after, l_after)
     end = run.end + (setting.end() if setting else 0)
     return Draft(
         "prior_therapy",
@@ -346,10 +337,10 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     w = view.w
     if not view.has("line", "regimen", "therap", "treatment", "chemo", "agent", "course", "lot"):
         return []
-    if not any(ch.isdigit() for ch in w):
+    if _DIGIT.search(w) is None:
         return []
     out: list[Draft] = []
-    for match in _LINES.finditer(w):
+    for match in _LINES.finditer(w, view.low):
         between = match.group("between") or ""
         noun = match.group("noun").lower()
         if _NOT_LINES.search(between) or (
@@ -379,6 +370,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         ):
             continue
         cmp = match.group("cmp")
+        if match.group("dir"):
+            cmp = ">=" if match.group("dir") in {"more", "greater"} else "<="
         low: int | None
         high: int | None
         if m is not None:
