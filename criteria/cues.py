@@ -113,7 +113,8 @@ EXCEPTION_WORDS = (
 )
 _EXCEPTION = re.compile(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
-    r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for|not including"
+    r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for"
+    r"|not including"
     r"|with the exceptions? of)\b",
     re.IGNORECASE,
 )
@@ -178,7 +179,7 @@ _BEFORE = re.compile(
 def days(n: float, unit: str) -> int:
     key = unit.lower().rstrip("s") if unit.lower() not in {"d", "mos"} else unit.lower()
     key = {"d": "day", "mos": "mo"}.get(key, key)
-    return int(round(n * _UNIT_DAYS.get(key, 1)))
+    return round(n * _UNIT_DAYS.get(key, 1))
 
 
 def within_days(work: str) -> tuple[int, int, int] | None:
@@ -209,7 +210,8 @@ _SETTINGS = (
         "adjuvant",
         Fast(
             r"(?<!neo)(?<!neo-)\badjuvant|\(neo\)\s*-?adjuvant|neo/\s*adjuvant|\bpost-?operative"
-            r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)|\bcurative(?:[- ]intent)?"
+            r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)"
+            r"|\bcurative(?:[- ]intent)?"
             r"\s+(?:setting|treatment|therapy)"
         ),
     ),

@@ -69,7 +69,7 @@ def _lab(c: model.Lab) -> str:
     return f"{c.analyte} {c.comparator} {c.value:g}" + (f" {c.unit}" if c.unit else "")
 
 
-def _fields(c: model.Criterion) -> str:  # noqa: PLR0911 - one branch per kind reads best
+def _fields(c: model.Criterion) -> str:
     if isinstance(c, model.CancerType):
         return c.cancer + (f" ({c.histology})" if c.histology else "")
     if isinstance(c, model.DiseaseStage):

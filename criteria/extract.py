@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from criteria import cues, lexicon, model
@@ -184,9 +185,7 @@ def _drug_mentions(work: str, low: str) -> list[lexicon.Mention]:
         reach = 22 if "(" in low else 2
         for i, tok in enumerate(toks):
             node = root.get(tok)
-            if node is not None and (
-                "" in node or any(t in node for t in toks[i + 1 : i + reach])
-            ):
+            if node is not None and ("" in node or any(t in node for t in toks[i + 1 : i + reach])):
                 break
         else:
             return []
@@ -253,7 +252,7 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
     if view.section != Section.INCLUSION or len(drafts) < 2:
         return
     w = view.w
-    for left, right in zip(drafts, drafts[1:], strict=False):
+    for left, right in pairwise(drafts):
         if right.start <= left.end or "any_of" in right.fields:
             continue
         between = w[left.end : right.start]

@@ -12,15 +12,10 @@ exact: it never hides a match, it only skips searches that cannot succeed.
 from __future__ import annotations
 
 import re
+import re._constants as _c  # Python 3.11+: the regular expression parser's own modules
+import re._parser as _p
 from dataclasses import dataclass
 from typing import Any
-
-try:  # Python 3.11+
-    import re._constants as _c
-    import re._parser as _p
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +59,75 @@ def _nonword(op: Any, arg: Any) -> bool:
 
 #: Words so common in eligibility texts that a set containing them hardly narrows anything.
 _COMMON = frozenset(
-    ["other", "prior", "previous", "previously", "second", "additional", "disease", "diseases", "condition", "conditions", "disorder", "disorders", "patient", "patients", "history", "treatment", "treatments", "therapy", "therapies", "medical", "with", "and", "of", "the", "in", "to", "or", "for", "any", "known", "active", "severe", "significant", "uncontrolled", "serious", "must", "be", "is", "are", "have", "has", "had", "not", "no", "within", "at", "least", "than", "more", "less", "clinically", "current", "concurrent", "significant", "chronic", "acute", "grade", "study", "evidence", "by", "on", "as", "a", "an", "that", "who", "which"]
+    [
+        "other",
+        "prior",
+        "previous",
+        "previously",
+        "second",
+        "additional",
+        "disease",
+        "diseases",
+        "condition",
+        "conditions",
+        "disorder",
+        "disorders",
+        "patient",
+        "patients",
+        "history",
+        "treatment",
+        "treatments",
+        "therapy",
+        "therapies",
+        "medical",
+        "with",
+        "and",
+        "of",
+        "the",
+        "in",
+        "to",
+        "or",
+        "for",
+        "any",
+        "known",
+        "active",
+        "severe",
+        "significant",
+        "uncontrolled",
+        "serious",
+        "must",
+        "be",
+        "is",
+        "are",
+        "have",
+        "has",
+        "had",
+        "not",
+        "no",
+        "within",
+        "at",
+        "least",
+        "than",
+        "more",
+        "less",
+        "clinically",
+        "current",
+        "concurrent",
+        "significant",
+        "chronic",
+        "acute",
+        "grade",
+        "study",
+        "evidence",
+        "by",
+        "on",
+        "as",
+        "a",
+        "an",
+        "that",
+        "who",
+        "which",
+    ]
 )
 
 
@@ -127,15 +190,15 @@ def _all_sets(items: Any, boundary: bool) -> list[frozenset[Factor]]:
             prefix = [(_c.LITERAL, ord(ch)) for ch in run]
             start = run_start
             run.clear()
-            union: set[Factor] = set()
+            joined: set[Factor] = set()
             for branch in arg[1]:
                 found = _sequence(prefix + list(branch), start)
                 if not found:
-                    union = set()
+                    joined = set()
                     break
-                union |= found
-            if union:
-                candidates.append(frozenset(union))
+                joined |= found
+            if joined:
+                candidates.append(frozenset(joined))
             boundary = False
             continue
         close()
@@ -283,8 +346,8 @@ def word_keywords(*words: str) -> Factors:
 
 def lower_pattern(pattern: str) -> str | None:
     """The pattern with its literal letters in lower case, for matching lower-cased text without
-    IGNORECASE (two to four times faster in CPython). Escapes (\\W, \\D, \\S, \\B, \\N{...}) are kept
-    as written. None when the pattern has case-sensitive parts ("(?-i:").
+    IGNORECASE (two to four times faster in CPython). Escapes (\\W, \\D, \\S, \\B, \\N{...})
+    are kept as written. None when the pattern has case-sensitive parts ("(?-i:").
     """
     if "(?-i" in pattern:
         return None

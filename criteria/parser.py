@@ -74,7 +74,9 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.parent is not None and item.parent in prefixes:
             shown = f"{prefixes[item.parent]} {own}"
             if is_label(prefixes[item.parent]):
-                read = shown  # a topic label ("Hepatic:") helps read the child; logic words would not
+                read = (
+                    shown  # a topic label ("Hepatic:") helps read the child; logic words would not
+                )
         if item.intro:
             context = intro_context(own, inherited, group_counter)
             contexts[item.index] = context

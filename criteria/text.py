@@ -58,8 +58,8 @@ _REWRITES: list[tuple[str, str]] = [
     (
         r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
         r"|equal\s+to\s+or\s+(?:greater|more|higher)\s+than|at\s+least|not\s+less\s+than"
-        r"|no\s+less\s+than|minimum(?:\s+of)?|a\s+minimum\s+of|(?:or|and)\s+(?:more|greater|older|above))"
-        + _NUM_AHEAD,
+        r"|no\s+less\s+than|minimum(?:\s+of)?|a\s+minimum\s+of|(?:or|and)\s+(?:more|greater|older"
+        r"|above))" + _NUM_AHEAD,
         ">=",
     ),
     (
@@ -90,13 +90,41 @@ _DIGIT = re.compile(r"\d")
 #: Words that can start each word rewrite (index into _REWRITES); a rewrite runs only when one of
 #: its words is in the item (and, for comparators, a number is).
 _TRIGGERS: dict[int, frozenset[str]] = {
-    9: frozenset("greater more higher larger bigger equal least less minimum older above".split()),
-    10: frozenset(
-        "less lower fewer smaller equal more exceeding exceed up maximum most greater higher later"
-        .split()
+    9: frozenset(
+        [
+            "greater",
+            "more",
+            "higher",
+            "larger",
+            "bigger",
+            "equal",
+            "least",
+            "less",
+            "minimum",
+            "older",
+            "above",
+        ]
     ),
-    11: frozenset("greater more higher larger above over exceeding excess".split()),
-    12: frozenset("less fewer lower below under".split()),
+    10: frozenset(
+        [
+            "less",
+            "lower",
+            "fewer",
+            "smaller",
+            "equal",
+            "more",
+            "exceeding",
+            "exceed",
+            "up",
+            "maximum",
+            "most",
+            "greater",
+            "higher",
+            "later",
+        ]
+    ),
+    11: frozenset(["greater", "more", "higher", "larger", "above", "over", "exceeding", "excess"]),
+    12: frozenset(["less", "fewer", "lower", "below", "under"]),
 }
 _FIRST_WORD_REWRITE = 9
 _NUMBER_REWRITE = 13
@@ -123,6 +151,8 @@ def _pattern_for(text: str) -> re.Pattern[str] | None:
         )
         _PATTERNS[key] = pattern
     return pattern
+
+
 #: Characters the symbol rewrites start with; an item with none of them needs no symbol pass.
 _SYMBOL_CHARS = re.compile("[≥⩾≧≤⩽≦＞＜×✕–—−‑\u00a0\u2009\u202f’‘“”=<>&]")
 _KEYWORDS = frozenset(

@@ -47,8 +47,10 @@ def _matches(criterion: dict[str, Any], expected: dict[str, Any]) -> bool:
         if isinstance(value, list):
             value = list(value)
             got = list(got) if isinstance(got, (list, tuple)) else got
-        if isinstance(value, float | int) and isinstance(got, float | int) and not isinstance(
-            value, bool
+        if (
+            isinstance(value, float | int)
+            and isinstance(got, float | int)
+            and not isinstance(value, bool)
         ):
             if abs(float(got) - float(value)) > 0.05:
                 return False

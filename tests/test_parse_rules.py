@@ -40,7 +40,9 @@ def test_index_never_hides_a_match(entry: object, example: str) -> None:
     found = layout.index.candidates(Words(work.lower()))
     rules = list(phrases().rules)
     position = (
-        rules.index(entry) if entry in rules else layout.rules + list(phrases().analytes).index(entry)
+        rules.index(entry)
+        if entry in rules
+        else layout.rules + list(phrases().analytes).index(entry)
     )
     assert position in found
 
@@ -54,11 +56,20 @@ def test_rule_names_are_unique() -> None:
     ("text", "message"),
     [
         ("version: 1\nrules: []\nanalytes: []\nextra: 1\n", "extra"),
-        ("version: 1\nrules:\n  - {name: x, kind: nope, pattern: a, match: [a]}\nanalytes: []\n", "kind"),
-        ("version: 1\nrules:\n  - {name: x, kind: comorbidity, pattern: '(', match: [a]}\nanalytes: []\n",
-         "regular expression"),
-        ("version: 1\nrules:\n  - {name: x, kind: comorbidity, pattern: a, match: []}\nanalytes: []\n",
-         "match"),
+        (
+            "version: 1\nrules:\n  - {name: x, kind: nope, pattern: a, match: [a]}\nanalytes: []\n",
+            "kind",
+        ),
+        (
+            "version: 1\nrules:\n  - {name: x, kind: comorbidity, pattern: '(', match: [a]}\n"
+            "analytes: []\n",
+            "regular expression",
+        ),
+        (
+            "version: 1\nrules:\n  - {name: x, kind: comorbidity, pattern: a, match: []}\n"
+            "analytes: []\n",
+            "match",
+        ),
         ("version: 1\nrules: [\n", "not valid YAML"),
     ],
 )

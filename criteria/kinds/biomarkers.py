@@ -17,7 +17,8 @@ _ALTERATIONS = (
     (
         "mutation",
         re.compile(
-            r"\b(?:mutat\w*|mutant|variants?|SNVs?|substitutions?|activating|pathogenic|deleterious|sensitizing|sensitising|insertions?|skipping|wild[- ]?type|WT\b|exon\s*\d+)",
+            r"\b(?:mutat\w*|mutant|variants?|SNVs?|substitutions?|activating|pathogenic|deleterious"
+            r"|sensitizing|sensitising|insertions?|skipping|wild[- ]?type|WT\b|exon\s*\d+)",
             re.I,
         ),
     ),
@@ -35,7 +36,8 @@ _FUSION_GENES = frozenset(
     {"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"}
 )
 _NEGATIVE = re.compile(
-    r"\bwild[- ]?type\b|\bWT\b|\bnegative\b|-\s*negative|\bnon-?mutated\b|\bunmutated\b|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)",
+    r"\bwild[- ]?type\b|\bWT\b|\bnegative\b|-\s*negative|\bnon-?mutated\b|\bunmutated\b"
+    r"|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)",
     re.I,
 )
 _THERAPY_AFTER = re.compile(
@@ -83,7 +85,8 @@ _GENE_WORDS = (
 )
 _PROTEIN_CHANGE = re.compile(r"[A-Z]\d{2,4}[A-Z]")
 _RECEPTOR_AFTER = re.compile(
-    r"^(?:/neu)?[\s:-]*(?:\(\w+\)\s*)?(?:positive|negative|pos\b|neg\b|low|ultra|zero|null|\+|-(?!\w)"
+    r"^(?:/neu)?[\s:-]*(?:\(\w+\)\s*)?(?:positive|negative|pos\b|neg\b|low|ultra|zero|null|\+"
+    r"|-(?!\w)"
     r"|status|IHC|[0-3]\+?(?!\w)|over-?expressi\w*|expressi\w*|enriched|non-?amplified|by IHC)",
     re.IGNORECASE,
 )
@@ -98,7 +101,8 @@ _CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
 _VARIANT = re.compile(
     r"\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
     r"(?:/[ACDEFGHIKLMNPQRSTVWY])*)\b"
-    r"|\bexon\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?|"
+    r"|\bexon\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
+    r"|"
     r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4})",
     re.IGNORECASE,
 )
@@ -106,7 +110,8 @@ _EXAMPLES = re.compile(
     r"\b(?:e\.g\.?|eg\b|such as|including|for example|for instance|like)\s*[:,]?\s*$", re.I
 )
 _CTDNA = re.compile(
-    r"\b(?:ctDNA|cfDNA|plasma|liquid biops\w+|circulating tumou?r DNA|blood[- ]based|blood sample|Guardant)",
+    r"\b(?:ctDNA|cfDNA|plasma|liquid biops\w+|circulating tumou?r DNA|blood[- ]based|blood sample"
+    r"|Guardant)",
     re.I,
 )
 _TISSUE = re.compile(r"\b(?:tissue|tumou?r (?:sample|biopsy|specimen|block)|FFPE|biopsy)", re.I)
@@ -126,7 +131,8 @@ _MARKERS = (
     (
         "TMB",
         re.compile(
-            r"\b(?:TMB|tumou?r mutation(?:al)? burden)(?P<high>[- ]?(?:H|high)\b)?(?P<rest>[^.;]{0,30}?"
+            r"\b(?:TMB|tumou?r mutation(?:al)? burden)(?P<high>[- ]?(?:H"
+            r"|high)\b)?(?P<rest>[^.;]{0,30}?"
             r"(?P<cmp>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>mut(?:ations)?\s*/\s*Mb|"
             r"mutations per megabase|muts?/Mb)?)?",
             re.I,
@@ -135,7 +141,8 @@ _MARKERS = (
     (
         "MSI-H",
         re.compile(
-            r"\bMSI-?H\b|\bMSI[- ]high|microsatellite instability[- ]high|high(?:[- ]level)? microsatellite instability|\bMSI\b",
+            r"\bMSI-?H\b|\bMSI[- ]high|microsatellite instability[- ]high"
+            r"|high(?:[- ]level)? microsatellite instability|\bMSI\b",
             re.I,
         ),
     ),
@@ -159,7 +166,8 @@ _MARKERS = (
     (
         "Ki-67",
         re.compile(
-            r"\bKi-?67\b(?P<rest>[^.;]{0,25}?(?P<cmp>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>%))?",
+            r"\bKi-?67\b(?P<rest>[^.;]{0,25}?(?P<cmp>>=|<=|>"
+            r"|<)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>%))?",
             re.I,
         ),
     ),

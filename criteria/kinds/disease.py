@@ -29,7 +29,8 @@ _DE_NOVO = re.compile(
 )
 _RECURRENT = re.compile(r"\b(?:recurrent|recurrence|relapsed|relapse)\b", re.I)
 _STAGE_NOISE = re.compile(
-    r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph|nodal)[\w\s,/-]{0,20}$"
+    r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph"
+    r"|nodal)[\w\s,/-]{0,20}$"
     r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$",
     re.IGNORECASE,
 )
@@ -138,7 +139,8 @@ _CNS_COMPLEMENT = (
     (
         "symptomatic",
         re.compile(
-            r"\basymptomatic\b|\boff (?:\w+\s+)?steroids|\bno (?:\w+\s+)?steroids|not (?:\w+\s+){0,2}steroids",
+            r"\basymptomatic\b|\boff (?:\w+\s+)?steroids|\bno (?:\w+\s+)?steroids"
+            r"|not (?:\w+\s+){0,2}steroids",
             re.I,
         ),
     ),
@@ -189,9 +191,12 @@ def read_cns(view: ItemView) -> list[Draft]:
 # --- measurable disease -------------------------------------------------------------------------
 
 _MEASURABLE = re.compile(
-    r"(?<!non-)(?<!non)(?<!non )\b(?:measur(?:e)?able|evaluable)\s+(?:\w+\s+){0,3}?(?:disease|lesions?|"
-    r"tumou?rs?|target|metasta\w+)|\b(?:lesions?|disease) (?:\w+\s+){0,3}(?:that|which) (?:can|could|"
-    r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\b(?:target|measurable) lesions?\b|\bmeasurable\b",
+    r"(?<!non-)(?<!non)(?<!non )\b(?:measur(?:e)?able|evaluable)\s+(?:\w+\s+){0,3}?(?:disease"
+    r"|lesions?|"
+    r"tumou?rs?|target|metasta\w+)|\b(?:lesions?|disease) (?:\w+\s+){0,3}(?:that|which) (?:can"
+    r"|could|"
+    r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\b(?:target|measurable) lesions?\b"
+    r"|\bmeasurable\b",
     re.IGNORECASE,
 )
 _NON_MEASURABLE_ONLY = re.compile(
@@ -206,7 +211,9 @@ _BONE_ONLY = re.compile(
     re.IGNORECASE,
 )
 _RECIST = re.compile(
-    r"\bRECIST(?:\s*(?:v|version|criteria|guidelines)?\.?\s*(\d\.\d))?|\bRANO\b|\bResponse Evaluation Criteria in Solid Tumou?rs(?:\s*\(RECIST\))?(?:\s*(?:v|version)\.?\s*(\d\.\d))?",
+    r"\bRECIST(?:\s*(?:v|version|criteria|guidelines)?\.?\s*(\d\.\d))?|\bRANO\b"
+    r"|\bResponse Evaluation Criteria in Solid Tumou?rs(?:\s*\(RECIST\))?(?:\s*(?:v"
+    r"|version)\.?\s*(\d\.\d))?",
     re.I,
 )
 
@@ -235,9 +242,7 @@ def read_measurable(view: ItemView) -> list[Draft]:
     absence = re.search(r"\b(?:absence of|without|no)\s+(?:\w+\s+)?measurable", w, re.I)
     if bone and absence and bone.start() < absence.start():
         # "lytic bone lesions in the absence of measurable disease": the bone-only alternative
-        return [
-            view.draft("measurable_disease", start, end, or_bone_only=True, standard=standard)
-        ]
+        return [view.draft("measurable_disease", start, end, or_bone_only=True, standard=standard)]
     negated = bool(only_non) or view.negated(anchor.start(), anchor.end())
     if negated and not bone and re.search(r"\bbone\b", " ".join(view.exception_texts(start))):
         bone = re.search(r"\bbone\b", w)  # "no measurable lesion (except bone metastases)"
@@ -277,18 +282,21 @@ _STATUS = re.compile(
 )
 _CONNECT = re.compile(r"^\s*(?:and/or|or|and|/|,)\s*", re.IGNORECASE)
 _STATUS_BEFORE = re.compile(
-    r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+|both\s+)?$",
-    re.IGNORECASE
+    r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+"
+    r"|both\s+)?$",
+    re.IGNORECASE,
 )
 _TRIPLE = re.compile(r"\btriple[- ]?negative\b|\bTNBC\b", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?P<c>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*%|(?P<a>\d+(?:\.\d+)?)\s*%?\s*(?:-|to)\s*"
-    r"(?P<b>\d+(?:\.\d+)?)\s*%|(?P<o>\d+(?:\.\d+)?)\s*%\s*(?:or|and)\s*(?:more|greater|higher|above)",
+    r"(?P<b>\d+(?:\.\d+)?)\s*%|(?P<o>\d+(?:\.\d+)?)\s*%\s*(?:or|and)\s*(?:more|greater|higher"
+    r"|above)",
 )
 _IHC = re.compile(r"(?<![\w+])(?P<score>[0123]\+?|\+{1,3})(?![\w])")
 _ISH_NEG = re.compile(
     r"\b(?:[CSD]?ISH|FISH|in[- ]situ hybridi[sz]ation)\s*(?:-(?!\w)|negative|neg\b|non-?amplified"
-    r"|not amplified|without amplification)|\b(?:negative|non-?amplified|not amplified)\s+(?:by\s+|on\s+)?"
+    r"|not amplified|without amplification)|\b(?:negative|non-?amplified|not amplified)\s+(?:by\s+"
+    r"|on\s+)?"
     r"(?:[CSD]?ISH|FISH)|\bISH\s*/\s*-|\bnegative ISH|\bISH-negative|\bnon-?amplified",
     re.IGNORECASE,
 )

@@ -55,7 +55,8 @@ _EXCEPTION = re.compile(
     re.IGNORECASE,
 )
 _SITUATION = re.compile(
-    r"\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic|bone|except)\b",
+    r"\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic|bone"
+    r"|except)\b",
     re.IGNORECASE,
 )
 _GAP_OK = re.compile(

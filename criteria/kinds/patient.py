@@ -23,8 +23,8 @@ _ECOG = re.compile(
     re.IGNORECASE,
 )
 _PS_GENERIC = re.compile(
-    r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|=|score)?\s*"
-    + _VALUE,
+    r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|="
+    r"|score)?\s*" + _VALUE,
     re.IGNORECASE,
 )
 _KARNOFSKY = re.compile(
@@ -68,10 +68,8 @@ def read_performance(view: ItemView) -> list[Draft]:
             low, high = int(match.group("a")), None  # "Karnofsky 70%": a minimum
         out.append(_ps(view, match, "karnofsky", low, high))
     matches = list(_ECOG.finditer(w))
-    if (
-        (not matches
-        and re.search(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", w, re.I))
-        or (not matches and not karnofsky_spans)
+    if (not matches and re.search(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", w, re.I)) or (
+        not matches and not karnofsky_spans
     ):
         matches = [
             m
@@ -117,7 +115,8 @@ _AGE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:aged?|age)\s*(?:of|at|:|is|=|must be|should be)?\s*(?P<cmp>>=|<=|>|<)\s*(?P<v>\d{1,3})",
+        r"\b(?:aged?|age)\s*(?:of|at|:|is|=|must be|should be)?\s*(?P<cmp>>=|<=|>"
+        r"|<)\s*(?P<v>\d{1,3})",
         re.IGNORECASE,
     ),
     re.compile(
@@ -137,7 +136,8 @@ _AGE_CONTEXT = re.compile(
 )
 _ADULT = re.compile(r"\badults?\b(?! (?:dose|formulation|weight))", re.IGNORECASE)
 _NOT_AGE = re.compile(
-    r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack",
+    r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause"
+    r"|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack",
     re.I,
 )
 

@@ -5,6 +5,7 @@ criterion by `criteria.kinds.disease.read_stage`."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
@@ -76,7 +77,9 @@ def read(view: ItemView) -> list[Draft]:
     return out
 
 
-def _with_polarity(view: ItemView, kind: str, start: int, end: int, fields: dict) -> Draft:  # type: ignore[type-arg]
+def _with_polarity(
+    view: ItemView, kind: str, start: int, end: int, fields: dict[str, Any]
+) -> Draft:
     negated = view.negated(start, end)
     if view.section == Section.EXCLUSION and kind == "comorbidity":
         negated = cues.negated_before(view.w, start, window=25)

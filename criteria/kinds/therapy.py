@@ -29,16 +29,20 @@ _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)
 _FUTURE = Fast(
     r"\b(?:candidates? for|eligible (?:for|to receive)|suitable for|appropriate for|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
-    r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated|randomi[sz]ed to"
-    r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?|in combination with"
+    r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
+    r"|randomi[sz]ed to"
+    r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?"
+    r"|in combination with"
     r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
-    r"|physician'?s? choice|treatment of physician|standard of care|SOC\b|(?<!last )(?<!final )dose of"
+    r"|physician'?s? choice|treatment of physician|standard of care|SOC\b"
+    r"|(?<!last )(?<!final )dose of"
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
     r"|mg\b|daily)\b"
 )
 _AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
-    r"|damage|injur\w+)\s+(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}(?:from|of|due to|related to|caused by|attributed to"
+    r"|damage|injur\w+)\s+(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}(?:from|of|due to|related to"
+    r"|caused by|attributed to"
     r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$"
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
@@ -62,9 +66,11 @@ _CURRENT = Fast(
 _WASHOUT = Fast(
     r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
     r"(?:since|from|after)\s+(?:the\s+)?(?:last|final|end|completion|discontinu\w*|stop\w*|prior)"
-    r"|(?:discontinu\w+|stopp\w+|last dose|completed|washout|wash-out|off)\b[^.;]{0,160}?(?:>=|>)\s*"
+    r"|(?:discontinu\w+|stopp\w+|last dose|completed|washout|wash-out|off)\b[^.;]{0,160}?(?:>="
+    r"|>)\s*"
     r"(?P<n3>\d+(?:\.\d+)?)\s*(?P<unit3>days?|weeks?|months?)"
-    r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)"
+    r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?"
+    r"|weeks?)"
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -99,8 +105,10 @@ _EXAMPLE_CUE = re.compile(
 
 _LINES = Fast(
     r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\d.])(?P<n>\d{1,2})(?!\.\d)\s*"
-    r"(?:(?:or|and)\s+(?P<dir>more|greater|fewer|less)\s+)?(?:(?:-|to|or|and)\s*(?:(?P<cmp2><=|<)\s*)?"
-    r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y|ies)"
+    r"(?:(?:or|and)\s+(?P<dir>more|greater|fewer|less)\s+)?(?:(?:-|to|or|and)\s*(?:(?P<cmp2><="
+    r"|<)\s*)?"
+    r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
+    r"|ies)"
     r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?P<tail>[^.;]{0,80})"
 )
 _NOT_LINES = re.compile(
@@ -123,7 +131,8 @@ class _Run:
 _GENERIC = re.compile(
     r"\b(?:(?:anti-?cancer|anti-?tumou?r|anti-?neoplastic|cancer|cancer-directed|systemic|"
     r"cytotoxic|oncologic(?:al)?)\s+(?:\w+\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?|"
-    r"medications?|regimens?)|(?:most recent|last|prior|previous|preceding|latest)\s+(?:line of\s+)?"
+    r"medications?|regimens?)|(?:most recent|last|prior|previous|preceding"
+    r"|latest)\s+(?:line of\s+)?"
     r"(?:systemic\s+)?(?:therap(?:y|ies)|treatments?|regimens?))\b",
     re.IGNORECASE,
 )
@@ -136,7 +145,10 @@ def read(view: ItemView) -> list[Draft]:
         if generic is not None:
             mentions = [
                 lexicon.Mention(
-                    generic.start(), generic.end(), "systemic_anticancer_therapy", "class",
+                    generic.start(),
+                    generic.end(),
+                    "systemic_anticancer_therapy",
+                    "class",
                     generic.group(0),
                 )
             ]
@@ -218,7 +230,10 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     w = view.w
     low = view.low if len(view.low) == len(w) else w.lower()
     begin, stop = _clause(w, run.start, run.end)
-    before, l_before = w[max(begin, run.start - 60) : run.start], low[max(begin, run.start - 60) : run.start]
+    before, l_before = (
+        w[max(begin, run.start - 60) : run.start],
+        low[max(begin, run.start - 60) : run.start],
+    )
     after, l_after = w[run.end : min(stop, run.end + 100)], low[run.end : min(stop, run.end + 100)]
     if _AFTERMATH.search(before, l_before) or _AFTER_STUDY.search(before, l_before):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
@@ -353,7 +368,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             continue
         prefix = w[max(0, match.start() - 30) : match.start()]
         if re.search(
-            r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day|CTCAE|RECIST)\s*$",
+            r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day"
+            r"|CTCAE|RECIST)\s*$",
             prefix,
             re.I,
         ):
@@ -361,7 +377,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if re.match(r"\s*(?:agents?|drugs?|medications?)\b", match.group("tail"), re.I):
             continue  # "at least 1 cytotoxic chemotherapy agent": a definition, not a count
         if noun.startswith(("therap", "treatment", "chemo", "agent")) and not re.search(
-            r"\b(?:prior|previous|lines?|regimens?|received|receiving|treated|progress\w*|after|following|pretreated)\b",
+            r"\b(?:prior|previous|lines?|regimens?|received|receiving|treated|progress\w*|after"
+            r"|following|pretreated)\b",
             prefix
             + between
             + match.group("tail")[:30]

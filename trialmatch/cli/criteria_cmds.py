@@ -177,7 +177,9 @@ def _stats(db: Any, as_json: bool, top: int) -> None:
 
 @click.command("reparse")
 @db_option
-@click.option("--all", "everything", is_flag=True, help="Re-parse every trial, not only stale ones.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Re-parse every trial, not only stale ones."
+)
 def reparse_command(db_path: Path, everything: bool) -> None:
     """Parse stored trials' criteria again with the current parser.
 
