@@ -31,7 +31,9 @@ _NOT_NEGATION = re.compile(
     re.IGNORECASE,
 )
 #: Clause boundaries: negation does not cross them.
-_CLAUSE = re.compile(r"[;.:!?]\s|[;:]|\s(?:but|however|although|whereas|unless|except)\b|\)\s*,")
+_CLAUSE = re.compile(
+    r"[;.:!?]\s|[;:]|\s(?:but|however|although|whereas|unless|except)\b|\)\s*,|\)\s"
+)
 #: Words after a phrase that turn it around ("brain metastases are not allowed").
 _NEG_AFTER = re.compile(
     r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were)\s+(?:not\s+(?:allowed|permitted|eligible"

@@ -221,6 +221,9 @@ def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
         )
         if not covered:
             keep.append(draft)
+    # steroids or anticonvulsants named with brain metastases qualify them ("needing steroids")
+    if any(d.kind == "cns_metastases" for d in keep):
+        keep = [d for d in keep if not _cns_qualifier(d)]
     # one criterion per kind and identical fields
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []
@@ -231,6 +234,16 @@ def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
         seen.add(key)
         unique.append(draft)
     return unique
+
+
+def _cns_qualifier(draft: Draft) -> bool:
+    classes = set(draft.fields.get("classes", ()))
+    return (
+        draft.kind == "prior_therapy"
+        and not draft.fields.get("agents")
+        and bool(classes)
+        and classes <= {"corticosteroid", "anticonvulsant", "antiepileptic"}
+    )
 
 
 def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:

@@ -85,6 +85,10 @@ class PhrasesFile(_Strict):
     version: int
     rules: tuple[PhraseRule, ...]
     analytes: tuple[Analyte, ...]
+    variant_genes: dict[str, str] = Field(
+        default_factory=dict,
+        description="variants that name their gene when it is not written ('L858R' -> EGFR)",
+    )
 
 
 @cache

@@ -12,6 +12,7 @@ import re
 
 from criteria import lexicon
 from criteria.extract import Draft, ItemView
+from criteria.phrases import phrases
 
 _ALTERATIONS = (
     (
@@ -284,7 +285,38 @@ def read(view: ItemView) -> list[Draft]:
         if examples and variants:
             fields["variants_are_examples"] = True
         out.append(view.draft("biomarker", start, stop, **fields))
+    if not out and (gated or view.has("exon", "del")):
+        out.extend(_gene_from_variants(view))
     out.extend(_markers(view))
+    return out
+
+
+def _gene_from_variants(view: ItemView) -> list[Draft]:
+    """'Exon 19 deletion or L858R' with no gene written: the variants name it."""
+    table = phrases().variant_genes
+    found: dict[str, list[str]] = {}
+    first, last = len(view.w), 0
+    for match in _VARIANT.finditer(view.w):
+        value = _variant_text(match)
+        gene = table.get(value or "")
+        if value and gene:
+            found.setdefault(gene, []).append(value)
+            first, last = min(first, match.start()), max(last, match.end())
+    out = []
+    for gene, variants in found.items():
+        kind = "deletion" if all("deletion" in v for v in variants) else "mutation"
+        alteration = "mutation" if kind == "mutation" or len(variants) > 1 else kind
+        out.append(
+            view.draft(
+                "biomarker",
+                first,
+                last,
+                genes=(gene,),
+                alteration=alteration,
+                variants=tuple(dict.fromkeys(variants)),
+                negated=view.negated(first, last),
+            )
+        )
     return out
 
 

@@ -59,7 +59,8 @@ def read(view: ItemView) -> list[Draft]:
             histology = _HISTOLOGY.search(w)
             if histology and "histology" not in fields:
                 fields["histology"] = histology.group("h").lower()
-            out.append(_with_polarity(view, "cancer_type", start, end, fields))
+            negated = cues.negated_before(w, start, window=25)
+            out.append(view.draft("cancer_type", start, end, negated=negated, **fields))
             continue
         if rule.kind == "organ_function":
             systems = tuple(name for name, p in _ORGAN_SYSTEMS if p.search(match.group(0)))

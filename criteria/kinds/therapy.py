@@ -59,6 +59,27 @@ _SETTING_PHRASE = Fast(
     r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b"
 )
 _DIGIT = re.compile(r"\d")
+#: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
+_SUPPORTIVE = frozenset(
+    {
+        "corticosteroid",
+        "anticoagulant",
+        "antidiabetic_agent",
+        "supportive_care_agent",
+        "bone_modifying_agent",
+        "bisphosphonate",
+        "rankl_inhibitor",
+        "strong_cyp3a_inhibitor",
+        "strong_cyp3a_inducer",
+        "cyp3a_inducer",
+        "cyp3a_inhibitor",
+        "hormone_replacement_therapy",
+        "hematopoietic_growth_factor",
+        "antiemetic",
+        "antidiarrheal",
+        "immunosuppressant",
+    }
+)
 _CURRENT = Fast(
     r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing|simultaneous|on (?:stable|a stable)"
     r"|presently|still (?:on|receiving)|while (?:on|receiving))\b"
@@ -335,6 +356,8 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         fields["min_duration_months"] = cues.months(
             float(duration.group("n")), duration.group("unit")
         )
+    if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
+        relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
     fields["relation"] = relation
     fields["negated"] = negated
     setting = _SETTING_PHRASE.match(after, l_after)
