@@ -14,34 +14,31 @@ from criteria.fastre import Fast
 # --- negation -----------------------------------------------------------------------------------
 
 #: Words before a phrase, in the same clause, that turn the statement around.
-_NEG_BEFORE = re.compile(
+_NEG_BEFORE = Fast(
     r"\b(?:no|not|never|without|none|neither|nor|absence of|free of|lack of|lacking|excluding"
     r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
-    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve to|negative for)\b",
-    re.IGNORECASE,
+    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve to|negative for)\b"
 )
 #: Phrases with a negation word that do not negate ("no more than" is already "<=").
-_NOT_NEGATION = re.compile(
+_NOT_NEGATION = Fast(
     r"\b(?:not (?:amenable|candidates?|eligible for|suitable for|limited to|be limited to"
     r"|otherwise|applicable|specified|required|necessary|only|necessarily|considered|exceed)"
     r"|not\s+a\s+candidate|whether or not|if not|or not|non[- ]?small|no (?:longer|later|more|less)"
     r"|not (?:yet )?(?:recovered|resolved)|not been (?:recovered|resolved)|no evidence of disease"
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
-    r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?)\b",
-    re.IGNORECASE,
+    r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?)\b"
 )
 #: Clause boundaries: negation does not cross them.
 _CLAUSE = re.compile(
     r"[;.:!?]\s|[;:]|\s(?:but|however|although|whereas|unless|except)\b|\)\s*,|\)\s"
 )
 #: Words after a phrase that turn it around ("brain metastases are not allowed").
-_NEG_AFTER = re.compile(
+_NEG_AFTER = Fast(
     r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were)\s+(?:not\s+(?:allowed|permitted|eligible"
     r"|acceptable|included)|excluded|ineligible|prohibited|not allowed)|not allowed|not permitted"
-    r"|excluded|ineligible|prohibited|are not eligible)\b",
-    re.IGNORECASE,
+    r"|excluded|ineligible|prohibited|are not eligible)\b"
 )
-_NAIVE = re.compile(r"^[\s-]*(?:na[iï]ve|free|untreated|unexposed)\b", re.IGNORECASE)
+_NAIVE = Fast(r"^[\s-]*(?:na[iï]ve|free|untreated|unexposed)\b")
 
 
 def clause_start(work: str, position: int) -> int:
@@ -80,17 +77,15 @@ def naive_after(work: str, end: int) -> bool:
 
 # --- permissions and hedges ---------------------------------------------------------------------
 
-_PERMISSIVE = re.compile(
+_PERMISSIVE = Fast(
     r"\b(?:(?:is|are|will be|may be|can be|would be)\s+(?:\w+\s+)?(?:allowed|permitted|eligible"
     r"|acceptable|accepted|included|enrolled|allowable)|allowed|permitted|acceptable|eligible"
     r"|may (?:have|be|receive|enrol|participate|continue)|can (?:have|be|participate)"
-    r"|is not an exclusion|are not excluded|regardless of|irrespective of|with or without)\b",
-    re.IGNORECASE,
+    r"|is not an exclusion|are not excluded|regardless of|irrespective of|with or without)\b"
 )
-_REQUIRED_NEG = re.compile(
+_REQUIRED_NEG = Fast(
     r"\b(?:not (?:be )?(?:allowed|permitted|eligible|acceptable)|ineligible|not be (?:included"
-    r"|enrolled))\b",
-    re.IGNORECASE,
+    r"|enrolled))\b"
 )
 
 
@@ -113,12 +108,11 @@ EXCEPTION_WORDS = (
     "save for",
     "not including",
 )
-_EXCEPTION = re.compile(
+_EXCEPTION = Fast(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
     r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for"
     r"|not including"
-    r"|with the exceptions? of)\b",
-    re.IGNORECASE,
+    r"|with the exceptions? of)\b"
 )
 _EXCEPTION_END = re.compile(r"\)|;|\.(?:\s|$)|\s(?:and|or)\s+(?:no|must|have|has|is|are)\b")
 
@@ -164,18 +158,14 @@ def inside(spans: list[Exception_], position: int) -> Exception_ | None:
 
 _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
 _DURATION = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|d\b|weeks?|wks?|months?|mos?\b|years?|yrs?)"
-_WITHIN = re.compile(
+_WITHIN = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bfor)"
     r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
     + _DURATION
     + r"(?:\s*\))?(?:\s*(?:or\s+\d+\s*(?:half-?lives|x\s*half-?li\w+)[^,;]*?)?)"
-    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])",
-    re.IGNORECASE,
+    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])"
 )
-_BEFORE = re.compile(
-    r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b",
-    re.IGNORECASE,
-)
+_BEFORE = Fast(r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b")
 
 
 def days(n: float, unit: str) -> int:

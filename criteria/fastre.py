@@ -384,17 +384,31 @@ class Fast:
         lowered = lower_pattern(pattern)
         self.lc = re.compile(lowered, flags & ~re.IGNORECASE) if lowered is not None else None
 
-    def search(self, work: str, lower: str | None) -> re.Match[str] | None:
-        if self.lc is not None and lower is not None and len(lower) == len(work):
-            return self.lc.search(lower)
-        return self.ci.search(work)
+    def _lower(self, work: str, lower: str | None) -> str | None:
+        if self.lc is None:
+            return None
+        if lower is None:
+            lower = work.lower()
+        return lower if len(lower) == len(work) else None
 
-    def finditer(self, work: str, lower: str | None) -> list[re.Match[str]]:
-        if self.lc is not None and lower is not None and len(lower) == len(work):
-            return list(self.lc.finditer(lower))
+    def search(self, work: str, lower: str | None = None) -> re.Match[str] | None:
+        low = self._lower(work, lower)
+        return self.lc.search(low) if low is not None and self.lc else self.ci.search(work)
+
+    def finditer(self, work: str, lower: str | None = None) -> list[re.Match[str]]:
+        low = self._lower(work, lower)
+        if low is not None and self.lc:
+            return list(self.lc.finditer(low))
         return list(self.ci.finditer(work))
 
-    def match(self, work: str, lower: str | None) -> re.Match[str] | None:
-        if self.lc is not None and lower is not None and len(lower) == len(work):
-            return self.lc.match(lower)
-        return self.ci.match(work)
+    def match(self, work: str, lower: str | None = None) -> re.Match[str] | None:
+        low = self._lower(work, lower)
+        return self.lc.match(low) if low is not None and self.lc else self.ci.match(work)
+
+    def fullmatch(self, work: str, lower: str | None = None) -> re.Match[str] | None:
+        low = self._lower(work, lower)
+        return self.lc.fullmatch(low) if low is not None and self.lc else self.ci.fullmatch(work)
+
+    @property
+    def pattern(self) -> str:
+        return self.ci.pattern

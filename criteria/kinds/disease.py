@@ -6,33 +6,29 @@ import re
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
+from criteria.fastre import Fast
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
 # --- stage --------------------------------------------------------------------------------------
 
-_NOT_CURABLE = re.compile(
+_NOT_CURABLE = Fast(
     r"\b(?:not|no longer|non)[- ]?(?:\w+\s+){0,3}?(?:amenable|suitable|candidates?|eligible|"
     r"appropriate|indicated)\s+(?:\w+\s+){0,3}?(?:for|to)\s+(?:\w+\s+){0,4}?(?:curative|cure|"
     r"resection|surgery|surgical|local|radical|definitive)|\bincurable\b|\bnon-?curable\b"
     r"|\bunresectable\b|\bcannot be (?:\w+\s+){0,2}(?:resected|cured|treated with curative)"
-    r"|\bnot (?:\w+\s+)?(?:curable|resectable|operable)",
-    re.IGNORECASE,
+    r"|\bnot (?:\w+\s+)?(?:curable|resectable|operable)"
 )
-_CURABLE = re.compile(
+_CURABLE = Fast(
     r"(?<!not )(?<!not be )\b(?:amenable|suitable|candidates?|eligible|indicated)\s+(?:\w+\s+)"
-    r"{0,3}?(?:for|to)\s+(?:\w+\s+){0,3}?(?:curative|resection|surgery|radical)",
-    re.IGNORECASE,
+    r"{0,3}?(?:for|to)\s+(?:\w+\s+){0,3}?(?:curative|resection|surgery|radical)"
 )
-_DE_NOVO = re.compile(
-    r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)", re.I
-)
-_RECURRENT = re.compile(r"\b(?:recurrent|recurrence|relapsed|relapse)\b", re.I)
-_STAGE_NOISE = re.compile(
+_DE_NOVO = Fast(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)")
+_RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
+_STAGE_NOISE = Fast(
     r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph"
     r"|nodal)[\w\s,/-]{0,20}$"
-    r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$",
-    re.IGNORECASE,
+    r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$"
 )
 
 
@@ -93,14 +89,13 @@ def read_stage(view: ItemView) -> list[Draft]:
 
 # --- CNS metastases -----------------------------------------------------------------------------
 
-_CNS = re.compile(
+_CNS = Fast(
     r"\b(?:(?:brain|cns|central nervous system|intra-?cranial|cerebral|spinal cord|meningeal"
     r"|intra-?parenchymal|parenchymal brain)\s+(?:\w+\s+){0,2}?(?:metasta\w+|mets|involvement"
     r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"
     r"|(?:metasta\w+|spread|mets)\s+(?:\w+\s+){0,2}?(?:to|in|of|involving)\s+(?:the\s+)?"
     r"(?:brain|cns|central nervous system)|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
-    r"|meningeal carcinomatosis|brain mets)",
-    re.IGNORECASE,
+    r"|meningeal carcinomatosis|brain mets)"
 )
 _STATES = (
     ("active", re.compile(r"\bactive\b", re.I)),
@@ -190,31 +185,27 @@ def read_cns(view: ItemView) -> list[Draft]:
 
 # --- measurable disease -------------------------------------------------------------------------
 
-_MEASURABLE = re.compile(
+_MEASURABLE = Fast(
     r"(?<!non-)(?<!non)(?<!non )\b(?:measur(?:e)?able|evaluable)\s+(?:\w+\s+){0,3}?(?:disease"
     r"|lesions?|"
     r"tumou?rs?|target|metasta\w+)|\b(?:lesions?|disease) (?:\w+\s+){0,3}(?:that|which) (?:can"
     r"|could|"
     r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\b(?:target|measurable) lesions?\b"
-    r"|\bmeasurable\b",
-    re.IGNORECASE,
+    r"|\bmeasurable\b"
 )
-_NON_MEASURABLE_ONLY = re.compile(
+_NON_MEASURABLE_ONLY = Fast(
     r"\b(?:only|solely|exclusively)\s+(?:\w+\s+){0,2}non-?\s*measurable|non-?\s*measurable\s+"
-    r"(?:\w+\s+){0,2}(?:only|alone)|\bno measurable\b",
-    re.IGNORECASE,
+    r"(?:\w+\s+){0,2}(?:only|alone)|\bno measurable\b"
 )
-_BONE_ONLY = re.compile(
+_BONE_ONLY = Fast(
     r"\bbone[- ]only\b|\bbone[- ]predominant|\bonly bone\b|\bbone (?:\w+\s+){0,2}(?:only|alone)\b"
     r"|\b(?:lytic|osteolytic|mixed)\b[^.;]{0,40}bone|\bbone lesions?\b|\bsimple bone metasta"
-    r"|\bnon-?\s*measurable\s+(?:\w+\s+){0,2}bone|\bbone metastas[ie]s (?:only|alone)",
-    re.IGNORECASE,
+    r"|\bnon-?\s*measurable\s+(?:\w+\s+){0,2}bone|\bbone metastas[ie]s (?:only|alone)"
 )
-_RECIST = re.compile(
+_RECIST = Fast(
     r"\bRECIST(?:\s*(?:v|version|criteria|guidelines)?\.?\s*(\d\.\d))?|\bRANO\b"
     r"|\bResponse Evaluation Criteria in Solid Tumou?rs(?:\s*\(RECIST\))?(?:\s*(?:v"
-    r"|version)\.?\s*(\d\.\d))?",
-    re.I,
+    r"|version)\.?\s*(\d\.\d))?"
 )
 
 
@@ -272,38 +263,34 @@ _NAME = (
     r"|human epidermal growth factor receptor[- ]?(?:type\s*)?2(?:\s*\(HER-?2\))?)"
 )
 _RECEPTOR = re.compile(_NAME, re.IGNORECASE)
-_STATUS = re.compile(
+_STATUS = Fast(
     r"^\s*(?:\((?-i:HR|ER|PR|PgR|HER-?2)\)\s*)?(?:[-:]?\s*|\s+is\s+|\s+status\s*:?\s*)"
     r"(?:(?:IHC|immunohistochemistry)\s*(?:score\s*)?(?:of\s*)?)?"
     r"(?P<s>positive|negative|pos\b|neg\b|ultra-?low|low\b|zero\b|null\b|\+{1,3}(?![\w])"
     r"|-(?![\w])|expressi(?:ng|on)|over-?expressi\w+|non-?amplified|not amplified|0\b"
-    r"|enriched|[1-3]\+)",
-    re.IGNORECASE,
+    r"|enriched|[1-3]\+)"
 )
-_CONNECT = re.compile(r"^\s*(?:and/or|or|and|/|,)\s*", re.IGNORECASE)
-_STATUS_BEFORE = re.compile(
+_CONNECT = Fast(r"^\s*(?:and/or|or|and|/|,)\s*")
+_STATUS_BEFORE = Fast(
     r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+"
-    r"|both\s+)?$",
-    re.IGNORECASE,
+    r"|both\s+)?$"
 )
-_TRIPLE = re.compile(r"\btriple[- ]?negative\b|\bTNBC\b", re.IGNORECASE)
+_TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b")
 _PERCENT = re.compile(
     r"(?P<c>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*%|(?P<a>\d+(?:\.\d+)?)\s*%?\s*(?:-|to)\s*"
     r"(?P<b>\d+(?:\.\d+)?)\s*%|(?P<o>\d+(?:\.\d+)?)\s*%\s*(?:or|and)\s*(?:more|greater|higher"
     r"|above)",
 )
 _IHC = re.compile(r"(?<![\w+])(?P<score>[0123]\+?|\+{1,3})(?![\w])")
-_ISH_NEG = re.compile(
+_ISH_NEG = Fast(
     r"\b(?:[CSD]?ISH|FISH|in[- ]situ hybridi[sz]ation)\s*(?:-(?!\w)|negative|neg\b|non-?amplified"
     r"|not amplified|without amplification)|\b(?:negative|non-?amplified|not amplified)\s+(?:by\s+"
     r"|on\s+)?"
-    r"(?:[CSD]?ISH|FISH)|\bISH\s*/\s*-|\bnegative ISH|\bISH-negative|\bnon-?amplified",
-    re.IGNORECASE,
+    r"(?:[CSD]?ISH|FISH)|\bISH\s*/\s*-|\bnegative ISH|\bISH-negative|\bnon-?amplified"
 )
-_ISH_POS = re.compile(
+_ISH_POS = Fast(
     r"\b(?:[CSD]?ISH|FISH)\s*(?:\+|positive|amplified)|\b(?:positive|amplified)\s+(?:by\s+)?"
-    r"(?:[CSD]?ISH|FISH)|\bamplification\b",
-    re.IGNORECASE,
+    r"(?:[CSD]?ISH|FISH)|\bamplification\b"
 )
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from criteria.extract import Draft, ItemView
+from criteria.fastre import Fast
 from criteria.phrases import phrases
 
 
@@ -36,37 +37,32 @@ _UNIT = (
     r"[\w/.^µμ0-9²³]*(?:\s*/\s*[\w.^²³]+)*(?:\s*1\.73\s*m\s*[²2])?|/\s*(?:mm\^?3|mm³|[µμu]L|L|mcL"
     r"|dL|cu\.? ?mm|microliter|HPF)\b|msec\b|ms\b|mmHg|mm Hg|bpm|beats|kg\b|seconds?|sec\b)?"
 )
-_THRESHOLD = re.compile(
-    r"^(?P<gap>[^;<>=\d]{0,45}?)(?P<cmp>>=|<=|>|<|=)\s*(?P<value>" + _NUMBER + r")\s*" + _UNIT,
-    re.IGNORECASE,
+_THRESHOLD = Fast(
+    r"^(?P<gap>[^;<>=\d]{0,45}?)(?P<cmp>>=|<=|>|<|=)\s*(?P<value>" + _NUMBER + r")\s*" + _UNIT
 )
-_POSTFIX = re.compile(
+_POSTFIX = Fast(
     r"^(?P<gap>[^;<>=\d]{0,25}?)(?P<value>"
     + _NUMBER
     + r")\s*"
     + _UNIT
-    + r"\s*(?:or|and)\s*(?P<dir>more|greater|higher|above|over|less|lower|below|under|fewer)\b",
-    re.IGNORECASE,
+    + r"\s*(?:or|and)\s*(?P<dir>more|greater|higher|above|over|less|lower|below|under|fewer)\b"
 )
-_EXCEPTION = re.compile(
+_EXCEPTION = Fast(
     r"^\s*(?:\((?P<paren>[^()]*(?:\([^()]*\)[^()]*)*)\)|[,;]?\s*(?P<alt>(?:or|and|but|unless)\s+"
     r"(?:<=|<|>=|>)\s*[^,;.()]{0,80}?\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|"
-    r"subjects|liver|hepatic|bone)\b[^,;.()]{0,60}))",
-    re.IGNORECASE,
+    r"subjects|liver|hepatic|bone)\b[^,;.()]{0,60}))"
 )
-_SITUATION = re.compile(
+_SITUATION = Fast(
     r"\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic|bone"
-    r"|except)\b",
-    re.IGNORECASE,
+    r"|except)\b"
 )
-_GAP_OK = re.compile(
+_GAP_OK = Fast(
     r"^[\s,:()\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|value|values|must|be|should|of|is|are|"
     r"serum|plasma|blood|total|concentration|\w+ formula|by \w+|on (?:the )?screening ECG"
     r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min)"
-    r"[\s,:()\-]*)*$",
-    re.IGNORECASE,
+    r"[\s,:()\-]*)*$"
 )
-_JOIN = re.compile(r"^\s*(?:\([^()]{0,25}\)\s*)?(?:/|,|and/or|and|or|&)\s*$|^\s*$", re.IGNORECASE)
+_JOIN = Fast(r"^\s*(?:\([^()]{0,25}\)\s*)?(?:/|,|and/or|and|or|&)\s*$|^\s*$")
 
 
 def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:

@@ -6,6 +6,7 @@ import re
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
+from criteria.fastre import Fast
 from trialmatch.vocab import Section
 
 # --- performance status -------------------------------------------------------------------------
@@ -16,21 +17,18 @@ _VALUE = (
     r"(?:\s*(?:,|or|,\s*or|and)\s*(?P<d>\d{1,3}))?"
     r"(?:\s*(?:or|and)\s*(?P<post>higher|greater|more|above|better|less|lower|below|under))?"
 )
-_ECOG = re.compile(
+_ECOG = Fast(
     r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO|World Health Organi[sz]ation|Zubrod)"
     r"(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:performance|status|score|scale|grade|PS|criteria|\(PS\)"
-    r"|of|is|:|=|must be|level|value)\b)*\s*:?\s*" + _VALUE,
-    re.IGNORECASE,
+    r"|of|is|:|=|must be|level|value)\b)*\s*:?\s*" + _VALUE
 )
-_PS_GENERIC = re.compile(
+_PS_GENERIC = Fast(
     r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|="
-    r"|score)?\s*" + _VALUE,
-    re.IGNORECASE,
+    r"|score)?\s*" + _VALUE
 )
-_KARNOFSKY = re.compile(
+_KARNOFSKY = Fast(
     r"\b(?:Karnofsky|KPS|Lansky)(?:\s*\((?:KPS)\))?(?:[\s-]*(?:performance|status|score|scale|"
-    r"index|PS|of|is|:|=|\(KPS\))\b)*\s*:?\s*" + _VALUE,
-    re.IGNORECASE,
+    r"index|PS|of|is|:|=|\(KPS\))\b)*\s*:?\s*" + _VALUE
 )
 
 
@@ -131,14 +129,11 @@ _AGE_PATTERNS = (
     ),
     re.compile(r"\b(?P<v>\d{2})\s*\+\s*" + _AGE_WORD, re.IGNORECASE),
 )
-_AGE_CONTEXT = re.compile(
-    r"\bage|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b", re.I
-)
-_ADULT = re.compile(r"\badults?\b(?! (?:dose|formulation|weight))", re.IGNORECASE)
-_NOT_AGE = re.compile(
+_AGE_CONTEXT = Fast(r"\bage|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b")
+_ADULT = Fast(r"\badults?\b(?! (?:dose|formulation|weight))")
+_NOT_AGE = Fast(
     r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause"
-    r"|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack",
-    re.I,
+    r"|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack"
 )
 
 
@@ -198,23 +193,20 @@ def read_age(view: ItemView) -> list[Draft]:
 
 # --- sex ----------------------------------------------------------------------------------------
 
-_SEX = re.compile(
+_SEX = Fast(
     r"^(?:\W*(?:\w+[\s,]+){0,4}?)\b(?P<s>women|woman|females?|men|males?|ladies|girls|boys)\b"
     r"|\b(?:sex|gender)\s*:\s*(?P<s2>female|male|women|men)\b"
-    r"|\bmust be (?:a\s+)?(?P<s3>female|male|women|men|woman|man)\b",
-    re.IGNORECASE,
+    r"|\bmust be (?:a\s+)?(?P<s3>female|male|women|men|woman|man)\b"
 )
-_BOTH = re.compile(
+_BOTH = Fast(
     r"\b(?:male or female|female or male|men (?:and|or) women|women (?:and|or) men|both (?:sexes|"
-    r"genders)|males? and females?|females? and males?|any (?:sex|gender)|all (?:sexes|genders))\b",
-    re.IGNORECASE,
+    r"genders)|males? and females?|females? and males?|any (?:sex|gender)|all (?:sexes|genders))\b"
 )
-_SEX_NOT_POPULATION = re.compile(
+_SEX_NOT_POPULATION = Fast(
     r"^\W*(?:\w+\s+){0,2}?(?:women|woman|females?|men|males?)\s+(?:\w+\s+){0,3}?(?:of (?:child|"
     r"reproductive)|who (?:are|can|could|have|is|were)|(?:must|should|will) (?:use|agree|be "
     r"willing)|with (?:a )?(?:partners?|childbearing)|able to (?:become|father|conceive)|partners?"
-    r"|participants? (?:of|who|must))",
-    re.IGNORECASE,
+    r"|participants? (?:of|who|must))"
 )
 
 
@@ -237,25 +229,22 @@ def read_sex(view: ItemView) -> list[Draft]:
 
 # --- menopausal status --------------------------------------------------------------------------
 
-_MENOPAUSE = re.compile(
+_MENOPAUSE = Fast(
     r"\b(?P<pre>(?:(?:pre|peri|post)\s*-?\s*(?:/|,|or|and|and/or)?\s*)+)menopaus\w*"
     r"|\b(?P<any>any|regardless of|irrespective of|all)\s+(?:\w+\s+)?menopausal status"
-    r"|\bmenopausal status\s*:?\s*(?P<st>pre|peri|post)\w*",
-    re.IGNORECASE,
+    r"|\bmenopausal status\s*:?\s*(?P<st>pre|peri|post)\w*"
 )
-_SUPPRESSION = re.compile(
+_SUPPRESSION = Fast(
     r"\b(?:GnRH|LHRH|LH-?RH|gonadotropin[- ]releasing|luteini[sz]ing hormone[- ]releasing|ovarian "
     r"(?:function )?(?:suppression|ablation)|OFS\b|goserelin|leuprolide|leuprorelin|triptorelin"
-    r"|oophorectomy)",
-    re.IGNORECASE,
+    r"|oophorectomy)"
 )
-_CONDITIONAL = re.compile(
+_CONDITIONAL = Fast(
     r"\b(?:if|when|for|in)\s+(?:\w+\s+){0,3}?(?:pre|peri)[\s-]*(?:/|or)?\s*(?:peri)?[\s-]*menopaus"
     r"|\b(?:pre|peri)[\s/-]*(?:or\s+|/\s*)?(?:peri)?[\s-]*menopausal (?:\w+\s+){0,2}(?:must|should|"
-    r"will|need|are required|require|receiv|on|treated)",
-    re.IGNORECASE,
+    r"will|need|are required|require|receiv|on|treated)"
 )
-_DEFINITION = re.compile(r"\b(?:defined as|definition|is defined)\b", re.IGNORECASE)
+_DEFINITION = Fast(r"\b(?:defined as|definition|is defined)\b")
 
 
 def read_menopause(view: ItemView) -> list[Draft]:
@@ -303,12 +292,11 @@ def read_menopause(view: ItemView) -> list[Draft]:
 
 # --- life expectancy ----------------------------------------------------------------------------
 
-_LIFE = re.compile(
+_LIFE = Fast(
     r"\b(?:life expectancy|expected (?:survival|life span)|(?:expected|anticipated|estimated) "
     r"(?:to )?(?:survival|survive|live))(?:\s+(?:duration|time|period))?\s*(?:of|:|is|must be|"
     r"should be|estimated (?:at|to be)|for)?\s*(?P<cmp>>=|>|=|<=|<)?\s*(?:>=|>)?\s*"
-    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>weeks?|wks?|months?|mos?|years?|days?)",
-    re.IGNORECASE,
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>weeks?|wks?|months?|mos?|years?|days?)"
 )
 
 

@@ -9,18 +9,17 @@ from typing import Any
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
+from criteria.fastre import Fast
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
-_HISTOLOGY = re.compile(
+_HISTOLOGY = Fast(
     r"\b(?:(?:invasive\s+)?(?P<h>ductal|lobular|inflammatory|mucinous|metaplastic|squamous"
-    r"|adenocarcinoma|adenosquamous|large cell|non-squamous|nonsquamous))\b",
-    re.IGNORECASE,
+    r"|adenocarcinoma|adenosquamous|large cell|non-squamous|nonsquamous))\b"
 )
-_OTHER_CANCER = re.compile(
+_OTHER_CANCER = Fast(
     r"\b(?:other|another|second|prior|previous|history of|concurrent|additional|except|than"
-    r"|different|family|contralateral|ipsilateral)\b[^.;]{0,40}$",
-    re.IGNORECASE,
+    r"|different|family|contralateral|ipsilateral)\b[^.;]{0,40}$"
 )
 _ORGAN_SYSTEMS = (
     ("bone marrow", re.compile(r"marrow|ha?ematolog|blood", re.I)),
@@ -88,10 +87,9 @@ def _with_polarity(
 
 
 _DIGIT = re.compile(r"\d")
-_YEARS = re.compile(
+_YEARS = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
-    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)",
-    re.IGNORECASE,
+    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)"
 )
 
 
