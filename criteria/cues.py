@@ -26,7 +26,8 @@ _NOT_NEGATION = Fast(
     r"|not\s+a\s+candidate|whether or not|if not|or not|non[- ]?small|no (?:longer|later|more|less)"
     r"|not (?:yet )?(?:recovered|resolved)|not been (?:recovered|resolved)|no evidence of disease"
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
-    r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?)\b"
+    r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?"
+    r"|not (?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for))\b"
 )
 #: Clause boundaries: negation does not cross them.
 _CLAUSE = re.compile(

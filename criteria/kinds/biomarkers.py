@@ -25,7 +25,10 @@ _ALTERATIONS = (
     ),
     ("amplification", re.compile(r"\bamplif\w*|\bcopy number gain", re.I)),
     ("deletion", re.compile(r"\b(?:deletion|deleted|loss|null|homozygous)\b", re.I)),
-    ("fusion", re.compile(r"\b(?:fusions?|rearrange\w*|translocat\w*|re-arrange\w*)", re.I)),
+    (
+        "fusion",
+        re.compile(r"\b(?:fusions?|rearrange\w*|translocat\w*|re-arrange\w*|inversion)", re.I),
+    ),
     ("overexpression", re.compile(r"\bover-?expressi\w*|\bhigh expression", re.I)),
     ("expression", re.compile(r"\bexpressi\w*|\bIHC\b|\bstaining\b", re.I)),
     (
@@ -232,7 +235,7 @@ def read(view: ItemView) -> list[Draft]:
                 symbols.append(mention.id)
         symbols_t = tuple(dict.fromkeys(symbols))
         after = w[end : end + 45]
-        before = w[max(0, start - 30) : start]
+        before = w[max(0, start - 55) : start]
         next_gene = next((g.start for g in genes if g.start > end), len(w))
         after = after[: max(0, next_gene - end)] if next_gene - end < 45 else after
         if _STATUS_ONLY.match(after) and not re.search(

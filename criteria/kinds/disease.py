@@ -91,7 +91,8 @@ def read_stage(view: ItemView) -> list[Draft]:
 
 _CNS = Fast(
     r"\b(?:(?:brain|cns|central nervous system|intra-?cranial|cerebral|spinal cord|meningeal"
-    r"|intra-?parenchymal|parenchymal brain)\s+(?:\w+\s+){0,2}?(?:metasta\w+|mets|involvement"
+    r"|intra-?parenchymal|parenchymal brain)\s+(?:\([^)]{0,15}\)\s*)?(?:\w+\s+){0,2}?"
+    r"(?:metasta\w+|mets|involvement"
     r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"
     r"|(?:metasta\w+|spread|mets)\s+(?:\w+\s+){0,2}?(?:to|in|of|involving)\s+(?:the\s+)?"
     r"(?:brain|cns|central nervous system)|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
@@ -190,7 +191,8 @@ _MEASURABLE = Fast(
     r"|lesions?|"
     r"tumou?rs?|target|metasta\w+)|\b(?:lesions?|disease) (?:\w+\s+){0,3}(?:that|which) (?:can"
     r"|could|"
-    r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\b(?:target|measurable) lesions?\b"
+    r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\bcan be accurately measured"
+    r"|\b(?:target|measurable) lesions?\b"
     r"|\bmeasurable\b"
 )
 _NON_MEASURABLE_ONLY = Fast(

@@ -19,8 +19,9 @@ _VALUE = (
 )
 _ECOG = Fast(
     r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO|World Health Organi[sz]ation|Zubrod)"
-    r"(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:performance|status|score|scale|grade|PS|criteria|\(PS\)"
-    r"|of|is|:|=|must be|level|value)\b)*\s*:?\s*" + _VALUE
+    r"(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:(?:performance|status|score|scale|grade|PS|criteria"
+    r"|of|is|must be|level|value|within|between|range)\b|[:=]|\((?:ECOG |WHO )?PS\)))*\s*:?\s*"
+    + _VALUE
 )
 _PS_GENERIC = Fast(
     r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|="
@@ -103,6 +104,10 @@ def _ps(
 _AGE_WORD = r"(?:years?|yrs?|y/o|y\.o\.)"
 _AGE_PATTERNS = (
     re.compile(
+        r"\b(?:aged?)\s+from\s+(?P<a>\d{2})\s*(?:\w+\s+){0,2}?to\s+(?P<b>\d{2,3})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
         r"\b(?:aged?|age)\s*(?:of|at|:|is|=|must be|should be|range)?\s*(?:between\s*)?"
         r"(?P<a>\d{2})\s*(?:" + _AGE_WORD + r"\s*)?(?:-|to|~|and)\s*(?P<b>\d{2,3})\b",
         re.IGNORECASE,
@@ -127,8 +132,11 @@ _AGE_PATTERNS = (
         r"(?P<dir>older|over|above|greater|more|under|younger|below|less)\b",
         re.IGNORECASE,
     ),
-    re.compile(r"\b(?P<v>\d{2})\s*\+\s*" + _AGE_WORD, re.IGNORECASE),
+    re.compile(r"\b(?P<v>\d{2})\s*(?P<plus>\+)\s*" + _AGE_WORD, re.IGNORECASE),
+    re.compile(r"\b(?P<minimum>minimum|min\.?)\s+age\s*(?:of|:|is)?\s*(?P<v>\d{1,3})", re.I),
 )
+#: Patterns that read a number of years as an age only when the item talks about age.
+_NEED_CONTEXT = frozenset({2, 4})
 _AGE_CONTEXT = Fast(r"\bage|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b")
 _ADULT = Fast(r"\badults?\b(?! (?:dose|formulation|weight))")
 _NOT_AGE = Fast(
@@ -159,7 +167,8 @@ def read_age(view: ItemView) -> list[Draft]:
                     continue
                 cmp = groups.get("cmp")
                 direction = (groups.get("dir") or "").lower()
-                if direction in {"older", "over", "above", "greater", "more"} or index == 5:
+                upward = direction in {"older", "over", "above", "greater", "more"}
+                if upward or groups.get("plus") or groups.get("minimum"):
                     cmp = ">="
                 elif direction in {"under", "younger", "below", "less"}:
                     cmp = "<="
@@ -173,7 +182,7 @@ def read_age(view: ItemView) -> list[Draft]:
                     high = value - 1
                 else:
                     continue
-            if index in (1, 3) and not _AGE_CONTEXT.search(around) and low is None:
+            if index in _NEED_CONTEXT and not _AGE_CONTEXT.search(around) and low is None:
                 continue
             return [
                 view.draft(

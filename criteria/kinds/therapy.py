@@ -154,7 +154,8 @@ _GENERIC = re.compile(
     r"cytotoxic|oncologic(?:al)?)\s+(?:\w+\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?|"
     r"medications?|regimens?)|(?:most recent|last|prior|previous|preceding"
     r"|latest)\s+(?:line of\s+)?"
-    r"(?:systemic\s+)?(?:therap(?:y|ies)|treatments?|regimens?))\b",
+    r"(?:systemic\s+)?(?:therap(?:y|ies)|treatments?|regimens?)"
+    r"|standard (?:\w+\s+)?(?:therap(?:y|ies)|treatments?))\b",
     re.IGNORECASE,
 )
 
