@@ -192,14 +192,16 @@ def main() -> int:
         listed.append(len(report.matches))
     times.sort()
     print(
-        f"one patient, default listing ({len(patients)} patients): median {statistics.median(times):.3f} s, "
+        f"one patient, default listing ({len(patients)} patients): "
+        f"median {statistics.median(times):.3f} s, "
         f"p95 {times[int(len(times) * 0.95) - 1]:.3f} s, max {times[-1]:.3f} s; "
         f"trials listed per patient: median {statistics.median(listed):.0f}"
     )
     t0 = time.perf_counter()
     match_patient(patients[0], trials, as_of=AS_OF, include_ineligible=True, statuses=None)
     print(
-        f"one patient with --all --status any (every trial judged in full): {time.perf_counter() - t0:.3f} s"
+        "one patient with --all --status any (every trial judged in full): "
+        f"{time.perf_counter() - t0:.3f} s"
     )
 
     cohort = [synthetic_patient(rng, 10_000 + n) for n in range(args.cohort)]
@@ -209,7 +211,8 @@ def main() -> int:
         size = out.stat().st_size / 1e6
     own, kids = peak_mb()
     print(
-        f"cohort: {summary.patients} patients x {summary.trials} trials with {args.workers} workers: "
+        f"cohort: {summary.patients} patients x {summary.trials} trials, "
+        f"{args.workers} workers: "
         f"{summary.seconds:.1f} s, {summary.rows} rows ({size:.1f} MB); eligible per patient mean "
         f"{summary.eligible_mean:.1f}, possibly {summary.possible_mean:.1f}; peak memory parent "
         f"{own:.0f} MB, largest worker {kids:.0f} MB"

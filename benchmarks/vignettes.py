@@ -66,16 +66,19 @@ def main() -> int:
             and args.show in case["patient"] + case["trial"]
         ):
             print(
-                f"== {case['patient']} {case['trial']}: expected {case['verdict']}, got {result.verdict.value}"
+                f"== {case['patient']} {case['trial']}: "
+                f"expected {case['verdict']}, got {result.verdict.value}"
             )
             print(f"   why expected: {case['deciding']}")
             for decision in result.decisive[:4]:
                 item = result.judged[decision.index].item
                 print(
-                    f"   [{item.section.value} {item.kind}{' negated' if item.negated else ''}] {item.text[:120]!r}"
+                    f"   [{item.section.value} {item.kind}{' negated' if item.negated else ''}]"
+                    f" {item.text[:120]!r}"
                 )
                 print(
-                    f"      -> {decision.judgement.result.value}: {decision.judgement.explanation[:160]}"
+                    f"      -> {decision.judgement.result.value}: "
+                    f"{decision.judgement.explanation[:160]}"
                 )
     verdicts = ("eligible", "possibly_eligible", "ineligible")
     agree = sum(table[(v, v)] for v in verdicts)
