@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from criteria.fastre import Fast
 
@@ -42,11 +43,19 @@ _NEG_AFTER = Fast(
 _NAIVE = Fast(r"^[\s-]*(?:na[iï]ve|free|untreated|unexposed)\b")
 
 
+@lru_cache(maxsize=256)
+def _clause_ends(work: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every clause boundary in the string, computed once per string."""
+    return tuple(match.span() for match in _CLAUSE.finditer(work))
+
+
 def clause_start(work: str, position: int) -> int:
     """Where the clause containing `position` begins."""
     start = 0
-    for match in _CLAUSE.finditer(work, 0, position):
-        start = match.end()
+    for _start, boundary_end in _clause_ends(work):
+        if boundary_end > position:
+            break
+        start = boundary_end
     return start
 
 
