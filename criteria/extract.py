@@ -257,7 +257,9 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
             draft.fields.setdefault("any_of", context.any_of)
 
 
-_OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?(?:or|OR)\b(?!\s*equal)|^\s*/\s*$")
+#: Only "or" (with punctuation) between two criteria makes them alternatives; "/" usually means
+#: "and" ("HR+/HER2-"), and other words between them mean the "or" belongs to something else.
+_OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:either\s+)?$", re.I)
 
 
 def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
@@ -273,6 +275,8 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             continue
         if left.kind == right.kind == "administrative":
             continue
+        if left.fields.get("negated") and right.fields.get("negated"):
+            continue  # "no EGFR mutation or ALK fusion": neither, not one of them
         group = left.fields.get("any_of")
         if group is None:
             counter[0] += 1
