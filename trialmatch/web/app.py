@@ -34,7 +34,7 @@ from trialmatch.web.jobs import JobStore
 from trialmatch.web.render import render
 from trialmatch.web.routes import auth, cohort, patient, saved, search, status, trial
 from trialmatch.web.security import BodyLimit, LoginRequired, LoginThrottle, SafetyHeaders
-from trialmatch.web.state import TrialCache
+from trialmatch.web.state import FacetCache, TrialCache
 
 log = logging.getLogger("trialmatch.web")
 
@@ -112,6 +112,7 @@ def create_app(config: WebConfig) -> Starlette:
     )
     app.state.config = config
     app.state.trials = trials
+    app.state.facets = FacetCache(config.db_path)
     app.state.jobs = JobStore(config)
     app.state.login_throttle = LoginThrottle()
     return app

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,3 +142,32 @@ class TrialCache:
         deadline = time.monotonic() + timeout
         while self._reloading and time.monotonic() < deadline:
             time.sleep(0.01)
+
+
+class FacetCache:
+    """Facet counts per search (the slowest part of a search page on a large database), kept
+    until the database file changes; the least recently used are dropped past `size`."""
+
+    def __init__(self, db_path: Path, size: int = 256) -> None:
+        self.db_path = db_path
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._signature: tuple[int, int, int, int] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        signature = file_signature(self.db_path)
+        with self._lock:
+            if signature != self._signature:
+                self._items.clear()
+                self._signature = signature
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            if signature == self._signature:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return value

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from trialmatch.errors import InvalidOption
 from trialmatch.web.render import render
 from trialmatch.web.routes.common import database, query_list, query_text
+from trialmatch.web.state import FacetCache
 
 PAGE_SIZE = 25
 #: Filters kept in links (facet clicks, paging), in form order.
@@ -35,6 +36,15 @@ def _near(request: Request) -> tuple[float, float, float] | None:
             "not a number",
         ) from None
     return (lat, lon, km)
+
+
+def _count(db: Any) -> int:
+    return int(db.execute("SELECT count(*) FROM studies").fetchone()[0])
+
+
+def facet_cache(request: Request) -> FacetCache:
+    cache: FacetCache = request.app.state.facets
+    return cache
 
 
 def _page(request: Request) -> int:
@@ -76,8 +86,10 @@ def search_page(request: Request) -> Response:
     text = query_text(request, "q") or None
     with database(request) as db:
         hits = search(db, text, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, **options)
-        counts = facets(db, text, **options)
-        total = db.execute("SELECT count(*) FROM studies").fetchone()[0]
+        counts, total = facet_cache(request).get(
+            (text, *sorted((k, repr(v)) for k, v in options.items())),
+            lambda: (facets(db, text, **options), _count(db)),
+        )
     more = len(hits) > PAGE_SIZE
     facet_links = {
         name: [(value, count, _toggle(params, name, value)) for value, count in values]
