@@ -334,6 +334,18 @@ class Gated:
         return all(any(text in lower for text in group) for group in self.others)
 
 
+def union_factors(*patterns: Fast | re.Pattern[str]) -> Factors:
+    """A gate for a reader that finds nothing unless one of these patterns matches."""
+    union: set[Factor] = set()
+    for pattern in patterns:
+        regex = pattern.ci if isinstance(pattern, Fast) else pattern
+        factors = required_factors(regex.pattern, regex.flags & ~re.UNICODE)
+        if factors is None:
+            return None
+        union |= factors
+    return frozenset(union)
+
+
 def keywords(*fragments: str) -> Factors:
     """A gate from plain fragments (any position), for readers written in Python."""
     return frozenset(Factor(f.lower(), False) for f in fragments)

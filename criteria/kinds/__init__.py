@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cache
 
 from criteria.extract import Draft, ItemView
-from criteria.fastre import FactorIndex, Factors, keywords
+from criteria.fastre import FactorIndex, Factors, union_factors
 from criteria.kinds import biomarkers, disease, labs, patient, rules, therapy
 from criteria.phrases import phrases
 
@@ -22,31 +22,19 @@ Reader = Callable[[ItemView], list[Draft]]
 READERS: tuple[tuple[Reader, Factors], ...] = (
     (rules.read, None),
     (disease.read_stage, None),
-    (
-        disease.read_cns,
-        keywords(
-            "brain", "cns", "central nervous", "cranial", "cerebr", "mening", "spinal", "parenchym"
-        ),
-    ),
-    (disease.read_measurable, keywords("measur", "evaluable", "target lesion")),
+    (disease.read_cns, union_factors(disease._CNS)),
+    (disease.read_measurable, union_factors(disease._MEASURABLE, disease._NON_MEASURABLE_ONLY)),
     (disease.read_receptors, None),
     (biomarkers.read, None),
     (therapy.read, None),
     (
         patient.read_performance,
-        keywords(
-            "ecog", "eastern", "who", "zubrod", "karnofsky", "kps", "lansky", "performance", "ps"
-        ),
+        union_factors(patient._ECOG, patient._PS_GENERIC, patient._KARNOFSKY),
     ),
-    (patient.read_age, keywords("age", "year", "adult", "older", "yrs", "y/o", "y.o")),
-    (
-        patient.read_sex,
-        keywords(
-            "women", "woman", "female", "men", "male", "ladies", "girl", "boy", "sex", "gender"
-        ),
-    ),
-    (patient.read_menopause, keywords("menopaus")),
-    (patient.read_life_expectancy, keywords("life expectancy", "surviv", "live")),
+    (patient.read_age, union_factors(patient._AGE_CONTEXT)),
+    (patient.read_sex, union_factors(patient._SEX)),
+    (patient.read_menopause, union_factors(patient._MENOPAUSE)),
+    (patient.read_life_expectancy, union_factors(patient._LIFE)),
     (labs.read, None),
 )
 
