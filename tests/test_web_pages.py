@@ -32,8 +32,9 @@ def test_search_lists_every_trial_without_a_query(web: Any, sample_db: Path) -> 
     db = open_database(sample_db, readonly=True)
     total = db.execute("SELECT count(*) FROM studies").fetchone()[0]
     db.close()
-    page = text_of(web.get("/search").text)
+    page = text_of(web.get("/search?counts=1").text)
     assert f"{total} of {total} trials" in page
+    assert text_of(web.get("/search/facets").text).startswith(f"{total} of {total} trials")
 
 
 @pytest.mark.parametrize(
@@ -79,10 +80,20 @@ def test_search_finds_the_trial_and_says_why(
 
 
 def test_search_facets_count_and_toggle(web: Any) -> None:
-    html = web.get("/search?q=breast").text
-    assert "Status" in html and "Phase" in html and "Site country" in html
-    assert "/search?q=breast&amp;status=RECRUITING" in html
-    narrowed = web.get("/search?q=breast&status=RECRUITING").text
+    # the first time a search is asked, the page says it is counting and where to fetch the
+    # counts; once counted, they are part of the page
+    first = web.get("/search?q=breast").text
+    assert 'data-facets-url="/search/facets?q=breast"' in first
+    assert "Counting matching trials" in first
+    assert "/search?q=breast&amp;counts=1" in first  # for pages without script
+    fragment = web.get("/search/facets?q=breast").text
+    assert "Status" in fragment and "Phase" in fragment and "Site country" in fragment
+    assert "/search?q=breast&amp;status=RECRUITING" in fragment
+    assert "<html" not in fragment
+    again = web.get("/search?q=breast").text
+    assert "data-facets-url" not in again
+    assert "/search?q=breast&amp;status=RECRUITING" in again
+    narrowed = web.get("/search?q=breast&status=RECRUITING&counts=1").text
     assert 'class="selected" aria-current="true"' in narrowed
 
 

@@ -7,6 +7,7 @@ Every page is a thin view over the library: `sync.search`, `sync.show`, `sync.ru
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -77,6 +78,12 @@ def create_app(config: WebConfig) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         trials.try_load()
+        threading.Thread(
+            target=search.warm_browse_facets,
+            args=(app.state.facets, config.db_path),
+            name="trialmatch-warm",
+            daemon=True,
+        ).start()
         yield
         app.state.jobs.close()
 

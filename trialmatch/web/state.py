@@ -155,6 +155,14 @@ class FacetCache:
         self._signature: tuple[int, int, int, int] | None = None
         self._lock = threading.Lock()
 
+    def peek(self, key: Hashable) -> Any:
+        """The cached value, or None (nothing is computed)."""
+        signature = file_signature(self.db_path)
+        with self._lock:
+            if signature != self._signature:
+                return None
+            return self._items.get(key)
+
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         signature = file_signature(self.db_path)
         with self._lock:

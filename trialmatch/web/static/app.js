@@ -107,6 +107,17 @@
     }
   });
 
+  // Search: facet counts arrive after the hits when they were not ready.
+  var facets = document.querySelector("aside.facets[data-facets-url]");
+  if (facets) {
+    fetch(facets.dataset.facetsUrl, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.text(); })
+      .then(function (html) { facets.innerHTML = html; facets.removeAttribute("aria-busy"); })
+      .catch(function () {
+        facets.querySelector(".count").textContent = "The counts could not be loaded.";
+      });
+  }
+
   // Cohort job: poll the progress until done or failed.
   var job = document.getElementById("job");
   if (job && (job.dataset.state === "waiting" || job.dataset.state === "running")) {
