@@ -7,9 +7,10 @@ Serves the app with uvicorn on a free loopback port in this process, then times 
 `--rounds` times with a keep-alive HTTP session (the way a browser asks): typical searches, a
 trial page, the status page, and the patient page POSTed with each bundled example patient.
 Prints the first (cold) request, median, 95th percentile and max per page, and whether search and
-match pages stay under the budget (300 ms) on both the first request and the 95th percentile
-(repeats of a search reuse its cached facet counts). A page far over budget (5 s) is measured
-once. Only 127.0.0.1 is contacted.
+match pages stay under the budget (300 ms) on both the first request and the 95th percentile.
+A search's first page holds its hits; the facet counts arrive by a second request (timed on its
+own as "counts", no budget) and are cached, so repeats of the search carry them inline. A page
+far over budget (5 s) is measured once. Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -130,7 +131,14 @@ def run(session: requests.Session, base: str, rounds: int) -> Timings:
     results: Timings = []
     for name, path in SEARCHES:
         label = f"search: {name}"
-        times = timed(label, lambda p=path: session.get(base + p), rounds)
+        first = timed(label + " (page)", lambda p=path: session.get(base + p), 1)
+        # the counts the page fetches after its hits (computed once, then cached)
+        query = path.partition("?")[2]
+        counts = timed(
+            label + " (counts)", lambda q=query: session.get(f"{base}/search/facets?{q}"), 1
+        )
+        results.append((label + " counts", counts, None))
+        times = first + timed(label, lambda p=path: session.get(base + p), rounds - 1)
         results.append((label, times, BUDGET_MS))
     first = re.search(r'href="/trial/(NCT\d{8})"', session.get(base + "/search?q=breast").text)
     if first:
