@@ -224,6 +224,17 @@ def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
     # steroids or anticonvulsants named with brain metastases qualify them ("needing steroids")
     if any(d.kind == "cns_metastases" for d in keep):
         keep = [d for d in keep if not _cns_qualifier(d)]
+    topics = {d.fields.get("topic") for d in keep if d.kind == "administrative"}
+    conditions = {d.fields.get("condition") for d in keep if d.kind == "comorbidity"}
+    if "other_malignancy" in conditions:
+        # "another cancer, other than breast cancer": the cancer named is not the trial's
+        keep = [d for d in keep if d.kind != "cancer_type"]
+    if "tissue" in topics:
+        # "tissue from the metastatic breast cancer": the words describe the sample
+        keep = [d for d in keep if d.kind not in {"cancer_type", "disease_stage"}]
+    if topics & {"pregnancy", "contraception"}:
+        # "pregnant or breastfeeding females", "male participants must not donate sperm"
+        keep = [d for d in keep if d.kind != "sex"]
     # one criterion per kind and identical fields
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []

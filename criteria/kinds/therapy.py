@@ -37,6 +37,8 @@ _FUTURE = Fast(
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b"
     r"|(?<!last )(?<!final )dose of"
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
+    r"|cannot receive|can not receive|unable to receive|inapplicable|unsuitable|not suitable"
+    r"|not appropriate|not (?:a )?candidates?|concurrently with"
     r"|mg\b|daily)\b"
 )
 _AFTERMATH = Fast(
@@ -263,6 +265,13 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after
     ):
         return None
+    if re.match(
+        r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)",
+        l_after,
+    ):
+        return None  # "where an endocrine therapy is indicated": a future treatment
+    if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
+        return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if _FUTURE.search(after[:12], l_after[:12]) and not re.search(
         r"\b(?:prior|previous|received|progress)", before, re.I
     ):
