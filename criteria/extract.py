@@ -110,7 +110,7 @@ class ItemView:
     @property
     def genes(self) -> list[lexicon.Mention]:
         if self._genes is None:
-            self._genes = lexicon.find_gene_mentions(self.work.work)
+            self._genes = _gene_mentions(self.work.work, self.low)
         return self._genes
 
     def evidence(self, start: int, end: int) -> str:
@@ -170,6 +170,26 @@ def extract_item(
 _LEXICON_TOKEN = re.compile(r"\([^\W\d_]\)|[^\W\d_]+|\d+")
 
 
+def _could_mention(root: dict[str, Any] | None, low: str) -> bool:
+    """Whether a name of the lexicon trie can start in the item (see `_drug_mentions`)."""
+    if root is None or not low.isascii():
+        return True
+    toks = _LEXICON_TOKEN.findall(low.replace("(s)", "s  "))
+    reach = 22 if "(" in low else 2
+    for i, tok in enumerate(toks):
+        node = root.get(tok)
+        if node is not None and ("" in node or any(t in node for t in toks[i + 1 : i + reach])):
+            return True
+    return False
+
+
+def _gene_mentions(work: str, low: str) -> list[lexicon.Mention]:
+    """The lexicon's gene mentions, skipped when no gene name can start in the item."""
+    if not _could_mention(_trie_root("gene_trie"), low):
+        return []
+    return lexicon.find_gene_mentions(work)
+
+
 def _drug_mentions(work: str, low: str) -> list[lexicon.Mention]:
     """The lexicon's drug mentions, skipped when no name can start in the item.
 
@@ -179,23 +199,16 @@ def _drug_mentions(work: str, low: str) -> list[lexicon.Mention]:
     that on the item's tokens is much cheaper than the full scan and never skips a real mention
     (the corpus test `test_parse_corpus.py::test_drug_gate_is_exact` holds it to that).
     """
-    root = _trie_root()
-    if root is not None and low.isascii():
-        toks = _LEXICON_TOKEN.findall(low.replace("(s)", "s  "))
-        reach = 22 if "(" in low else 2
-        for i, tok in enumerate(toks):
-            node = root.get(tok)
-            if node is not None and ("" in node or any(t in node for t in toks[i + 1 : i + reach])):
-                break
-        else:
-            return []
+    if not _could_mention(_trie_root("trie"), low):
+        return []
     return lexicon.find_drug_mentions(work)
 
 
 @cache
-def _trie_root() -> dict[str, Any] | None:
-    """The lexicon's name trie (None if its layout is not the one this gate knows)."""
-    root = getattr(getattr(lexicon.default_lexicon(), "trie", None), "root", None)
+def _trie_root(name: str) -> dict[str, Any] | None:
+    """The root of one of the lexicon's name tries ("trie" for drugs and classes, "gene_trie"),
+    or None if its layout is not the one these gates know (then nothing is skipped)."""
+    root = getattr(getattr(lexicon.default_lexicon(), name, None), "root", None)
     return root if isinstance(root, dict) else None
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from criteria import lexicon, parse_criteria
 from criteria.coverage import Coverage, Study, corpus, unrepresented_lines
-from criteria.extract import _drug_mentions
+from criteria.extract import _drug_mentions, _gene_mentions
 from criteria.fastre import Words
 from criteria.kinds import gates
 from criteria.parser import _item_words
@@ -77,6 +77,11 @@ def test_drug_gate_is_exact(studies: list[Study]) -> None:
     """The cheap check before the lexicon scan never hides a drug the scan would find."""
     for work in _items(studies, 400):
         assert _drug_mentions(work, work.lower()) == lexicon.find_drug_mentions(work), work
+
+
+def test_gene_gate_is_exact(studies: list[Study]) -> None:
+    for work in _items(studies, 400):
+        assert _gene_mentions(work, work.lower()) == lexicon.find_gene_mentions(work), work
 
 
 def test_rule_gates_are_exact(studies: list[Study]) -> None:

@@ -259,10 +259,11 @@ def read_measurable(view: ItemView) -> list[Draft]:
 # --- receptors ----------------------------------------------------------------------------------
 
 _NAME = (
-    r"(?P<name>(?-i:HR|ER|PR|PgR|PGR)(?![a-z])|HER-?\s?2(?:/neu)?|c-?erbB-?2|hormone[- ]receptors?"
+    r"(?P<name>\b(?:(?-i:HR|ER|PR|PgR|PGR)(?![a-z])|HER-?\s?2(?:/neu)?|c-?erbB-?2"
+    r"|hormone[- ]receptors?"
     r"|hormonal receptors?|o?estrogen[- ]receptors?(?:\s*\((?-i:ER)\))?(?:\s*alpha)?"
     r"|progesterone[- ]receptors?(?:\s*\((?-i:PR|PgR)\))?"
-    r"|human epidermal growth factor receptor[- ]?(?:type\s*)?2(?:\s*\(HER-?2\))?)"
+    r"|human epidermal growth factor receptor[- ]?(?:type\s*)?2(?:\s*\(HER-?2\))?))"
 )
 _RECEPTOR = re.compile(_NAME, re.IGNORECASE)
 _STATUS = Fast(
@@ -330,25 +331,17 @@ def _status_word(raw: str, receptor: str) -> str | None:
     return None
 
 
-_RECEPTOR_WORDS = (
-    "her2",
-    "her-2",
-    "her 2",
-    "hormon",
-    "estrogen",
-    "oestrogen",
-    "progesterone",
-    "erbb",
-    "epidermal growth",
-    "triple",
-    "tnbc",
-    "c-erb",
-)
+#: Receptor names start a word (the pattern begins with \b): these words, or words starting so.
+_RECEPTOR_TOKENS = frozenset({"er", "pr", "hr", "pgr", "human"})
+_RECEPTOR_PREFIXES = ("her", "erbb", "estrogen", "oestrogen", "hormon", "progesterone", "triple",
+                      "tnbc")  # fmt: skip
 
 
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
-    if not (view.has(*_RECEPTOR_WORDS) or "ER" in w or "PR" in w or "HR" in w or "PgR" in w):
+    assert view.words is not None
+    tokens = view.words.tokens
+    if not (tokens & _RECEPTOR_TOKENS or any(t.startswith(_RECEPTOR_PREFIXES) for t in tokens)):
         return []
     out: list[Draft] = []
     names = [m for m in _RECEPTOR.finditer(w) if not view.in_exception(m.start())]
