@@ -130,3 +130,21 @@ def test_deterministic() -> None:
 
 def test_version_is_a_string() -> None:
     assert PARSER_VERSION.count(".") == 2
+
+
+def _noise(seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    alphabet = "abcXYZ 019.,;:()[]*-+/\\<>=≥≤×–•：\n\t  İß"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_noise_never_raises_and_keeps_its_words(
+    seed: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = _noise(seed)
+    parsed = parse_criteria(text)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert unrepresented_lines(text, parsed) == []
