@@ -59,6 +59,9 @@ def clause_start(work: str, position: int) -> int:
     return start
 
 
+_NEW_VERB = re.compile(r"\b(?:and|who|which|that)\s+(?:has|have|had|is|are|must|with)\b")
+
+
 def negated_before(work: str, start: int, window: int = 70) -> bool:
     """A negation cue in the same clause shortly before `start`."""
     begin = max(clause_start(work, start), start - window)
@@ -69,7 +72,7 @@ def negated_before(work: str, start: int, window: int = 70) -> bool:
             continue
         # "no ... or ..." reaches over lists, but not over a second verb phrase
         between = before[match.end() :]
-        if re.search(r"\b(?:and|who|which|that)\s+(?:has|have|had|is|are|must|with)\b", between):
+        if _NEW_VERB.search(between):
             continue
         return True
     return False

@@ -49,6 +49,7 @@ _CORE = frozenset(
 )
 
 
+_SENTENCE_END = re.compile(r"[.;]\s")
 _COVERING = frozenset({"prior_therapy", "line_count"})
 _COVERED = frozenset({"receptor", "disease_stage", "cancer_type", "biomarker"})
 
@@ -123,7 +124,7 @@ class ItemView:
             if span.start < start:
                 continue
             between = self.w[start : span.start]
-            if re.search(r"[.;]\s", between):
+            if _SENTENCE_END.search(between):
                 continue
             out.append(self.evidence(span.start, span.end).strip("() "))
         return tuple(out)

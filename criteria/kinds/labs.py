@@ -23,6 +23,7 @@ class _Mention:
     analytes: tuple[str, ...]
 
 
+_DIGIT = re.compile(r"\d")
 _EXPAND = {"transaminases": ("ast", "alt")}
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _ULN = (
@@ -83,7 +84,7 @@ def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:
 
 def read(view: ItemView) -> list[Draft]:
     w = view.w
-    if not re.search(r"\d", w):
+    if _DIGIT.search(w) is None:
         return []
     mentions = _mentions(w, view.low, view.analyte_candidates)
     out: list[Draft] = []

@@ -23,6 +23,8 @@ _ECOG = Fast(
     r"|of|is|must be|level|value|within|between|range)\b|[:=]|\((?:ECOG |WHO )?PS\)))*\s*:?\s*"
     + _VALUE
 )
+_ECOG_WORDS = re.compile(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", re.I)
+_AGE_WORD_RE = re.compile(r"\bage\b|\baged\b", re.I)
 _PS_GENERIC = Fast(
     r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|="
     r"|score)?\s*" + _VALUE
@@ -67,9 +69,7 @@ def read_performance(view: ItemView) -> list[Draft]:
             low, high = int(match.group("a")), None  # "Karnofsky 70%": a minimum
         out.append(_ps(view, match, "karnofsky", low, high))
     matches = list(_ECOG.finditer(w))
-    if (not matches and re.search(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", w, re.I)) or (
-        not matches and not karnofsky_spans
-    ):
+    if (not matches and _ECOG_WORDS.search(w)) or (not matches and not karnofsky_spans):
         matches = [
             m
             for m in _PS_GENERIC.finditer(w)
@@ -152,7 +152,7 @@ def read_age(view: ItemView) -> list[Draft]:
     for index, pattern in enumerate(_AGE_PATTERNS):
         for match in pattern.finditer(w):
             around = w[max(0, match.start() - 40) : match.end() + 30]
-            if _NOT_AGE.search(around) and not re.search(r"\bage\b|\baged\b", around, re.I):
+            if _NOT_AGE.search(around) and not _AGE_WORD_RE.search(around):
                 continue
             groups = match.groupdict()
             low: float | None = None

@@ -61,6 +61,8 @@ _SETTING_PHRASE = Fast(
     r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b"
 )
 _DIGIT = re.compile(r"\d")
+_CLAUSE_END = re.compile(r"[;]|\.\s|\.$")
+_SENTENCE_END = re.compile(r"[.;]\s")
 #: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
 _SUPPORTIVE = frozenset(
     {
@@ -246,8 +248,8 @@ def _examples_in_paren(w: str, start: int, position: int) -> bool:
 
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     begin = cues.clause_start(w, start)
-    stop = re.search(r"[;]|\.\s|\.$", w[end:])
-    return begin, end + (stop.start() if stop else len(w) - end)
+    stop = _CLAUSE_END.search(w, end)
+    return begin, stop.start() if stop else len(w)
 
 
 def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -> Draft | None:
@@ -297,7 +299,7 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     except_agents: list[str] = []
     except_classes: list[str] = []
     for span in view.exceptions:
-        if span.start < run.start or re.search(r"[.;]\s", w[run.end : span.start]):
+        if span.start < run.start or _SENTENCE_END.search(w, run.end, span.start):
             continue
         for mention in mentions:
             if span.body_start <= mention.start < span.end:
