@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, required=True, help="trial database to serve")
     parser.add_argument("--rounds", type=int, default=20, help="requests per page (default 20)")
+    parser.add_argument("--only", choices=("search", "match"), help="time only these pages")
     args = parser.parse_args(argv)
     if not args.db.exists():
         print(f"no database at {args.db}: build one with benchmarks/synthetic.py", file=sys.stderr)
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         session = requests.Session()
         try:
-            results = run(session, base, args.rounds)
+            results = run(session, base, args.rounds, args.only)
         finally:
             server.should_exit = True
             thread.join(timeout=10)
@@ -127,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
 Timings = list[tuple[str, list[float], float | None]]
 
 
-def run(session: requests.Session, base: str, rounds: int) -> Timings:
+def run(session: requests.Session, base: str, rounds: int, only: str | None = None) -> Timings:
     results: Timings = []
-    for name, path in SEARCHES:
+    for name, path in SEARCHES if only in {None, "search"} else ():
         label = f"search: {name}"
         first = timed(label + " (page)", lambda p=path: session.get(base + p), 1)
         # the counts the page fetches after its hits (computed once, then cached)
@@ -140,6 +141,8 @@ def run(session: requests.Session, base: str, rounds: int) -> Timings:
         results.append((label + " counts", counts, None))
         times = first + timed(label, lambda p=path: session.get(base + p), rounds - 1)
         results.append((label, times, BUDGET_MS))
+    if only == "search":
+        return results
     first = re.search(r'href="/trial/(NCT\d{8})"', session.get(base + "/search?q=breast").text)
     if first:
         url = f"{base}/trial/{first.group(1)}"

@@ -70,6 +70,12 @@ def _error_page(request: Request, code: int, message: str) -> Response:
     return render(request, "error.html", {"code": code, "message": message}, status_code=code)
 
 
+def _warm(app: Starlette) -> None:
+    """Make the slow summaries (unfiltered facet counts, parser coverage) before anyone asks."""
+    search.warm_browse_facets(app.state.facets, app.state.config.db_path)
+    status.warm_coverage(app.state.config.db_path)
+
+
 def create_app(config: WebConfig) -> Starlette:
     """The web app for one trial database and one saved-patients file."""
     config.check()
@@ -78,12 +84,7 @@ def create_app(config: WebConfig) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         trials.try_load()
-        threading.Thread(
-            target=search.warm_browse_facets,
-            args=(app.state.facets, config.db_path),
-            name="trialmatch-warm",
-            daemon=True,
-        ).start()
+        threading.Thread(target=_warm, args=(app,), name="trialmatch-warm", daemon=True).start()
         yield
         app.state.jobs.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -17,11 +18,12 @@ _coverage_lock = threading.Lock()
 _coverage: dict[str, Any] = {}
 
 
-def _coverage_for(request: Request, db: Any) -> Any:
-    """`criteria_stats` reads every stored criterion: computed once per database state."""
+def coverage(db_path: Path, db: Any) -> Any:
+    """`criteria_stats` reads every stored criterion: computed once per database state (and
+    ahead of the first visitor, at start-up)."""
     from sync.parsed import criteria_stats
 
-    signature = (str(config(request).db_path), file_signature(config(request).db_path))
+    signature = (str(db_path), file_signature(db_path))
     with _coverage_lock:
         if _coverage.get("signature") == signature:
             return _coverage["stats"]
@@ -29,6 +31,17 @@ def _coverage_for(request: Request, db: Any) -> Any:
     with _coverage_lock:
         _coverage.update(signature=signature, stats=stats)
     return stats
+
+
+def warm_coverage(db_path: Path) -> None:
+    from trialmatch.errors import TrialmatchError
+    from trialmatch.web.state import trial_db
+
+    try:
+        with trial_db(db_path) as db:
+            coverage(db_path, db)
+    except TrialmatchError:
+        pass  # no database yet: the page says so
 
 
 def status_page(request: Request) -> Response:
@@ -48,7 +61,7 @@ def status_page(request: Request) -> Response:
         by_status = db.execute(
             "SELECT overall_status, count(*) FROM studies GROUP BY 1 ORDER BY 2 DESC"
         ).fetchall()
-        coverage = _coverage_for(request, db)
+        stats = coverage(path, db)
     loaded = trial_cache(request).current
     return render(
         request,
@@ -62,7 +75,7 @@ def status_page(request: Request) -> Response:
             "latest": runs[0] if runs else None,
             "counts": counts,
             "by_status": by_status,
-            "coverage": coverage,
+            "coverage": stats,
             "loaded": loaded,
             "patients_db": config(request).patients_db,
         },
