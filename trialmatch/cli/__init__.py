@@ -30,7 +30,12 @@ class _Group(click.Group):
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 def main(verbose: int) -> None:
     """Find clinical trials for patients, and explain why, criterion by criterion."""
-    level = logging.WARNING - 10 * min(verbose + 1, 2)
+    from trialmatch.cli.common import interactive
+
+    # on a terminal progress shows as bars, so only warnings are logged; otherwise progress is
+    # reported as plain INFO lines
+    base = logging.WARNING if interactive() else logging.INFO
+    level = max(logging.DEBUG, base - 10 * verbose)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s", force=True)
 
 
