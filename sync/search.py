@@ -283,9 +283,11 @@ def _plan(db: sqlite_utils.Database, f: Filters) -> _Plan:
         )
         params += f.phase
     if f.country:
+        # a set built once, not a correlated subquery per study (which SQLite would run over
+        # the country index: every site of the country for every study)
         clauses.append(
-            "EXISTS (SELECT 1 FROM locations l WHERE l.nct_id = s.nct_id "
-            f"AND l.country IN ({', '.join('?' * len(f.country))}))"
+            "s.nct_id IN (SELECT l.nct_id FROM locations l "
+            f"WHERE l.country IN ({', '.join('?' * len(f.country))}))"
         )
         params += f.country
     order = "score" if match else "s.last_update_posted DESC, s.nct_id"
@@ -295,8 +297,8 @@ def _plan(db: sqlite_utils.Database, f: Filters) -> _Plan:
         lat, lon, km = f.near
         box = _bounding_box(lat, lon, km)
         clauses.append(
-            "EXISTS (SELECT 1 FROM locations l WHERE l.nct_id = s.nct_id "
-            "AND l.lat BETWEEN ? AND ? AND l.lon BETWEEN ? AND ? "
+            "s.nct_id IN (SELECT l.nct_id FROM locations l "
+            "WHERE l.lat BETWEEN ? AND ? AND l.lon BETWEEN ? AND ? "
             "AND tm_distance_km(l.lat, l.lon, ?, ?) <= ?)"
         )
         params += [*box, lat, lon, km]
