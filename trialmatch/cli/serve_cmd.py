@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from trialmatch.cli.common import db_option, err_console
+from trialmatch.cli.common import db_option, err_console, patients_db_option
 
 
 def register(group: click.Group) -> None:
@@ -15,16 +15,7 @@ def register(group: click.Group) -> None:
 
 @click.command()
 @db_option
-@click.option(
-    "--patients-db",
-    "patients_db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="TRIALMATCH_PATIENTS_DB",
-    default="trialmatch-patients.db",
-    show_default=True,
-    show_envvar=True,
-    help="Saved patients' database (the only file the app writes).",
-)
+@patients_db_option
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from trialmatch.cli.common import Progress, console, db_option
-from trialmatch.cli.match_cmds import patients_db_option
+from trialmatch.cli.common import patients_db_option
 from trialmatch.errors import InvalidOption
 
 # --- shared pieces --------------------------------------------------------------------------------
