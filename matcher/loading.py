@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import process
 
-from matcher.profile import Profile
+from matcher.profile import _ID, Profile
 from trialmatch.errors import ProfileError
 
 
@@ -108,7 +108,8 @@ def _unpack(path: Path, data: object) -> Iterable[tuple[str, object]]:
 
 def _describe(error: ValidationError, data: object, where: str) -> str:
     ident = data.get("id") if isinstance(data, Mapping) else None
-    label = f"{where} (id {ident})" if isinstance(ident, str) and len(ident) <= 64 else where
+    # the id names the record only when it is a valid pseudonymous reference (never a name)
+    label = f"{where} (id {ident})" if isinstance(ident, str) and _ID.match(ident) else where
     lines = []
     for problem in error.errors(include_input=False, include_url=False):
         loc = problem["loc"]

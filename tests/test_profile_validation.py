@@ -215,3 +215,8 @@ def test_duplicate_ids_in_a_cohort_are_rejected(tmp_path: Path) -> None:
 def test_bad_yaml_says_where(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="line"):
         load_profile(write(tmp_path, "id: a\n  bad: [\n"))
+
+
+def test_an_invalid_id_is_never_repeated_in_the_message() -> None:
+    message = error_of({"id": "Jane Doe", "age": 50})
+    assert "Jane" not in message

@@ -12,10 +12,4 @@ MODULES = ("sync_cmds", "criteria_cmds", "match_cmds", "serve_cmd")
 
 def register(group: click.Group) -> None:
     for name in MODULES:
-        try:
-            module = importlib.import_module(f"trialmatch.cli.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"trialmatch.cli.{name}":
-                raise
-            continue
-        module.register(group)
+        importlib.import_module(f"trialmatch.cli.{name}").register(group)

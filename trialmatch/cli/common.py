@@ -40,11 +40,16 @@ patients_db_option = click.option(
     "patients_db",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="TRIALMATCH_PATIENTS_DB",
-    default="trialmatch-patients.db",
-    show_default=True,
+    default=None,
     show_envvar=True,
-    help="Saved patients' database (kept apart from the trial database; mode 0600).",
+    help="Saved patients' database, kept apart from the trial database (mode 0600). "
+    "Default: trialmatch-patients.db beside --db.",
 )
+
+
+def patients_path(patients_db: Path | None, db_path: Path) -> Path:
+    """The saved-patients file: as given, else trialmatch-patients.db beside the trial database."""
+    return patients_db if patients_db is not None else db_path.parent / "trialmatch-patients.db"
 
 
 def console() -> Console:

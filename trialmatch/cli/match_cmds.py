@@ -10,7 +10,13 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from trialmatch.cli.common import console, db_option, err_console, patients_db_option
+from trialmatch.cli.common import (
+    console,
+    db_option,
+    err_console,
+    patients_db_option,
+    patients_path,
+)
 from trialmatch.errors import TrialmatchError
 from trialmatch.vocab import OPEN_STATUSES, OverallStatus
 
@@ -187,7 +193,6 @@ def cohort(
 # --- saved patients ----------------------------------------------------------------------------
 
 
-
 @click.group()
 def patients() -> None:
     """Saved patients, re-matched after every sync (kept apart from the trial database)."""
@@ -200,7 +205,9 @@ def patients() -> None:
 @patients_db_option
 @db_option
 @click.option("--no-match", is_flag=True, help="Save without matching now.")
-def patients_add(files: tuple[Path, ...], patients_db: Path, db_path: Path, no_match: bool) -> None:
+def patients_add(
+    files: tuple[Path, ...], patients_db: Path | None, db_path: Path, no_match: bool
+) -> None:
     """Save patients from profile files (one or many per file); replaces a saved profile with the
     same id. Example: trialmatch patients add pt-0001.yaml"""
     from matcher import load_profiles
@@ -208,6 +215,7 @@ def patients_add(files: tuple[Path, ...], patients_db: Path, db_path: Path, no_m
     from sync.patients_db import open_patients, save_profiles
 
     profiles = [p for f in files for p in load_profiles(f)]
+    patients_db = patients_path(patients_db, db_path)
     store = open_patients(patients_db, create=True)
     try:
         added = save_profiles(store, profiles)
@@ -221,12 +229,13 @@ def patients_add(files: tuple[Path, ...], patients_db: Path, db_path: Path, no_m
 
 @patients.command("list")
 @patients_db_option
+@db_option
 @click.option("--json", "as_json", is_flag=True)
-def patients_list(patients_db: Path, as_json: bool) -> None:
+def patients_list(patients_db: Path | None, db_path: Path, as_json: bool) -> None:
     """List saved patients (ids, when saved, current match counts)."""
     from sync.patients_db import list_patients, open_patients
 
-    store = open_patients(patients_db)
+    store = open_patients(patients_path(patients_db, db_path))
     try:
         rows = list_patients(store)
     finally:
@@ -249,11 +258,12 @@ def patients_list(patients_db: Path, as_json: bool) -> None:
 @patients.command("remove")
 @click.argument("ids", nargs=-1, required=True)
 @patients_db_option
-def patients_remove(ids: tuple[str, ...], patients_db: Path) -> None:
+@db_option
+def patients_remove(ids: tuple[str, ...], patients_db: Path | None, db_path: Path) -> None:
     """Remove saved patients and their match history."""
     from sync.patients_db import open_patients, remove_patients
 
-    store = open_patients(patients_db)
+    store = open_patients(patients_path(patients_db, db_path))
     try:
         removed = remove_patients(store, list(ids))
     finally:
@@ -263,19 +273,26 @@ def patients_remove(ids: tuple[str, ...], patients_db: Path) -> None:
 
 @click.command()
 @patients_db_option
+@db_option
 @click.option(
     "--since", metavar="YYYY-MM-DD", help="Changes since this day (default: since you last asked)."
 )
 @click.option("--patient", "patient_id", help="Only this patient.")
 @click.option("--json", "as_json", is_flag=True)
-def alerts(patients_db: Path, since: str | None, patient_id: str | None, as_json: bool) -> None:
+def alerts(
+    patients_db: Path | None,
+    db_path: Path,
+    since: str | None,
+    patient_id: str | None,
+    as_json: bool,
+) -> None:
     """What changed for saved patients: new, lost and changed matches.
 
     Example: trialmatch alerts --since 2026-11-01
     """
     from sync.patients_db import list_alerts, open_patients
 
-    store = open_patients(patients_db)
+    store = open_patients(patients_path(patients_db, db_path))
     try:
         rows = list_alerts(
             store, since=_since(since), patient_id=patient_id, mark_seen=since is None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from trialmatch.cli.common import db_option, err_console, patients_db_option
+from trialmatch.cli.common import db_option, err_console, patients_db_option, patients_path
 
 
 def register(group: click.Group) -> None:
@@ -31,7 +31,9 @@ def register(group: click.Group) -> None:
     show_default=True,
     help="Worker processes for cohort uploads.",
 )
-def serve(db_path: Path, patients_db: Path, host: str, port: int, cohort_workers: int) -> None:
+def serve(
+    db_path: Path, patients_db: Path | None, host: str, port: int, cohort_workers: int
+) -> None:
     """Serve the web app: search, trials, patients, saved patients and alerts, cohorts, status.
 
     The trial database is opened read-only. Example: trialmatch serve --db trialmatch.db
@@ -41,7 +43,11 @@ def serve(db_path: Path, patients_db: Path, host: str, port: int, cohort_workers
     from trialmatch.web import WebConfig, create_app
 
     config = WebConfig.from_env(
-        db_path, patients_db, host=host, port=port, cohort_workers=cohort_workers
+        db_path,
+        patients_path(patients_db, db_path),
+        host=host,
+        port=port,
+        cohort_workers=cohort_workers,
     )
     app = create_app(config)
     out = err_console()

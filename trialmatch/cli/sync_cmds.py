@@ -14,8 +14,7 @@ from typing import Any
 
 import click
 
-from trialmatch.cli.common import Progress, console, db_option
-from trialmatch.cli.common import patients_db_option
+from trialmatch.cli.common import Progress, console, db_option, patients_db_option, patients_path
 from trialmatch.errors import InvalidOption
 
 # --- shared pieces --------------------------------------------------------------------------------
@@ -69,7 +68,7 @@ def _after_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _hooks(
-    specs: tuple[str, ...], db_path: Path, patients_db: Path, no_rematch: bool
+    specs: tuple[str, ...], db_path: Path, patients_db: Path | None, no_rematch: bool
 ) -> list[Callable[[Any], None]]:
     """The after-run hooks: those named with --after, then the re-matching of saved patients
     (a no-op when the patients' database does not exist)."""
@@ -79,7 +78,7 @@ def _hooks(
             from matcher.alerts import after_sync_hook
         except ImportError:
             return hooks
-        hooks.append(after_sync_hook(patients_db, db_path))
+        hooks.append(after_sync_hook(patients_path(patients_db, db_path), db_path))
     return hooks
 
 
@@ -193,7 +192,7 @@ def sync_command(
     max_rate: float,
     retries: int,
     hooks: tuple[str, ...],
-    patients_db: Path,
+    patients_db: Path | None,
     no_rematch: bool,
     as_json: bool,
 ) -> None:
@@ -316,7 +315,7 @@ def import_command(
     no_parse: bool,
     batch: int,
     hooks: tuple[str, ...],
-    patients_db: Path,
+    patients_db: Path | None,
     no_rematch: bool,
     as_json: bool,
 ) -> None:
@@ -356,7 +355,7 @@ def schedule_command(
     timezone: str,
     run_now: bool,
     hooks: tuple[str, ...],
-    patients_db: Path,
+    patients_db: Path | None,
     no_rematch: bool,
     base_url: str | None,
     max_rate: float,
