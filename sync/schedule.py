@@ -125,9 +125,13 @@ def run_forever(scheduler: BlockingScheduler, stop: threading.Event) -> None:
     """Start the scheduler in the foreground until SIGINT or SIGTERM."""
 
     def handle(signum: int, frame: FrameType | None) -> None:
-        log.info("%s received: stopping (a running sync stops after its current page)",
-                 signal.Signals(signum).name)  # fmt: skip
         stop.set()
+        # the shutdown (locks, logging) happens outside the signal handler, in a thread of its
+        # own, so that it can never re-enter what the main thread was doing
+        threading.Thread(target=shut_down, args=(signal.Signals(signum).name,), daemon=True).start()
+
+    def shut_down(name: str) -> None:
+        log.info("%s received: stopping (a running sync stops after its current page)", name)
         if scheduler.running:
             scheduler.shutdown(wait=False)
 
