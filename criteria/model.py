@@ -86,7 +86,7 @@ Alteration = Literal[
 
 
 class Biomarker(_Base):
-    """A gene alteration ('ESR1 mutation', 'PIK3CA H1047R') or a scored marker ('PD-L1 CPS >= 10')."""
+    """A gene alteration ('ESR1 mutation', 'PIK3CA H1047R') or a scored marker (PD-L1 CPS >= 10)."""
 
     kind: Literal[Kind.BIOMARKER] = Kind.BIOMARKER
     genes: tuple[str, ...] = Field(default=(), description="canonical symbols; any of them")
@@ -135,7 +135,7 @@ class PriorTherapy(_Base):
 
 
 class LineCount(_Base):
-    """Number of prior lines of therapy ('no more than 1 prior chemotherapy for advanced disease')."""
+    """Number of prior lines of therapy ('at most 1 prior chemotherapy for advanced disease')."""
 
     kind: Literal[Kind.LINE_COUNT] = Kind.LINE_COUNT
     scope: str = Field(description="'any', 'endocrine_therapy', 'chemotherapy' or a drug class id")
@@ -258,6 +258,4 @@ CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])
 
 def dump_criteria(criteria: list[Criterion]) -> list[dict[str, object]]:
     """The contract's JSON form: defaults that carry no information are left out."""
-    return [
-        c.model_dump(mode="json", exclude_none=True, exclude_defaults=False) for c in criteria
-    ]
+    return [c.model_dump(mode="json", exclude_none=True, exclude_defaults=False) for c in criteria]

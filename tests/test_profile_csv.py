@@ -35,7 +35,9 @@ def test_empty_is_unknown_and_none_is_an_empty_list(tmp_path: Path) -> None:
 
 
 def test_markers_and_percentages(tmp_path: Path) -> None:
-    path = write(tmp_path, 'id,biomarkers,er\na,"PD-L1=12 CPS;AR=60%;MSI=high;ESR1:D538G::ctdna",95\n')
+    path = write(
+        tmp_path, 'id,biomarkers,er\na,"PD-L1=12 CPS;AR=60%;MSI=high;ESR1:D538G::ctdna",95\n'
+    )
     profile = load_profiles(path)[0]
     assert profile.receptors and profile.receptors.er_percent == 95
     labels = [f.label() for f in profile.biomarkers or ()]

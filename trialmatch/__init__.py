@@ -1,4 +1,4 @@
-"""trialmatch: a ClinicalTrials.gov mirror, an eligibility-criteria parser and an explainable matcher.
+"""trialmatch: a ClinicalTrials.gov mirror, an eligibility-criteria parser, an explainable matcher.
 
 The work is done by three packages: `sync` (registry -> SQLite), `criteria` (eligibility text ->
 typed criteria) and `matcher` (patient x trials -> ranked, explained verdicts). This package holds

@@ -29,7 +29,9 @@ class DatabaseError(TrialmatchError):
 
 class UnknownTrial(TrialmatchError):
     def __init__(self, nct_id: str) -> None:
-        super().__init__(f"{nct_id} is not in the database: `trialmatch sync --id {nct_id}` fetches it")
+        super().__init__(
+            f"{nct_id} is not in the database: `trialmatch sync --id {nct_id}` fetches it"
+        )
         self.nct_id = nct_id
 
 
