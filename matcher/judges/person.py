@@ -34,11 +34,7 @@ def sex(c: Sex, p: Patient) -> Judgement:
     given = p.profile.sex
     if given is None:
         return unknown("sex not given", "sex")
-    return (
-        met(given)
-        if given == c.sex
-        else not_met(f"patient is {given}; the criterion is for {c.sex} patients")
-    )
+    return met(given) if given == c.sex else not_met(f"patient is {given}; criterion: {c.sex}")
 
 
 def menopausal_status(c: MenopausalStatus, p: Patient) -> Judgement:
@@ -48,11 +44,7 @@ def menopausal_status(c: MenopausalStatus, p: Patient) -> Judgement:
     if status is None:
         return unknown("menopausal status not given", "menopausal status")
     wanted = " or ".join(c.statuses)
-    return (
-        met(status)
-        if status in c.statuses
-        else not_met(f"{status}; the criterion asks for {wanted}")
-    )
+    return met(status) if status in c.statuses else not_met(f"{status}; criterion: {wanted}")
 
 
 #: ECOG grade -> the Karnofsky scores it corresponds to (Oken et al. 1982 conversion).
@@ -72,7 +64,7 @@ def performance_status(c: PerformanceStatus, p: Patient) -> Judgement:
     said = f"ECOG {ecog}" + ("" if c.scale == "ecog" else f" (Karnofsky {low}-{high})")
     wanted = _range_words(c.min, c.max)
     if False in checks:
-        return not_met(f"{said}; the criterion asks for {c.scale.replace('ecog', 'ECOG')} {wanted}")
+        return not_met(f"{said}; criterion: {c.scale.replace('ecog', 'ECOG')} {wanted}")
     if None in checks:
         return unknown(
             f"{said} straddles the Karnofsky threshold {wanted}", "Karnofsky performance status"

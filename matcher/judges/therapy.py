@@ -235,7 +235,7 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     )
     checks = [x for x, bound in ((low_ok, c.min), (high_ok, c.max)) if bound is not None]
     if any(x is False for x in checks):
-        return not_met(f"{said}; the criterion allows {bounds}")
+        return not_met(f"{said}; criterion: {bounds}")
     if all(x is True for x in checks):
         return met(said)
     return unknown(

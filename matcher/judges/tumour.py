@@ -31,7 +31,7 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
     diagnosis = p.profile.diagnosis
     words = diagnosis.cancer if diagnosis and diagnosis.cancer else p.cancer
     if not any(cancers.covers(w, p.cancer) for w in wanted):
-        return not_met(f"patient has {words}; the criterion asks for {c.cancer}")
+        return not_met(f"patient has {words}; criterion: {c.cancer}")
     if c.histology and c.histology.lower() not in _GENERIC_HISTOLOGY:
         histology = (diagnosis.histology if diagnosis else None) or ""
         text = f"{words} {histology}".lower()
@@ -39,10 +39,8 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
         if key in text:
             return met(f"patient has {words}" + (f", {histology} histology" if histology else ""))
         if not histology:
-            return unknown(
-                f"histology not given; the criterion asks for {c.histology}", "histology"
-            )
-        return not_met(f"histology {histology}; the criterion asks for {c.histology}")
+            return unknown(f"histology not given; criterion: {c.histology}", "histology")
+        return not_met(f"histology {histology}; criterion: {c.histology}")
     return met(f"patient has {words}")
 
 
@@ -67,14 +65,12 @@ def disease_stage(c: DiseaseStage, p: Patient) -> Judgement:
         if de_novo is None:
             return unknown(
                 f"whether the disease was metastatic at diagnosis is not known "
-                f"(the criterion asks for {c.presentation.replace('_', ' ')} disease)",
+                f"(criterion: {c.presentation.replace('_', ' ')} disease)",
                 "de novo or recurrent presentation",
             )
         if (c.presentation == "de_novo") != de_novo:
             found = "de novo" if de_novo else "recurrent"
-            return not_met(
-                f"{found} disease; the criterion asks for {c.presentation.replace('_', ' ')}"
-            )
+            return not_met(f"{found} disease; criterion: {c.presentation.replace('_', ' ')}")
         if not wanted:
             return met(f"{'de novo' if de_novo else 'recurrent'} {stage} disease")
     if not wanted:
@@ -89,7 +85,7 @@ def disease_stage(c: DiseaseStage, p: Patient) -> Judgement:
         return met(f"{stage} disease")
     if wanted & maybe:
         return unknown(f"{stage} disease: resectability not given", "resectability")
-    return not_met(f"{stage} disease; the criterion asks for {' or '.join(sorted(wanted))}")
+    return not_met(f"{stage} disease; criterion: {' or '.join(sorted(wanted))}")
 
 
 # --- receptors ----------------------------------------------------------------------------------
@@ -164,7 +160,7 @@ def receptor(c: Receptor, p: Patient) -> Judgement:
         target = label if c.status == "low" else None
         return met(facts_text, target=target, level=CLASS_LEVEL if target else 0)
     if outcome is False:
-        return not_met(f"{facts_text}; the criterion asks for {label}{_percent_words(c)}")
+        return not_met(f"{facts_text}; criterion: {label}{_percent_words(c)}")
     return unknown(f"{facts_text}; {label}{_percent_words(c)} not settled", f"{c.receptor} status")
 
 
@@ -210,7 +206,7 @@ def _her2(c: Receptor, p: Patient) -> Judgement:
         specific = c.status in {"low", "ultralow", "zero"}
         return met(said, target=said if specific else None, level=CLASS_LEVEL if specific else 0)
     if not have & allowed:
-        return not_met(f"{said}; the criterion asks for {_her2_words(allowed)}")
+        return not_met(f"{said}; criterion: {_her2_words(allowed)}")
     return unknown(
         f"{said} is not specific enough (criterion: {_her2_words(allowed)})",
         "HER2 IHC score and ISH",
@@ -298,7 +294,7 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
         wanted_kind, {wanted_kind}
     ):
         return unknown(
-            f"{label} found; the criterion asks for {finding.gene} {wanted_kind}",
+            f"{label} found; criterion: {finding.gene} {wanted_kind}",
             f"{finding.gene} {wanted_kind} status",
         )
     if c.origin and finding.origin != c.origin:
@@ -307,9 +303,7 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
                 f"{label} found; whether it is {c.origin} is not given",
                 f"{finding.gene} {c.origin} status",
             )
-        return not_met(
-            f"{label} is {finding.origin}; the criterion asks for a {c.origin} alteration"
-        )
+        return not_met(f"{label} is {finding.origin}; criterion: {c.origin} alteration")
     level = GENE_LEVEL
     if c.variants:
         variant = finding.variant
@@ -318,15 +312,13 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
         elif not c.variants_are_examples:
             if variant is None:
                 return unknown(
-                    f"{label} found; the criterion asks for {' or '.join(c.variants)}",
+                    f"{label} found; criterion: {' or '.join(c.variants)}",
                     f"{finding.gene} variant",
                 )
-            return not_met(
-                f"{label}; the criterion asks for {finding.gene} {' or '.join(c.variants)}"
-            )
+            return not_met(f"{label}; criterion: {finding.gene} {' or '.join(c.variants)}")
     if c.specimen and finding.specimen and finding.specimen != c.specimen:
         return unknown(
-            f"{label} found in {finding.specimen}; the criterion asks for {c.specimen}",
+            f"{label} found in {finding.specimen}; criterion: {c.specimen}",
             f"{finding.gene} {c.specimen} result",
         )
     where = f" in {finding.specimen}" if finding.specimen else ""
@@ -369,7 +361,7 @@ def _marker(c: Biomarker, p: Patient) -> Judgement:
                 label = finding.label()
                 if finding.status in positive:
                     return met(label, target=f"{c.marker}", level=GENE_LEVEL)
-                return not_met(f"{label}; the criterion asks for {c.marker}")
+                return not_met(f"{label}; criterion: {c.marker}")
         return unknown(f"{c.marker} status not known", f"{c.marker} status")
     marker = {"PDL1": "PD-L1", "KI67": "Ki-67"}.get(key, c.marker)
     findings = p.markers.get(marker, [])
@@ -379,7 +371,7 @@ def _marker(c: Biomarker, p: Patient) -> Judgement:
         found = [f for f in findings if (f.status in {"positive", "high"}) or (f.value or 0) > 0]
         if found:
             return met(found[0].label(), target=found[0].label(), level=GENE_LEVEL)
-        return not_met(f"{findings[0].label()}; the criterion asks for {marker} positive")
+        return not_met(f"{findings[0].label()}; criterion: {marker} positive")
     for finding in findings:
         if finding.value is None:
             continue
@@ -389,9 +381,7 @@ def _marker(c: Biomarker, p: Patient) -> Judgement:
         unit = f" {c.unit}" if c.unit else ""
         if fits:
             return met(finding.label(), target=finding.label(), level=GENE_LEVEL)
-        return not_met(
-            f"{finding.label()}; the criterion asks for {marker}{unit} {c.comparator} {c.value:g}"
-        )
+        return not_met(f"{finding.label()}; criterion: {marker}{unit} {c.comparator} {c.value:g}")
     return unknown(
         f"{marker} given in another scoring system than the criterion's"
         f" ({c.unit or 'unspecified'})",
