@@ -156,10 +156,14 @@ class TreatmentHistory:
             return None
         return max(0.0, months_between(regimen.end.latest(), self.relapse_date.earliest()))
 
-    def early_relapse(self, regimen: Regimen) -> bool | None:
-        """True when relapse came during or within 12 months of this (neo)adjuvant regimen."""
-        months = self.months_to_relapse(regimen)
-        return None if months is None else months <= EARLY_RELAPSE_MONTHS
+    def early_relapse(self, regimen: Regimen, months: float = EARLY_RELAPSE_MONTHS) -> bool | None:
+        """True when relapse came during or within `months` of this (neo)adjuvant regimen."""
+        gap = self.months_to_relapse(regimen)
+        return None if gap is None else gap <= months
+
+    def progressions(self) -> list[Regimen]:
+        """The regimens the disease progressed on, oldest first, each with its setting."""
+        return [r for r in self.regimens if r.outcome == "progression"]
 
     def advanced_lines(self, scope: str) -> tuple[int, int, list[str]]:
         """Lines of therapy for advanced disease within a scope, as (fewest, most, reasons).

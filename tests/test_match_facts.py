@@ -186,3 +186,20 @@ def test_de_novo_from_the_field_or_from_early_therapy() -> None:
     assert patient(diagnosis={"de_novo": True}).de_novo is True
     assert patient(treatments=HISTORY).de_novo is False
     assert patient(treatments=[]).de_novo is None
+
+
+def test_what_the_patient_progressed_on_and_where() -> None:
+    history = patient(treatments=HISTORY).history
+    assert history is not None
+    assert [(r.agents, r.setting) for r in history.progressions()] == [
+        (("fulvestrant", "ribociclib"), "metastatic"),
+        (("paclitaxel",), "metastatic"),
+    ]
+
+
+def test_relapse_within_n_months_of_adjuvant_endocrine_therapy() -> None:
+    history = patient(treatments=HISTORY).history
+    assert history is not None
+    adjuvant = history.regimens[0]
+    assert history.early_relapse(adjuvant, months=12) is True
+    assert history.early_relapse(adjuvant, months=3) is False
