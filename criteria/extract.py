@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -52,6 +51,18 @@ _CORE = frozenset(
 _SENTENCE_END = re.compile(r"[.;]\s")
 _COVERING = frozenset({"prior_therapy", "line_count"})
 _COVERED = frozenset({"receptor", "disease_stage", "cancer_type", "biomarker"})
+#: Criteria whose own words may qualify them with a stage or a cancer ("symptomatic, advanced
+#: visceral spread", "brain metastases from breast cancer").
+_QUALIFIED = frozenset({"visceral_crisis", "cns_metastases"})
+_SETTING_WORDS = frozenset({"disease_stage", "cancer_type"})
+
+
+def _covered(draft: Draft, by: list[Draft]) -> bool:
+    """Every phrase of `draft` lies within the words of another draft in `by`."""
+    return all(
+        any(c is not draft and c.start <= start and end <= c.end for c in by)
+        for start, end in (draft.parts or ((draft.start, draft.end),))
+    )
 
 
 @dataclass(slots=True)
@@ -63,6 +74,9 @@ class Draft:
     evidence: str | None = None
     start: int = 0  #: offset in the working string, to keep criteria in reading order
     end: int = 0
+    run_end: int = 0  #: where the words naming a therapy end (prior_therapy drafts)
+    #: the separate phrases a draft joins ("advanced ... metastatic"), when it joins several
+    parts: tuple[tuple[int, int], ...] = ()
 
     def build(self, common: dict[str, Any]) -> model.Criterion:
         values = {**common, **self.fields}
@@ -145,6 +159,7 @@ def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
+    from criteria.clauses import apply_conditions, drop_permitted
     from criteria.kinds import READERS, gates
 
     view = ItemView(work, section, context, [])
@@ -160,60 +175,31 @@ def extract_item(
     for position, (reader, _gate) in enumerate(READERS, rules + analytes):
         if position in found:
             drafts.extend(reader(view))
-    drafts = _resolve_overlaps(drafts)
+    drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
+    drafts = drop_permitted(drafts, view)
+    drafts = apply_conditions(drafts, view, counter)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     return drafts
 
 
-#: The lexicon's tokens ("(l)" as in "PD-(L)1", words, numbers), for the gate below.
-_LEXICON_TOKEN = re.compile(r"\([^\W\d_]\)|[^\W\d_]+|\d+")
-
-
-def _could_mention(root: dict[str, Any] | None, low: str) -> bool:
-    """Whether a name of the lexicon trie can start in the item (see `_drug_mentions`)."""
-    if root is None or not low.isascii():
-        return True
-    toks = _LEXICON_TOKEN.findall(low.replace("(s)", "s  "))
-    reach = 22 if "(" in low else 2
-    for i, tok in enumerate(toks):
-        node = root.get(tok)
-        if node is not None and ("" in node or any(t in node for t in toks[i + 1 : i + reach])):
-            return True
-    return False
-
-
 def _gene_mentions(work: str, low: str) -> list[lexicon.Mention]:
     """The lexicon's gene mentions, skipped when no gene name can start in the item."""
-    if not _could_mention(_trie_root("gene_trie"), low):
+    if not lexicon.could_mention_gene(low):
         return []
     return lexicon.find_gene_mentions(work)
 
 
 def _drug_mentions(work: str, low: str) -> list[lexicon.Mention]:
-    """The lexicon's drug mentions, skipped when no name can start in the item.
-
-    The lexicon matches names token by token from a trie; a name needs its first token at the
-    trie's root and, unless it is one token long, its second token right after (or after a short
-    bracketed group, which the lexicon steps over: at most 40 characters, so 21 tokens). Checking
-    that on the item's tokens is much cheaper than the full scan and never skips a real mention
-    (the corpus test `test_parse_corpus.py::test_drug_gate_is_exact` holds it to that).
-    """
-    if not _could_mention(_trie_root("trie"), low):
+    """The lexicon's drug mentions, skipped when no name can start in the item (the corpus test
+    `test_parse_corpus.py::test_drug_gate_is_exact` holds the gate to that)."""
+    if not lexicon.could_mention_drug(low):
         return []
     return lexicon.find_drug_mentions(work)
 
 
-@cache
-def _trie_root(name: str) -> dict[str, Any] | None:
-    """The root of one of the lexicon's name tries ("trie" for drugs and classes, "gene_trie"),
-    or None if its layout is not the one these gates know (then nothing is skipped)."""
-    root = getattr(getattr(lexicon.default_lexicon(), name, None), "root", None)
-    return root if isinstance(root, dict) else None
-
-
-def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
+def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Where a specific reading covers the same words as a generic one, keep the specific one.
 
     A therapy or line count covers the stage and receptor words of its setting ("no prior
@@ -222,11 +208,12 @@ def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
     keep: list[Draft] = []
     specific = [d for d in drafts if d.kind in _CORE]
     covering = [d for d in drafts if d.kind in _COVERING]
+    settings = [d for d in drafts if d.kind in _COVERING | _QUALIFIED]
     for draft in drafts:
-        if draft.kind in _COVERED and any(
-            c.start <= draft.start and draft.end <= c.end for c in covering
-        ):
+        if draft.kind in _COVERED and _covered(draft, covering):
             continue
+        if draft.kind in _SETTING_WORDS and _covered(draft, settings):
+            continue  # "chemotherapy for advanced disease", "visceral spread that is advanced"
         if draft.kind in _CORE or draft.kind == "unrecognized":
             keep.append(draft)
             continue
@@ -238,7 +225,18 @@ def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
     # steroids or anticonvulsants named with brain metastases qualify them ("needing steroids")
     if any(d.kind == "cns_metastases" for d in keep):
         keep = [d for d in keep if not _cns_qualifier(d)]
+    labs = sum(d.kind == "lab" for d in keep)
+    if labs >= 2 or (labs and view.section == Section.EXCLUSION):
+        # "adequate organ function: ANC >= 1.5, ...", "blood tests outside these limits: ...":
+        # the item's own thresholds say what adequate means
+        keep = [d for d in keep if d.kind != "organ_function"]
     topics = {d.fields.get("topic") for d in keep if d.kind == "administrative"}
+    if view.section == Section.INCLUSION and (
+        "ovarian_suppression" in topics or any(d.kind == "menopausal_status" for d in keep)
+    ):
+        # "postmenopausal, or on ovarian suppression with a GnRH agonist", "amenorrhoea in the
+        # absence of chemotherapy or tamoxifen": the drugs define menopausal status
+        keep = [d for d in keep if not _menopause_definition(d, view.w)]
     conditions = {d.fields.get("condition") for d in keep if d.kind == "comorbidity"}
     if "other_malignancy" in conditions:
         # "another cancer, other than breast cancer": the cancer named is not the trial's
@@ -248,7 +246,8 @@ def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
         keep = [d for d in keep if d.kind not in {"cancer_type", "disease_stage"}]
     if topics & {"pregnancy", "contraception"}:
         # "pregnant or breastfeeding females", "male participants must not donate sperm"
-        keep = [d for d in keep if d.kind != "sex"]
+        # "women of childbearing potential (not postmenopausal)": a definition, not a bar
+        keep = [d for d in keep if d.kind not in {"sex", "menopausal_status"}]
     # one criterion per kind and identical fields
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []
@@ -259,6 +258,31 @@ def _resolve_overlaps(drafts: list[Draft]) -> list[Draft]:
         seen.add(key)
         unique.append(draft)
     return unique
+
+
+#: Ovarian suppression: a way to reach postmenopausal status, not a line of anticancer therapy.
+_SUPPRESSION = frozenset({"ovarian_function_suppression", "gnrh_agonist", "gnrh_antagonist"})
+_DEFINING = re.compile(
+    r"\b(?:absence of|without|not (?:due to|induced by|caused by|secondary to|related to))\b"
+    r"[^.;)]{0,80}$",
+    re.IGNORECASE,
+)
+_INDUCED = re.compile(r"^[\s-]*(?:induced|related|associated)\b", re.IGNORECASE)
+
+
+def _menopause_definition(draft: Draft, w: str) -> bool:
+    if draft.kind != "prior_therapy":
+        return False
+    classes = set(draft.fields.get("classes", ()))
+    agents = draft.fields.get("agents", ())
+    if (
+        (classes or agents)
+        and classes <= _SUPPRESSION
+        and all(lexicon.drug_classes(a) & _SUPPRESSION for a in agents)
+    ):
+        return True
+    before = w[max(0, draft.start - 120) : draft.start]
+    return bool(_DEFINING.search(before) or _INDUCED.match(w[draft.run_end :]))
 
 
 def _cns_qualifier(draft: Draft) -> bool:

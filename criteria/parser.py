@@ -17,14 +17,14 @@ from pydantic import ValidationError
 from criteria.context import Context, intro_context
 from criteria.extract import Draft, extract_item
 from criteria.model import Criterion, Unrecognized
-from criteria.structure import Item, Layout, is_label, layout
+from criteria.structure import Item, Layout, is_label, layout, leading_cohort
 from criteria.text import normalise, unescape
 from trialmatch.vocab import Section
 
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.10.0"
+PARSER_VERSION = "0.11.0"
 
 _SPACE = re.compile(r"\s+")
 #: An introduction this short is repeated in front of each child so that the child reads alone.
@@ -77,6 +77,10 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
                 read = (
                     shown  # a topic label ("Hepatic:") helps read the child; logic words would not
                 )
+        label = leading_cohort(own) if item.cohort else None
+        if label is not None:
+            # the label names the cohort (and often its study drugs), not the patient
+            read = " " * label[1] + read[label[1] :] if read is own else read
         if item.intro:
             context = intro_context(own, inherited, group_counter)
             contexts[item.index] = context

@@ -73,8 +73,9 @@ _TOPIC_HEADER = re.compile(r"^[A-Z][A-Z0-9 ,/&()'-]{3,60}:?$")
 _INLINE_COHORT = re.compile(
     r"^(?:\*\*)?(?:for\s+)?(?:the\s+)?(?P<label>(?:[\w/+-]+\s+){0,5}?(?:cohorts?|parts?|arms?"
     r"|phases?|groups?|substudy)(?:\s+[A-Z0-9]{1,3}[a-z]?\b)?(?:\s*(?:and|or|,|&)\s*[A-Z0-9]{1,3}"
-    r"\b)*(?:\s+only)?|(?:cohorts?|parts?|arms?|phases?|groups?)\s+[A-Z0-9]{1,3}[a-z]?"
-    r"(?:\s+only)?)\s*(?:\*\*)?\s*:\s+(?=\S)",
+    r"\b)*|(?:cohorts?|parts?|arms?|phases?|groups?)\s+[A-Z0-9]{1,3}[a-z]?)"
+    r"(?:\s*\((?P<note>[^()]{0,100})\))?(?:\s+only)?\s*(?:\*\*)?"
+    r"\s*(?::\s+(?=\S)|,\s*(?=(?:one|any|all|either|at least|each)\b[^:]{0,30}:\s*$))",
     re.IGNORECASE,
 )
 
@@ -175,6 +176,9 @@ def _cohort_in(words: str) -> str | None:
     return match.group("label").strip() if match else None
 
 
+_ONLY = re.compile(r"\s+only$", re.IGNORECASE)
+
+
 def cohort_label(words: str) -> str | None:
     """A line that is only a cohort, part or arm label ('Cohort A:', 'For the naive cohort:')."""
     stripped = words.strip().strip("*_ ").strip()
@@ -183,20 +187,28 @@ def cohort_label(words: str) -> str | None:
     body = stripped[:-1].strip()
     match = _COHORT.search(body)
     if match and len(body) - len(match.group(0)) <= 40:
-        return body
+        return _ONLY.sub("", body)
     match = _FOR_COHORT.match(stripped)
     return match.group("label").strip() if match else None
 
 
-def inline_cohort(words: str) -> str | None:
-    """A cohort label that opens an item: 'Part 2 only: ...', 'For the naive cohort: ...'."""
+def leading_cohort(words: str) -> tuple[str, int] | None:
+    """A cohort label that opens an item, and where the item's own words start: 'Part 2 only:
+    ...', 'Cohort 3 (first-line cohort): ...', 'Part 1A (drug X alone), one of:'. The label is
+    returned without its note in brackets or 'only', so that one cohort has one name."""
     match = _INLINE_COHORT.match(words)
     if not match:
         return None
     label = match.group("label").strip()
-    if _COHORT.search(label) or re.search(r"cohort|arm|part|group", label, re.IGNORECASE):
-        return label
-    return None
+    if not (_COHORT.search(label) or re.search(r"cohort|arm|part|group", label, re.IGNORECASE)):
+        return None
+    return label, match.end()
+
+
+def inline_cohort(words: str) -> str | None:
+    """A cohort label that opens an item: 'Part 2 only: ...', 'For the naive cohort: ...'."""
+    found = leading_cohort(words)
+    return found[0] if found else None
 
 
 def _is_topic_header(line: _Line, legacy: bool) -> bool:
@@ -257,6 +269,8 @@ def layout(text: str) -> Layout:
             stack.pop()
         if stack:
             item.parent = stack[-1].index
+            if not own and stack[-1].cohort != cohort:
+                item.cohort = stack[-1].cohort  # "Part 1A, one of:" governs its children
         items.append(item)
         stack.append(item)
         return item
@@ -322,6 +336,8 @@ def layout(text: str) -> Layout:
             sibling_label = labelled and is_label(_words(text, intro))
             if not sibling_label and ((intro_strong and not bullet_mode) or _is_fragment(words)):
                 item.parent = intro.index
+                if item.cohort == cohort and intro.cohort != cohort:
+                    item.cohort = intro.cohort
             else:
                 intro = None
         if item.parent is not None:

@@ -3,8 +3,9 @@ with the structure the parser must produce. One test per case (file:id).
 
 Case keys (tests/gold/*.yaml): `id`, `text`, `section` (inclusion, the default, or exclusion),
 `whole` (the text is a whole eligibility text with its own headers), `expect` (criteria that must
-be produced: only the keys given are compared, lists as lists), `absent` (kinds that must not be
-produced) and `unrecognized: true` (nothing typed).
+be produced: only the keys given are compared, lists as lists), `forbid` (criteria, given the
+same way, that must not be produced), `absent` (kinds that must not be produced) and
+`unrecognized: true` (nothing typed).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from criteria import parse_criteria
 from criteria.model import dump_criteria
 
 GOLD = Path(__file__).parent / "gold"
-_KEYS = {"id", "text", "section", "whole", "expect", "absent", "unrecognized"}
+_KEYS = {"id", "text", "section", "whole", "expect", "forbid", "absent", "unrecognized"}
 
 
 def _cases() -> list[Any]:
@@ -66,6 +67,9 @@ def test_gold(case: dict[str, Any]) -> None:
     shown = [{k: v for k, v in c.items() if k not in {"span", "text"}} for c in parsed]
     for expected in case.get("expect", []):
         assert any(_matches(c, expected) for c in parsed), f"missing {expected}; got {shown}"
+    for forbidden in case.get("forbid", []):
+        found = any(_matches(c, forbidden) for c in parsed)
+        assert not found, f"unexpected {forbidden}; got {shown}"
     kinds = {c["kind"] for c in parsed}
     for kind in case.get("absent", []):
         assert kind not in kinds, f"unexpected {kind}; got {shown}"

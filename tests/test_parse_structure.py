@@ -89,7 +89,7 @@ def test_short_intro_is_carried_into_nested_children() -> None:
     ("label", "cohort"),
     [
         ("Cohort B:", "Cohort B"),
-        ("Part 2 only:", "Part 2 only"),
+        ("Part 2 only:", "Part 2"),
         ("For the first-line cohort:", "first-line cohort"),
     ],
 )

@@ -53,6 +53,7 @@ def read_stage(view: ItemView) -> list[Draft]:
     if _CURABLE.search(w) and not _NOT_CURABLE.search(w):
         return []  # "locally advanced disease amenable to curative treatment": not expressible
     stages: list[str] = []
+    parts: list[tuple[int, int]] = []
     first, last = len(w), 0
     for position in sorted(view.rule_candidates):
         rule = rules[position]
@@ -69,9 +70,11 @@ def read_stage(view: ItemView) -> list[Draft]:
                 if stage not in stages:
                     stages.append(stage)
             first, last = min(first, match.start()), max(last, match.end())
+            parts.append(match.span())
     not_curable = _NOT_CURABLE.search(w)
     if not_curable:
         first, last = min(first, not_curable.start()), max(last, not_curable.end())
+        parts.append(not_curable.span())
     if not stages and not not_curable:
         return []
     order = ("early", "locally_advanced", "advanced", "metastatic", "unresectable")
@@ -84,13 +87,16 @@ def read_stage(view: ItemView) -> list[Draft]:
     elif _RECURRENT.search(w) and "early" not in stages:
         fields["presentation"] = None
     negated = view.negated(first, last)
-    return [view.draft("disease_stage", first, last, negated=negated, **fields)]
+    draft = view.draft("disease_stage", first, last, negated=negated, **fields)
+    draft.parts = tuple(sorted(parts))
+    return [draft]
 
 
 # --- CNS metastases -----------------------------------------------------------------------------
 
 _CNS = Fast(
-    r"\b(?:(?:brain|cns|central nervous system|intra-?cranial|cerebral|spinal cord|meningeal"
+    r"(?<!primary )(?<!primary malignant )\b(?:(?:brain|cns|central nervous system|intra-?cranial"
+    r"|cerebral|spinal cord|meningeal"
     r"|intra-?parenchymal|parenchymal brain)\s+(?:\([^)]{0,15}\)\s*)?(?:\w+\s+){0,2}?"
     r"(?:metasta\w+|mets|involvement"
     r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"

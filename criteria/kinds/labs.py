@@ -82,12 +82,70 @@ def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:
     return [_Mention(s, e, _EXPAND.get(n, (n,))) for s, e, n in chosen]
 
 
+#: A threshold written before its analyte: "fewer than 100 x 10^9/L platelets".
+_PREFIX = Fast(
+    r"(?P<cmp>>=|<=|>|<|=)\s*(?P<value>" + _NUMBER + r")\s*" + _UNIT + r"\s*(?:of\s+)?(?:the\s+)?$"
+)
+
+
+_LEAD = re.compile(r"(?:^|[,;:(]|\band\b|\bor\b)\s*$")
+
+
+def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], set[int]]:
+    """Analytes whose threshold comes first; returns their drafts and their positions."""
+    w = view.w
+    out: list[Draft] = []
+    used: set[int] = set()
+    previous = 0
+    for index, mention in enumerate(mentions):
+        gap = w[previous : mention.start]
+        previous = mention.end
+        if not gap or not _DIGIT.search(gap):
+            continue
+        found = _PREFIX.search(gap, gap.lower())
+        if (
+            found is None
+            or not found.group("unit")
+            or found.group("unit").endswith(".")  # the end of a sentence, not of a unit
+            or not _LEAD.search(gap[: found.start()])
+        ):
+            continue  # "more than 1 EGFR TKI": a number before a name is a threshold only
+            # with its unit, at the start of a list entry
+        if index > 0:
+            # the numbers may be the previous analyte's own threshold ("ANC >= 1500 platelets")
+            own = _THRESHOLD.match(gap) or _POSTFIX.match(gap)
+            if own is None or own.end() > found.start():
+                continue
+        start = mention.start - len(gap) + found.start()
+        unit_raw = found.group("unit")
+        unit_at = mention.start - len(gap) + found.start("unit")
+        unit = view.evidence(unit_at, unit_at + len(unit_raw))
+        used.add(index)
+        for analyte in mention.analytes:
+            out.append(
+                view.draft(
+                    "lab",
+                    start,
+                    mention.end,
+                    analyte=analyte,
+                    comparator=found.group("cmp"),
+                    value=float(found.group("value").replace(",", "")),
+                    unit=unit or None,
+                    uln_multiple=bool(re.search(r"ULN|upper|IULN|ULRR", unit_raw, re.I)),
+                    lln_multiple=bool(re.search(r"LLN|lower limit", unit_raw, re.I)),
+                    exceptions=view.exception_texts(start),
+                )
+            )
+    return out, used
+
+
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     if _DIGIT.search(w) is None:
         return []
     mentions = _mentions(w, view.low, view.analyte_candidates)
-    out: list[Draft] = []
+    out, used = _prefixed(view, mentions)
+    mentions = [m for index, m in enumerate(mentions) if index not in used]
     i = 0
     while i < len(mentions):
         group = [mentions[i]]

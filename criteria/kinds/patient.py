@@ -211,22 +211,38 @@ _BOTH = Fast(
     r"\b(?:male or female|female or male|men (?:and|or) women|women (?:and|or) men|both (?:sexes|"
     r"genders)|males? and females?|females? and males?|any (?:sex|gender)|all (?:sexes|genders))\b"
 )
+#: Both sexes named as people who may take part ("Postmenopausal women, or men, aged 18 or
+#: over", "Adult men, and women of any menopausal status"): no requirement on sex.
+_FEMALE_WORD = Fast(r"\b(?:women|woman|females?|ladies)\b")
+_MALE_WORD = Fast(r"\b(?:men|man|males?)\b(?!\s+(?:partners?|sexual))")
 _SEX_NOT_POPULATION = Fast(
     r"^\W*(?:\w+\s+){0,2}?(?:women|woman|females?|men|males?)\s+(?:\w+\s+){0,3}?(?:of (?:child|"
     r"reproductive)|who (?:are|can|could|have|is|were)|(?:must|should|will) (?:use|agree|be "
     r"willing)|with (?:a )?(?:partners?|childbearing)|able to (?:become|father|conceive)|partners?"
     r"|participants? (?:of|who|must))"
 )
+#: The sex word is the subject of a condition on a subgroup ("Women must be postmenopausal",
+#: "Premenopausal women agree to take a GnRH agonist"), not the population.
+_SEX_SUBJECT = Fast(
+    r"^\W*(?:(?:pre|peri|post)[\w-]*[\s,/-]+(?:(?:and|or|and/or)\s+)?){0,3}(?:women|woman|females?"
+    r"|men|males?)\s+(?:patients?\s+|participants?\s+|subjects?\s+)?(?:must|should|may|can|could"
+    r"|will|need|agree|are (?:eligible|allowed|required|permitted)|is (?:eligible|allowed|required)"
+    r"|take|receive|start|continue)\b"
+)
 
 
 def read_sex(view: ItemView) -> list[Draft]:
     w = view.w
-    if _BOTH.search(w):
+    if _BOTH.search(w, view.low):
         return []
-    match = _SEX.search(w)
+    match = _SEX.search(w, view.low)
     if match is None:
         return []
-    if match.group("s") and _SEX_NOT_POPULATION.search(w):
+    if match.group("s") and (
+        _SEX_NOT_POPULATION.search(w, view.low)
+        or _SEX_SUBJECT.search(w, view.low)
+        or (_FEMALE_WORD.search(w, view.low) and _MALE_WORD.search(w, view.low))
+    ):
         return []
     word = (match.group("s") or match.group("s2") or match.group("s3")).lower()
     sex = "female" if word.startswith(("wom", "fem", "lad", "girl")) else "male"
@@ -244,16 +260,31 @@ _MENOPAUSE = Fast(
     r"|\bmenopausal status\s*:?\s*(?P<st>pre|peri|post)\w*"
 )
 _SUPPRESSION = Fast(
-    r"\b(?:GnRH|LHRH|LH-?RH|gonadotropin[- ]releasing|luteini[sz]ing hormone[- ]releasing|ovarian "
-    r"(?:function )?(?:suppression|ablation)|OFS\b|goserelin|leuprolide|leuprorelin|triptorelin"
-    r"|oophorectomy)"
+    r"\b(?:GnRH|LHRH|LH-?RH|gonadotropin[- ]releasing|luteini[sz]ing[- ]hormone[- ]releasing"
+    r"|ovarian (?:function )?(?:suppression|ablation)|OFS\b|goserelin|leuprolide|leuprorelin"
+    r"|triptorelin|oophorectomy)"
 )
+#: A menopausal status named for a subgroup that may join on a condition ("pre- and
+#: perimenopausal women may join if they agree to ovarian suppression"): allowed, not required.
 _CONDITIONAL = Fast(
-    r"\b(?:if|when|for|in)\s+(?:\w+\s+){0,3}?(?:pre|peri)[\s-]*(?:/|or)?\s*(?:peri)?[\s-]*menopaus"
-    r"|\b(?:pre|peri)[\s/-]*(?:or\s+|/\s*)?(?:peri)?[\s-]*menopausal (?:\w+\s+){0,2}(?:must|should|"
-    r"will|need|are required|require|receiv|on|treated)"
+    r"\b(?:if|when|for|in)\s+(?:\w+\s+){0,3}?(?:pre|peri)[\s-]*(?:/|or|and)?\s*(?:peri)?[\s-]*"
+    r"menopaus"
+    r"|\b(?:pre|peri)[\s/-]*(?:(?:or|and|and/or)\s+|/\s*)?(?:peri)?[\s-]*menopausal\s+"
+    r"(?:\w+\s+){0,2}(?:must|should|will|need|are required|require|receiv|on\b|treated|may|can"
+    r"|could|agree|accept|take|taking|start|continue|are eligible|is eligible|are allowed|who)"
+    r"|\b(?:not|non)[\s-]*post[\s-]*menopausal"
 )
-_DEFINITION = Fast(r"\b(?:defined as|definition|is defined)\b")
+#: Ovarian suppression named as a way to qualify ("postmenopausal, or receiving ovarian
+#: suppression", "postmenopausal through surgery or ovarian function suppression") rather than
+#: as something absent ("amenorrhoea in the absence of ... ovarian suppression").
+_ROUTE = Fast(
+    r"\b(?:GnRH|LHRH|LH-?RH|gonadotropin[- ]releasing|luteini[sz]ing[- ]hormone[- ]releasing"
+    r"|ovarian (?:function )?suppression|OFS\b|goserelin|leuprolide|leuprorelin|triptorelin)"
+)
+_SUPPRESSION_ABSENT = Fast(
+    r"\b(?:absence of|without|not (?:due to|induced by|caused by|secondary to|on|receiving)|no)\b"
+    r"[^.;)]{0,60}$"
+)
 
 
 def read_menopause(view: ItemView) -> list[Draft]:
@@ -275,10 +306,18 @@ def read_menopause(view: ItemView) -> list[Draft]:
     out: list[Draft] = []
     suppression = _SUPPRESSION.search(w)
     conditional = _CONDITIONAL.search(w)
+    way = _ROUTE.search(w, view.low) if suppression is not None else None
+    route = (
+        way is not None
+        and view.section == Section.INCLUSION
+        and not _SUPPRESSION_ABSENT.search(w[cues.clause_start(w, way.start()) : way.start()])
+        and not view.negated(first, last)
+    )
     only_conditional = (
         conditional is not None and "postmenopausal" not in statuses and len(set(statuses)) < 3
     )
-    if suppression and (conditional or {"premenopausal", "perimenopausal"} & set(statuses)):
+    younger = {"premenopausal", "perimenopausal"} & set(statuses)
+    if suppression and (route or conditional or younger):
         # "Pre/perimenopausal women must receive a GnRH agonist": a treatment plan, never a bar
         out.append(
             view.draft(
@@ -290,8 +329,9 @@ def read_menopause(view: ItemView) -> list[Draft]:
         )
     if only_conditional:
         return out
-    if _DEFINITION.search(w) and view.section == Section.INCLUSION and len(set(statuses)) == 1:
-        pass  # "postmenopausal, defined as ...": still a requirement
+    if route:
+        # ovarian suppression is the way in for women who are not postmenopausal
+        statuses += ["premenopausal", "perimenopausal"]
     order = ("premenopausal", "perimenopausal", "postmenopausal")
     unique = tuple(s for s in order if s in statuses)
     negated = view.negated(first, last)

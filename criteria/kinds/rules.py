@@ -46,6 +46,11 @@ def read(view: ItemView) -> list[Draft]:
         if match is None:
             continue
         start, end = match.span()
+        if rule.kind == "visceral_crisis":
+            # the rest of its sentence qualifies it ("visceral disease that is symptomatic and
+            # advanced, with a risk of ...")
+            stop = _SENTENCE.search(w, max(m.end() for m in rule.finditer(w, view.low)))
+            end = stop.start() if stop else len(w)
         if view.in_exception(start) and rule.kind != "administrative":
             continue
         if rule.kind == "administrative":
@@ -87,6 +92,7 @@ def _with_polarity(
 
 
 _DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"[.;](?:\s|$)")
 _YEARS = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
     r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)"

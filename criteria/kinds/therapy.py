@@ -39,6 +39,8 @@ _FUTURE = Fast(
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
     r"|cannot receive|can not receive|unable to receive|inapplicable|unsuitable|not suitable"
     r"|not appropriate|not (?:a )?candidates?|concurrently with"
+    r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
+    r"|undergo|be (?:on|given|started))"
     r"|mg\b|daily)\b"
 )
 _AFTERMATH = Fast(
@@ -51,6 +53,11 @@ _AFTERMATH = Fast(
 _AFTER_STUDY = Fast(
     r"\b(?:for|until|during)\s+(?:at least\s+|>=\s*)?\d+\s*(?:\w+\s+){0,3}(?:after|following)\s+"
     r"(?:the\s+)?(?:last|final)\s+(?:dose|administration)\s+(?:of\s+)?(?:\w+\s+)?$"
+)
+_ON_STUDY = Fast(
+    r"^[^.;]{0,40}?\b(?:throughout|during|for the (?:whole|entire|full)?\s*(?:duration|length"
+    r"|course|period) of|for the whole of|while on|until the end of)\s+(?:the\s+)?(?:study|trial"
+    r"|protocol|treatment|study treatment|study therapy|treatment period|participation)\b"
 )
 _STARTED = Fast(
     r"\b(?:initiated|started|begun|began|commenced|on)\b[^.;]{0,30}?(?:>=|>)\s*(?P<n>\d+)\s*"
@@ -96,6 +103,9 @@ _WASHOUT = Fast(
     r"(?P<n3>\d+(?:\.\d+)?)\s*(?P<unit3>days?|weeks?|months?)"
     r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?"
     r"|weeks?)"
+    r"|\b(?:stopp\w+|discontinu\w+|completed|ended|finished|last dose)\b(?:(?!within)[^.;]){0,40}?"
+    r"(?P<n4>\d+(?:\.\d+)?)"
+    r"\s*(?P<unit4>days?|weeks?|months?)\s*(?:or (?:more|longer|greater)\s+)?(?:before|prior)"
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -129,7 +139,7 @@ _EXAMPLE_CUE = re.compile(
 )
 
 _LINES = Fast(
-    r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\d.])(?P<n>\d{1,2})(?!\.\d)\s*"
+    r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\w./])(?P<n>\d{1,2})(?!\.\d|[^\W\d_])\s*"
     r"(?:(?:or|and)\s+(?P<dir>more|greater|fewer|less)\s+)?(?:(?:-|to|or|and)\s*(?:(?P<cmp2><="
     r"|<)\s*)?"
     r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
@@ -274,10 +284,11 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         return None  # "where an endocrine therapy is indicated": a future treatment
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
-    if _FUTURE.search(after[:12], l_after[:12]) and not re.search(
-        r"\b(?:prior|previous|received|progress)", before, re.I
-    ):
-        return None
+    if (
+        _FUTURE.search(after[:12], l_after[:12])
+        or (view.section == Section.INCLUSION and _ON_STUDY.match(after, l_after))
+    ) and not re.search(r"\b(?:prior|previous|received|progress)", before, re.I):
+        return None  # "... take an LHRH agonist throughout the study": a plan, not a history
     intro = ""
     if view.context is not None and view.context.therapy and len(view.context.intro_work) <= 80:
         intro = view.context.intro_work
@@ -325,8 +336,15 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
         washout = _WASHOUT.search(clause, l_clause)
     if washout:
-        n = float(washout.group("n") or washout.group("n2") or washout.group("n3"))
-        unit = washout.group("unit") or washout.group("unit2") or washout.group("unit3")
+        n = float(
+            washout.group("n") or washout.group("n2") or washout.group("n3") or washout.group("n4")
+        )
+        unit = (
+            washout.group("unit")
+            or washout.group("unit2")
+            or washout.group("unit3")
+            or washout.group("unit4")
+        )
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
             negated = True  # "at least 14 days since the last dose of X": not within 14 days
@@ -380,6 +398,7 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         view.evidence(max(begin, run.start - 100), min(stop, run.end + 80)),
         run.start,
         end,
+        run.end,
     )
 
 

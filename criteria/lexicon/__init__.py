@@ -50,6 +50,8 @@ __all__ = [
     "class_descendants",
     "class_label",
     "class_path",
+    "could_mention_drug",
+    "could_mention_gene",
     "counts_as_line",
     "default_lexicon",
     "drug_classes",
@@ -223,6 +225,17 @@ def all_classes() -> tuple[DrugClass, ...]:
 def find_drug_mentions(text: str) -> list[Mention]:
     """Drugs and drug classes named in `text`, left to right; the longest name wins."""
     return default_lexicon().find_drug_mentions(text)
+
+
+def could_mention_drug(text: str) -> bool:
+    """Whether a drug or class name can start in `text`: a cheap test to skip
+    `find_drug_mentions` on text that cannot name one (it never says False wrongly)."""
+    return default_lexicon().could_mention_drug(text)
+
+
+def could_mention_gene(text: str) -> bool:
+    """Whether a gene or gene family name can start in `text` (see `could_mention_drug`)."""
+    return default_lexicon().could_mention_gene(text)
 
 
 def resolve_gene(name: str, *, protein: bool = False) -> str | None:

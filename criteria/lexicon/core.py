@@ -460,13 +460,66 @@ class Lexicon:
                         Mention(start, end, name, "drug", text[start:end])
                         for name in self.regimens[ident].drugs
                     ]
+                elif kind == "class" and _inside_compound(text, start):
+                    continue  # "ER-targeted therapy", "non-SERDs": not the generic class
                 elif kind != STOP:
                     found.append(Mention(start, end, ident, kind, text[start:end]))  # type: ignore[arg-type]
+            if "inhibitor" in text or "inducer" in text:
+                found = self._shared_target(text, found)
+            if _HEAD_WORDS.search(text):
+                found = self._shared_head(text, found)
             cached = tuple(found)
             if len(self._mentions) >= CACHE_SIZE:
                 self._mentions.clear()
             self._mentions[text] = cached
         return list(cached)
+
+    def _shared_target(self, text: str, found: list[Mention]) -> list[Mention]:
+        """'potent inhibitors or inducers of CYP3A4': both classes, each with the qualifier."""
+        for match in _SHARED_TARGET.finditer(text):
+            strength = f"{match.group('q')} " if match.group("q") else ""
+            target = match.group("target")
+            mentions = []
+            for word in (match.group("a"), match.group("b")):
+                found_class = self.resolve_class(f"{strength}{target} {word}")
+                if found_class is None:
+                    break
+                mentions.append(
+                    Mention(match.start(), match.end(), found_class.id, "class", match.group(0))
+                )
+            else:
+                start, end = match.span()
+                found = [m for m in found if m.end <= start or m.start >= end] + mentions
+                found.sort(key=lambda m: m.start)
+        return found
+
+    def _shared_head(self, text: str, found: list[Mention]) -> list[Mention]:
+        """'PI3K, AKT or mTOR inhibitor': the head noun belongs to every target in the list."""
+        added: list[Mention] = []
+        for match in _SHARED_HEAD.finditer(text):
+            head = match.group("head")
+            for word in _LIST_WORD.finditer(match.group("items")):
+                start = match.start("items") + word.start()
+                end = start + len(word.group(0))
+                if any(m.start < end and start < m.end for m in found):
+                    continue
+                named = self.resolve_class(f"{word.group(0)} {head}")
+                if named is not None:
+                    added.append(Mention(start, end, named.id, "class", text[start:end]))
+        if not added:
+            return found
+        return sorted(found + added, key=lambda m: m.start)
+
+    def could_mention_drug(self, text: str) -> bool:
+        """Whether a drug or class name can start in `text` (cheap; never wrong when False)."""
+        return self.trie.could_match(text) or bool(
+            _HEAD_WORDS.search(text) and _SHARED_HEAD.search(text)
+        )
+
+    def could_mention_gene(self, text: str) -> bool:
+        """Whether a gene or gene family name can start in `text` (cheap; never wrong when
+        False)."""
+        return self.gene_trie.could_match(text)
 
     def find_gene_mentions(self, text: str, *, skip_drug_names: bool = True) -> list[Mention]:
         skip = [(m.start, m.end) for m in self.find_drug_mentions(text)] if skip_drug_names else []
@@ -479,3 +532,42 @@ class Lexicon:
             t = min(hits, key=lambda h: h.protein)  # a gene reading beats a protein one
             out.append(Mention(start, end, t.id, t.kind, text[start:end], t.protein))  # type: ignore[arg-type]
         return out
+
+
+#: Generic class words that, glued to a word by a hyphen, name a narrower class the lexicon may
+#: not know ("ER-targeted therapy" is not any targeted therapy).
+_GENERIC_HEADS = frozenset(
+    {"targeted", "directed", "targeting", "based", "containing", "therapy", "agent", "agents"}
+)
+_SHARED_TARGET = re.compile(
+    r"\b(?:(?P<q>strong|potent|moderate|strong or moderate|moderate or strong|potent or moderate)"
+    r"\s+)?(?P<a>inhibitors?|inducers?)\s*,?\s*(?:or|and|and/or|/)\s*(?P<b>inhibitors?|inducers?)"
+    r"\s+of\s+(?:the\s+)?(?P<target>CYP\s*3A4?(?:/5)?|CYP3A|cytochrome P450 3A4?)\b",
+    re.IGNORECASE,
+)
+
+
+def _inside_compound(text: str, start: int) -> bool:
+    """A class name that starts inside a hyphenated word: 'non-SERDs', or a generic head glued
+    to a qualifier ('ER-targeted therapy', 'PI3K-directed agents')."""
+    if start < 2 or text[start - 1] not in "-‐‑" or not text[start - 2].isalnum():
+        return False
+    word_start = start - 1
+    while word_start > 0 and (text[word_start - 1].isalnum()):
+        word_start -= 1
+    prefix = text[word_start : start - 1].lower()
+    if prefix == "non":
+        return True
+    head = text[start:].split(None, 1)[0].lower().strip(",.;:()")
+    return head in _GENERIC_HEADS
+
+
+_HEAD_WORDS = re.compile(r"inhibitor|TKI|antibod|targeted|directed", re.IGNORECASE)
+#: A list of targets sharing one head noun: "PI3K, AKT or mTOR inhibitors", "EGFR or ALK TKI".
+_SHARED_HEAD = re.compile(
+    r"\b(?P<items>(?:[A-Za-z][\w/-]{0,15}\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|and/or|/)\s*){1,6})"
+    r"(?P<last>[A-Za-z][\w/-]{0,15})[\s-]+(?P<head>inhibitors?|TKIs?|antibod(?:y|ies)"
+    r"|targeted (?:therapy|therapies|agents?)|directed (?:therapy|therapies|agents?))\b",
+    re.IGNORECASE,
+)
+_LIST_WORD = re.compile(r"\b(?!(?:or|and|any|other|the|a|an)\b)[A-Za-z][\w/-]{0,15}", re.IGNORECASE)

@@ -31,7 +31,7 @@ _GREEK = {
     "κ": "kappa",
     "ε": "epsilon",
 }
-_GAP_CHARS = frozenset(" \t\n\r-‐‑‒–—/_()")
+_GAP_CHARS = frozenset(" \t\n\r-‐‑‒–—/_().'’")
 _MAX_GAP = 3
 #: trailing words ignored by exact lookup: salts, hydrates and dosage forms
 SUFFIX_WORDS = frozenset(
@@ -230,6 +230,26 @@ class PhraseTrie:
         key = " ".join(t[2] for t in toks)
         surface = tuple(name[s:e] for s, e, _ in toks)
         return [t for t in self.keys.get(key, ()) if t.surface is None or t.surface == surface]
+
+    def could_match(self, text: str) -> bool:
+        """Whether a name of the trie can start in `text`: a cheap test (no offsets, no case
+        checks) that `scan` would find nothing when it says False.
+
+        A name needs its first token at the root and, unless it is one token long, its second
+        token right after it, or after a short bracketed group that `scan` steps over (at most
+        40 characters, so 21 tokens).
+        """
+        low = text.lower()
+        if not low.isascii():
+            return True  # Greek letters and other spellings: let `scan` decide
+        toks = _TOKEN.findall(low.replace("(s)", "s  "))
+        reach = 22 if "(" in low else 2
+        root = self.root
+        for i, tok in enumerate(toks):
+            node = root.get(tok)
+            if node is not None and ("" in node or any(t in node for t in toks[i + 1 : i + reach])):
+                return True
+        return False
 
     def scan(self, text: str) -> Iterator[tuple[int, int, list[Target]]]:
         """(start, end, targets) of the longest known name at each word start, left to right.

@@ -1,0 +1,143 @@
+"""Clauses that change what the criteria inside them mean: conditions and permissions.
+
+- A condition ("If hormone receptor positive: progression on at least one endocrine therapy",
+  "For patients with HER2-positive disease, prior trastuzumab") limits a requirement to patients
+  it describes. In an inclusion item "if A then B" is read as the alternatives "not A" or "B";
+  a condition with nothing after it in its sentence states no requirement and is dropped.
+- A permission ("Earlier CDK4/6 inhibitor treatment is allowed", "Measurable or non-measurable
+  disease is acceptable", "Patients with CNS metastases may enter if ...") in an inclusion item
+  requires nothing: the criteria it names are dropped, and an item left with nothing typed says
+  so (`Administrative(topic="no_requirement")`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from criteria.extract import Draft, ItemView
+from criteria.fastre import Fast
+from trialmatch.vocab import Section
+
+#: A condition that opens a sentence, up to the comma, colon or "then" that ends it.
+_CONDITION = Fast(
+    r"(?:^|[.;:(]\s*)\s*(?P<cue>if|when|where|in case of|in the case of|for (?:the )?(?:patients?"
+    r"|participants?|subjects?|those|women|men|cases?|tumou?rs?)(?:\s+(?:with|who|whose|having))?"
+    r"|in (?:patients?|participants?|subjects?|those|women|men)\s+(?:with|who|whose|having)"
+    r"|for\s+(?=(?:[\w+/-]+\s+){0,4}?(?:cancers?|disease|tumou?rs?|nsclc)\s*,))\b"
+    r"(?P<body>[^,:;.()]{1,100}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
+    r"|\b(?:must|should|shall|needs?|are required|is required|will)\b))"
+)
+_CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
+                    "in subjects", "in those", "in women", "in men")  # fmt: skip
+#: Kinds a condition can be about.
+_CONDITION_KINDS = frozenset(
+    {
+        "receptor",
+        "biomarker",
+        "cancer_type",
+        "disease_stage",
+        "sex",
+        "menopausal_status",
+        "cns_metastases",
+        "prior_therapy",
+        "age",
+    }
+)
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+
+
+def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
+    """Conditions in an inclusion item: 'if A, B' becomes the alternatives 'not A' or 'B'."""
+    if view.section != Section.INCLUSION or not view.has(*_CONDITION_WORDS) or not drafts:
+        return drafts
+    w = view.w
+    dropped: set[int] = set()
+    for match in _CONDITION.finditer(w, view.low):
+        start, end = match.start("cue"), match.end("body")
+        inside = [d for d in drafts if start <= d.start < end and d.kind in _CONDITION_KINDS]
+        if not inside:
+            continue
+        stop = _SENTENCE_END.search(w, end)
+        limit = stop.start() if stop else len(w)
+        after = [
+            d
+            for d in drafts
+            if end <= d.start < limit and d.kind not in {"administrative", "unrecognized"}
+        ]
+        if not after or any("any_of" in d.fields for d in (*inside, *after)):
+            dropped.update(id(d) for d in inside)
+            continue
+        counter[0] += 1
+        for draft in inside:
+            draft.fields["negated"] = not draft.fields.get("negated", False)
+            draft.fields["any_of"] = counter[0]
+        for draft in after:
+            draft.fields["any_of"] = counter[0]
+    return [d for d in drafts if id(d) not in dropped]
+
+
+#: A clause that allows rather than requires. Counts and limits ("up to 2 prior lines are
+#: allowed", "only one prior regimen is permitted") are requirements and are kept.
+_PERMITTED = Fast(
+    r"\b(?:(?:is|are|will be|would be|also|is also|are also)\s+(?:\w+\s+)?(?:allowed|permitted"
+    r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*(?:[.;]|$)"
+    r"|is not an exclusion|are not excluded|does not exclude|do not exclude"
+    r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))"
+    r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
+    r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))"
+)
+_NOT_PERMITTED = Fast(
+    r"\b(?:not|no|never|none|nor|ineligible|only|up to|at most|maximum|must|required|prohibited"
+    r"|excluded|cohorts?|arms?)\b|\bparts?\s+(?:[a-z]\d?|\d+[a-z]?|i{1,3}|iv|v)\b|<=|<"
+)
+_CLAUSE = re.compile(r"[;.](?:\s|$)")
+_KEEP = frozenset({"administrative", "unrecognized", "line_count", "lab", "age"})
+
+
+def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """Criteria named only in a permission, in an inclusion item, require nothing."""
+    if view.section != Section.INCLUSION or not drafts:
+        return drafts
+    w = view.w
+    if not _PERMITTED.search(w, view.low):
+        return drafts
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    kept: list[Draft] = []
+    dropped: list[Draft] = []
+    for draft in drafts:
+        if draft.kind in _KEEP or draft.fields.get("negated"):
+            kept.append(draft)  # "allowed if stopped 28 days before": the washout is a rule
+            continue
+        begin = max(b for b in bounds if b <= draft.start)
+        end = min(b for b in bounds if b > draft.start)
+        clause = _own_words(w[begin:end], draft.start - begin)
+        low = clause.lower()
+        if _PERMITTED.search(clause, low) and not _NOT_PERMITTED.search(clause, low):
+            dropped.append(draft)
+        else:
+            kept.append(draft)
+    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
+        first = dropped[0]
+        kept.append(
+            Draft(
+                "administrative",
+                {"topic": "no_requirement"},
+                first.evidence,
+                first.start,
+                first.end,
+            )
+        )
+    return kept
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+def _own_words(clause: str, position: int) -> str:
+    """The part of a clause a phrase at `position` belongs to: inside a parenthesis, its
+    content; outside, the clause without its parentheses ("No prior chemotherapy (prior
+    endocrine therapy is permitted)")."""
+    for match in _PAREN.finditer(clause):
+        if match.start() <= position < match.end():
+            return match.group(0)[1:-1]
+    return _PAREN.sub(" ", clause)
