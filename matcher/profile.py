@@ -7,7 +7,7 @@ the field, the offending value's type and what is accepted, never the value itse
 (`hide_input_in_errors`), because profiles hold health data.
 
 Extensions to the contract (documented in the README): `diagnosis.de_novo` (bool), a `status`
-on marker findings (`{marker: MSI, status: high}`), and `labs` keys listed in `LAB_UNITS`.
+on marker findings (`{marker: MSI, status: high}`), and the `labs` keys of `matcher/data/labs.yaml`.
 """
 
 from __future__ import annotations
@@ -30,26 +30,12 @@ from criteria import lexicon
 
 _STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
 
-#: Lab keys a profile may give, with the unit each number is in.
-LAB_UNITS: dict[str, str] = {
-    "anc": "10^9/L",
-    "wbc": "10^9/L",
-    "platelets": "10^9/L",
-    "hemoglobin": "g/dL",
-    "bilirubin_xuln": "x ULN",
-    "ast_xuln": "x ULN",
-    "alt_xuln": "x ULN",
-    "alp_xuln": "x ULN",
-    "creatinine": "mg/dL",
-    "creatinine_xuln": "x ULN",
-    "creatinine_clearance": "mL/min",
-    "albumin": "g/dL",
-    "inr": "ratio",
-    "hba1c": "%",
-    "fasting_glucose": "mg/dL",
-    "qtcf": "ms",
-    "lvef": "%",
-}
+
+def lab_units() -> dict[str, str]:
+    """Lab keys a profile may give (aliases are accepted too), with the unit each number is in."""
+    from matcher.labs import lab_table
+
+    return {key: entry.unit for key, entry in lab_table().items()}
 
 
 # --- partial dates ------------------------------------------------------------------------------
@@ -443,21 +429,27 @@ class Profile(BaseModel):
             symbols.append(symbol)
         return tuple(symbols)
 
-    @field_validator("labs")
+    @field_validator("labs", mode="before")
     @classmethod
-    def _known_labs(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        if value is None:
-            return None
-        for key in value:
-            if key not in LAB_UNITS:
+    def _known_labs(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        from matcher.labs import accepted_keys, canonical_key
+
+        keyed = {}
+        for name, number in value.items():
+            key = canonical_key(str(name))
+            if key is None:
                 from rapidfuzz import process
 
-                best = process.extractOne(key, list(LAB_UNITS), score_cutoff=70)
+                best = process.extractOne(str(name), accepted_keys(), score_cutoff=70)
                 hint = f"; did you mean {best[0]}?" if best else ""
                 raise ValueError(
-                    f"has a key trialmatch does not know{hint} (accepted: {', '.join(LAB_UNITS)})"
+                    f"has a key trialmatch does not know{hint} "
+                    f"(accepted: {', '.join(accepted_keys())})"
                 )
-        return value
+            keyed[key] = number
+        return keyed
 
     @model_validator(mode="after")
     def _found_and_ruled_out(self) -> Profile:

@@ -214,7 +214,7 @@ def test_patient_form_offers_the_vocabulary(web: Any) -> None:
     for name in ("bm-0-gene", "tx-0-agents", "lab-0-key", "her2_ihc"):
         assert f'name="{name}"' in html
     assert 'list="dl-drugs"' in html and 'list="dl-genes"' in html
-    assert ">hba1c (%)<" in html  # lab keys with their units, from matcher.profile.LAB_UNITS
+    assert ">hba1c (%)<" in html  # lab keys with their units, from matcher.profile.lab_units()
     vocab = web.get("/vocabulary.json").json()
     assert {"palbociclib", "Ibrance", "ARV-471"} <= set(vocab["drugs"])
     assert {"ESR1", "PIK3CA"} <= set(vocab["genes"])

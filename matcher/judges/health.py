@@ -6,117 +6,79 @@ import re
 
 from criteria.model import Comorbidity, Lab, OrganFunction
 from matcher import conditions as comorbidities
-from matcher.judgement import Judgement, compare, met, not_met, unknown
+from matcher import labs
+from matcher.judgement import Judgement, compare, compare_range, met, not_met, unknown
 from matcher.patient import Patient
-from matcher.profile import LAB_UNITS
-
-#: Parser analyte ids (and common spellings) -> the profile's lab key for absolute values.
-_ABSOLUTE = {
-    "anc": "anc",
-    "neutrophils": "anc",
-    "absolute_neutrophil_count": "anc",
-    "wbc": "wbc",
-    "leukocytes": "wbc",
-    "white_blood_cells": "wbc",
-    "platelets": "platelets",
-    "platelet_count": "platelets",
-    "hemoglobin": "hemoglobin",
-    "haemoglobin": "hemoglobin",
-    "hgb": "hemoglobin",
-    "creatinine": "creatinine",
-    "serum_creatinine": "creatinine",
-    "creatinine_clearance": "creatinine_clearance",
-    "crcl": "creatinine_clearance",
-    "egfr": "creatinine_clearance",
-    "gfr": "creatinine_clearance",
-    "albumin": "albumin",
-    "inr": "inr",
-    "hba1c": "hba1c",
-    "glycated_hemoglobin": "hba1c",
-    "glucose": "fasting_glucose",
-    "fasting_glucose": "fasting_glucose",
-    "fasting_plasma_glucose": "fasting_glucose",
-    "qtc": "qtcf",
-    "qtcf": "qtcf",
-    "qt": "qtcf",
-    "lvef": "lvef",
-    "ejection_fraction": "lvef",
-}
-#: Parser analyte ids -> the profile's key for values given as multiples of the ULN.
-_RELATIVE = {
-    "bilirubin": "bilirubin_xuln",
-    "total_bilirubin": "bilirubin_xuln",
-    "ast": "ast_xuln",
-    "alt": "alt_xuln",
-    "ast_alt": "ast_xuln",
-    "transaminases": "ast_xuln",
-    "alp": "alp_xuln",
-    "alkaline_phosphatase": "alp_xuln",
-    "creatinine": "creatinine_xuln",
-    "serum_creatinine": "creatinine_xuln",
-}
-
-
-def _scale(key: str, value: float, unit: str | None) -> float | None:
-    """Convert a criterion's threshold to the profile's unit for `key`; None if we cannot."""
-    u = (unit or "").lower().replace(" ", "").replace("µ", "u").replace("μ", "u")
-    if key in {"anc", "wbc", "platelets"}:
-        if any(
-            s in u
-            for s in ("10^9", "10⁹", "10*9", "10e9", "g/l", "10^3/u", "10³/u", "10^3/mm", "k/u")
-        ):
-            return value
-        if any(s in u for s in ("mm", "/ul", "/mcl", "cells")) or value >= 500:
-            return value / 1000
-        return value
-    if key == "hemoglobin":
-        if "mmol" in u:
-            return value * 1.611
-        if ("g/l" in u and "dl" not in u) or value > 30:
-            return value / 10
-        return value
-    if key == "creatinine":
-        if "umol" in u or "mol" in u or value > 20:
-            return value / 88.4
-        return value
-    if key == "fasting_glucose":
-        if "mmol" in u or value < 30:
-            return value * 18.0
-        return value
-    if key == "hba1c":
-        if "mmol/mol" in u or value > 20:
-            return value / 10.929 + 2.15
-        return value
-    return value
 
 
 def lab(c: Lab, p: Patient) -> Judgement:
-    analyte = c.analyte.lower()
-    key = _RELATIVE.get(analyte) if c.uln_multiple else _ABSOLUTE.get(analyte)
-    if key is None:
+    absolute, relative = labs.entries_for(c.analyte.lower())
+    wanted_uln = f" x ULN" if c.uln_multiple else ""
+    if absolute is None:
         return unknown(
-            f"{c.analyte} {c.comparator} {c.value:g}{' x ULN' if c.uln_multiple else ''}:"
-            " not a value the profile records",
-            c.analyte,
+            f"{c.analyte} {c.comparator} {c.value:g}{wanted_uln}: not a value the profile records",
+            c.analyte.replace("_", " "),
         )
-    threshold = c.value if c.uln_multiple else _scale(key, c.value, c.unit)
-    if threshold is None:
-        return unknown(f"{c.analyte}: unit {c.unit} not understood", c.analyte)
+    given = p.profile.labs or {}
+    threshold = c.value if c.uln_multiple else labs.to_unit(absolute, c.value, c.unit)
     threshold, note = _exception_threshold(c, p, threshold)
-    value = (p.profile.labs or {}).get(key)
-    unit = LAB_UNITS[key]
+    unit = "x ULN" if c.uln_multiple else absolute.unit
     wanted = f"{c.comparator} {threshold:g} {unit}{note}"
-    if value is None:
-        return unknown(
-            f"{key.replace('_', ' ')} not given (criterion: {wanted})",
-            f"{key.replace('_xuln', ' (x ULN)').replace('_', ' ')}",
-        )
-    said = f"{key.replace('_xuln', '').replace('_', ' ')} {value:g} {unit}"
-    return (
-        met(f"{said} ({wanted})")
-        if compare(value, c.comparator, threshold)
-        else not_met(f"{said}; criterion: {wanted}")
+    found = _patient_range(absolute, relative, given, c.uln_multiple)
+    if found is None:
+        missing = f"{absolute.label}" + (" (x ULN or value)" if c.uln_multiple else "")
+        return unknown(f"{absolute.label} not given (criterion: {wanted})", missing)
+    low, high, said = found
+    verdict = compare_range(low, high, c.comparator, threshold)
+    if verdict is True:
+        return met(f"{said} ({wanted})")
+    if verdict is False:
+        return not_met(f"{said}; criterion: {wanted}")
+    return unknown(
+        f"{said}: too close to the criterion's limit to tell ({wanted})", missing_label(absolute)
     )
+
+
+def missing_label(entry: labs.LabEntry) -> str:
+    return f"{entry.label} against the site's upper limit of normal"
+
+
+def _patient_range(
+    absolute: labs.LabEntry,
+    relative: labs.LabEntry | None,
+    given: dict[str, float],
+    want_relative: bool,
+) -> tuple[float, float, str] | None:
+    """The patient's value in the criterion's terms, as a range when a ULN had to be assumed."""
+    value = given.get(absolute.key)
+    multiple = given.get(relative.key) if relative is not None else None
+    if want_relative:
+        if multiple is not None:
+            return multiple, multiple, f"{absolute.label} {multiple:g} x ULN"
+        if value is not None and absolute.uln is not None:
+            low, high = value / absolute.uln[1], value / absolute.uln[0]
+            return (
+                low,
+                high,
+                (
+                    f"{absolute.label} {value:g} {absolute.unit} = {low:.2g}-{high:.2g} x ULN "
+                    f"(usual ULN {absolute.uln[0]:g}-{absolute.uln[1]:g} {absolute.unit})"
+                ),
+            )
+        return None
+    if value is not None:
+        return value, value, f"{absolute.label} {value:g} {absolute.unit}"
+    if multiple is not None and absolute.uln is not None:
+        low, high = multiple * absolute.uln[0], multiple * absolute.uln[1]
+        return (
+            low,
+            high,
+            (
+                f"{absolute.label} {multiple:g} x ULN = {low:.3g}-{high:.3g} {absolute.unit} "
+                f"(usual ULN {absolute.uln[0]:g}-{absolute.uln[1]:g})"
+            ),
+        )
+    return None
 
 
 _ULN_IN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.I)
@@ -135,31 +97,39 @@ def _exception_threshold(c: Lab, p: Patient, threshold: float) -> tuple[float, s
     return threshold, ""
 
 
-#: Usual thresholds for "adequate organ function" when a trial does not give its own.
+#: Usual thresholds for "adequate organ function" when a trial does not give its own:
+#: (analyte, in multiples of the ULN?, comparator, value).
 _USUAL = {
-    "bone marrow": (("anc", ">=", 1.5), ("platelets", ">=", 100.0), ("hemoglobin", ">=", 9.0)),
-    "hepatic": (("bilirubin_xuln", "<=", 1.5), ("ast_xuln", "<=", 3.0), ("alt_xuln", "<=", 3.0)),
-    "renal": (("creatinine_clearance", ">=", 50.0),),
-}
+    "bone marrow": (("anc", False, ">=", 1.5), ("platelets", False, ">=", 100.0),
+                    ("hemoglobin", False, ">=", 9.0)),
+    "hepatic": (("bilirubin", True, "<=", 1.5), ("ast", True, "<=", 3.0), ("alt", True, "<=", 3.0)),
+    "renal": (("creatinine_clearance", False, ">=", 50.0),),
+}  # fmt: skip
 
 
 def organ_function(c: OrganFunction, p: Patient) -> Judgement:
     systems = [s for s in (c.systems or tuple(_USUAL)) if s in _USUAL] or list(_USUAL)
-    labs = p.profile.labs or {}
-    checks = [check for s in systems for check in _USUAL[s]]
-    missing = [k for k, _, _ in checks if k not in labs]
+    given = p.profile.labs or {}
+    missing: list[str] = []
+    outside: list[str] = []
+    for analyte, relative_to_uln, comparator, value in (x for s in systems for x in _USUAL[s]):
+        absolute, relative = labs.entries_for(analyte)
+        assert absolute is not None
+        found = _patient_range(absolute, relative, given, relative_to_uln)
+        if found is None:
+            missing.append(absolute.label)
+        elif compare_range(found[0], found[1], comparator, value) is not True:
+            outside.append(found[2])
+    what = f"adequate {'/'.join(systems)} function"
     if missing:
-        return unknown(
-            f"adequate {'/'.join(systems)} function: labs not given ({', '.join(missing)})",
-            "organ function labs",
-        )
-    outside = [f"{k} {labs[k]:g}" for k, op, v in checks if not compare(labs[k], op, v)]
+        return unknown(f"{what}: labs not given ({', '.join(missing)})", "organ function labs")
     if outside:
         return unknown(
-            f"outside the usual thresholds ({', '.join(outside)}); the trial's own limits decide",
+            f"{what}: outside or near the usual thresholds ({'; '.join(outside)}); "
+            "the trial's own limits decide",
             "organ function labs",
         )
-    return met(f"labs within the usual thresholds for adequate {'/'.join(systems)} function")
+    return met(f"labs within the usual thresholds for {what}")
 
 
 #: Comorbidity ids the parser emits that a profile's condition list cannot settle.

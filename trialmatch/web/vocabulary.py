@@ -15,7 +15,7 @@ def form_vocabulary() -> dict[str, Any]:
     Genes list symbols, then aliases longer than two letters.
     """
     from criteria import lexicon
-    from matcher.profile import LAB_UNITS, MARKERS
+    from matcher.profile import MARKERS, lab_units
 
     drugs = lexicon.all_drugs()
     names = sorted({d.name for d in drugs}, key=str.lower)
@@ -30,5 +30,5 @@ def form_vocabulary() -> dict[str, Any]:
         "classes": sorted({c.label for c in lexicon.all_classes()}, key=str.lower),
         "genes": symbols + aliases,
         "markers": sorted(set(MARKERS.values())),
-        "labs": dict(LAB_UNITS),
+        "labs": lab_units(),
     }

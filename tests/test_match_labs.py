@@ -1,0 +1,104 @@
+"""Lab values: keys and aliases, unit conversions, and multiples of the upper limit of normal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from criteria import model as m
+from matcher.judges import evaluate
+from matcher.labs import canonical_key, entries_for, lab_table, to_unit
+from matcher.loading import parse_profile
+from matcher.patient import Patient
+from trialmatch.errors import ProfileError
+from trialmatch.vocab import Result, Section
+
+
+def lab(
+    analyte: str, comparator: str, value: float, unit: str | None = None, **extra: Any
+) -> m.Lab:
+    return m.Lab(
+        section=Section.INCLUSION,
+        text="(t)",
+        span=(0, 1),
+        item=0,
+        analyte=analyte,
+        comparator=comparator,
+        value=value,
+        unit=unit,
+        **extra,
+    )
+
+
+def judged(criterion: m.Lab, **labs: float) -> Result:
+    return evaluate(
+        criterion, Patient(parse_profile({"id": "p", "labs": labs}), dt.date(2026, 11, 24))
+    ).result
+
+
+def test_every_parser_analyte_the_table_names_resolves() -> None:
+    for entry in lab_table().values():
+        for analyte in entry.analytes:
+            assert entries_for(analyte)[0] is not None, analyte
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("neutrophils", "anc"),
+        ("Haemoglobin", "hemoglobin"),
+        ("total bilirubin", "bilirubin"),
+        ("eGFR_renal", "creatinine_clearance"),
+        ("QTc", "qtcf"),
+        ("hba1c", "hba1c"),
+        ("mystery", None),
+    ],
+)
+def test_aliases(name: str, key: str | None) -> None:
+    assert canonical_key(name) == key
+
+
+def test_profile_keys_are_stored_canonically_and_unknown_ones_rejected() -> None:
+    assert parse_profile({"id": "p", "labs": {"neutrophils": 2.0}}).labs == {"anc": 2.0}
+    with pytest.raises(ProfileError, match="did you mean"):
+        parse_profile({"id": "p", "labs": {"platelts": 150}})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "unit", "expected"),
+    [
+        ("anc", 1500, "/mm3", 1.5),
+        ("anc", 1.5, "x 10^9/L", 1.5),
+        ("platelets", 100000, "/µL", 100),
+        ("hemoglobin", 90, "g/L", 9.0),
+        ("creatinine", 132.6, "µmol/L", 1.5),
+        ("bilirubin", 25.65, "umol/L", 1.5),
+        ("fasting_glucose", 7.0, "mmol/L", 126.1),
+        ("hba1c", 64, "mmol/mol", 8.0),
+    ],
+)
+def test_thresholds_convert_to_the_profile_unit(
+    key: str, value: float, unit: str, expected: float
+) -> None:
+    assert to_unit(lab_table()[key], value, unit) == pytest.approx(expected, rel=0.01)
+
+
+def test_absolute_values_answer_uln_criteria_when_the_whole_range_agrees() -> None:
+    criterion = lab("bilirubin", "<=", 1.5, uln_multiple=True)
+    assert judged(criterion, bilirubin=0.8) is Result.MET  # 0.67-0.8 x ULN
+    assert judged(criterion, bilirubin=1.7) is Result.UNKNOWN  # 1.42-1.7 x ULN
+    assert judged(criterion, bilirubin=2.5) is Result.NOT_MET  # 2.1-2.5 x ULN
+    assert judged(criterion, bilirubin_xuln=1.2) is Result.MET
+
+
+def test_uln_multiples_answer_absolute_criteria() -> None:
+    assert judged(lab("ast", "<=", 100, "U/L"), ast_xuln=2) is Result.MET  # 64-80 U/L
+    assert judged(lab("ast", "<=", 70, "U/L"), ast_xuln=2) is Result.UNKNOWN
+    assert judged(lab("ast", "<=", 50, "U/L"), ast_xuln=2) is Result.NOT_MET
+
+
+def test_values_the_profile_cannot_hold_stay_unknown() -> None:
+    assert judged(lab("blood_pressure", "<", 150)) is Result.UNKNOWN
+    assert judged(lab("anc", ">=", 1.5)) is Result.UNKNOWN
