@@ -7,13 +7,13 @@ import re
 from criteria.model import Comorbidity, Lab, OrganFunction
 from matcher import conditions as comorbidities
 from matcher import labs
-from matcher.judgement import Judgement, compare, compare_range, met, not_met, unknown
+from matcher.judgement import Judgement, compare_range, met, not_met, unknown
 from matcher.patient import Patient
 
 
 def lab(c: Lab, p: Patient) -> Judgement:
     absolute, relative = labs.entries_for(c.analyte.lower())
-    wanted_uln = f" x ULN" if c.uln_multiple else ""
+    wanted_uln = " x ULN" if c.uln_multiple else ""
     if absolute is None:
         return unknown(
             f"{c.analyte} {c.comparator} {c.value:g}{wanted_uln}: not a value the profile records",
