@@ -183,20 +183,24 @@ class Receptors(BaseModel):
 
 # --- biomarkers ---------------------------------------------------------------------------------
 
-_ALTERATION_WORDS = {
-    "mutation",
-    "mutated",
-    "variant",
-    "pathogenic variant",
-    "amplification",
-    "amplified",
-    "deletion",
-    "loss",
-    "fusion",
-    "rearrangement",
-    "overexpression",
-    "alteration",
-}
+#: Alteration words a finding may use, and the alteration type each one is.
+_ALTERATION_KINDS = {
+    "mutation": "mutation", "mutated": "mutation", "variant": "mutation",
+    "pathogenic variant": "mutation", "likely pathogenic variant": "mutation",
+    "activating mutation": "mutation", "hotspot mutation": "mutation",
+    "missense": "mutation", "frameshift": "mutation", "nonsense": "mutation",
+    "truncating": "mutation", "truncating mutation": "mutation", "splice": "mutation",
+    "splice site": "mutation", "insertion": "mutation", "duplication": "mutation",
+    "loss of function": "mutation", "inactivating mutation": "mutation",
+    "amplification": "amplification", "amplified": "amplification", "gain": "amplification",
+    "copy number gain": "amplification",
+    "deletion": "deletion", "loss": "deletion", "homozygous deletion": "deletion",
+    "biallelic loss": "deletion", "copy number loss": "deletion", "loss of expression": "deletion",
+    "fusion": "fusion", "rearrangement": "fusion", "translocation": "fusion",
+    "overexpression": "overexpression", "high expression": "overexpression",
+    "alteration": "alteration",
+}  # fmt: skip
+_ALTERATION_WORDS = set(_ALTERATION_KINDS)
 
 
 def normalise_variant(text: str) -> str:
@@ -240,23 +244,17 @@ class GeneFinding(BaseModel):
         if re.fullmatch(r"(?i)(?:exon|codon)\s*\d{1,3}\s*\w*", text) or text.startswith("c."):
             return text
         raise ValueError(
-            "must be mutation, amplification, deletion, loss, fusion, overexpression, "
-            "or a protein change such as Y537S or p.H1047R"
+            "must be mutation, amplification, deletion, loss, fusion, overexpression (or a "
+            "kind of these, such as frameshift or homozygous deletion), or a protein change "
+            "such as Y537S, p.H1047R or exon 19 deletion"
         )
 
     @property
     def kind(self) -> str:
         """The alteration type: a protein change is a mutation."""
-        return {
-            "mutated": "mutation",
-            "variant": "mutation",
-            "pathogenic variant": "mutation",
-            "amplified": "amplification",
-            "loss": "deletion",
-            "rearrangement": "fusion",
-        }.get(
-            self.alteration, self.alteration if self.alteration in _ALTERATION_WORDS else "mutation"
-        )
+        if self.alteration not in _ALTERATION_KINDS:
+            return "mutation"  # a protein change, or an exon 19 deletion: a (small) mutation
+        return _ALTERATION_KINDS[self.alteration]
 
     @property
     def variant(self) -> str | None:

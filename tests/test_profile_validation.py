@@ -220,3 +220,19 @@ def test_bad_yaml_says_where(tmp_path: Path) -> None:
 def test_an_invalid_id_is_never_repeated_in_the_message() -> None:
     message = error_of({"id": "Jane Doe", "age": 50})
     assert "Jane" not in message
+
+
+@pytest.mark.parametrize(
+    ("alteration", "kind"),
+    [
+        ("frameshift", "mutation"),
+        ("homozygous deletion", "deletion"),
+        ("exon 19 deletion", "mutation"),
+        ("amplified", "amplification"),
+        ("rearrangement", "fusion"),
+        ("p.E545K", "mutation"),
+    ],
+)
+def test_alteration_words_map_to_their_type(alteration: str, kind: str) -> None:
+    finding = parse_profile({"id": "a", "biomarkers": [{"gene": "EGFR", "alteration": alteration}]})
+    assert finding.biomarkers and finding.biomarkers[0].kind == kind  # type: ignore[union-attr]
