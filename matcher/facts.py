@@ -126,6 +126,8 @@ def months_between(earlier: dt.date, later: dt.date) -> float:
     return (later - earlier).days / 30.4375
 
 
+_EARLY = {"adjuvant", "neoadjuvant"}
+
 #: Relapse within this many months of the end of (neo)adjuvant therapy counts that therapy as a
 #: line for advanced disease, the convention most trials state ("relapse during or within 12
 #: months of adjuvant endocrine therapy counts as one line").
@@ -142,9 +144,12 @@ class TreatmentHistory:
 
     @cached_property
     def relapse_date(self) -> PartialDate | None:
-        """When advanced disease began: the start of the first metastatic regimen, if dated."""
+        """When advanced disease began: the end of the (neo)adjuvant regimen the disease
+        relapsed on, else the start of the first metastatic regimen, if dated."""
         for regimen in self.regimens:
-            if regimen.setting == "metastatic" and regimen.start is not None:
+            if regimen.setting in _EARLY and regimen.outcome == "progression" and regimen.end:
+                return regimen.end
+            if regimen.setting == "metastatic":
                 return regimen.start
         return None
 
@@ -169,13 +174,16 @@ class TreatmentHistory:
         """Lines of therapy for advanced disease within a scope, as (fewest, most, reasons).
 
         A line is a metastatic-setting regimen with at least one agent that counts as anticancer
-        therapy (ovarian suppression and bone agents do not); an adjuvant or neoadjuvant regimen
-        counts too when relapse came during it or within 12 months of its end. `scope` is 'any',
-        or a class id ('endocrine_therapy', 'chemotherapy', 'cdk4_6_inhibitor', ...). Regimens
-        whose setting or timing is unknown widen the range.
+        therapy (ovarian suppression and bone agents do not). The (neo)adjuvant therapy counts as
+        one line as well when relapse came during it or within 12 months of its end, however
+        many regimens it took. `scope` is 'any', or a class id ('endocrine_therapy',
+        'chemotherapy', 'cdk4_6_inhibitor', ...). Regimens whose setting or timing is unknown
+        widen the range.
         """
         fewest = most = 0
         reasons: list[str] = []
+        early_sure: list[Regimen] = []
+        early_maybe = False
         for regimen in self.regimens:
             if not regimen.counts_as_line or not self._in_scope(regimen, scope):
                 continue
@@ -188,13 +196,16 @@ class TreatmentHistory:
             else:
                 early = self.early_relapse(regimen)
                 if early:
-                    fewest += 1
-                    most += 1
-                    reasons.append(
-                        f"{regimen.describe()}: relapse within 12 months counts as a line"
-                    )
+                    early_sure.append(regimen)
                 elif early is None:
-                    most += 1
+                    early_maybe = True
+        if early_sure:
+            fewest += 1
+            most += 1
+            named = " then ".join(r.describe() for r in early_sure)
+            reasons.append(f"{named}: relapse within 12 months, counted as one line")
+        elif early_maybe:
+            most += 1
         return fewest, most, reasons
 
     @staticmethod

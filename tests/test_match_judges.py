@@ -357,3 +357,40 @@ def test_administrative_never_blocks_and_unrecognized_is_unknown() -> None:
     assert judged(crit(m.Administrative, topic="consent")) is NA
     assert judged(crit(m.Unrecognized)) is UNKNOWN
     assert judged(crit(m.LifeExpectancy, min_weeks=12)) is UNKNOWN
+
+
+def test_an_exception_the_profile_cannot_settle_never_blocks() -> None:
+    c = crit(m.PriorTherapy, classes=("anthracycline",), exceptions=("unless contraindicated",))
+    judgement = evaluate(c, POST_CDK)
+    assert judgement.result is UNKNOWN and "unless contraindicated" in judgement.explanation
+
+
+def test_serious_illness_is_settled_by_a_complete_condition_list() -> None:
+    c = crit(m.Comorbidity, "exclusion", condition="serious_illness")
+    assert judged(c) is NOT_MET  # type 2 diabetes, not said to be uncontrolled
+    assert judged(c, patient(conditions=["uncontrolled hypertension"])) is MET
+    assert judged(c, SPARSE) is UNKNOWN
+
+
+def test_a_qualified_condition_needs_the_qualifier() -> None:
+    insulin = crit(
+        m.Comorbidity,
+        "exclusion",
+        condition="diabetes",
+        evidence="type 2 diabetes that needs insulin",
+    )
+    assert judged(insulin) is UNKNOWN
+    assert judged(insulin, patient(conditions=["type 2 diabetes on insulin"])) is MET
+
+
+def test_liver_metastases_exception_is_unknown_when_sites_are_not_given() -> None:
+    relaxed = crit(
+        m.Lab,
+        analyte="ast",
+        comparator="<=",
+        value=3,
+        uln_multiple=True,
+        exceptions=("<= 5 x ULN if liver metastases are present",),
+    )
+    assert judged(relaxed, patient(labs={"ast_xuln": 4})) is UNKNOWN
+    assert judged(relaxed, patient(labs={"ast_xuln": 2})) is MET

@@ -10,7 +10,7 @@ from criteria.model import Criterion
 from matcher.judgement import Judgement, unknown
 from matcher.judges import health, person, therapy, tumour
 from matcher.patient import Patient
-from trialmatch.vocab import Kind
+from trialmatch.vocab import Kind, Result, Section
 
 JUDGES: dict[Kind, Callable[[Any, Patient], Judgement]] = {
     Kind.CANCER_TYPE: tumour.cancer_type,
@@ -35,10 +35,39 @@ JUDGES: dict[Kind, Callable[[Any, Patient], Judgement]] = {
 }
 
 
+#: Kinds whose judges read the criterion's exceptions themselves.
+_READS_EXCEPTIONS = {Kind.LAB, Kind.COMORBIDITY, Kind.CNS_METASTASES}
+
+
 def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
-    """Whether the criterion's statement holds for the patient, and why."""
+    """Whether the criterion's statement holds for the patient, and why.
+
+    A criterion with an exception the judge cannot weigh ("unless contraindicated") never
+    blocks: where it would, the result is unknown and the explanation quotes the exception.
+    """
     judge = JUDGES.get(criterion.kind)
     if judge is None:
         return unknown(f"no judge for criteria of kind {criterion.kind}", str(criterion.kind))
     judgement = judge(criterion, patient)
-    return judgement.negate() if criterion.negated else judgement
+    if criterion.negated:
+        judgement = judgement.negate()
+    if criterion.exceptions and _blocks(criterion, judgement) and not _structured(criterion):
+        quoted = "; ".join(criterion.exceptions)
+        return unknown(
+            f"{judgement.explanation}; but the criterion makes an exception ({quoted}) "
+            "that the profile cannot settle",
+            "the criterion's exception (check by hand)",
+        )
+    return judgement
+
+
+def _blocks(criterion: Criterion, judgement: Judgement) -> bool:
+    wanted = Result.MET if criterion.section is Section.EXCLUSION else Result.NOT_MET
+    return judgement.result is wanted
+
+
+def _structured(criterion: Criterion) -> bool:
+    """True when the criterion's exceptions are carried in its fields and judged."""
+    if criterion.kind in _READS_EXCEPTIONS:
+        return True
+    return bool(getattr(criterion, "except_agents", ()) or getattr(criterion, "except_classes", ()))

@@ -21,7 +21,10 @@ def lab(c: Lab, p: Patient) -> Judgement:
         )
     given = p.profile.labs or {}
     threshold = c.value if c.uln_multiple else labs.to_unit(absolute, c.value, c.unit)
-    threshold, note = _exception_threshold(c, p, threshold)
+    relaxed, applies = _exception_threshold(c, p)
+    note = ""
+    if relaxed is not None and applies:
+        threshold, note = relaxed, " (relaxed for metastases, per the criterion)"
     unit = "x ULN" if c.uln_multiple else absolute.unit
     wanted = f"{c.comparator} {threshold:g} {unit}{note}"
     found = _patient_range(absolute, relative, given, c.uln_multiple)
@@ -30,6 +33,16 @@ def lab(c: Lab, p: Patient) -> Judgement:
         return unknown(f"{absolute.label} not given (criterion: {wanted})", missing)
     low, high, said = found
     verdict = compare_range(low, high, c.comparator, threshold)
+    if (
+        relaxed is not None
+        and not applies
+        and verdict is not compare_range(low, high, c.comparator, relaxed)
+    ):
+        return unknown(
+            f"{said}: within the limit only if the exception ({'; '.join(c.exceptions)}) applies, "
+            "and the metastatic sites are not given",
+            "metastatic sites",
+        )
     if verdict is True:
         return met(f"{said} ({wanted})")
     if verdict is False:
@@ -84,17 +97,27 @@ def _patient_range(
 _ULN_IN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.I)
 
 
-def _exception_threshold(c: Lab, p: Patient, threshold: float) -> tuple[float, str]:
-    """'<= 5 x ULN with liver metastases' replaces the threshold for patients it covers."""
+def _exception_threshold(c: Lab, p: Patient) -> tuple[float | None, bool]:
+    """The threshold an exception such as '<= 5 x ULN with liver metastases' sets, and whether it
+    applies to the patient (True), or cannot be told because the metastatic sites are not given
+    (None threshold when there is no such exception)."""
     diagnosis = p.profile.diagnosis
-    sites = {s.lower() for s in (diagnosis.metastatic_sites or ())} if diagnosis else set()
+    sites = diagnosis.metastatic_sites if diagnosis else None
+    lowered_sites = {s.lower() for s in sites} if sites is not None else None
     for text in c.exceptions:
         lowered = text.lower()
-        covered = ("liver" in lowered or "hepatic" in lowered) and "liver" in sites
-        covered = covered or ("bone" in lowered and "bone" in sites and "alp" in c.analyte.lower())
-        if covered and (found := _ULN_IN.search(text)):
-            return float(found.group(1)), " (relaxed for metastases, per the criterion)"
-    return threshold, ""
+        organ = (
+            "liver"
+            if ("liver" in lowered or "hepatic" in lowered)
+            else ("bone" if "bone" in lowered else None)
+        )
+        found = _ULN_IN.search(text)
+        if organ is None or found is None:
+            continue
+        applies = lowered_sites is not None and organ in lowered_sites
+        if lowered_sites is None or applies:
+            return float(found.group(1)), applies
+    return None, False
 
 
 #: Usual thresholds for "adequate organ function" when a trial does not give its own:
@@ -134,10 +157,26 @@ def organ_function(c: OrganFunction, p: Patient) -> Judgement:
 
 #: Comorbidity ids the parser emits that a profile's condition list cannot settle.
 _NOT_IN_PROFILE = {
-    "serious_illness": "serious uncontrolled illness (investigator's judgement)",
     "recent_major_surgery": "recent major surgery",
     "unresolved_toxicity": "unresolved toxicity from prior therapy",
 }
+
+#: Words in a patient's condition that make it serious or uncontrolled.
+_SERIOUS = re.compile(
+    r"uncontrolled|poorly controlled|severe|serious|unstable|decompensated|active|acute|"
+    r"requiring (?:insulin|oxygen|hospital)|on insulin|insulin[- ]dependent",
+    re.I,
+)
+#: Qualifiers an exclusion puts on a condition ("diabetes requiring insulin", "uncontrolled
+#: hypertension"): the condition alone does not settle it.
+_QUALIFIED = re.compile(
+    r"uncontrolled|poorly controlled|"
+    r"(?:requir|need)\w* (?:insulin|treatment|therapy|oxygen|steroids)|"
+    r"insulin[- ]dependent|on insulin|symptomatic|unstable|clinically significant|severe|"
+    r"active|decompensated|NYHA (?:class )?(?:II|III|IV)|grade [2-4]|≥ ?grade|"
+    r"within (?:the )?(?:past|last)",
+    re.I,
+)
 
 
 def _wanted(c: Comorbidity) -> frozenset[str]:
@@ -153,6 +192,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if c.condition in _NOT_IN_PROFILE:
         label = _NOT_IN_PROFILE[c.condition]
         return unknown(f"{label}: not recorded in the profile", label)
+    if c.condition == "serious_illness":
+        return _serious_illness(p)
     wanted = _wanted(c)
     if not wanted:
         words = c.condition.replace("_", " ")
@@ -174,4 +215,23 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             f"{words}; whether it was within {c.within_years:g} years is not given",
             f"{label} dates",
         )
+    qualifier = _QUALIFIED.search(c.evidence or c.text)
+    if qualifier and not _QUALIFIED.search(words):
+        return unknown(
+            f"{words}: the criterion is about {label} that is {qualifier.group(0).lower()}; "
+            "the profile does not say",
+            f"{label} severity",
+        )
     return met(words)
+
+
+def _serious_illness(p: Patient) -> Judgement:
+    """'Serious uncontrolled illness': the complete condition list settles it unless an entry
+    says it is serious or uncontrolled."""
+    if p.profile.conditions is None:
+        return unknown("comorbidities not given (serious uncontrolled illness)", "comorbidities")
+    serious = [text for text in p.profile.conditions if _SERIOUS.search(text)]
+    if serious:
+        return met(f"{'; '.join(serious)}")
+    listed = "; ".join(p.profile.conditions) or "none"
+    return not_met(f"no serious or uncontrolled illness among the patient's conditions ({listed})")
