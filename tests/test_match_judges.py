@@ -394,3 +394,15 @@ def test_liver_metastases_exception_is_unknown_when_sites_are_not_given() -> Non
     )
     assert judged(relaxed, patient(labs={"ast_xuln": 4})) is UNKNOWN
     assert judged(relaxed, patient(labs={"ast_xuln": 2})) is MET
+
+
+def test_non_histology_means_anything_but() -> None:
+    lung = patient(
+        diagnosis={"cancer": "non-small cell lung cancer", "histology": "adenocarcinoma"}
+    )
+    squamous = patient(
+        diagnosis={"cancer": "non-small cell lung cancer", "histology": "squamous cell carcinoma"}
+    )
+    c = crit(m.CancerType, cancer="non-small cell lung cancer", histology="non-squamous")
+    assert judged(c, lung) is MET
+    assert judged(c, squamous) is NOT_MET

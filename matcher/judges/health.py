@@ -215,7 +215,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             f"{words}; whether it was within {c.within_years:g} years is not given",
             f"{label} dates",
         )
-    qualifier = _QUALIFIED.search(c.evidence or c.text)
+    qualifier = _QUALIFIED.search(f"{c.text} {c.evidence or ''}")
     if qualifier and not _QUALIFIED.search(words):
         return unknown(
             f"{words}: the criterion is about {label} that is {qualifier.group(0).lower()}; "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from criteria.model import Biomarker, CancerType, DiseaseStage, Receptor
 from matcher import cancers, facts
 from matcher.judgement import (
@@ -35,7 +37,15 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
     if c.histology and c.histology.lower() not in _GENERIC_HISTOLOGY:
         histology = (diagnosis.histology if diagnosis else None) or ""
         text = f"{words} {histology}".lower()
-        key = c.histology.lower().split()[0]
+        wanted = c.histology.lower()
+        negative = re.match(r"non[- ]?(\w+)", wanted)  # "non-squamous": anything but squamous
+        if negative:
+            if negative.group(1) in text:
+                return not_met(f"{words}, {histology or 'histology'}; criterion: {c.histology}")
+            if histology:
+                return met(f"patient has {words}, {histology} histology")
+            return unknown(f"histology not given; criterion: {c.histology}", "histology")
+        key = wanted.split()[0]
         if key in text:
             return met(f"patient has {words}" + (f", {histology} histology" if histology else ""))
         if not histology:
