@@ -77,6 +77,8 @@ class Draft:
     run_end: int = 0  #: where the words naming a therapy end (prior_therapy drafts)
     #: the separate phrases a draft joins ("advanced ... metastatic"), when it joins several
     parts: tuple[tuple[int, int], ...] = ()
+    #: its words name a therapy's setting ("for advanced disease"), not the patient's disease
+    setting: bool = False
 
     def build(self, common: dict[str, Any]) -> model.Criterion:
         values = {**common, **self.fields}
@@ -212,7 +214,9 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     for draft in drafts:
         if draft.kind in _COVERED and _covered(draft, covering):
             continue
-        if draft.kind in _SETTING_WORDS and _covered(draft, settings):
+        if draft.kind in _SETTING_WORDS and (
+            _covered(draft, settings) or (draft.setting and covering)
+        ):
             continue  # "chemotherapy for advanced disease", "visceral spread that is advanced"
         if draft.kind in _CORE or draft.kind == "unrecognized":
             keep.append(draft)

@@ -332,6 +332,8 @@ def layout(text: str) -> Layout:
             item.or_previous = previous.index
             joined_or = False
         labelled = words.endswith(":") or is_label(words)
+        if intro is not None and item.parent == intro.index and item.indent > intro.indent:
+            intro = None  # its children are nested: the items after them are not its children
         if item.parent is None and intro is not None and item.indent == intro.indent:
             sibling_label = labelled and is_label(_words(text, intro))
             if not sibling_label and ((intro_strong and not bullet_mode) or _is_fragment(words)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from criteria import lexicon
+from criteria import cues, lexicon
 from criteria.extract import Draft, ItemView
 from criteria.phrases import phrases
 
@@ -225,8 +225,9 @@ def read(view: ItemView) -> list[Draft]:
             i += 1
         i += 1
         start, end = group[0].start, group[-1].end
-        if view.in_exception(start):
-            continue
+        excepted = cues.inside(view.exceptions, start)
+        if excepted is not None and not _EXAMPLES_AFTER.search(w[excepted.body_start : start]):
+            continue  # "a gene other than BRCA1, such as PALB2": the examples are not excepted
         symbols: list[str] = []
         for mention in group:
             if mention.kind == "gene_family":
@@ -274,7 +275,7 @@ def read(view: ItemView) -> list[Draft]:
             and re.search(r"\b(?:in|on|by|from|using)\s+(?:\w+\s+){0,2}(?:tissue|tumou?r)", w, re.I)
         ):
             specimen = "tissue"
-        origin = "germline" if _GERMLINE.search(w) else ("somatic" if _SOMATIC.search(w) else None)
+        origin = _origin(w)
         stop = end + _alteration_end(after)
         fields: dict[str, object] = {
             "genes": symbols_t,
@@ -292,6 +293,25 @@ def read(view: ItemView) -> list[Draft]:
         out.extend(_gene_from_variants(view))
     out.extend(_markers(view))
     return out
+
+
+_EXAMPLES_AFTER = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
+_WITHOUT = re.compile(
+    r"\b(?:without|not|no|non|absence of|absent (?:from|in)|rather than)\b[^.;,]{0,40}$", re.I
+)
+
+
+def _origin(w: str) -> str | None:
+    """Germline or somatic: the one named, or when both are, the one not denied ("a somatic
+    mutation, without the same mutation in the germline")."""
+    germline, somatic = _GERMLINE.search(w), _SOMATIC.search(w)
+    if germline and somatic:
+        if _WITHOUT.search(w[: germline.start()]):
+            return "somatic"
+        if _WITHOUT.search(w[: somatic.start()]):
+            return "germline"
+        return None
+    return "germline" if germline else ("somatic" if somatic else None)
 
 
 def _gene_from_variants(view: ItemView) -> list[Draft]:

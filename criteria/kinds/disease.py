@@ -89,7 +89,21 @@ def read_stage(view: ItemView) -> list[Draft]:
     negated = view.negated(first, last)
     draft = view.draft("disease_stage", first, last, negated=negated, **fields)
     draft.parts = tuple(sorted(parts))
+    draft.setting = all(
+        _SETTING_BEFORE.search(w[max(0, a - 30) : a]) and _SETTING_AFTER.match(w[b:])
+        for a, b in draft.parts
+    )
     return [draft]
+
+
+#: "(treatment) for advanced disease", "(regimens) in the metastatic setting": a therapy's
+#: setting, which says nothing about the patient's stage beside that therapy.
+_SETTING_BEFORE = re.compile(r"\b(?:for|in|during)\s+(?:the\s+)?(?:[\w/+-]+\s+){0,4}$", re.I)
+_SETTING_AFTER = re.compile(
+    r"^(?:\s*(?:,|or|and|/)\s*[\w-]+)*[\s/-]*(?:[\w+-]+\s+){0,2}?(?:disease|setting|cancer|BC\b"
+    r"|MBC\b|ABC\b|NSCLC|carcinoma|tumou?rs?|malignanc\w*|stage)",
+    re.I,
+)
 
 
 # --- CNS metastases -----------------------------------------------------------------------------

@@ -136,8 +136,8 @@ _AGE_PATTERNS = (
     re.compile(r"\b(?P<minimum>minimum|min\.?)\s+age\s*(?:of|:|is)?\s*(?P<v>\d{1,3})", re.I),
 )
 #: Patterns that read a number of years as an age only when the item talks about age.
-_NEED_CONTEXT = frozenset({2, 4})
-_AGE_CONTEXT = Fast(r"\bage|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b")
+_NEED_CONTEXT = frozenset({2, 4, 5})
+_AGE_CONTEXT = Fast(r"\bages?\b|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b")
 _ADULT = Fast(r"\badults?\b(?! (?:dose|formulation|weight))")
 _NOT_AGE = Fast(
     r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause"
@@ -182,7 +182,11 @@ def read_age(view: ItemView) -> list[Draft]:
                     high = value - 1
                 else:
                     continue
-            if index in _NEED_CONTEXT and not _AGE_CONTEXT.search(around) and low is None:
+            if (
+                index in _NEED_CONTEXT
+                and not _AGE_CONTEXT.search(around)
+                and (low is None or index == 5)
+            ):
                 continue
             return [
                 view.draft(

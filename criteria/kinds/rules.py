@@ -21,6 +21,12 @@ _OTHER_CANCER = Fast(
     r"\b(?:other|another|second|prior|previous|history of|concurrent|additional|except|than"
     r"|different|family|contralateral|ipsilateral)\b[^.;]{0,40}$"
 )
+#: "(therapy) for advanced NSCLC": the cancer names a therapy's setting.
+_SETTING_BEFORE = re.compile(
+    r"\b(?:for|in|during)\s+(?:the\s+)?(?:(?:advanced|metastatic|recurrent|locally|unresectable"
+    r"|inoperable|early|stage|[IV]+[ABC]?|or|and|/|,)[\s/,-]*){0,5}$",
+    re.I,
+)
 _ORGAN_SYSTEMS = (
     ("bone marrow", re.compile(r"marrow|ha?ematolog|blood", re.I)),
     ("hepatic", re.compile(r"hepatic|liver", re.I)),
@@ -64,7 +70,9 @@ def read(view: ItemView) -> list[Draft]:
             if histology and "histology" not in fields:
                 fields["histology"] = histology.group("h").lower()
             negated = cues.negated_before(w, start, window=25)
-            out.append(view.draft("cancer_type", start, end, negated=negated, **fields))
+            draft = view.draft("cancer_type", start, end, negated=negated, **fields)
+            draft.setting = bool(_SETTING_BEFORE.search(w[max(0, start - 50) : start]))
+            out.append(draft)
             continue
         if rule.kind == "organ_function":
             systems = tuple(name for name, p in _ORGAN_SYSTEMS if p.search(match.group(0)))

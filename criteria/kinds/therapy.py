@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from criteria import cues, lexicon
 from criteria.extract import Draft, ItemView
@@ -131,7 +132,8 @@ _GAP = re.compile(
     r"|\beg\b|\bsuch as\b|\bincluding\b|\bi\.e\.?|\beither\b|\bany\b|\bother\b|\ban?\b|\bthe\b"
     r"|\bprior\b|\bprevious\b|\bbased\b|-based\b|\btherapy\b|\btreatment\b|\bagents?\b|\bdrugs?\b"
     r"|\binhibitors?\b|\bregimens?\b|\bcontaining\b|-containing\b|\bcombination\b|\btargeting\b"
-    r"|\bclass\b|\bsimilar\b|\bincl\.?|\bor another\b|\bagent\b|\bmedications?\b|-)*$",
+    r"|\bclass\b|\bsimilar\b|\bincl\.?|\bor another\b|\bagent\b|\bmedications?\b"
+    r"|\bcombined\b|\btogether\b|\bgiven\b|\btaken\b|\bas well as\b|\bin\b|-)*$",
     re.IGNORECASE,
 )
 _EXAMPLE_CUE = re.compile(
@@ -159,6 +161,7 @@ class _Run:
     end: int
     agents: tuple[str, ...]
     classes: tuple[str, ...]
+    context: int  #: where the words around it are read from (the first of a combination)
 
 
 #: Therapy named generically ("prior anti-tumour treatment", "the most recent therapy"): read as
@@ -219,8 +222,7 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
         runs.append([mention])
     out: list[_Run] = []
     for run in runs:
-        agents: list[str] = []
-        classes: list[str] = []
+        kept: list[lexicon.Mention] = []
         has_class = any(m.kind == "class" for m in run)
         for mention in run:
             before = w[max(0, mention.start - 25) : mention.start]
@@ -237,16 +239,68 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
                 and _examples_in_paren(w, run[0].start, mention.start)
             ):
                 continue
-            (classes if mention.kind == "class" else agents).append(mention.id)
-        out.append(
-            _Run(
-                run[0].start,
-                run[-1].end,
-                tuple(dict.fromkeys(agents)),
-                tuple(dict.fromkeys(classes)),
+            if _OPTIONAL_BEFORE.search(w[max(0, mention.start - 20) : mention.start]) or (
+                kept and _OPTIONAL.search(_bare(w[kept[-1].end : mention.start]))
+            ):
+                continue  # "endocrine therapy with or without a CDK4/6 inhibitor": optional
+            kept.append(mention)
+        for group in _conjuncts(view, kept):
+            agents = [m.id for m in group if m.kind != "class"]
+            classes = [m.id for m in group if m.kind == "class"]
+            out.append(
+                _Run(
+                    group[0].start,
+                    group[-1].end,
+                    tuple(dict.fromkeys(agents)),
+                    tuple(dict.fromkeys(classes)),
+                    run[0].start,
+                )
             )
-        )
     return out
+
+
+#: Between two therapies: the second is optional, or both are required, or either will do.
+_OPTIONAL = re.compile(r"\bwith or without\b|±|\+/-|\+ or -|\bor not\b", re.IGNORECASE)
+_EXAMPLES_IN = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
+_OPTIONAL_BEFORE = re.compile(r"(?:\bwith or without|±|\+/-|\+ or -)\s*(?:an?\s+|any\s+)?$", re.I)
+_BOTH = re.compile(
+    r"\b(?:and|plus|with|together with|combined with|in combination with|given with|as well as)\b"
+    r"|\+",
+    re.IGNORECASE,
+)
+_EITHER = re.compile(r"\b(?:or|either|nor)\b|and/or", re.IGNORECASE)
+_BRACKETS = re.compile(r"\([^()]*\)")
+
+
+def _bare(gap: str) -> str:
+    """A gap between two names without what brackets hold (examples, abbreviations)."""
+    return _BRACKETS.sub(" ", gap)
+
+
+def _conjuncts(view: ItemView, kept: list[lexicon.Mention]) -> list[list[lexicon.Mention]]:
+    """An inclusion item's therapies joined by 'and', 'plus' or 'combined with' are each
+    required ("an aromatase inhibitor plus a CDK4/6 inhibitor" is two requirements); names
+    joined by 'or' are alternatives within one requirement. Exclusions and negated lists ("no
+    prior X and Y": neither) stay one criterion."""
+    if len(kept) < 2 or view.section != Section.INCLUSION:
+        return [kept] if kept else []
+    w = view.w
+    if cues.negated_before(w, kept[0].start) or cues.naive_after(w, kept[-1].end):
+        return [kept]
+    gaps = [_bare(w[a.end : b.start]) for a, b in pairwise(kept)]
+    joins = [bool(_BOTH.search(g)) and not _EITHER.search(g) for g in gaps]
+    if not any(joins):
+        return [kept]
+    groups: list[list[lexicon.Mention]] = [[kept[0]]]
+    for mention, join in zip(kept[1:], joins, strict=True):
+        if join:
+            groups.append([mention])
+        else:
+            groups[-1].append(mention)
+    # "A, B and C": the commas take the last connector's meaning
+    if not any(_EITHER.search(g) for g in gaps):
+        return [[m] for m in kept]
+    return groups
 
 
 def _examples_in_paren(w: str, start: int, position: int) -> bool:
@@ -265,10 +319,11 @@ def _clause(w: str, start: int, end: int) -> tuple[int, int]:
 def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -> Draft | None:
     w = view.w
     low = view.low if len(view.low) == len(w) else w.lower()
-    begin, stop = _clause(w, run.start, run.end)
+    begin, stop = _clause(w, run.context, run.end)
+    # the words before a combination ("progressed on X plus Y") are read for each of its parts
     before, l_before = (
-        w[max(begin, run.start - 60) : run.start],
-        low[max(begin, run.start - 60) : run.start],
+        w[max(begin, run.context - 60) : run.context],
+        low[max(begin, run.context - 60) : run.context],
     )
     after, l_after = w[run.end : min(stop, run.end + 100)], low[run.end : min(stop, run.end + 100)]
     if _AFTERMATH.search(before, l_before) or _AFTER_STUDY.search(before, l_before):
@@ -312,8 +367,12 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
     for span in view.exceptions:
         if span.start < run.start or _SENTENCE_END.search(w, run.end, span.start):
             continue
+        examples = _EXAMPLES_IN.search(w, span.body_start, span.end)
+        stop_at = examples.start() if examples else span.end
         for mention in mentions:
-            if span.body_start <= mention.start < span.end:
+            # "antibodies other than checkpoint inhibitors, such as bevacizumab": examples of
+            # what is excluded, not of the exception
+            if span.body_start <= mention.start < stop_at:
                 (except_classes if mention.kind == "class" else except_agents).append(mention.id)
         excluded = cues.settings_in(w[span.body_start : span.end])
         if excluded and not except_agents and not except_classes and not settings:
@@ -354,8 +413,8 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         fields["min_duration_months"] = cues.months(n, unit)
     elif window is not None and relation != "progressed":
         fields["within_days"] = window[0]
-    elif _CURRENT.search(before[-30:], l_before[-30:]):
-        fields["within_days"] = 0
+    elif relation != "progressed" and _CURRENT.search(before[-30:], l_before[-30:]):
+        fields["within_days"] = 0  # "progressed while receiving X" is progression on X
     relapse = _RELAPSE_WITHIN.search(clause, l_clause) if numbers else None
     relapse_after = _RELAPSE_AFTER.search(clause, l_clause) if numbers else None
     dfi = _DFI.search(clause, l_clause) if numbers else None
@@ -461,13 +520,13 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             low, high = n, n
         if high is not None and low is not None and high < low:
             continue
-        scope_text = between + noun + match.group("tail")[:30]
         scope = _scope(
             w,
             match.start(),
-            match.start() + len(match.group(0)) - len(match.group("tail")) + 30,
+            match.end("noun"),
+            match.end("noun") + 30,
             mentions,
-            scope_text,
+            between + noun,
         )
         tail = match.group("tail")
         tail_cut = re.split(
@@ -492,17 +551,22 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     return out
 
 
-def _scope(w: str, start: int, end: int, mentions: list[lexicon.Mention], text: str) -> str:
-    for mention in mentions:
-        if start <= mention.start < end:
-            if mention.kind == "class":
-                return _line_scope(mention.id)
-            return _line_scope(_main_class(mention.id))
+def _scope(
+    w: str, start: int, noun_end: int, end: int, mentions: list[lexicon.Mention], text: str
+) -> str:
+    """What a line count counts: a drug or class named in the count's own words, else the
+    words endocrine/hormonal or chemotherapy, else a drug or class named just after it."""
+    inside = [m for m in mentions if start <= m.start < noun_end]
+    after = [m for m in mentions if noun_end <= m.start < end]
     lowered = text.lower()
+    for mention in inside:
+        return _line_scope(mention.id if mention.kind == "class" else _main_class(mention.id))
     if re.search(r"endocrine|hormon", lowered):
         return "endocrine_therapy"
     if "chemo" in lowered or "cytotoxic" in lowered:
         return "chemotherapy"
+    for mention in after:
+        return _line_scope(mention.id if mention.kind == "class" else _main_class(mention.id))
     return "any"
 
 
