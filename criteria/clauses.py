@@ -24,7 +24,7 @@ _CONDITION = Fast(
     r"|participants?|subjects?|those|women|men|cases?|tumou?rs?)(?:\s+(?:with|who|whose|having))?"
     r"|in (?:patients?|participants?|subjects?|those|women|men)\s+(?:with|who|whose|having)"
     r"|for\s+(?=(?:[\w+/-]+\s+){0,4}?(?:cancers?|disease|tumou?rs?|nsclc)\s*,))\b"
-    r"(?P<body>[^,:;.()]{1,100}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
+    r"(?P<body>[^,:;.]{1,100}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
     r"|\b(?:must|should|shall|needs?|are required|is required|will)\b))"
 )
 _CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
@@ -65,7 +65,10 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
             if end <= d.start < limit and d.kind not in {"administrative", "unrecognized"}
         ]
         if not after or any("any_of" in d.fields for d in (*inside, *after)):
-            dropped.update(id(d) for d in inside)
+            for draft in inside:
+                if not (after or "any_of" in draft.fields) and _relapse_rule(draft):
+                    continue  # "if X was given, relapse must be > 12 months after": kept, turned
+                dropped.add(id(draft))
             continue
         counter[0] += 1
         for draft in inside:
@@ -74,6 +77,62 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
         for draft in after:
             draft.fields["any_of"] = counter[0]
     return [d for d in drafts if id(d) not in dropped]
+
+
+def _relapse_rule(draft: Draft) -> bool:
+    """'If adjuvant X was given, relapse must have come more than 12 months after it' says
+    'not (X, then relapse within 12 months)': rewrite the draft so, and say whether it could."""
+    fields = draft.fields
+    if draft.kind != "prior_therapy" or fields.get("negated"):
+        return False
+    after, within = fields.get("relapse_after_months"), fields.get("relapse_within_months")
+    if after is not None and within is None:
+        fields["relapse_within_months"] = fields.pop("relapse_after_months")
+    elif within is not None and after is None:
+        fields["relapse_after_months"] = fields.pop("relapse_within_months")
+    else:
+        return False
+    fields["negated"] = True
+    return True
+
+
+_NOT_ALTERNATIVE = frozenset({"administrative", "unrecognized", "cancer_type"})
+_EITHER = Fast(r"^\W*(?:[\w-]+\s+){0,6}?either\b")
+_OR = re.compile(r",?\s+or\s+")
+
+
+def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
+    """'Either A, or B' in an inclusion item: what each side states is an alternative."""
+    if view.section != Section.INCLUSION or len(drafts) < 2 or "either" not in view.low:
+        return
+    w = view.w
+    either = _EITHER.search(w, view.low)
+    if either is None:
+        return
+    begin = either.end() - len("either")
+    depth, split = 0, None
+    for match in _OR.finditer(w, either.end()):
+        depth = w.count("(", either.end(), match.start()) - w.count(
+            ")", either.end(), match.start()
+        )
+        if depth == 0:
+            split = match
+            break
+    if split is None:
+        return
+    sides = [
+        [d for d in drafts if begin <= d.start < split.start()],
+        [d for d in drafts if d.start >= split.end()],
+    ]
+    # a cancer named after both sides ("either HER2+ or HER2- breast cancer") belongs to both
+    chosen = [d for side in sides for d in side if d.kind not in _NOT_ALTERNATIVE]
+    if not all(s for s in ([d for d in side if d in chosen] for side in sides)) or any(
+        "any_of" in d.fields for d in chosen
+    ):
+        return
+    counter[0] += 1
+    for draft in chosen:
+        draft.fields["any_of"] = counter[0]
 
 
 #: A clause that allows rather than requires. Counts and limits ("up to 2 prior lines are

@@ -60,7 +60,14 @@ _SETTING_WORDS = frozenset({"disease_stage", "cancer_type"})
 def _covered(draft: Draft, by: list[Draft]) -> bool:
     """Every phrase of `draft` lies within the words of another draft in `by`."""
     return all(
-        any(c is not draft and c.start <= start and end <= c.end for c in by)
+        any(
+            c is not draft and a <= start and end <= b
+            for c in by
+            for a, b in (
+                # a covering phrase's own parts, unless it is a therapy with its setting
+                c.parts if c.parts and c.kind not in _COVERING else ((c.start, c.end),)
+            )
+        )
         for start, end in (draft.parts or ((draft.start, draft.end),))
     )
 
@@ -161,7 +168,7 @@ def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
-    from criteria.clauses import apply_conditions, drop_permitted
+    from criteria.clauses import apply_conditions, apply_either, drop_permitted
     from criteria.kinds import READERS, gates
 
     view = ItemView(work, section, context, [])
@@ -181,6 +188,7 @@ def extract_item(
     drafts.sort(key=lambda d: (d.start, d.end))
     drafts = drop_permitted(drafts, view)
     drafts = apply_conditions(drafts, view, counter)
+    apply_either(drafts, view, counter)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     return drafts

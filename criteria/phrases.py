@@ -89,6 +89,10 @@ class PhrasesFile(_Strict):
         default_factory=dict,
         description="variants that name their gene when it is not written ('L858R' -> EGFR)",
     )
+    codon_residues: dict[str, dict[int, str]] = Field(
+        default_factory=dict,
+        description="reference amino acid at well-known codons, per gene (ESR1 537 -> Y)",
+    )
 
 
 @cache

@@ -107,7 +107,8 @@ _VARIANT = re.compile(
     r"(?:/[ACDEFGHIKLMNPQRSTVWY])*)\b"
     r"|\bexon\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
     r"|"
-    r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4})",
+    r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4}(?:\s*(?:,|or|and|/|-|to|through)\s*(?:codons?\s*)?"
+    r"\d{1,4}\b)*)",
     re.IGNORECASE,
 )
 _EXAMPLES = re.compile(
@@ -253,13 +254,13 @@ def read(view: ItemView) -> list[Draft]:
         examples = False
         region = w[end : min(len(w), end + 120)]
         for variant in _VARIANT.finditer(w[max(0, start - 40) : end + 120]):
-            value = _variant_text(variant)
-            if value and value not in variants:
-                variants.append(value)
+            for value in _variant_texts(variant, symbols_t):
+                if value not in variants:
+                    variants.append(value)
         for variant in _VARIANT.finditer(region):
             prefix = region[max(0, variant.start() - 25) : variant.start()]
             if _EXAMPLES.search(prefix) or re.search(
-                r"\b(?:e\.g|such as|including)\b", prefix, re.I
+                r"\b(?:e\.g|such as|including|for example|for instance)\b", prefix, re.I
             ):
                 examples = True
                 break
@@ -295,6 +296,7 @@ def read(view: ItemView) -> list[Draft]:
     return out
 
 
+_NUMBER = re.compile(r"\d+")
 _EXAMPLES_AFTER = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
 _WITHOUT = re.compile(
     r"\b(?:without|not|no|non|absence of|absent (?:from|in)|rather than)\b[^.;,]{0,40}$", re.I
@@ -357,6 +359,25 @@ def _alteration_end(after: str) -> int:
     return best
 
 
+def _variant_texts(match: re.Match[str], genes: tuple[str, ...]) -> list[str]:
+    """The variants a match names: a codon list ("codons 536 to 538") gives one entry per codon,
+    written with its reference amino acid when the gene's is known ("Y537" covers "Y537S")."""
+    if not match.group("codon"):
+        value = _variant_text(match)
+        return [value] if value else []
+    numbers = [int(n) for n in _NUMBER.findall(match.group("codon"))]
+    if len(numbers) == 2 and re.search(r"-|to|through", match.group("codon")):
+        low, high = numbers
+        if 0 < high - low <= 10:
+            numbers = list(range(low, high + 1))
+    residues = phrases().codon_residues
+    out = []
+    for number in numbers:
+        residue = next((residues[g][number] for g in genes if number in residues.get(g, {})), "")
+        out.append(f"{residue}{number}")
+    return out
+
+
 def _variant_text(match: re.Match[str]) -> str | None:
     if match.group("v"):
         value = match.group("v")
@@ -370,7 +391,8 @@ def _variant_text(match: re.Match[str]) -> str | None:
         word = {"del": "deletion", "ins": "insertion"}.get(kind, kind.rstrip("s"))
         return f"exon {match.group('exon')} {word}".strip()
     if match.group("codon"):
-        return f"codon {match.group('codon')}"
+        first = _NUMBER.search(match.group("codon"))
+        return f"codon {first.group(0)}" if first else None
     return None
 
 

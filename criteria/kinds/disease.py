@@ -167,6 +167,7 @@ _STATE_ORDER = ("active", "untreated", "symptomatic", "progressing", "leptomenin
 def read_cns(view: ItemView) -> list[Draft]:
     w = view.w
     states: list[str] = []
+    parts: list[tuple[int, int]] = []
     first, last = len(w), 0
     found = False
     for match in _CNS.finditer(w):
@@ -174,6 +175,7 @@ def read_cns(view: ItemView) -> list[Draft]:
             continue
         found = True
         first, last = min(first, match.start()), max(last, match.end())
+        parts.append(match.span())
         phrase = match.group(0).lower()
         if "leptomeningeal" in phrase or "meningeal" in phrase or "meningitis" in phrase:
             states.append("leptomeningeal")
@@ -197,11 +199,11 @@ def read_cns(view: ItemView) -> list[Draft]:
     if view.section == Section.INCLUSION and not negated and cues.permissive(words):
         return []  # "treated, stable brain metastases are allowed": no requirement
     ordered = tuple(s for s in _STATE_ORDER if s in states) or ("any",)
-    return [
-        view.draft(
-            "cns_metastases", first, last, states=ordered, negated=negated, exceptions=exceptions
-        )
-    ]
+    draft = view.draft(
+        "cns_metastases", first, last, states=ordered, negated=negated, exceptions=exceptions
+    )
+    draft.parts = tuple(parts)
+    return [draft]
 
 
 # --- measurable disease -------------------------------------------------------------------------
@@ -223,11 +225,21 @@ _BONE_ONLY = Fast(
     r"\bbone[- ]only\b|\bbone[- ]predominant|\bonly bone\b|\bbone (?:\w+\s+){0,2}(?:only|alone)\b"
     r"|\b(?:lytic|osteolytic|mixed)\b[^.;]{0,40}bone|\bbone lesions?\b|\bsimple bone metasta"
     r"|\bnon-?\s*measurable\s+(?:\w+\s+){0,2}bone|\bbone metastas[ie]s (?:only|alone)"
+    r"|\b(?:confined|limited|restricted) to (?:the )?(?:bones?|skeleton)"
 )
 _RECIST = Fast(
     r"\bRECIST(?:\s*(?:v|version|criteria|guidelines)?\.?\s*(\d\.\d))?|\bRANO\b"
     r"|\bResponse Evaluation Criteria in Solid Tumou?rs(?:\s*\(RECIST\))?(?:\s*(?:v"
     r"|version)\.?\s*(\d\.\d))?"
+)
+
+
+#: "Measurable or non-measurable disease", "at least one lesion, measurable and/or
+#: non-measurable": any evaluable disease will do, which requires nothing measurable.
+_EITHER_MEASURABLE = Fast(
+    r"(?<!non-)(?<!non)(?<!non )\bmeasur(?:e)?able\b[^.;]{0,40}?\b(?:or|and/or|and)\s+(?:[\w-]+\s+)"
+    r"{0,3}?non-?\s*measur(?:e)?able|\bnon-?\s*measur(?:e)?able\b[^.;]{0,40}?\b(?:or|and/or)\s+"
+    r"(?:[\w-]+\s+){0,2}?measur(?:e)?able"
 )
 
 
@@ -237,6 +249,9 @@ def read_measurable(view: ItemView) -> list[Draft]:
     match = _MEASURABLE.search(w)
     if match is None and only_non is None:
         return []
+    either = _EITHER_MEASURABLE.search(w, view.low)
+    if either is not None and not _BONE_ONLY.search(w, view.low):
+        return [view.draft("administrative", *either.span(), topic="no_requirement")]
     anchor = match or only_non
     assert anchor is not None
     start, end = anchor.span()
@@ -408,7 +423,7 @@ def read_receptors(view: ItemView) -> list[Draft]:
             out.append(
                 view.draft("receptor", start, end + _detail_len(tail), negated=negated, **fields)
             )
-    out = _merge_er_pr(w, out)
+    out = _merge_her2(w, _merge_er_pr(w, out))
     triple = _TRIPLE.search(w)
     if triple and not view.in_exception(triple.start()):
         negated = view.negated(triple.start(), triple.end())
@@ -445,6 +460,35 @@ def _merge_er_pr(w: str, drafts: list[Draft]) -> list[Draft]:
                 continue
         merged.append(draft)
     return merged
+
+
+def _merge_her2(w: str, drafts: list[Draft]) -> list[Draft]:
+    """'HER2-negative (HER2 IHC 0, 1+ or 2+/ISH-)': a later mention of the same status, or one
+    in brackets right after the first, details the first statement."""
+    merged: list[Draft] = []
+    for draft in drafts:
+        first = next(
+            (
+                d
+                for d in merged
+                if d.fields.get("receptor") == "HER2" == draft.fields.get("receptor")
+                and d.fields.get("negated") == draft.fields.get("negated")
+                and (
+                    d.fields.get("status") == draft.fields.get("status")
+                    or _in_brackets_after(w, d.end, draft.start)
+                )
+            ),
+            None,
+        )
+        if first is None:
+            merged.append(draft)  # a later mention of the same status only details the first
+    return merged
+
+
+def _in_brackets_after(w: str, end: int, position: int) -> bool:
+    """`position` is inside a bracket opened soon after `end`."""
+    opened = w.find("(", end, position)
+    return 0 <= opened - end <= 30 and w.find(")", opened, position) < 0
 
 
 def _next_receptor(names: list[re.Match[str]], current: re.Match[str], default: int) -> int:
@@ -494,7 +538,7 @@ def _her2_details(tail: str, raw: str) -> dict[str, object]:
             and not re.search(
                 r"IHC\s*(?:score\s*)?(?:of\s*)?$|immunohisto\w*\s*$", window[: match.start()], re.I
             )
-            and not re.match(r"\s*(?:/|or|,|-|to)\s*1\+", window[match.end() :])
+            and not re.match(r"\s*(?:,\s*)?(?:/|or|,|-|to)\s*1\+", window[match.end() :])
         ):
             continue
         if not re.search(r"IHC|immunohisto|\+", window, re.I):
@@ -509,7 +553,22 @@ def _her2_details(tail: str, raw: str) -> dict[str, object]:
     elif _ISH_POS.search(window) and raw.lower() not in {"negative", "neg", "-"}:
         details["ish"] = "positive"
     status = _status_word(raw, "HER2")
-    if status is None and scores:
-        status = "negative" if "3+" not in scores else "positive"
+    if scores and (status is None or raw in {"0", "1+", "2+"}):
+        status = _ihc_status(scores, details.get("ish")) or status
     details["status"] = status
     return details
+
+
+def _ihc_status(scores: list[str], ish: object) -> str | None:
+    """The HER2 category a list of IHC scores spans: 'IHC 0, 1+ or 2+ with negative ISH' is
+    HER2-negative, 'IHC 1+ or 2+/ISH-' HER2-low, 'IHC 0' HER2-zero."""
+    found = set(scores)
+    if "3+" in found and found & {"0", "1+"}:
+        return None  # "HER2 0 or 3+": two categories, not one
+    if "3+" in found or (ish == "positive" and "2+" in found):
+        return "positive"
+    if "0" in found and found & {"1+", "2+"}:
+        return "negative"
+    if found <= {"1+", "2+"}:
+        return "low"
+    return "zero"
