@@ -189,6 +189,36 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     return kept
 
 
+#: A clause that says how lines are counted ("adjuvant chemotherapy counts as one line",
+#: "sequential AC-paclitaxel is considered one regimen"), not what the patient must have had.
+_COUNTING = Fast(
+    r"\b(?:counts?|counted|considered|regarded|constitutes?)\s+(?:as\s+)?(?:a|one|an|1|the same|a"
+    r" single)\s+(?:\w+\s+){0,2}?(?:lines?|regimens?|therap(?:y|ies))\b|\b(?:counts?|counted)\s+"
+    r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b"
+)
+_COUNTED = frozenset({"prior_therapy", "line_count"})
+
+
+def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """Therapies and counts named in a clause that defines how lines are counted."""
+    if not drafts or not view.has("count", "consider", "regard", "constitut"):
+        return drafts
+    w = view.w
+    if not _COUNTING.search(w, view.low):
+        return drafts
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    kept = []
+    for draft in drafts:
+        if draft.kind in _COUNTED:
+            begin = max(b for b in bounds if b <= draft.start)
+            end = min(b for b in bounds if b > draft.start)
+            clause = _own_words(w[begin:end], draft.start - begin)
+            if _COUNTING.search(clause, clause.lower()):
+                continue
+        kept.append(draft)
+    return kept
+
+
 _PAREN = re.compile(r"\([^()]*\)")
 
 

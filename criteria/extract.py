@@ -168,7 +168,7 @@ def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
-    from criteria.clauses import apply_conditions, apply_either, drop_permitted
+    from criteria.clauses import apply_conditions, apply_either, drop_counting, drop_permitted
     from criteria.kinds import READERS, gates
 
     view = ItemView(work, section, context, [])
@@ -186,7 +186,7 @@ def extract_item(
             drafts.extend(reader(view))
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
-    drafts = drop_permitted(drafts, view)
+    drafts = drop_counting(drop_permitted(drafts, view), view)
     drafts = apply_conditions(drafts, view, counter)
     apply_either(drafts, view, counter)
     _apply_context(drafts, view, counter)
@@ -237,6 +237,11 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     # steroids or anticonvulsants named with brain metastases qualify them ("needing steroids")
     if any(d.kind == "cns_metastases" for d in keep):
         keep = [d for d in keep if not _cns_qualifier(d)]
+    # "diabetes that needs insulin", "autoimmune disease that required systemic treatment":
+    # the therapy says how serious the condition is, not what the patient must (not) have had
+    conditions = [d for d in keep if d.kind in _CONDITIONS]
+    if conditions:
+        keep = [d for d in keep if not _condition_qualifier(d, conditions, view.w)]
     labs = sum(d.kind == "lab" for d in keep)
     if labs >= 2 or (labs and view.section == Section.EXCLUSION):
         # "adequate organ function: ANC >= 1.5, ...", "blood tests outside these limits: ...":
@@ -295,6 +300,28 @@ def _menopause_definition(draft: Draft, w: str) -> bool:
         return True
     before = w[max(0, draft.start - 120) : draft.start]
     return bool(_DEFINING.search(before) or _INDUCED.match(w[draft.run_end :]))
+
+
+_CONDITIONS = frozenset({"comorbidity", "visceral_crisis", "cns_metastases", "organ_function"})
+_NEEDING = re.compile(
+    r"\b(?:requir\w*|need\w*|call(?:s|ed|ing)? for|treated (?:with|by)|managed (?:with|by)"
+    r"|controlled (?:with|by|on)|dependent on|that (?:needs?|required))\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;.]\s")
+
+
+def _condition_qualifier(draft: Draft, conditions: list[Draft], w: str) -> bool:
+    """A therapy named as what a condition needed, right after the condition."""
+    if draft.kind != "prior_therapy":
+        return False
+    before = w[max(0, draft.start - 45) : draft.start]
+    if not _NEEDING.search(before):
+        return False
+    return any(
+        c.start < draft.start and not _CLAUSE_BREAK.search(w, c.start, draft.start)
+        for c in conditions
+    )
 
 
 def _cns_qualifier(draft: Draft) -> bool:

@@ -20,7 +20,8 @@ from criteria.fastre import Fast
 from trialmatch.vocab import Section
 
 _PROGRESSED = Fast(
-    r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*|PD\b|worsen\w*)"
+    r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*"
+    r"|PD\b(?!-?\s*(?:1|L1|L2)\b)|worsen\w*)"
 )
 _INTOLERANT = Fast(
     r"\b(?:intoleran\w+|unable to tolerate|could not tolerate|toxicity (?:to|from|with|due)"
@@ -40,6 +41,8 @@ _FUTURE = Fast(
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
     r"|cannot receive|can not receive|unable to receive|inapplicable|unsuitable|not suitable"
     r"|not appropriate|not (?:a )?candidates?|concurrently with"
+    r"|sensiti(?:vity|ve|zing|sing) to|predict\w* (?:\w+\s+){0,2}(?:response|sensitivity|benefit)"
+    r"|reactions? to"
     r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
     r"|undergo|be (?:on|given|started))"
     r"|mg\b|daily)\b"
