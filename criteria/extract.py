@@ -239,9 +239,9 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         keep = [d for d in keep if not _cns_qualifier(d)]
     # "diabetes that needs insulin", "autoimmune disease that required systemic treatment":
     # the therapy says how serious the condition is, not what the patient must (not) have had
-    conditions = [d for d in keep if d.kind in _CONDITIONS]
-    if conditions:
-        keep = [d for d in keep if not _condition_qualifier(d, conditions, view.w)]
+    qualified = [d for d in keep if d.kind in _CONDITIONS]
+    if qualified:
+        keep = [d for d in keep if not _condition_qualifier(d, qualified, view.w)]
     labs = sum(d.kind == "lab" for d in keep)
     if labs >= 2 or (labs and view.section == Section.EXCLUSION):
         # "adequate organ function: ANC >= 1.5, ...", "blood tests outside these limits: ...":
