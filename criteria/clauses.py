@@ -20,7 +20,8 @@ from trialmatch.vocab import Section
 
 #: A condition that opens a sentence, up to the comma, colon or "then" that ends it.
 _CONDITION = Fast(
-    r"(?:^|[.;:(]\s*)\s*(?P<cue>if|when|where|in case of|in the case of|for (?:the )?(?:patients?"
+    r"(?:^|[.;:(]\s*|\(?\b[a-z0-9]{1,3}\)\s*)\s*(?P<cue>if|when|where|in case of|in the case of"
+    r"|for (?:the )?(?:patients?"
     r"|participants?|subjects?|those|women|men|cases?|tumou?rs?)(?:\s+(?:with|who|whose|having))?"
     r"|in (?:patients?|participants?|subjects?|those|women|men)\s+(?:with|who|whose|having)"
     r"|for\s+(?=(?:[\w+/-]+\s+){0,4}?(?:cancers?|disease|tumou?rs?|nsclc)\s*,))\b"

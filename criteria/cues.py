@@ -31,8 +31,11 @@ _NOT_NEGATION = Fast(
     r"|not (?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for))\b"
 )
 #: Clause boundaries: negation does not cross them.
+#: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.
+ABBREVIATION = r"(?<!e\.g)(?<!i\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)"
 _CLAUSE = re.compile(
-    r"[;.:!?]\s|[;:]|\s(?:but|however|although|whereas|unless|except)\b|\)\s*,|\)\s"
+    r"[;:!?]\s|" + ABBREVIATION + r"\.\s|[;:]|\s(?:but|however|although|whereas|unless|except)\b"
+    r"|\)\s*,|\)\s"
 )
 #: Words after a phrase that turn it around ("brain metastases are not allowed").
 _NEG_AFTER = Fast(

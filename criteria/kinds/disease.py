@@ -311,7 +311,7 @@ _STATUS = Fast(
 _CONNECT = Fast(r"^\s*(?:and/or|or|and|/|,)\s*")
 _STATUS_BEFORE = Fast(
     r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+"
-    r"|both\s+)?$"
+    r"|both\s+)?$|(?P<s2>ultra-?low|low)[\s-]+$"
 )
 _TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b")
 _PERCENT = re.compile(
@@ -391,7 +391,13 @@ def read_receptors(view: ItemView) -> list[Draft]:
         last = group[-1]
         status = _STATUS.match(w[last.end() :])
         before = _STATUS_BEFORE.search(w[max(0, group[0].start() - 30) : group[0].start()])
-        raw = status.group("s") if status else (before.group("s") if before else None)
+        raw = (
+            status.group("s")
+            if status
+            else (before.group("s") or before.group("s2") if before else None)
+        )
+        if before and before.group("s2") and status and status.group("s").startswith("express"):
+            raw = before.group("s2")  # "low-HER2 expression"
         if raw is None:
             continue
         receptors = [_canonical(m.group("name")) for m in group]
@@ -522,23 +528,29 @@ def _percent(tail: str) -> dict[str, object]:
 def _her2_details(tail: str, raw: str) -> dict[str, object]:
     window = tail[:140]
     paren = window.lstrip().startswith("(")
-    lead = r"^\W{0,3}(?:\s*(?:by|defined|as|with|on|per|i\.e\.|that is|meaning|namely|:)\b|\s*IHC)"
+    lead = (
+        r"^\W{0,3}(?:\s*(?:by|defined|as|with|on|per|i\.e\.|that is|meaning|namely|:)\b|\s*IHC"
+        r"|\s*(?:expression|status|disease|tumou?rs?|cancer)\s*\()"
+    )
     if not paren and not re.match(lead, window, re.I):
         window = window[:25]
     scores: list[str] = []
     if raw in {"1+", "2+", "3+", "0"}:
         scores.append(raw)
     for match in _IHC.finditer(window):
-        score = match.group("score")
+        written = match.group("score")
         score = {"+": "1+", "++": "2+", "+++": "3+", "1": "1+", "2": "2+", "3": "3+"}.get(
-            score, score
+            written, written
         )
         if (
-            score == "0"
+            written in {"0", "1", "2", "3"}  # a bare number is a score only beside IHC words
             and not re.search(
-                r"IHC\s*(?:score\s*)?(?:of\s*)?$|immunohisto\w*\s*$", window[: match.start()], re.I
+                r"(?:IHC|score|staining)\s*(?:score\s*)?(?:of\s*)?(?:\d\+?\s*(?:,|or|/|-|to)\s*)*$"
+                r"|immunohisto\w*\s*$",
+                window[: match.start()],
+                re.I,
             )
-            and not re.match(r"\s*(?:,\s*)?(?:/|or|,|-|to)\s*1\+", window[match.end() :])
+            and not re.match(r"\s*(?:,\s*)?(?:/|or|,|-|to)\s*[1-3]\+", window[match.end() :])
         ):
             continue
         if not re.search(r"IHC|immunohisto|\+", window, re.I):

@@ -190,6 +190,10 @@ def read(view: ItemView) -> list[Draft]:
                 exceptions.append(
                     view.evidence(stop + extra.start(), stop + extra.end()).strip("() ,;")
                 )
+                # "(or ALT and AST <= 5 x ULN if liver metastases)": the names in the exception
+                # belong to it, not to new thresholds
+                while i < len(mentions) and mentions[i].start < stop + extra.end():
+                    i += 1
         exceptions.extend(view.exception_texts(group[0].start))
         analytes = tuple(dict.fromkeys(a for m in group for a in m.analytes))
         for analyte in analytes:

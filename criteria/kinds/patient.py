@@ -19,7 +19,7 @@ _VALUE = (
 )
 _ECOG = Fast(
     r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO|World Health Organi[sz]ation|Zubrod)"
-    r"(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:(?:performance|status|score|scale|grade|PS|criteria"
+    r"(?:\s*[(\[](?:ECOG|WHO)[)\]])?(?:[\s-]*(?:(?:performance|status|score|scale|grade|PS|criteria"
     r"|of|is|must be|level|value|within|between|range)\b|[:=]|\((?:ECOG |WHO )?PS\)))*\s*:?\s*"
     + _VALUE
 )

@@ -42,15 +42,14 @@ _FUTURE = Fast(
     r"|cannot receive|can not receive|unable to receive|inapplicable|unsuitable|not suitable"
     r"|not appropriate|not (?:a )?candidates?|concurrently with"
     r"|sensiti(?:vity|ve|zing|sing) to|predict\w* (?:\w+\s+){0,2}(?:response|sensitivity|benefit)"
-    r"|reactions? to"
+    r"|reactions? to|need (?:for|of)|requir\w+ (?:\w+\s+)?(?:immediate|urgent)"
     r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
     r"|undergo|be (?:on|given|started))"
     r"|mg\b|daily)\b"
 )
 _AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
-    r"|damage|injur\w+)\s+(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}(?:from|of|due to|related to"
-    r"|caused by|attributed to"
+    r"|damage|injur\w+|AEs?)\b[^.;]{0,70}?\b(?:from|of|due to|related to|caused by|attributed to"
     r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$"
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
@@ -72,8 +71,8 @@ _SETTING_PHRASE = Fast(
     r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b"
 )
 _DIGIT = re.compile(r"\d")
-_CLAUSE_END = re.compile(r"[;]|\.\s|\.$")
-_SENTENCE_END = re.compile(r"[.;]\s")
+_CLAUSE_END = re.compile(r"[;]|" + cues.ABBREVIATION + r"\.(?:\s|$)")
+_SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
 #: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
 _SUPPORTIVE = frozenset(
     {
@@ -107,6 +106,7 @@ _WASHOUT = Fast(
     r"(?P<n3>\d+(?:\.\d+)?)\s*(?P<unit3>days?|weeks?|months?)"
     r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?"
     r"|weeks?)"
+    r"|\b(?P<n5>\d+)[- ]?(?P<unit5>days?|weeks?|months?)\s+(?:washout|wash-out)"
     r"|\b(?:stopp\w+|discontinu\w+|completed|ended|finished|last dose)\b(?:(?!within)[^.;]){0,40}?"
     r"(?P<n4>\d+(?:\.\d+)?)"
     r"\s*(?P<unit4>days?|weeks?|months?)\s*(?:or (?:more|longer|greater)\s+)?(?:before|prior)"
@@ -329,7 +329,8 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         low[max(begin, run.context - 60) : run.context],
     )
     after, l_after = w[run.end : min(stop, run.end + 100)], low[run.end : min(stop, run.end + 100)]
-    if _AFTERMATH.search(before, l_before) or _AFTER_STUDY.search(before, l_before):
+    wide = w[max(0, run.context - 100) : run.context]  # not cut at brackets: "(grade > 2)"
+    if _AFTERMATH.search(wide) or _AFTER_STUDY.search(before, l_before):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-70:], l_before[-70:]) or re.match(
         r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after
@@ -398,14 +399,11 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
         washout = _WASHOUT.search(clause, l_clause)
     if washout:
-        n = float(
-            washout.group("n") or washout.group("n2") or washout.group("n3") or washout.group("n4")
-        )
-        unit = (
-            washout.group("unit")
-            or washout.group("unit2")
-            or washout.group("unit3")
-            or washout.group("unit4")
+        n = float(next(washout.group(g) for g in ("n", "n2", "n3", "n4", "n5") if washout.group(g)))
+        unit = next(
+            washout.group(g)
+            for g in ("unit", "unit2", "unit3", "unit4", "unit5")
+            if washout.group(g)
         )
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
