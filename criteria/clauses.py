@@ -151,6 +151,11 @@ _NOT_PERMITTED = Fast(
     r"|excluded|cohorts?|arms?)\b|\bparts?\s+(?:[a-z]\d?|\d+[a-z]?|i{1,3}|iv|v)\b|<=|<"
 )
 _CLAUSE = re.compile(r"[;.](?:\s|$)")
+#: "X does not have to be the most recent treatment", "prior Y is not required".
+_NOT_REQUIRED = Fast(
+    r"\b(?:(?:does|do|need|needs) not (?:have|need) to|need not"
+    r"|(?:is|are) not (?:required|mandatory|necessary)|not necessarily)\b"
+)
 _KEEP = frozenset({"administrative", "unrecognized", "line_count", "lab", "age"})
 
 
@@ -159,20 +164,22 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if view.section != Section.INCLUSION or not drafts:
         return drafts
     w = view.w
-    if not _PERMITTED.search(w, view.low):
+    if not (_PERMITTED.search(w, view.low) or _NOT_REQUIRED.search(w, view.low)):
         return drafts
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
     kept: list[Draft] = []
     dropped: list[Draft] = []
     for draft in drafts:
-        if draft.kind in _KEEP or draft.fields.get("negated"):
+        if draft.kind in _KEEP or (draft.fields.get("negated") and not _NOT_REQUIRED.search(w)):
             kept.append(draft)  # "allowed if stopped 28 days before": the washout is a rule
             continue
         begin = max(b for b in bounds if b <= draft.start)
         end = min(b for b in bounds if b > draft.start)
         clause = _own_words(w[begin:end], draft.start - begin)
         low = clause.lower()
-        if _PERMITTED.search(clause, low) and not _NOT_PERMITTED.search(clause, low):
+        if _NOT_REQUIRED.search(clause, low) or (
+            _PERMITTED.search(clause, low) and not _NOT_PERMITTED.search(clause, low)
+        ):
             dropped.append(draft)
         else:
             kept.append(draft)
@@ -230,4 +237,8 @@ def _own_words(clause: str, position: int) -> str:
     for match in _PAREN.finditer(clause):
         if match.start() <= position < match.end():
             return match.group(0)[1:-1]
-    return _PAREN.sub(" ", clause)
+    outside = _PAREN.sub(lambda m: " " * len(m.group(0)), clause)
+    opened = outside.find("(")
+    if opened >= 0 and position < opened:
+        outside = outside[:opened]  # a bracket left open to the clause's end is a note apart
+    return outside

@@ -212,7 +212,7 @@ def months(n: float, unit: str) -> float:
 _SETTINGS = (
     (
         "neoadjuvant",
-        Fast(r"\b(?:neo-?\s*adjuvant|pre-?operative|\(neo\)\s*-?adjuvant|neo/adjuvant)"),
+        Fast(r"\b(?:neo-?\s*adjuvant|pre-?operative|neo/adjuvant)|\(neo\)\s*-?adjuvant"),
     ),
     (
         "adjuvant",

@@ -350,6 +350,15 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
 _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:either\s+)?$", re.I)
 
 
+#: "relapse on adjuvant X, or progression while on Y": two treatment histories as alternatives
+_OR_HISTORY = re.compile(
+    r"^[\s,;()]*or\s+(?:disease\s+)?(?:progression|relapse|recurrence|progressed|relapsed"
+    r"|recurred)\b[^;.]{0,60}$",
+    re.IGNORECASE,
+)
+_HISTORIES = frozenset({"prior_therapy", "line_count"})
+
+
 def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """In an inclusion item, 'A or B' between two criteria makes them alternatives."""
     if view.section != Section.INCLUSION or len(drafts) < 2:
@@ -359,7 +368,12 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
         if right.start <= left.end or "any_of" in right.fields:
             continue
         between = w[left.end : right.start]
-        if len(between) > 40 or not _OR_BETWEEN.search(between) or "and/or" in between:
+        histories = left.kind in _HISTORIES and right.kind in _HISTORIES
+        if (
+            len(between) > (80 if histories else 40)
+            or not (_OR_BETWEEN.search(between) or (histories and _OR_HISTORY.search(between)))
+            or "and/or" in between
+        ):
             continue
         if left.kind == right.kind == "administrative":
             continue

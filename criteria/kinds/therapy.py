@@ -121,6 +121,11 @@ _RELAPSE_WITHIN = Fast(
     r"(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*|discontinu\w+|finish\w*|cessation"
     r"|last|termination|the last)"
 )
+#: "recurrence within 12 months after adjuvant X": the therapy itself ends the phrase.
+_RELAPSE_BEFORE = Fast(
+    r"\b(?:recurr\w*|relaps\w*|progress\w*)\b[^.;]{0,40}?\bwithin\s*(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>months?|years?)\s*(?:after|of|following|from)\s+(?:the\s+)?(?:[\w()-]+\s+){0,2}$"
+)
 _RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
     r"{0,2}?(?:after|from|since|following|of)\s+(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*"
@@ -197,14 +202,16 @@ def read(view: ItemView) -> list[Draft]:
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
-    for run in _runs(view, mentions):
+    runs = _runs(view, mentions)
+    for index, run in enumerate(runs):
         if any(s <= run.start < e for s, e in line_spans):
             continue
-        draft = _prior_therapy(view, run, mentions)
+        # the words after a therapy that can still describe it end where another therapy (not
+        # its combination partner) is named: "adjuvant AI, or progression on an AI for ABC"
+        limit = next((r.start for r in runs[index + 1 :] if r.context != run.context), len(view.w))
+        draft = _prior_therapy(view, run, mentions, limit)
         if draft is not None:
             out.append(draft)
-    if not out and view.context is not None and view.context.therapy and mentions:
-        pass
     return out
 
 
@@ -264,6 +271,7 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
 
 #: Between two therapies: the second is optional, or both are required, or either will do.
 _OPTIONAL = re.compile(r"\bwith or without\b|±|\+/-|\+ or -|\bor not\b", re.IGNORECASE)
+_NEXT_ALTERNATIVE = re.compile(r",?\s+or\s+(?:disease\s+)?(?:progress|relaps|recurr)", re.I)
 _EXAMPLES_IN = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
 _OPTIONAL_BEFORE = re.compile(r"(?:\bwith or without|±|\+/-|\+ or -)\s*(?:an?\s+|any\s+)?$", re.I)
 _BOTH = re.compile(
@@ -319,7 +327,9 @@ def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     return begin, stop.start() if stop else len(w)
 
 
-def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -> Draft | None:
+def _prior_therapy(
+    view: ItemView, run: _Run, mentions: list[lexicon.Mention], limit: int
+) -> Draft | None:
     w = view.w
     low = view.low if len(view.low) == len(w) else w.lower()
     begin, stop = _clause(w, run.context, run.end)
@@ -362,7 +372,12 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         relation = "responded"
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
     cut = next((s.start - run.end for s in view.exceptions if s.start >= run.end), len(after))
-    settings_text = f"{intro} {before[-45:]} {after[: min(70, max(cut, 0))]}"
+    cut = min(cut, limit - run.end)
+    own_before = before[-45:]
+    previous = list(_NEXT_ALTERNATIVE.finditer(own_before))
+    if previous:  # "adjuvant X, or progression on Y": the words before "or" describe X
+        own_before = own_before[previous[-1].start() :]
+    settings_text = f"{intro} {own_before} {after[: min(70, max(cut, 0))]}"
     settings = cues.settings_in(settings_text)
     # "(except for neoadjuvant/adjuvant chemotherapy)": the exception names settings, not drugs
     exception_texts = view.exception_texts(run.start)
@@ -416,9 +431,17 @@ def _prior_therapy(view: ItemView, run: _Run, mentions: list[lexicon.Mention]) -
         fields["within_days"] = window[0]
     elif relation != "progressed" and _CURRENT.search(before[-30:], l_before[-30:]):
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
-    relapse = _RELAPSE_WITHIN.search(clause, l_clause) if numbers else None
-    relapse_after = _RELAPSE_AFTER.search(clause, l_clause) if numbers else None
-    dfi = _DFI.search(clause, l_clause) if numbers else None
+    # relapse windows are read near the therapy, not from an alternative named after it
+    ahead = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
+    near = w[max(begin, run.context - 90) : min(stop, ahead.start() if ahead else limit)]
+    l_near = near.lower()
+    relapse = (
+        _RELAPSE_WITHIN.search(near, l_near) or _RELAPSE_BEFORE.search(before, l_before)
+        if numbers
+        else None
+    )
+    relapse_after = _RELAPSE_AFTER.search(near, l_near) if numbers else None
+    dfi = _DFI.search(near, l_near) if numbers else None
     if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
         fields["relapse_within_months"] = cues.months(
             float(relapse.group("n")), relapse.group("unit")
@@ -533,14 +556,22 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         tail_cut = re.split(
             r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1
         )[0]
-        settings = cues.settings_in(between + " " + tail_cut[:60])
+        start = match.start()
+        lead = ""
+        if scope == "any" and re.fullmatch(r"(?:[\w-]+\s+)?(?:lines?|regimens?)", between + noun):
+            # "treated with chemotherapy for metastatic disease in 1 or 2 earlier lines"
+            named = _named_before(w, start, mentions)
+            if named is not None:
+                scope = _line_scope(named.id if named.kind == "class" else _main_class(named.id))
+                lead, start = w[named.end : match.start()], named.start
+        settings = cues.settings_in(lead + " " + between + " " + tail_cut[:60])
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
         end = match.end("noun") + len(tail_cut)
         out.append(
             view.draft(
                 "line_count",
-                match.start(),
+                start,
                 end,
                 scope=scope,
                 settings=settings,
@@ -550,6 +581,22 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             )
         )
     return out
+
+
+_SETTING_GAP = re.compile(
+    r"^\s*(?:(?:for|in|as|during|the|of|and|or|a|an|given|advanced|metastatic|locally|recurrent"
+    r"|unresectable|inoperable|disease|setting|breast|cancer|BC|MBC|ABC|NSCLC|\d+|or)\b[\s,/-]*)+$",
+    re.IGNORECASE,
+)
+
+
+def _named_before(w: str, start: int, mentions: list[lexicon.Mention]) -> lexicon.Mention | None:
+    """A therapy named just before a bare count, with only setting words between."""
+    for mention in reversed(mentions):
+        if mention.end <= start:
+            gap = w[mention.end : start]
+            return mention if len(gap) <= 60 and _SETTING_GAP.match(gap) else None
+    return None
 
 
 def _scope(
