@@ -24,12 +24,14 @@ _CONDITION = Fast(
     r"|for (?:the )?(?:patients?"
     r"|participants?|subjects?|those|women|men|cases?|tumou?rs?)(?:\s+(?:with|who|whose|having))?"
     r"|in (?:patients?|participants?|subjects?|those|women|men)\s+(?:with|who|whose|having)"
-    r"|for\s+(?=(?:[\w+/-]+\s+){0,4}?(?:cancers?|disease|tumou?rs?|nsclc)\s*,))\b"
+    r"|for\s+(?=(?:[\w+/-]+\s+){0,4}?(?:cancers?|disease|tumou?rs?|nsclc)\s*,)"
+    r"|(?:patients?|participants?|subjects?|those|women|men)\s+who\s+(?:have\s+|had\s+)?"
+    r"(?:previously\s+|already\s+)?(?:received|been treated|were treated|underwent|undergone))\b"
     r"(?P<body>[^,:;.]{1,100}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
     r"|\b(?:must|should|shall|needs?|are required|is required|will)\b))"
 )
 _CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
-                    "in subjects", "in those", "in women", "in men")  # fmt: skip
+                    "in subjects", "in those", "in women", "in men", " who ")  # fmt: skip
 #: Kinds a condition can be about.
 _CONDITION_KINDS = frozenset(
     {
@@ -67,7 +69,7 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
         ]
         if not after or any("any_of" in d.fields for d in (*inside, *after)):
             for draft in inside:
-                if not (after or "any_of" in draft.fields) and _relapse_rule(draft):
+                if not (after or "any_of" in draft.fields) and _relapse_rule(draft, w):
                     continue  # "if X was given, relapse must be > 12 months after": kept, turned
                 dropped.add(id(draft))
             continue
@@ -80,13 +82,21 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
     return [d for d in drafts if id(d) not in dropped]
 
 
-def _relapse_rule(draft: Draft) -> bool:
+_NO_RELAPSE = re.compile(
+    r"\b(?:not|no|without|never)\s+(?:\w+\s+){0,2}(?:progress|relaps|recurr)", re.I
+)
+
+
+def _relapse_rule(draft: Draft, w: str) -> bool:
     """'If adjuvant X was given, relapse must have come more than 12 months after it' says
     'not (X, then relapse within 12 months)': rewrite the draft so, and say whether it could."""
     fields = draft.fields
     if draft.kind != "prior_therapy" or fields.get("negated"):
         return False
     after, within = fields.get("relapse_after_months"), fields.get("relapse_within_months")
+    if within is not None and after is None and _NO_RELAPSE.search(w):
+        fields["negated"] = True  # "provided they did not progress within 3 months of it"
+        return True
     if after is not None and within is None:
         fields["relapse_within_months"] = fields.pop("relapse_after_months")
     elif within is not None and after is None:
@@ -154,7 +164,8 @@ _CLAUSE = re.compile(r"[;.](?:\s|$)")
 #: "X does not have to be the most recent treatment", "prior Y is not required".
 _NOT_REQUIRED = Fast(
     r"\b(?:(?:does|do|need|needs) not (?:have|need) to|need not"
-    r"|(?:is|are) not (?:required|mandatory|necessary)|not necessarily)\b"
+    r"|(?:is|are) not (?:required|mandatory|necessary)|not necessarily|not specified"
+    r"|no (?:limit|restriction)s? (?:on|in|to|of|for))\b"
 )
 _KEEP = frozenset({"administrative", "unrecognized", "line_count", "lab", "age"})
 

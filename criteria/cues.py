@@ -39,7 +39,7 @@ _CLAUSE = re.compile(
 )
 #: Words after a phrase that turn it around ("brain metastases are not allowed").
 _NEG_AFTER = Fast(
-    r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were)\s+(?:not\s+(?:allowed|permitted|eligible"
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were|was)\s+(?:not\s+(?:allowed|permitted|eligible"
     r"|acceptable|included)|excluded|ineligible|prohibited|not allowed)|not allowed|not permitted"
     r"|excluded|ineligible|prohibited|are not eligible)\b"
 )
@@ -192,10 +192,17 @@ def days(n: float, unit: str) -> int:
 
 def within_days(work: str) -> tuple[int, int, int] | None:
     """'within 14 days before the first dose' -> (14, start, end) in the working string."""
-    match = _WITHIN.search(work) or _BEFORE.search(work)
+    match = next(
+        (m for m in _WITHIN.finditer(work) if not _AGE_BEFORE.search(work, 0, m.start())), None
+    )
+    match = match or _BEFORE.search(work)
     if not match:
         return None
     return days(float(match.group("n")), match.group("unit")), match.start(), match.end()
+
+
+#: "age < 60 years" is an age, not a time window
+_AGE_BEFORE = re.compile(r"\bage[ds]?\s*(?:of\s*|is\s*|:\s*)?$", re.IGNORECASE)
 
 
 def months(n: float, unit: str) -> float:

@@ -263,8 +263,19 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         keep = [d for d in keep if d.kind not in {"cancer_type", "disease_stage"}]
     if topics & {"pregnancy", "contraception"}:
         # "pregnant or breastfeeding females", "male participants must not donate sperm"
-        # "women of childbearing potential (not postmenopausal)": a definition, not a bar
-        keep = [d for d in keep if d.kind not in {"sex", "menopausal_status"}]
+        # "women of childbearing potential (not postmenopausal)": a definition, not a bar;
+        # "contraception until 6 months after the last dose of paclitaxel": not a history
+        keep = [
+            d
+            for d in keep
+            if d.kind not in {"sex", "menopausal_status"}
+            and not (
+                d.kind == "prior_therapy"
+                and _STUDY_DRUG.search(view.w[max(0, d.start - 45) : d.start])
+            )
+        ]
+    if view.section == Section.EXCLUSION and any(d.kind == "cancer_type" for d in keep):
+        keep = _qualified_cancers(keep, view.w)
     # one criterion per kind and identical fields
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []
@@ -299,7 +310,21 @@ def _menopause_definition(draft: Draft, w: str) -> bool:
     ):
         return True
     before = w[max(0, draft.start - 120) : draft.start]
-    return bool(_DEFINING.search(before) or _INDUCED.match(w[draft.run_end :]))
+    return bool(
+        _DEFINING.search(before)
+        or _INDUCED.match(w[draft.run_end :])
+        or _DEFINITION.search(w)  # "postmenopausal is defined as: ..., currently on tamoxifen"
+    )
+
+
+#: "contraception until 6 months after the last dose of paclitaxel", "the effects of X on the
+#: fetus": the study's drugs, named in a pregnancy or contraception item
+_STUDY_DRUG = re.compile(
+    r"(?:(?:last|final)\s+(?:dose|administration|infusion)s?\s+(?:of\s+)?|effects?\s+of\s+"
+    r"|exposure\s+to\s+|(?:starting|start of|initiation of)\s+)(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(r"\bdefin(?:ed|ition)\b", re.IGNORECASE)
 
 
 _CONDITIONS = frozenset({"comorbidity", "visceral_crisis", "cns_metastases", "organ_function"})
@@ -322,6 +347,34 @@ def _condition_qualifier(draft: Draft, conditions: list[Draft], w: str) -> bool:
         c.start < draft.start and not _CLAUSE_BREAK.search(w, c.start, draft.start)
         for c in conditions
     )
+
+
+#: Words that may stand before an excluded cancer without qualifying it.
+_PLAIN_BEFORE = re.compile(
+    r"(?:^|[\W_])(?:with|of|have|has|had|known|active|current|concurrent|prior|previous|history"
+    r"|diagnosed|diagnosis|confirmed|a|an|the|any|patients?|subjects?|participants?|or|and"
+    r"|including|from|for|other|another|second|invasive)\W*$|^\W*$",
+    re.IGNORECASE,
+)
+_QUALIFIER_AFTER = re.compile(
+    r"^\W*(?:with|that|which|who|whose|ever|harbou?ring|expressing|positive|negative|assessed"
+    r"|related|associated)\b",
+    re.IGNORECASE,
+)
+
+
+def _qualified_cancers(keep: list[Draft], w: str) -> list[Draft]:
+    """An exclusion names the trial's own cancer only with what excludes it ("stage IV breast
+    cancer", "HER2-positive breast cancer", "N3c breast cancer"): the cancer alone is no bar."""
+    others = [d for d in keep if d.kind not in {"cancer_type", "administrative", "unrecognized"}]
+    out = []
+    for draft in keep:
+        if draft.kind == "cancer_type" and not draft.fields.get("histology"):
+            before = w[cues.clause_start(w, draft.start) : draft.start][-25:]
+            if others or not _PLAIN_BEFORE.search(before) or _QUALIFIER_AFTER.match(w[draft.end :]):
+                continue
+        out.append(draft)
+    return out
 
 
 def _cns_qualifier(draft: Draft) -> bool:

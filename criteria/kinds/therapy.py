@@ -43,6 +43,7 @@ _FUTURE = Fast(
     r"|not appropriate|not (?:a )?candidates?|concurrently with"
     r"|sensiti(?:vity|ve|zing|sing) to|predict\w* (?:\w+\s+){0,2}(?:response|sensitivity|benefit)"
     r"|reactions? to|need (?:for|of)|requir\w+ (?:\w+\s+)?(?:immediate|urgent)"
+    r"|at (?:the )?(?:initiation|start) of|last (?:\w+\s+){0,2}before"
     r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
     r"|undergo|be (?:on|given|started))"
     r"|mg\b|daily)\b"
@@ -107,6 +108,8 @@ _WASHOUT = Fast(
     r"|(?:washout|wash-out)\s*(?:period\s*)?(?:of\s*)?(?:>=|>)?\s*(?P<n2>\d+)\s*(?P<unit2>days?"
     r"|weeks?)"
     r"|\b(?P<n5>\d+)[- ]?(?P<unit5>days?|weeks?|months?)\s+(?:washout|wash-out)"
+    r"|(?:>=|>)\s*(?P<n6>\d+(?:\.\d+)?)\s*(?P<unit6>days?|weeks?|months?)\s*(?:post|since)\b"
+    r"|:\s*(?:>=|>)\s*(?P<n7>\d+(?:\.\d+)?)\s*(?P<unit7>days?|weeks?|months?)\b"
     r"|\b(?:stopp\w+|discontinu\w+|completed|ended|finished|last dose)\b(?:(?!within)[^.;]){0,40}?"
     r"(?P<n4>\d+(?:\.\d+)?)"
     r"\s*(?P<unit4>days?|weeks?|months?)\s*(?:or (?:more|longer|greater)\s+)?(?:before|prior)"
@@ -414,12 +417,8 @@ def _prior_therapy(
         window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
         washout = _WASHOUT.search(clause, l_clause)
     if washout:
-        n = float(next(washout.group(g) for g in ("n", "n2", "n3", "n4", "n5") if washout.group(g)))
-        unit = next(
-            washout.group(g)
-            for g in ("unit", "unit2", "unit3", "unit4", "unit5")
-            if washout.group(g)
-        )
+        found = next(g for g in ("", "2", "3", "4", "5", "6", "7") if washout.group(f"n{g}"))
+        n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
             negated = True  # "at least 14 days since the last dose of X": not within 14 days
