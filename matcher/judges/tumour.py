@@ -291,11 +291,18 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
             else ""
         )
         return unknown(
-            f"{'/'.join(untested)} status not known{where}", f"{'/'.join(untested)} status"
+            f"{'/'.join(untested)} status not known{where}", f"{_genes_label(untested)} status"
         )
     if pending:
         return pending[0]
     return not_met(f"tested negative for {genes_text}")
+
+
+def _genes_label(genes: list[str]) -> str:
+    """'ESR1', 'PIK3CA/AKT1/PTEN', or 'PALB2/ATM/CHEK2 and 10 other genes' for long panels."""
+    if len(genes) <= 4:
+        return "/".join(genes)
+    return f"{'/'.join(genes[:3])} and {len(genes) - 3} other genes"
 
 
 def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judgement:
