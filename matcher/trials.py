@@ -23,6 +23,8 @@ from trialmatch.vocab import Phase
 
 #: Fields that do not change what a criterion asks of a patient.
 _PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of", "section"})
+#: Kinds whose judges also read the criterion's words (qualifiers such as "needing insulin").
+_READS_WORDS = {"comorbidity"}
 _PHASES = list(Phase)
 
 
@@ -138,7 +140,12 @@ class Interner:
         keys = []
         places = []
         for item in raw:
-            text = self._encode({k: v for k, v in item.items() if k not in _PRESENTATION})
+            skip = (
+                _PRESENTATION - {"text", "evidence"}
+                if item.get("kind") in _READS_WORDS
+                else _PRESENTATION
+            )
+            text = self._encode({k: v for k, v in item.items() if k not in skip})
             found = self.ids.get(text)
             if found is None:
                 criterion = CRITERIA.validate_python([item])[0]

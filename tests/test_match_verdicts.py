@@ -137,3 +137,22 @@ def test_open_questions_count_the_trials_each_fact_would_decide() -> None:
     questions = {q.fact: (q.trials, q.sole) for q in report.open_questions}
     assert questions["ESR1 status"] == (2, 1)
     assert questions["ECOG performance status"] == (2, 1)
+
+
+def test_judgements_that_read_the_words_are_not_shared_between_wordings() -> None:
+    plain = {
+        "section": "exclusion",
+        "kind": "comorbidity",
+        "condition": "diabetes",
+        "text": "Diabetes",
+    }
+    qualified = {**plain, "text": "Type 2 diabetes that needs insulin"}
+    diabetic = parse_profile(
+        {**PATIENT.model_dump(exclude_none=True), "conditions": ["type 2 diabetes"]}
+    )
+    trials = make_trials(
+        {"nct_id": "NCT1", "criteria": [plain]}, {"nct_id": "NCT2", "criteria": [qualified]}
+    )
+    report = match_patient(diabetic, trials, as_of=AS_OF, include_ineligible=True)
+    verdicts = {m.trial.nct_id: m.verdict for m in report.matches}
+    assert verdicts == {"NCT1": Verdict.INELIGIBLE, "NCT2": Verdict.POSSIBLY_ELIGIBLE}
