@@ -21,8 +21,9 @@ from criteria.model import CRITERIA, Criterion
 from matcher.cancers import ANY_CANCER, SOLID_TUMOR, cancer_categories, covers
 from trialmatch.vocab import Phase
 
-#: Fields that do not change what a criterion asks of a patient.
-_PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of", "section"})
+#: Fields that do not change how a criterion is judged (the section does: an exception the
+#: profile cannot settle softens only a blocking result).
+_PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of"})
 #: Kinds whose judges also read the criterion's words (qualifiers such as "needing insulin").
 _READS_WORDS = {"comorbidity"}
 _PHASES = list(Phase)
