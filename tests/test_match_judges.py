@@ -406,3 +406,19 @@ def test_non_histology_means_anything_but() -> None:
     c = crit(m.CancerType, cancer="non-small cell lung cancer", histology="non-squamous")
     assert judged(c, lung) is MET
     assert judged(c, squamous) is NOT_MET
+
+
+def test_a_condition_that_denies_the_qualifier_is_not_excluded() -> None:
+    insulin = crit(
+        m.Comorbidity,
+        "exclusion",
+        condition="diabetes",
+        evidence="type 2 diabetes that needs insulin",
+    )
+    assert (
+        judged(insulin, patient(conditions=["type 2 diabetes, managed with diet alone"])) is NOT_MET
+    )
+    uncontrolled = crit(
+        m.Comorbidity, "exclusion", condition="hypertension", evidence="uncontrolled hypertension"
+    )
+    assert judged(uncontrolled, patient(conditions=["hypertension, well controlled"])) is NOT_MET

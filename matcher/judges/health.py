@@ -179,6 +179,15 @@ _QUALIFIED = re.compile(
 )
 
 
+#: Words in a patient's condition that deny the usual qualifiers: "diet-controlled diabetes",
+#: "well-controlled hypertension", "asymptomatic", "stable".
+_DENIES = re.compile(
+    r"\bdiet\b|diet[- ]controlled|\bwell[- ]controlled|\bcontrolled\b|asymptomatic|\bstable\b|"
+    r"no insulin|without insulin|oral (?:agents?|therapy|medication)|metformin|resolved|mild",
+    re.I,
+)
+
+
 def _wanted(c: Comorbidity) -> frozenset[str]:
     known = comorbidities.known_ids()
     if c.condition in known:
@@ -216,6 +225,10 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             f"{label} dates",
         )
     qualifier = _QUALIFIED.search(f"{c.text} {c.evidence or ''}")
+    if qualifier and _DENIES.search(words) and not _QUALIFIED.search(words):
+        return not_met(
+            f"{words}: not {qualifier.group(0).lower()}, which is what the criterion is about"
+        )
     if qualifier and not _QUALIFIED.search(words):
         return unknown(
             f"{words}: the criterion is about {label} that is {qualifier.group(0).lower()}; "
