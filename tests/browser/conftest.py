@@ -104,6 +104,8 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
     context = browser.new_context(
         base_url=base_url, viewport={"width": 1360, "height": 900}, accept_downloads=True
     )
+    # generous waits: CI machines are small and may be busy (2 cores)
+    context.set_default_timeout(60_000)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
