@@ -171,6 +171,15 @@ ReceptorWord = Literal["positive", "low", "negative"]
 Her2Category = Literal["positive", "low", "ultralow", "negative"]
 
 
+def _to_her2(value: Any) -> Any:
+    """A bare IHC score is accepted where a category is expected: `her2: "2+"` is `{ihc: 2+}`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"ihc": _to_ihc(value)}
+    if isinstance(value, str) and value.strip().lower() in {"0", "zero", "1+", "2+", "3+"}:
+        return {"ihc": _to_ihc(value.strip().lower().replace("zero", "0"))}
+    return value
+
+
 class Receptors(BaseModel):
     model_config = _STRICT
 
@@ -178,7 +187,21 @@ class Receptors(BaseModel):
     er_percent: float | None = Field(default=None, ge=0, le=100)
     pr: ReceptorWord | None = None
     pr_percent: float | None = Field(default=None, ge=0, le=100)
-    her2: Her2Test | Her2Category | None = None
+    her2: Annotated[Her2Test | Her2Category | None, BeforeValidator(_to_her2)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _percent_given_as_status(cls, data: Any) -> Any:
+        """`er: 90` is read as `er_percent: 90` (a number where a word is expected)."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for name in ("er", "pr"):
+                value = data.get(name)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    if f"{name}_percent" in data:
+                        raise ValueError(f"give `{name}` as a word or `{name}_percent`, not both")
+                    data[f"{name}_percent"] = data.pop(name)
+        return data
 
 
 # --- biomarkers ---------------------------------------------------------------------------------
@@ -278,6 +301,19 @@ class MarkerFinding(BaseModel):
         Literal["positive", "negative", "high", "low", "stable", "deficient", "proficient"] | None
     ) = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _word_value_is_a_status(cls, data: Any) -> Any:
+        """`{marker: MSI, value: high}` is read as `{marker: MSI, status: high}`."""
+        if isinstance(data, dict) and isinstance(data.get("value"), str):
+            data = dict(data)
+            word = data.pop("value").strip().lower()
+            try:
+                data["value"] = float(word.rstrip("%"))
+            except ValueError:
+                data.setdefault("status", {"dmmr": "deficient", "msi-h": "high"}.get(word, word))
+        return data
+
     @field_validator("marker")
     @classmethod
     def _known_marker(cls, value: str) -> str:
@@ -326,13 +362,22 @@ Finding = Annotated[GeneFinding | MarkerFinding, BeforeValidator(_to_finding)]
 # --- treatments ---------------------------------------------------------------------------------
 
 
+def _to_setting(value: Any) -> Any:
+    """'advanced' (and 'palliative') are accepted for the metastatic setting."""
+    if isinstance(value, str) and value.strip().lower() in {"advanced", "palliative"}:
+        return "metastatic"
+    return value
+
+
 class Treatment(BaseModel):
     """One regimen. `agents` take generic, brand or code names; they are kept as canonical names."""
 
     model_config = _STRICT
 
     agents: tuple[str, ...] = Field(min_length=1)
-    setting: Literal["neoadjuvant", "adjuvant", "metastatic"] | None = None
+    setting: Annotated[
+        Literal["neoadjuvant", "adjuvant", "metastatic"] | None, BeforeValidator(_to_setting)
+    ] = None
     start: Date | None = None
     end: Date | None = None
     outcome: Literal["progression", "toxicity", "completed", "ongoing"] | None = None

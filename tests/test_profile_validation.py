@@ -236,3 +236,21 @@ def test_an_invalid_id_is_never_repeated_in_the_message() -> None:
 def test_alteration_words_map_to_their_type(alteration: str, kind: str) -> None:
     finding = parse_profile({"id": "a", "biomarkers": [{"gene": "EGFR", "alteration": alteration}]})
     assert finding.biomarkers and finding.biomarkers[0].kind == kind  # type: ignore[union-attr]
+
+
+def test_forgiving_spellings_of_contract_values() -> None:
+    profile = parse_profile(
+        {
+            "id": "a",
+            "receptors": {"er": 90, "her2": "2+"},
+            "biomarkers": [
+                {"marker": "MSI", "value": "high"},
+                {"marker": "PD-L1", "value": "12", "unit": "CPS"},
+            ],
+            "treatments": [{"agents": ["letrozole"], "setting": "advanced"}],
+        }
+    )
+    assert profile.receptors and profile.receptors.er_percent == 90
+    assert profile.receptors.her2 and profile.receptors.her2.ihc == "2+"  # type: ignore[union-attr]
+    assert [f.label() for f in profile.biomarkers or ()] == ["MSI high", "PD-L1 12 CPS"]
+    assert profile.treatments and profile.treatments[0].setting == "metastatic"

@@ -37,15 +37,15 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
     if c.histology and c.histology.lower() not in _GENERIC_HISTOLOGY:
         histology = (diagnosis.histology if diagnosis else None) or ""
         text = f"{words} {histology}".lower()
-        wanted = c.histology.lower()
-        negative = re.match(r"non[- ]?(\w+)", wanted)  # "non-squamous": anything but squamous
+        histology_wanted = c.histology.lower()
+        negative = re.match(r"non[- ]?(\w+)", histology_wanted)  # "non-squamous": anything but squamous
         if negative:
             if negative.group(1) in text:
                 return not_met(f"{words}, {histology or 'histology'}; criterion: {c.histology}")
             if histology:
                 return met(f"patient has {words}, {histology} histology")
             return unknown(f"histology not given; criterion: {c.histology}", "histology")
-        key = wanted.split()[0]
+        key = histology_wanted.split()[0]
         if key in text:
             return met(f"patient has {words}" + (f", {histology} histology" if histology else ""))
         if not histology:
