@@ -71,7 +71,16 @@ def match_patient(
     day = as_of or dt.date.today()
     patient = Patient(profile, day)
     wanted = set(statuses) if statuses is not None else None
-    indices = range(len(trials.trials)) if include_ineligible else trials.candidates(patient.cancer)
+    indices = (
+        range(len(trials.trials))
+        if include_ineligible
+        else trials.candidates(
+            patient.cancer,
+            sex=profile.sex,
+            age=profile.age,
+            ruled_out=patient.tested_negative - set(patient.genes),
+        )
+    )
     cache: dict[object, Judgement] = {}
     results: list[TrialResult] = []
     for index in indices:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import msgspec
 from pydantic import ValidationError
 
-from criteria.model import CRITERIA, Criterion
+from criteria.model import CRITERIA, Biomarker, Criterion
 from matcher.cancers import ANY_CANCER, SOLID_TUMOR, cancer_categories, covers
 from trialmatch.vocab import Phase
 
@@ -66,6 +66,9 @@ class Trial:
     cohorts: tuple[str, ...]
     parsed: bool
     criteria_json: str | None = None
+    #: Gene sets the trial requires of every patient (an inclusion biomarker outside any cohort
+    #: or any-of group): one of the genes in each set must be altered.
+    required_genes: tuple[frozenset[str], ...] = ()
 
     @property
     def phase_rank(self) -> int:
@@ -99,16 +102,40 @@ class TrialSet:
     def __len__(self) -> int:
         return len(self.trials)
 
-    def candidates(self, category: str | None) -> list[int]:
-        """Indices of trials whose conditions can take a patient with this cancer category, plus
-        those whose conditions were not recognised (judged, never assumed)."""
+    def candidates(
+        self,
+        category: str | None,
+        *,
+        sex: str | None = None,
+        age: float | None = None,
+        ruled_out: frozenset[str] = frozenset(),
+    ) -> list[int]:
+        """Indices of the trials a patient could fit, from what is cheap and certain: the cancer
+        category (index; trials whose conditions were not recognised stay in, to be judged),
+        the registry's sex and age limits, and genes the trial requires that the patient tested
+        negative for. Unknown patient facts never exclude a trial."""
         if category is None:
-            return list(range(len(self.trials)))
-        keep: set[int] = set()
-        for trial_category, indices in self.by_category.items():
-            if trial_category == "" or covers(trial_category, category):
-                keep.update(indices)
-        return sorted(keep)
+            keep = set(range(len(self.trials)))
+        else:
+            keep = set()
+            for trial_category, indices in self.by_category.items():
+                if trial_category == "" or covers(trial_category, category):
+                    keep.update(indices)
+        wrong_sex = {"female": "MALE", "male": "FEMALE"}.get(sex or "")
+        out = []
+        for index in sorted(keep):
+            trial = self.trials[index]
+            if wrong_sex is not None and trial.sex == wrong_sex:
+                continue
+            if age is not None and (
+                (trial.min_age is not None and age < trial.min_age)
+                or (trial.max_age is not None and age > trial.max_age)
+            ):
+                continue
+            if ruled_out and any(genes <= ruled_out for genes in trial.required_genes):
+                continue
+            out.append(index)
+        return out
 
 
 def trial_categories(conditions: Iterable[str], *titles: str | None) -> frozenset[str]:
@@ -160,6 +187,24 @@ class Interner:
         return tuple(keys), tuple(places)
 
 
+def _required_genes(
+    keys: tuple[int, ...], places: tuple[Place, ...], semantic: list[Criterion]
+) -> tuple[frozenset[str], ...]:
+    required = []
+    for key, place in zip(keys, places, strict=True):
+        criterion = semantic[key]
+        if (
+            isinstance(criterion, Biomarker)
+            and not place.exclusion
+            and place.any_of is None
+            and place.cohort is None
+            and not criterion.negated
+            and criterion.genes
+        ):
+            required.append(frozenset(criterion.genes))
+    return tuple(required)
+
+
 def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) -> TrialSet:
     """Read every trial (or those with the given overall statuses) from a trial database."""
     from sync.for_matching import last_sync, trial_rows
@@ -182,6 +227,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     parsed = False
             if not parsed:
                 unparsed += 1
+            required = _required_genes(keys, places, interner.criteria)
             trials.append(
                 Trial(
                     nct_id=row.nct_id,
@@ -202,6 +248,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     cohorts=tuple(sorted({p.cohort for p in places if p.cohort})),
                     parsed=parsed,
                     criteria_json=row.criteria_json if parsed else None,
+                    required_genes=required,
                 )
             )
         return TrialSet(

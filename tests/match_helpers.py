@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from matcher.trials import Interner, Site, Trial, TrialSet, trial_categories
+from matcher.trials import Interner, Site, Trial, TrialSet, _required_genes, trial_categories
 
 
 def make_trials(*specs: dict[str, Any]) -> TrialSet:
@@ -38,6 +38,7 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 cohorts=tuple(sorted({p.cohort for p in places if p.cohort})),
                 parsed=spec.get("parsed", True),
                 criteria_json=json.dumps(raw),
+                required_genes=_required_genes(keys, places, interner.criteria),
             )
         )
     return TrialSet(trials, interner.criteria, path=":memory:", last_sync=None)

@@ -156,3 +156,18 @@ def test_judgements_that_read_the_words_are_not_shared_between_wordings() -> Non
     report = match_patient(diabetic, trials, as_of=AS_OF, include_ineligible=True)
     verdicts = {m.trial.nct_id: m.verdict for m in report.matches}
     assert verdicts == {"NCT1": Verdict.INELIGIBLE, "NCT2": Verdict.POSSIBLY_ELIGIBLE}
+
+
+def test_the_prefilter_drops_only_what_cannot_match() -> None:
+    esr1_trial = {"nct_id": "NCT1", "criteria": [ESR1]}
+    trials = make_trials(
+        esr1_trial,
+        {"nct_id": "NCT2", "criteria": [ECOG], "sex": "MALE"},
+        {"nct_id": "NCT3", "criteria": [ECOG], "max_age": 50},
+        {"nct_id": "NCT4", "criteria": [{**ESR1, "cohort": "Cohort A"}]},
+        {"nct_id": "NCT5", "criteria": [ECOG], "conditions": ["Non-small Cell Lung Cancer"]},
+    )
+    kept = trials.candidates("breast", sex="female", age=60, ruled_out=frozenset({"ESR1"}))
+    assert [trials.trials[i].nct_id for i in kept] == ["NCT4"]
+    unknown = trials.candidates("breast")
+    assert [trials.trials[i].nct_id for i in unknown] == ["NCT1", "NCT2", "NCT3", "NCT4"]

@@ -38,7 +38,9 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
         histology = (diagnosis.histology if diagnosis else None) or ""
         text = f"{words} {histology}".lower()
         histology_wanted = c.histology.lower()
-        negative = re.match(r"non[- ]?(\w+)", histology_wanted)  # "non-squamous": anything but squamous
+        negative = re.match(
+            r"non[- ]?(\w+)", histology_wanted
+        )  # "non-squamous": anything but squamous
         if negative:
             if negative.group(1) in text:
                 return not_met(f"{words}, {histology or 'histology'}; criterion: {c.histology}")
