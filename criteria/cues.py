@@ -7,6 +7,7 @@ already ">=", "<=", ... and number words are digits.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,9 +34,18 @@ _NOT_NEGATION = Fast(
 #: Clause boundaries: negation does not cross them.
 #: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.
 ABBREVIATION = r"(?<!e\.g)(?<!i\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)"
+#: Clause boundaries, in two passes that together find what one alternation would (the first
+#: starts at a punctuation mark, which the regular expression engine looks for quickly).
+_CLAUSE_MARK = re.compile(
+    r"[;:!?.)](?:(?<=[;:!?])\s|(?<=[;:])|(?<=\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\betc\.)(?<!\bvs\.)"
+    r"(?<!\bapprox\.)\s|(?<=\))\s*,|(?<=\))\s)"
+)
+_CLAUSE_WORD = re.compile(r"\s(?:but|however|although|whereas|unless|except)\b")
+_CLAUSE_WORD_GATE = re.compile(r" (?:but|how|alth|wher|unl|exc)")
+#: The same boundaries as one pattern (for `clause_spans` callers that need a single regex).
 _CLAUSE = re.compile(
-    r"[;:!?]\s|" + ABBREVIATION + r"\.\s|[;:]|\s(?:but|however|although|whereas|unless|except)\b"
-    r"|\)\s*,|\)\s"
+    r"[;:!?]\s|" + ABBREVIATION + r"\.\s|[;:]|\s(?:but|however|although|whereas|unless"
+    r"|except)\b|\)\s*,|\)\s"
 )
 #: Words after a phrase that turn it around ("brain metastases are not allowed").
 _NEG_AFTER = Fast(
@@ -49,17 +59,30 @@ _NAIVE = Fast(r"^[\s-]*(?:na[iï]ve|free|untreated|unexposed)\b")
 @lru_cache(maxsize=256)
 def _clause_ends(work: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of every clause boundary in the string, computed once per string."""
-    return tuple(match.span() for match in _CLAUSE.finditer(work))
+    spans = [match.span() for match in _CLAUSE_MARK.finditer(work)]
+    if _CLAUSE_WORD_GATE.search(work):
+        words = [m.span() for m in _CLAUSE_WORD.finditer(work)]
+        merged: list[tuple[int, int]] = []
+        for span in sorted(spans + words):
+            # a word boundary right after a mark that took its space is no boundary of its own
+            if merged and span[0] < merged[-1][1]:
+                continue
+            merged.append(span)
+        spans = merged
+    return tuple(spans)
+
+
+@lru_cache(maxsize=256)
+def _boundary_ends(work: str) -> tuple[int, ...]:
+    """Where each clause boundary ends (increasing: the boundaries do not overlap)."""
+    return tuple(end for _, end in _clause_ends(work))
 
 
 def clause_start(work: str, position: int) -> int:
-    """Where the clause containing `position` begins."""
-    start = 0
-    for _start, boundary_end in _clause_ends(work):
-        if boundary_end > position:
-            break
-        start = boundary_end
-    return start
+    """Where the clause containing `position` begins: the end of the last boundary before it."""
+    ends = _boundary_ends(work)
+    index = bisect_right(ends, position)
+    return ends[index - 1] if index else 0
 
 
 _NEW_VERB = re.compile(r"\b(?:and|who|which|that)\s+(?:has|have|had|is|are|must|with)\b")
@@ -258,9 +281,12 @@ _SETTING_WORDS = (
 )
 
 
+_SETTING_GATE = re.compile("|".join(_SETTING_WORDS))
+
+
 def settings_in(words: str) -> tuple[str, ...]:
     """Therapy settings named in a span of the working string, in a fixed order."""
     low = words.lower()
-    if not any(word in low for word in _SETTING_WORDS):
+    if _SETTING_GATE.search(low) is None:
         return ()
     return tuple(name for name, pattern in _SETTINGS if pattern.search(words, low))

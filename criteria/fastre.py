@@ -255,19 +255,25 @@ def required_factors(pattern: str, flags: int = 0) -> Factors:
     return sets[0] if sets else None
 
 
-_TOKEN = re.compile(r"\w+")
+#: Words are runs of letters or of digits ("her2" is "her", "2"), as the lexicon reads names,
+#: so that one tokenisation of an item serves the pattern index and the lexicon's gates.
+_TOKEN = re.compile(r"\([^\W\d_]\)|[^\W\d_]+|\d+")
+_ASCII_TOKEN = re.compile(r"[a-z]+|\d+|\([a-z]\)")  #: the same on lower-case ASCII, faster
 
 
 class Words:
-    """An item's lower-cased text and the keys `FactorIndex` looks up, computed once."""
+    """An item's lower-cased text and the keys `FactorIndex` looks up, computed once: its tokens
+    in order (`sequence`, for the lexicon's gates), as a set, and their first three letters."""
 
-    __slots__ = ("lower", "prefixes", "tokens")
+    __slots__ = ("lower", "prefixes", "sequence", "tokens")
 
     def __init__(self, lower: str) -> None:
         self.lower = lower
-        tokens = set(_TOKEN.findall(lower))
+        text = lower.replace("(s)", "s  ") if "(s)" in lower else lower
+        self.sequence = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+        tokens = set(self.sequence)
         self.tokens = tokens
-        self.prefixes = {t[:3] for t in tokens} | {t[:2] for t in tokens}
+        self.prefixes = {t[:3] for t in tokens}
 
 
 class FactorIndex:
@@ -284,6 +290,7 @@ class FactorIndex:
         self._whole: dict[str, list[tuple[str, int]]] = {}
         self._prefix: dict[str, list[tuple[str, int]]] = {}
         self._loose: list[tuple[str, int]] = []
+        self._short: re.Pattern[str] | None = None
         for index, factors in enumerate(factor_sets):
             for factor in factors or ():
                 head = _TOKEN.match(factor.text)
@@ -293,6 +300,9 @@ class FactorIndex:
                     self._whole.setdefault(head.group(0), []).append((factor.text, index))
                 else:
                     self._prefix.setdefault(factor.text[:3], []).append((factor.text, index))
+        short = sorted(key for key in self._prefix if len(key) < 3)
+        if short:  # two-letter factors: found at word starts by one pattern
+            self._short = re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + ")")
 
     def candidates(self, words: Words) -> set[int]:
         found = set(self._always)
@@ -304,7 +314,10 @@ class FactorIndex:
             for text, index in self._whole[key]:
                 if index not in found and text in lower:
                     found.add(index)
-        for key in words.prefixes & self._prefix.keys():
+        keys = words.prefixes & self._prefix.keys()
+        if self._short is not None:
+            keys.update(self._short.findall(lower))
+        for key in keys:
             for text, index in self._prefix[key]:
                 if index not in found and text in lower:
                     found.add(index)
@@ -389,12 +402,14 @@ class Fast:
     Group texts of a lower-case match are lower case: read values, not spellings, from them.
     """
 
-    __slots__ = ("ci", "lc")
+    __slots__ = ("anchored", "ci", "lc")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.ci = re.compile(pattern, flags | re.IGNORECASE)
         lowered = lower_pattern(pattern)
         self.lc = re.compile(lowered, flags & ~re.IGNORECASE) if lowered is not None else None
+        #: a pattern that starts with "^" can only match at the start: `search` tries only there
+        self.anchored = pattern.startswith("^") and not flags & re.MULTILINE
 
     def _lower(self, work: str, lower: str | None) -> str | None:
         if self.lc is None:
@@ -404,6 +419,8 @@ class Fast:
         return lower if len(lower) == len(work) else None
 
     def search(self, work: str, lower: str | None = None) -> re.Match[str] | None:
+        if self.anchored:
+            return self.match(work, lower)
         low = self._lower(work, lower)
         return self.lc.search(low) if low is not None and self.lc else self.ci.search(work)
 

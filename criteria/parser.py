@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
+from dataclasses import replace
 
 from pydantic import ValidationError
 
@@ -32,7 +34,8 @@ _PREFIX_MAX = 100
 
 
 def _item_words(text: str, item: Item) -> str:
-    return _SPACE.sub(" ", " ".join(unescape(text[s:e]).strip() for s, e in item.lines)).strip()
+    # str.split() splits at exactly the whitespace `\s` matches: one pass, no pattern
+    return " ".join(" ".join(unescape(text[s:e]) for s, e in item.lines).split())
 
 
 def parse_criteria(text: str) -> list[Criterion]:
@@ -85,7 +88,7 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
             context = intro_context(own, inherited, group_counter)
             contexts[item.index] = context
         try:
-            drafts = extract_item(normalise(read), item.section, inherited, group_counter)
+            drafts = _extract(read, item.section, inherited, group_counter)
         except Exception:  # one bad item must not lose the others
             log.exception("criteria rule failed on item %d", item.index)
             drafts = []
@@ -101,6 +104,68 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
     return out
+
+
+#: Items seen before, by their words, section and introduction: eligibility texts repeat the
+#: same items across trials ("Signed informed consent", "ECOG 0-1"), and one item always reads
+#: the same. Each entry keeps the drafts with their group numbers made relative, so that a
+#: replay numbers its alternatives exactly as a fresh reading would.
+_MEMO: OrderedDict[tuple[object, ...], tuple[list[Draft], int]] = OrderedDict()
+_MEMO_SIZE = 20_000
+_CONTEXT_GROUP = -1  #: marks the introduction's own group in a memorised draft
+
+
+def clear_memo() -> None:
+    """Forget the items read so far (benchmarks measure a cold start with it)."""
+    _MEMO.clear()
+
+
+def _extract(
+    read: str, section: Section, context: Context | None, counter: list[int]
+) -> list[Draft]:
+    key: tuple[object, ...] = (read, section)
+    if context is not None:
+        key += (context.intro, context.intro_work, context.negated, context.therapy,
+                context.any_of is not None)  # fmt: skip
+    base = counter[0]
+    outer = context.any_of if context is not None else None
+    found = _MEMO.get(key)
+    if found is not None:
+        _MEMO.move_to_end(key)
+        template, used = found
+        counter[0] = base + used
+        return [_replay(draft, base, outer) for draft in template]
+    drafts = extract_item(normalise(read), section, context, counter)
+    used = counter[0] - base
+    relative = [_relative(draft, base, used, outer) for draft in drafts]
+    template = [t for t in relative if t is not None]
+    if len(template) == len(relative):
+        _MEMO[key] = (template, used)
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return drafts
+
+
+def _relative(draft: Draft, base: int, used: int, outer: int | None) -> Draft | None:
+    """A copy of the draft with its group number relative to the counter (None: cannot be)."""
+    fields = dict(draft.fields)
+    group = fields.get("any_of")
+    if group is not None:
+        if outer is not None and group == outer:
+            fields["any_of"] = _CONTEXT_GROUP
+        elif base < group <= base + used:
+            fields["any_of"] = group - base
+        else:
+            return None
+    return replace(draft, fields=fields)
+
+
+def _replay(template: Draft, base: int, outer: int | None) -> Draft:
+    fields = dict(template.fields)
+    group = fields.get("any_of")
+    if group is not None:
+        fields["any_of"] = outer if group == _CONTEXT_GROUP else base + group
+    return replace(template, fields=fields)
 
 
 def _join_alternatives(

@@ -148,11 +148,18 @@ def _lines(text: str) -> list[_Line | None]:
     return out
 
 
+#: Words without which neither header pattern can match (a cheap test before them).
+_HEADER_WORD = re.compile(
+    r"inclusion|exclusion|eligib|exclud|join|take part|must meet all|enter the study|enrolled"
+    r"|included"
+)
+
+
 def section_header(words: str) -> Header | None:
     """A line that opens the inclusion or exclusion section (returns section and cohort)."""
     stripped = words.strip().strip("*#_ ").strip()
-    if len(stripped) > 200:
-        return None
+    if len(stripped) > 200 or _HEADER_WORD.search(stripped.lower()) is None:
+        return None  # both kinds of header need one of these words
     match = _SECTION_HEADER.match(stripped)
     if match and not _SENTENCE_VERB.search(match.group("pre") + " " + match.group("post")):
         which = match.group("which").lower()
@@ -192,10 +199,15 @@ def cohort_label(words: str) -> str | None:
     return match.group("label").strip() if match else None
 
 
+_COHORT_WORD = re.compile(r"cohort|part|arm|phase|group|substud")
+
+
 def leading_cohort(words: str) -> tuple[str, int] | None:
     """A cohort label that opens an item, and where the item's own words start: 'Part 2 only:
     ...', 'Cohort 3 (first-line cohort): ...', 'Part 1A (drug X alone), one of:'. The label is
     returned without its note in brackets or 'only', so that one cohort has one name."""
+    if _COHORT_WORD.search(words.lower()) is None:
+        return None  # no label without its noun
     match = _INLINE_COHORT.match(words)
     if not match:
         return None

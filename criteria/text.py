@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from criteria.fastre import lower_pattern
+
 #: Characters the API's markdown escapes with a backslash (`\<`, `\>`, `\[`, `\^`, `\*`, ...).
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~|=])")
 
@@ -153,6 +155,19 @@ def _pattern_for(text: str) -> re.Pattern[str] | None:
     return pattern
 
 
+_LOWER: dict[re.Pattern[str], re.Pattern[str]] = {}
+
+
+def _lower_form(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern for lower-cased text, without IGNORECASE (several times faster)."""
+    found = _LOWER.get(pattern)
+    if found is None:
+        lowered = lower_pattern(pattern.pattern)
+        found = re.compile(lowered) if lowered is not None else pattern
+        _LOWER[pattern] = found
+    return found
+
+
 #: Characters the symbol rewrites start with; an item with none of them needs no symbol pass.
 _SYMBOL_CHARS = re.compile("[≥⩾≧≤⩽≦＞＜×✕–—−‑\u00a0\u2009\u202f’‘“”=<>&]")
 _KEYWORDS = frozenset(
@@ -227,7 +242,11 @@ def normalise(text: str) -> Working:
     pattern = _pattern_for(text)
     if pattern is None:
         return Working(text, text, (0,), (0,), (len(text),), (len(text),))
-    for match in pattern.finditer(text):
+    low = text.lower()
+    matches = (
+        _lower_form(pattern).finditer(low) if len(low) == len(text) else pattern.finditer(text)
+    )
+    for match in matches:
         start, end = match.span()
         if start > pos:
             w_starts.append(wpos)

@@ -202,10 +202,12 @@ def _alteration(window_after: str, window_before: str, genes: tuple[str, ...]) -
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
-    therapy_spans = [(m.start, m.end) for m in view.drugs]
     genes = []
-    gated = view.has(*_GENE_WORDS) or bool(_PROTEIN_CHANGE.search(w))
-    for mention in view.genes if gated else ():
+    protein_change = _PROTEIN_CHANGE.search(w) is not None
+    gated = protein_change or view.has(*_GENE_WORDS)
+    found = view.genes if gated else []
+    therapy_spans = [(m.start, m.end) for m in view.drugs] if found else []
+    for mention in found:
         if mention.kind == "gene" and mention.protein and mention.id != "ERBB2":
             continue
         if any(s <= mention.start < e for s, e in therapy_spans):
@@ -290,8 +292,8 @@ def read(view: ItemView) -> list[Draft]:
         if examples and variants:
             fields["variants_are_examples"] = True
         out.append(view.draft("biomarker", start, stop, **fields))
-    if not out and (gated or view.has("exon", "del")):
-        out.extend(_gene_from_variants(view))
+    if not out and (protein_change or "exon" in view.low):
+        out.extend(_gene_from_variants(view))  # its variants are protein changes or exons
     out.extend(_markers(view))
     return out
 

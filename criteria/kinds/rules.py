@@ -39,7 +39,7 @@ _ORGAN_SYSTEMS = (
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
-    within = _within_years(w, view.low)
+    within: float | bool | None = False  # read once, when a comorbidity needs it
     rules = phrases().rules
     for position in sorted(view.rule_candidates):
         rule = rules[position]
@@ -82,7 +82,9 @@ def read(view: ItemView) -> list[Draft]:
             out.append(draft)
             continue
         fields = dict(rule.fields)
-        if rule.kind == "comorbidity" and within is not None:
+        if rule.kind == "comorbidity" and within is False:
+            within = _within_years(w, view.low)
+        if rule.kind == "comorbidity" and within is not None and within is not False:
             fields["within_years"] = within
         if rule.kind == "comorbidity":
             fields["exceptions"] = view.exception_texts(start)

@@ -275,6 +275,14 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
 #: Between two therapies: the second is optional, or both are required, or either will do.
 _OPTIONAL = re.compile(r"\bwith or without\b|±|\+/-|\+ or -|\bor not\b", re.IGNORECASE)
 _NEXT_ALTERNATIVE = re.compile(r",?\s+or\s+(?:disease\s+)?(?:progress|relaps|recurr)", re.I)
+_GIVEN_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)"
+)
+_INDICATED_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)"
+)
+_HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
+_TIME_UNIT = re.compile(r"day|week|wk|month|\bmos?\b|year|yr|\d\s*d\b")
 _EXAMPLES_IN = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
 _OPTIONAL_BEFORE = re.compile(r"(?:\bwith or without|±|\+/-|\+ or -)\s*(?:an?\s+|any\s+)?$", re.I)
 _BOTH = re.compile(
@@ -345,21 +353,16 @@ def _prior_therapy(
     wide = w[max(0, run.context - 100) : run.context]  # not cut at brackets: "(grade > 2)"
     if _AFTERMATH.search(wide) or _AFTER_STUDY.search(before, l_before):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
-    if _FUTURE.search(before[-70:], l_before[-70:]) or re.match(
-        r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)", after
-    ):
+    if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
         return None
-    if re.match(
-        r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)",
-        l_after,
-    ):
+    if _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if (
         _FUTURE.search(after[:12], l_after[:12])
         or (view.section == Section.INCLUSION and _ON_STUDY.match(after, l_after))
-    ) and not re.search(r"\b(?:prior|previous|received|progress)", before, re.I):
+    ) and not _HISTORY_WORD.search(l_before):
         return None  # "... take an LHRH agonist throughout the study": a plan, not a history
     intro = ""
     if view.context is not None and view.context.therapy and len(view.context.intro_work) <= 80:
@@ -407,22 +410,26 @@ def _prior_therapy(
     fields["except_classes"] = tuple(dict.fromkeys(except_classes))
     fields["exceptions"] = exception_texts
     clause, l_clause = w[begin:stop], low[begin:stop]
-    numbers = _DIGIT.search(clause) is not None
+    # every time window needs a number and a unit of time
+    numbers = _DIGIT.search(clause) is not None and _TIME_UNIT.search(l_clause) is not None
     negated = cues.negated_before(w, run.start) or cues.naive_after(w, run.end)
     if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
         negated = True
     window = None
     washout = None
-    if numbers:
-        window = cues.within_days(clause[run.start - begin :]) or cues.within_days(clause)
-        washout = _WASHOUT.search(clause, l_clause)
+    times = _clause_times(view, begin, stop, clause, l_clause) if numbers else None
+    if times is not None:
+        window = (
+            cues.within_days(clause[run.start - begin :]) if times.window is not None else None
+        ) or times.window
+        washout = times.washout
     if washout:
         found = next(g for g in ("", "2", "3", "4", "5", "6", "7") if washout.group(f"n{g}"))
         n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
             negated = True  # "at least 14 days since the last dose of X": not within 14 days
-    elif numbers and (started := _STARTED.search(clause, l_clause)):
+    elif times is not None and (started := times.started):
         # "GnRH agonist initiated at least 28 days before day 1": time on it, not a washout
         n, unit = float(started.group("n")), started.group("unit")
         fields["min_duration_months"] = cues.months(n, unit)
@@ -458,7 +465,7 @@ def _prior_therapy(
             "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
         )
         fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
-    duration = _DURATION.search(clause, l_clause) if numbers else None
+    duration = times.duration if times is not None else None
     if (
         duration
         and "relapse_within_months" not in fields
@@ -482,6 +489,30 @@ def _prior_therapy(
         end,
         run.end,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Times:
+    """The time phrases of one clause, read once for all the therapies the clause names."""
+
+    window: tuple[int, int, int] | None
+    washout: re.Match[str] | None
+    started: re.Match[str] | None
+    duration: re.Match[str] | None
+
+
+def _clause_times(view: ItemView, begin: int, stop: int, clause: str, low: str) -> _Times:
+    key = ("times", begin, stop)
+    found = view.memo.get(key)
+    if found is None:
+        found = _Times(
+            cues.within_days(clause),
+            _WASHOUT.search(clause, low),
+            _STARTED.search(clause, low),
+            _DURATION.search(clause, low),
+        )
+        view.memo[key] = found
+    return found
 
 
 def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]:

@@ -227,15 +227,17 @@ def find_drug_mentions(text: str) -> list[Mention]:
     return default_lexicon().find_drug_mentions(text)
 
 
-def could_mention_drug(text: str) -> bool:
+def could_mention_drug(text: str, tokens: list[str] | None = None) -> bool:
     """Whether a drug or class name can start in `text`: a cheap test to skip
-    `find_drug_mentions` on text that cannot name one (it never says False wrongly)."""
-    return default_lexicon().could_mention_drug(text)
+    `find_drug_mentions` on text that cannot name one (it never says False wrongly).
+    `tokens`: the text's lower-case letter and digit runs, in order, if the caller has them
+    (`criteria.fastre.Words.sequence`)."""
+    return default_lexicon().could_mention_drug(text, tokens)
 
 
-def could_mention_gene(text: str) -> bool:
+def could_mention_gene(text: str, tokens: list[str] | None = None) -> bool:
     """Whether a gene or gene family name can start in `text` (see `could_mention_drug`)."""
-    return default_lexicon().could_mention_gene(text)
+    return default_lexicon().could_mention_gene(text, tokens)
 
 
 def resolve_gene(name: str, *, protein: bool = False) -> str | None:

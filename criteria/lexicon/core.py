@@ -510,16 +510,18 @@ class Lexicon:
             return found
         return sorted(found + added, key=lambda m: m.start)
 
-    def could_mention_drug(self, text: str) -> bool:
-        """Whether a drug or class name can start in `text` (cheap; never wrong when False)."""
-        return self.trie.could_match(text) or bool(
-            _HEAD_WORDS.search(text) and _SHARED_HEAD.search(text)
-        )
+    def could_mention_drug(self, text: str, tokens: list[str] | None = None) -> bool:
+        """Whether a drug or class name can start in `text` (cheap; never wrong when False).
+        `tokens`: the text's lower-case tokens, when the caller has them."""
+        if self.trie.could_match(text, tokens):
+            return True
+        low = text.lower()
+        return _HEAD_WORDS_LOWER.search(low) is not None and bool(_SHARED_HEAD.search(text))
 
-    def could_mention_gene(self, text: str) -> bool:
+    def could_mention_gene(self, text: str, tokens: list[str] | None = None) -> bool:
         """Whether a gene or gene family name can start in `text` (cheap; never wrong when
         False)."""
-        return self.gene_trie.could_match(text)
+        return self.gene_trie.could_match(text, tokens)
 
     def find_gene_mentions(self, text: str, *, skip_drug_names: bool = True) -> list[Mention]:
         skip = [(m.start, m.end) for m in self.find_drug_mentions(text)] if skip_drug_names else []
@@ -563,6 +565,7 @@ def _inside_compound(text: str, start: int) -> bool:
 
 
 _HEAD_WORDS = re.compile(r"inhibitor|TKI|antibod|targeted|directed", re.IGNORECASE)
+_HEAD_WORDS_LOWER = re.compile(r"inhibitor|tki|antibod|targeted|directed")
 #: A list of targets sharing one head noun: "PI3K, AKT or mTOR inhibitors", "EGFR or ALK TKI".
 _SHARED_HEAD = re.compile(
     r"\b(?P<items>(?:[A-Za-z][\w/-]{0,15}\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|and/or|/)\s*){1,6})"

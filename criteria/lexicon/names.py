@@ -23,6 +23,7 @@ from trialmatch.errors import DataFileError
 
 #: words, numbers, and one parenthesised letter as in "PD-(L)1" (so it differs from "PD-L1")
 _TOKEN = re.compile(r"\([^\W\d_]\)|[^\W\d_]+|\d+")
+_ASCII_TOKEN = re.compile(r"[a-z]+|\d+|\([a-z]\)")  #: the same tokens in lower-case ASCII
 _GREEK = {
     "α": "alpha",
     "β": "beta",
@@ -69,7 +70,7 @@ def tokens(text: str) -> list[Token]:
     if text == last_text:
         return last_tokens
     if text.isascii():  # the usual case, done in one comprehension
-        found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text.lower())]
+        found = [(m.start(), m.end(), m.group()) for m in _ASCII_TOKEN.finditer(text.lower())]
     else:
         found = _tokens_unicode(text)
     _last = (text, found)
@@ -171,6 +172,7 @@ class PhraseTrie:
         self.root: dict[str, Any] = {}
         self.keys: dict[str, list[Target]] = {}
         self.owner: dict[str, tuple[str, str]] = {}  # key -> (kind, id): one name, one meaning
+        self._terminal_cache: frozenset[str] | None = None
 
     def register(
         self,
@@ -212,6 +214,7 @@ class PhraseTrie:
         return {t.surface for t in self.keys.get(key, ())}
 
     def add(self, phrase: str, target: Target) -> None:
+        self._terminal_cache = None
         key = normalize_key(phrase)
         if not key:
             raise ValueError("has no letters or digits")
@@ -231,9 +234,10 @@ class PhraseTrie:
         surface = tuple(name[s:e] for s, e, _ in toks)
         return [t for t in self.keys.get(key, ()) if t.surface is None or t.surface == surface]
 
-    def could_match(self, text: str) -> bool:
+    def could_match(self, text: str, toks: list[str] | None = None) -> bool:
         """Whether a name of the trie can start in `text`: a cheap test (no offsets, no case
-        checks) that `scan` would find nothing when it says False.
+        checks) that `scan` would find nothing when it says False. `toks` may give the text's
+        lower-case tokens when the caller has them (as `_TOKEN` finds them, "(s)" read as "s").
 
         A name needs its first token at the root and, unless it is one token long, its second
         token right after it, or after a short bracketed group that `scan` steps over (at most
@@ -242,14 +246,28 @@ class PhraseTrie:
         low = text.lower()
         if not low.isascii():
             return True  # Greek letters and other spellings: let `scan` decide
-        toks = _TOKEN.findall(low.replace("(s)", "s  "))
-        reach = 22 if "(" in low else 2
+        if toks is None:
+            toks = _ASCII_TOKEN.findall(low.replace("(s)", "s  ") if "(s)" in low else low)
         root = self.root
+        starts = root.keys() & set(toks)  # one set operation finds every token a name starts with
+        if not starts:
+            return False
+        if not self._terminal_roots.isdisjoint(starts):
+            return True  # a one-token name
+        reach = 22 if "(" in low else 2
         for i, tok in enumerate(toks):
-            node = root.get(tok)
-            if node is not None and ("" in node or any(t in node for t in toks[i + 1 : i + reach])):
-                return True
+            if tok in starts:
+                node = root[tok]
+                if any(t in node for t in toks[i + 1 : i + reach]):
+                    return True
         return False
+
+    @property
+    def _terminal_roots(self) -> frozenset[str]:
+        """Root tokens that are whole names by themselves (reset when a name is added)."""
+        if self._terminal_cache is None:
+            self._terminal_cache = frozenset(k for k, node in self.root.items() if "" in node)
+        return self._terminal_cache
 
     def scan(self, text: str) -> Iterator[tuple[int, int, list[Target]]]:
         """(start, end, targets) of the longest known name at each word start, left to right.
