@@ -31,7 +31,20 @@ _STAGE_NOISE = Fast(
     r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$"
 )
 
-
+#: Staging systems of other diseases, near a "stage ..." phrase.
+_OTHER_STAGING = re.compile(
+    r"\b(?:NYHA|New York Heart|heart failure|CHF|cardiac|kidney|renal|CKD|lymph[oe]dema"
+    r"|hypertension)",
+    re.I,
+)
+#: "(stage III or IV) invasive cancer other than breast cancer": the stage of another cancer.
+_OTHER_CANCER_AFTER = re.compile(
+    r"^(?:\s*(?:[-/~,&]|or|and|to)\s*(?:stage\s+)?(?:IV|I{1,3}|[1-4])\s*[ABC]?\b)*"
+    r"(?:[\w\s,-]{0,20}?\b(?:non-?breast|other|another|second(?:ary)?|prior|previous)\b"
+    r"|\W*(?:invasive\s+)?(?:cancer|malignanc\w*|carcinoma)\W{0,3}(?:other than|except|excluding"
+    r"|not\b|non-?breast))",
+    re.I,
+)
 _STAGE_RULES = frozenset(
     {
         "stage_metastatic",
@@ -62,6 +75,11 @@ def read_stage(view: ItemView) -> list[Draft]:
         for match in rule.finditer(w, view.low):
             if view.in_exception(match.start()):
                 continue
+            if match.group(0)[:5].lower() == "stage" and (
+                _OTHER_STAGING.search(w[max(0, match.start() - 40) : match.end() + 40])
+                or _OTHER_CANCER_AFTER.match(w[match.end() :])
+            ):
+                continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
             if rule.name == "stage_metastatic" and _STAGE_NOISE.search(w[: match.start()]):
                 following = w[match.end() : match.end() + 25].lower()
                 if not following.startswith((" breast", " disease", " cancer", " setting")):
