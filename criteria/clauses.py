@@ -150,7 +150,7 @@ def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> Non
 #: allowed", "only one prior regimen is permitted") are requirements and are kept.
 _PERMITTED = Fast(
     r"\b(?:(?:is|are|will be|would be|also|is also|are also)\s+(?:\w+\s+)?(?:allowed|permitted"
-    r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*(?:[.;]|$)"
+    r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*\**\s*(?:[.;]|$)"
     r"|is not an exclusion|are not excluded|does not exclude|do not exclude"
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))"
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
@@ -171,8 +171,9 @@ _KEEP = frozenset({"administrative", "unrecognized", "line_count", "lab", "age"}
 
 
 def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
-    """Criteria named only in a permission, in an inclusion item, require nothing."""
-    if view.section != Section.INCLUSION or not drafts:
+    """Criteria named only in a permission require nothing (in an inclusion item) and exclude
+    nothing (in an exclusion item: "Corticosteroids (use as part of chemotherapy allowed)")."""
+    if not drafts:
         return drafts
     w = view.w
     if not (_PERMITTED.search(w, view.low) or _NOT_REQUIRED.search(w, view.low)):
@@ -188,13 +189,25 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
         end = min(b for b in bounds if b > draft.start)
         clause = _own_words(w[begin:end], draft.start - begin)
         low = clause.lower()
-        if _NOT_REQUIRED.search(clause, low) or (
+        if view.section == Section.EXCLUSION and (
+            not _apart(w, begin, draft.start, low) or _TIMED.intersection(draft.fields)
+        ):
+            kept.append(draft)  # "(allowed if stopped > 6 months before)": the window excludes
+        elif _NOT_REQUIRED.search(clause, low) or (
             _PERMITTED.search(clause, low) and not _NOT_PERMITTED.search(clause, low)
         ):
             dropped.append(draft)
         else:
             kept.append(draft)
-    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
+    typed_left = any(d.kind not in {"administrative", "unrecognized"} for d in kept)
+    if (
+        view.section == Section.EXCLUSION
+        and dropped
+        and not typed_left
+        and not _PATIENT_PERMITTED.search(w, view.low)
+    ):
+        return drafts  # a permission that stands apart, and nothing else read: keep it all
+    if dropped and not typed_left:
         first = dropped[0]
         kept.append(
             Draft(
@@ -206,6 +219,29 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
             )
         )
     return kept
+
+
+_TIMED = frozenset({"within_days", "relapse_within_months", "relapse_after_months"})
+#: A permission whose subject is the patient ("Patients with X may enter the study").
+_PATIENT_PERMITTED = Fast(
+    r"^\W*(?:patients?|participants?|subjects?|women|men|those)\b[^,;]*\b(?:may (?:enter|join"
+    r"|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))|(?:is|are) (?:also )?"
+    r"eligible)\b"
+)
+
+
+def _apart(w: str, begin: int, position: int, own: str) -> bool:
+    """In an exclusion item, a permission excludes nothing only when it stands apart from what
+    the item excludes: in brackets ("Corticosteroids (use with chemotherapy allowed)"), in a
+    later sentence ("Prior chemotherapy. Adjuvant endocrine therapy is permitted."), or as the
+    whole item when the patient is its subject ("Patients with X may enter the study")."""
+    if w.rfind("(", begin, position) > w.rfind(")", begin, position):
+        return True
+    if begin > 0:
+        return True
+    return bool(_PATIENT_PERMITTED.search(own, own)) and not re.search(
+        r"\b(?:but|however|although|except)\b", own
+    )
 
 
 #: A clause that says how lines are counted ("adjuvant chemotherapy counts as one line",
