@@ -31,6 +31,8 @@ _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)
 _FUTURE = Fast(
     r"\b(?:candidates? for|eligible (?:for|to receive)|suitable for|appropriate for|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
+    r"|planning to|expected to (?:receive|undergo|be treated)"
+    r"|needs? to (?:receive|undergo|be treated)"
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
     r"|randomi[sz]ed to"
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?"
@@ -62,6 +64,11 @@ _ON_STUDY = Fast(
     r"^[^.;]{0,40}?\b(?:throughout|during|for the (?:whole|entire|full)?\s*(?:duration|length"
     r"|course|period) of|for the whole of|while on|until the end of)\s+(?:the\s+)?(?:study|trial"
     r"|protocol|treatment|study treatment|study therapy|treatment period|participation)\b"
+)
+#: "(must receive radiotherapy) after randomisation": treatment the study plans, not a history.
+_AFTER_ENTRY = Fast(
+    r"^[^.;]{0,40}?\b(?:after|following)\s+(?:the\s+)?(?:randomi[sz]ation|registration"
+    r"|enrol?ment|study entry|inclusion)"
 )
 _STARTED = Fast(
     r"\b(?:initiated|started|begun|began|commenced|on)\b[^.;]{0,30}?(?:>=|>)\s*(?P<n>\d+)\s*"
@@ -362,6 +369,7 @@ def _prior_therapy(
     if (
         _FUTURE.search(after[:12], l_after[:12])
         or (view.section == Section.INCLUSION and _ON_STUDY.match(after, l_after))
+        or _AFTER_ENTRY.match(after, l_after)
     ) and not _HISTORY_WORD.search(l_before):
         return None  # "... take an LHRH agonist throughout the study": a plan, not a history
     intro = ""
