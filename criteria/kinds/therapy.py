@@ -184,6 +184,15 @@ class _Run:
 
 #: Therapy named generically ("prior anti-tumour treatment", "the most recent therapy"): read as
 #: systemic anticancer therapy when the lexicon names no drug or class in the item.
+_TREATMENT_NAIVE = re.compile(r"\b(?:treatment|therapy)(?=[- ]?na[iï]ve\b)", re.I)
+#: "Treatment naive (i.e. no prior chemotherapy ...)": the definition says what is meant.
+_NAIVE_DEFINED = re.compile(
+    r"[- ]?na[iï]ve\s*(?:\(\s*(?:i\.?\s?e\b|that is|defined|meaning)|:)", re.I
+)
+#: "(a part that) includes treatment-naive participants": a permission, not a requirement.
+_NAIVE_INCLUDED = re.compile(r"\b(?:includ\w*|allows?|permits?)\s+(?:\w+\s+)?$", re.I)
+#: "treatment-naive or up to 3 earlier regimens": the alternative says it all.
+_NAIVE_OR = re.compile(r"[- ]?na[iï]ve\s*,?\s+or\b", re.I)
 _GENERIC = re.compile(
     r"\b(?:(?:anti-?cancer|anti-?tumou?r|anti-?neoplastic|cancer|cancer-directed|systemic|"
     r"cytotoxic|oncologic(?:al)?)\s+(?:\w+\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?|"
@@ -209,6 +218,20 @@ def read(view: ItemView) -> list[Draft]:
                     generic.group(0),
                 )
             ]
+    naive: list[lexicon.Mention] = []
+    if view.section == Section.INCLUSION and view.has("naive", "naïve"):
+        # "treatment-naive for advanced disease": no earlier anticancer therapy (in that setting)
+        w = view.w
+        naive = [
+            lexicon.Mention(m.start(), m.end(), "systemic_anticancer_therapy", "class", m.group(0))
+            for m in _TREATMENT_NAIVE.finditer(w)
+            if not any(d.start <= m.start() < d.end for d in mentions)
+            and not _NAIVE_DEFINED.match(w, m.end())
+            and not (_NAIVE_OR.match(w, m.end()) and "either" not in view.low[: m.start()])
+            and not _NAIVE_INCLUDED.search(w[max(0, m.start() - 40) : m.start()])
+        ]
+        if naive:
+            mentions = sorted([*mentions, *naive], key=lambda m: m.start)
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
@@ -221,6 +244,9 @@ def read(view: ItemView) -> list[Draft]:
         limit = next((r.start for r in runs[index + 1 :] if r.context != run.context), len(view.w))
         draft = _prior_therapy(view, run, mentions, limit)
         if draft is not None:
+            if any(m.start == run.start for m in naive):
+                draft.fields["relation"] = "received"
+                draft.fields["negated"] = True
             out.append(draft)
     return out
 
