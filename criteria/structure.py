@@ -186,9 +186,31 @@ def _cohort_in(words: str) -> str | None:
 _ONLY = re.compile(r"\s+only$", re.IGNORECASE)
 
 
-def cohort_label(words: str) -> str | None:
-    """A line that is only a cohort, part or arm label ('Cohort A:', 'For the naive cohort:')."""
+#: "Phase II Triple-negative Cohort - as of 2012 this cohort is closed to accrual".
+_CLOSED_COHORT = re.compile(
+    r"^(?P<label>(?:[\w/+-]+\s+){0,6}?(?:cohort|part|arm|group)(?:\s+[A-Z0-9]{1,3}[a-z]?)?)\b"
+    r"\s*(?:[-–:,(]|\bis\b)[^.;]{0,60}?\b(?:closed|no longer (?:open|enrolling|recruiting"
+    r"|accruing))\b[^.;]{0,30}[.)]?$",
+    re.IGNORECASE,
+)
+#: A heading of the older layout that is only a cohort's name ("Phase II HER2-amplified Cohort").
+_COHORT_HEADING = re.compile(
+    r"^(?:phase\s+(?:I{1,3}V?|IV|[1-4])[ab]?\s+)?(?:[\w/+-]+\s+){0,3}cohort"
+    r"(?:\s+with\s+[\w -]{1,30})?$",
+    re.IGNORECASE,
+)
+
+
+def cohort_label(words: str, legacy: bool = False) -> str | None:
+    """A line that is only a cohort, part or arm label ('Cohort A:', 'For the naive cohort:').
+    A closed cohort's label says so ('Phase II TNBC Cohort - closed' is 'Phase II TNBC Cohort
+    (closed)'); in the older layout a cohort's name alone on a line is its label."""
     stripped = words.strip().strip("*_ ").strip()
+    closed = _CLOSED_COHORT.match(stripped)
+    if closed and len(stripped.split()) <= 16:
+        return closed.group("label").strip() + " (closed)"
+    if legacy and _COHORT_HEADING.match(stripped) and len(stripped.split()) <= 10:
+        return stripped
     if not stripped.endswith(":") or len(stripped.split()) > 12:
         return None
     body = stripped[:-1].strip()
@@ -214,6 +236,9 @@ def leading_cohort(words: str) -> tuple[str, int] | None:
     label = match.group("label").strip()
     if not (_COHORT.search(label) or re.search(r"cohort|arm|part|group", label, re.IGNORECASE)):
         return None
+    note = match.group("note")
+    if note and re.search(r"\bclosed\b", note, re.IGNORECASE):
+        label += " (closed)"  # "Cohort C (closed to enrolment): ...": the one note kept
     return label, match.end()
 
 
@@ -300,7 +325,11 @@ def layout(text: str) -> Layout:
             stack.clear()
             intro, previous, blank = None, None, False
             continue
-        label = cohort_label(words) if not line.bullet or len(words) < 60 else None
+        label = (
+            cohort_label(words, not bullet_mode)
+            if not line.bullet or len(words) < 60 or "closed" in words.lower()
+            else None
+        )
         if label is not None and not _has_nested_children(lines, position, line):
             cohort = label
             headers.append(Header((line.start, line.end), None, cohort))

@@ -9,7 +9,8 @@ from matcher.trials import Interner, Site, Trial, TrialSet, _required_genes, tri
 
 
 def make_trials(*specs: dict[str, Any]) -> TrialSet:
-    """Each spec: nct_id, criteria (list of criterion dicts, without span/item/text if you like),
+    """Each spec: nct_id, criteria (list of criterion dicts, without span/item/text if you like;
+    each is its own item unless it gives `item`),
     and optional overall_status, phases, conditions, sex, min_age, max_age, sites."""
     interner = Interner()
     trials = []
@@ -18,7 +19,7 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
             {"text": c.get("text", "(test)"), "span": [0, 1], "item": n, **c}
             for n, c in enumerate(spec.get("criteria", []))
         ]
-        keys, places = interner.add(json.loads(json.dumps(raw)))
+        keys, places, joined = interner.add(json.loads(json.dumps(raw)))
         conditions = tuple(spec.get("conditions", ["Breast Cancer"]))
         trials.append(
             Trial(
@@ -39,6 +40,7 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 parsed=spec.get("parsed", True),
                 criteria_json=json.dumps(raw),
                 required_genes=_required_genes(keys, places, interner.criteria),
+                joined=joined,
             )
         )
     return TrialSet(trials, interner.criteria, path=":memory:", last_sync=None)

@@ -1,0 +1,94 @@
+"""Exclusion items whose parts only apply together: a stage, cancer type, receptor state or
+"measurable" that shares an exclusion item with something else says whom it is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from matcher.joined import joined_items
+from matcher.loading import parse_profile
+from matcher.match import match_patient
+from tests.match_helpers import make_trials
+from trialmatch.vocab import Result, Verdict
+
+AS_OF = dt.date(2026, 11, 24)
+
+
+def _patient(stage: str | None, chemo_lines: int) -> Any:
+    treatments = [
+        {"agents": ["paclitaxel"], "setting": "metastatic", "outcome": "progression"}
+    ] * chemo_lines
+    diagnosis: dict[str, Any] = {"cancer": "breast cancer"}
+    if stage is not None:
+        diagnosis["stage"] = stage
+    return parse_profile(
+        {"id": "pt-j", "sex": "female", "age": 55, "diagnosis": diagnosis,
+         "treatments": treatments}  # fmt: skip
+    )
+
+
+TEXT = "Metastatic disease treated with more than two chemotherapy lines"
+STAGE = {"section": "exclusion", "kind": "disease_stage", "stages": ["metastatic"],
+         "item": 0, "text": TEXT, "evidence": "Metastatic"}  # fmt: skip
+LINES = {"section": "exclusion", "kind": "line_count", "scope": "chemotherapy", "min": 3,
+         "settings": ["metastatic"], "item": 0, "text": TEXT,
+         "evidence": "more than two chemotherapy lines"}  # fmt: skip
+
+
+def _result(patient: Any, *criteria: dict[str, Any]) -> Any:
+    trials = make_trials({"nct_id": "NCT1", "criteria": list(criteria)})
+    report = match_patient(patient, trials, as_of=AS_OF, include_ineligible=True)
+    return report.matches[0].result
+
+
+def test_the_population_words_alone_exclude_nobody() -> None:
+    result = _result(_patient("metastatic", 1), STAGE, LINES)
+    assert result.verdict is Verdict.ELIGIBLE
+    stage = result.judgements[-2]
+    assert stage.result is Result.NOT_APPLICABLE and "whom the exclusion is about" in (
+        stage.explanation
+    )
+
+
+def test_both_parts_holding_exclude() -> None:
+    result = _result(_patient("metastatic", 3), STAGE, LINES)
+    assert result.verdict is Verdict.INELIGIBLE
+    assert result.judgements[-1].result is Result.MET
+
+
+def test_a_qualifier_that_does_not_hold_lifts_the_other_part() -> None:
+    result = _result(_patient("locally_advanced", 3), STAGE, LINES)
+    assert result.verdict is Verdict.ELIGIBLE
+    lines = result.judgements[-1]
+    assert lines.result is Result.NOT_APPLICABLE and '"Metastatic"' in lines.explanation
+
+
+def test_an_unknown_qualifier_makes_a_holding_part_unknown() -> None:
+    result = _result(_patient(None, 3), STAGE, LINES)
+    assert result.verdict is Verdict.POSSIBLY_ELIGIBLE
+    assert [j.result for j in result.judgements[-2:]] == [Result.NOT_APPLICABLE, Result.UNKNOWN]
+    assert result.judgements[-1].missing
+
+
+def test_separate_items_still_exclude_on_their_own() -> None:
+    apart = {**STAGE, "item": 1}
+    assert _result(_patient("metastatic", 0), apart, LINES).verdict is Verdict.INELIGIBLE
+
+
+def test_a_qualifier_given_as_an_alternative_is_left_alone() -> None:
+    text = "Stage IV breast cancer or receiving chemotherapy now"
+    stage = {**STAGE, "text": text, "evidence": "Stage IV"}
+    lines = {**LINES, "text": text, "evidence": "receiving chemotherapy"}
+    assert joined_items([stage, lines]) == ()
+
+
+def test_inclusion_items_are_not_joined() -> None:
+    inclusion = [{**STAGE, "section": "inclusion"}, {**LINES, "section": "inclusion"}]
+    assert joined_items(inclusion) == ()
+
+
+def test_items_of_only_population_words_are_not_joined() -> None:
+    receptor = {"section": "exclusion", "kind": "receptor", "receptor": "HER2",
+                "status": "positive", "item": 0, "text": TEXT}  # fmt: skip
+    assert joined_items([STAGE, receptor]) == ()
