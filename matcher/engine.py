@@ -8,6 +8,7 @@ from functools import cached_property
 
 from criteria.model import Criterion
 from matcher import cancers
+from matcher.joined import apply_joined
 from matcher.judgement import Judgement, any_of, met, not_met, unknown
 from matcher.judges import evaluate
 from matcher.patient import Patient
@@ -227,11 +228,14 @@ def judge_trial(
             not full
             and place.any_of is None
             and place.cohort is None
+            and not place.joined
             and _blocks(place.exclusion, judgement.result)
         ):
             return None
         judgements.append(judgement)
     offset = len(keys)
+    if trial.joined:
+        judgements = apply_joined(judgements, offset, trial.joined)
     base: list[Unit] = [(n, False, None, j) for n, j in enumerate(judgements[:offset])]
     best: tuple[tuple[int, int], Verdict, list[Decision], int, str | None, list[Unit]] | None = None
     for cohort in trial.cohorts or (None,):

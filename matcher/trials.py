@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from criteria.model import CRITERIA, Biomarker, Criterion
 from matcher.cancers import ANY_CANCER, SOLID_TUMOR, cancer_categories, covers
+from matcher.joined import Joined, joined_items
 from trialmatch.vocab import Phase
 
 #: Fields that do not change how a criterion is judged (the section does: an exception the
@@ -46,6 +47,7 @@ class Place(NamedTuple):
     exclusion: bool
     any_of: int | None
     cohort: str | None
+    joined: bool = False  #: part of an exclusion item whose parts apply together
 
 
 @dataclass(slots=True)
@@ -69,6 +71,8 @@ class Trial:
     #: Gene sets the trial requires of every patient (an inclusion biomarker outside any cohort
     #: or any-of group): one of the genes in each set must be altered.
     required_genes: tuple[frozenset[str], ...] = ()
+    #: Exclusion items whose parts only apply together (see `matcher.joined`).
+    joined: tuple[Joined, ...] = ()
 
     @property
     def phase_rank(self) -> int:
@@ -163,11 +167,16 @@ class Interner:
         self.places: dict[Place, Place] = {}
         self._encode = msgspec.json.Encoder(order="sorted").encode
 
-    def add(self, raw: list[dict[str, Any]]) -> tuple[tuple[int, ...], tuple[Place, ...]]:
-        """Ids and places for one trial's criteria (as decoded from their stored JSON)."""
+    def add(
+        self, raw: list[dict[str, Any]]
+    ) -> tuple[tuple[int, ...], tuple[Place, ...], tuple[Joined, ...]]:
+        """Ids, places and conjunctive exclusion items of one trial's criteria (as decoded
+        from their stored JSON)."""
         keys = []
         places = []
-        for item in raw:
+        joined = joined_items(raw)
+        in_joined = {p for j in joined for p in (*j.qualifiers, *j.parts)}
+        for position, item in enumerate(raw):
             skip = (
                 _PRESENTATION - {"text", "evidence"}
                 if item.get("kind") in _READS_WORDS
@@ -181,10 +190,13 @@ class Interner:
                 self.criteria.append(criterion)
             keys.append(found)
             place = Place(
-                item.get("section") == "exclusion", item.get("any_of"), item.get("cohort")
+                item.get("section") == "exclusion",
+                item.get("any_of"),
+                item.get("cohort"),
+                position in in_joined,
             )
             places.append(self.places.setdefault(place, place))
-        return tuple(keys), tuple(places)
+        return tuple(keys), tuple(places), joined
 
 
 def _required_genes(
@@ -219,10 +231,11 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
         for row in trial_rows(db, statuses):
             keys: tuple[int, ...] = ()
             places: tuple[Place, ...] = ()
+            joined: tuple[Joined, ...] = ()
             parsed = row.criteria_json is not None
             if parsed:
                 try:
-                    keys, places = interner.add(decode(row.criteria_json or "[]"))
+                    keys, places, joined = interner.add(decode(row.criteria_json or "[]"))
                 except (ValidationError, msgspec.DecodeError, ValueError):
                     parsed = False
             if not parsed:
@@ -249,6 +262,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     parsed=parsed,
                     criteria_json=row.criteria_json if parsed else None,
                     required_genes=required,
+                    joined=joined,
                 )
             )
         return TrialSet(

@@ -23,8 +23,7 @@ def _patient(stage: str | None, chemo_lines: int) -> Any:
     if stage is not None:
         diagnosis["stage"] = stage
     return parse_profile(
-        {"id": "pt-j", "sex": "female", "age": 55, "diagnosis": diagnosis,
-         "treatments": treatments}  # fmt: skip
+        {"id": "pt-j", "sex": "female", "age": 55, "diagnosis": diagnosis, "treatments": treatments}
     )
 
 
@@ -92,3 +91,11 @@ def test_items_of_only_population_words_are_not_joined() -> None:
     receptor = {"section": "exclusion", "kind": "receptor", "receptor": "HER2",
                 "status": "positive", "item": 0, "text": TEXT}  # fmt: skip
     assert joined_items([STAGE, receptor]) == ()
+
+
+def test_sentences_of_one_item_are_separate_exclusions() -> None:
+    text = "More than two chemotherapy lines. Metastatic disease in the liver only"
+    lines = {**LINES, "text": text}
+    stage = {**STAGE, "text": text, "evidence": "Metastatic"}
+    assert joined_items([lines, stage]) == ()
+    assert _result(_patient("metastatic", 3), stage, lines).verdict is Verdict.INELIGIBLE

@@ -1,0 +1,153 @@
+"""Exclusion items whose parts only apply together.
+
+The parser reads an exclusion item into one criterion per thing it names, and each exclusion
+criterion excludes on its own. That is right for lists ("HIV, hepatitis B or hepatitis C") but
+wrong where some of the words only say whom the exclusion is about: in "prior chemotherapy for
+metastatic breast cancer" or "patients with metastatic disease who received more than two
+chemotherapy lines", being metastatic excludes nobody. A stage, cancer type, receptor state or
+"measurable" that shares an exclusion item with something else is therefore read as a
+qualifier: the item excludes only when every qualifier holds and one of the other parts does.
+
+Where the qualifier is itself an alternative ("stage IV disease or current chemotherapy") the
+reading is looser than the text (the trial is kept, never wrongly dropped); the phrasings that
+say so outright are recognised and left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from matcher.judgement import Judgement, not_applicable
+from trialmatch.vocab import Kind, Result
+
+#: Kinds that can restate the trial's population inside an exclusion item.
+QUALIFIER_KINDS = frozenset(
+    {Kind.DISEASE_STAGE, Kind.CANCER_TYPE, Kind.MEASURABLE_DISEASE, Kind.RECEPTOR}
+)
+#: Kinds that never make an item conjunctive (they never block).
+_IGNORED = frozenset({Kind.ADMINISTRATIVE})
+#: "Stage IV breast cancer or ...": the stage is an alternative, not a qualifier.
+_ALTERNATIVE_AFTER = re.compile(
+    r"^[\s\w]{0,30}?(?:cancer|disease|carcinoma|tumou?rs?)?\W{0,3}(?:and/)?or\b", re.IGNORECASE
+)
+
+_ONLY_WHOM = "this only says whom the exclusion is about"
+
+_SENTENCE_END = re.compile(r"[.;]\s*(?=[A-Z][a-z]|\(|\d)|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """One conjunctive exclusion item: positions (in the trial's criteria) of its qualifiers and
+    of its other parts."""
+
+    qualifiers: tuple[int, ...]
+    parts: tuple[int, ...]
+    limited: str  #: the qualifiers' words ("metastatic"), for explanations
+
+
+def joined_items(raw: Sequence[dict[str, Any]]) -> tuple[Joined, ...]:
+    """The conjunctive exclusion items among a trial's criteria (as decoded from stored JSON):
+    qualifiers and other parts of one sentence of one exclusion item (registry texts often run
+    several exclusions together in one item, a sentence each)."""
+    sentences: dict[tuple[int, int], list[int]] = {}
+    for position, criterion in enumerate(raw):
+        if criterion.get("section") != "exclusion" or criterion.get("item") is None:
+            continue
+        sentence = _sentence(criterion)
+        if sentence is not None:
+            sentences.setdefault((criterion["item"], sentence), []).append(position)
+    out = []
+    for positions in sentences.values():
+        if len(positions) < 2:
+            continue
+        qualifiers = tuple(p for p in positions if _is_qualifier(raw[p]))
+        parts = tuple(
+            p
+            for p in positions
+            if p not in qualifiers and raw[p].get("kind") not in QUALIFIER_KINDS | _IGNORED
+        )
+        if qualifiers and parts:
+            words = " and ".join(
+                dict.fromkeys(raw[p].get("evidence") or raw[p]["kind"] for p in qualifiers)
+            )
+            out.append(Joined(qualifiers, parts, words))
+    return tuple(out)
+
+
+def _sentence(criterion: dict[str, Any]) -> int | None:
+    """Which sentence of its item a criterion's words end in (None: the words are not found).
+    The end, because the evidence of a long reading can start in the sentence before."""
+    text, evidence = criterion.get("text") or "", criterion.get("evidence") or ""
+    at = text.find(evidence) if evidence else -1
+    if at < 0:
+        return None
+    return len(_SENTENCE_END.findall(text, 0, at + len(evidence)))
+
+
+def _is_qualifier(criterion: dict[str, Any]) -> bool:
+    if criterion.get("kind") not in QUALIFIER_KINDS or criterion.get("any_of") is not None:
+        return False
+    text, evidence = criterion.get("text") or "", criterion.get("evidence") or ""
+    at = text.find(evidence)
+    return not _ALTERNATIVE_AFTER.match(text[at + len(evidence) :])
+
+
+def apply_joined(
+    judgements: list[Judgement], offset: int, joined: tuple[Joined, ...]
+) -> list[Judgement]:
+    """Judgements with each conjunctive item's parts re-read together (a new list; the
+    per-patient cache is not touched). `offset` is where the criteria start in `judgements`."""
+    out = list(judgements)
+    for item in joined:
+        qualifiers = [out[offset + p] for p in item.qualifiers]
+        parts = [out[offset + p] for p in item.parts]
+        held = _all_of(qualifiers)
+        if held is Result.MET:
+            for p, j in zip(item.qualifiers, qualifiers, strict=True):
+                out[offset + p] = not_applicable(f"{j.explanation} ({_ONLY_WHOM})")
+            continue
+        limited = f'"{item.limited}"'
+        if held is Result.NOT_MET:
+            for p, j in zip(item.parts, parts, strict=True):
+                if j.result in (Result.MET, Result.UNKNOWN):
+                    out[offset + p] = not_applicable(
+                        f"the exclusion is limited to {limited}, which does not apply "
+                        f"({_why_not(qualifiers)})"
+                    )
+            continue
+        # a qualifier is unknown: if a part holds, whether the item excludes hangs on it
+        missing = next((j.missing for j in qualifiers if j.result is Result.UNKNOWN), None)
+        if not any(j.result is Result.MET for j in parts):
+            for p, j in zip(item.qualifiers, qualifiers, strict=True):
+                out[offset + p] = not_applicable(f"{j.explanation} ({_ONLY_WHOM})")
+            continue
+        for p, j in zip(item.parts, parts, strict=True):
+            if j.result is Result.MET:
+                out[offset + p] = replace(
+                    j,
+                    result=Result.UNKNOWN,
+                    explanation=f"{j.explanation}; excludes only with {limited}, not known",
+                    missing=missing,
+                    target=None,
+                    level=0,
+                )
+        for p, j in zip(item.qualifiers, qualifiers, strict=True):
+            out[offset + p] = not_applicable(j.explanation)
+    return out
+
+
+def _all_of(judgements: list[Judgement]) -> Result:
+    results = {j.result for j in judgements}
+    if Result.NOT_MET in results:
+        return Result.NOT_MET
+    if Result.UNKNOWN in results:
+        return Result.UNKNOWN
+    return Result.MET
+
+
+def _why_not(qualifiers: list[Judgement]) -> str:
+    return "; ".join(j.explanation for j in qualifiers if j.result is Result.NOT_MET)
