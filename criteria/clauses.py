@@ -289,3 +289,47 @@ def _own_words(clause: str, position: int) -> str:
     if opened >= 0 and position < opened:
         outside = outside[:opened]  # a bracket left open to the clause's end is a note apart
     return outside
+
+
+#: "(autoimmune disease) that has required systemic treatment (corticosteroids, ...)": the
+#: therapies named after it treat the disease.
+_NEEDING = Fast(
+    r"\b(?:requir\w*|need\w*|necessitat\w*|warrant\w*)\s+(?:\w+\s+){0,3}?(?:treatment|therap"
+    r"(?:y|ies)|steroids?|corticosteroids?|immunosuppress\w*|medications?)"
+)
+#: "Replacement therapy (thyroxine, insulin) is not considered a form of systemic treatment".
+_DEFINITIONAL = Fast(
+    r"\b(?:is|are)\s+not\s+(?:considered|regarded|deemed|counted)\s+(?:to be\s+|as\s+)?"
+    r"(?:a\s+|an\s+)?(?:(?:form|type|kind)\s+of|lines?\b|regimens?\b|(?:[\w/-]+\s+){0,4}?(?:therapy"
+    r"|treatment|inhibitors?|agents?)\b)"
+    r"|\b(?:is|are)\s+(?:considered|regarded|deemed)\s+(?:as\s+)?(?:a\s+|an\s+)?(?:form|type|kind)"
+    r"\s+of\b"
+)
+
+
+def drop_disease_treatment(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """Therapies named as the treatment of a condition ("autoimmune disease that has required
+    systemic treatment (corticosteroids, immunosuppressants) in the past 2 years": the condition
+    is the criterion) or in a sentence that defines what counts ("replacement therapy is not
+    considered systemic treatment") are not criteria about prior therapy."""
+    if not any(d.kind == "prior_therapy" for d in drafts) or not view.has(
+        "requir", "need", "necessitat", "warrant", "consider", "regard", "deemed", "counted"
+    ):
+        return drafts
+    w = view.w
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    conditions = [d for d in drafts if d.kind == "comorbidity"]
+    kept = []
+    for draft in drafts:
+        if draft.kind == "prior_therapy":
+            begin = max(b for b in bounds if b <= draft.start)
+            end = min(b for b in bounds if b > draft.start)
+            sentence = _own_words(w[begin:end], draft.start - begin)
+            if _DEFINITIONAL.search(sentence, sentence.lower()) or any(
+                begin <= c.start < draft.start
+                and _NEEDING.search(w[c.start : draft.start], w[c.start : draft.start].lower())
+                for c in conditions
+            ):
+                continue
+        kept.append(draft)
+    return kept
