@@ -70,7 +70,7 @@ class TrialResult:
         return [Judged(i, j, src) for (i, src), j in zip(items, self.judgements, strict=True)]
 
 
-_SEX, _AGE, _CONDITIONS, _UNPARSED = "sex", "age", "conditions", "unparsed"
+_SEX, _AGE, _CONDITIONS, _UNPARSED, _NO_TEXT = "sex", "age", "conditions", "unparsed", "no text"
 
 
 def registry_keys(trial: Trial) -> list[tuple[object, ...]]:
@@ -80,9 +80,11 @@ def registry_keys(trial: Trial) -> list[tuple[object, ...]]:
         keys.append((_SEX, trial.sex))
     if trial.min_age is not None or trial.max_age is not None:
         keys.append((_AGE, trial.min_age, trial.max_age))
-    keys.append((_CONDITIONS, trial.categories))
+    keys.append((_CONDITIONS, trial.categories, trial.about_cancer))
     if not trial.parsed:
         keys.append((_UNPARSED,))
+    elif not trial.keys:
+        keys.append((_NO_TEXT,))
     return keys
 
 
@@ -104,6 +106,12 @@ def registry_item(trial: Trial, key: tuple[object, ...]) -> RegistryCheck:
         return RegistryCheck(Section.INCLUSION, f"Age: {words} years (registry field)", Kind.AGE)
     if key[0] == _CONDITIONS:
         return _conditions_item(trial)
+    if key[0] == _NO_TEXT:
+        return RegistryCheck(
+            Section.INCLUSION,
+            "Eligibility criteria (none in the registry record)",
+            Kind.UNRECOGNIZED,
+        )
     return RegistryCheck(
         Section.INCLUSION, "Eligibility criteria (not parsed yet)", Kind.UNRECOGNIZED
     )
@@ -129,7 +137,12 @@ def judge_registry(key: tuple[object, ...], patient: Patient) -> Judgement:
             return not_met(f"age {age:g}; the trial's maximum is {high:g}")
         return met(f"age {age:g}")
     if key[0] == _CONDITIONS:
-        return _conditions(key[1], patient)  # type: ignore[arg-type]
+        return _conditions(key[1], key[2], patient)  # type: ignore[arg-type]
+    if key[0] == _NO_TEXT:
+        return unknown(
+            "the registry record gives no eligibility criteria: check the protocol",
+            "the trial's eligibility criteria",
+        )
     return unknown(
         "this trial's criteria have not been parsed: run `trialmatch reparse`",
         "criteria the parser could not read",
@@ -145,11 +158,13 @@ def _conditions_item(trial: Trial) -> RegistryCheck:
     )
 
 
-def _conditions(categories: frozenset[str], patient: Patient) -> Judgement:
+def _conditions(categories: frozenset[str], about_cancer: bool, patient: Patient) -> Judgement:
     if patient.cancer is None:
         return unknown("cancer type not given", "cancer type")
     diagnosis = patient.profile.diagnosis
     words = diagnosis.cancer if diagnosis and diagnosis.cancer else cancers.label(patient.cancer)
+    if not about_cancer:
+        return not_met(f"patient has {words}; the trial's conditions name no cancer")
     if not categories:
         return unknown(
             f"the trial's conditions were not recognised as a cancer type; patient has {words}",

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import msgspec
 from pydantic import ValidationError
 
+from criteria import lexicon
 from criteria.model import CRITERIA, Biomarker, Criterion
 from matcher.cancers import ANY_CANCER, SOLID_TUMOR, cancer_categories, covers
 from matcher.joined import Joined, joined_items
@@ -73,6 +74,9 @@ class Trial:
     required_genes: tuple[frozenset[str], ...] = ()
     #: Exclusion items whose parts only apply together (see `matcher.joined`).
     joined: tuple[Joined, ...] = ()
+    #: False when the conditions and title name no cancer, tumour or cancer gene at all
+    #: (a trial of another disease, which no cancer patient fits).
+    about_cancer: bool = True
 
     @property
     def phase_rank(self) -> int:
@@ -156,6 +160,15 @@ def trial_categories(conditions: Iterable[str], *titles: str | None) -> frozense
             if from_title - {ANY_CANCER}:
                 return from_title
     return frozenset(found)
+
+
+def names_cancer(conditions: Iterable[str], *titles: str | None) -> bool:
+    """Do a trial's conditions or titles name any cancer, tumour or cancer gene? Trials listing
+    no conditions count as naming one (nothing says they are about another disease)."""
+    texts = [*conditions, *(t for t in titles if t)]
+    if not conditions:
+        return True
+    return any(cancer_categories(text) or lexicon.find_gene_mentions(text) for text in texts)
 
 
 class Interner:
@@ -263,6 +276,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     criteria_json=row.criteria_json if parsed else None,
                     required_genes=required,
                     joined=joined,
+                    about_cancer=names_cancer(row.conditions, row.brief_title, row.official_title),
                 )
             )
         return TrialSet(

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from matcher.trials import Interner, Site, Trial, TrialSet, _required_genes, trial_categories
+from matcher.trials import (
+    Interner,
+    Site,
+    Trial,
+    TrialSet,
+    _required_genes,
+    names_cancer,
+    trial_categories,
+)
 
 
 def make_trials(*specs: dict[str, Any]) -> TrialSet:
@@ -35,12 +43,13 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 sites=tuple(Site(*s) for s in spec.get("sites", [])),
                 keys=keys,
                 places=places,
-                categories=trial_categories(conditions),
+                categories=trial_categories(conditions, spec.get("title")),
                 cohorts=tuple(sorted({p.cohort for p in places if p.cohort})),
                 parsed=spec.get("parsed", True),
                 criteria_json=json.dumps(raw),
                 required_genes=_required_genes(keys, places, interner.criteria),
                 joined=joined,
+                about_cancer=names_cancer(conditions, spec.get("title")),
             )
         )
     return TrialSet(trials, interner.criteria, path=":memory:", last_sync=None)

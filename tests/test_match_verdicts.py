@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from matcher.loading import parse_profile
 from matcher.match import match_patient
 from tests.match_helpers import make_trials
@@ -111,6 +113,36 @@ def test_cohorts_are_judged_separately_and_the_best_one_wins() -> None:
 def test_unparsed_trials_are_never_eligible() -> None:
     result = verdicts({"nct_id": "NCT1", "criteria": [], "parsed": False})["NCT1"]
     assert result.verdict is Verdict.POSSIBLY_ELIGIBLE
+
+
+def test_trials_without_eligibility_text_are_never_eligible() -> None:
+    result = verdicts({"nct_id": "NCT1", "criteria": []})["NCT1"]
+    assert result.verdict is Verdict.POSSIBLY_ELIGIBLE
+    (decision,) = result.decisive
+    assert decision.judgement.missing == "the trial's eligibility criteria"
+
+
+@pytest.mark.parametrize(
+    ("conditions", "expected"),
+    [
+        (["Fragile X Syndrome"], Verdict.INELIGIBLE),
+        (["Axial Spondyloarthritis", "Healthy Volunteers"], Verdict.INELIGIBLE),
+        (["ESR1 Mutation"], Verdict.POSSIBLY_ELIGIBLE),  # a cancer gene: judged by hand
+        (["Hot Flashes"], Verdict.INELIGIBLE),
+        ([], Verdict.POSSIBLY_ELIGIBLE),  # nothing says it is about another disease
+    ],
+)
+def test_trials_of_other_diseases_fit_no_cancer_patient(
+    conditions: list[str], expected: Verdict
+) -> None:
+    trial = {"nct_id": "NCT1", "criteria": [ECOG], "conditions": conditions, "title": "A study"}
+    assert verdicts(trial)["NCT1"].verdict is expected
+
+
+def test_a_title_naming_a_cancer_keeps_the_trial() -> None:
+    trial = {"nct_id": "NCT1", "criteria": [ECOG], "conditions": ["Hot Flashes"],
+             "title": "Hot flashes in women treated for breast cancer"}  # fmt: skip
+    assert verdicts(trial)["NCT1"].verdict is Verdict.ELIGIBLE
 
 
 def test_default_listing_hides_ineligible_and_closed_trials() -> None:
