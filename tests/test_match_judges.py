@@ -422,3 +422,26 @@ def test_a_condition_that_denies_the_qualifier_is_not_excluded() -> None:
         m.Comorbidity, "exclusion", condition="hypertension", evidence="uncontrolled hypertension"
     )
     assert judged(uncontrolled, patient(conditions=["hypertension, well controlled"])) is NOT_MET
+
+
+UNTREATED_EXCEPT_EARLY = crit(
+    m.PriorTherapy,
+    negated=True,
+    classes=("systemic_anticancer_therapy",),
+    exceptions=("with the exception of neoadjuvant or adjuvant therapy",),
+)
+
+
+def test_an_exception_of_the_early_settings_is_settled_by_the_settings() -> None:
+    # letrozole and ribociclib for metastatic disease: not untreated, whatever the exception
+    assert judged(UNTREATED_EXCEPT_EARLY) is NOT_MET
+    adjuvant_only = patient(
+        diagnosis={"cancer": "breast cancer", "stage": "metastatic"},
+        treatments=[{"agents": ["anastrozole"], "setting": "adjuvant"}],
+    )
+    assert judged(UNTREATED_EXCEPT_EARLY, adjuvant_only) is MET
+
+
+def test_an_exception_naming_more_than_settings_stays_unsettled() -> None:
+    c = UNTREATED_EXCEPT_EARLY.model_copy(update={"exceptions": ("except adjuvant chemotherapy",)})
+    assert judged(c) is UNKNOWN

@@ -3,10 +3,11 @@ its negation; kinds without a judge are `unknown`, never silently met."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
-from criteria.model import Criterion
+from criteria.model import Criterion, PriorTherapy, TherapySetting
 from matcher.judgement import Judgement, unknown
 from matcher.judges import health, person, therapy, tumour
 from matcher.patient import Patient
@@ -45,6 +46,8 @@ def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
     A criterion with an exception the judge cannot weigh ("unless contraindicated") never
     blocks: where it would, the result is unknown and the explanation quotes the exception.
     """
+    if isinstance(criterion, PriorTherapy) and criterion.exceptions:
+        criterion = _settings_excepted(criterion)
     judge = JUDGES.get(criterion.kind)
     if judge is None:
         return unknown(f"no judge for criteria of kind {criterion.kind}", str(criterion.kind))
@@ -71,3 +74,30 @@ def _structured(criterion: Criterion) -> bool:
     if criterion.kind in _READS_EXCEPTIONS:
         return True
     return bool(getattr(criterion, "except_agents", ()) or getattr(criterion, "except_classes", ()))
+
+
+#: "with the exception of neoadjuvant or adjuvant therapy": an exception that names settings
+#: only. Every other word of it must be one of these for the exception to be read.
+_EARLY_SETTING = re.compile(
+    r"\b(?:neo-?\s?adjuvant|adjuvant|peri-?operative|curative(?:-intent)?|early(?:-stage)?)\b",
+    re.IGNORECASE,
+)
+_SETTING_FILLER = re.compile(
+    r"\b(?:with|the|exceptions?|of|except|for|unless|other|than|excluding|or|and|in|an?|"
+    r"setting|therapy|therapies|treatments?|regimens?|given|intent|systemic|disease)\b|[\s,;/()\-.]",
+    re.IGNORECASE,
+)
+
+
+def _settings_excepted(criterion: PriorTherapy) -> PriorTherapy:
+    """A prior-therapy criterion whose only exceptions are the early settings ("no prior
+    systemic therapy, except neoadjuvant or adjuvant") reads as the same criterion limited to
+    the other settings, which the judge settles. Any other exception is left as it is."""
+    for exception in criterion.exceptions:
+        rest = _SETTING_FILLER.sub("", _EARLY_SETTING.sub("", exception))
+        if rest or not _EARLY_SETTING.search(exception):
+            return criterion
+    kept = tuple(s for s in (criterion.settings or get_args(TherapySetting)) if s == "metastatic")
+    if not kept:
+        return criterion
+    return criterion.model_copy(update={"settings": kept, "exceptions": ()})
