@@ -16,6 +16,7 @@ import re
 
 from criteria.extract import Draft, ItemView
 from criteria.fastre import Fast
+from criteria.model import Criterion
 from trialmatch.vocab import Section
 
 #: A condition that opens a sentence, up to the comma, colon or "then" that ends it.
@@ -333,3 +334,28 @@ def drop_disease_treatment(drafts: list[Draft], view: ItemView) -> list[Draft]:
                 continue
         kept.append(draft)
     return kept
+
+
+#: "(Cohort B:) no alteration found in any of these three genes": the genes are named before.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:no|without|none of|negative for|not)\b[^.;]{0,40}?\b(?:these|those|the above"
+    r"|the aforementioned|the same)\s+(?:\w+\s+)?(?:genes|alterations|mutations|biomarkers"
+    r"|markers)\b",
+    re.IGNORECASE,
+)
+
+
+def refer_back(item: Criterion, earlier: list[Criterion]) -> list[Criterion]:
+    """An item not understood that negates genes named in the item just before it ("Cohort A:
+    an alteration in PIK3CA, AKT1 or PTEN" / "Cohort B: no alteration in any of these three
+    genes") states that those biomarkers are absent."""
+    found = _BACK_REFERENCE.search(item.text) if item.kind == "unrecognized" else None
+    if found is None or not earlier:
+        return [item]
+    previous = [c for c in earlier if c.item == earlier[-1].item and c.item == item.item - 1]
+    markers = [c for c in previous if c.kind == "biomarker" and c.section == item.section]
+    if len(markers) != 1 or markers[0].negated:
+        return [item]
+    common = {"text": item.text, "span": item.span, "item": item.item, "cohort": item.cohort,
+              "evidence": found.group(0)}  # fmt: skip
+    return [markers[0].model_copy(update={**common, "negated": True, "any_of": None})]

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from pydantic import ValidationError
 
+from criteria.clauses import refer_back
 from criteria.context import Context, intro_context
 from criteria.extract import Draft, extract_item
 from criteria.model import Criterion, Unrecognized
@@ -100,6 +101,8 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
                 prefixes[item.index] = shown if item.parent in prefixes else own
                 continue
         built = _build(item, shown, drafts)
+        if len(built) == 1 and built[0].kind == "unrecognized":
+            built = refer_back(built[0], out)
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)

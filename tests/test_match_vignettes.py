@@ -20,9 +20,6 @@ EXPECTATIONS = yaml.safe_load(
 )
 
 #: Cases the engine still gets wrong, each with the reason; strict, so a fix shows up as XPASS.
-_COHORT_B = (
-    "parser: 'no alteration found in any of these three genes' names its genes in the item before"
-)
 _KEYNOTE = "parser: the trial's definitions of endocrine resistance are not read as a requirement"
 _DB06 = (
     "parser: the three endocrine histories DESTINY-Breast06 accepts are not read as alternatives"
@@ -32,9 +29,6 @@ _VERITAC = (
 )
 _BLU222 = "parser: the parts' routes (after a CDK4/6 inhibitor, or CCNE1-amplified) are not read"
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("pt-esr1-01", "NCT04650581"): _COHORT_B,
-    ("pt-premeno-01", "NCT04650581"): _COHORT_B,
-    ("pt-male-01", "NCT04650581"): _COHORT_B,
     ("pt-esr1-01", "NCT04895358"): _KEYNOTE,
     ("pt-pik3ca-01", "NCT04895358"): _KEYNOTE,
     ("pt-premeno-01", "NCT04895358"): _KEYNOTE,
