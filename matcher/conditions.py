@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from matcher.knowledge import find, vocabulary
@@ -23,3 +24,20 @@ def label(condition: str) -> str:
 @lru_cache(maxsize=1)
 def known_ids() -> frozenset[str]:
     return frozenset(entry.id for entry in vocabulary("conditions").conditions)
+
+
+@lru_cache(maxsize=4096)
+def forms(condition: str, text: str) -> frozenset[str] | None:
+    """The specific forms of a condition a text names (the entry's patterns it matches), or None
+    when the text names the condition as a whole or the entry does not tell forms apart."""
+    for entry in vocabulary("conditions").conditions:
+        if entry.id != condition:
+            continue
+        if not entry.general or _names(entry.general, text):
+            return None
+        return frozenset(p for p in entry.patterns if p not in entry.general and _names((p,), text))
+    return None
+
+
+def _names(patterns: tuple[str, ...], text: str) -> bool:
+    return any(re.search(f"(?<![A-Za-z]){p}", text, re.I) for p in patterns)

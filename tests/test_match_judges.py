@@ -445,3 +445,43 @@ def test_an_exception_of_the_early_settings_is_settled_by_the_settings() -> None
 def test_an_exception_naming_more_than_settings_stays_unsettled() -> None:
     c = UNTREATED_EXCEPT_EARLY.model_copy(update={"exceptions": ("except adjuvant chemotherapy",)})
     assert judged(c) is UNKNOWN
+
+
+def test_an_exclusion_of_a_conditions_absence_excludes_the_condition() -> None:
+    """'Must not have uncontrolled diabetes' under an exclusion header, read as negated, still
+    excludes the diabetes, never everyone without it."""
+    hiv = crit(m.Comorbidity, "exclusion", condition="hiv", negated=True)
+    assert judged(hiv, patient(conditions=["hypertension"])) is NOT_MET
+    assert judged(hiv, patient(conditions=["HIV infection, undetectable viral load"])) is MET
+    brain = crit(m.CnsMetastases, "exclusion", states=("active",), negated=True)
+    assert judged(brain) is NOT_MET  # treated, stable brain metastases
+
+
+def test_a_specific_form_of_heart_disease_needs_the_same_form() -> None:
+    def heart(evidence: str) -> Any:
+        return crit(m.Comorbidity, "exclusion", condition="cardiac_disease", evidence=evidence)
+
+    fibrillation = patient(conditions=["atrial fibrillation"])
+    assert judged(heart("resting bradycardia"), fibrillation) is UNKNOWN
+    assert judged(heart("complete heart block"), fibrillation) is UNKNOWN
+    assert judged(heart("atrial fibrillation"), fibrillation) is MET
+    assert judged(heart("cardiac disease"), fibrillation) is MET
+    failure = patient(conditions=["heart failure"])
+    assert judged(heart("congestive heart failure"), failure) is MET
+
+
+@pytest.mark.parametrize(
+    ("words", "condition"),
+    [
+        ("significant cardiovascular disease", "cardiac_disease"),
+        ("clinically important abnormalities in cardiac rhythm", "cardiac_disease"),
+        ("hypertension that is not under stable control", "hypertension"),
+        ("hyperglycaemia that cannot be controlled", "diabetes"),
+    ],
+)
+def test_a_qualified_exclusion_is_not_settled_by_the_bare_condition(
+    words: str, condition: str
+) -> None:
+    c = crit(m.Comorbidity, "exclusion", condition=condition, evidence=words)
+    who = patient(conditions=["heart failure", "hypertension", "type 2 diabetes"])
+    assert judged(c, who) is UNKNOWN

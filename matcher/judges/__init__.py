@@ -52,7 +52,7 @@ def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
     if judge is None:
         return unknown(f"no judge for criteria of kind {criterion.kind}", str(criterion.kind))
     judgement = judge(criterion, patient)
-    if criterion.negated:
+    if criterion.negated and not _double_negative(criterion):
         judgement = judgement.negate()
     if criterion.exceptions and _blocks(criterion, judgement) and not _structured(criterion):
         quoted = "; ".join(criterion.exceptions)
@@ -62,6 +62,16 @@ def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
             "the criterion's exception (check by hand)",
         )
     return judgement
+
+
+#: Kinds for which an exclusion of the condition's absence cannot be meant: "must not have
+#: uncontrolled diabetes", "absence of HIV infection" under an exclusion header exclude the
+#: condition, they do not exclude everyone without it.
+_ONLY_PRESENCE_EXCLUDES = {Kind.COMORBIDITY, Kind.CNS_METASTASES, Kind.VISCERAL_CRISIS}
+
+
+def _double_negative(criterion: Criterion) -> bool:
+    return criterion.section is Section.EXCLUSION and criterion.kind in _ONLY_PRESENCE_EXCLUDES
 
 
 def _blocks(criterion: Criterion, judgement: Judgement) -> bool:

@@ -172,7 +172,10 @@ _SERIOUS = re.compile(
 _QUALIFIED = re.compile(
     r"uncontrolled|poorly controlled|"
     r"(?:requir|need)\w* (?:insulin|treatment|therapy|oxygen|steroids)|"
-    r"insulin[- ]dependent|on insulin|symptomatic|unstable|clinically significant|severe|"
+    r"insulin[- ]dependent|on insulin|symptomatic|unstable|severe|serious|significant|"
+    r"clinically (?:important|relevant)|inadequately controlled|uncontrollable|"
+    r"poor(?:ly)? controlled|not (?:under |well )?(?:stable )?control|"
+    r"cannot be (?:stably )?controlled|"
     r"active|decompensated|NYHA (?:class )?(?:II|III|IV)|grade [2-4]|≥ ?grade|"
     r"within (?:the )?(?:past|last)",
     re.I,
@@ -223,6 +226,13 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         return unknown(
             f"{words}; whether it was within {c.within_years:g} years is not given",
             f"{label} dates",
+        )
+    named = comorbidities.forms(next(iter(hits)), c.evidence or c.text)
+    if named is not None and not named & (comorbidities.forms(next(iter(hits)), words) or set()):
+        return unknown(
+            f"{words}: the criterion names {c.evidence or label}; whether this counts is for "
+            "the investigator",
+            f"{label} (which kind)",
         )
     qualifier = _QUALIFIED.search(f"{c.text} {c.evidence or ''}")
     if qualifier and _DENIES.search(words) and not _QUALIFIED.search(words):
