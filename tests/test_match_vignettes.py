@@ -35,10 +35,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("pt-male-01", "NCT04895358"): _KEYNOTE,
     ("pt-pik3ca-01", "NCT04494425"): _DB06,
     ("pt-male-01", "NCT04494425"): _DB06,
-    (
-        "pt-gbrca2-01",
-        "NCT02000622",
-    ): "parser: 'myelodysplastic syndrome or acute myeloid leukaemia' is not typed",
     ("pt-naive-01", "NCT04072952"): _VERITAC,
     ("pt-early-01", "NCT04072952"): _VERITAC,
     (
