@@ -110,6 +110,11 @@ class Regimen:
         return " + ".join(self.agents) + (f" ({where})" if where else "")
 
 
+def maybe_chemotherapy(regimen: Regimen) -> bool:
+    """An antibody-drug conjugate (cytotoxic payload) given for advanced disease."""
+    return regimen.setting in {"metastatic", None} and "antibody_drug_conjugate" in regimen.classes
+
+
 def regimens(treatments: Iterable[Treatment]) -> tuple[Regimen, ...]:
     out = []
     for index, t in enumerate(treatments):
@@ -178,14 +183,24 @@ class TreatmentHistory:
         one line as well when relapse came during it or within 12 months of its end, however
         many regimens it took. `scope` is 'any', or a class id ('endocrine_therapy',
         'chemotherapy', 'cdk4_6_inhibitor', ...). Regimens whose setting or timing is unknown
-        widen the range.
+        widen the range, and so does an antibody-drug conjugate for advanced disease when the
+        scope is chemotherapy: trials differ on whether T-DXd or sacituzumab govitecan is a
+        chemotherapy line, so a count that hangs on it stays for the investigator.
         """
         fewest = most = 0
         reasons: list[str] = []
         early_sure: list[Regimen] = []
         early_maybe = False
         for regimen in self.regimens:
-            if not regimen.counts_as_line or not self._in_scope(regimen, scope):
+            if not regimen.counts_as_line:
+                continue
+            if not self._in_scope(regimen, scope):
+                if scope == "chemotherapy" and maybe_chemotherapy(regimen):
+                    most += 1
+                    reasons.append(
+                        f"{regimen.describe()}: an antibody-drug conjugate, which some trials "
+                        "count as chemotherapy"
+                    )
                 continue
             if regimen.setting == "metastatic":
                 fewest += 1

@@ -145,6 +145,18 @@ def test_unknown_settings_widen_the_line_count() -> None:
     assert history is not None and history.advanced_lines("chemotherapy")[:2] == (1, 2)
 
 
+def test_an_antibody_drug_conjugate_may_or_may_not_be_a_chemotherapy_line() -> None:
+    history = patient(
+        treatments=[
+            {"agents": ["paclitaxel"], "setting": "metastatic"},
+            {"agents": ["trastuzumab deruxtecan"], "setting": "metastatic"},
+        ]
+    ).history
+    assert history is not None
+    assert history.advanced_lines("chemotherapy")[:2] == (1, 2)
+    assert history.advanced_lines("any")[:2] == (2, 2)
+
+
 def test_washout_windows_use_the_as_of_date() -> None:
     history = patient(
         treatments=[

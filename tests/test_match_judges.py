@@ -485,3 +485,22 @@ def test_a_qualified_exclusion_is_not_settled_by_the_bare_condition(
     c = crit(m.Comorbidity, "exclusion", condition=condition, evidence=words)
     who = patient(conditions=["heart failure", "hypertension", "type 2 diabetes"])
     assert judged(c, who) is UNKNOWN
+
+
+def test_a_chemotherapy_count_that_hangs_on_an_adc_is_for_the_investigator() -> None:
+    after_adc = patient(
+        diagnosis={"cancer": "breast cancer", "stage": "metastatic"},
+        treatments=[
+            {"agents": ["capecitabine"], "setting": "metastatic", "outcome": "progression"},
+            {
+                "agents": ["sacituzumab govitecan"],
+                "setting": "metastatic",
+                "outcome": "progression",
+            },
+        ],
+    )
+    at_least_two = crit(m.LineCount, scope="chemotherapy", min=2)
+    judgement = evaluate(at_least_two, after_adc)
+    assert judgement.result is UNKNOWN and "antibody-drug conjugate" in judgement.explanation
+    assert judged(crit(m.LineCount, scope="chemotherapy", min=1), after_adc) is MET
+    assert judged(crit(m.LineCount, scope="chemotherapy", min=3), after_adc) is NOT_MET

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from criteria import lexicon
 from criteria.model import LineCount, PriorTherapy
-from matcher.facts import Regimen, TreatmentHistory
+from matcher.facts import Regimen, TreatmentHistory, maybe_chemotherapy
 from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
 from matcher.patient import Patient
 
@@ -238,6 +238,14 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
         return not_met(f"{said}; criterion: {bounds}")
     if all(x is True for x in checks):
         return met(said)
+    if c.scope == "chemotherapy" and any(
+        maybe_chemotherapy(r) and r.counts_as_line for r in history.regimens
+    ):
+        return unknown(
+            f"{said}; whether the trial counts an antibody-drug conjugate as chemotherapy is "
+            "for the investigator",
+            "whether an antibody-drug conjugate counts as a chemotherapy line",
+        )
     return unknown(
         f"{said}; settings or dates of some regimens not given", "treatment settings and dates"
     )
