@@ -54,17 +54,23 @@ def joined_items(raw: Sequence[dict[str, Any]]) -> tuple[Joined, ...]:
     qualifiers and other parts of one sentence of one exclusion item (registry texts often run
     several exclusions together in one item, a sentence each)."""
     sentences: dict[tuple[int, int], list[int]] = {}
+    group_items: dict[int, set[int]] = {}
     for position, criterion in enumerate(raw):
         if criterion.get("section") != "exclusion" or criterion.get("item") is None:
             continue
+        if criterion.get("any_of") is not None:
+            group_items.setdefault(criterion["any_of"], set()).add(criterion["item"])
         sentence = _sentence(criterion)
         if sentence is not None:
             sentences.setdefault((criterion["item"], sentence), []).append(position)
+    # a group spanning several items comes from an introduction ("any of the following:"), whose
+    # children are separate exclusions; a group inside one item joins alternatives it names
+    inherited = {group for group, items in group_items.items() if len(items) > 1}
     out = []
     for positions in sentences.values():
         if len(positions) < 2:
             continue
-        qualifiers = tuple(p for p in positions if _is_qualifier(raw[p]))
+        qualifiers = tuple(p for p in positions if _is_qualifier(raw[p], inherited))
         parts = tuple(
             p
             for p in positions
@@ -88,8 +94,10 @@ def _sentence(criterion: dict[str, Any]) -> int | None:
     return len(_SENTENCE_END.findall(text, 0, at + len(evidence)))
 
 
-def _is_qualifier(criterion: dict[str, Any]) -> bool:
-    if criterion.get("kind") not in QUALIFIER_KINDS or criterion.get("any_of") is not None:
+def _is_qualifier(criterion: dict[str, Any], inherited: set[int]) -> bool:
+    if criterion.get("kind") not in QUALIFIER_KINDS:
+        return False
+    if criterion.get("any_of") is not None and criterion["any_of"] not in inherited:
         return False
     text, evidence = criterion.get("text") or "", criterion.get("evidence") or ""
     at = text.find(evidence)

@@ -99,3 +99,22 @@ def test_sentences_of_one_item_are_separate_exclusions() -> None:
     stage = {**STAGE, "text": text, "evidence": "Metastatic"}
     assert joined_items([lines, stage]) == ()
     assert _result(_patient("metastatic", 3), stage, lines).verdict is Verdict.INELIGIBLE
+
+
+def test_children_of_an_any_of_introduction_are_joined_each_on_its_own() -> None:
+    """'Any of the following: prior chemotherapy for metastatic disease; ...' (the group the
+    introduction makes spans items): being metastatic still excludes nobody."""
+    stage = {**STAGE, "any_of": 1}
+    lines = {**LINES, "any_of": 1}
+    other = {"section": "exclusion", "kind": "comorbidity", "condition": "hiv", "any_of": 1,
+             "item": 1, "text": "HIV infection", "evidence": "HIV"}  # fmt: skip
+    assert joined_items([stage, lines, other]) != ()
+    result = _result(_patient("metastatic", 1), stage, lines, other)
+    assert result.verdict is Verdict.POSSIBLY_ELIGIBLE  # only the HIV status is unknown
+    unknown = [d.judgement.missing for d in result.decisive if d.judgement.result is Result.UNKNOWN]
+    assert unknown == ["HIV infection"]
+
+
+def test_alternatives_grouped_inside_one_item_are_left_alone() -> None:
+    stage, lines = {**STAGE, "any_of": 1}, {**LINES, "any_of": 1}
+    assert joined_items([stage, lines]) == ()
