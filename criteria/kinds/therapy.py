@@ -182,6 +182,10 @@ class _Run:
     context: int  #: where the words around it are read from (the first of a combination)
 
 
+#: "(2 or more lines,) at least one of them with / one of which included (a CDK4/6 inhibitor)".
+_OF_THEM = re.compile(
+    r"\b(?:one|1|any|either|all|each)\s+of\s+(?:them|which|these|those)\b[^.;]{0,30}$", re.I
+)
 #: Therapy named generically ("prior anti-tumour treatment", "the most recent therapy"): read as
 #: systemic anticancer therapy when the lexicon names no drug or class in the item.
 _TREATMENT_NAIVE = re.compile(r"\b(?:treatment|therapy)(?=[- ]?na[iï]ve\b)", re.I)
@@ -236,8 +240,13 @@ def read(view: ItemView) -> list[Draft]:
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
     runs = _runs(view, mentions)
+    alternative = view.context is not None and view.context.any_of is not None
     for index, run in enumerate(runs):
         if any(s <= run.start < e for s, e in line_spans):
+            continue
+        if alternative and lines and _OF_THEM.search(view.w[max(0, run.start - 50) : run.start]):
+            # "(one of the following:) 2 or more endocrine lines, at least one of them with a
+            # CDK4/6 inhibitor": a qualifier of the count; read alone it would be an alternative
             continue
         # the words after a therapy that can still describe it end where another therapy (not
         # its combination partner) is named: "adjuvant AI, or progression on an AI for ABC"
