@@ -13,6 +13,9 @@ from trialmatch.vocab import OverallStatus, Verdict
 _VERDICT = {Verdict.ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.INELIGIBLE: 2}
 _STATUS = {OverallStatus.RECRUITING: 0, OverallStatus.NOT_YET_RECRUITING: 1}
 _OPEN_SITE = {None, "RECRUITING", "NOT_YET_RECRUITING"}
+#: Where a trial with no criteria to read (no eligibility text, or not parsed) stands on "fewer
+#: unknowns": after every trial whose criteria were judged, however many are unknown.
+UNREAD = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +31,8 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
     2. how specifically the trial targets the patient's findings: a variant-level match (ESR1
        Y537S asked for by name), then a gene-level match (any ESR1 mutation), then a class-level
        one (HER2-low, progression on a CDK4/6 inhibitor), then none;
-    3. fewer unknown criteria;
+    3. fewer unknown criteria (a trial with no criteria to read counts as `UNREAD` unknowns,
+       so that it never outranks one whose criteria were judged);
     4. recruiting, then not yet recruiting, then any other status;
     5. later phase;
     6. nearer open site, when the profile has coordinates (trials without a known distance last);
@@ -38,7 +42,7 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
     return (
         _VERDICT[result.verdict],
         -result.target_level,
-        result.unknowns,
+        result.unknowns if result.trial.keys else max(UNREAD, result.unknowns),
         _STATUS.get(OverallStatus(result.trial.overall_status), 2)
         if result.trial.overall_status in OverallStatus.__members__
         else 2,

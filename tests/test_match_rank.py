@@ -75,6 +75,15 @@ def test_fewer_unknowns_first() -> None:
     ) == ["NCT2", "NCT1"]
 
 
+def test_a_trial_with_no_criteria_to_read_comes_after_judged_ones() -> None:
+    many_unknowns = [LIFE, QTC, {**LIFE, "min_weeks": 12}, {**QTC, "value": 480}]
+    assert order(
+        {"nct_id": "NCT1", "criteria": []},  # no eligibility text in the registry record
+        {"nct_id": "NCT2", "criteria": [], "parsed": False},
+        {"nct_id": "NCT3", "criteria": many_unknowns},
+    ) == ["NCT3", "NCT1", "NCT2"]
+
+
 def test_recruiting_before_not_yet_recruiting() -> None:
     assert order(
         {"nct_id": "NCT1", "criteria": [ECOG], "overall_status": "NOT_YET_RECRUITING"},
