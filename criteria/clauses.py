@@ -21,18 +21,21 @@ from trialmatch.vocab import Section
 
 #: A condition that opens a sentence, up to the comma, colon or "then" that ends it.
 _CONDITION = Fast(
-    r"(?:^|[.;:(]\s*|\(?\b[a-z0-9]{1,3}\)\s*)\s*(?P<cue>if|when|where|in case of|in the case of"
+    r"(?:^|[.;:(]\s*|\(?\b[a-z0-9]{1,3}\)\s*|(?P<either>\bor,?\s+))\s*(?P<cue>if|when|where"
+    r"|in case of|in the case of"
     r"|for (?:the )?(?:patients?"
     r"|participants?|subjects?|those|women|men|cases?|tumou?rs?)(?:\s+(?:with|who|whose|having))?"
     r"|in (?:patients?|participants?|subjects?|those|women|men)\s+(?:with|who|whose|having)"
     r"|for\s+(?=(?:[\w+/-]+\s+){0,4}?(?:cancers?|disease|tumou?rs?|nsclc)\s*,)"
     r"|(?:patients?|participants?|subjects?|those|women|men)\s+who\s+(?:have\s+|had\s+)?"
-    r"(?:previously\s+|already\s+)?(?:received|been treated|were treated|underwent|undergone))\b"
-    r"(?P<body>[^,:;.]{1,100}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
+    r"(?:previously\s+|already\s+)?(?:received|been treated|were treated|underwent|undergone)"
+    r"|(?:patients?|participants?|subjects?|women|men)\s+(?:with|whose|having))\b"
+    r"(?P<body>[^,:;.]{1,140}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
     r"|\b(?:must|should|shall|needs?|are required|is required|will)\b))"
 )
 _CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
-                    "in subjects", "in those", "in women", "in men", " who ")  # fmt: skip
+                    "in subjects", "in those", "in women", "in men", " who ", " with ", "whose",
+                    "having")  # fmt: skip
 #: Kinds a condition can be about.
 _CONDITION_KINDS = frozenset(
     {
@@ -48,6 +51,12 @@ _CONDITION_KINDS = frozenset(
     }
 )
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+#: "Patients with HER2-positive disease must have had trastuzumab": a condition only when a
+#: requirement follows at once, and the population words are not the trial's own disease.
+_PATIENTS_WITH = re.compile(
+    r"(?:patients?|participants?|subjects?|women|men)\s+(?:with|whose|having)$", re.I
+)
+_MUST = re.compile(r"\s*(?:must|should|needs? to|are required|is required)\b", re.I)
 
 
 def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
@@ -61,6 +70,11 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
         inside = [d for d in drafts if start <= d.start < end and d.kind in _CONDITION_KINDS]
         if not inside:
             continue
+        if _PATIENTS_WITH.match(match.group("cue")) and (
+            not _MUST.match(w, end)
+            or any(d.kind in {"cancer_type", "disease_stage"} for d in inside)
+        ):
+            continue  # "Patients with metastatic HER2-negative disease": who the trial is for
         stop = _SENTENCE_END.search(w, end)
         limit = stop.start() if stop else len(w)
         after = [
@@ -74,11 +88,22 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
                     continue  # "if X was given, relapse must be > 12 months after": kept, turned
                 dropped.add(id(draft))
             continue
+        before: list[Draft] = []
+        if match.group("either"):
+            # "HER2-negative, or, if HER2-positive, earlier trastuzumab": the first side too
+            opened = max(w.rfind(". ", 0, start), w.rfind("; ", 0, start))
+            before = [
+                d
+                for d in drafts
+                if opened < d.start < start and d.kind in _CONDITION_KINDS - {"cancer_type"}
+            ]
+            if any("any_of" in d.fields for d in before):
+                before = []
         counter[0] += 1
         for draft in inside:
             draft.fields["negated"] = not draft.fields.get("negated", False)
             draft.fields["any_of"] = counter[0]
-        for draft in after:
+        for draft in (*after, *before):
             draft.fields["any_of"] = counter[0]
     return [d for d in drafts if id(d) not in dropped]
 
@@ -152,7 +177,7 @@ def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> Non
 _PERMITTED = Fast(
     r"\b(?:(?:is|are|will be|would be|also|is also|are also)\s+(?:\w+\s+)?(?:allowed|permitted"
     r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*\**\s*(?:[.;]|$)"
-    r"|is not an exclusion|are not excluded|does not exclude|do not exclude"
+    r"|is not an exclusion|are not excluded|does not exclude|do not exclude|(?:is|are) optional"
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))"
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
     r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))"

@@ -31,7 +31,7 @@ _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)
 _FUTURE = Fast(
     r"\b(?:candidates? for|eligible (?:for|to receive)|suitable for|appropriate for|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
-    r"|planning to|expected to (?:receive|undergo|be treated)"
+    r"|planning to|plans? for|expected to (?:receive|undergo|be treated)"
     r"|needs? to (?:receive|undergo|be treated)"
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
     r"|randomi[sz]ed to"
