@@ -326,7 +326,8 @@ _NEEDING = Fast(
 #: "Replacement therapy (thyroxine, insulin) is not considered a form of systemic treatment".
 _DEFINITIONAL = Fast(
     r"\b(?:is|are)\s+not\s+(?:considered|regarded|deemed|counted)\s+(?:to be\s+|as\s+)?"
-    r"(?:a\s+|an\s+)?(?:(?:form|type|kind)\s+of|lines?\b|regimens?\b|(?:[\w/-]+\s+){0,4}?(?:therapy"
+    r"(?:a\s+|an\s+)?(?:(?:form|type|kind)\s+of|lines?\b|regimens?\b"
+    r"|(?:(?!for\b|to\b|appropriate|suitable|eligible|candidate)[\w/-]+\s+){0,4}?(?:therapy"
     r"|treatment|inhibitors?|agents?)\b)"
     r"|\b(?:is|are)\s+(?:considered|regarded|deemed)\s+(?:as\s+)?(?:a\s+|an\s+)?(?:form|type|kind)"
     r"\s+of\b"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from criteria.extract import Draft, ItemView
 from criteria.fastre import Fast
 from criteria.phrases import phrases
+from trialmatch.vocab import Section
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,37 @@ _GAP_OK = Fast(
     r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min)"
     r"[\s,:()\-]*)*$"
 )
+#: "Platelet count 100,000/mm³", "AST and ALT 2.5 times ULN": a threshold whose comparator was
+#: lost (the older registry layout drops "≥" and "≤"). Read only for analytes whose limit can
+#: go one way, and only when the value and its unit end the item.
+_BARE = Fast(
+    r"^(?P<gap>[^;<>=\d]{0,25}?)(?P<value>"
+    + _NUMBER
+    + r")\s*"
+    + _UNIT
+    + r"(?=\s*(?:\([^()]{0,60}\))?\s*[.;]?\s*$)"
+)
+_AT_LEAST = frozenset(
+    {"anc", "platelets", "hemoglobin", "wbc", "lymphocytes", "creatinine_clearance", "albumin",
+     "lvef", "oxygen_saturation"}
+)  # fmt: skip
+_AT_MOST = frozenset(
+    {"bilirubin", "ast", "alt", "alkaline_phosphatase", "creatinine", "inr", "ptt", "pt"}
+)
+
+
+def _bare(tail: str, group: list[_Mention]) -> tuple[re.Match[str] | None, str | None]:
+    found = _BARE.match(tail, tail.lower())
+    if found is None or not found.group("unit") or not _GAP_OK.match(found.group("gap")):
+        return None, None
+    names = {a for m in group for a in m.analytes}
+    if names <= _AT_LEAST:
+        return found, ">="
+    if names <= _AT_MOST:
+        return found, "<="
+    return None, None
+
+
 _JOIN = Fast(r"^\s*(?:\([^()]{0,25}\)\s*)?(?:/|,|and/or|and|or|&)\s*$|^\s*$")
 
 
@@ -173,6 +205,8 @@ def read(view: ItemView) -> list[Draft]:
                 direction = threshold.group("dir").lower()
                 up = direction in {"more", "greater", "higher", "above", "over"}
                 cmp = ">=" if up else "<="
+        if (threshold is None or cmp is None) and view.section == Section.INCLUSION:
+            threshold, cmp = _bare(tail, group)
         if threshold is None or cmp is None:
             continue
         value = float(threshold.group("value").replace(",", ""))
