@@ -262,7 +262,11 @@ _MENOPAUSE = Fast(
     r"\b(?P<pre>(?:(?:pre|peri|post)\s*-?\s*(?:/|,|or|and|and/or)?\s*)+)menopaus\w*"
     r"|\b(?P<any>any|regardless of|irrespective of|all)\s+(?:\w+\s+)?menopausal status"
     r"|\bmenopausal status\s*:?\s*(?P<st>pre|peri|post)\w*"
+    r"|\b(?P<ooph>bilateral (?:surgical )?oophorectomy)"
 )
+_OOPHORECTOMY_PLANNED = re.compile(r"\b(?:candidate|plan\w*|schedul\w*|will|for|consent)\b", re.I)
+#: "Surgically sterile (hysterectomy and/or bilateral oophorectomy)": childbearing potential.
+_STERILE = re.compile(r"\b(?:steril\w*|hysterectom\w*|tubal|childbearing|child-bearing)", re.I)
 _SUPPRESSION = Fast(
     r"\b(?:GnRH|LHRH|LH-?RH|gonadotropin[- ]releasing|luteini[sz]ing[- ]hormone[- ]releasing"
     r"|ovarian (?:function )?(?:suppression|ablation)|OFS\b|goserelin|leuprolide|leuprorelin"
@@ -297,6 +301,17 @@ def read_menopause(view: ItemView) -> list[Draft]:
     first, last = len(w), 0
     for match in _MENOPAUSE.finditer(w):
         if view.in_exception(match.start()):
+            continue
+        if match.group("ooph"):
+            if (
+                view.section == Section.INCLUSION
+                and not cues.negated_before(w, match.start())
+                and not _OOPHORECTOMY_PLANNED.search(w[max(0, match.start() - 40) : match.start()])
+                and not _STERILE.search(w)
+            ):
+                # "(Postmenopausal, defined as:) prior bilateral oophorectomy"
+                first, last = min(first, match.start()), max(last, match.end())
+                statuses.append("postmenopausal")
             continue
         first, last = min(first, match.start()), max(last, match.end())
         if match.group("any"):
