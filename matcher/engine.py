@@ -3,7 +3,7 @@ the contract's verdict rule."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from criteria.model import Criterion
@@ -211,6 +211,30 @@ def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int]:
     return Verdict.ELIGIBLE, [], 0
 
 
+def _settled_alternatives(units: list[Unit], judgements: list[Judgement]) -> list[Judgement]:
+    """Judgements in which an inclusion alternative that fails, or is open, inside a group that
+    another alternative satisfies says so: its own result stays true to its statement, but a
+    reader must not take it for a reason against the trial."""
+    groups: dict[int, list[Unit]] = {}
+    for unit in units:
+        if unit[2] is not None and not unit[1]:
+            groups.setdefault(unit[2], []).append(unit)
+    out = judgements
+    for members in groups.values():
+        if any_of([m[3] for m in members]) is not Result.MET:
+            continue
+        for index, _, _, judgement in members:
+            if judgement.result in (Result.NOT_MET, Result.UNKNOWN):
+                if out is judgements:
+                    out = list(judgements)
+                out[index] = replace(
+                    judgement,
+                    explanation=f"{judgement.explanation} (an alternative to this is met)",
+                    missing=None,
+                )
+    return out
+
+
 _VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.INELIGIBLE: 2}
 
 
@@ -265,6 +289,7 @@ def judge_trial(
             best = (rank, verdict, decisive, count, cohort, units)
     assert best is not None
     _, verdict, decisive, count, cohort, units = best
+    judgements = _settled_alternatives(units, judgements)
     targets = sorted(
         (
             j

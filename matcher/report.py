@@ -1,8 +1,8 @@
 """A match report as the contract's JSON (CONTRACTS.md section 2) and as short reasons for tables.
 
 Extensions to the contract, all additive: `as_of`, `open_questions`, and per match `cohort`; per
-criterion `source` ("criteria" or "registry"), `cohort` and `missing` (the fact that would settle
-an unknown).
+criterion `source` ("criteria" or "registry"), `cohort`, `any_of` (criteria sharing the number
+are alternatives: one of them is enough) and `missing` (the fact that would settle an unknown).
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ def judged_json(entry: Judged) -> dict[str, Any]:
     }
     if item.cohort:
         out["cohort"] = item.cohort
+    if item.any_of is not None:
+        out["any_of"] = item.any_of
     if judgement.result is Result.UNKNOWN and judgement.missing:
         out["missing"] = judgement.missing
     return out

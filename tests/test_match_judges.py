@@ -504,3 +504,13 @@ def test_a_chemotherapy_count_that_hangs_on_an_adc_is_for_the_investigator() -> 
     assert judgement.result is UNKNOWN and "antibody-drug conjugate" in judgement.explanation
     assert judged(crit(m.LineCount, scope="chemotherapy", min=1), after_adc) is MET
     assert judged(crit(m.LineCount, scope="chemotherapy", min=3), after_adc) is NOT_MET
+
+
+def test_a_washout_decided_by_the_day_says_so() -> None:
+    stopped_in_october = patient(
+        treatments=[{"agents": ["fulvestrant"], "setting": "metastatic", "end": "2026-10"}]
+    )
+    washout = crit(m.PriorTherapy, "exclusion", agents=("fulvestrant",), within_days=42)
+    judgement = evaluate(washout, stopped_in_october)
+    assert judgement.result is UNKNOWN
+    assert "ended 2026-10: the exact day decides the 42-day window" in judgement.explanation

@@ -9,6 +9,7 @@ import pytest
 
 from matcher.loading import parse_profile
 from matcher.match import match_patient
+from matcher.report import judged_json
 from tests.match_helpers import make_trials
 from trialmatch.vocab import Verdict
 
@@ -94,7 +95,12 @@ def test_any_of_group_holds_when_one_alternative_holds() -> None:
         "status": "positive",
         "any_of": 1,
     }
-    assert verdicts({"nct_id": "NCT1", "criteria": [er, pr]})["NCT1"].verdict is Verdict.ELIGIBLE
+    result = verdicts({"nct_id": "NCT1", "criteria": [er, pr]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE
+    # the open alternative says it does not count against the trial, and the JSON groups them
+    assert result.judgements[-1].explanation.endswith("(an alternative to this is met)")
+    rows = [judged_json(j) for j in result.judged if j.source == "criteria"]
+    assert [r.get("any_of") for r in rows] == [1, 1]
 
 
 def test_cohorts_are_judged_separately_and_the_best_one_wins() -> None:

@@ -126,6 +126,13 @@ def _missing(c: PriorTherapy) -> str:
     return "treatment settings"
 
 
+def _window_open(regimen: Regimen, days: int) -> str:
+    """Why a washout window is not settled: no end date, or one too coarse to tell."""
+    if regimen.end is None:
+        return f", end date not given ({days}-day window)"
+    return f", ended {regimen.end}: the exact day decides the {days}-day window"
+
+
 def _conditions(
     c: PriorTherapy, regimen: Regimen, history: TreatmentHistory, p: Patient
 ) -> tuple[bool | None, str]:
@@ -133,12 +140,7 @@ def _conditions(
     checks: list[tuple[bool | None, str]] = [_relation(c, regimen, history, p)]
     if c.within_days is not None:
         recent = history.ongoing_or_ended_within(regimen, c.within_days)
-        checks.append(
-            (
-                recent,
-                "" if recent is not None else f", end date not given ({c.within_days}-day window)",
-            )
-        )
+        checks.append((recent, "" if recent is not None else _window_open(regimen, c.within_days)))
     if c.min_duration_months is not None:
         months = history.duration_months(regimen)
         checks.append(
