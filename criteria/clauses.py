@@ -21,7 +21,8 @@ from trialmatch.vocab import Section
 
 #: A condition that opens a sentence, up to the comma, colon or "then" that ends it.
 _CONDITION = Fast(
-    r"(?:^|[.;:(]\s*|\(?\b[a-z0-9]{1,3}\)\s*|(?P<either>\bor,?\s+))\s*(?P<cue>if|when|where"
+    r"(?:^|[.;:(]\s*|\(?\b[a-z0-9]{1,3}\)\s*|(?P<either>\bor,?\s+)|\b(?:however|but),?\s+)\s*"
+    r"(?P<cue>if|when|where"
     r"|in case of|in the case of"
     r"|for (?:the )?(?:patients?"
     r"|participants?|subjects?|those|women|men|cases?|tumou?rs?)(?:\s+(?:with|who|whose|having))?"
@@ -31,7 +32,8 @@ _CONDITION = Fast(
     r"(?:previously\s+|already\s+)?(?:received|been treated|were treated|underwent|undergone)"
     r"|(?:patients?|participants?|subjects?|women|men)\s+(?:with|whose|having))\b"
     r"(?P<body>[^,:;.]{1,140}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
-    r"|\b(?:must|should|shall|needs?|are required|is required|will)\b))"
+    r"|\b(?:must|should|shall|needs?|are required|is required|will"
+    r"|(?:are|is) (?:also |only )?eligible (?:only )?(?:if|provided|when))\b))"
 )
 _CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
                     "in subjects", "in those", "in women", "in men", " who ", " with ", "whose",
@@ -56,7 +58,11 @@ _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 _PATIENTS_WITH = re.compile(
     r"(?:patients?|participants?|subjects?|women|men)\s+(?:with|whose|having)$", re.I
 )
-_MUST = re.compile(r"\s*(?:must|should|needs? to|are required|is required)\b", re.I)
+_MUST = re.compile(
+    r"\s*(?:must|should|needs? to|are required|is required|(?:are|is) (?:also |only )?eligible"
+    r" (?:only )?(?:if|provided|when))\b",
+    re.I,
+)
 
 
 def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
