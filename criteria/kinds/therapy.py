@@ -629,6 +629,12 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         tail_cut = re.split(
             r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1
         )[0]
+        # "2 or more lines of endocrine therapy, with or without X, for metastatic disease"
+        setting_tail = re.split(
+            r"\b(?:and|or|but|with|who|which|including|except)\b|,",
+            _OPTIONAL_PART.sub(" ", tail, count=1),
+            maxsplit=1,
+        )[0]
         start = match.start()
         lead = ""
         if scope == "any" and re.fullmatch(r"(?:[\w-]+\s+)?(?:lines?|regimens?)", between + noun):
@@ -637,7 +643,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             if named is not None:
                 scope = _line_scope(named.id if named.kind == "class" else _main_class(named.id))
                 lead, start = w[named.end : match.start()], named.start
-        settings = cues.settings_in(lead + " " + between + " " + tail_cut[:60])
+        settings = cues.settings_in(lead + " " + between + " " + setting_tail[:60])
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
         end = match.end("noun") + len(tail_cut)
@@ -656,6 +662,9 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     return out
 
 
+_OPTIONAL_PART = re.compile(
+    r",?\s*(?:with or without|±|\+/-)\s+[^,;()]{1,40}?(?:,|(?=\s+(?:for|in)\b))", re.I
+)
 _SETTING_GAP = re.compile(
     r"^\s*(?:(?:for|in|as|during|the|of|and|or|a|an|given|advanced|metastatic|locally|recurrent"
     r"|unresectable|inoperable|disease|setting|breast|cancer|BC|MBC|ABC|NSCLC|\d+|or)\b[\s,/-]*)+$",
