@@ -31,17 +31,20 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
     2. how specifically the trial targets the patient's findings: a variant-level match (ESR1
        Y537S asked for by name), then a gene-level match (any ESR1 mutation), then a class-level
        one (HER2-low, progression on a CDK4/6 inhibitor), then none;
-    3. fewer unknown criteria (a trial with no criteria to read counts as `UNREAD` unknowns,
+    3. treatment trials, then other studies (observational ones, and interventional ones for
+       supportive care, screening, diagnosis...: the registry's primary purpose);
+    4. fewer unknown criteria (a trial with no criteria to read counts as `UNREAD` unknowns,
        so that it never outranks one whose criteria were judged);
-    4. recruiting, then not yet recruiting, then any other status;
-    5. later phase;
-    6. nearer open site, when the profile has coordinates (trials without a known distance last);
-    7. NCT id, so that the order is total and reproducible.
+    5. recruiting, then not yet recruiting, then any other status;
+    6. later phase;
+    7. nearer open site, when the profile has coordinates (trials without a known distance last);
+    8. NCT id, so that the order is total and reproducible.
     """
     distance = nearest.distance_km if nearest and nearest.distance_km is not None else math.inf
     return (
         _VERDICT[result.verdict],
         -result.target_level,
+        0 if result.trial.treats else 1,
         result.unknowns if result.trial.keys else max(UNREAD, result.unknowns),
         _STATUS.get(OverallStatus(result.trial.overall_status), 2)
         if result.trial.overall_status in OverallStatus.__members__
@@ -55,17 +58,18 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
 def score(result: TrialResult, nearest: NearestSite | None) -> float:
     """A number in [0, 1) that falls as `sort_key` rises (ties in the key give equal scores).
 
-    The key's first six parts, capped, are read as digits of a mixed-radix fraction, so a
+    The key's first seven parts, capped, are read as digits of a mixed-radix fraction, so a
     difference in an earlier part always outweighs every later one.
     """
     key = sort_key(result, nearest)
-    distance = float(key[5])  # type: ignore[arg-type]
+    distance = float(key[6])  # type: ignore[arg-type]
     digits = [
         (2 - int(key[0]), 3),  # type: ignore[call-overload]
         (min(3, -int(key[1])), 4),  # type: ignore[call-overload]
-        (max(0, 9 - int(key[2])), 10),  # type: ignore[call-overload]
-        (2 - int(key[3]), 3),  # type: ignore[call-overload]
-        (-int(key[4]), 6),  # type: ignore[call-overload]
+        (1 - int(key[2]), 2),  # type: ignore[call-overload]
+        (max(0, 9 - int(key[3])), 10),  # type: ignore[call-overload]
+        (2 - int(key[4]), 3),  # type: ignore[call-overload]
+        (-int(key[5]), 6),  # type: ignore[call-overload]
         (0 if math.isinf(distance) else max(0, 9 - int(distance // 100)), 10),
     ]
     value, scale = 0.0, 1.0

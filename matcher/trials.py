@@ -74,6 +74,9 @@ class Trial:
     required_genes: tuple[frozenset[str], ...] = ()
     #: Exclusion items whose parts only apply together (see `matcher.joined`).
     joined: tuple[Joined, ...] = ()
+    #: False for observational studies and for interventional ones whose primary purpose is not
+    #: treatment (supportive care, screening, diagnostic...); True when the registry does not say.
+    treats: bool = True
     #: False when the conditions and title name no cancer, tumour or cancer gene at all
     #: (a trial of another disease, which no cancer patient fits).
     about_cancer: bool = True
@@ -160,6 +163,13 @@ def trial_categories(conditions: Iterable[str], *titles: str | None) -> frozense
             if from_title - {ANY_CANCER}:
                 return from_title
     return frozenset(found)
+
+
+def treats(study_type: str | None, primary_purpose: str | None) -> bool:
+    """Is a study a treatment trial (or not said otherwise by the registry)?"""
+    if study_type == "OBSERVATIONAL":
+        return False
+    return primary_purpose in {None, "TREATMENT"}
 
 
 def names_cancer(conditions: Iterable[str], *titles: str | None) -> bool:
@@ -276,6 +286,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     criteria_json=row.criteria_json if parsed else None,
                     required_genes=required,
                     joined=joined,
+                    treats=treats(row.study_type, row.primary_purpose),
                     about_cancer=names_cancer(row.conditions, row.brief_title, row.official_title),
                 )
             )

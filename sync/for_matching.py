@@ -19,6 +19,7 @@ class TrialRow:
     overall_status: str | None
     phases: list[str]
     study_type: str | None
+    primary_purpose: str | None
     conditions: list[str]
     official_title: str | None
     sex: str | None
@@ -33,7 +34,7 @@ class TrialRow:
 _TRIALS = """
 SELECT s.nct_id, s.brief_title, s.acronym, s.overall_status, s.phases, s.study_type,
        s.conditions, s.official_title, s.sex, s.minimum_age_years, s.maximum_age_years,
-       s.last_update_posted, c.criteria, c.parser_version
+       s.last_update_posted, c.criteria, c.parser_version, s.primary_purpose
 FROM studies s LEFT JOIN criteria c ON c.nct_id = s.nct_id
 {where}
 ORDER BY s.nct_id
@@ -70,6 +71,7 @@ def trial_rows(
             overall_status=row[3],
             phases=json.loads(row[4] or "[]"),
             study_type=row[5],
+            primary_purpose=row[14],
             conditions=json.loads(row[6] or "[]"),
             official_title=row[7],
             sex=row[8],

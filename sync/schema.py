@@ -18,7 +18,7 @@ import sqlite_utils
 from trialmatch.errors import DatabaseError
 
 #: Bump when a migration is added to MIGRATIONS.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ TABLES: tuple[Table, ...] = (
             "overall_status": "TEXT",  # API enum string (trialmatch.vocab.OverallStatus)
             "phases": "TEXT",  # JSON array of API phase strings; [] when the study has none
             "study_type": "TEXT",
+            "primary_purpose": "TEXT",  # designInfo.primaryPurpose (TREATMENT, SUPPORTIVE_CARE...)
             "conditions": "TEXT",  # JSON array
             "keywords": "TEXT",  # JSON array
             "interventions": "TEXT",  # JSON array of {"name", "type", "other_names"}
@@ -189,9 +190,19 @@ FTS_SQL = (
     + ", tokenize='porter unicode61 remove_diacritics 2')"
 )
 
+
 #: Steps that bring a database from version n-1 to n, beyond adding missing tables, columns and
 #: indexes (which ensure_schema always does). Each step must be safe on any older database.
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
+def _primary_purpose(db: sqlite_utils.Database) -> None:
+    """Schema 2 added `studies.primary_purpose`: fill it from the stored study JSON."""
+    db.execute(
+        "UPDATE studies SET primary_purpose = "
+        "json_extract(raw, '$.protocolSection.designModule.designInfo.primaryPurpose') "
+        "WHERE primary_purpose IS NULL"
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {2: _primary_purpose}
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -12,6 +12,7 @@ from matcher.trials import (
     TrialSet,
     _required_genes,
     names_cancer,
+    treats,
     trial_categories,
 )
 
@@ -19,7 +20,8 @@ from matcher.trials import (
 def make_trials(*specs: dict[str, Any]) -> TrialSet:
     """Each spec: nct_id, criteria (list of criterion dicts, without span/item/text if you like;
     each is its own item unless it gives `item`),
-    and optional overall_status, phases, conditions, sex, min_age, max_age, sites."""
+    and optional overall_status, phases, conditions, sex, min_age, max_age, sites, study_type,
+    primary_purpose."""
     interner = Interner()
     trials = []
     for spec in specs:
@@ -49,6 +51,7 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 criteria_json=json.dumps(raw),
                 required_genes=_required_genes(keys, places, interner.criteria),
                 joined=joined,
+                treats=treats(spec.get("study_type"), spec.get("primary_purpose")),
                 about_cancer=names_cancer(conditions, spec.get("title")),
             )
         )

@@ -75,6 +75,19 @@ def test_fewer_unknowns_first() -> None:
     ) == ["NCT2", "NCT1"]
 
 
+def test_treatment_trials_before_other_studies() -> None:
+    assert order(
+        {"nct_id": "NCT1", "criteria": [LIFE], "primary_purpose": "SUPPORTIVE_CARE"},
+        {"nct_id": "NCT2", "criteria": [LIFE], "study_type": "OBSERVATIONAL"},
+        {
+            "nct_id": "NCT3",
+            "criteria": [LIFE, QTC, {**QTC, "value": 480}],
+            "primary_purpose": "TREATMENT",
+        },
+        {"nct_id": "NCT4", "criteria": [LIFE, QTC]},  # purpose not given: a treatment trial
+    ) == ["NCT4", "NCT3", "NCT1", "NCT2"]
+
+
 def test_a_trial_with_no_criteria_to_read_comes_after_judged_ones() -> None:
     many_unknowns = [LIFE, QTC, {**LIFE, "min_weeks": 12}, {**QTC, "value": 480}]
     assert order(

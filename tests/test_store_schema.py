@@ -83,6 +83,8 @@ def test_an_older_database_is_migrated_not_rebuilt(path: Path) -> None:
     db = open_database(path)
     assert schema.schema_version(db) == schema.SCHEMA_VERSION
     assert db.execute("SELECT brief_title FROM studies").fetchall() == [("kept",)]
+    # schema 2 filled the primary purpose in from the stored study JSON
+    assert db.execute("SELECT primary_purpose FROM studies").fetchall() == [("TREATMENT",)]
     assert set(schema.TABLES[0].columns) == {c.name for c in db["studies"].columns}
     assert "changes" in db.table_names() and search_index_consistent(db)
     db.close()
