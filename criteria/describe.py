@@ -33,6 +33,8 @@ def _therapy(c: model.PriorTherapy) -> str:
         parts.append("ongoing" if c.within_days == 0 else f"within {c.within_days} days")
     if c.min_duration_months is not None:
         parts.append(f"for >= {c.min_duration_months:g} months")
+    if c.max_duration_months is not None:
+        parts.append(f"progression within {c.max_duration_months:g} months of starting")
     if c.relapse_within_months is not None:
         parts.append(f"relapse within {c.relapse_within_months:g} months")
     if c.relapse_after_months is not None:

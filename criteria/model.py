@@ -126,6 +126,10 @@ class PriorTherapy(_Base):
     min_duration_months: float | None = Field(
         default=None, description="'at least 6 months on endocrine therapy'"
     )
+    max_duration_months: float | None = Field(
+        default=None,
+        description="'progression within 6 months of starting it': on it for less than this",
+    )
     relapse_within_months: float | None = Field(
         default=None, description="'relapse within 12 months of completing adjuvant therapy'"
     )

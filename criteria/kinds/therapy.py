@@ -136,6 +136,13 @@ _RELAPSE_BEFORE = Fast(
     r"\b(?:recurr\w*|relaps\w*|progress\w*)\b[^.;]{0,40}?\bwithin\s*(?P<n>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>months?|years?)\s*(?:after|of|following|from)\s+(?:the\s+)?(?:[\w()-]+\s+){0,2}$"
 )
+#: "progression within 6 months of starting first-line endocrine therapy", "recurrence while
+#: receiving adjuvant ET, within 24 months of starting it".
+_EARLY_PROGRESSION = Fast(
+    r"\b(?:progress\w*|relaps\w*|recurr\w*|PD)\b[^.;]{0,60}?\bwithin\s*(?:the\s+first\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s*(?:of|after|from|since)\s+(?:the\s+)?"
+    r"(?:start\w*|initiat\w*|commenc\w*|beginning|begin\w*)\b"
+)
 _RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
     r"{0,2}?(?:after|from|since|following|of)\s+(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*"
@@ -484,13 +491,19 @@ def _prior_therapy(
     ahead = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
     near = w[max(begin, run.context - 90) : min(stop, ahead.start() if ahead else limit)]
     l_near = near.lower()
+    early = _EARLY_PROGRESSION.search(near, l_near) if numbers else None
+    if early:
+        # "progression within 6 months of starting first-line ET": time on it, not a relapse
+        fields["max_duration_months"] = cues.months(float(early.group("n")), early.group("unit"))
+        relation = "progressed"
+        fields.pop("within_days", None)
     relapse = (
         _RELAPSE_WITHIN.search(near, l_near) or _RELAPSE_BEFORE.search(before, l_before)
-        if numbers
+        if numbers and not early
         else None
     )
-    relapse_after = _RELAPSE_AFTER.search(near, l_near) if numbers else None
-    dfi = _DFI.search(near, l_near) if numbers else None
+    relapse_after = _RELAPSE_AFTER.search(near, l_near) if numbers and not early else None
+    dfi = _DFI.search(near, l_near) if numbers and not early else None
     if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
         fields["relapse_within_months"] = cues.months(
             float(relapse.group("n")), relapse.group("unit")
