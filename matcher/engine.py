@@ -9,7 +9,7 @@ from functools import cached_property
 from criteria.model import Criterion
 from matcher import cancers
 from matcher.joined import apply_joined
-from matcher.judgement import Judgement, any_of, met, not_met, unknown
+from matcher.judgement import Judgement, all_of, any_of, any_result, met, not_met, unknown
 from matcher.judges import evaluate
 from matcher.patient import Patient
 from matcher.trials import Trial
@@ -183,13 +183,14 @@ def _blocks(exclusion: bool, result: Result) -> bool:
     return result is Result.MET if exclusion else result is Result.NOT_MET
 
 
-Unit = tuple[int, bool, int | None, Judgement]  # (index, exclusion, any_of, judgement)
+#: (index, exclusion, any_of, judgement, source item of a grouped criterion)
+Unit = tuple[int, bool, int | None, Judgement, int | None]
 
 
 def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int]:
     """The contract's rule over one set of items: ineligible if an inclusion is not met or an
     exclusion applies, eligible if nothing is unknown, else possibly eligible. Items that share
-    an `any_of` group count as one (the group holds if one of them holds). Returns the verdict,
+    an `any_of` group count as one (see `group_result`). Returns the verdict,
     the decisive items (blocking ones if ineligible, else unknown ones) and the unknown count."""
     grouped: list[tuple[Result, list[Unit]]] = []
     groups: dict[tuple[bool, int], list[Unit]] = {}
@@ -199,7 +200,7 @@ def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int]:
         else:
             groups.setdefault((unit[1], unit[2]), []).append(unit)
     for members in groups.values():
-        grouped.append((any_of([m[3] for m in members]), members))
+        grouped.append((group_result(members), members))
     blocking = [m for result, ms in grouped if _blocks(ms[0][1], result) for m in ms]
     if blocking:
         count = sum(1 for result, _ in grouped if result is Result.UNKNOWN)
@@ -209,6 +210,19 @@ def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int]:
         decisive = [Decision(m[0], m[1], m[3]) for _, ms in unknowns for m in ms]
         return Verdict.POSSIBLY_ELIGIBLE, decisive, len(unknowns)
     return Verdict.ELIGIBLE, [], 0
+
+
+def group_result(members: list[Unit]) -> Result:
+    """Whether an any-of group holds. Alternatives named in one item ("ER- or PR-positive") hold
+    if one does. An inclusion group whose members come from several items ("one of: (a) HR+
+    breast cancer after a CDK4/6 inhibitor; (b) a CCNE1-amplified solid tumour") offers one
+    route per item, and a route holds only if everything its item states does."""
+    routes: dict[int | None, list[Judgement]] = {}
+    for member in members:
+        routes.setdefault(member[4], []).append(member[3])
+    if members[0][1] or len(routes) < 2:
+        return any_of([m[3] for m in members])
+    return any_result([all_of(route) for route in routes.values()])
 
 
 def _settled_alternatives(units: list[Unit], judgements: list[Judgement]) -> list[Judgement]:
@@ -221,9 +235,9 @@ def _settled_alternatives(units: list[Unit], judgements: list[Judgement]) -> lis
             groups.setdefault(unit[2], []).append(unit)
     out = judgements
     for members in groups.values():
-        if any_of([m[3] for m in members]) is not Result.MET:
+        if group_result(members) is not Result.MET:
             continue
-        for index, _, _, judgement in members:
+        for index, _, _, judgement, _ in members:
             if judgement.result in (Result.NOT_MET, Result.UNKNOWN):
                 if out is judgements:
                     out = list(judgements)
@@ -275,11 +289,11 @@ def judge_trial(
     offset = len(keys)
     if trial.joined:
         judgements = apply_joined(judgements, offset, trial.joined)
-    base: list[Unit] = [(n, False, None, j) for n, j in enumerate(judgements[:offset])]
+    base: list[Unit] = [(n, False, None, j, None) for n, j in enumerate(judgements[:offset])]
     best: tuple[tuple[int, int], Verdict, list[Decision], int, str | None, list[Unit]] | None = None
     for cohort in trial.cohorts or (None,):
         units = base + [
-            (offset + n, place.exclusion, place.any_of, judgements[offset + n])
+            (offset + n, place.exclusion, place.any_of, judgements[offset + n], place.item)
             for n, place in enumerate(trial.places)
             if place.cohort in (None, cohort)
         ]
@@ -293,7 +307,7 @@ def judge_trial(
     targets = sorted(
         (
             j
-            for _, exclusion, _, j in units
+            for _, exclusion, _, j, _ in units
             if j.target and not exclusion and j.result is Result.MET
         ),
         key=lambda jd: -jd.level,

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from matcher.judgement import Judgement, not_applicable
+from matcher.judgement import Judgement, all_of, not_applicable
 from trialmatch.vocab import Kind, Result
 
 #: Kinds that can restate the trial's population inside an exclusion item.
@@ -113,8 +113,8 @@ def apply_joined(
     for item in joined:
         qualifiers = [out[offset + p] for p in item.qualifiers]
         parts = [out[offset + p] for p in item.parts]
-        held = _all_of(qualifiers)
-        if held is Result.MET:
+        held = all_of(qualifiers)
+        if held in (Result.MET, Result.NOT_APPLICABLE):
             for p, j in zip(item.qualifiers, qualifiers, strict=True):
                 out[offset + p] = not_applicable(f"{j.explanation} ({_ONLY_WHOM})")
             continue
@@ -146,15 +146,6 @@ def apply_joined(
         for p, j in zip(item.qualifiers, qualifiers, strict=True):
             out[offset + p] = not_applicable(j.explanation)
     return out
-
-
-def _all_of(judgements: list[Judgement]) -> Result:
-    results = {j.result for j in judgements}
-    if Result.NOT_MET in results:
-        return Result.NOT_MET
-    if Result.UNKNOWN in results:
-        return Result.UNKNOWN
-    return Result.MET
 
 
 def _why_not(qualifiers: list[Judgement]) -> str:

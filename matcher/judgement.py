@@ -51,7 +51,12 @@ def not_applicable(explanation: str) -> Judgement:
 
 def any_of(judgements: list[Judgement]) -> Result:
     """Alternatives: met if one is met, not met if all are not met, else unknown."""
-    results = {j.result for j in judgements}
+    return any_result([j.result for j in judgements])
+
+
+def any_result(outcomes: list[Result]) -> Result:
+    """`any_of` over results."""
+    results = set(outcomes)
     if Result.MET in results:
         return Result.MET
     if results <= {Result.NOT_MET, Result.NOT_APPLICABLE} and Result.NOT_MET in results:
@@ -59,6 +64,17 @@ def any_of(judgements: list[Judgement]) -> Result:
     if results == {Result.NOT_APPLICABLE}:
         return Result.NOT_APPLICABLE
     return Result.UNKNOWN
+
+
+def all_of(judgements: list[Judgement]) -> Result:
+    """Conditions that must all hold: not met if one is not met, unknown if one is unknown,
+    else met (a `not_applicable` one does not stand in the way)."""
+    results = {j.result for j in judgements}
+    if Result.NOT_MET in results:
+        return Result.NOT_MET
+    if Result.UNKNOWN in results:
+        return Result.UNKNOWN
+    return Result.MET if results - {Result.NOT_APPLICABLE} else Result.NOT_APPLICABLE
 
 
 def compare(value: float, comparator: str, threshold: float) -> bool:

@@ -49,6 +49,7 @@ class Place(NamedTuple):
     any_of: int | None
     cohort: str | None
     joined: bool = False  #: part of an exclusion item whose parts apply together
+    item: int | None = None  #: the source item (an any-of group across items: one route each)
 
 
 @dataclass(slots=True)
@@ -217,6 +218,7 @@ class Interner:
                 item.get("any_of"),
                 item.get("cohort"),
                 position in in_joined,
+                item.get("item") if item.get("any_of") is not None else None,
             )
             places.append(self.places.setdefault(place, place))
         return tuple(keys), tuple(places), joined

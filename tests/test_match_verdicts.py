@@ -103,6 +103,23 @@ def test_any_of_group_holds_when_one_alternative_holds() -> None:
     assert [r.get("any_of") for r in rows] == [1, 1]
 
 
+def test_a_group_across_items_holds_only_through_a_whole_route() -> None:
+    """'One of: (a) ESR1-mutant and ECOG 0-1; (b) ...': every part of one route must hold."""
+    esr1 = {**ESR1, "any_of": 1, "item": 0}
+    ecog0 = {**ECOG, "max": 0, "any_of": 1, "item": 0}  # the patient has ECOG 1
+    cdk = {**NO_CDK, "section": "inclusion", "any_of": 1, "item": 1, "negated": True}
+    route_fails = verdicts({"nct_id": "NCT1", "criteria": [esr1, ecog0, cdk]})["NCT1"]
+    assert route_fails.verdict is Verdict.INELIGIBLE  # (a) half holds, (b) fails
+    ecog1 = {**ecog0, "max": 1}
+    assert (
+        verdicts({"nct_id": "NCT1", "criteria": [esr1, ecog1, cdk]})["NCT1"].verdict
+        is Verdict.ELIGIBLE
+    )
+    # alternatives within one item still hold through any one of them
+    within = [{**esr1}, {**ecog0}]
+    assert verdicts({"nct_id": "NCT1", "criteria": within})["NCT1"].verdict is Verdict.ELIGIBLE
+
+
 def test_cohorts_are_judged_separately_and_the_best_one_wins() -> None:
     trial = {
         "nct_id": "NCT1",
