@@ -514,3 +514,29 @@ def test_a_washout_decided_by_the_day_says_so() -> None:
     judgement = evaluate(washout, stopped_in_october)
     assert judgement.result is UNKNOWN
     assert "ended 2026-10: the exact day decides the 42-day window" in judgement.explanation
+
+
+def test_progression_within_months_of_starting_is_time_on_the_therapy() -> None:
+    early = crit(
+        m.PriorTherapy,
+        classes=("cdk4_6_inhibitor",),
+        relation="progressed",
+        settings=("metastatic",),
+        max_duration_months=6,
+    )
+
+    def on_it(start: str, end: str) -> Patient:
+        return patient(
+            treatments=[
+                {"agents": ["letrozole", "palbociclib"], "setting": "metastatic",
+                 "start": start, "end": end, "outcome": "progression"}
+            ]
+        )  # fmt: skip
+
+    assert judged(early, on_it("2025-01-10", "2025-05-20")) is MET
+    assert judged(early, on_it("2022-02", "2024-01")) is NOT_MET
+    assert judged(early, on_it("2025-01", "2025-07")) is UNKNOWN  # 5 to 7 months
+    undated = patient(
+        treatments=[{"agents": ["palbociclib"], "setting": "metastatic", "outcome": "progression"}]
+    )
+    assert judged(early, undated) is UNKNOWN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from criteria import lexicon
 from criteria.model import LineCount, PriorTherapy
-from matcher.facts import Regimen, TreatmentHistory, maybe_chemotherapy
+from matcher.facts import Regimen, TreatmentHistory, maybe_chemotherapy, months_between
 from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
 from matcher.patient import Patient
 
@@ -119,7 +119,12 @@ def _target(c: PriorTherapy, regimen: Regimen) -> str:
 def _missing(c: PriorTherapy) -> str:
     if c.within_days is not None:
         return "treatment dates"
-    if c.min_duration_months or c.relapse_within_months or c.relapse_after_months:
+    if (
+        c.min_duration_months
+        or c.max_duration_months
+        or c.relapse_within_months
+        or c.relapse_after_months
+    ):
         return "treatment and relapse dates"
     if c.relation != "received":
         return "treatment outcomes"
@@ -148,6 +153,8 @@ def _conditions(
             if months is None
             else (months >= c.min_duration_months, f", {months:.0f} months on treatment")
         )
+    if c.max_duration_months is not None:
+        checks.append(_short_enough(regimen, history, c.max_duration_months))
     if c.relapse_within_months is not None or c.relapse_after_months is not None:
         months = history.months_to_relapse(regimen)
         if months is None:
@@ -165,6 +172,28 @@ def _conditions(
     if any(v is None for v, _ in checks):
         return None, why
     return True, why
+
+
+def _short_enough(
+    regimen: Regimen, history: TreatmentHistory, limit: float
+) -> tuple[bool | None, str]:
+    """'Progression within 6 months of starting it': time on the regimen, from its start to its
+    end (today if ongoing), at most `limit` months; month-precise dates give a range."""
+    if regimen.start is None or (regimen.end is None and regimen.outcome != "ongoing"):
+        return None, ", time on treatment not known"
+    end_early = end_late = history.as_of
+    if regimen.end is not None:
+        end_early, end_late = regimen.end.earliest(), regimen.end.latest()
+    shortest = months_between(regimen.start.latest(), end_early)
+    longest = months_between(regimen.start.earliest(), end_late)
+    if longest <= limit:
+        return True, f", {longest:.0f} months on treatment"
+    if shortest > limit:
+        return False, f", {shortest:.0f} months on treatment (criterion: within {limit:g})"
+    return (
+        None,
+        f", {shortest:.0f} to {longest:.0f} months on treatment (criterion: within {limit:g})",
+    )
 
 
 def _relation(
