@@ -540,3 +540,16 @@ def test_progression_within_months_of_starting_is_time_on_the_therapy() -> None:
         treatments=[{"agents": ["palbociclib"], "setting": "metastatic", "outcome": "progression"}]
     )
     assert judged(early, undated) is UNKNOWN
+
+
+def test_a_regimen_that_does_not_qualify_says_what_the_criterion_asks() -> None:
+    on_it_now = crit(
+        m.PriorTherapy, classes=("cdk4_6_inhibitor",), relation="progressed", within_days=0
+    )
+    judgement = evaluate(on_it_now, patient(
+        treatments=[{"agents": ["palbociclib"], "setting": "adjuvant", "outcome": "completed"}]
+    ))  # fmt: skip
+    assert judgement.result is NOT_MET
+    assert judgement.explanation.endswith(
+        "the criterion asks for progression on CDK4/6 inhibitor, now"
+    ), judgement.explanation

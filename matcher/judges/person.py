@@ -34,7 +34,9 @@ def sex(c: Sex, p: Patient) -> Judgement:
     given = p.profile.sex
     if given is None:
         return unknown("sex not given", "sex")
-    return met(given) if given == c.sex else not_met(f"patient is {given}; criterion: {c.sex}")
+    if given == c.sex:
+        return met(f"patient is {given}")
+    return not_met(f"patient is {given}; the criterion is about {c.sex} patients")
 
 
 def menopausal_status(c: MenopausalStatus, p: Patient) -> Judgement:

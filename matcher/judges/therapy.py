@@ -106,8 +106,29 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
         )
     if maybe:
         return unknown("; ".join(why for _, why in maybe), _missing(c))
-    where = f" in the {'/'.join(c.settings)} setting" if c.settings else ""
-    return not_met(f"{wanted}{where} not as required: " + "; ".join(refusals))
+    return not_met("; ".join(refusals) + f"; the criterion asks for {_asked(c, wanted)}")
+
+
+def _asked(c: PriorTherapy, wanted: str) -> str:
+    """What a prior-therapy criterion asks for, in words: 'progression on a CDK4/6 inhibitor
+    in the metastatic setting, within 6 months of starting it'."""
+    verb = {"progressed": "progression on ", "intolerant": "intolerance of "}.get(c.relation, "")
+    verb = {"responded": "response to "}.get(c.relation, verb)
+    text = verb + wanted
+    if c.settings:
+        text += f" in the {'/'.join(c.settings)} setting"
+    conditions = []
+    if c.within_days is not None:
+        conditions.append("now" if c.within_days == 0 else f"within {c.within_days} days")
+    if c.min_duration_months is not None:
+        conditions.append(f"for at least {c.min_duration_months:g} months")
+    if c.max_duration_months is not None:
+        conditions.append(f"within {c.max_duration_months:g} months of starting it")
+    if c.relapse_within_months is not None:
+        conditions.append(f"relapse within {c.relapse_within_months:g} months of its end")
+    if c.relapse_after_months is not None:
+        conditions.append(f"relapse more than {c.relapse_after_months:g} months after its end")
+    return ", ".join([text, *conditions])
 
 
 def _target(c: PriorTherapy, regimen: Regimen) -> str:
