@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from criteria import cues
 from criteria.extract import Draft, ItemView
 from criteria.fastre import Fast
 from criteria.model import Criterion
@@ -33,7 +34,8 @@ _CONDITION = Fast(
     r"|(?:patients?|participants?|subjects?|women|men)\s+(?:with|whose|having))\b"
     r"(?P<body>[^,:;.]{1,140}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
     r"|\b(?:must|should|shall|needs?|are required|is required|will"
-    r"|(?:are|is) (?:also |only )?eligible (?:only )?(?:if|provided|when))\b))"
+    r"|(?:are|is) (?:also |only )?eligible(?: [\w ]{0,30}?)? (?:only )?(?:if|provided|when)"
+    r"|(?:are|is) (?:not eligible|ineligible|excluded|not allowed|not permitted))\b))"
 )
 _CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
                     "in subjects", "in those", "in women", "in men", " who ", " with ", "whose",
@@ -50,6 +52,7 @@ _CONDITION_KINDS = frozenset(
         "cns_metastases",
         "prior_therapy",
         "age",
+        "comorbidity",
     }
 )
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
@@ -60,7 +63,8 @@ _PATIENTS_WITH = re.compile(
 )
 _MUST = re.compile(
     r"\s*(?:must|should|needs? to|are required|is required|(?:are|is) (?:also |only )?eligible"
-    r" (?:only )?(?:if|provided|when))\b",
+    r"(?: [\w ]{0,30}?)? (?:only )?(?:if|provided|when)|(?P<not>(?:are|is) (?:not eligible"
+    r"|ineligible|excluded|not allowed|not permitted)))\b",
     re.I,
 )
 
@@ -76,13 +80,27 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
         inside = [d for d in drafts if start <= d.start < end and d.kind in _CONDITION_KINDS]
         if not inside:
             continue
+        must = _MUST.match(w, end) if _PATIENTS_WITH.match(match.group("cue")) else None
         if _PATIENTS_WITH.match(match.group("cue")) and (
-            not _MUST.match(w, end)
-            or any(d.kind in {"cancer_type", "disease_stage"} for d in inside)
+            must is None or any(d.kind in {"cancer_type", "disease_stage"} for d in inside)
         ):
             continue  # "Patients with metastatic HER2-negative disease": who the trial is for
         stop = _SENTENCE_END.search(w, end)
         limit = stop.start() if stop else len(w)
+        if must is not None and must.group("not"):
+            # "Patients with A who B are ineligible": not A, or not B; the words after the
+            # verdict ("(those who progressed on X are eligible)") are further ways in
+            inside = [d for d in drafts if start <= d.start < end and d.kind in _CONDITION_KINDS]
+            rest = [d for d in drafts if end <= d.start < limit and d.kind not in _NOT_ALTERNATIVE]
+            if any("any_of" in d.fields for d in (*inside, *rest)):
+                continue
+            for draft in inside:  # the body's own negation ("who have not yet received X")
+                draft.fields["negated"] = not cues.negated_before(w, draft.start)
+            if len(inside) + len(rest) > 1:
+                counter[0] += 1
+                for draft in (*inside, *rest):
+                    draft.fields["any_of"] = counter[0]
+            continue
         after = [
             d
             for d in drafts
