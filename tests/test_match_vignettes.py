@@ -40,11 +40,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("pt-premeno-01", "NCT04494425"): _DB06,
     ("pt-early-01", "NCT04494425"): _DB06,
     (
-        "pt-early-01",
-        "NCT05169567",
-    ): "parser: 'a CDK4/6 inhibitor plus endocrine therapy for early breast cancer' (one route of "
-    "'either:') also reads as an early-stage requirement: the route fails for a relapsed patient",
-    (
         "pt-premeno-01",
         "NCT04072952",
     ): "parser: 'not postmenopausal: only if receiving a GnRH agonist for at least 4 weeks' "

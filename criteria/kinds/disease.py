@@ -108,7 +108,8 @@ def read_stage(view: ItemView) -> list[Draft]:
     draft = view.draft("disease_stage", first, last, negated=negated, **fields)
     draft.parts = tuple(sorted(parts))
     draft.setting = all(
-        _SETTING_BEFORE.search(w[max(0, a - 30) : a]) and _SETTING_AFTER.match(w[b:])
+        _SETTING_BEFORE.search(w[max(0, a - 30) : a])
+        and (_SETTING_AFTER.match(w[b:]) or _NOUN_END.search(w[a:b]))
         for a, b in draft.parts
     )
     return [draft]
@@ -117,6 +118,8 @@ def read_stage(view: ItemView) -> list[Draft]:
 #: "(treatment) for advanced disease", "(regimens) in the metastatic setting": a therapy's
 #: setting, which says nothing about the patient's stage beside that therapy.
 _SETTING_BEFORE = re.compile(r"\b(?:for|in|during)\s+(?:the\s+)?(?:[\w/+-]+\s+){0,4}$", re.I)
+#: "(adjuvant treatment for) early breast cancer": the phrase names its disease itself.
+_NOUN_END = re.compile(r"\b(?:disease|cancer|BC|carcinoma)$", re.I)
 _SETTING_AFTER = re.compile(
     r"^(?:\s*(?:,|or|and|/)\s*[\w-]+)*[\s/-]*(?:[\w+-]+\s+){0,2}?(?:disease|setting|cancer|BC\b"
     r"|MBC\b|ABC\b|NSCLC|carcinoma|tumou?rs?|malignanc\w*|stage)",
