@@ -248,8 +248,12 @@ def read(view: ItemView) -> list[Draft]:
     out: list[Draft] = list(lines)
     runs = _runs(view, mentions)
     alternative = view.context is not None and view.context.any_of is not None
+    early = bool(lines) and _EARLY_PROGRESSION.search(view.w, view.low) is not None
     for index, run in enumerate(runs):
-        if any(s <= run.start < e for s, e in line_spans):
+        if any(s <= run.start < e for s, e in line_spans) and not early:
+            # a therapy inside a count is the count's scope; unless the item also says how
+            # soon it failed ("1 line of ET plus a CDK4/6 inhibitor, with progression within
+            # 6 months of starting it"): then it is a criterion of its own too
             continue
         if alternative and lines and _OF_THEM.search(view.w[max(0, run.start - 50) : run.start]):
             # "(one of the following:) 2 or more endocrine lines, at least one of them with a
@@ -330,6 +334,10 @@ _GIVEN_AFTER = re.compile(
 _INDICATED_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)"
 )
+_TOPIC_AFTER = re.compile(
+    r"^\s*(?:treatment\s+)?(?:histor(?:y|ies)|requirements?|criteria|routes?|options?)\s*"
+    r"(?:\([^)]{0,40}\)\s*)?:\s*$"
+)
 _HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
 _TIME_UNIT = re.compile(r"day|week|wk|month|\bmos?\b|year|yr|\d\s*d\b")
 _EXAMPLES_IN = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
@@ -406,6 +414,8 @@ def _prior_therapy(
         return None
     if _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
+    if _TOPIC_AFTER.match(l_after):
+        return None  # "One of these endocrine treatment histories:": the children say which
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if (
