@@ -247,18 +247,6 @@ class TreatmentHistory:
             return False
         return None
 
-    def duration_months(self, regimen: Regimen) -> float | None:
-        if regimen.start is None:
-            return None
-        end = (
-            self.as_of
-            if regimen.outcome == "ongoing"
-            else (regimen.end.earliest() if regimen.end else None)
-        )
-        if end is None:
-            return None
-        return months_between(regimen.start.latest(), end)
-
 
 # --- biomarkers ---------------------------------------------------------------------------------
 

@@ -553,3 +553,32 @@ def test_a_regimen_that_does_not_qualify_says_what_the_criterion_asks() -> None:
     assert judgement.explanation.endswith(
         "the criterion asks for progression on CDK4/6 inhibitor, now"
     ), judgement.explanation
+
+
+def test_time_on_a_therapy_runs_from_the_start_of_its_course() -> None:
+    """Adjuvant anastrozole with abemaciclib, then anastrozole alone: one anastrozole course."""
+    within_24 = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        relation="progressed",
+        settings=("adjuvant",),
+        max_duration_months=24,
+    )
+    course = patient(
+        treatments=[
+            {"agents": ["anastrozole", "abemaciclib"], "setting": "adjuvant",
+             "start": "2024-08", "end": "2026-08", "outcome": "completed"},
+            {"agents": ["anastrozole"], "setting": "adjuvant",
+             "start": "2026-08", "end": "2026-10", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(within_24, course) is NOT_MET  # 26 months, not the last 2
+    switched = patient(
+        treatments=[
+            {"agents": ["tamoxifen"], "setting": "adjuvant",
+             "start": "2020-01", "end": "2025-01", "outcome": "completed"},
+            {"agents": ["letrozole"], "setting": "adjuvant",
+             "start": "2025-01", "end": "2026-10", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(within_24, switched) is MET  # a new drug starts a new course

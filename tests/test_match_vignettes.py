@@ -20,10 +20,6 @@ EXPECTATIONS = yaml.safe_load(
 )
 
 #: Cases the engine still gets wrong, each with the reason; strict, so a fix shows up as XPASS.
-_DB06 = (
-    "matcher: adjuvant anastrozole continued after the abemaciclib course counts as 3 months on "
-    "treatment (the route 'recurrence within 24 months of starting adjuvant ET' is cleared)"
-)
 _VERITAC = (
     "matcher: 'Part A and Part B' and 'Cohort B2' (of Part B) are judged as unrelated cohorts"
 )
@@ -34,7 +30,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
         "pt-early-01",
         "NCT03778931",
     ): "matcher: relapse on adjuvant endocrine therapy is counted as a line for advanced disease",
-    ("pt-early-01", "NCT04494425"): _DB06,
     (
         "pt-premeno-01",
         "NCT04072952",

@@ -167,15 +167,8 @@ def _conditions(
     if c.within_days is not None:
         recent = history.ongoing_or_ended_within(regimen, c.within_days)
         checks.append((recent, "" if recent is not None else _window_open(regimen, c.within_days)))
-    if c.min_duration_months is not None:
-        months = history.duration_months(regimen)
-        checks.append(
-            (None, ", duration not known")
-            if months is None
-            else (months >= c.min_duration_months, f", {months:.0f} months on treatment")
-        )
-    if c.max_duration_months is not None:
-        checks.append(_short_enough(regimen, history, c.max_duration_months))
+    if c.min_duration_months is not None or c.max_duration_months is not None:
+        checks.append(_time_on_fits(c, regimen, history))
     if c.relapse_within_months is not None or c.relapse_after_months is not None:
         months = history.months_to_relapse(regimen)
         if months is None:
@@ -195,26 +188,60 @@ def _conditions(
     return True, why
 
 
-def _short_enough(
-    regimen: Regimen, history: TreatmentHistory, limit: float
+def _time_on_fits(
+    c: PriorTherapy, regimen: Regimen, history: TreatmentHistory
 ) -> tuple[bool | None, str]:
-    """'Progression within 6 months of starting it': time on the regimen, from its start to its
-    end (today if ongoing), at most `limit` months; month-precise dates give a range."""
-    if regimen.start is None or (regimen.end is None and regimen.outcome != "ongoing"):
+    """'At least 6 months on endocrine therapy', 'progression within 6 months of starting it':
+    time on the therapy over the whole course the regimen belongs to (see `_course`), to its
+    end, or today if ongoing. Month-precise dates give a range."""
+    first, last = _course(c, regimen, history)
+    if first.start is None or (last.end is None and last.outcome != "ongoing"):
         return None, ", time on treatment not known"
     end_early = end_late = history.as_of
-    if regimen.end is not None:
-        end_early, end_late = regimen.end.earliest(), regimen.end.latest()
-    shortest = months_between(regimen.start.latest(), end_early)
-    longest = months_between(regimen.start.earliest(), end_late)
-    if longest <= limit:
-        return True, f", {longest:.0f} months on treatment"
-    if shortest > limit:
-        return False, f", {shortest:.0f} months on treatment (criterion: within {limit:g})"
-    return (
-        None,
-        f", {shortest:.0f} to {longest:.0f} months on treatment (criterion: within {limit:g})",
+    if last.end is not None:
+        end_early, end_late = last.end.earliest(), last.end.latest()
+    shortest = months_between(first.start.latest(), end_early)
+    longest = months_between(first.start.earliest(), end_late)
+    span = (
+        f"{longest:.0f}" if round(shortest) == round(longest) else f"{shortest:.0f}-{longest:.0f}"
     )
+    said = f", {span} months on treatment"
+    low, high = c.min_duration_months, c.max_duration_months
+    if (low is not None and longest < low) or (high is not None and shortest > high):
+        return False, said
+    if (low is None or shortest >= low) and (high is None or longest <= high):
+        return True, said
+    return None, said
+
+
+def _course(
+    c: PriorTherapy, regimen: Regimen, history: TreatmentHistory
+) -> tuple[Regimen, Regimen]:
+    """The first and last regimen of the course this one belongs to: neighbours in the same
+    setting that give one of the same agents the criterion is about, each starting within a
+    month of the previous one's end (adjuvant anastrozole with abemaciclib, then anastrozole
+    alone, is one course of anastrozole)."""
+    agents = {a for a in regimen.agents if _agent_in(c, a)}
+
+    def joined(before: Regimen, after: Regimen) -> bool:
+        return (
+            before.setting == after.setting
+            and bool(agents & set(before.agents) & set(after.agents))
+            and before.end is not None
+            and after.start is not None
+            and months_between(before.end.latest(), after.start.earliest()) <= 1
+        )
+
+    first = last = regimen
+    for earlier in reversed(history.regimens[: regimen.index]):
+        if not joined(earlier, first):
+            break
+        first = earlier
+    for later in history.regimens[regimen.index + 1 :]:
+        if not joined(last, later):
+            break
+        last = later
+    return first, last
 
 
 def _relation(
