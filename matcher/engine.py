@@ -295,7 +295,7 @@ def judge_trial(
         units = base + [
             (offset + n, place.exclusion, place.any_of, judgements[offset + n], place.item)
             for n, place in enumerate(trial.places)
-            if place.cohort in (None, cohort)
+            if place.cohort is None or place.cohort in trial.cohort_labels.get(cohort or "", ())
         ]
         verdict, decisive, count = combine(units)
         rank = (_VERDICT_ORDER[verdict], count)

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from criteria import lexicon
 from criteria.model import CRITERIA, Biomarker, Criterion
 from matcher.cancers import ANY_CANCER, SOLID_TUMOR, cancer_categories, covers
+from matcher.cohorts import routes as cohort_routes
 from matcher.joined import Joined, joined_items
 from trialmatch.vocab import Phase
 
@@ -67,12 +68,16 @@ class Trial:
     keys: tuple[int, ...]
     places: tuple[Place, ...]
     categories: frozenset[str]
-    cohorts: tuple[str, ...]
+    cohorts: tuple[
+        str, ...
+    ]  #: routes: the most specific cohorts, parts and arms (`matcher.cohorts`)
     parsed: bool
     criteria_json: str | None = None
     #: Gene sets the trial requires of every patient (an inclusion biomarker outside any cohort
     #: or any-of group): one of the genes in each set must be altered.
     required_genes: tuple[frozenset[str], ...] = ()
+    #: For each route in `cohorts`, the criteria labels that apply to it.
+    cohort_labels: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Exclusion items whose parts only apply together (see `matcher.joined`).
     joined: tuple[Joined, ...] = ()
     #: False for observational studies and for interventional ones whose primary purpose is not
@@ -266,6 +271,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
             if not parsed:
                 unparsed += 1
             required = _required_genes(keys, places, interner.criteria)
+            routes = cohort_routes(p.cohort for p in places if p.cohort)
             trials.append(
                 Trial(
                     nct_id=row.nct_id,
@@ -283,7 +289,8 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     categories=trial_categories(
                         row.conditions, row.brief_title, row.official_title
                     ),
-                    cohorts=tuple(sorted({p.cohort for p in places if p.cohort})),
+                    cohorts=tuple(routes),
+                    cohort_labels=routes,
                     parsed=parsed,
                     criteria_json=row.criteria_json if parsed else None,
                     required_genes=required,

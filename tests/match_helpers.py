@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from matcher.cohorts import routes
 from matcher.trials import (
     Interner,
     Site,
@@ -46,7 +47,8 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 keys=keys,
                 places=places,
                 categories=trial_categories(conditions, spec.get("title")),
-                cohorts=tuple(sorted({p.cohort for p in places if p.cohort})),
+                cohorts=tuple(routes(p.cohort for p in places if p.cohort)),
+                cohort_labels=routes(p.cohort for p in places if p.cohort),
                 parsed=spec.get("parsed", True),
                 criteria_json=json.dumps(raw),
                 required_genes=_required_genes(keys, places, interner.criteria),

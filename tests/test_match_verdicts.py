@@ -120,6 +120,16 @@ def test_a_group_across_items_holds_only_through_a_whole_route() -> None:
     assert verdicts({"nct_id": "NCT1", "criteria": within})["NCT1"].verdict is Verdict.ELIGIBLE
 
 
+def test_a_label_naming_several_parts_applies_to_each_of_their_cohorts() -> None:
+    shared = {**ECOG, "max": 0, "cohort": "Part A and Part B"}  # the patient has ECOG 1
+    b1 = {**ESR1, "cohort": "Cohort B1"}
+    result = verdicts({"nct_id": "NCT1", "criteria": [shared, b1]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE  # Cohort B1 is in Part B: ECOG 0 applies too
+    relaxed = {**shared, "max": 1}
+    result = verdicts({"nct_id": "NCT1", "criteria": [relaxed, b1]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE and result.cohort == "Cohort B1"
+
+
 def test_cohorts_are_judged_separately_and_the_best_one_wins() -> None:
     trial = {
         "nct_id": "NCT1",

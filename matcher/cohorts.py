@@ -1,0 +1,76 @@
+"""Which of a trial's cohort, part and arm labels a patient is judged under together.
+
+Registry texts label criteria with overlapping names: "Part A and Part B" (both parts), "Part B"
+(every cohort of part B), "Cohort B1", "Cohort B2". Judged as unrelated cohorts, a patient fitting
+Cohort B1 would be judged without the criteria of "Part B" and "Part A and Part B". So each label
+is read into identifiers (part a, part b, cohort b1), the trial's routes are its most specific
+identifiers (a, b1, b2 here: b is refined by b1 and b2), and a label applies to a route when one
+of its identifiers is the route's or refines into it ("b" into "b1", "1" into "1a", never "1"
+into "12"; "Part 1" and "Cohort 1" are different routes). A label that names no identifier is a
+route of its own, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_FAMILY = r"(?:parts?|cohorts?|arms?|groups?|modules?|strat(?:um|a)|sub-?studies|sub-?study)"
+_ID = r"[a-z]?\d+[a-z]?|[a-z](?![a-z])"
+_NAMED = re.compile(
+    rf"\b({_FAMILY})\s+((?:{_ID})(?:\s*(?:,|and|&|/|or|\+)\s*(?:{_FAMILY}\s+)?(?:{_ID}))*)\b",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(rf"\s*(?:,|and|&|/|or|\+)\s*(?:{_FAMILY}\s+)?", re.IGNORECASE)
+
+
+Id = tuple[str, str]  #: (family, identifier): ('part', 'b'), ('cohort', 'b1')
+
+
+def identifiers(label: str) -> tuple[Id, ...]:
+    """'Part A and Part B' -> (part a, part b); 'Cohort B1 only' -> (cohort b1,);
+    'HER2-low cohort' -> ()."""
+    found: list[Id] = []
+    for match in _NAMED.finditer(label):
+        family = _family(match.group(1))
+        found += [(family, i.lower()) for i in _SPLIT.split(match.group(2)) if i]
+    return tuple(dict.fromkeys(found))
+
+
+def _family(word: str) -> str:
+    word = word.lower().replace("-", "")
+    return {"strata": "stratum", "substudies": "substudy"}.get(word, word.rstrip("s"))
+
+
+def refines(general: Id, specific: Id) -> bool:
+    """Is `specific` the route `general` names, or one of its sub-routes (part b -> cohort b1)?"""
+    (family, name), (other_family, other) = general, specific
+    if name == other:
+        return family == other_family
+    if not other.startswith(name):
+        return False
+    return name[-1].isdigit() != other[len(name)].isdigit()
+
+
+def routes(labels: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each route (a display name), the labels whose criteria apply to it."""
+    labels = sorted(set(labels))
+    ids = {label: identifiers(label) for label in labels}
+    every = {i for found in ids.values() for i in found}
+    leaves = sorted(i for i in every if not any(o != i and refines(i, o) for o in every))
+    out: dict[str, frozenset[str]] = {}
+    for leaf in leaves:
+        applying = frozenset(label for label in labels if any(refines(i, leaf) for i in ids[label]))
+        out[_name(leaf, applying, ids)] = applying
+    for label in labels:
+        if not ids[label]:
+            out[label] = frozenset({label})
+    return out
+
+
+def _name(leaf: Id, applying: frozenset[str], ids: dict[str, tuple[Id, ...]]) -> str:
+    """The label that names only this route, else 'Part A' made from the first label naming it."""
+    for label in sorted(applying):
+        if ids[label] == (leaf,):
+            return label
+    return f"{leaf[0].capitalize()} {leaf[1].upper()}"
