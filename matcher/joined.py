@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from matcher.judgement import Judgement, all_of, not_applicable
+from matcher.judgement import Judgement, all_of, any_of, not_applicable
 from trialmatch.vocab import Kind, Result
 
 #: Kinds that can restate the trial's population inside an exclusion item.
@@ -31,7 +31,9 @@ QUALIFIER_KINDS = frozenset(
 _IGNORED = frozenset({Kind.ADMINISTRATIVE})
 #: "Stage IV breast cancer or ...": the stage is an alternative, not a qualifier.
 _ALTERNATIVE_AFTER = re.compile(
-    r"^[\s\w]{0,30}?(?:cancer|disease|carcinoma|tumou?rs?)?\W{0,3}(?:and/)?or\b", re.IGNORECASE
+    r"^\s*(?:[\w/+-]+\s+){0,2}?(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w*)?"
+    r"\W{0,3}(?:and/)?or\b(?!\s+(?:[\w/+-]+\s+){0,2}?(?:hr|er|pr|her2|tnbc|triple)\b)",
+    re.IGNORECASE,
 )
 
 _ONLY_WHOM = "this only says whom the exclusion is about"
@@ -47,6 +49,7 @@ class Joined:
     qualifiers: tuple[int, ...]
     parts: tuple[int, ...]
     limited: str  #: the qualifiers' words ("metastatic"), for explanations
+    kinds: tuple[str, ...] = ()  #: each qualifier's kind: those of one kind are alternatives
 
 
 def joined_items(raw: Sequence[dict[str, Any]]) -> tuple[Joined, ...]:
@@ -80,7 +83,8 @@ def joined_items(raw: Sequence[dict[str, Any]]) -> tuple[Joined, ...]:
             words = " and ".join(
                 dict.fromkeys(raw[p].get("evidence") or raw[p]["kind"] for p in qualifiers)
             )
-            out.append(Joined(qualifiers, parts, words))
+            kinds = tuple(str(raw[p]["kind"]) for p in qualifiers)
+            out.append(Joined(qualifiers, parts, words, kinds))
     return tuple(out)
 
 
@@ -113,7 +117,7 @@ def apply_joined(
     for item in joined:
         qualifiers = [out[offset + p] for p in item.qualifiers]
         parts = [out[offset + p] for p in item.parts]
-        held = all_of(qualifiers)
+        held = _held(item, qualifiers)
         if held in (Result.MET, Result.NOT_APPLICABLE):
             for p, j in zip(item.qualifiers, qualifiers, strict=True):
                 out[offset + p] = not_applicable(f"{j.explanation} ({_ONLY_WHOM})")
@@ -125,6 +129,11 @@ def apply_joined(
                     out[offset + p] = not_applicable(
                         f"the exclusion is limited to {limited}, which does not apply "
                         f"({_why_not(qualifiers)})"
+                    )
+            for p, j in zip(item.qualifiers, qualifiers, strict=True):
+                if j.result in (Result.MET, Result.UNKNOWN):
+                    out[offset + p] = not_applicable(
+                        f"{j.explanation} (the rest of the exclusion does not apply)"
                     )
             continue
         # a qualifier is unknown: if a part holds, whether the item excludes hangs on it
@@ -146,6 +155,15 @@ def apply_joined(
         for p, j in zip(item.qualifiers, qualifiers, strict=True):
             out[offset + p] = not_applicable(j.explanation)
     return out
+
+
+def _held(item: Joined, qualifiers: list[Judgement]) -> Result:
+    """Whether the qualifiers hold: every kind must, and within a kind one of them is enough
+    ("metastatic TNBC or HR+/HER2- disease": the stage, and one of the receptor states)."""
+    by_kind: dict[str, list[Judgement]] = {}
+    for kind, judgement in zip(item.kinds or ("",) * len(qualifiers), qualifiers, strict=True):
+        by_kind.setdefault(kind, []).append(judgement)
+    return all_of([Judgement(any_of(group), "") for group in by_kind.values()])
 
 
 def _why_not(qualifiers: list[Judgement]) -> str:

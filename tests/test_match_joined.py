@@ -118,3 +118,31 @@ def test_children_of_an_any_of_introduction_are_joined_each_on_its_own() -> None
 def test_alternatives_grouped_inside_one_item_are_left_alone() -> None:
     stage, lines = {**STAGE, "any_of": 1}, {**LINES, "any_of": 1}
     assert joined_items([stage, lines]) == ()
+
+
+def test_qualifiers_of_one_kind_are_alternatives() -> None:
+    """'Chemotherapy for metastatic TNBC or HR+ disease': the stage, and one of the receptors."""
+    text = "More than two chemotherapy lines for metastatic TNBC or HR+ breast cancer"
+    tnbc = {"section": "exclusion", "kind": "receptor", "receptor": "TNBC", "status": "positive",
+            "item": 0, "text": text, "evidence": "TNBC"}  # fmt: skip
+    hr = {**tnbc, "receptor": "HR", "evidence": "HR+"}
+    stage = {**STAGE, "text": text, "evidence": "metastatic"}
+    lines = {**LINES, "text": text, "evidence": "More than two chemotherapy lines"}
+
+    def hr_positive(chemo_lines: int) -> Any:
+        line = {"agents": ["paclitaxel"], "setting": "metastatic"}
+        return parse_profile(
+            {
+                "id": "pt-j",
+                "age": 55,
+                "sex": "female",
+                "diagnosis": {"cancer": "breast cancer", "stage": "metastatic"},
+                "receptors": {"er": "positive", "her2": "negative"},
+                "treatments": [line] * chemo_lines,
+            }
+        )
+
+    assert _result(hr_positive(3), stage, tnbc, hr, lines).verdict is Verdict.INELIGIBLE
+    result = _result(hr_positive(1), stage, tnbc, hr, lines)
+    assert result.verdict is Verdict.ELIGIBLE
+    assert all(j.result is not Result.MET for j in result.judgements[-4:])  # the exclusions
