@@ -32,8 +32,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
         "NCT04072952",
     ): "parser: 'not postmenopausal: only if receiving a GnRH agonist for at least 4 weeks' "
     "is an administrative note, so premenopausal status alone is read as a way in",
-    ("pt-early-01", "NCT04191499"): "parser: 'earlier CDK4/6 inhibitor, unless given as adjuvant "
-    "therapy' needs a relapse window after the adjuvant course",
 }
 
 

@@ -268,6 +268,9 @@ def read(view: ItemView) -> list[Draft]:
                 draft.fields["relation"] = "received"
                 draft.fields["negated"] = True
             out.append(draft)
+            companion = view.memo.pop(("spared", run.start), None)
+            if companion is not None:
+                out.append(companion)
     return out
 
 
@@ -447,6 +450,7 @@ def _prior_therapy(
     settings = cues.settings_in(settings_text)
     # "(except for neoadjuvant/adjuvant chemotherapy)": the exception names settings, not drugs
     exception_texts = view.exception_texts(run.start)
+    spared: tuple[tuple[str, ...], int, int] | None = None
     except_agents: list[str] = []
     except_classes: list[str] = []
     for span in view.exceptions:
@@ -464,6 +468,7 @@ def _prior_therapy(
             settings = tuple(
                 s for s in ("neoadjuvant", "adjuvant", "metastatic") if s not in excluded
             )
+            spared = (excluded, span.body_start, span.end)
     settings = tuple(s for s in settings if not view.in_exception(w.find(s)) or True)
     fields["settings"] = settings
     fields["except_agents"] = tuple(dict.fromkeys(except_agents))
@@ -499,7 +504,8 @@ def _prior_therapy(
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
     # relapse windows are read near the therapy, not from an alternative named after it
     ahead = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
-    near = w[max(begin, run.context - 90) : min(stop, ahead.start() if ahead else limit)]
+    near_start = max(begin, run.context - 90)
+    near = w[near_start : min(stop, ahead.start() if ahead else limit)]
     l_near = near.lower()
     early = _EARLY_PROGRESSION.search(near, l_near) if numbers else None
     if early:
@@ -520,6 +526,32 @@ def _prior_therapy(
         )
         relation = "received"
         fields.pop("within_days", None)
+    elif (
+        relapse_after
+        and spared is not None
+        and view.section == Section.EXCLUSION
+        and spared[1] <= near_start + relapse_after.start() < spared[2]
+    ):
+        # "Earlier X, unless given as adjuvant therapy and relapse came > 12 months after it":
+        # X in the other settings excludes, and adjuvant X with relapse within 12 months too
+        fields.pop("within_days", None)
+        view.memo[("spared", run.start)] = Draft(
+            "prior_therapy",
+            {
+                **fields,
+                "exceptions": (),  # the exception is what this criterion states
+                "settings": spared[0],
+                "relapse_within_months": cues.months(
+                    float(relapse_after.group("n")), relapse_after.group("unit")
+                ),
+                "relation": "received",
+                "negated": negated,
+            },
+            view.evidence(max(begin, run.start - 100), min(stop, run.end + 80)),
+            run.start,
+            run.end,
+            run.end,
+        )
     elif relapse_after:
         fields["relapse_after_months"] = cues.months(
             float(relapse_after.group("n")), relapse_after.group("unit")
