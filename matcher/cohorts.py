@@ -7,7 +7,7 @@ is read into identifiers (part a, part b, cohort b1), the trial's routes are its
 identifiers (a, b1, b2 here: b is refined by b1 and b2), and a label applies to a route when one
 of its identifiers is the route's or refines into it ("b" into "b1", "1" into "1a", never "1"
 into "12"; "Part 1" and "Cohort 1" are different routes). A label that names no identifier is a
-route of its own, as before.
+route of its own, as before. A closed cohort is no route.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ _NAMED = re.compile(
     rf"\b({_FAMILY})\s+((?:{_ID})(?:\s*(?:,|and|&|/|or|\+)\s*(?:{_FAMILY}\s+)?(?:{_ID}))*)\b",
     re.IGNORECASE,
 )
+_CLOSED = re.compile(r"\bclosed\b", re.IGNORECASE)
 _SPLIT = re.compile(rf"\s*(?:,|and|&|/|or|\+)\s*(?:{_FAMILY}\s+)?", re.IGNORECASE)
 
 
@@ -65,7 +66,14 @@ def routes(labels: Iterable[str]) -> dict[str, frozenset[str]]:
     for label in labels:
         if not ids[label]:
             out[label] = frozenset({label})
-    return out
+    open_routes = {name: applying for name, applying in out.items() if not _closed(name)}
+    return open_routes or out
+
+
+def _closed(name: str) -> bool:
+    """A cohort the registry text says is closed ('Cohort A (closed)') enrols nobody: it is no
+    route, unless every route is closed (then the trial's status says the rest)."""
+    return bool(_CLOSED.search(name))
 
 
 def _name(leaf: Id, applying: frozenset[str], ids: dict[str, tuple[Id, ...]]) -> str:

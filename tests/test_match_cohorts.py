@@ -43,3 +43,8 @@ def test_a_part_applies_to_its_cohorts_and_a_shared_label_to_both_parts() -> Non
 )
 def test_unrelated_labels_stay_separate_routes(labels: list[str]) -> None:
     assert routes(labels) == {label: frozenset({label}) for label in labels}
+
+
+def test_a_closed_cohort_is_no_route_unless_all_are() -> None:
+    assert set(routes(["Cohort A (closed)", "Cohort B"])) == {"Cohort B"}
+    assert set(routes(["Cohort A (closed)"])) == {"Cohort A (closed)"}
