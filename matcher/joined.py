@@ -89,13 +89,16 @@ def joined_items(raw: Sequence[dict[str, Any]]) -> tuple[Joined, ...]:
 
 
 def _sentence(criterion: dict[str, Any]) -> int | None:
-    """Which sentence of its item a criterion's words end in (None: the words are not found).
-    The end, because the evidence of a long reading can start in the sentence before."""
+    """Which sentence of its item a criterion's words are in (None: the words are not found):
+    where they end, because a long reading's evidence can start in the sentence before; for
+    the population words a qualifier reads, where they start, because their evidence can run on
+    over the rest of the item."""
     text, evidence = criterion.get("text") or "", criterion.get("evidence") or ""
     at = text.find(evidence) if evidence else -1
     if at < 0:
         return None
-    return len(_SENTENCE_END.findall(text, 0, at + len(evidence)))
+    where = at if criterion.get("kind") in QUALIFIER_KINDS else at + len(evidence)
+    return len(_SENTENCE_END.findall(text, 0, where))
 
 
 def _is_qualifier(criterion: dict[str, Any], inherited: set[int]) -> bool:
