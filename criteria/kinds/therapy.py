@@ -29,7 +29,7 @@ _INTOLERANT = Fast(
 )
 _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
 _FUTURE = Fast(
-    r"\b(?:candidates? for|eligible (?:for|to receive)|suitable for|appropriate for|willing to"
+    r"\b(?:candidates? for|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
     r"|planning to|expected to (?:receive|undergo|be treated)"
     r"|needs? to (?:receive|undergo|be treated)"
