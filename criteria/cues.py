@@ -19,7 +19,8 @@ from criteria.fastre import Fast
 _NEG_BEFORE = Fast(
     r"\b(?:no|not|never|without|none|neither|nor|absence of|free of|lack of|lacking|excluding"
     r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
-    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve to|negative for)\b"
+    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve to|negative for"
+    r"|untreated (?:with|by))\b"
 )
 #: Phrases with a negation word that do not negate ("no more than" is already "<=").
 _NOT_NEGATION = Fast(

@@ -178,7 +178,13 @@ def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
-    from criteria.clauses import apply_conditions, apply_either, drop_counting, drop_permitted
+    from criteria.clauses import (
+        apply_conditions,
+        apply_either,
+        apply_presentation,
+        drop_counting,
+        drop_permitted,
+    )
     from criteria.kinds import READERS, gates
 
     view = ItemView(work, section, context, [])
@@ -199,6 +205,7 @@ def extract_item(
     drafts = drop_counting(drop_permitted(drafts, view), view)
     drafts = apply_conditions(drafts, view, counter)
     apply_either(drafts, view, counter)
+    apply_presentation(drafts, view, counter)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     return drafts

@@ -25,10 +25,26 @@ _CURABLE = Fast(
 )
 _DE_NOVO = Fast(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)")
 _RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
+#: "(metastatic disease,) recurrent or de novo": either presentation.
+_EITHER_PRESENTATION = re.compile(
+    r"\b(?:recurr\w*|relaps\w*)\s*(?:,|/|or|and/or)\s*(?:or\s+)?de[- ]novo\b"
+    r"|\bde[- ]novo\s*(?:,|/|or|and/or)\s*(?:or\s+)?(?:recurr\w*|relaps\w*)",
+    re.I,
+)
 _STAGE_NOISE = Fast(
     r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph"
     r"|nodal)[\w\s,/-]{0,20}$"
     r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$"
+)
+
+#: "(recurrence) from early-stage disease", "(relapse) after treatment for early breast cancer":
+#: the stage of the disease the present one came from.
+_EARLIER_DISEASE = re.compile(
+    r"\b(?:(?:recurr\w*|relaps\w*|progress\w*|metasta\w*)\s+(?:\w+\s+){0,3}?(?:from|of|after"
+    r"|following)|(?:history of|previously (?:treated|diagnosed)(?: for| with)?|treatment for"
+    r"|therapy for|surgery for|resection of))\s+(?:an?\s+|the\s+|their\s+|prior\s+|previous\s+"
+    r"|(?:an?\s+)?initial\s+)?$",
+    re.I,
 )
 
 #: Staging systems of other diseases, near a "stage ..." phrase.
@@ -80,6 +96,10 @@ def read_stage(view: ItemView) -> list[Draft]:
                 or _OTHER_CANCER_AFTER.match(w[match.end() :])
             ):
                 continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
+            if rule.name == "stage_early" and _EARLIER_DISEASE.search(
+                w[max(0, match.start() - 60) : match.start()]
+            ):
+                continue  # "recurrence from early-stage disease": the disease it came from
             if rule.name == "stage_metastatic" and _STAGE_NOISE.search(w[: match.start()]):
                 following = w[match.end() : match.end() + 25].lower()
                 if not following.startswith((" breast", " disease", " cancer", " setting")):
@@ -100,7 +120,7 @@ def read_stage(view: ItemView) -> list[Draft]:
         "stages": tuple(s for s in order if s in stages) or ("advanced",),
         "not_curable": bool(not_curable),
     }
-    if _DE_NOVO.search(w):
+    if _DE_NOVO.search(w) and not _EITHER_PRESENTATION.search(w):
         fields["presentation"] = "de_novo"
     elif _RECURRENT.search(w) and "early" not in stages:
         fields["presentation"] = None
@@ -110,8 +130,20 @@ def read_stage(view: ItemView) -> list[Draft]:
     draft.setting = all(
         _SETTING_BEFORE.search(w[max(0, a - 30) : a]) and _SETTING_AFTER.match(w[b:])
         for a, b in draft.parts
-    )
+    ) or _names_setting(w, draft.parts)
     return [draft]
+
+
+def _names_setting(w: str, parts: tuple[tuple[int, int], ...]) -> bool:
+    """The stage words are a therapy's setting once brackets and list punctuation are set aside:
+    "for advanced (stage IIIB not amenable to surgery) or metastatic (stage IV) disease", "for
+    locally advanced, recurrent, or metastatic disease", "for advanced/metastatic disease"."""
+    flat = _BRACKETED.sub(lambda m: " " * len(m.group(0)), w)
+    outside = [(a, b) for a, b in parts if flat[a:b].strip()]
+    return bool(outside) and all(
+        _LIST_SETTING_BEFORE.search(flat[max(0, a - 200) : a]) and _SETTING_AFTER.match(flat[b:])
+        for a, b in outside
+    )
 
 
 #: "(treatment) for advanced disease", "(regimens) in the metastatic setting": a therapy's
@@ -123,6 +155,10 @@ _SETTING_AFTER = re.compile(
     re.I,
 )
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+_LIST_SETTING_BEFORE = re.compile(
+    r"\b(?:for|in|during)\s+(?:the\s+|their\s+)?(?:[\w+-]+(?:\s*[,/]\s*|\s+)){0,5}$", re.I
+)
 
 # --- CNS metastases -----------------------------------------------------------------------------
 

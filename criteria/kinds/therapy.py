@@ -29,7 +29,8 @@ _INTOLERANT = Fast(
 )
 _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
 _FUTURE = Fast(
-    r"\b(?:candidates? for|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for|willing to"
+    r"\b(?:candidates? for|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for"
+    r"|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
     r"|planning to|expected to (?:receive|undergo|be treated)"
     r"|needs? to (?:receive|undergo|be treated)"
@@ -209,6 +210,10 @@ def read(view: ItemView) -> list[Draft]:
                     generic.group(0),
                 )
             ]
+    untreated: list[lexicon.Mention] = []
+    if view.drugs and view.has("advanced", "metasta", "recurr", "relaps"):
+        untreated = _untreated_setting(view, mentions)
+        mentions = sorted([*mentions, *untreated], key=lambda m: m.start)
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
@@ -221,8 +226,49 @@ def read(view: ItemView) -> list[Draft]:
         limit = next((r.start for r in runs[index + 1 :] if r.context != run.context), len(view.w))
         draft = _prior_therapy(view, run, mentions, limit)
         if draft is not None:
+            if any(m.start == run.start for m in untreated):
+                _only_own_setting(draft, view.w)
             out.append(draft)
     return out
+
+
+def _only_own_setting(draft: Draft, w: str) -> None:
+    """The therapy ruled out for advanced disease has that setting only, and none of the
+    windows that belong to the adjuvant therapy named before it."""
+    setting = _SETTING_WORDS.match(w[draft.run_end :])
+    draft.fields["settings"] = cues.settings_in(setting.group(0)) if setting else ()
+    for key in ("relapse_within_months", "relapse_after_months", "min_duration_months"):
+        draft.fields.pop(key, None)
+
+
+def _untreated_setting(view: ItemView, mentions: list[lexicon.Mention]) -> list[lexicon.Mention]:
+    """'Relapse after adjuvant tamoxifen, without any prior treatment for metastatic disease':
+    beside the drugs named, the item rules out any therapy for advanced disease."""
+    w = view.w
+    extra = []
+    for generic in _GENERIC.finditer(w):
+        if any(m.start < generic.end() and generic.start() < m.end for m in mentions):
+            continue
+        setting = _SETTING_WORDS.match(w[generic.end() :])
+        if (
+            setting is None
+            or not _ADVANCED_WORD.search(setting.group(0))
+            or not cues.negated_before(w, generic.start())
+        ):
+            continue
+        extra.append(
+            lexicon.Mention(
+                generic.start(),
+                generic.end(),
+                "systemic_anticancer_therapy",
+                "class",
+                generic.group(0),
+            )
+        )
+    return extra
+
+
+_ADVANCED_WORD = re.compile(r"\b(?:advanced|metasta\w*|recurr\w*|relaps\w*|stage IV)", re.I)
 
 
 def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
@@ -375,7 +421,8 @@ def _prior_therapy(
     intro = ""
     if view.context is not None and view.context.therapy and len(view.context.intro_work) <= 80:
         intro = view.context.intro_work
-    cue_text = f"{intro} {before} {after[:60]}"
+    cue_after = _without_setting(w[run.end : stop])[:60]
+    cue_text = f"{intro} {before} {cue_after}"
     l_cue = cue_text.lower()
     relation = "received"
     if _INTOLERANT.search(cue_text, l_cue):
@@ -497,6 +544,21 @@ def _prior_therapy(
         end,
         run.end,
     )
+
+
+#: "(therapy) for locally advanced, recurrent or metastatic disease", "for their relapsed (or
+#: progressed) NSCLC": the disease the therapy was for, whose words say nothing of how it went.
+_SETTING_WORDS = re.compile(
+    r"^[\s,]*(?:for|in)\s+(?:the\s+|their\s+|his\s+|her\s+)?[^.;:]{0,160}?\b(?:disease|setting"
+    r"|cancer|BC|MBC|ABC|NSCLC|carcinoma|tumou?rs?|malignanc\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_setting(after: str) -> str:
+    """The words after a therapy with its setting phrase set aside, for reading the relation."""
+    setting = _SETTING_WORDS.match(after)
+    return after[setting.end() :] if setting else after
 
 
 @dataclass(frozen=True, slots=True)
