@@ -334,6 +334,27 @@ _GIVEN_AFTER = re.compile(
 _INDICATED_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)"
 )
+#: "(mutation known to be associated with) EGFR TKI sensitivity", "EGFR-TKI-sensitising": what
+#: a mutation predicts about the drug, not a treatment the patient had.
+_SENSITIVITY_AFTER = re.compile(
+    r"^[\s)-]*(?:\([\w\s-]{1,12}\)\s*)?(?:drug\s+|treatment\s+|therapy\s+)?(?:-\s*)?"
+    r"(?:sensitiv\w*|sensiti[sz]\w*|hypersensitiv\w*|allerg\w*"
+    r"|(?:national\s+|local\s+|approved\s+)?(?:label|prescribing information)"
+    r"|(?:\w+\s+){0,2}?required (?:in|for|by|during) (?:this|the) (?:study|trial|protocol))\b",
+    re.IGNORECASE,
+)
+#: "(hypersensitivity to X or) drugs with a similar chemical structure or class to (X)"
+_SIMILAR_TO = re.compile(
+    r"\b(?:similar|related|same class)\s+(?:\w+\s+){0,4}?(?:to|as|of)\s+(?:\w+\s+)?$"
+    r"|\b(?:excipients?|ingredients?|components?|additives?|formulations?)\s+(?:\w+\s+){0,3}?"
+    r"(?:of|in|to)\s+(?:the\s+)?$|\b(?:vehicle|formulated|formulations?)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+#: "severe hypersensitivity (grade >= 3) to X": an allergy, read across the brackets
+_ALLERGY_BEFORE = re.compile(
+    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b[^.;]{0,100}?\bto\s+(?:[\w-]+[\s,、]+){0,6}$",
+    re.IGNORECASE,
+)
 _HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
 _TIME_UNIT = re.compile(r"day|week|wk|month|\bmos?\b|year|yr|\d\s*d\b")
 _EXAMPLES_IN = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
@@ -410,6 +431,12 @@ def _prior_therapy(
         return None
     if _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
+    if (
+        _SENSITIVITY_AFTER.match(after)
+        or _SIMILAR_TO.search(before[-60:])
+        or _ALLERGY_BEFORE.search(w[max(0, run.context - 200) : run.context])
+    ):
+        return None  # "EGFR TKI sensitivity", "allergy to drugs in a similar class to X"
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if (
