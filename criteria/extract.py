@@ -308,8 +308,10 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
 #: Ovarian suppression: a way to reach postmenopausal status, not a line of anticancer therapy.
 _SUPPRESSION = frozenset({"ovarian_function_suppression", "gnrh_agonist", "gnrh_antagonist"})
 _DEFINING = re.compile(
-    r"\b(?:absence of|without|not (?:due to|induced by|caused by|secondary to|related to))\b"
-    r"[^.;)]{0,80}$",
+    r"\b(?:absence of|without|not (?:due to|induced by|caused by|secondary to|related to)"
+    r"|cessation of|(?:after|following) (?:stopping|discontinu\w+|withdrawal of))\b"
+    r"[^.;)]{0,80}$"
+    r"|\bamenorrh\w*[^.;)]{0,50}\b(?:after|following|since)\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
 _INDUCED = re.compile(r"^[\s-]*(?:induced|related|associated)\b", re.IGNORECASE)

@@ -157,7 +157,9 @@ _SETTING_AFTER = re.compile(
 
 _BRACKETED = re.compile(r"\([^()]*\)")
 _LIST_SETTING_BEFORE = re.compile(
-    r"\b(?:for|in|during)\s+(?:the\s+|their\s+)?(?:[\w+-]+(?:\s*[,/]\s*|\s+)){0,5}$", re.I
+    r"(?:\b(?:for|in|during)|\b(?:treatments?|therap(?:y|ies)|regimens?|chemotherapy)\s+of)\s+"
+    r"(?:the\s+|their\s+)?(?:[\w+-]+(?:\s*[,/]\s*|\s+)){0,8}$",
+    re.I,
 )
 
 # --- CNS metastases -----------------------------------------------------------------------------

@@ -154,6 +154,8 @@ def read_age(view: ItemView) -> list[Draft]:
             around = w[max(0, match.start() - 40) : match.end() + 30]
             if _NOT_AGE.search(around) and not _AGE_WORD_RE.search(around):
                 continue
+            if _OTHER_UNIT.match(w, match.end()):
+                continue  # "amenorrhoeic for 12 or more months": a duration, not an age
             groups = match.groupdict()
             low: float | None = None
             high: float | None = None
@@ -188,6 +190,10 @@ def read_age(view: ItemView) -> list[Draft]:
                 and (low is None or index == 5)
             ):
                 continue
+            if _defines_menopause(view, match.start(), match.end()) or (
+                _MENOPAUSE_ITEM.search(w) and not (low is not None and low <= 21 and high is None)
+            ):
+                return []  # "postmenopausal, defined as aged > 50 and amenorrhoeic": a definition
             return [
                 view.draft(
                     "age",
@@ -202,6 +208,46 @@ def read_age(view: ItemView) -> list[Draft]:
     if adult and view.section == Section.INCLUSION and not cues.negated_before(w, adult.start()):
         return [view.draft("age", adult.start(), adult.end(), min_years=18.0)]
     return []
+
+
+#: An age that is part of what "postmenopausal" means: "women under 50 are considered
+#: postmenopausal if ...", "age < 60 and amenorrhoeic for 12 months", "postmenopausal is defined
+#: as a) aged >= 60 ...".
+_MENOPAUSE_AGE_AFTER = re.compile(
+    r"^[^.;]{0,30}?\b(?:and|with|plus|but)\s+(?:\w+\s+){0,3}?(?:amenorrh\w*"
+    r"|no (?:menses|menstrua\w*|periods?))"
+    r"|^[^.;]{0,50}?\b(?:consider\w*|regarded|deemed|classed|classified)\s+"
+    r"(?:as\s+|to be\s+)?(?:post[\s-]*)?menopaus|^[^.;]{0,50}?\bmenopausal (?:if|when|provided)\b",
+    re.IGNORECASE,
+)
+_MENOPAUSE_AGE_BEFORE = re.compile(
+    r"menopaus\w*[^;]{0,60}?\b(?:defin\w+|means|meaning|i\.e\.|as follows|by either|by one of)\b"
+    r"[^;]{0,120}$"
+    r"|\b(?:deemed|considered)\s+(?:to be\s+)?(?:post[\s-]*)?menopaus\w*\s+(?:by|if|when)\b"
+    r"[^;]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+_OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|cycles?|periods?|menses)\b", re.I)
+#: An item that defines menopause with the usual markers: its ages (other than adulthood) are
+#: part of the definition.
+_MENOPAUSE_ITEM = re.compile(
+    r"(?=[^;]*\b(?:amenorrh\w*|FSH|estradiol|oestradiol|oophorectom\w*|menses)\b)"
+    r"(?:menopaus\w*[^;]{0,60}?\bdefin|\bdefin\w*[^;]{0,40}?menopaus|consider\w* (?:as |to be )?"
+    r"(?:post[\s-]*)?menopaus)",
+    re.IGNORECASE,
+)
+
+
+def _defines_menopause(view: ItemView, start: int, end: int) -> bool:
+    w = view.w
+    if _MENOPAUSE_AGE_AFTER.search(w[end : end + 80]):
+        return True
+    if _MENOPAUSE_AGE_BEFORE.search(w[max(0, start - 200) : start]):
+        return True
+    intro = view.context.intro_work.lower() if view.context is not None else ""
+    return "menopaus" in intro and ("defin" in intro or "following" in intro)
 
 
 # --- sex ----------------------------------------------------------------------------------------
@@ -262,6 +308,8 @@ _MENOPAUSE = Fast(
     r"\b(?P<pre>(?:(?:pre|peri|post)\s*-?\s*(?:/|,|or|and|and/or)?\s*)+)menopaus\w*"
     r"|\b(?P<any>any|regardless of|irrespective of|all)\s+(?:\w+\s+)?menopausal status"
     r"|\bmenopausal status\s*:?\s*(?P<st>pre|peri|post)\w*"
+    r"|\bmenopausal status\s+(?:is\s+|was\s+|are\s+)?(?P<free>not (?:limited|restricted|required"
+    r"|specified)|unrestricted|no (?:limit|restriction)s?)"
 )
 _SUPPRESSION = Fast(
     r"\b(?:GnRH|LHRH|LH-?RH|gonadotropin[- ]releasing|luteini[sz]ing[- ]hormone[- ]releasing"
@@ -302,6 +350,11 @@ def read_menopause(view: ItemView) -> list[Draft]:
         if match.group("any"):
             statuses += ["premenopausal", "perimenopausal", "postmenopausal"]
             continue
+        if match.group("free"):
+            # "Menopausal status is not limited (pre-, peri- or post-)": no requirement
+            return [
+                view.draft("administrative", match.start(), match.end(), topic="no_requirement")
+            ]
         prefix = (match.group("pre") or match.group("st") or "").lower()
         for stem in re.findall(r"pre|peri|post", prefix):
             statuses.append(f"{stem}menopausal")
