@@ -251,6 +251,9 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         )
         if not covered:
             keep.append(draft)
+    if view.section == Section.EXCLUSION and any(d.kind == "cns_metastases" for d in keep):
+        # "(must not be) receiving steroids for brain metastases": the drug is what excludes
+        keep = [d for d in keep if not _cns_purpose(d, view.w)]
     # steroids or anticonvulsants named with brain metastases qualify them ("needing steroids")
     if any(d.kind == "cns_metastases" for d in keep):
         keep = [d for d in keep if not _cns_qualifier(d)]
@@ -264,6 +267,16 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "adequate organ function: ANC >= 1.5, ...", "blood tests outside these limits: ...":
         # the item's own thresholds say what adequate means
         keep = [d for d in keep if d.kind != "organ_function"]
+    if view.section == Section.EXCLUSION:
+        # "(inadequate function, as shown by any of) the following laboratory values:" in an
+        # exclusion item: the values that exclude are the abnormal ones
+        for draft in keep:
+            if (
+                draft.kind == "organ_function"
+                and not draft.fields.get("negated")
+                and not _ADEQUATE.search(draft.evidence or "")
+            ):
+                draft.fields["negated"] = True
     topics = {d.fields.get("topic") for d in keep if d.kind == "administrative"}
     if view.section == Section.INCLUSION and (
         "ovarian_suppression" in topics or any(d.kind == "menopausal_status" for d in keep)
@@ -293,6 +306,8 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         ]
     if view.section == Section.EXCLUSION and any(d.kind == "cancer_type" for d in keep):
         keep = _qualified_cancers(keep, view.w)
+    if view.section == Section.EXCLUSION:
+        _exclusion_prohibitions(keep, view.w)
     # one criterion per kind and identical fields
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []
@@ -355,6 +370,42 @@ _NEEDING = re.compile(
 _CLAUSE_BREAK = re.compile(r"[;.]\s")
 
 
+#: "Patients must not be receiving X", "may not have uncontrolled diabetes", "They were required
+#: not to be on steroids" written in an exclusion list: a prohibition, stated twice over.
+_PROHIBITION = re.compile(
+    r"\b(?:(?:(?:must|may|should|shall|can|could)\s*not|cannot|(?:required|expected) not to"
+    r"|not to)\s+(?:be\s+)?(?:also\s+|currently\s+)?(?:(?P<now>receiving|taking|using|on"
+    r"|treated with)|have(?:\s+had|\s+received)?|had|receive|take|use|administer)"
+    r"|\b(?:is|are|was|were) not (?:currently\s+)?(?P<now2>receiving|taking))"
+    r"\s+(?:(?!discontinu|stop|complet|finish|recover|interrupt|end)\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_PROHIBITED_KINDS = frozenset({"prior_therapy", "comorbidity"})
+_PROHIBITION_GATE = re.compile(r"\bnot\b|\bcannot\b", re.IGNORECASE)
+
+
+def _exclusion_prohibitions(drafts: list[Draft], w: str) -> None:
+    """In an exclusion item, "must not / may not / is not ..." excludes what it names: the
+    negation belongs to the author's wording, not to the criterion."""
+    if not _PROHIBITION_GATE.search(w):
+        return
+    for draft in drafts:
+        if not draft.fields.get("negated") or draft.kind not in _PROHIBITED_KINDS:
+            continue
+        before = w[max(cues.clause_start(w, draft.start), draft.start - 80) : draft.start]
+        found = _PROHIBITION.search(before)
+        if found is None:
+            continue
+        draft.fields["negated"] = False
+        if (
+            draft.kind == "prior_therapy"
+            and (found.group("now") or found.group("now2"))
+            and draft.fields.get("within_days") is None
+            and not draft.fields.get("settings")
+        ):
+            draft.fields["within_days"] = 0  # "must not be receiving X": current use
+
+
 def _condition_qualifier(draft: Draft, conditions: list[Draft], w: str) -> bool:
     """A therapy named as what a condition needed, right after the condition."""
     if draft.kind != "prior_therapy":
@@ -394,6 +445,23 @@ def _qualified_cancers(keep: list[Draft], w: str) -> list[Draft]:
                 continue
         out.append(draft)
     return out
+
+
+_ADEQUATE = re.compile(
+    r"\b(?:adequate|sufficient|normal|acceptable|satisfactory|appropriate|good)\b", re.IGNORECASE
+)
+_FOR_PURPOSE = re.compile(
+    r"\b(?:steroids?|corticosteroids?|dexamethasone|anti-?epileptic\w*|anti-?convulsant\w*"
+    r"|medications?|drugs?)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+|their\s+|symptomatic\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _cns_purpose(draft: Draft, w: str) -> bool:
+    """Brain metastases named as what a drug is taken for ("steroids for brain metastases")."""
+    return draft.kind == "cns_metastases" and bool(
+        _FOR_PURPOSE.search(w[max(0, draft.start - 60) : draft.start])
+    )
 
 
 def _cns_qualifier(draft: Draft) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from criteria.extract import Draft, ItemView
 from criteria.fastre import Fast
 from criteria.phrases import phrases
+from trialmatch.vocab import Section
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,8 @@ def read(view: ItemView) -> list[Draft]:
                 cmp = ">=" if up else "<="
         if threshold is None or cmp is None:
             continue
+        if view.section == Section.EXCLUSION and view.in_exception(group[0].start):
+            continue  # "unresolved toxicity, except alopecia and haemoglobin >= 9": not a bar
         value = float(threshold.group("value").replace(",", ""))
         unit_raw = threshold.group("unit")
         unit_start = end + threshold.start("unit") if unit_raw else None

@@ -53,8 +53,21 @@ _FUTURE = Fast(
 )
 _AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
-    r"|damage|injur\w+|AEs?)\b[^.;]{0,70}?\b(?:from|of|due to|related to|caused by|attributed to"
+    r"|damage|injur\w+|AEs?|neuropath\w*|pneumonitis)\b[^.;]{0,70}?\b(?:from|of|due to|related to"
+    r"|caused by|attributed to"
     r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$"
+)
+#: "toxicities from prior therapy (e.g., adjuvant X": the examples name what caused them
+_TOXICITY_EXAMPLES = re.compile(
+    r"\b(?:toxicit\w*|adverse (?:events?|reactions?)|side[- ]effects?)\b[^;]{0,60}?\b(?:from|of"
+    r"|due to|related to|after|following|caused by|attributed to)\b[^;]{0,40}\(\s*(?:e\.\s?g\.?"
+    r"|eg|i\.e\.|such as|including)[^)]{0,40}$",
+    re.IGNORECASE,
+)
+#: "platinum-related neuropathy", "taxane-induced neuropathy": a condition the drug caused
+_RELATED_AFTER = re.compile(
+    r"^[\s-]*(?:therapy[\s-]+|treatment[\s-]+)?(?:related|induced|associated|caused)\b",
+    re.IGNORECASE,
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
 _AFTER_STUDY = Fast(
@@ -425,7 +438,12 @@ def _prior_therapy(
     )
     after, l_after = w[run.end : min(stop, run.end + 100)], low[run.end : min(stop, run.end + 100)]
     wide = w[max(0, run.context - 100) : run.context]  # not cut at brackets: "(grade > 2)"
-    if _AFTERMATH.search(wide) or _AFTER_STUDY.search(before, l_before):
+    if (
+        _AFTERMATH.search(wide)
+        or _AFTER_STUDY.search(before, l_before)
+        or _TOXICITY_EXAMPLES.search(wide)
+        or _RELATED_AFTER.match(after)
+    ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
         return None
