@@ -284,6 +284,8 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "postmenopausal, or on ovarian suppression with a GnRH agonist", "amenorrhoea in the
         # absence of chemotherapy or tamoxifen": the drugs define menopausal status
         keep = [d for d in keep if not _menopause_definition(d, view.w)]
+    if view.section == Section.INCLUSION and sum(d.kind == "receptor" for d in keep) >= 2:
+        keep = _without_any_status(keep, view.w)
     conditions = {d.fields.get("condition") for d in keep if d.kind == "comorbidity"}
     if "other_malignancy" in conditions:
         # "another cancer, other than breast cancer": the cancer named is not the trial's
@@ -499,6 +501,29 @@ _OR_HISTORY = re.compile(
 _HISTORIES = frozenset({"prior_therapy", "line_count"})
 
 
+_COHORT_WORD = re.compile(r"\b(?:cohorts?|arms?|parts?|groups?)\b", re.IGNORECASE)
+
+
+def _without_any_status(drafts: list[Draft], w: str) -> list[Draft]:
+    """'PR positive, or PR negative, or PR unknown', 'ER with or without PR': a receptor named
+    with both statuses as acceptable is no requirement on that receptor."""
+    if _COHORT_WORD.search(w):
+        return drafts
+    seen: dict[str, set[str]] = {}
+    for d in drafts:
+        if d.kind != "receptor" or d.fields.get("status") not in {"positive", "negative"}:
+            continue
+        status = str(d.fields["status"])
+        if d.fields.get("negated"):
+            status = "negative" if status == "positive" else "positive"
+        seen.setdefault(str(d.fields.get("receptor")), set()).add(status)
+    free = {r for r, statuses in seen.items() if statuses >= {"positive", "negative"}}
+    return [d for d in drafts if not (d.kind == "receptor" and d.fields.get("receptor") in free)]
+
+
+_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+
+
 def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """In an inclusion item, 'A or B' between two criteria makes them alternatives."""
     if view.section != Section.INCLUSION or len(drafts) < 2:
@@ -525,3 +550,14 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             group = counter[0]
             left.fields["any_of"] = group
         right.fields["any_of"] = group
+    # "HER2-positive, HER2-low or HER2-ultralow": a comma list whose last two are alternatives
+    for left, right in reversed(list(pairwise(drafts))):
+        if (
+            "any_of" not in left.fields
+            and "any_of" in right.fields
+            and left.kind == right.kind
+            and right.start > left.end
+            and _COMMA_ONLY.match(w[left.end : right.start])
+            and not (left.fields.get("negated") and right.fields.get("negated"))
+        ):
+            left.fields["any_of"] = right.fields["any_of"]

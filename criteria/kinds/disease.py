@@ -299,6 +299,9 @@ _EITHER_MEASURABLE = Fast(
 )
 
 
+_NON_BEFORE = re.compile(r"\bnon[-\s]?\s*$", re.IGNORECASE)
+
+
 def read_measurable(view: ItemView) -> list[Draft]:
     w = view.w
     only_non = _NON_MEASURABLE_ONLY.search(w)
@@ -308,6 +311,14 @@ def read_measurable(view: ItemView) -> list[Draft]:
     either = _EITHER_MEASURABLE.search(w, view.low)
     if either is not None and not _BONE_ONLY.search(w, view.low):
         return [view.draft("administrative", *either.span(), topic="no_requirement")]
+    if match is not None and only_non is None and _NON_BEFORE.search(w, 0, match.start()):
+        others = [m for m in _MEASURABLE.finditer(w) if not _NON_BEFORE.search(w, 0, m.start())]
+        if not others:
+            if not match.group(0).lower().startswith(("measur", "evaluable")):
+                return []  # "palliative radiotherapy to non-target lesions": about the lesions
+            # "(either:) non-measurable disease": disease that is not measurable
+            return [view.draft("measurable_disease", *match.span(), negated=True)]
+        match = others[0]
     anchor = match or only_non
     assert anchor is not None
     start, end = anchor.span()
@@ -334,12 +345,14 @@ def read_measurable(view: ItemView) -> list[Draft]:
         negated = negated or bool(re.search(r"\bnon-?\s*measurable|\bno\s+measurable", w, re.I))
     if not match and not only_non:
         return []
+    # "evaluable disease" takes non-measurable (bone) lesions too
+    evaluable = match is not None and match.group(0).lower().startswith("evaluable")
     return [
         view.draft(
             "measurable_disease",
             start,
             end,
-            or_bone_only=bool(bone),
+            or_bone_only=bool(bone) or evaluable,
             standard=standard,
             negated=negated,
             exceptions=view.exception_texts(start),

@@ -140,6 +140,14 @@ def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], se
     return out, used
 
 
+#: A value named in a note about how it is measured, not as a threshold of its own.
+_ONLY_CONTEXT = re.compile(
+    r"(?:\b(?:determination|determining|measurement|measuring|assessment) of (?:a |the )?"
+    r"|\[\s*note\b[^\]]{0,80})$",
+    re.IGNORECASE,
+)
+
+
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     if _DIGIT.search(w) is None:
@@ -178,6 +186,8 @@ def read(view: ItemView) -> list[Draft]:
             continue
         if view.section == Section.EXCLUSION and view.in_exception(group[0].start):
             continue  # "unresolved toxicity, except alopecia and haemoglobin >= 9": not a bar
+        if _ONLY_CONTEXT.search(w, max(0, group[0].start - 90), group[0].start):
+            continue  # "[Note: no transfusion within 14 days before the haemoglobin >= 9 test]"
         value = float(threshold.group("value").replace(",", ""))
         unit_raw = threshold.group("unit")
         unit_start = end + threshold.start("unit") if unit_raw else None
