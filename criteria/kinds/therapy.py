@@ -64,6 +64,17 @@ _TOXICITY_EXAMPLES = re.compile(
     r"|eg|i\.e\.|such as|including)[^)]{0,40}$",
     re.IGNORECASE,
 )
+_WHILE_ON = re.compile(r"\bwhile (?:on|receiving|taking)\s+$|\bduring\s+$")
+_EARLY_PROGRESSION = re.compile(
+    r"\b(?:progress\w*|PD|relaps\w*|fail\w*)\b[^.;]{0,30}?\bwithin\s+(?:(?:the\s+)?first\s+"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?)\s+(?:of|on|after|from)\s+(?:[\w-]+\s+){0,3}"
+    r"|(?P<n2>\d+(?:\.\d+)?)\s*(?P<unit2>months?|weeks?)\s+(?:of|after|from)\s+(?:starting|beginning"
+    r"|the start of|(?:the\s+)?initiati\w+(?: of)?)\s+(?:[\w-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+_EARLY = "_early_progression"  #: a reader's mark on a draft, removed before it leaves `read`
+_WINDOW = "only a progression within the first"
+_BOTH_BEFORE = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 #: "platinum-related neuropathy", "taxane-induced neuropathy": a condition the drug caused
 _RELATED_AFTER = re.compile(
     r"^[\s-]*(?:therapy[\s-]+|treatment[\s-]+)?(?:related|induced|associated|caused)\b",
@@ -242,6 +253,32 @@ def read(view: ItemView) -> list[Draft]:
             if any(m.start == run.start for m in untreated):
                 _only_own_setting(draft, view.w)
             out.append(draft)
+    windows = {
+        (d.fields["agents"], d.fields["classes"])
+        for d in out
+        if d.kind == "prior_therapy"
+        and (
+            d.fields.get(_EARLY) or any(str(e).startswith(_WINDOW) for e in d.fields["exceptions"])
+        )
+    }
+    if windows:
+        # "progressed within the first 3 months of X (refractory to X)": the bracket restates it
+        out = [
+            d
+            for d in out
+            if not (
+                d.kind == "prior_therapy"
+                and not d.fields.get("negated")
+                and not d.fields.get(_EARLY)
+                and not any(str(e).startswith(_WINDOW) for e in d.fields["exceptions"])
+                and (d.fields["agents"], d.fields["classes"]) in windows
+            )
+        ]
+    for draft in list(out):
+        if draft.fields.pop(_EARLY, False):
+            # progressed on X, and not after the window's months or more on it
+            fields = {**draft.fields, "negated": False, "min_duration_months": None}
+            out.append(Draft("prior_therapy", fields, draft.evidence, draft.start, draft.end))
     return out
 
 
@@ -472,8 +509,10 @@ def _prior_therapy(
     relation = "received"
     if _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
-    elif _PROGRESSED.search(cue_text, l_cue):
-        relation = "progressed"
+    elif _PROGRESSED.search(cue_text, l_cue) or (
+        _WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower())
+    ):
+        relation = "progressed"  # "progressive disease (PD) while on X": the bracket is no end
     elif _RESPONDED.search(cue_text, l_cue):
         relation = "responded"
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
@@ -577,6 +616,32 @@ def _prior_therapy(
         )
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
+    early = _EARLY_PROGRESSION.search(before[-90:])
+    if early is not None:
+        # "progressed within the first 3 months of X": progression on X after less than 3 months.
+        # In an inclusion item that is two requirements (progressed on X; not after 3 months or
+        # more on it, see `read`); an exclusion cannot say "less than", so a progression on X is
+        # left for a person to judge against the window.
+        count = early.group("n") or early.group("n2")
+        unit = early.group("unit") or early.group("unit2")
+        relation = "progressed"
+        for key in ("relapse_within_months", "relapse_after_months", "within_days"):
+            fields.pop(key, None)
+        grouped = view.context is not None and view.context.any_of is not None
+        if view.section == Section.INCLUSION and not negated and not grouped:
+            fields["min_duration_months"] = cues.months(float(count), unit)
+            fields[_EARLY] = True
+            negated = True
+        else:  # (in a list of alternatives the two requirements cannot be kept together)
+            fields["exceptions"] = (*exception_texts, f"{_WINDOW} {count} {unit} of it")
+    if (
+        view.section == Section.EXCLUSION
+        and len(run.agents) + len(run.classes) > 1
+        and _BOTH_BEFORE.search(before[-40:])
+    ):
+        # "received both X and Y" excludes only both together, which one criterion cannot say:
+        # one of them alone is left for a person to judge
+        fields["exceptions"] = (*exception_texts, "excludes only when all of them were received")
     fields["relation"] = relation
     fields["negated"] = negated
     setting = _SETTING_PHRASE.match(after, l_after)
