@@ -518,7 +518,14 @@ def _without_any_status(drafts: list[Draft], w: str) -> list[Draft]:
             status = "negative" if status == "positive" else "positive"
         seen.setdefault(str(d.fields.get("receptor")), set()).add(status)
     free = {r for r, statuses in seen.items() if statuses >= {"positive", "negative"}}
-    return [d for d in drafts if not (d.kind == "receptor" and d.fields.get("receptor") in free)]
+    if not free:
+        return drafts
+    dropped = [d for d in drafts if d.kind == "receptor" and d.fields.get("receptor") in free]
+    kept = [d for d in drafts if d not in dropped]
+    first = dropped[0]
+    kept.append(Draft("administrative", {"topic": "no_requirement"}, first.evidence, first.start,
+                      first.end))  # fmt: skip
+    return kept
 
 
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")

@@ -299,6 +299,7 @@ _EITHER_MEASURABLE = Fast(
 )
 
 
+_TARGET_OR_NOT = re.compile(r"\btarget\s+(?:or|and/or)\s+non-?\s*target\b", re.IGNORECASE)
 _NON_BEFORE = re.compile(r"\bnon[-\s]?\s*$", re.IGNORECASE)
 
 
@@ -314,6 +315,9 @@ def read_measurable(view: ItemView) -> list[Draft]:
     if match is not None and only_non is None and _NON_BEFORE.search(w, 0, match.start()):
         others = [m for m in _MEASURABLE.finditer(w) if not _NON_BEFORE.search(w, 0, m.start())]
         if not others:
+            if _TARGET_OR_NOT.search(w):
+                # "at least one target or non-target lesion": any disease will do
+                return [view.draft("administrative", *match.span(), topic="no_requirement")]
             if not match.group(0).lower().startswith(("measur", "evaluable")):
                 return []  # "palliative radiotherapy to non-target lesions": about the lesions
             # "(either:) non-measurable disease": disease that is not measurable

@@ -190,10 +190,13 @@ def read_age(view: ItemView) -> list[Draft]:
                 and (low is None or index == 5)
             ):
                 continue
-            if _defines_menopause(view, match.start(), match.end()) or (
-                _MENOPAUSE_ITEM.search(w) and not (low is not None and low <= 21 and high is None)
+            adult_floor = low is not None and low <= 21 and high is None
+            if not adult_floor and (
+                _defines_menopause(view, match.start(), match.end()) or _MENOPAUSE_ITEM.search(w)
             ):
-                return []  # "postmenopausal, defined as aged > 50 and amenorrhoeic": a definition
+                # "postmenopausal, defined as aged > 50 and amenorrhoeic": the age is one way of
+                # being postmenopausal, which is what the item states
+                return [_defined_status(view, match.start(), match.end())]
             return [
                 view.draft(
                     "age",
@@ -238,6 +241,39 @@ _MENOPAUSE_ITEM = re.compile(
     r"(?:post[\s-]*)?menopaus)",
     re.IGNORECASE,
 )
+
+
+def _defined_status(view: ItemView, start: int, end: int) -> Draft:
+    """The menopausal status an age helps define: the status the item or its introduction
+    names ("premenopausal status is defined as ..."), postmenopausal unless another is named."""
+    intro = view.context.intro_work if view.context is not None else ""
+    named = _STATUS_NAMED.search(view.w) or _STATUS_NAMED.search(intro)
+    status = f"{named.group(1).lower()}menopausal" if named else "postmenopausal"
+    return view.draft("menopausal_status", start, end, statuses=(status,), negated=False)
+
+
+_STATUS_NAMED = re.compile(r"\b(pre|peri|post)[\s-]*menopaus", re.IGNORECASE)
+
+
+#: Ways of being postmenopausal that a definition lists ("Postmenopausal, defined as one of:
+#: bilateral oophorectomy; no menses for 12 months; FSH in the postmenopausal range").
+_MENOPAUSE_ROUTE = Fast(
+    r"\b(?:oophorectom\w*|ovariectom\w*|amenorrh\w*|menses|menstrua\w*|FSH|follicle[- ]stimulating"
+    r"|estradiol|oestradiol)"
+)
+
+
+def read_menopause_route(view: ItemView) -> list[Draft]:
+    """A child of a menopause definition that names one way of reaching the status."""
+    intro = view.context.intro_work.lower() if view.context is not None else ""
+    if "menopaus" not in intro or not ("defin" in intro or "following" in intro):
+        return []
+    if "menopaus" in view.low:
+        return []  # read_menopause reads the item's own words
+    found = _MENOPAUSE_ROUTE.search(view.w, view.low)
+    if found is None:
+        return []  # ("no menses for 12 months" is the route itself, not its negation)
+    return [_defined_status(view, found.start(), found.end())]
 
 
 def _defines_menopause(view: ItemView, start: int, end: int) -> bool:
