@@ -375,6 +375,10 @@ _SUPPRESSION_ABSENT = Fast(
 )
 
 
+_WHO_INTRO = re.compile(r"\b(?:female|women|woman)\b[^:]{0,40}\bwho\b", re.IGNORECASE)
+_STATUS_FOR = re.compile(r"\bpost[\s-]*menopausal\s+for\s+(?:at least\s+|>=\s*)?\d", re.IGNORECASE)
+
+
 def read_menopause(view: ItemView) -> list[Draft]:
     w = view.w
     statuses: list[str] = []
@@ -396,6 +400,11 @@ def read_menopause(view: ItemView) -> list[Draft]:
             statuses.append(f"{stem}menopausal")
     if not statuses:
         return []
+    intro = view.context.intro_work if view.context is not None else ""
+    if _WHO_INTRO.search(intro) and _STATUS_FOR.search(w):
+        # "Female participants who: are postmenopausal for at least 1 year, OR are surgically
+        # sterile, OR agree to contraception": who needs contraception, not a requirement
+        return [view.draft("administrative", first, last, topic="contraception")]
     out: list[Draft] = []
     suppression = _SUPPRESSION.search(w)
     conditional = _CONDITIONAL.search(w)

@@ -55,13 +55,19 @@ _AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
     r"|damage|injur\w+|AEs?|neuropath\w*|pneumonitis)\b[^.;]{0,70}?\b(?:from|of|due to|related to"
     r"|caused by|attributed to"
-    r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$"
+    r"|associated with|after|following|induced by|linked to|linked with|resulting from"
+    r"|secondary to)\s+(?:[\w-]+\s+){0,6}$"
 )
 #: "toxicities from prior therapy (e.g., adjuvant X": the examples name what caused them
 _TOXICITY_EXAMPLES = re.compile(
     r"\b(?:toxicit\w*|adverse (?:events?|reactions?)|side[- ]effects?)\b[^;]{0,60}?\b(?:from|of"
     r"|due to|related to|after|following|caused by|attributed to)\b[^;]{0,40}\(\s*(?:e\.\s?g\.?"
     r"|eg|i\.e\.|such as|including)[^)]{0,40}$",
+    re.IGNORECASE,
+)
+_PROGRESSION_OR_INTOLERANCE = re.compile(
+    r"\b(?:progress\w*|PD)\b[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:intoleran\w+|toxicity)"
+    r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)",
     re.IGNORECASE,
 )
 _WHILE_ON = re.compile(r"\bwhile (?:on|receiving|taking)\s+$|\bduring\s+$")
@@ -507,7 +513,9 @@ def _prior_therapy(
     cue_text = f"{intro} {before} {cue_after}"
     l_cue = cue_text.lower()
     relation = "received"
-    if _INTOLERANT.search(cue_text, l_cue):
+    if _INTOLERANT.search(cue_text, l_cue) and _PROGRESSION_OR_INTOLERANCE.search(cue_text):
+        relation = "received"  # "progression or intolerance on X": either will do
+    elif _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
     elif _PROGRESSED.search(cue_text, l_cue) or (
         _WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower())
