@@ -356,7 +356,8 @@ def _menopause_definition(draft: Draft, w: str) -> bool:
 #: "contraception until 6 months after the last dose of paclitaxel", "the effects of X on the
 #: fetus": the study's drugs, named in a pregnancy or contraception item
 _STUDY_DRUG = re.compile(
-    r"(?:(?:last|final)\s+(?:dose|administration|infusion)s?\s+(?:of\s+)?|effects?\s+of\s+"
+    r"(?:(?:(?:last|final|first)\s+)?(?:dose|administration|infusion)s?\s+(?:of\s+)?(?:the\s+)?"
+    r"|effects?\s+of\s+"
     r"|exposure\s+to\s+|(?:starting|start of|initiation of)\s+)(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )

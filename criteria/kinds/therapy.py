@@ -70,6 +70,11 @@ _PROGRESSION_OR_INTOLERANCE = re.compile(
     r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)",
     re.IGNORECASE,
 )
+#: "progressive disease (PD) during treatment or within 30 days after stopping X": the bracket
+#: that ends the clause for other readings does not end the progression's.
+_PROGRESSED_BRACKETED = re.compile(
+    r"\b(?:progressi(?:on|ve)|PD)\b[^.;()]{0,25}\([^()]{1,12}\)[^.;()]{0,100}$", re.IGNORECASE
+)
 _WHILE_ON = re.compile(r"\bwhile (?:on|receiving|taking)\s+$|\bduring\s+$")
 _EARLY_PROGRESSION = re.compile(
     r"\b(?:progress\w*|PD|relaps\w*|fail\w*)\b[^.;]{0,30}?\bwithin\s+(?:(?:the\s+)?first\s+"
@@ -517,8 +522,10 @@ def _prior_therapy(
         relation = "received"  # "progression or intolerance on X": either will do
     elif _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
-    elif _PROGRESSED.search(cue_text, l_cue) or (
-        _WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower())
+    elif (
+        _PROGRESSED.search(cue_text, l_cue)
+        or (_WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower()))
+        or _PROGRESSED_BRACKETED.search(w[max(0, run.context - 160) : run.context])
     ):
         relation = "progressed"  # "progressive disease (PD) while on X": the bracket is no end
     elif _RESPONDED.search(cue_text, l_cue):
