@@ -192,7 +192,8 @@ def read_age(view: ItemView) -> list[Draft]:
                 continue
             adult_floor = low is not None and low <= 21 and high is None
             if not adult_floor and (
-                _defines_menopause(view, match.start(), match.end()) or _MENOPAUSE_ITEM.search(w)
+                _defines_menopause(view, match.start(), match.end())
+                or (view.has("menopaus") and _MENOPAUSE_ITEM.search(w))
             ):
                 # "postmenopausal, defined as aged > 50 and amenorrhoeic": the age is one way of
                 # being postmenopausal, which is what the item states
@@ -278,11 +279,13 @@ def read_menopause_route(view: ItemView) -> list[Draft]:
 
 def _defines_menopause(view: ItemView, start: int, end: int) -> bool:
     w = view.w
+    intro = view.context.intro_work.lower() if view.context is not None else ""
+    if not view.has("menopaus", "amenorrh", "menses") and "menopaus" not in intro:
+        return False
     if _MENOPAUSE_AGE_AFTER.search(w[end : end + 80]):
         return True
     if _MENOPAUSE_AGE_BEFORE.search(w[max(0, start - 200) : start]):
         return True
-    intro = view.context.intro_work.lower() if view.context is not None else ""
     return "menopaus" in intro and ("defin" in intro or "following" in intro)
 
 

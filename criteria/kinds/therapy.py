@@ -85,6 +85,8 @@ _EARLY_PROGRESSION = re.compile(
 )
 _EARLY = "_early_progression"  #: a reader's mark on a draft, removed before it leaves `read`
 _WINDOW = "only a progression within the first"
+_SIMILAR_WORDS = ("similar", "related", "same class", "excipient", "ingredient", "component",
+                  "additive", "formulat", "vehicle")  # fmt: skip
 _BOTH_BEFORE = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 #: "platinum-related neuropathy", "taxane-induced neuropathy": a condition the drug caused
 _RELATED_AFTER = re.compile(
@@ -489,7 +491,9 @@ def _prior_therapy(
     if (
         _AFTERMATH.search(wide)
         or _AFTER_STUDY.search(before, l_before)
-        or _TOXICITY_EXAMPLES.search(wide)
+        or (
+            "(" in wide and view.has("toxic", "adverse", "side") and _TOXICITY_EXAMPLES.search(wide)
+        )
         or _RELATED_AFTER.match(after)
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
@@ -499,8 +503,11 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if (
         _SENSITIVITY_AFTER.match(after)
-        or _SIMILAR_TO.search(before[-60:])
-        or _ALLERGY_BEFORE.search(w[max(0, run.context - 200) : run.context])
+        or (view.has(*_SIMILAR_WORDS) and _SIMILAR_TO.search(before[-60:]))
+        or (
+            view.has("allerg", "hypersensitiv", "anaphyla")
+            and _ALLERGY_BEFORE.search(w[max(0, run.context - 200) : run.context])
+        )
     ):
         return None  # "EGFR TKI sensitivity", "allergy to drugs in a similar class to X"
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
@@ -525,7 +532,10 @@ def _prior_therapy(
     elif (
         _PROGRESSED.search(cue_text, l_cue)
         or (_WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower()))
-        or _PROGRESSED_BRACKETED.search(w[max(0, run.context - 160) : run.context])
+        or (
+            ")" in w[max(0, run.context - 160) : run.context]
+            and _PROGRESSED_BRACKETED.search(w[max(0, run.context - 160) : run.context])
+        )
     ):
         relation = "progressed"  # "progressive disease (PD) while on X": the bracket is no end
     elif _RESPONDED.search(cue_text, l_cue):
@@ -631,7 +641,7 @@ def _prior_therapy(
         )
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
-    early = _EARLY_PROGRESSION.search(before[-90:])
+    early = _EARLY_PROGRESSION.search(before[-90:]) if "within" in l_before else None
     if early is not None:
         # "progressed within the first 3 months of X": progression on X after less than 3 months.
         # In an inclusion item that is two requirements (progressed on X; not after 3 months or
