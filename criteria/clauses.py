@@ -196,6 +196,58 @@ def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> Non
         draft.fields["any_of"] = counter[0]
 
 
+#: "De novo stage IV disease, or recurrence after adjuvant therapy" (either order): the two ways
+#: a patient can have come to advanced disease, each with what it requires.
+_PRESENTATION_OR = Fast(
+    r"\b(?:de[- ]novo|at (?:the time of )?(?:first |initial )?diagnosis)\b[^.;]{0,80}?"
+    r"(?P<or>,?\s+or\s+)(?:\w+\s+){0,3}?(?:recurr\w*|relaps\w*|(?:has )?come back)"
+    r"|\b(?:recurr\w*|relaps\w*)\b[^.;]{0,120}?(?P<or2>,?\s+or\s+)(?:\w+\s+){0,3}?de[- ]novo\b"
+)
+
+
+def apply_presentation(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
+    """'De novo metastatic disease, or recurrence after at least 2 years of adjuvant endocrine
+    therapy' in an inclusion item: what each side states is an alternative. Washouts and other
+    negated statements after it apply to both sides and are left alone."""
+    if view.section != Section.INCLUSION or not drafts or not view.has("novo", "diagnosis"):
+        return
+    found = _PRESENTATION_OR.search(view.w, view.low)
+    if found is None:
+        return
+    split = found.start("or") if found.group("or") else found.start("or2")
+    sentence = max(view.w.rfind(". ", 0, found.start()), view.w.rfind(";", 0, found.start())) + 1
+    chosen = [
+        d
+        for d in drafts
+        if d.kind not in _NOT_ALTERNATIVE
+        and "any_of" not in d.fields
+        and not d.fields.get("negated")
+        and d.start >= sentence
+    ]
+    sides = [[d for d in chosen if d.start < split], [d for d in chosen if d.start >= split]]
+    if sides[1] and not sides[0] and found.group("or"):
+        # "spread at the time of diagnosis, or came back after ...": the first way is de novo
+        # metastatic disease, stated in words no reader types
+        stage = view.draft(
+            "disease_stage",
+            found.start(),
+            split,
+            stages=("metastatic",),
+            not_curable=False,
+            presentation="de_novo",
+            negated=False,
+        )
+        drafts.append(stage)
+        drafts.sort(key=lambda d: (d.start, d.end))
+        chosen.append(stage)
+        sides[0].append(stage)
+    if not all(sides):
+        return
+    counter[0] += 1
+    for draft in chosen:
+        draft.fields["any_of"] = counter[0]
+
+
 #: A clause that allows rather than requires. Counts and limits ("up to 2 prior lines are
 #: allowed", "only one prior regimen is permitted") are requirements and are kept.
 _PERMITTED = Fast(

@@ -19,7 +19,8 @@ from criteria.fastre import Fast
 _NEG_BEFORE = Fast(
     r"\b(?:no|not|never|without|none|neither|nor|absence of|free of|lack of|lacking|excluding"
     r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
-    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)|negative for)\b"
+    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)|negative for"
+    r"|untreated (?:with|by))\b"
 )
 #: Phrases with a negation word that do not negate ("no more than" is already "<=").
 _NOT_NEGATION = Fast(
@@ -29,7 +30,7 @@ _NOT_NEGATION = Fast(
     r"|not (?:yet )?(?:recovered|resolved)|not been (?:recovered|resolved)|no evidence of disease"
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
     r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?"
-    r"|not (?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for))\b"
+    r"|not[\s-]+(?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for))\b"
 )
 #: Clause boundaries: negation does not cross them.
 #: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.

@@ -181,6 +181,7 @@ def extract_item(
     from criteria.clauses import (
         apply_conditions,
         apply_either,
+        apply_presentation,
         drop_counting,
         drop_disease_treatment,
         drop_permitted,
@@ -206,6 +207,7 @@ def extract_item(
     drafts = drop_disease_treatment(drafts, view)
     drafts = apply_conditions(drafts, view, counter)
     apply_either(drafts, view, counter)
+    apply_presentation(drafts, view, counter)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     return drafts
@@ -251,6 +253,9 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         )
         if not covered:
             keep.append(draft)
+    if view.section == Section.EXCLUSION and any(d.kind == "cns_metastases" for d in keep):
+        # "(must not be) receiving steroids for brain metastases": the drug is what excludes
+        keep = [d for d in keep if not _cns_purpose(d, view.w)]
     # steroids or anticonvulsants named with brain metastases qualify them ("needing steroids")
     if any(d.kind == "cns_metastases" for d in keep):
         keep = [d for d in keep if not _cns_qualifier(d)]
@@ -264,6 +269,16 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "adequate organ function: ANC >= 1.5, ...", "blood tests outside these limits: ...":
         # the item's own thresholds say what adequate means
         keep = [d for d in keep if d.kind != "organ_function"]
+    if view.section == Section.EXCLUSION:
+        # "(inadequate function, as shown by any of) the following laboratory values:" in an
+        # exclusion item: the values that exclude are the abnormal ones
+        for draft in keep:
+            if (
+                draft.kind == "organ_function"
+                and not draft.fields.get("negated")
+                and not _ADEQUATE.search(draft.evidence or "")
+            ):
+                draft.fields["negated"] = True
     topics = {d.fields.get("topic") for d in keep if d.kind == "administrative"}
     if view.section == Section.INCLUSION and (
         "ovarian_suppression" in topics or any(d.kind == "menopausal_status" for d in keep)
@@ -271,6 +286,8 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "postmenopausal, or on ovarian suppression with a GnRH agonist", "amenorrhoea in the
         # absence of chemotherapy or tamoxifen": the drugs define menopausal status
         keep = [d for d in keep if not _menopause_definition(d, view.w)]
+    if view.section == Section.INCLUSION and sum(d.kind == "receptor" for d in keep) >= 2:
+        keep = _without_any_status(keep, view.w)
     conditions = {d.fields.get("condition") for d in keep if d.kind == "comorbidity"}
     if "other_malignancy" in conditions:
         # "another cancer, other than breast cancer": the cancer named is not the trial's
@@ -293,6 +310,8 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         ]
     if view.section == Section.EXCLUSION and any(d.kind == "cancer_type" for d in keep):
         keep = _qualified_cancers(keep, view.w)
+    if view.section == Section.EXCLUSION:
+        _exclusion_prohibitions(keep, view.w)
     # one criterion per kind and identical fields
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []
@@ -308,8 +327,10 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
 #: Ovarian suppression: a way to reach postmenopausal status, not a line of anticancer therapy.
 _SUPPRESSION = frozenset({"ovarian_function_suppression", "gnrh_agonist", "gnrh_antagonist"})
 _DEFINING = re.compile(
-    r"\b(?:absence of|without|not (?:due to|induced by|caused by|secondary to|related to))\b"
-    r"[^.;)]{0,80}$",
+    r"\b(?:absence of|without|not (?:due to|induced by|caused by|secondary to|related to)"
+    r"|cessation of|(?:after|following) (?:stopping|discontinu\w+|withdrawal of))\b"
+    r"[^.;)]{0,80}$"
+    r"|\bamenorrh\w*[^.;)]{0,50}\b(?:after|following|since)\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
 _INDUCED = re.compile(r"^[\s-]*(?:induced|related|associated)\b", re.IGNORECASE)
@@ -337,7 +358,8 @@ def _menopause_definition(draft: Draft, w: str) -> bool:
 #: "contraception until 6 months after the last dose of paclitaxel", "the effects of X on the
 #: fetus": the study's drugs, named in a pregnancy or contraception item
 _STUDY_DRUG = re.compile(
-    r"(?:(?:last|final)\s+(?:dose|administration|infusion)s?\s+(?:of\s+)?|effects?\s+of\s+"
+    r"(?:(?:(?:last|final|first)\s+)?(?:dose|administration|infusion)s?\s+(?:of\s+)?(?:the\s+)?"
+    r"|effects?\s+of\s+"
     r"|exposure\s+to\s+|(?:starting|start of|initiation of)\s+)(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
@@ -351,6 +373,42 @@ _NEEDING = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[;.]\s")
+
+
+#: "Patients must not be receiving X", "may not have uncontrolled diabetes", "They were required
+#: not to be on steroids" written in an exclusion list: a prohibition, stated twice over.
+_PROHIBITION = re.compile(
+    r"\b(?:(?:(?:must|may|should|shall|can|could)\s*not|cannot|(?:required|expected) not to"
+    r"|not to)\s+(?:be\s+)?(?:also\s+|currently\s+)?(?:(?P<now>receiving|taking|using|on"
+    r"|treated with)|have(?:\s+had|\s+received)?|had|receive|take|use|administer)"
+    r"|\b(?:is|are|was|were) not (?:currently\s+)?(?P<now2>receiving|taking))"
+    r"\s+(?:(?!discontinu|stop|complet|finish|recover|interrupt|end)\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_PROHIBITED_KINDS = frozenset({"prior_therapy", "comorbidity"})
+_PROHIBITION_GATE = re.compile(r"\bnot\b|\bcannot\b", re.IGNORECASE)
+
+
+def _exclusion_prohibitions(drafts: list[Draft], w: str) -> None:
+    """In an exclusion item, "must not / may not / is not ..." excludes what it names: the
+    negation belongs to the author's wording, not to the criterion."""
+    if not _PROHIBITION_GATE.search(w):
+        return
+    for draft in drafts:
+        if not draft.fields.get("negated") or draft.kind not in _PROHIBITED_KINDS:
+            continue
+        before = w[max(cues.clause_start(w, draft.start), draft.start - 80) : draft.start]
+        found = _PROHIBITION.search(before)
+        if found is None:
+            continue
+        draft.fields["negated"] = False
+        if (
+            draft.kind == "prior_therapy"
+            and (found.group("now") or found.group("now2"))
+            and draft.fields.get("within_days") is None
+            and not draft.fields.get("settings")
+        ):
+            draft.fields["within_days"] = 0  # "must not be receiving X": current use
 
 
 def _condition_qualifier(draft: Draft, conditions: list[Draft], w: str) -> bool:
@@ -394,6 +452,23 @@ def _qualified_cancers(keep: list[Draft], w: str) -> list[Draft]:
     return out
 
 
+_ADEQUATE = re.compile(
+    r"\b(?:adequate|sufficient|normal|acceptable|satisfactory|appropriate|good)\b", re.IGNORECASE
+)
+_FOR_PURPOSE = re.compile(
+    r"\b(?:steroids?|corticosteroids?|dexamethasone|anti-?epileptic\w*|anti-?convulsant\w*"
+    r"|medications?|drugs?)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+|their\s+|symptomatic\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _cns_purpose(draft: Draft, w: str) -> bool:
+    """Brain metastases named as what a drug is taken for ("steroids for brain metastases")."""
+    return draft.kind == "cns_metastases" and bool(
+        _FOR_PURPOSE.search(w[max(0, draft.start - 60) : draft.start])
+    )
+
+
 def _cns_qualifier(draft: Draft) -> bool:
     classes = set(draft.fields.get("classes", ()))
     return (
@@ -429,6 +504,41 @@ _OR_HISTORY = re.compile(
 _HISTORIES = frozenset({"prior_therapy", "line_count"})
 
 
+_COHORT_WORD = re.compile(r"\b(?:cohorts?|arms?|parts?|groups?)\b", re.IGNORECASE)
+
+
+_CONDITION_BEFORE = re.compile(r"\b(?:if|when|unless|where)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _without_any_status(drafts: list[Draft], w: str) -> list[Draft]:
+    """'PR positive, or PR negative, or PR unknown', 'ER with or without PR': a receptor named
+    with both statuses as acceptable is no requirement on that receptor."""
+    if _COHORT_WORD.search(w):
+        return drafts
+    seen: dict[str, set[str]] = {}
+    for d in drafts:
+        if d.kind != "receptor" or d.fields.get("status") not in {"positive", "negative"}:
+            continue
+        if _CONDITION_BEFORE.search(w[max(0, d.start - 12) : d.start]):
+            continue  # "HER2-negative, or if HER2-positive, trastuzumab": a condition
+        status = str(d.fields["status"])
+        if d.fields.get("negated"):
+            status = "negative" if status == "positive" else "positive"
+        seen.setdefault(str(d.fields.get("receptor")), set()).add(status)
+    free = {r for r, statuses in seen.items() if statuses >= {"positive", "negative"}}
+    if not free:
+        return drafts
+    dropped = [d for d in drafts if d.kind == "receptor" and d.fields.get("receptor") in free]
+    kept = [d for d in drafts if d not in dropped]
+    first = dropped[0]
+    kept.append(Draft("administrative", {"topic": "no_requirement"}, first.evidence, first.start,
+                      first.end))  # fmt: skip
+    return kept
+
+
+_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+
+
 def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """In an inclusion item, 'A or B' between two criteria makes them alternatives."""
     if view.section != Section.INCLUSION or len(drafts) < 2:
@@ -455,3 +565,14 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             group = counter[0]
             left.fields["any_of"] = group
         right.fields["any_of"] = group
+    # "HER2-positive, HER2-low or HER2-ultralow": a comma list whose last two are alternatives
+    for left, right in reversed(list(pairwise(drafts))):
+        if (
+            "any_of" not in left.fields
+            and "any_of" in right.fields
+            and left.kind == right.kind
+            and right.start > left.end
+            and _COMMA_ONLY.match(w[left.end : right.start])
+            and not (left.fields.get("negated") and right.fields.get("negated"))
+        ):
+            left.fields["any_of"] = right.fields["any_of"]

@@ -34,6 +34,7 @@ READERS: tuple[tuple[Reader, Factors], ...] = (
     (patient.read_age, union_factors(patient._AGE_CONTEXT)),
     (patient.read_sex, union_factors(patient._SEX)),
     (patient.read_menopause, union_factors(patient._MENOPAUSE)),
+    (patient.read_menopause_route, union_factors(patient._MENOPAUSE_ROUTE)),
     (patient.read_life_expectancy, union_factors(patient._LIFE)),
     (labs.read, None),
 )

@@ -101,11 +101,18 @@ _STATUS_ONLY = re.compile(
     r"^[\s-]*(?:\w+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis|report)\b",
     re.I,
 )
+#: "(one of the common mutations), alone or together with other (EGFR mutations)"
+_WITH_OTHERS = re.compile(
+    r"\b(?:with|by|combination with|together with|accompanied (?:by|with))\s+(?:or without\s+)?"
+    r"(?:any\s+|the\s+)?other\s+$|\bco-?occurring\s+(?:with\s+)?(?:other\s+)?$",
+    re.I,
+)
 _CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
 _VARIANT = re.compile(
     r"\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
     r"(?:/[ACDEFGHIKLMNPQRSTVWY])*)\b"
-    r"|\bexon\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
+    r"|\bdel(?:etion)?\s*(?P<del_exon>19)\b"
+    r"|\b(?:exon|ex)\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
     r"|"
     r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4}(?:\s*(?:,|or|and|/|-|to|through)\s*(?:codons?\s*)?"
     r"\d{1,4}\b)*)",
@@ -252,6 +259,8 @@ def read(view: ItemView) -> list[Draft]:
             continue
         if protein_only:
             symbols_t = ("ERBB2",)
+        if out and _WITH_OTHERS.search(before):
+            continue  # "(L858R), alone or with other EGFR mutations": allowed, not required
         variants: list[str] = []
         examples = False
         region = w[end : min(len(w), end + 120)]
@@ -388,6 +397,8 @@ def _variant_text(match: re.Match[str]) -> str | None:
         if value[0].isupper():
             return value
         return None
+    if match.group("del_exon"):
+        return f"exon {match.group('del_exon')} deletion"  # "Del19"
     if match.group("exon"):
         kind = (match.group("kind") or "").lower()
         word = {"del": "deletion", "ins": "insertion"}.get(kind, kind.rstrip("s"))

@@ -25,10 +25,26 @@ _CURABLE = Fast(
 )
 _DE_NOVO = Fast(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)")
 _RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
+#: "(metastatic disease,) recurrent or de novo": either presentation.
+_EITHER_PRESENTATION = re.compile(
+    r"\b(?:recurr\w*|relaps\w*)\s*(?:,|/|or|and/or)\s*(?:or\s+)?de[- ]novo\b"
+    r"|\bde[- ]novo\s*(?:,|/|or|and/or)\s*(?:or\s+)?(?:recurr\w*|relaps\w*)",
+    re.I,
+)
 _STAGE_NOISE = Fast(
     r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph"
     r"|nodal)[\w\s,/-]{0,20}$"
     r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$"
+)
+
+#: "(recurrence) from early-stage disease", "(relapse) after treatment for early breast cancer":
+#: the stage of the disease the present one came from.
+_EARLIER_DISEASE = re.compile(
+    r"\b(?:(?:recurr\w*|relaps\w*|progress\w*|metasta\w*)\s+(?:\w+\s+){0,3}?(?:from|of|after"
+    r"|following)|(?:history of|previously (?:treated|diagnosed)(?: for| with)?|treatment for"
+    r"|therapy for|surgery for|resection of))\s+(?:an?\s+|the\s+|their\s+|prior\s+|previous\s+"
+    r"|(?:an?\s+)?initial\s+)?$",
+    re.I,
 )
 
 #: Staging systems of other diseases, near a "stage ..." phrase.
@@ -80,6 +96,10 @@ def read_stage(view: ItemView) -> list[Draft]:
                 or _OTHER_CANCER_AFTER.match(w[match.end() :])
             ):
                 continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
+            if rule.name == "stage_early" and _EARLIER_DISEASE.search(
+                w[max(0, match.start() - 60) : match.start()]
+            ):
+                continue  # "recurrence from early-stage disease": the disease it came from
             if rule.name == "stage_metastatic" and _STAGE_NOISE.search(w[: match.start()]):
                 following = w[match.end() : match.end() + 25].lower()
                 if not following.startswith((" breast", " disease", " cancer", " setting")):
@@ -100,7 +120,7 @@ def read_stage(view: ItemView) -> list[Draft]:
         "stages": tuple(s for s in order if s in stages) or ("advanced",),
         "not_curable": bool(not_curable),
     }
-    if _DE_NOVO.search(w):
+    if _DE_NOVO.search(w) and not _EITHER_PRESENTATION.search(w):
         fields["presentation"] = "de_novo"
     elif _RECURRENT.search(w) and "early" not in stages:
         fields["presentation"] = None
@@ -111,8 +131,20 @@ def read_stage(view: ItemView) -> list[Draft]:
         _SETTING_BEFORE.search(w[max(0, a - 30) : a])
         and (_SETTING_AFTER.match(w[b:]) or _NOUN_END.search(w[a:b]))
         for a, b in draft.parts
-    )
+    ) or _names_setting(w, draft.parts)
     return [draft]
+
+
+def _names_setting(w: str, parts: tuple[tuple[int, int], ...]) -> bool:
+    """The stage words are a therapy's setting once brackets and list punctuation are set aside:
+    "for advanced (stage IIIB not amenable to surgery) or metastatic (stage IV) disease", "for
+    locally advanced, recurrent, or metastatic disease", "for advanced/metastatic disease"."""
+    flat = _BRACKETED.sub(lambda m: " " * len(m.group(0)), w)
+    outside = [(a, b) for a, b in parts if flat[a:b].strip()]
+    return bool(outside) and all(
+        _LIST_SETTING_BEFORE.search(flat[max(0, a - 200) : a]) and _SETTING_AFTER.match(flat[b:])
+        for a, b in outside
+    )
 
 
 #: "(treatment) for advanced disease", "(regimens) in the metastatic setting": a therapy's
@@ -126,6 +158,12 @@ _SETTING_AFTER = re.compile(
     re.I,
 )
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+_LIST_SETTING_BEFORE = re.compile(
+    r"(?:\b(?:for|in|during)|\b(?:treatments?|therap(?:y|ies)|regimens?|chemotherapy)\s+of)\s+"
+    r"(?:the\s+|their\s+)?(?:[\w+-]+(?:\s*[,/]\s*|\s+)){0,8}$",
+    re.I,
+)
 
 # --- CNS metastases -----------------------------------------------------------------------------
 
@@ -264,6 +302,10 @@ _EITHER_MEASURABLE = Fast(
 )
 
 
+_TARGET_OR_NOT = re.compile(r"\btarget\s+(?:or|and/or)\s+non-?\s*target\b", re.IGNORECASE)
+_NON_BEFORE = re.compile(r"\bnon[-\s]?\s*$", re.IGNORECASE)
+
+
 def read_measurable(view: ItemView) -> list[Draft]:
     w = view.w
     only_non = _NON_MEASURABLE_ONLY.search(w)
@@ -273,6 +315,17 @@ def read_measurable(view: ItemView) -> list[Draft]:
     either = _EITHER_MEASURABLE.search(w, view.low)
     if either is not None and not _BONE_ONLY.search(w, view.low):
         return [view.draft("administrative", *either.span(), topic="no_requirement")]
+    if match is not None and only_non is None and _NON_BEFORE.search(w, 0, match.start()):
+        others = [m for m in _MEASURABLE.finditer(w) if not _NON_BEFORE.search(w, 0, m.start())]
+        if not others:
+            if _TARGET_OR_NOT.search(w):
+                # "at least one target or non-target lesion": any disease will do
+                return [view.draft("administrative", *match.span(), topic="no_requirement")]
+            if not match.group(0).lower().startswith(("measur", "evaluable")):
+                return []  # "palliative radiotherapy to non-target lesions": about the lesions
+            # "(either:) non-measurable disease": disease that is not measurable
+            return [view.draft("measurable_disease", *match.span(), negated=True)]
+        match = others[0]
     anchor = match or only_non
     assert anchor is not None
     start, end = anchor.span()
@@ -299,12 +352,14 @@ def read_measurable(view: ItemView) -> list[Draft]:
         negated = negated or bool(re.search(r"\bnon-?\s*measurable|\bno\s+measurable", w, re.I))
     if not match and not only_non:
         return []
+    # "evaluable disease" takes non-measurable (bone) lesions too
+    evaluable = match is not None and match.group(0).lower().startswith("evaluable")
     return [
         view.draft(
             "measurable_disease",
             start,
             end,
-            or_bone_only=bool(bone),
+            or_bone_only=bool(bone) or evaluable,
             standard=standard,
             negated=negated,
             exceptions=view.exception_texts(start),

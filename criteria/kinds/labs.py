@@ -28,10 +28,10 @@ _DIGIT = re.compile(r"\d")
 _EXPAND = {"transaminases": ("ast", "alt")}
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _ULN = (
-    r"(?:x|times|fold)?\s*(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|LLN|IULN|ULRR"
-    r"|upper limits? of (?:the )?(?:institutional )?normal(?: range| limits?| values?)?"
+    r"(?:x|\*|times|fold)?\s*(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|LLN|IULN|ULRR"
+    r"|upper limits? of (?:the )?\(?(?:institutional\)? )?normal(?: range| limits?| values?)?"
     r"|lower limits? of (?:the )?normal(?: range)?|upper normal limits?|upper limit of the "
-    r"(?:reference|normal) range|normal upper limit|N\b)"
+    r"(?:reference|normal) range|normal upper limit|N\b)(?:\s*\((?:x\s*)?(?:ULN|LLN)\))?"
 )
 _UNIT = (
     r"(?P<unit>" + _ULN + r"|x\s*10\s*\^?\s*\d+\s*(?:/\s*(?:[µμu]?L|mm\^?3|mm³|cu\.? ?mm|kg))?"
@@ -172,6 +172,15 @@ def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], se
     return out, used
 
 
+_PER_LITRE = re.compile(r"^/\s*L$", re.IGNORECASE)
+#: A value named in a note about how it is measured, not as a threshold of its own.
+_ONLY_CONTEXT = re.compile(
+    r"(?:\b(?:determination|determining|measurement|measuring|assessment) of (?:a |the )?"
+    r"|\[\s*note\b[^\]]{0,80})$",
+    re.IGNORECASE,
+)
+
+
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     if _DIGIT.search(w) is None:
@@ -210,12 +219,18 @@ def read(view: ItemView) -> list[Draft]:
             threshold, cmp = _bare(tail, group)
         if threshold is None or cmp is None:
             continue
+        if view.section == Section.EXCLUSION and view.in_exception(group[0].start):
+            continue  # "unresolved toxicity, except alopecia and haemoglobin >= 9": not a bar
+        if _ONLY_CONTEXT.search(w, max(0, group[0].start - 90), group[0].start):
+            continue  # "[Note: no transfusion within 14 days before the haemoglobin >= 9 test]"
         value = float(threshold.group("value").replace(",", ""))
         unit_raw = threshold.group("unit")
         unit_start = end + threshold.start("unit") if unit_raw else None
         unit = view.evidence(unit_start, end + threshold.end("unit")) if unit_start else None
         uln = bool(unit_raw and re.search(r"ULN|upper|IULN|ULRR|\bN\b", unit_raw, re.I))
         lln = bool(unit_raw and re.search(r"LLN|lower limit", unit_raw, re.I))
+        if unit_raw and _PER_LITRE.match(unit_raw) and value >= 1e6:
+            value, unit = value / 1e9, "x 10^9/L"  # "1,500,000,000/L" is 1.5 x 10^9/L
         stop = end + threshold.end()
         exceptions: list[str] = []
         extra = _EXCEPTION.match(w[stop:])

@@ -154,6 +154,8 @@ def read_age(view: ItemView) -> list[Draft]:
             around = w[max(0, match.start() - 40) : match.end() + 30]
             if _NOT_AGE.search(around) and not _AGE_WORD_RE.search(around):
                 continue
+            if _OTHER_UNIT.match(w, match.end()):
+                continue  # "amenorrhoeic for 12 or more months": a duration, not an age
             groups = match.groupdict()
             low: float | None = None
             high: float | None = None
@@ -188,6 +190,14 @@ def read_age(view: ItemView) -> list[Draft]:
                 and (low is None or index == 5)
             ):
                 continue
+            adult_floor = low is not None and low <= 21 and high is None
+            if not adult_floor and (
+                _defines_menopause(view, match.start(), match.end())
+                or (view.has("menopaus") and _MENOPAUSE_ITEM.search(w))
+            ):
+                # "postmenopausal, defined as aged > 50 and amenorrhoeic": the age is one way of
+                # being postmenopausal, which is what the item states
+                return [_defined_status(view, match.start(), match.end())]
             return [
                 view.draft(
                     "age",
@@ -202,6 +212,81 @@ def read_age(view: ItemView) -> list[Draft]:
     if adult and view.section == Section.INCLUSION and not cues.negated_before(w, adult.start()):
         return [view.draft("age", adult.start(), adult.end(), min_years=18.0)]
     return []
+
+
+#: An age that is part of what "postmenopausal" means: "women under 50 are considered
+#: postmenopausal if ...", "age < 60 and amenorrhoeic for 12 months", "postmenopausal is defined
+#: as a) aged >= 60 ...".
+_MENOPAUSE_AGE_AFTER = re.compile(
+    r"^[^.;]{0,30}?\b(?:and|with|plus|but)\s+(?:\w+\s+){0,3}?(?:amenorrh\w*"
+    r"|no (?:menses|menstrua\w*|periods?))"
+    r"|^[^.;]{0,50}?\b(?:consider\w*|regarded|deemed|classed|classified)\s+"
+    r"(?:as\s+|to be\s+)?(?:post[\s-]*)?menopaus|^[^.;]{0,50}?\bmenopausal (?:if|when|provided)\b",
+    re.IGNORECASE,
+)
+_MENOPAUSE_AGE_BEFORE = re.compile(
+    r"menopaus\w*[^;]{0,60}?\b(?:defin\w+|means|meaning|i\.e\.|as follows|by either|by one of)\b"
+    r"[^;]{0,120}$"
+    r"|\b(?:deemed|considered)\s+(?:to be\s+)?(?:post[\s-]*)?menopaus\w*\s+(?:by|if|when)\b"
+    r"[^;]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+_OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|cycles?|periods?|menses)\b", re.I)
+#: An item that defines menopause with the usual markers: its ages (other than adulthood) are
+#: part of the definition.
+_MENOPAUSE_ITEM = re.compile(
+    r"(?=[^;]*\b(?:amenorrh\w*|FSH|estradiol|oestradiol|oophorectom\w*|menses)\b)"
+    r"(?:menopaus\w*[^;]{0,60}?\bdefin|\bdefin\w*[^;]{0,40}?menopaus|consider\w* (?:as |to be )?"
+    r"(?:post[\s-]*)?menopaus)",
+    re.IGNORECASE,
+)
+
+
+def _defined_status(view: ItemView, start: int, end: int) -> Draft:
+    """The menopausal status an age helps define: the status the item or its introduction
+    names ("premenopausal status is defined as ..."), postmenopausal unless another is named."""
+    intro = view.context.intro_work if view.context is not None else ""
+    named = _STATUS_NAMED.search(view.w) or _STATUS_NAMED.search(intro)
+    status = f"{named.group(1).lower()}menopausal" if named else "postmenopausal"
+    return view.draft("menopausal_status", start, end, statuses=(status,), negated=False)
+
+
+_STATUS_NAMED = re.compile(r"\b(pre|peri|post)[\s-]*menopaus", re.IGNORECASE)
+
+
+#: Ways of being postmenopausal that a definition lists ("Postmenopausal, defined as one of:
+#: bilateral oophorectomy; no menses for 12 months; FSH in the postmenopausal range").
+_MENOPAUSE_ROUTE = Fast(
+    r"\b(?:oophorectom\w*|ovariectom\w*|amenorrh\w*|menses|menstrua\w*|FSH|follicle[- ]stimulating"
+    r"|estradiol|oestradiol)"
+)
+
+
+def read_menopause_route(view: ItemView) -> list[Draft]:
+    """A child of a menopause definition that names one way of reaching the status."""
+    intro = view.context.intro_work.lower() if view.context is not None else ""
+    if "menopaus" not in intro or not ("defin" in intro or "following" in intro):
+        return []
+    if "menopaus" in view.low:
+        return []  # read_menopause reads the item's own words
+    found = _MENOPAUSE_ROUTE.search(view.w, view.low)
+    if found is None:
+        return []  # ("no menses for 12 months" is the route itself, not its negation)
+    return [_defined_status(view, found.start(), found.end())]
+
+
+def _defines_menopause(view: ItemView, start: int, end: int) -> bool:
+    w = view.w
+    intro = view.context.intro_work.lower() if view.context is not None else ""
+    if not view.has("menopaus", "amenorrh", "menses") and "menopaus" not in intro:
+        return False
+    if _MENOPAUSE_AGE_AFTER.search(w[end : end + 80]):
+        return True
+    if _MENOPAUSE_AGE_BEFORE.search(w[max(0, start - 200) : start]):
+        return True
+    return "menopaus" in intro and ("defin" in intro or "following" in intro)
 
 
 # --- sex ----------------------------------------------------------------------------------------
@@ -263,6 +348,8 @@ _MENOPAUSE = Fast(
     r"|\b(?P<any>any|regardless of|irrespective of|all)\s+(?:\w+\s+)?menopausal status"
     r"|\bmenopausal status\s*:?\s*(?P<st>pre|peri|post)\w*"
     r"|\b(?P<ooph>bilateral (?:surgical )?oophorectomy)"
+    r"|\bmenopausal status\s+(?:is\s+|was\s+|are\s+)?(?P<free>not (?:limited|restricted|required"
+    r"|specified)|unrestricted|no (?:limit|restriction)s?)"
 )
 _OOPHORECTOMY_PLANNED = re.compile(r"\b(?:candidate|plan\w*|schedul\w*|will|for|consent)\b", re.I)
 #: "Surgically sterile (hysterectomy and/or bilateral oophorectomy)": childbearing potential.
@@ -295,6 +382,10 @@ _SUPPRESSION_ABSENT = Fast(
 )
 
 
+_WHO_INTRO = re.compile(r"\b(?:female|women|woman)\b[^:]{0,40}\bwho\b", re.IGNORECASE)
+_STATUS_FOR = re.compile(r"\bpost[\s-]*menopausal\s+for\s+(?:at least\s+|>=\s*)?\d", re.IGNORECASE)
+
+
 def read_menopause(view: ItemView) -> list[Draft]:
     w = view.w
     statuses: list[str] = []
@@ -317,11 +408,21 @@ def read_menopause(view: ItemView) -> list[Draft]:
         if match.group("any"):
             statuses += ["premenopausal", "perimenopausal", "postmenopausal"]
             continue
+        if match.group("free"):
+            # "Menopausal status is not limited (pre-, peri- or post-)": no requirement
+            return [
+                view.draft("administrative", match.start(), match.end(), topic="no_requirement")
+            ]
         prefix = (match.group("pre") or match.group("st") or "").lower()
         for stem in re.findall(r"pre|peri|post", prefix):
             statuses.append(f"{stem}menopausal")
     if not statuses:
         return []
+    intro = view.context.intro_work if view.context is not None else ""
+    if _WHO_INTRO.search(intro) and _STATUS_FOR.search(w):
+        # "Female participants who: are postmenopausal for at least 1 year, OR are surgically
+        # sterile, OR agree to contraception": who needs contraception, not a requirement
+        return [view.draft("administrative", first, last, topic="contraception")]
     out: list[Draft] = []
     suppression = _SUPPRESSION.search(w)
     conditional = _CONDITIONAL.search(w)

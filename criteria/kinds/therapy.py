@@ -29,7 +29,8 @@ _INTOLERANT = Fast(
 )
 _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
 _FUTURE = Fast(
-    r"\b(?:candidates? for|eligible (?:for|to receive)|suitable for|appropriate for|willing to"
+    r"\b(?:candidates? for|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for"
+    r"|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
     r"|planning to|plans? for|expected to (?:receive|undergo|be treated)"
     r"|needs? to (?:receive|undergo|be treated)"
@@ -52,8 +53,44 @@ _FUTURE = Fast(
 )
 _AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
-    r"|damage|injur\w+|AEs?)\b[^.;]{0,70}?\b(?:from|of|due to|related to|caused by|attributed to"
-    r"|associated with|after|following|induced by)\s+(?:[\w-]+\s+){0,3}$"
+    r"|damage|injur\w+|AEs?|neuropath\w*|pneumonitis)\b[^.;]{0,70}?\b(?:from|of|due to|related to"
+    r"|caused by|attributed to"
+    r"|associated with|after|following|induced by|linked to|linked with|resulting from"
+    r"|secondary to)\s+(?:[\w-]+\s+){0,6}$"
+)
+#: "toxicities from prior therapy (e.g., adjuvant X": the examples name what caused them
+_TOXICITY_EXAMPLES = re.compile(
+    r"\b(?:toxicit\w*|adverse (?:events?|reactions?)|side[- ]effects?)\b[^;]{0,60}?\b(?:from|of"
+    r"|due to|related to|after|following|caused by|attributed to)\b[^;]{0,40}\(\s*(?:e\.\s?g\.?"
+    r"|eg|i\.e\.|such as|including)[^)]{0,40}$",
+    re.IGNORECASE,
+)
+_PROGRESSION_OR_INTOLERANCE = re.compile(
+    r"\b(?:progress\w*|PD)\b[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:intoleran\w+|toxicity)"
+    r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)",
+    re.IGNORECASE,
+)
+#: "progressive disease (PD) during treatment or within 30 days after stopping X": the bracket
+#: that ends the clause for other readings does not end the progression's.
+_PROGRESSED_BRACKETED = re.compile(
+    r"\b(?:progressi(?:on|ve)|PD)\b[^.;()]{0,25}\([^()]{1,12}\)[^.;()]{0,100}$", re.IGNORECASE
+)
+_WHILE_ON = re.compile(r"\bwhile (?:on|receiving|taking)\s+$|\bduring\s+$")
+#: "progressed within the first 3 months of (osimertinib)": the window before the therapy's name
+_EARLY_BEFORE = re.compile(
+    r"\b(?:progress\w*|PD|relaps\w*|fail\w*)\b[^.;]{0,30}?\bwithin\s+(?:(?:the\s+)?first\s+"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?)\s+(?:of|on|after|from)\s+(?:[\w-]+\s+){0,3}"
+    r"|(?P<n2>\d+(?:\.\d+)?)\s*(?P<unit2>months?|weeks?)\s+(?:of|after|from)\s+(?:starting|beginning"
+    r"|the start of|(?:the\s+)?initiati\w+(?: of)?)\s+(?:[\w-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+_SIMILAR_WORDS = ("similar", "related", "same class", "excipient", "ingredient", "component",
+                  "additive", "formulat", "vehicle")  # fmt: skip
+_BOTH_BEFORE = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+#: "platinum-related neuropathy", "taxane-induced neuropathy": a condition the drug caused
+_RELATED_AFTER = re.compile(
+    r"^[\s-]*(?:therapy[\s-]+|treatment[\s-]+)?(?:related|induced|associated|caused)\b",
+    re.IGNORECASE,
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
 _AFTER_STUDY = Fast(
@@ -243,6 +280,10 @@ def read(view: ItemView) -> list[Draft]:
         ]
         if naive:
             mentions = sorted([*mentions, *naive], key=lambda m: m.start)
+    untreated: list[lexicon.Mention] = []
+    if view.drugs and view.has("advanced", "metasta", "recurr", "relaps"):
+        untreated = _untreated_setting(view, mentions)
+        mentions = sorted([*mentions, *untreated], key=lambda m: m.start)
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
@@ -267,11 +308,69 @@ def read(view: ItemView) -> list[Draft]:
             if any(m.start == run.start for m in naive):
                 draft.fields["relation"] = "received"
                 draft.fields["negated"] = True
+            if any(m.start == run.start for m in untreated):
+                _only_own_setting(draft, view.w)
             out.append(draft)
             companion = view.memo.pop(("spared", run.start), None)
             if companion is not None:
                 out.append(companion)
+    windows = {
+        (d.fields["agents"], d.fields["classes"])
+        for d in out
+        if d.kind == "prior_therapy" and d.fields.get("max_duration_months") is not None
+    }
+    if windows:
+        # "progressed within the first 3 months of X (refractory to X)": the bracket restates it
+        out = [
+            d
+            for d in out
+            if not (
+                d.kind == "prior_therapy"
+                and not d.fields.get("negated")
+                and d.fields.get("max_duration_months") is None
+                and (d.fields["agents"], d.fields["classes"]) in windows
+            )
+        ]
     return out
+
+
+def _only_own_setting(draft: Draft, w: str) -> None:
+    """The therapy ruled out for advanced disease has that setting only, and none of the
+    windows that belong to the adjuvant therapy named before it."""
+    setting = _SETTING_WORDS.match(w[draft.run_end :])
+    draft.fields["settings"] = cues.settings_in(setting.group(0)) if setting else ()
+    for key in ("relapse_within_months", "relapse_after_months", "min_duration_months"):
+        draft.fields.pop(key, None)
+
+
+def _untreated_setting(view: ItemView, mentions: list[lexicon.Mention]) -> list[lexicon.Mention]:
+    """'Relapse after adjuvant tamoxifen, without any prior treatment for metastatic disease':
+    beside the drugs named, the item rules out any therapy for advanced disease."""
+    w = view.w
+    extra = []
+    for generic in _GENERIC.finditer(w):
+        if any(m.start < generic.end() and generic.start() < m.end for m in mentions):
+            continue
+        setting = _SETTING_WORDS.match(w[generic.end() :])
+        if (
+            setting is None
+            or not _ADVANCED_WORD.search(setting.group(0))
+            or not cues.negated_before(w, generic.start())
+        ):
+            continue
+        extra.append(
+            lexicon.Mention(
+                generic.start(),
+                generic.end(),
+                "systemic_anticancer_therapy",
+                "class",
+                generic.group(0),
+            )
+        )
+    return extra
+
+
+_ADVANCED_WORD = re.compile(r"\b(?:advanced|metasta\w*|recurr\w*|relaps\w*|stage IV)", re.I)
 
 
 def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
@@ -340,6 +439,27 @@ _INDICATED_AFTER = re.compile(
 _TOPIC_AFTER = re.compile(
     r"^\s*(?:treatment\s+)?(?:histor(?:y|ies)|requirements?|criteria|routes?|options?)\s*"
     r"(?:\([^)]{0,40}\)\s*)?:\s*$"
+)
+#: "(mutation known to be associated with) EGFR TKI sensitivity", "EGFR-TKI-sensitising": what
+#: a mutation predicts about the drug, not a treatment the patient had.
+_SENSITIVITY_AFTER = re.compile(
+    r"^[\s)-]*(?:\([\w\s-]{1,12}\)\s*)?(?:drug\s+|treatment\s+|therapy\s+)?(?:-\s*)?"
+    r"(?:sensitiv\w*|sensiti[sz]\w*|hypersensitiv\w*|allerg\w*"
+    r"|(?:national\s+|local\s+|approved\s+)?(?:label|prescribing information)"
+    r"|(?:\w+\s+){0,2}?required (?:in|for|by|during) (?:this|the) (?:study|trial|protocol))\b",
+    re.IGNORECASE,
+)
+#: "(hypersensitivity to X or) drugs with a similar chemical structure or class to (X)"
+_SIMILAR_TO = re.compile(
+    r"\b(?:similar|related|same class)\s+(?:\w+\s+){0,4}?(?:to|as|of)\s+(?:\w+\s+)?$"
+    r"|\b(?:excipients?|ingredients?|components?|additives?|formulations?)\s+(?:\w+\s+){0,3}?"
+    r"(?:of|in|to)\s+(?:the\s+)?$|\b(?:vehicle|formulated|formulations?)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+#: "severe hypersensitivity (grade >= 3) to X": an allergy, read across the brackets
+_ALLERGY_BEFORE = re.compile(
+    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b[^.;]{0,100}?\bto\s+(?:[\w-]+[\s,、]+){0,6}$",
+    re.IGNORECASE,
 )
 _HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
 _TIME_UNIT = re.compile(r"day|week|wk|month|\bmos?\b|year|yr|\d\s*d\b")
@@ -411,7 +531,14 @@ def _prior_therapy(
     )
     after, l_after = w[run.end : min(stop, run.end + 100)], low[run.end : min(stop, run.end + 100)]
     wide = w[max(0, run.context - 100) : run.context]  # not cut at brackets: "(grade > 2)"
-    if _AFTERMATH.search(wide) or _AFTER_STUDY.search(before, l_before):
+    if (
+        _AFTERMATH.search(wide)
+        or _AFTER_STUDY.search(before, l_before)
+        or (
+            "(" in wide and view.has("toxic", "adverse", "side") and _TOXICITY_EXAMPLES.search(wide)
+        )
+        or _RELATED_AFTER.match(after)
+    ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
         return None
@@ -419,6 +546,15 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
+    if (
+        _SENSITIVITY_AFTER.match(after)
+        or (view.has(*_SIMILAR_WORDS) and _SIMILAR_TO.search(before[-60:]))
+        or (
+            view.has("allerg", "hypersensitiv", "anaphyla")
+            and _ALLERGY_BEFORE.search(w[max(0, run.context - 200) : run.context])
+        )
+    ):
+        return None  # "EGFR TKI sensitivity", "allergy to drugs in a similar class to X"
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if (
@@ -430,13 +566,23 @@ def _prior_therapy(
     intro = ""
     if view.context is not None and view.context.therapy and len(view.context.intro_work) <= 80:
         intro = view.context.intro_work
-    cue_text = f"{intro} {before} {after[:60]}"
+    cue_after = _without_setting(w[run.end : stop])[:60]
+    cue_text = f"{intro} {before} {cue_after}"
     l_cue = cue_text.lower()
     relation = "received"
-    if _INTOLERANT.search(cue_text, l_cue):
+    if _INTOLERANT.search(cue_text, l_cue) and _PROGRESSION_OR_INTOLERANCE.search(cue_text):
+        relation = "received"  # "progression or intolerance on X": either will do
+    elif _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
-    elif _PROGRESSED.search(cue_text, l_cue):
-        relation = "progressed"
+    elif (
+        _PROGRESSED.search(cue_text, l_cue)
+        or (_WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower()))
+        or (
+            ")" in w[max(0, run.context - 160) : run.context]
+            and _PROGRESSED_BRACKETED.search(w[max(0, run.context - 160) : run.context])
+        )
+    ):
+        relation = "progressed"  # "progressive disease (PD) while on X": the bracket is no end
     elif _RESPONDED.search(cue_text, l_cue):
         relation = "responded"
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
@@ -575,6 +721,23 @@ def _prior_therapy(
         )
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
+    early_before = _EARLY_BEFORE.search(before[-90:]) if "within" in l_before else None
+    if early_before is not None and "max_duration_months" not in fields:
+        # "progressed within the first 3 months of X": time on X, as 'within 3 months of starting'
+        count = early_before.group("n") or early_before.group("n2")
+        unit = early_before.group("unit") or early_before.group("unit2")
+        relation = "progressed"
+        for key in ("relapse_within_months", "relapse_after_months", "within_days"):
+            fields.pop(key, None)
+        fields["max_duration_months"] = cues.months(float(count), unit)
+    if (
+        view.section == Section.EXCLUSION
+        and len(run.agents) + len(run.classes) > 1
+        and _BOTH_BEFORE.search(before[-40:])
+    ):
+        # "received both X and Y" excludes only both together, which one criterion cannot say:
+        # one of them alone is left for a person to judge
+        fields["exceptions"] = (*exception_texts, "excludes only when all of them were received")
     fields["relation"] = relation
     fields["negated"] = negated
     setting = _SETTING_PHRASE.match(after, l_after)
@@ -587,6 +750,21 @@ def _prior_therapy(
         end,
         run.end,
     )
+
+
+#: "(therapy) for locally advanced, recurrent or metastatic disease", "for their relapsed (or
+#: progressed) NSCLC": the disease the therapy was for, whose words say nothing of how it went.
+_SETTING_WORDS = re.compile(
+    r"^[\s,]*(?:for|in)\s+(?:the\s+|their\s+|his\s+|her\s+)?[^.;:]{0,160}?\b(?:disease|setting"
+    r"|cancer|BC|MBC|ABC|NSCLC|carcinoma|tumou?rs?|malignanc\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_setting(after: str) -> str:
+    """The words after a therapy with its setting phrase set aside, for reading the relation."""
+    setting = _SETTING_WORDS.match(after)
+    return after[setting.end() :] if setting else after
 
 
 @dataclass(frozen=True, slots=True)
