@@ -51,7 +51,7 @@ _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 
 def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
     """Conditions in an inclusion item: 'if A, B' becomes the alternatives 'not A' or 'B'."""
-    if view.section != Section.INCLUSION or not view.has(*_CONDITION_WORDS) or not drafts:
+    if view.section != Section.INCLUSION or not drafts or not view.has(*_CONDITION_WORDS):
         return drafts
     w = view.w
     dropped: set[int] = set()
