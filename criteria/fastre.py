@@ -421,8 +421,13 @@ class Fast:
     def search(self, work: str, lower: str | None = None) -> re.Match[str] | None:
         if self.anchored:
             return self.match(work, lower)
-        low = self._lower(work, lower)
-        return self.lc.search(low) if low is not None and self.lc else self.ci.search(work)
+        lc = self.lc  # `_lower` inlined: the parser calls this several hundred thousand times
+        if lc is not None:
+            if lower is None:
+                lower = work.lower()
+            if len(lower) == len(work):
+                return lc.search(lower)
+        return self.ci.search(work)
 
     def finditer(self, work: str, lower: str | None = None) -> list[re.Match[str]]:
         low = self._lower(work, lower)
@@ -431,8 +436,13 @@ class Fast:
         return list(self.ci.finditer(work))
 
     def match(self, work: str, lower: str | None = None) -> re.Match[str] | None:
-        low = self._lower(work, lower)
-        return self.lc.match(low) if low is not None and self.lc else self.ci.match(work)
+        lc = self.lc  # as in `search`
+        if lc is not None:
+            if lower is None:
+                lower = work.lower()
+            if len(lower) == len(work):
+                return lc.match(lower)
+        return self.ci.match(work)
 
     def fullmatch(self, work: str, lower: str | None = None) -> re.Match[str] | None:
         low = self._lower(work, lower)
