@@ -17,6 +17,8 @@ import re._parser as _p
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
+
 
 @dataclass(frozen=True, slots=True)
 class Factor:
@@ -276,51 +278,68 @@ class Words:
         self.prefixes = {t[:3] for t in tokens}
 
 
+_ANYWHERE, _WHOLE_WORD, _WORD_PREFIX = range(3)  #: how `FactorIndex` checks a factor's first word
+
+
 class FactorIndex:
     """Which of many gated patterns can match an item, found from its words in one pass.
 
-    A factor that starts a word is filed under its first word: the whole word when the factor
-    goes on past it ("in this" needs the word "in"), else the word's first three letters ("diabet"
-    needs a word starting "dia"). Other factors are tested by substring on every item. A pattern
-    without factors is always a candidate.
+    Every factor text is found by one Aho-Corasick scan of the lower-cased item (all
+    occurrences, overlapping ones too: one pass in C instead of a substring test per factor).
+    A factor that starts a word counts only when the item has its first word: the whole word
+    when the factor goes on past it ("in this" needs the word "in"), else a word starting with
+    the factor's first three letters ("diabet" needs a word starting "dia"). Other factors count
+    wherever they occur. A pattern without factors is always a candidate.
     """
 
     def __init__(self, factor_sets: list[Factors]) -> None:
         self._always = frozenset(i for i, f in enumerate(factor_sets) if f is None)
-        self._whole: dict[str, list[tuple[str, int]]] = {}
-        self._prefix: dict[str, list[tuple[str, int]]] = {}
-        self._loose: list[tuple[str, int]] = []
-        self._short: re.Pattern[str] | None = None
+        #: factor text -> (pattern index, how its first word is checked, that word or prefix)
+        self._filed: dict[str, list[tuple[int, int, str]]] = {}
         for index, factors in enumerate(factor_sets):
             for factor in factors or ():
                 head = _TOKEN.match(factor.text)
                 if not factor.word_start or head is None:
-                    self._loose.append((factor.text, index))
+                    entry = (index, _ANYWHERE, "")
                 elif head.end() < len(factor.text):
-                    self._whole.setdefault(head.group(0), []).append((factor.text, index))
+                    entry = (index, _WHOLE_WORD, head.group(0))
                 else:
-                    self._prefix.setdefault(factor.text[:3], []).append((factor.text, index))
-        short = sorted(key for key in self._prefix if len(key) < 3)
-        if short:  # two-letter factors: found at word starts by one pattern
-            self._short = re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + ")")
+                    entry = (index, _WORD_PREFIX, factor.text[:3])
+                self._filed.setdefault(factor.text, []).append(entry)
+        self._automaton = ahocorasick.Automaton()
+        for text in self._filed:
+            self._automaton.add_word(text, text)
+        if self._filed:
+            self._automaton.make_automaton()
+        short = sorted(
+            {key for entries in self._filed.values() for _, how, key in entries
+             if how == _WORD_PREFIX and len(key) < 3}
+        )  # fmt: skip
+        #: two-letter factors: their prefix is found at word starts by one pattern
+        self._short = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + ")") if short else None
+        )
 
     def candidates(self, words: Words) -> set[int]:
         found = set(self._always)
+        if not self._filed:
+            return found
         lower = words.lower
-        for text, index in self._loose:
-            if index not in found and text in lower:
+        short: set[str] | None = None
+        for text in {text for _, text in self._automaton.iter(lower)}:
+            for index, how, key in self._filed[text]:
+                if index in found:
+                    continue
+                if how == _WORD_PREFIX and key not in words.prefixes:
+                    if len(key) == 3 or self._short is None:
+                        continue
+                    if short is None:
+                        short = set(self._short.findall(lower))
+                    if key not in short:
+                        continue
+                elif how == _WHOLE_WORD and key not in words.tokens:
+                    continue
                 found.add(index)
-        for key in words.tokens & self._whole.keys():
-            for text, index in self._whole[key]:
-                if index not in found and text in lower:
-                    found.add(index)
-        keys = words.prefixes & self._prefix.keys()
-        if self._short is not None:
-            keys.update(self._short.findall(lower))
-        for key in keys:
-            for text, index in self._prefix[key]:
-                if index not in found and text in lower:
-                    found.add(index)
         return found
 
 
