@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast
+from criteria.fastre import Fast, gate_words
 from trialmatch.vocab import Section
 
 #: A condition that opens a sentence, up to the comma, colon or "then" that ends it.
@@ -30,8 +30,9 @@ _CONDITION = Fast(
     r"(?P<body>[^,:;.]{1,100}?)(?=\s*(?:,(?!\s*(?:[\w-]+\s+){0,2}(?:or|and)\b)|:|;|\bthen\b"
     r"|\b(?:must|should|shall|needs?|are required|is required|will)\b))"
 )
-_CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
-                    "in subjects", "in those", "in women", "in men", " who ")  # fmt: skip
+_CONDITION_WORDS = gate_words("if ", "when", "where", "in case", "for ", "in patients",
+                              "in participants", "in subjects", "in those", "in women", "in men",
+                              " who ")  # fmt: skip
 #: Kinds a condition can be about.
 _CONDITION_KINDS = frozenset(
     {
@@ -51,7 +52,7 @@ _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 
 def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
     """Conditions in an inclusion item: 'if A, B' becomes the alternatives 'not A' or 'B'."""
-    if view.section != Section.INCLUSION or not drafts or not view.has(*_CONDITION_WORDS):
+    if view.section != Section.INCLUSION or not drafts or not view.has(_CONDITION_WORDS):
         return drafts
     w = view.w
     dropped: set[int] = set()
@@ -215,12 +216,13 @@ _COUNTING = Fast(
     r" single)\s+(?:\w+\s+){0,2}?(?:lines?|regimens?|therap(?:y|ies))\b|\b(?:counts?|counted)\s+"
     r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b"
 )
+_COUNTING_WORDS = gate_words("count", "consider", "regard", "constitut")
 _COUNTED = frozenset({"prior_therapy", "line_count"})
 
 
 def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Therapies and counts named in a clause that defines how lines are counted."""
-    if not drafts or not view.has("count", "consider", "regard", "constitut"):
+    if not drafts or not view.has(_COUNTING_WORDS):
         return drafts
     w = view.w
     if not _COUNTING.search(w, view.low):

@@ -278,6 +278,31 @@ class Words:
         self.prefixes = {t[:3] for t in tokens}
 
 
+class GateWords(frozenset[str]):
+    """Lower-case fragments one of which an item must contain for a reader to find anything
+    (`ItemView.has`). Declared with `gate_words` when a module loads, so that `FactorIndex`
+    finds all of them in the same pass as the patterns' factors."""
+
+
+_GATE_WORDS: set[str] = set()
+_gate_words_closed = False
+
+
+def gate_words(*fragments: str) -> GateWords:
+    """Declare a gate's fragments (at import time: the index that finds them is built once)."""
+    if _gate_words_closed:
+        raise RuntimeError("gate words must be declared when a module loads, before any parse")
+    _GATE_WORDS.update(fragments)
+    return GateWords(fragments)
+
+
+def declared_gate_words() -> frozenset[str]:
+    """Every gate word declared; declaring more afterwards is an error (the index is built)."""
+    global _gate_words_closed
+    _gate_words_closed = True
+    return frozenset(_GATE_WORDS)
+
+
 _ANYWHERE, _WHOLE_WORD, _WORD_PREFIX = range(3)  #: how `FactorIndex` checks a factor's first word
 
 
@@ -289,10 +314,11 @@ class FactorIndex:
     A factor that starts a word counts only when the item has its first word: the whole word
     when the factor goes on past it ("in this" needs the word "in"), else a word starting with
     the factor's first three letters ("diabet" needs a word starting "dia"). Other factors count
-    wherever they occur. A pattern without factors is always a candidate.
+    wherever they occur. A pattern without factors is always a candidate. `extra` texts (gate
+    words) are looked for in the same pass and reported by `read`.
     """
 
-    def __init__(self, factor_sets: list[Factors]) -> None:
+    def __init__(self, factor_sets: list[Factors], extra: frozenset[str] = frozenset()) -> None:
         self._always = frozenset(i for i, f in enumerate(factor_sets) if f is None)
         #: factor text -> (pattern index, how its first word is checked, that word or prefix)
         self._filed: dict[str, list[tuple[int, int, str]]] = {}
@@ -307,9 +333,9 @@ class FactorIndex:
                     entry = (index, _WORD_PREFIX, factor.text[:3])
                 self._filed.setdefault(factor.text, []).append(entry)
         self._automaton = ahocorasick.Automaton()
-        for text in self._filed:
+        for text in self._filed.keys() | extra:
             self._automaton.add_word(text, text)
-        if self._filed:
+        if self._filed or extra:
             self._automaton.make_automaton()
         short = sorted(
             {key for entries in self._filed.values() for _, how, key in entries
@@ -321,13 +347,18 @@ class FactorIndex:
         )
 
     def candidates(self, words: Words) -> set[int]:
+        return self.read(words)[0]
+
+    def read(self, words: Words) -> tuple[set[int], set[str]]:
+        """The candidate patterns, and every factor text and extra text the item contains."""
         found = set(self._always)
-        if not self._filed:
-            return found
+        if len(self._automaton) == 0:  # nothing to look for (an automaton needs a word)
+            return found, set()
         lower = words.lower
         short: set[str] | None = None
-        for text in {text for _, text in self._automaton.iter(lower)}:
-            for index, how, key in self._filed[text]:
+        texts = {text for _, text in self._automaton.iter(lower)}
+        for text in texts:
+            for index, how, key in self._filed.get(text, ()):
                 if index in found:
                     continue
                 if how == _WORD_PREFIX and key not in words.prefixes:
@@ -340,7 +371,7 @@ class FactorIndex:
                 elif how == _WHOLE_WORD and key not in words.tokens:
                     continue
                 found.add(index)
-        return found
+        return found, texts
 
 
 class Gated:

@@ -7,7 +7,7 @@ from functools import cache
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast
+from criteria.fastre import Fast, gate_words
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
@@ -44,6 +44,12 @@ _STAGE_RULES = frozenset(
 )
 
 
+#: Words of the stage readings that no phrase rule gates (curability, de novo disease).
+_STAGE_WORDS = gate_words(
+    "curat", "cure", "resect", "operable", "amenable", "novo", "newly diagnosed"
+)
+
+
 @cache
 def _stage_positions() -> frozenset[int]:
     """Where the stage rules sit among the phrase rules (the gate compares positions)."""
@@ -53,9 +59,7 @@ def _stage_positions() -> frozenset[int]:
 def read_stage(view: ItemView) -> list[Draft]:
     w = view.w
     rules = phrases().rules
-    if view.rule_candidates.isdisjoint(_stage_positions()) and not view.has(
-        "curat", "cure", "resect", "operable", "amenable", "novo", "newly diagnosed"
-    ):
+    if view.rule_candidates.isdisjoint(_stage_positions()) and not view.has(_STAGE_WORDS):
         return []
     if _CURABLE.search(w) and not _NOT_CURABLE.search(w):
         return []  # "locally advanced disease amenable to curative treatment": not expressible
