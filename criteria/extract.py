@@ -116,9 +116,12 @@ class ItemView:
     work: Working
     section: Section
     context: Context | None
-    exceptions: list[cues.Exception_]
+    exceptions: list[cues.Exception_] = field(default_factory=list)
 
-    words: Words | None = None
+    #: plain attributes, not properties: the readers read them several hundred thousand times
+    w: str = field(init=False)  #: the working string the readers match against
+    low: str = field(init=False)  #: `w` in lower case, for the fast gates of `criteria.fastre`
+    words: Words = field(init=False)
     rule_candidates: frozenset[int] = frozenset()  #: phrase rules that can match (positions)
     analyte_candidates: frozenset[int] = frozenset()  #: analytes that can match (positions)
     present: set[str] = field(default_factory=set)  #: gate words (and factors) the item contains
@@ -127,15 +130,10 @@ class ItemView:
     #: results a reader computes once per item and span (several therapies share a clause)
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
-    @property
-    def w(self) -> str:
-        return self.work.work
-
-    @property
-    def low(self) -> str:
-        """The working string in lower case, for the fast gates of `criteria.fastre`."""
-        assert self.words is not None
-        return self.words.lower
+    def __post_init__(self) -> None:
+        self.w = self.work.work
+        self.words = Words(self.w.lower())
+        self.low = self.words.lower
 
     def has(self, gate: GateWords) -> bool:
         """A cheap gate: does the lower-cased item contain any of these fragments? (Every item
@@ -145,14 +143,12 @@ class ItemView:
     @property
     def drugs(self) -> list[lexicon.Mention]:
         if self._drugs is None:
-            assert self.words is not None
             self._drugs = _drug_mentions(self.work.work, self.low, self.words.sequence)
         return self._drugs
 
     @property
     def genes(self) -> list[lexicon.Mention]:
         if self._genes is None:
-            assert self.words is not None
             self._genes = _gene_mentions(self.work.work, self.low, self.words.sequence)
         return self._genes
 
@@ -190,8 +186,7 @@ def extract_item(
     from criteria.clauses import apply_conditions, apply_either, drop_counting, drop_permitted
     from criteria.kinds import READERS, gates
 
-    view = ItemView(work, section, context, [])
-    view.words = Words(work.work.lower())
+    view = ItemView(work, section, context)
     layout = gates()
     found, view.present = layout.index.read(view.words)
     if view.has(cues.EXCEPTION_WORDS):

@@ -135,7 +135,11 @@ _PATTERNS: dict[tuple[int, ...], re.Pattern[str]] = {}
 
 def _pattern_for(text: str) -> re.Pattern[str] | None:
     """The rewrites this text can need, compiled once per combination (None: none at all)."""
-    tokens = set(_WORD.findall(text.lower()))
+    low = text.lower()
+    if not _DIGIT.search(text) and not any(word in low for word in _NUMBER_WORDS):
+        # no number at all (most items): only the symbol rewrites can apply
+        return _SYMBOLS if _SYMBOL_CHARS.search(text) else None
+    tokens = set(_WORD.findall(low))
     chosen: list[int] = []
     numbers = tokens & _NUMBER_WORDS.keys()
     if numbers or _DIGIT.search(text):

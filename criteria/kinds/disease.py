@@ -387,7 +387,6 @@ _RECEPTOR_HEADS = frozenset(prefix[:3] for prefix in _RECEPTOR_PREFIXES)
 
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
-    assert view.words is not None
     tokens = view.words.tokens
     if not (
         tokens & _RECEPTOR_TOKENS
