@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from criteria import cues, lexicon, model
 from criteria.context import Context
 from criteria.fastre import GateWords, Words
 from criteria.text import Working
 from trialmatch.vocab import Section
+
+if TYPE_CHECKING:
+    from criteria.kinds import Gates
 
 _MODELS: dict[str, type[Any]] = {
     "cancer_type": model.CancerType,
@@ -183,29 +188,38 @@ def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
-    from criteria.clauses import apply_conditions, apply_either, drop_counting, drop_permitted
-    from criteria.kinds import READERS, gates
-
+    clauses, layout = _stages()
     view = ItemView(work, section, context)
-    layout = gates()
     found, view.present = layout.index.read(view.words)
     if view.has(cues.EXCEPTION_WORDS):
         view.exceptions = cues.exceptions(work.work)
-    rules, analytes = layout.rules, layout.analytes
-    view.rule_candidates = frozenset(i for i in found if i < rules)
-    view.analyte_candidates = frozenset(i - rules for i in found if rules <= i < rules + analytes)
+    view.rule_candidates = frozenset(found & layout.rule_positions)
+    analytes = found & layout.analyte_positions
+    view.analyte_candidates = (
+        frozenset(i - layout.rules for i in analytes) if analytes else frozenset()
+    )
     drafts: list[Draft] = []
-    for position, (reader, _gate) in enumerate(READERS, rules + analytes):
+    for position, reader in layout.reader_positions:
         if position in found:
             drafts.extend(reader(view))
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
-    drafts = drop_counting(drop_permitted(drafts, view), view)
-    drafts = apply_conditions(drafts, view, counter)
-    apply_either(drafts, view, counter)
+    drafts = clauses.drop_counting(clauses.drop_permitted(drafts, view), view)
+    drafts = clauses.apply_conditions(drafts, view, counter)
+    clauses.apply_either(drafts, view, counter)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     return drafts
+
+
+@cache
+def _stages() -> tuple[ModuleType, Gates]:
+    """The clause rules and the readers' gates, imported once on first use (both modules import
+    this one; an import statement in `extract_item` would cost a lookup for every item)."""
+    from criteria import clauses
+    from criteria.kinds import gates
+
+    return clauses, gates()
 
 
 def _gene_mentions(work: str, low: str, tokens: list[str] | None = None) -> list[lexicon.Mention]:

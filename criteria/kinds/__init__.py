@@ -50,6 +50,13 @@ class Gates:
         factor_sets += [a.gated.factors for a in data.analytes]
         factor_sets += [gate for _, gate in READERS]
         self.index = FactorIndex(factor_sets, extra=declared_gate_words())
+        self.rule_positions = frozenset(range(self.rules))
+        self.analyte_positions = frozenset(range(self.rules, self.rules + self.analytes))
+        #: (position, reader) in reading order
+        self.reader_positions = tuple(
+            (position, reader)
+            for position, (reader, _gate) in enumerate(READERS, self.rules + self.analytes)
+        )
 
 
 @cache
