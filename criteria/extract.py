@@ -60,6 +60,7 @@ _COVERED = frozenset({"receptor", "disease_stage", "cancer_type", "biomarker"})
 #: visceral spread", "brain metastases from breast cancer").
 _QUALIFIED = frozenset({"visceral_crisis", "cns_metastases"})
 _SETTING_WORDS = frozenset({"disease_stage", "cancer_type"})
+_SETTING_READERS = _COVERING | _QUALIFIED  #: drafts whose words can name a setting
 
 
 def _covered(draft: Draft, by: list[Draft]) -> bool:
@@ -243,10 +244,12 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     A therapy or line count covers the stage and receptor words of its setting ("no prior
     therapy for advanced HR+ disease" says nothing about the patient's stage by itself).
     """
+    if not drafts:
+        return []  # most items: nothing to resolve
     keep: list[Draft] = []
     specific = [d for d in drafts if d.kind in _CORE]
     covering = [d for d in drafts if d.kind in _COVERING]
-    settings = [d for d in drafts if d.kind in _COVERING | _QUALIFIED]
+    settings = [d for d in drafts if d.kind in _SETTING_READERS]
     for draft in drafts:
         if draft.kind in _COVERED and _covered(draft, covering):
             continue
