@@ -480,9 +480,12 @@ class Fast:
         return self.ci.search(work)
 
     def finditer(self, work: str, lower: str | None = None) -> list[re.Match[str]]:
-        low = self._lower(work, lower)
-        if low is not None and self.lc:
-            return list(self.lc.finditer(low))
+        lc = self.lc  # as in `search`
+        if lc is not None:
+            if lower is None:
+                lower = work.lower()
+            if len(lower) == len(work):
+                return list(lc.finditer(lower))
         return list(self.ci.finditer(work))
 
     def match(self, work: str, lower: str | None = None) -> re.Match[str] | None:
