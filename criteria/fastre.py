@@ -4,9 +4,10 @@ The parser runs about a hundred phrase patterns over every item; most items cont
 only a few. For each pattern, `required_factors` reads the compiled pattern's syntax tree and finds
 a set of literal strings at least one of which every match must contain (for
 `\\b(?:diabet\\w+|hyperglyc\\w+)` that is {"diabet", "hyperglyc"}), noting which of them must start
-a word. A `FactorIndex` files the factors of many patterns under their first word, so that one look
-at an item's words tells which patterns can possibly match; only those are searched. The gate is
-exact: it never hides a match, it only skips searches that cannot succeed.
+a word. A `FactorIndex` finds the factors of many patterns in one Aho-Corasick pass over an item
+and checks their first words, so that one look at an item tells which patterns can possibly match;
+only those are searched. The gate is exact: it never hides a match, it only skips searches that
+cannot succeed. The same pass finds the readers' declared `gate_words` (`ItemView.has`).
 """
 
 from __future__ import annotations
