@@ -322,7 +322,7 @@ class FactorIndex:
     def __init__(self, factor_sets: list[Factors], extra: frozenset[str] = frozenset()) -> None:
         self._always = frozenset(i for i, f in enumerate(factor_sets) if f is None)
         #: factor text -> (pattern index, how its first word is checked, that word or prefix)
-        self._filed: dict[str, list[tuple[int, int, str]]] = {}
+        filed: dict[str, list[tuple[int, int, str]]] = {}
         for index, factors in enumerate(factor_sets):
             for factor in factors or ():
                 head = _TOKEN.match(factor.text)
@@ -332,14 +332,22 @@ class FactorIndex:
                     entry = (index, _WHOLE_WORD, head.group(0))
                 else:
                     entry = (index, _WORD_PREFIX, factor.text[:3])
-                self._filed.setdefault(factor.text, []).append(entry)
+                filed.setdefault(factor.text, []).append(entry)
+        #: factor text -> (patterns it admits wherever it occurs, entries with a word to check)
+        self._filed = {
+            text: (
+                frozenset(index for index, how, _ in entries if how == _ANYWHERE),
+                tuple(entry for entry in entries if entry[1] != _ANYWHERE),
+            )
+            for text, entries in filed.items()
+        }
         self._automaton = ahocorasick.Automaton()
         for text in self._filed.keys() | extra:
             self._automaton.add_word(text, text)
         if self._filed or extra:
             self._automaton.make_automaton()
         short = sorted(
-            {key for entries in self._filed.values() for _, how, key in entries
+            {key for entries in filed.values() for _, how, key in entries
              if how == _WORD_PREFIX and len(key) < 3}
         )  # fmt: skip
         #: two-letter factors: their prefix is found at word starts by one pattern
@@ -359,7 +367,12 @@ class FactorIndex:
         short: set[str] | None = None
         texts = {text for _, text in self._automaton.iter(lower)}
         for text in texts:
-            for index, how, key in self._filed.get(text, ()):
+            filed = self._filed.get(text)
+            if filed is None:
+                continue  # a gate word
+            anywhere, checked = filed
+            found |= anywhere
+            for index, how, key in checked:
                 if index in found:
                     continue
                 if how == _WORD_PREFIX and key not in words.prefixes:

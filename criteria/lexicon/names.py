@@ -255,11 +255,10 @@ class PhraseTrie:
         if not self._terminal_roots.isdisjoint(starts):
             return True  # a one-token name
         reach = 22 if "(" in low else 2
-        for i, tok in enumerate(toks):
-            if tok in starts:
-                node = root[tok]
-                if any(t in node for t in toks[i + 1 : i + reach]):
-                    return True
+        for i in [k for k, tok in enumerate(toks) if tok in starts]:
+            node = root[toks[i]]
+            if any(t in node for t in toks[i + 1 : i + reach]):
+                return True
         return False
 
     @property
