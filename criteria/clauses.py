@@ -16,7 +16,7 @@ import re
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast
+from criteria.fastre import Fast, gate_words
 from criteria.model import Criterion
 from trialmatch.vocab import Section
 
@@ -37,9 +37,9 @@ _CONDITION = Fast(
     r"|(?:are|is) (?:also |only )?eligible(?: [\w ]{0,30}?)? (?:only )?(?:if|provided|when)"
     r"|(?:are|is) (?:not eligible|ineligible|excluded|not allowed|not permitted))\b))"
 )
-_CONDITION_WORDS = ("if ", "when", "where", "in case", "for ", "in patients", "in participants",
-                    "in subjects", "in those", "in women", "in men", " who ", " with ", "whose",
-                    "having")  # fmt: skip
+_CONDITION_WORDS = gate_words("if ", "when", "where", "in case", "for ", "in patients",
+                              "in participants", "in subjects", "in those", "in women", "in men",
+                              " who ", " with ", "whose", "having")  # fmt: skip
 #: Kinds a condition can be about.
 _CONDITION_KINDS = frozenset(
     {
@@ -71,7 +71,7 @@ _MUST = re.compile(
 
 def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
     """Conditions in an inclusion item: 'if A, B' becomes the alternatives 'not A' or 'B'."""
-    if view.section != Section.INCLUSION or not view.has(*_CONDITION_WORDS) or not drafts:
+    if view.section != Section.INCLUSION or not drafts or not view.has(_CONDITION_WORDS):
         return drafts
     w = view.w
     dropped: set[int] = set()
@@ -353,12 +353,13 @@ _COUNTING = Fast(
     r" single)\s+(?:\w+\s+){0,2}?(?:lines?|regimens?|therap(?:y|ies))\b|\b(?:counts?|counted)\s+"
     r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b"
 )
+_COUNTING_WORDS = gate_words("count", "consider", "regard", "constitut")
 _COUNTED = frozenset({"prior_therapy", "line_count"})
 
 
 def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Therapies and counts named in a clause that defines how lines are counted."""
-    if not drafts or not view.has("count", "consider", "regard", "constitut"):
+    if not drafts or not view.has(_COUNTING_WORDS):
         return drafts
     w = view.w
     if not _COUNTING.search(w, view.low):

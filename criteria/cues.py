@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from criteria.fastre import Fast
+from criteria.fastre import Fast, gate_words
 
 # --- negation -----------------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ def permissive(clause: str) -> bool:
 # --- exceptions ---------------------------------------------------------------------------------
 
 #: Fragments without which `exceptions` finds nothing (a fast gate).
-EXCEPTION_WORDS = (
+EXCEPTION_WORDS = gate_words(
     "except",
     "unless",
     "other than",

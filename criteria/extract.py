@@ -13,13 +13,17 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from criteria import cues, lexicon, model
 from criteria.context import Context
-from criteria.fastre import Words
+from criteria.fastre import GateWords, Words
 from criteria.text import Working
 from trialmatch.vocab import Section
+
+if TYPE_CHECKING:
+    from criteria.kinds import Gates
 
 _MODELS: dict[str, type[Any]] = {
     "cancer_type": model.CancerType,
@@ -56,6 +60,7 @@ _COVERED = frozenset({"receptor", "disease_stage", "cancer_type", "biomarker"})
 #: visceral spread", "brain metastases from breast cancer").
 _QUALIFIED = frozenset({"visceral_crisis", "cns_metastases"})
 _SETTING_WORDS = frozenset({"disease_stage", "cancer_type"})
+_SETTING_READERS = _COVERING | _QUALIFIED  #: drafts whose words can name a setting
 
 
 def _covered(draft: Draft, by: list[Draft]) -> bool:
@@ -88,18 +93,26 @@ class Draft:
     #: its words name a therapy's setting ("for advanced disease"), not the patient's disease
     setting: bool = False
 
+    def with_fields(self, fields: dict[str, Any]) -> Draft:
+        """A copy with other fields (the parser's memo copies every draft it keeps or replays;
+        a direct call is several times cheaper than `dataclasses.replace`)."""
+        return Draft(
+            self.kind,
+            fields,
+            self.evidence,
+            self.start,
+            self.end,
+            self.run_end,
+            self.parts,
+            self.setting,
+        )
+
     def build(self, common: dict[str, Any]) -> model.Criterion:
         values = {**common, **self.fields}
         if self.evidence:
             values["evidence"] = self.evidence
         built: model.Criterion = _MODELS[self.kind](**values)
         return built
-
-
-@cache
-def _fragments(fragments: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for a gate's plain fragments (a single scan instead of one per fragment)."""
-    return re.compile("|".join(re.escape(f) for f in sorted(set(fragments), key=len, reverse=True)))
 
 
 @dataclass(slots=True)
@@ -109,41 +122,43 @@ class ItemView:
     work: Working
     section: Section
     context: Context | None
-    exceptions: list[cues.Exception_]
+    exceptions: list[cues.Exception_] = field(default_factory=list)
 
-    words: Words | None = None
+    #: plain attributes, not properties: the readers read them several hundred thousand times
+    w: str = field(init=False)  #: the working string the readers match against
+    low: str = field(init=False)  #: `w` in lower case, for the fast gates of `criteria.fastre`
+    words: Words = field(init=False)
     rule_candidates: frozenset[int] = frozenset()  #: phrase rules that can match (positions)
     analyte_candidates: frozenset[int] = frozenset()  #: analytes that can match (positions)
+    present: set[str] = field(default_factory=set)  #: gate words (and factors) the item contains
     _drugs: list[lexicon.Mention] | None = None
     _genes: list[lexicon.Mention] | None = None
     #: results a reader computes once per item and span (several therapies share a clause)
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
-    @property
-    def w(self) -> str:
-        return self.work.work
+    def __post_init__(self) -> None:
+        self.w = self.work.work
+        self.words = Words(self.w.lower())
+        self.low = self.words.lower
 
-    @property
-    def low(self) -> str:
-        """The working string in lower case, for the fast gates of `criteria.fastre`."""
-        assert self.words is not None
-        return self.words.lower
-
-    def has(self, *fragments: str) -> bool:
-        """A cheap gate: does the lower-cased item contain any of these fragments?"""
-        return _fragments(fragments).search(self.low) is not None
+    def has(self, *gate: GateWords | str) -> bool:
+        """A cheap gate: does the lower-cased item contain any of these fragments? A gate
+        declared with `fastre.gate_words` is one set test (every item is scanned for all
+        declared words at once, in `extract_item`); plain fragments are looked for one by one."""
+        if len(gate) == 1 and isinstance(gate[0], GateWords):
+            return not self.present.isdisjoint(gate[0])
+        low = self.low
+        return any(str(fragment) in low for fragment in gate)
 
     @property
     def drugs(self) -> list[lexicon.Mention]:
         if self._drugs is None:
-            assert self.words is not None
             self._drugs = _drug_mentions(self.work.work, self.low, self.words.sequence)
         return self._drugs
 
     @property
     def genes(self) -> list[lexicon.Mention]:
         if self._genes is None:
-            assert self.words is not None
             self._genes = _gene_mentions(self.work.work, self.low, self.words.sequence)
         return self._genes
 
@@ -178,39 +193,40 @@ def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
     """Every criterion one item states, in reading order. Empty when nothing is recognised."""
-    from criteria.clauses import (
-        apply_conditions,
-        apply_either,
-        apply_presentation,
-        drop_counting,
-        drop_disease_treatment,
-        drop_permitted,
-    )
-    from criteria.kinds import READERS, gates
-
-    view = ItemView(work, section, context, [])
-    view.words = Words(work.work.lower())
-    if view.has(*cues.EXCEPTION_WORDS):
+    clauses, layout = _stages()
+    view = ItemView(work, section, context)
+    found, view.present = layout.index.read(view.words)
+    if view.has(cues.EXCEPTION_WORDS):
         view.exceptions = cues.exceptions(work.work)
-    layout = gates()
-    found = layout.index.candidates(view.words)
-    rules, analytes = layout.rules, layout.analytes
-    view.rule_candidates = frozenset(i for i in found if i < rules)
-    view.analyte_candidates = frozenset(i - rules for i in found if rules <= i < rules + analytes)
+    view.rule_candidates = frozenset(found & layout.rule_positions)
+    analytes = found & layout.analyte_positions
+    view.analyte_candidates = (
+        frozenset(i - layout.rules for i in analytes) if analytes else frozenset()
+    )
     drafts: list[Draft] = []
-    for position, (reader, _gate) in enumerate(READERS, rules + analytes):
+    for position, reader in layout.reader_positions:
         if position in found:
             drafts.extend(reader(view))
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
-    drafts = drop_counting(drop_permitted(drafts, view), view)
-    drafts = drop_disease_treatment(drafts, view)
-    drafts = apply_conditions(drafts, view, counter)
-    apply_either(drafts, view, counter)
-    apply_presentation(drafts, view, counter)
+    drafts = clauses.drop_counting(clauses.drop_permitted(drafts, view), view)
+    drafts = clauses.drop_disease_treatment(drafts, view)
+    drafts = clauses.apply_conditions(drafts, view, counter)
+    clauses.apply_either(drafts, view, counter)
+    clauses.apply_presentation(drafts, view, counter)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     return drafts
+
+
+@cache
+def _stages() -> tuple[ModuleType, Gates]:
+    """The clause rules and the readers' gates, imported once on first use (both modules import
+    this one; an import statement in `extract_item` would cost a lookup for every item)."""
+    from criteria import clauses
+    from criteria.kinds import gates
+
+    return clauses, gates()
 
 
 def _gene_mentions(work: str, low: str, tokens: list[str] | None = None) -> list[lexicon.Mention]:
@@ -234,10 +250,12 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     A therapy or line count covers the stage and receptor words of its setting ("no prior
     therapy for advanced HR+ disease" says nothing about the patient's stage by itself).
     """
+    if not drafts:
+        return []  # most items: nothing to resolve
     keep: list[Draft] = []
     specific = [d for d in drafts if d.kind in _CORE]
     covering = [d for d in drafts if d.kind in _COVERING]
-    settings = [d for d in drafts if d.kind in _COVERING | _QUALIFIED]
+    settings = [d for d in drafts if d.kind in _SETTING_READERS]
     for draft in drafts:
         if draft.kind in _COVERED and _covered(draft, covering):
             continue
@@ -312,6 +330,8 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         keep = _qualified_cancers(keep, view.w)
     if view.section == Section.EXCLUSION:
         _exclusion_prohibitions(keep, view.w)
+    if len(keep) < 2:
+        return keep  # nothing to deduplicate
     # one criterion per kind and identical fields
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []

@@ -4,9 +4,10 @@ The parser runs about a hundred phrase patterns over every item; most items cont
 only a few. For each pattern, `required_factors` reads the compiled pattern's syntax tree and finds
 a set of literal strings at least one of which every match must contain (for
 `\\b(?:diabet\\w+|hyperglyc\\w+)` that is {"diabet", "hyperglyc"}), noting which of them must start
-a word. A `FactorIndex` files the factors of many patterns under their first word, so that one look
-at an item's words tells which patterns can possibly match; only those are searched. The gate is
-exact: it never hides a match, it only skips searches that cannot succeed.
+a word. A `FactorIndex` finds the factors of many patterns in one Aho-Corasick pass over an item
+and checks their first words, so that one look at an item tells which patterns can possibly match;
+only those are searched. The gate is exact: it never hides a match, it only skips searches that
+cannot succeed. The same pass finds the readers' declared `gate_words` (`ItemView.has`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re._constants as _c  # Python 3.11+: the regular expression parser's own 
 import re._parser as _p
 from dataclasses import dataclass
 from typing import Any
+
+import ahocorasick
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,52 +279,113 @@ class Words:
         self.prefixes = {t[:3] for t in tokens}
 
 
+class GateWords(frozenset[str]):
+    """Lower-case fragments one of which an item must contain for a reader to find anything
+    (`ItemView.has`). Declared with `gate_words` when a module loads, so that `FactorIndex`
+    finds all of them in the same pass as the patterns' factors."""
+
+
+_GATE_WORDS: set[str] = set()
+_gate_words_closed = False
+
+
+def gate_words(*fragments: str) -> GateWords:
+    """Declare a gate's fragments (at import time: the index that finds them is built once)."""
+    if _gate_words_closed:
+        raise RuntimeError("gate words must be declared when a module loads, before any parse")
+    _GATE_WORDS.update(fragments)
+    return GateWords(fragments)
+
+
+def declared_gate_words() -> frozenset[str]:
+    """Every gate word declared; declaring more afterwards is an error (the index is built)."""
+    global _gate_words_closed
+    _gate_words_closed = True
+    return frozenset(_GATE_WORDS)
+
+
+_ANYWHERE, _WHOLE_WORD, _WORD_PREFIX = range(3)  #: how `FactorIndex` checks a factor's first word
+
+
 class FactorIndex:
     """Which of many gated patterns can match an item, found from its words in one pass.
 
-    A factor that starts a word is filed under its first word: the whole word when the factor
-    goes on past it ("in this" needs the word "in"), else the word's first three letters ("diabet"
-    needs a word starting "dia"). Other factors are tested by substring on every item. A pattern
-    without factors is always a candidate.
+    Every factor text is found by one Aho-Corasick scan of the lower-cased item (all
+    occurrences, overlapping ones too: one pass in C instead of a substring test per factor).
+    A factor that starts a word counts only when the item has its first word: the whole word
+    when the factor goes on past it ("in this" needs the word "in"), else a word starting with
+    the factor's first three letters ("diabet" needs a word starting "dia"). Other factors count
+    wherever they occur. A pattern without factors is always a candidate. `extra` texts (gate
+    words) are looked for in the same pass and reported by `read`.
     """
 
-    def __init__(self, factor_sets: list[Factors]) -> None:
+    def __init__(self, factor_sets: list[Factors], extra: frozenset[str] = frozenset()) -> None:
         self._always = frozenset(i for i, f in enumerate(factor_sets) if f is None)
-        self._whole: dict[str, list[tuple[str, int]]] = {}
-        self._prefix: dict[str, list[tuple[str, int]]] = {}
-        self._loose: list[tuple[str, int]] = []
-        self._short: re.Pattern[str] | None = None
+        #: factor text -> (pattern index, how its first word is checked, that word or prefix)
+        filed: dict[str, list[tuple[int, int, str]]] = {}
         for index, factors in enumerate(factor_sets):
             for factor in factors or ():
                 head = _TOKEN.match(factor.text)
                 if not factor.word_start or head is None:
-                    self._loose.append((factor.text, index))
+                    entry = (index, _ANYWHERE, "")
                 elif head.end() < len(factor.text):
-                    self._whole.setdefault(head.group(0), []).append((factor.text, index))
+                    entry = (index, _WHOLE_WORD, head.group(0))
                 else:
-                    self._prefix.setdefault(factor.text[:3], []).append((factor.text, index))
-        short = sorted(key for key in self._prefix if len(key) < 3)
-        if short:  # two-letter factors: found at word starts by one pattern
-            self._short = re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + ")")
+                    entry = (index, _WORD_PREFIX, factor.text[:3])
+                filed.setdefault(factor.text, []).append(entry)
+        #: factor text -> (patterns it admits wherever it occurs, entries with a word to check)
+        self._filed = {
+            text: (
+                frozenset(index for index, how, _ in entries if how == _ANYWHERE),
+                tuple(entry for entry in entries if entry[1] != _ANYWHERE),
+            )
+            for text, entries in filed.items()
+        }
+        self._automaton = ahocorasick.Automaton()
+        for text in self._filed.keys() | extra:
+            self._automaton.add_word(text, text)
+        if self._filed or extra:
+            self._automaton.make_automaton()
+        short = sorted(
+            {key for entries in filed.values() for _, how, key in entries
+             if how == _WORD_PREFIX and len(key) < 3}
+        )  # fmt: skip
+        #: two-letter factors: their prefix is found at word starts by one pattern
+        self._short = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + ")") if short else None
+        )
 
     def candidates(self, words: Words) -> set[int]:
+        return self.read(words)[0]
+
+    def read(self, words: Words) -> tuple[set[int], set[str]]:
+        """The candidate patterns, and every factor text and extra text the item contains."""
         found = set(self._always)
+        if len(self._automaton) == 0:  # nothing to look for (an automaton needs a word)
+            return found, set()
         lower = words.lower
-        for text, index in self._loose:
-            if index not in found and text in lower:
+        short: set[str] | None = None
+        texts = {text for _, text in self._automaton.iter(lower)}
+        for text in texts:
+            filed = self._filed.get(text)
+            if filed is None:
+                continue  # a gate word
+            anywhere, checked = filed
+            found |= anywhere
+            for index, how, key in checked:
+                if index in found:
+                    continue
+                if how == _WORD_PREFIX and key not in words.prefixes:
+                    if len(key) == 3 or self._short is None:
+                        continue
+                    if short is None:
+                        short = set(self._short.findall(lower))
+                    if key not in short:
+                        continue
+                elif how == _WHOLE_WORD and key not in words.tokens:
+                    continue
                 found.add(index)
-        for key in words.tokens & self._whole.keys():
-            for text, index in self._whole[key]:
-                if index not in found and text in lower:
-                    found.add(index)
-        keys = words.prefixes & self._prefix.keys()
-        if self._short is not None:
-            keys.update(self._short.findall(lower))
-        for key in keys:
-            for text, index in self._prefix[key]:
-                if index not in found and text in lower:
-                    found.add(index)
-        return found
+        return found, texts
 
 
 class Gated:
@@ -421,18 +485,31 @@ class Fast:
     def search(self, work: str, lower: str | None = None) -> re.Match[str] | None:
         if self.anchored:
             return self.match(work, lower)
-        low = self._lower(work, lower)
-        return self.lc.search(low) if low is not None and self.lc else self.ci.search(work)
+        lc = self.lc  # `_lower` inlined: the parser calls this several hundred thousand times
+        if lc is not None:
+            if lower is None:
+                lower = work.lower()
+            if len(lower) == len(work):
+                return lc.search(lower)
+        return self.ci.search(work)
 
     def finditer(self, work: str, lower: str | None = None) -> list[re.Match[str]]:
-        low = self._lower(work, lower)
-        if low is not None and self.lc:
-            return list(self.lc.finditer(low))
+        lc = self.lc  # as in `search`
+        if lc is not None:
+            if lower is None:
+                lower = work.lower()
+            if len(lower) == len(work):
+                return list(lc.finditer(lower))
         return list(self.ci.finditer(work))
 
     def match(self, work: str, lower: str | None = None) -> re.Match[str] | None:
-        low = self._lower(work, lower)
-        return self.lc.match(low) if low is not None and self.lc else self.ci.match(work)
+        lc = self.lc  # as in `search`
+        if lc is not None:
+            if lower is None:
+                lower = work.lower()
+            if len(lower) == len(work):
+                return lc.match(lower)
+        return self.ci.match(work)
 
     def fullmatch(self, work: str, lower: str | None = None) -> re.Match[str] | None:
         low = self._lower(work, lower)

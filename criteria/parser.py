@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
-from dataclasses import replace
 
 from pydantic import ValidationError
 
@@ -160,7 +159,7 @@ def _relative(draft: Draft, base: int, used: int, outer: int | None) -> Draft | 
             fields["any_of"] = group - base
         else:
             return None
-    return replace(draft, fields=fields)
+    return draft.with_fields(fields)
 
 
 def _replay(template: Draft, base: int, outer: int | None) -> Draft:
@@ -168,7 +167,7 @@ def _replay(template: Draft, base: int, outer: int | None) -> Draft:
     group = fields.get("any_of")
     if group is not None:
         fields["any_of"] = outer if group == _CONTEXT_GROUP else base + group
-    return replace(template, fields=fields)
+    return template.with_fields(fields)
 
 
 def _join_alternatives(

@@ -8,7 +8,7 @@ names a laboratory or measured value; `criteria.kinds.labs` reads the threshold 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any, Literal
 
@@ -50,15 +50,16 @@ class _Patterned(_Strict):
             raise ValueError(f"not a valid regular expression: {error}") from None
         return value
 
-    @property
+    # cached on the rule: the parser asks for these for every candidate rule of every item
+    @cached_property
     def regex(self) -> re.Pattern[str]:
         return _compile(self.pattern, self.case)
 
-    @property
+    @cached_property
     def gated(self) -> Gated:
         return _gated(self.pattern, self.case)
 
-    @property
+    @cached_property
     def fast(self) -> Fast | None:
         """The pattern for lower-cased text (None for case-sensitive rules)."""
         return None if self.case else _fast(self.pattern)

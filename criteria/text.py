@@ -128,6 +128,10 @@ _TRIGGERS: dict[int, frozenset[str]] = {
     11: frozenset(["greater", "more", "higher", "larger", "above", "over", "exceeding", "excess"]),
     12: frozenset(["less", "fewer", "lower", "below", "under"]),
 }
+_TRIGGER_WORDS = frozenset().union(*_TRIGGERS.values())  #: no word rewrite without one
+#: A number word anywhere, even inside a word ("hormone"): without one nor a digit, no rewrite
+#: that needs a number applies.
+_NUMBER_WORD_TEXT = re.compile("|".join(_NUMBER_WORDS))
 _FIRST_WORD_REWRITE = 9
 _NUMBER_REWRITE = 13
 _PATTERNS: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -135,10 +139,15 @@ _PATTERNS: dict[tuple[int, ...], re.Pattern[str]] = {}
 
 def _pattern_for(text: str) -> re.Pattern[str] | None:
     """The rewrites this text can need, compiled once per combination (None: none at all)."""
-    tokens = set(_WORD.findall(text.lower()))
+    low = text.lower()
+    digit = _DIGIT.search(text) is not None
+    if not digit and _NUMBER_WORD_TEXT.search(low) is None:
+        # no number at all (most items): only the symbol rewrites can apply
+        return _SYMBOLS if _SYMBOL_CHARS.search(text) else None
+    tokens = set(_WORD.findall(low))
     chosen: list[int] = []
     numbers = tokens & _NUMBER_WORDS.keys()
-    if numbers or _DIGIT.search(text):
+    if (numbers or digit) and not tokens.isdisjoint(_TRIGGER_WORDS):
         chosen = [i for i, words in _TRIGGERS.items() if words & tokens]
     if numbers:
         chosen.append(_NUMBER_REWRITE)

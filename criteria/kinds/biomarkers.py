@@ -12,6 +12,7 @@ import re
 
 from criteria import cues, lexicon
 from criteria.extract import Draft, ItemView
+from criteria.fastre import gate_words
 from criteria.phrases import phrases
 
 _ALTERATIONS = (
@@ -50,7 +51,7 @@ _THERAPY_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: Words without which no gene alteration is stated: the gene lookup is skipped without them.
-_GENE_WORDS = (
+_GENE_WORDS = gate_words(
     "mutat",
     "mutant",
     "variant",
@@ -211,7 +212,7 @@ def read(view: ItemView) -> list[Draft]:
     out: list[Draft] = []
     genes = []
     protein_change = _PROTEIN_CHANGE.search(w) is not None
-    gated = protein_change or view.has(*_GENE_WORDS)
+    gated = protein_change or view.has(_GENE_WORDS)
     found = view.genes if gated else []
     therapy_spans = [(m.start, m.end) for m in view.drugs] if found else []
     for mention in found:
@@ -409,7 +410,7 @@ def _variant_text(match: re.Match[str]) -> str | None:
     return None
 
 
-_MARKER_WORDS = (
+_MARKER_WORDS = gate_words(
     "pd-l1",
     "pdl1",
     "pd l1",
@@ -432,7 +433,7 @@ _MARKER_WORDS = (
 
 def _markers(view: ItemView) -> list[Draft]:
     w = view.w
-    if not (view.has(*_MARKER_WORDS) or "AR" in w):
+    if not (view.has(_MARKER_WORDS) or "AR" in w):
         return []
     out: list[Draft] = []
     for marker, pattern in _MARKERS:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast
+from criteria.fastre import Fast, gate_words
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
@@ -72,12 +73,22 @@ _STAGE_RULES = frozenset(
 )
 
 
+#: Words of the stage readings that no phrase rule gates (curability, de novo disease).
+_STAGE_WORDS = gate_words(
+    "curat", "cure", "resect", "operable", "amenable", "novo", "newly diagnosed"
+)
+
+
+@cache
+def _stage_positions() -> frozenset[int]:
+    """Where the stage rules sit among the phrase rules (the gate compares positions)."""
+    return frozenset(i for i, rule in enumerate(phrases().rules) if rule.name in _STAGE_RULES)
+
+
 def read_stage(view: ItemView) -> list[Draft]:
     w = view.w
     rules = phrases().rules
-    if not any(rules[i].name in _STAGE_RULES for i in view.rule_candidates) and not view.has(
-        "curat", "cure", "resect", "operable", "amenable", "novo", "newly diagnosed"
-    ):
+    if view.rule_candidates.isdisjoint(_stage_positions()) and not view.has(_STAGE_WORDS):
         return []
     if _CURABLE.search(w) and not _NOT_CURABLE.search(w):
         return []  # "locally advanced disease amenable to curative treatment": not expressible
@@ -446,13 +457,20 @@ def _status_word(raw: str, receptor: str) -> str | None:
 _RECEPTOR_TOKENS = frozenset({"er", "pr", "hr", "pgr", "human"})
 _RECEPTOR_PREFIXES = ("her", "erbb", "estrogen", "oestrogen", "hormon", "progesterone", "triple",
                       "tnbc")  # fmt: skip
+#: Their first three letters: most items have no word starting so, and skip the prefix test.
+_RECEPTOR_HEADS = frozenset(prefix[:3] for prefix in _RECEPTOR_PREFIXES)
 
 
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
-    assert view.words is not None
     tokens = view.words.tokens
-    if not (tokens & _RECEPTOR_TOKENS or any(t.startswith(_RECEPTOR_PREFIXES) for t in tokens)):
+    if not (
+        tokens & _RECEPTOR_TOKENS
+        or (
+            not view.words.prefixes.isdisjoint(_RECEPTOR_HEADS)
+            and any(t.startswith(_RECEPTOR_PREFIXES) for t in tokens)
+        )
+    ):
         return []
     out: list[Draft] = []
     names = [m for m in _RECEPTOR.finditer(w) if not view.in_exception(m.start())]

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from criteria import cues, lexicon
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast
+from criteria.fastre import Fast, gate_words
 from trialmatch.vocab import Section
 
 _PROGRESSED = Fast(
@@ -252,9 +252,15 @@ _GENERIC = re.compile(
 )
 
 
+_GENERIC_WORDS = gate_words("therap", "treatment", "agent", "drug", "medication", "regimen")
+_LINE_WORDS = gate_words(
+    "line", "regimen", "therap", "treatment", "chemo", "agent", "course", "lot"
+)
+
+
 def read(view: ItemView) -> list[Draft]:
     mentions = view.drugs
-    if not mentions and view.has("therap", "treatment", "agent", "drug", "medication", "regimen"):
+    if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
         if generic is not None:
             mentions = [
@@ -793,7 +799,7 @@ def _clause_times(view: ItemView, begin: int, stop: int, clause: str, low: str) 
 
 def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]:
     w = view.w
-    if not view.has("line", "regimen", "therap", "treatment", "chemo", "agent", "course", "lot"):
+    if not view.has(_LINE_WORDS):
         return []
     if _DIGIT.search(w) is None:
         return []

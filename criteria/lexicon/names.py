@@ -255,11 +255,10 @@ class PhraseTrie:
         if not self._terminal_roots.isdisjoint(starts):
             return True  # a one-token name
         reach = 22 if "(" in low else 2
-        for i, tok in enumerate(toks):
-            if tok in starts:
-                node = root[tok]
-                if any(t in node for t in toks[i + 1 : i + reach]):
-                    return True
+        for i in [k for k, tok in enumerate(toks) if tok in starts]:
+            node = root[toks[i]]
+            if any(t in node for t in toks[i + 1 : i + reach]):
+                return True
         return False
 
     @property
@@ -279,13 +278,15 @@ class PhraseTrie:
         text = text.replace("(s)", "s  ")  # "inhibitor(s)": same length, so offsets hold
         toks = tokens(text)
         n = len(toks)
-        i = 0
-        while i < n:
+        root = self.root
+        # only a token at the root can start a name: visit those, not every token
+        heads = [k for k, tok in enumerate(toks) if tok[2] in root]
+        resume = 0  # the token after the last name found
+        for i in heads:
             start = toks[i][0]
-            if (start > 0 and text[start - 1].isalnum()) or toks[i][2] not in self.root:
-                i += 1
+            if i < resume or (start > 0 and text[start - 1].isalnum()):
                 continue
-            node = self.root
+            node = root
             best: tuple[int, list[Target]] | None = None
             path = [i]  # indices of the tokens matched so far (brackets stepped over)
             j = i
@@ -309,19 +310,18 @@ class PhraseTrie:
                 if j >= n:
                     break
                 gap = text[toks[j - 1][1] : toks[j][0]]
-                bad_gap = len(gap) > _MAX_GAP or not all(c in _GAP_CHARS for c in gap)
+                bad_gap = len(gap) > _MAX_GAP or not _GAP_CHARS.issuperset(gap)
                 if bad_gap and "(" not in gap:  # a bracket may open an abbreviation to step over
                     break
                 path.append(j)
             if best is None:
-                i += 1
                 continue
             j, hits = best
             end = toks[j][1]
             if text[end - 1 : end + 2] == "s  " and original[end - 1 : end + 2] == "(s)":
                 end += 2
             yield start, end, hits
-            i = j + 1
+            resume = j + 1
 
 
 def _after_brackets(text: str, toks: list[Token], prev: int, j: int) -> int | None:
