@@ -164,8 +164,14 @@ _LINES = Fast(
     r"|<)\s*)?"
     r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
     r"|ies)"
-    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?P<tail>[^.;]{0,80})"
+    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))"
 )
+#: "no more than 1 prior targeted agent": a cap on earlier agents counts them.
+_CAPPED_AGENTS = re.compile(
+    r"<=?\s*\d+\s+(?:prior|previous|earlier)\s+(?:[\w/-]+\s+){0,2}agents?\b"
+)
+#: "3) Prior chemotherapy", "b) ...": a list mark that opens a sub-item ("(2) lines" is a count).
+_ENUMERATION = re.compile(r"(?<![(\w])\d{1,2}\)(?!\))")
 _NOT_LINES = re.compile(
     r"\b(?:days?|weeks?|months?|years?|cycles?|doses?|mg|hours?|times|x|grade|fractions?|Gy"
     r"|sessions?|%|half-?li\w+)\b",
@@ -323,6 +329,8 @@ _GIVEN_AFTER = re.compile(
 _INDICATED_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)"
 )
+#: A clause that opens "In addition to X, ...": X is what the rule that follows adds to.
+_BESIDES = re.compile(r"(?:^|[:;.]\s*)in addition to\s+(?:(?:the|an?|any|prior)\s+)?$")
 _HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
 _TIME_UNIT = re.compile(r"day|week|wk|month|\bmos?\b|year|yr|\d\s*d\b")
 _EXAMPLES_IN = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
@@ -399,6 +407,8 @@ def _prior_therapy(
         return None
     if _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
+    if _BESIDES.search(l_before):
+        return None  # "In addition to endocrine therapy, (the rule for chemotherapy)": a context
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if (
@@ -565,17 +575,25 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     if _DIGIT.search(w) is None:
         return []
     out: list[Draft] = []
+    read_to = 0  #: the end of the words the last count read after its noun
     for match in _LINES.finditer(w, view.low):
+        inside, read_to = match.start() < read_to, max(read_to, match.end("tail"))
+        if inside and not (match.group("cmp") or match.group("dir")):
+            continue  # a bare number in a count's own words ("one or both regimens")
         between = match.group("between") or ""
         noun = match.group("noun").lower()
         if _NOT_LINES.search(between) or (
-            noun.startswith(("agent", "course")) and "line" not in between
+            noun.startswith(("agent", "course"))
+            and "line" not in between
+            and not _CAPPED_AGENTS.match(match.group(0))
         ):
             continue
         n = int(match.group("n"))
         m = int(match.group("m")) if match.group("m") else None
         if n > 10 or (m is not None and m > 10):
             continue
+        if _ENUMERATION.match(w, match.start("n")) and not match.group("cmp") and m is None:
+            continue  # "3) Prior chemotherapy: ...": a list mark, not a count
         prefix = w[max(0, match.start() - 30) : match.start()]
         if re.search(
             r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day"
@@ -587,7 +605,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if re.match(r"\s*(?:agents?|drugs?|medications?)\b", match.group("tail"), re.I):
             continue  # "at least 1 cytotoxic chemotherapy agent": a definition, not a count
         if noun.startswith(("therap", "treatment", "chemo", "agent")) and not re.search(
-            r"\b(?:prior|previous|lines?|regimens?|received|receiving|treated|progress\w*|after"
+            r"\b(?:prior|previous|earlier|lines?|regimens?|received|receiving|treated|progress\w*|after"
             r"|following|pretreated)\b",
             prefix
             + between
@@ -641,19 +659,40 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
         end = match.end("noun") + len(tail_cut)
-        out.append(
-            view.draft(
-                "line_count",
-                start,
-                end,
-                scope=scope,
-                settings=settings,
-                min=low,
-                max=high,
-                negated=view.negated(match.start(), end),
+        scopes = [scope]
+        capped = low is None or (high is None and view.section == Section.EXCLUSION)
+        other = _OTHER_SCOPE.match(tail, len(tail_cut)) if capped else None
+        if other is not None and scope in {"chemotherapy", "endocrine_therapy"}:
+            # "at most 1 line of chemotherapy or endocrine therapy": each is capped (the total
+            # is what the trial counts; two caps are what a history can be judged against)
+            second = "chemotherapy" if "chemo" in other.group(1).lower() else "endocrine_therapy"
+            if second != scope:
+                scopes.append(second)
+                end = match.end("noun") + other.end()
+                settings = settings or cues.settings_in(tail[: other.end() + 60])
+        for counted in scopes:
+            out.append(
+                view.draft(
+                    "line_count",
+                    start,
+                    end,
+                    scope=counted,
+                    settings=settings,
+                    min=low,
+                    max=high,
+                    negated=view.negated(match.start(), end),
+                )
             )
-        )
     return out
+
+
+#: The second therapy of a capped count: "(at most 1 line of chemotherapy) or endocrine therapy".
+_OTHER_SCOPE = re.compile(
+    r"\s*(?:,\s*)?(?:or|and/or|nor)\s+(?:(?:rescue|salvage|prior|previous|systemic|palliative)\s+)?"
+    r"(chemotherap\w*|cytotoxic\s+(?:chemo)?therap\w*|endocrine\s+therap\w*|hormon\w+\s+therap\w*"
+    r"|endocrine\b|hormonal\b)",
+    re.IGNORECASE,
+)
 
 
 _SETTING_GAP = re.compile(
@@ -668,6 +707,8 @@ def _named_before(w: str, start: int, mentions: list[lexicon.Mention]) -> lexico
     for mention in reversed(mentions):
         if mention.end <= start:
             gap = w[mention.end : start]
+            if gap.strip(" ,").lower() in {"and", "or", "and/or", ""}:
+                return None  # "a taxane and 2 or more regimens": a count of its own
             return mention if len(gap) <= 60 and _SETTING_GAP.match(gap) else None
     return None
 
