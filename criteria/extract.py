@@ -182,8 +182,10 @@ def extract_item(
         apply_conditions,
         apply_either,
         drop_counting,
+        drop_definitions,
         drop_disease_treatment,
         drop_permitted,
+        drop_quota_therapies,
     )
     from criteria.kinds import READERS, gates
 
@@ -202,8 +204,8 @@ def extract_item(
             drafts.extend(reader(view))
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
-    drafts = drop_counting(drop_permitted(drafts, view), view)
-    drafts = drop_disease_treatment(drafts, view)
+    drafts = drop_counting(drop_quota_therapies(drop_permitted(drafts, view), view), view)
+    drafts = drop_definitions(drop_disease_treatment(drafts, view), view)
     drafts = apply_conditions(drafts, view, counter)
     apply_either(drafts, view, counter)
     _apply_context(drafts, view, counter)

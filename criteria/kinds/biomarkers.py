@@ -98,8 +98,13 @@ _RECEPTOR_BEFORE = re.compile(
     r"(?:over-?expressi\w*(?:\s+of)?|positive for|negative for|expression of)\s+$", re.IGNORECASE
 )
 _STATUS_ONLY = re.compile(
-    r"^[\s-]*(?:\w+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis|report)\b",
+    r"^[\s)\]-]*(?:[\w-]+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis"
+    r"|report|screening|sequencing|determination)\b",
     re.I,
+)
+#: "PIK3CA/AKT1/PTEN-altered status", "mutation-positive status": the status states the alteration.
+_STATED_STATUS = re.compile(
+    r"positive|negative|\b(?:altered|mutated|mutant|amplified|deleted|deficient|rearranged)\b", re.I
 )
 _CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
 _VARIANT = re.compile(
@@ -242,10 +247,8 @@ def read(view: ItemView) -> list[Draft]:
         before = w[max(0, start - 55) : start]
         next_gene = next((g.start for g in genes if g.start > end), len(w))
         after = after[: max(0, next_gene - end)] if next_gene - end < 45 else after
-        if _STATUS_ONLY.match(after) and not re.search(
-            r"positive|negative|mutat\w* (?:positive|negative)", after[:30], re.I
-        ):
-            continue
+        if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
+            continue  # "tissue for PIK3CA-mutation testing": a test, not the alteration
         alteration = _alteration(after, before, symbols_t)
         protein_only = all(m.protein for m in group)
         if alteration is None or (protein_only and alteration not in {"mutation", "amplification"}):

@@ -36,7 +36,7 @@ _FUTURE = Fast(
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
     r"|randomi[sz]ed to"
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?"
-    r"|in combination with"
+    r"|in combination with|(?:must|will|should|shall|to)\s+switch\s+(?:over\s+)?to"
     r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b"
     r"|(?<!last )(?<!final )dose of"
@@ -166,10 +166,19 @@ _LINES = Fast(
     r"|ies)"
     r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))"
 )
+#: A count that is allowed ("may have received one prior chemotherapy", "one earlier regimen is
+#: permitted"): a maximum. Read on the words before the count, a newline, and the words after it.
+_PERMITTED_COUNT = re.compile(
+    r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated\s+with"
+    r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+(?:to\s+(?:receive|have)\s+)?\n"
+    r"|\n[^.;]{0,40}?\b(?:is|are)\s+(?:also\s+)?(?:allowed|permitted|acceptable)\b",
+    re.I,
+)
 #: "no more than 1 prior targeted agent": a cap on earlier agents counts them.
 _CAPPED_AGENTS = re.compile(
     r"<=?\s*\d+\s+(?:prior|previous|earlier)\s+(?:[\w/-]+\s+){0,2}agents?\b"
 )
+_NAME_NUMBER = re.compile(r"[A-Za-z]-$")
 #: "3) Prior chemotherapy", "b) ...": a list mark that opens a sub-item ("(2) lines" is a count).
 _ENUMERATION = re.compile(r"(?<![(\w])\d{1,2}\)(?!\))")
 _NOT_LINES = re.compile(
@@ -327,7 +336,8 @@ _GIVEN_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)"
 )
 _INDICATED_AFTER = re.compile(
-    r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)"
+    r"^[\s)\]]*(?:\([^()]*\)\s*)?(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned"
+    r"|recommended|appropriate|advised|considered appropriate)"
 )
 #: A clause that opens "In addition to X, ...": X is what the rule that follows adds to.
 _BESIDES = re.compile(r"(?:^|[:;.]\s*)in addition to\s+(?:(?:the|an?|any|prior)\s+)?$")
@@ -578,7 +588,9 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     read_to = 0  #: the end of the words the last count read after its noun
     for match in _LINES.finditer(w, view.low):
         inside, read_to = match.start() < read_to, max(read_to, match.end("tail"))
-        if inside and not (match.group("cmp") or match.group("dir")):
+        prefix = w[max(0, match.start() - 30) : match.start()]
+        allowed = _PERMITTED_COUNT.search(prefix + "\n" + match.group("tail")) is not None
+        if inside and not (match.group("cmp") or match.group("dir") or allowed):
             continue  # a bare number in a count's own words ("one or both regimens")
         between = match.group("between") or ""
         noun = match.group("noun").lower()
@@ -594,9 +606,10 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             continue
         if _ENUMERATION.match(w, match.start("n")) and not match.group("cmp") and m is None:
             continue  # "3) Prior chemotherapy: ...": a list mark, not a count
-        prefix = w[max(0, match.start() - 30) : match.start()]
+        if _NAME_NUMBER.search(w, max(0, match.start("n") - 2), match.start("n")):
+            continue  # "HER-2 directed therapies", "anti-PD-1 therapy": part of a name
         if re.search(
-            r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day"
+            r"(?:stage|grade|level|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day"
             r"|CTCAE|RECIST)\s*$",
             prefix,
             re.I,
@@ -617,6 +630,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         cmp = match.group("cmp")
         if match.group("dir"):
             cmp = ">=" if match.group("dir") in {"more", "greater"} else "<="
+        if cmp is None and m is None and allowed:
+            cmp = "<="  # "may have received one prior chemotherapy": a maximum, not a requirement
         low: int | None
         high: int | None
         if m is not None:
