@@ -37,6 +37,7 @@ _FUTURE = Fast(
     r"|randomi[sz]ed to"
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?"
     r"|in combination with|(?:must|will|should|shall|to)\s+switch\s+(?:over\s+)?to"
+    r"|interfer\w+ with|interact\w* with|prescribing information (?:of|for)"
     r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b"
     r"|(?<!last )(?<!final )dose of"
@@ -79,7 +80,8 @@ _SETTING_PHRASE = Fast(
     r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b"
 )
 _DIGIT = re.compile(r"\d")
-_CLAUSE_END = re.compile(r"[;]|" + cues.ABBREVIATION + r"\.(?:\s|$)")
+#: ... or a lettered sub-item inside the item ("a)AKT inhibitors b)Fulvestrant c)...").
+_CLAUSE_END = re.compile(r"[;]|" + cues.ABBREVIATION + r"\.(?:\s|$)|\s[a-h]\)(?=\s*[A-Z])")
 _SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
 #: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
 _SUPPORTIVE = frozenset(
@@ -178,6 +180,13 @@ _PERMITTED_COUNT = re.compile(
 _CAPPED_AGENTS = re.compile(
     r"<=?\s*\d+\s+(?:prior|previous|earlier)\s+(?:[\w/-]+\s+){0,2}agents?\b"
 )
+#: An exception that holds under a condition of time ("except fulvestrant if stopped >= 3 months
+#: before", "except adjuvant docetaxel given > 1 year before").
+_EXCEPTION_WHEN = re.compile(
+    r"\b(?:if|when|provided|as long as|stopped|completed|discontinued|terminated|ended|given"
+    r"|received|administered)\b",
+    re.I,
+)
 _NAME_NUMBER = re.compile(r"[A-Za-z]-$")
 #: "3) Prior chemotherapy", "b) ...": a list mark that opens a sub-item ("(2) lines" is a count).
 _ENUMERATION = re.compile(r"(?<![(\w])\d{1,2}\)(?!\))")
@@ -272,7 +281,60 @@ def read(view: ItemView) -> list[Draft]:
                 draft.fields["relation"] = "received"
                 draft.fields["negated"] = True
             out.append(draft)
+            excepted = _exception_window(view, draft)
+            if excepted is not None:
+                out.append(excepted)
     return out
+
+
+def _sentence_start(w: str, position: int) -> int:
+    ends = [m.end() for m in _SENTENCE_END.finditer(w, 0, position)]
+    return ends[-1] if ends else 0
+
+
+def _exception_window(view: ItemView, draft: Draft) -> Draft | None:
+    """'X or Y, except Z if stopped >= 3 months before': the window is the exception's condition,
+    not a limit on X or Y. The draft loses it, and Z within the window is a criterion of its own
+    (Z stopped less than 3 months before counts as Z)."""
+    days = draft.fields.get("within_days")
+    excepted = (*draft.fields.get("except_agents", ()), *draft.fields.get("except_classes", ()))
+    if not days or not excepted:
+        return None
+    w = view.w
+    for span in view.exceptions:
+        if span.start < draft.run_end or _SENTENCE_END.search(w, draft.run_end, span.start):
+            continue
+        inside = w[span.body_start : span.end]
+        after = _CLAUSE_END.search(w, span.end)
+        outside = (
+            w[_sentence_start(w, draft.start) : span.start]
+            + " "
+            + w[span.end : after.start() if after else len(w)]
+        )
+        if not (
+            _EXCEPTION_WHEN.search(inside) and (_WASHOUT.search(inside) or cues.within_days(inside))
+        ) or (_DIGIT.search(outside) and _TIME_UNIT.search(outside.lower())):
+            return None
+        draft.fields.pop("within_days")
+        return Draft(
+            "prior_therapy",
+            {
+                "agents": tuple(draft.fields.get("except_agents", ())),
+                "classes": tuple(draft.fields.get("except_classes", ())),
+                "relation": "received",
+                "settings": (),
+                "except_agents": (),
+                "except_classes": (),
+                "exceptions": (),
+                "within_days": days,
+                "negated": draft.fields.get("negated", False),
+            },
+            view.evidence(span.start, span.end),
+            span.start,
+            span.end,
+            span.end,
+        )
+    return None
 
 
 def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
@@ -338,6 +400,20 @@ _GIVEN_AFTER = re.compile(
 _INDICATED_AFTER = re.compile(
     r"^[\s)\]]*(?:\([^()]*\)\s*)?(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned"
     r"|recommended|appropriate|advised|considered appropriate)"
+)
+#: "without (an) appropriate washout (period)": a washout whose length the protocol sets.
+_NO_WASHOUT = re.compile(
+    r"\bwithout (?:an? )?(?:appropriate|adequate|sufficient|proper|required|the required)\s+"
+    r"(?:washout|wash-out)",
+    re.I,
+)
+_WITHIN = re.compile(r"\bwithin\s+(\d+)\s*(days?|weeks?|months?)", re.I)
+_LEAD_CUT = re.compile(r"[.;]\s|\s[a-h]\)(?=\s*[A-Z])")
+#: The drugs a washout rule gives as examples, or applies to ("a longer washout may be required
+#: for drugs with a long half-life (e.g., biologics)"): no exclusion of their own.
+_WASHOUT_EXAMPLES = re.compile(
+    r"washout\b[^.;]{0,60}\b(?:for example|e\.g\.?|such as)[^.;]*$"
+    r"|washout (?:period )?(?:may be |is |will be )?(?:required|needed|necessary) for[^.;]*$"
 )
 #: A clause that opens "In addition to X, ...": X is what the rule that follows adds to.
 _BESIDES = re.compile(r"(?:^|[:;.]\s*)in addition to\s+(?:(?:the|an?|any|prior)\s+)?$")
@@ -419,6 +495,9 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _BESIDES.search(l_before):
         return None  # "In addition to endocrine therapy, (the rule for chemotherapy)": a context
+    lead = _LEAD_CUT.split(w[max(0, run.context - 200) : run.context])[-1]
+    if _WASHOUT_EXAMPLES.search(lead.lower()):
+        return None  # "(without a washout,) for example within 4 weeks of an antibody": examples
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if (
@@ -538,6 +617,17 @@ def _prior_therapy(
         fields["min_duration_months"] = cues.months(
             float(duration.group("n")), duration.group("unit")
         )
+    if "within_days" not in fields and (unspecified := _NO_WASHOUT.search(w, run.end, stop)):
+        # "X without an appropriate washout period (e.g. within 4 weeks of an antibody)": the
+        # longest window the sentence gives, else the usual four weeks
+        sentence = _SENTENCE_END.search(w, unspecified.end())
+        windows = [
+            cues.days(float(n), unit)
+            for n, unit in _WITHIN.findall(
+                w, unspecified.end(), sentence.start() if sentence else len(w)
+            )
+        ]
+        fields["within_days"] = max(windows, default=28)
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
     fields["relation"] = relation
