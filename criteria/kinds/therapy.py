@@ -122,6 +122,8 @@ _WASHOUT = Fast(
     r"|\b(?:stopp\w+|discontinu\w+|completed|ended|finished|last dose)\b(?:(?!within)[^.;]){0,40}?"
     r"(?P<n4>\d+(?:\.\d+)?)"
     r"\s*(?P<unit4>days?|weeks?|months?)\s*(?:or (?:more|longer|greater)\s+)?(?:before|prior)"
+    r"|\b(?:the end|completion|cessation|the last (?:dose|administration))\s+of\b[^.;]{0,80}?"
+    r"(?:>=|>)\s*(?P<n8>\d+(?:\.\d+)?)\s*(?P<unit8>days?|weeks?|months?)\s*(?:before|prior)"
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -566,7 +568,7 @@ def _prior_therapy(
         ) or times.window
         washout = times.washout
     if washout:
-        found = next(g for g in ("", "2", "3", "4", "5", "6", "7") if washout.group(f"n{g}"))
+        found = next(g for g in ("", "2", "3", "4", "5", "6", "7", "8") if washout.group(f"n{g}"))
         n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
