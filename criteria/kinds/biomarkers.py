@@ -94,6 +94,10 @@ _RECEPTOR_AFTER = re.compile(
     r"|status|IHC|[0-3]\+?(?!\w)|over-?expressi\w*|expressi\w*|enriched|non-?amplified|by IHC)",
     re.IGNORECASE,
 )
+#: "human epidermal growth factor receptor 2 (HER-2) negative": a receptor status too.
+_RECEPTOR_NEGATIVE_AFTER = re.compile(
+    r"^(?:/neu)?[\s:)\]-]*(?:\([\w/-]+\)\s*)?[\s-]*(?:negative|neg\b)", re.IGNORECASE
+)
 _RECEPTOR_BEFORE = re.compile(
     r"(?:over-?expressi\w*(?:\s+of)?|positive for|negative for|expression of)\s+$", re.IGNORECASE
 )
@@ -221,6 +225,7 @@ def read(view: ItemView) -> list[Draft]:
             continue
         if mention.id == "ERBB2" and (
             _RECEPTOR_AFTER.match(w[mention.end :])
+            or _RECEPTOR_NEGATIVE_AFTER.match(w[mention.end :])
             or _RECEPTOR_BEFORE.search(w[max(0, mention.start - 30) : mention.start])
         ):
             continue  # "HER2-negative", "HER2 IHC 2+": a receptor status, not a gene alteration
