@@ -451,6 +451,10 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             continue
         if left.fields.get("negated") and right.fields.get("negated"):
             continue  # "no EGFR mutation or ALK fusion": neither, not one of them
+        if left.kind == right.kind == "line_count" and not (
+            left.fields.get("min") or right.fields.get("min")
+        ):
+            continue  # "no more than 1 chemotherapy or 1 targeted regimen": both are capped
         group = left.fields.get("any_of")
         if group is None:
             counter[0] += 1

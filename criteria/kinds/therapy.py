@@ -678,10 +678,15 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         return []
     out: list[Draft] = []
     read_to = 0  #: the end of the words the last count read after its noun
+    capped_to: int | None = None  #: the end of the last capped count's noun
     for match in _LINES.finditer(w, view.low):
         inside, read_to = match.start() < read_to, max(read_to, match.end("tail"))
         prefix = w[max(0, match.start() - 30) : match.start()]
         allowed = _PERMITTED_COUNT.search(prefix + "\n" + match.group("tail")) is not None
+        # "no more than 1 chemotherapy or 1 targeted regimen": the cap goes on to the next count
+        allowed = allowed or bool(
+            capped_to is not None and _CAP_GOES_ON.match(w[capped_to : match.start()])
+        )
         if inside and not (match.group("cmp") or match.group("dir") or allowed):
             continue  # a bare number in a count's own words ("one or both regimens")
         between = match.group("between") or ""
@@ -742,6 +747,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             low, high = n, n
         if high is not None and low is not None and high < low:
             continue
+        capped_to = match.end("noun") if low is None else None
         scope = _scope(
             w,
             match.start(),
@@ -777,6 +783,15 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
                 scopes.append(second)
                 end = match.end("noun") + other.end()
                 settings = settings or cues.settings_in(tail[: other.end() + 60])
+        if capped and _OR_NUMBER.search(between):
+            # "no more than 1 prior chemotherapy or 1 targeted therapy regimen": a cap on each
+            for named in mentions:
+                if match.start() <= named.start < match.end("noun"):
+                    other_scope = _line_scope(
+                        named.id if named.kind == "class" else _main_class(named.id)
+                    )
+                    if other_scope not in scopes and other_scope != "any":
+                        scopes.append(other_scope)
         for counted in scopes:
             out.append(
                 view.draft(
@@ -793,6 +808,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     return out
 
 
+_CAP_GOES_ON = re.compile(r"\s*,?\s*(?:or|and/or|nor)\s*$", re.I)
+_OR_NUMBER = re.compile(r"\bor\s+\d{1,2}\s+\w", re.I)
 #: The second therapy of a capped count: "(at most 1 line of chemotherapy) or endocrine therapy".
 _OTHER_SCOPE = re.compile(
     r"\s*(?:,\s*)?(?:or|and/or|nor)\s+(?:(?:rescue|salvage|prior|previous|systemic|palliative)\s+)?"
