@@ -419,6 +419,12 @@ _WASHOUT_EXAMPLES = re.compile(
 )
 #: A clause that opens "In addition to X, ...": X is what the rule that follows adds to.
 _BESIDES = re.compile(r"(?:^|[:;.]\s*)in addition to\s+(?:(?:the|an?|any|prior)\s+)?$")
+#: An allowed dose ("<= 10 milligrams per day (mg/day) prednisone", "low-dose ... mg of X").
+_DOSE_BEFORE = re.compile(
+    r"(?:<=|<|\blow[- ]dose\b|\bup to\b)[^.;]{0,30}?\b(?:mg|milligrams?)\b[^.;]{0,20}?"
+    r"(?:/day)?\)?[\s,]*(?:of\s+)?$",
+    re.I,
+)
 _HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
 _TIME_UNIT = re.compile(r"day|week|wk|month|\bmos?\b|year|yr|\d\s*d\b")
 _EXAMPLES_IN = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
@@ -493,6 +499,8 @@ def _prior_therapy(
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
         return None
+    if _DOSE_BEFORE.search(wide):
+        return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _BESIDES.search(l_before):
