@@ -736,7 +736,9 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if match.group("dir"):
             cmp = ">=" if match.group("dir") in {"more", "greater"} else "<="
         if cmp is None and m is None and allowed:
-            cmp = "<="  # "may have received one prior chemotherapy": a maximum, not a requirement
+            # "may have received one prior chemotherapy": a maximum, not a requirement; in an
+            # exclusion ("(1 prior regimen is allowed)") more than that excludes
+            cmp = ">" if view.section == Section.EXCLUSION else "<="
         low: int | None
         high: int | None
         if m is not None:
