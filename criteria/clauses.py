@@ -484,6 +484,8 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if len(kept) == len(drafts):
         return drafts
     if not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
+        if view.section == Section.EXCLUSION:
+            return drafts  # "Uncontrolled hypertension is defined as ...": the term excludes
         first = drafts[0]
         kept.append(
             Draft(
