@@ -289,7 +289,9 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
             continue
         begin = max(b for b in bounds if b <= draft.start)
         end = min(b for b in bounds if b > draft.start)
-        clause = _own_words(w[begin:end], draft.start - begin)
+        clause = _own_words(
+            w[begin:end], draft.start - begin, examples=view.section == Section.INCLUSION
+        )
         low = clause.lower()
         if view.section == Section.EXCLUSION and (
             not _apart(w, begin, draft.start, low) or _TIMED.intersection(draft.fields)
@@ -378,14 +380,19 @@ def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
 
 
 _PAREN = re.compile(r"\([^()]*\)")
+_EXAMPLES_OF = re.compile(
+    r"\(\s*(?:[^(),]{0,60},\s*)?(?:e\.g\b|eg\b|such as|for example|for instance)", re.I
+)
 
 
-def _own_words(clause: str, position: int) -> str:
+def _own_words(clause: str, position: int, examples: bool = False) -> str:
     """The part of a clause a phrase at `position` belongs to: inside a parenthesis, its
     content; outside, the clause without its parentheses ("No prior chemotherapy (prior
     endocrine therapy is permitted)")."""
     for match in _PAREN.finditer(clause):
         if match.start() <= position < match.end():
+            if examples and _EXAMPLES_OF.match(match.group(0)):
+                break  # "(RANKL inhibitor, e.g., denosumab)": examples of the words outside
             return match.group(0)[1:-1]
     outside = _PAREN.sub(lambda m: " " * len(m.group(0)), clause)
     opened = outside.find("(")
@@ -462,3 +469,108 @@ def refer_back(item: Criterion, earlier: list[Criterion]) -> list[Criterion]:
     common = {"text": item.text, "span": item.span, "item": item.item, "cohort": item.cohort,
               "evidence": found.group(0)}  # fmt: skip
     return [markers[0].model_copy(update={**common, "negated": True, "any_of": None})]
+
+
+#: An enrolment quota ("the share of participants without a prior CDK4/6 inhibitor will be
+#: capped at 20%", "no limit on the number of patients naive to X"): patients on both sides of
+#: it may enter, so the therapy it counts is required of no one.
+_QUOTA = Fast(
+    r"\b(?:capped|(?:percentage|proportion|share|number|fraction) of (?:the )?(?:participants"
+    r"|patients|subjects|women)\b[^.;]{0,80}?\b(?:limited|restricted|capped|will not exceed"
+    r"|not to exceed|<=)|no limit(?:ation)?s? (?:on|to|in) the (?:number|percentage|proportion))"
+)
+
+
+def drop_quota_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """In an inclusion item with an enrolment quota, prior-therapy criteria on the therapy the
+    quota counts (both "required" and "without it") are dropped: the quota says patients with
+    and without it both enter. Left with nothing typed, the item requires nothing."""
+    if view.section != Section.INCLUSION or not drafts or not _QUOTA.search(view.w, view.low):
+        return drafts
+    therapy = [d for d in drafts if d.kind == "prior_therapy"]
+    if not any(d.fields.get("negated") for d in therapy) or all(
+        d.fields.get("negated") for d in therapy
+    ):
+        return drafts  # a quota says both kinds of patient enter only when both are named
+
+    def named(d: Draft) -> set[str]:
+        return {*d.fields.get("classes", ()), *d.fields.get("agents", ())}
+
+    negated = set().union(*(named(d) for d in therapy if d.fields.get("negated")))
+    required = set().union(*(named(d) for d in therapy if not d.fields.get("negated")))
+    counted = negated & required
+    kept = [d for d in drafts if not (d.kind == "prior_therapy" and named(d) & counted)]
+    if len(kept) == len(drafts):
+        return drafts
+    if not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
+        first = next(d for d in drafts if d.kind == "prior_therapy")
+        kept.append(
+            Draft(
+                "administrative",
+                {"topic": "no_requirement"},
+                first.evidence,
+                first.start,
+                first.end,
+            )
+        )
+    return kept
+
+
+#: A sentence that defines a term ("Positive HER2 is defined as ISH+ or IHC 3+", "Non-measurable
+#: lesions are defined as ...", "It will be considered the premenopausal state if ..."): what it
+#: names explains the term and is no requirement of its own.
+_DEFINITION = Fast(
+    r"(?:^|[.;:]\s+)(?:notes?\s*:?\s*)?(?:\d{1,2}[.)]\s*)?(?P<term>(?:[\w()/+-]+\s+){1,10}?)"
+    r"(?:is|are|should be|shall be|will be|must be)\s+defined\s+as\b"
+    r"|(?:^|[.;:]\s+)(?:notes?\s*:?\s*)?(?:\d{1,2}[.)]\s*)?(?P<it>it|this|that)\s+(?:will|shall"
+    r"|would|is|are)\s+(?:be\s+)?(?:considered|regarded|deemed)\s+(?:as\s+)?"
+)
+_DEFINED_KINDS = frozenset({"receptor", "biomarker", "comorbidity", "cancer_type", "disease_stage"})
+#: Terms whose definitions others read as requirements (menopause, endocrine resistance).
+_REQUIRED_TERMS = re.compile(r"menopaus|resist|refractor|sensitiv|naive|pretreated", re.I)
+
+
+def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """Criteria read from a sentence that defines a term are dropped (not its labs, therapies,
+    counts or administrative topics, which such sentences state as rules). Not when the item is
+    an alternative ("Meets one of: HER2 positivity is defined as IHC 3+"). An item left with
+    nothing typed requires nothing."""
+    if not drafts or (view.context is not None and view.context.any_of is not None):
+        return drafts
+    if not view.has("defined as", "considered", "regarded", "deemed"):
+        return drafts
+    w = view.w
+    spans: list[tuple[int, int, bool]] = []
+    for match in _DEFINITION.finditer(w, view.low):
+        term = match.group("term") or ""
+        if _REQUIRED_TERMS.search(term):
+            continue
+        end = _SENTENCE_END.search(w, match.end())
+        spans.append((match.start(), end.start() if end else len(w), match.group("it") is not None))
+    if not spans:
+        return drafts
+    kept = [
+        d
+        for d in drafts
+        if not any(
+            s <= d.start < e
+            and (d.kind in _DEFINED_KINDS or (it and d.kind == "menopausal_status"))
+            for s, e, it in spans
+        )
+    ]
+    if len(kept) == len(drafts):
+        return drafts
+    if not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
+        if view.section == Section.EXCLUSION:
+            return drafts  # "Uncontrolled hypertension is defined as ...": the term excludes
+        first = drafts[0]
+        kept.append(
+            Draft(
+                "administrative",
+                {"topic": "no_requirement"},
+                first.evidence,
+                first.start,
+                first.end,
+            )
+        )
+    return kept

@@ -209,8 +209,10 @@ def extract_item(
             drafts.extend(reader(view))
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
-    drafts = clauses.drop_counting(clauses.drop_permitted(drafts, view), view)
-    drafts = clauses.drop_disease_treatment(drafts, view)
+    drafts = clauses.drop_counting(
+        clauses.drop_quota_therapies(clauses.drop_permitted(drafts, view), view), view
+    )
+    drafts = clauses.drop_definitions(clauses.drop_disease_treatment(drafts, view), view)
     drafts = clauses.apply_conditions(drafts, view, counter)
     clauses.apply_either(drafts, view, counter)
     clauses.apply_presentation(drafts, view, counter)
@@ -579,6 +581,10 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             continue
         if left.fields.get("negated") and right.fields.get("negated"):
             continue  # "no EGFR mutation or ALK fusion": neither, not one of them
+        if left.kind == right.kind == "line_count" and not (
+            left.fields.get("min") or right.fields.get("min")
+        ):
+            continue  # "no more than 1 chemotherapy or 1 targeted regimen": both are capped
         group = left.fields.get("any_of")
         if group is None:
             counter[0] += 1

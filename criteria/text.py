@@ -44,6 +44,8 @@ _NUMBER_WORDS = {
     "ninety": "90",
 }
 _NUM_AHEAD = r"(?=\s*(?:\(?\d+|\.\d+|" + "|".join(_NUMBER_WORDS) + r")\b)"
+#: "greater than (>) 1": the symbol repeated in brackets goes with the words.
+_SYMBOL_AFTER = r"(?:\s*\(\s*(?:[<>]=?|[≥≤])\s*\))?"
 
 # (pattern, replacement). Word comparators are rewritten only in front of a number, so that
 # "at least one lesion" becomes ">= 1 lesion" but "more than one" in prose stays readable.
@@ -61,7 +63,7 @@ _REWRITES: list[tuple[str, str]] = [
         r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
         r"|equal\s+to\s+or\s+(?:greater|more|higher)\s+than|at\s+least|not\s+less\s+than"
         r"|no\s+less\s+than|minimum(?:\s+of)?|a\s+minimum\s+of|(?:or|and)\s+(?:more|greater|older"
-        r"|above))" + _NUM_AHEAD,
+        r"|above))" + _SYMBOL_AFTER + _NUM_AHEAD,
         ">=",
     ),
     (
@@ -69,15 +71,15 @@ _REWRITES: list[tuple[str, str]] = [
         r"|equal\s+to\s+or\s+(?:less|lower|fewer)\s+than|no\s+more\s+than|not\s+more\s+than"
         r"|not\s+exceeding|not\s+to\s+exceed|up\s+to(?:\s+a\s+maximum\s+of)?|maximum(?:\s+of)?"
         r"|a\s+maximum\s+of|at\s+most|no\s+greater\s+than|not\s+greater\s+than|no\s+higher\s+than"
-        r"|not\s+higher\s+than|no\s+later\s+than)" + _NUM_AHEAD,
+        r"|not\s+higher\s+than|no\s+later\s+than)" + _SYMBOL_AFTER + _NUM_AHEAD,
         "<=",
     ),
     (
         r"\b(?:greater\s+than|more\s+than|higher\s+than|larger\s+than|above|over|exceeding"
-        r"|in\s+excess\s+of)" + _NUM_AHEAD,
+        r"|in\s+excess\s+of)" + _SYMBOL_AFTER + _NUM_AHEAD,
         ">",
     ),
-    (r"\b(?:less\s+than|fewer\s+than|lower\s+than|below|under)" + _NUM_AHEAD, "<"),
+    (r"\b(?:less\s+than|fewer\s+than|lower\s+than|below|under)" + _SYMBOL_AFTER + _NUM_AHEAD, "<"),
     (r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", "#NUMWORD"),
 ]
 _COMBINED = re.compile(

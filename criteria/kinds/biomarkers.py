@@ -95,11 +95,16 @@ _RECEPTOR_AFTER = re.compile(
     r"|status|IHC|[0-3]\+?(?!\w)|over-?expressi\w*|expressi\w*|enriched|non-?amplified|by IHC)",
     re.IGNORECASE,
 )
+#: "human epidermal growth factor receptor 2 (HER-2) negative": a receptor status too.
+_RECEPTOR_NEGATIVE_AFTER = re.compile(
+    r"^(?:/neu)?[\s:)\]-]*(?:\([\w/-]+\)\s*)?[\s-]*(?:negative|neg\b)", re.IGNORECASE
+)
 _RECEPTOR_BEFORE = re.compile(
     r"(?:over-?expressi\w*(?:\s+of)?|positive for|negative for|expression of)\s+$", re.IGNORECASE
 )
 _STATUS_ONLY = re.compile(
-    r"^[\s-]*(?:\w+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis|report)\b",
+    r"^[\s)\]-]*(?:[\w-]+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis"
+    r"|report|screening|sequencing|determination)\b",
     re.I,
 )
 #: "(one of the common mutations), alone or together with other (EGFR mutations)"
@@ -107,6 +112,10 @@ _WITH_OTHERS = re.compile(
     r"\b(?:with|by|combination with|together with|accompanied (?:by|with))\s+(?:or without\s+)?"
     r"(?:any\s+|the\s+)?other\s+$|\bco-?occurring\s+(?:with\s+)?(?:other\s+)?$",
     re.I,
+)
+#: "PIK3CA/AKT1/PTEN-altered status", "mutation-positive status": the status states the alteration.
+_STATED_STATUS = re.compile(
+    r"positive|negative|\b(?:altered|mutated|mutant|amplified|deleted|deficient|rearranged)\b", re.I
 )
 _CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
 _VARIANT = re.compile(
@@ -224,6 +233,7 @@ def read(view: ItemView) -> list[Draft]:
             continue
         if mention.id == "ERBB2" and (
             _RECEPTOR_AFTER.match(w[mention.end :])
+            or _RECEPTOR_NEGATIVE_AFTER.match(w[mention.end :])
             or _RECEPTOR_BEFORE.search(w[max(0, mention.start - 30) : mention.start])
         ):
             continue  # "HER2-negative", "HER2 IHC 2+": a receptor status, not a gene alteration
@@ -250,10 +260,8 @@ def read(view: ItemView) -> list[Draft]:
         before = w[max(0, start - 55) : start]
         next_gene = next((g.start for g in genes if g.start > end), len(w))
         after = after[: max(0, next_gene - end)] if next_gene - end < 45 else after
-        if _STATUS_ONLY.match(after) and not re.search(
-            r"positive|negative|mutat\w* (?:positive|negative)", after[:30], re.I
-        ):
-            continue
+        if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
+            continue  # "tissue for PIK3CA-mutation testing": a test, not the alteration
         alteration = _alteration(after, before, symbols_t)
         protein_only = all(m.protein for m in group)
         if alteration is None or (protein_only and alteration not in {"mutation", "amplification"}):

@@ -37,7 +37,8 @@ _FUTURE = Fast(
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
     r"|randomi[sz]ed to"
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?"
-    r"|in combination with"
+    r"|in combination with|(?:must|will|should|shall|to)\s+switch\s+(?:over\s+)?to"
+    r"|interfer\w+ with|interact\w* with|prescribing information (?:of|for)"
     r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b"
     r"|(?<!last )(?<!final )dose of"
@@ -116,7 +117,8 @@ _SETTING_PHRASE = Fast(
     r"(?:the\s+)?(?:[\w+/-]+\s+){0,5}?(?:disease|setting|cancer|BC|MBC|ABC|tumou?rs?|treatment)\b"
 )
 _DIGIT = re.compile(r"\d")
-_CLAUSE_END = re.compile(r"[;]|" + cues.ABBREVIATION + r"\.(?:\s|$)")
+#: ... or a lettered sub-item inside the item ("a)AKT inhibitors b)Fulvestrant c)...").
+_CLAUSE_END = re.compile(r"[;]|" + cues.ABBREVIATION + r"\.(?:\s|$)|\s[a-h]\)(?=\s*[A-Z])")
 _SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
 #: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
 _SUPPORTIVE = frozenset(
@@ -157,6 +159,8 @@ _WASHOUT = Fast(
     r"|\b(?:stopp\w+|discontinu\w+|completed|ended|finished|last dose)\b(?:(?!within)[^.;]){0,40}?"
     r"(?P<n4>\d+(?:\.\d+)?)"
     r"\s*(?P<unit4>days?|weeks?|months?)\s*(?:or (?:more|longer|greater)\s+)?(?:before|prior)"
+    r"|\b(?:the end|completion|cessation|the last (?:dose|administration))\s+of\b[^.;]{0,80}?"
+    r"(?:>=|>)\s*(?P<n8>\d+(?:\.\d+)?)\s*(?P<unit8>days?|weeks?|months?)\s*(?:before|prior)"
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -208,8 +212,30 @@ _LINES = Fast(
     r"|<)\s*)?"
     r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
     r"|ies)"
-    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?P<tail>[^.;]{0,80})"
+    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))"
 )
+#: A count that is allowed ("may have received one prior chemotherapy", "one earlier regimen is
+#: permitted"): a maximum. Read on the words before the count, a newline, and the words after it.
+_PERMITTED_COUNT = re.compile(
+    r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated\s+with"
+    r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+(?:to\s+(?:receive|have)\s+)?\n"
+    r"|\n[^.;]{0,40}?\b(?:is|are)\s+(?:also\s+)?(?:allowed|permitted|acceptable)\b",
+    re.I,
+)
+#: "no more than 1 prior targeted agent": a cap on earlier agents counts them.
+_CAPPED_AGENTS = re.compile(
+    r"<=?\s*\d+\s+(?:prior|previous|earlier)\s+(?:[\w/-]+\s+){0,2}agents?\b"
+)
+#: An exception that holds under a condition of time ("except fulvestrant if stopped >= 3 months
+#: before", "except adjuvant docetaxel given > 1 year before").
+_EXCEPTION_WHEN = re.compile(
+    r"\b(?:if|when|provided|as long as|stopped|completed|discontinued|terminated|ended|given"
+    r"|received|administered)\b",
+    re.I,
+)
+_NAME_NUMBER = re.compile(r"[A-Za-z]-$")
+#: "3) Prior chemotherapy", "b) ...": a list mark that opens a sub-item ("(2) lines" is a count).
+_ENUMERATION = re.compile(r"(?<![(\w])\d{1,2}\)(?!\))")
 _NOT_LINES = re.compile(
     r"\b(?:days?|weeks?|months?|years?|cycles?|doses?|mg|hours?|times|x|grade|fractions?|Gy"
     r"|sessions?|%|half-?li\w+)\b",
@@ -320,6 +346,9 @@ def read(view: ItemView) -> list[Draft]:
             companion = view.memo.pop(("spared", run.start), None)
             if companion is not None:
                 out.append(companion)
+            excepted = _exception_window(view, draft)
+            if excepted is not None:
+                out.append(excepted)
     windows = {
         (d.fields["agents"], d.fields["classes"])
         for d in out
@@ -377,6 +406,56 @@ def _untreated_setting(view: ItemView, mentions: list[lexicon.Mention]) -> list[
 
 
 _ADVANCED_WORD = re.compile(r"\b(?:advanced|metasta\w*|recurr\w*|relaps\w*|stage IV)", re.I)
+
+
+def _sentence_start(w: str, position: int) -> int:
+    ends = [m.end() for m in _SENTENCE_END.finditer(w, 0, position)]
+    return ends[-1] if ends else 0
+
+
+def _exception_window(view: ItemView, draft: Draft) -> Draft | None:
+    """'X or Y, except Z if stopped >= 3 months before': the window is the exception's condition,
+    not a limit on X or Y. The draft loses it, and Z within the window is a criterion of its own
+    (Z stopped less than 3 months before counts as Z)."""
+    days = draft.fields.get("within_days")
+    excepted = (*draft.fields.get("except_agents", ()), *draft.fields.get("except_classes", ()))
+    if not days or not excepted:
+        return None
+    w = view.w
+    for span in view.exceptions:
+        if span.start < draft.run_end or _SENTENCE_END.search(w, draft.run_end, span.start):
+            continue
+        inside = w[span.body_start : span.end]
+        after = _CLAUSE_END.search(w, span.end)
+        outside = (
+            w[_sentence_start(w, draft.start) : span.start]
+            + " "
+            + w[span.end : after.start() if after else len(w)]
+        )
+        if not (
+            _EXCEPTION_WHEN.search(inside) and (_WASHOUT.search(inside) or cues.within_days(inside))
+        ) or (_DIGIT.search(outside) and _TIME_UNIT.search(outside.lower())):
+            return None
+        draft.fields.pop("within_days")
+        return Draft(
+            "prior_therapy",
+            {
+                "agents": tuple(draft.fields.get("except_agents", ())),
+                "classes": tuple(draft.fields.get("except_classes", ())),
+                "relation": "received",
+                "settings": (),
+                "except_agents": (),
+                "except_classes": (),
+                "exceptions": (),
+                "within_days": days,
+                "negated": draft.fields.get("negated", False),
+            },
+            view.evidence(span.start, span.end),
+            span.start,
+            span.end,
+            span.end,
+        )
+    return None
 
 
 def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
@@ -440,7 +519,30 @@ _GIVEN_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)"
 )
 _INDICATED_AFTER = re.compile(
-    r"^\s*(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned|recommended|appropriate)"
+    r"^[\s)\]]*(?:\([^()]*\)\s*)?(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned"
+    r"|recommended|appropriate|advised|considered appropriate)"
+)
+#: "without (an) appropriate washout (period)": a washout whose length the protocol sets.
+_NO_WASHOUT = re.compile(
+    r"\bwithout (?:an? )?(?:appropriate|adequate|sufficient|proper|required|the required)\s+"
+    r"(?:washout|wash-out)",
+    re.I,
+)
+_WITHIN = re.compile(r"\bwithin\s+(\d+)\s*(days?|weeks?|months?)", re.I)
+_LEAD_CUT = re.compile(r"[.;]\s|\s[a-h]\)(?=\s*[A-Z])")
+#: The drugs a washout rule gives as examples, or applies to ("a longer washout may be required
+#: for drugs with a long half-life (e.g., biologics)"): no exclusion of their own.
+_WASHOUT_EXAMPLES = re.compile(
+    r"washout\b[^.;]{0,60}\b(?:for example|e\.g\.?|such as)[^.;]*$"
+    r"|washout (?:period )?(?:may be |is |will be )?(?:required|needed|necessary) for[^.;]*$"
+)
+#: A clause that opens "In addition to X, ...": X is what the rule that follows adds to.
+_BESIDES = re.compile(r"(?:^|[:;.]\s*)in addition to\s+(?:(?:the|an?|any|prior)\s+)?$")
+#: An allowed dose ("<= 10 milligrams per day (mg/day) prednisone", "low-dose ... mg of X").
+_DOSE_BEFORE = re.compile(
+    r"(?:<=|<|\blow[- ]dose\b|\bup to\b)[^.;]{0,30}?\b(?:mg|milligrams?)\b[^.;]{0,20}?"
+    r"(?:/day)?\)?[\s,]*(?:of\s+)?$",
+    re.I,
 )
 _TOPIC_AFTER = re.compile(
     r"^\s*(?:treatment\s+)?(?:histor(?:y|ies)|requirements?|criteria|routes?|options?)\s*"
@@ -548,6 +650,8 @@ def _prior_therapy(
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
         return None
+    if _DOSE_BEFORE.search(wide):
+        return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
@@ -561,6 +665,11 @@ def _prior_therapy(
         )
     ):
         return None  # "EGFR TKI sensitivity", "allergy to drugs in a similar class to X"
+    if _BESIDES.search(l_before):
+        return None  # "In addition to endocrine therapy, (the rule for chemotherapy)": a context
+    lead = _LEAD_CUT.split(w[max(0, run.context - 200) : run.context])[-1]
+    if _WASHOUT_EXAMPLES.search(lead.lower()):
+        return None  # "(without a washout,) for example within 4 weeks of an antibody": examples
     if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
         return None  # "a lesion not previously irradiated": about the lesion, not the patient
     if (
@@ -641,7 +750,7 @@ def _prior_therapy(
         ) or times.window
         washout = times.washout
     if washout:
-        found = next(g for g in ("", "2", "3", "4", "5", "6", "7") if washout.group(f"n{g}"))
+        found = next(g for g in ("", "2", "3", "4", "5", "6", "7", "8") if washout.group(f"n{g}"))
         n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
@@ -725,6 +834,17 @@ def _prior_therapy(
         fields["min_duration_months"] = cues.months(
             float(duration.group("n")), duration.group("unit")
         )
+    if "within_days" not in fields and (unspecified := _NO_WASHOUT.search(w, run.end, stop)):
+        # "X without an appropriate washout period (e.g. within 4 weeks of an antibody)": the
+        # longest window the sentence gives, else the usual four weeks
+        sentence = _SENTENCE_END.search(w, unspecified.end())
+        windows = [
+            cues.days(float(n), unit)
+            for n, unit in _WITHIN.findall(
+                w, unspecified.end(), sentence.start() if sentence else len(w)
+            )
+        ]
+        fields["within_days"] = max(windows, default=28)
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
     early_before = _EARLY_BEFORE.search(before[-90:]) if "within" in l_before else None
@@ -804,20 +924,36 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     if _DIGIT.search(w) is None:
         return []
     out: list[Draft] = []
+    read_to = 0  #: the end of the words the last count read after its noun
+    capped_to: int | None = None  #: the end of the last capped count's noun
     for match in _LINES.finditer(w, view.low):
+        inside, read_to = match.start() < read_to, max(read_to, match.end("tail"))
+        prefix = w[max(0, match.start() - 30) : match.start()]
+        allowed = _PERMITTED_COUNT.search(prefix + "\n" + match.group("tail")) is not None
+        # "no more than 1 chemotherapy or 1 targeted regimen": the cap goes on to the next count
+        allowed = allowed or bool(
+            capped_to is not None and _CAP_GOES_ON.match(w[capped_to : match.start()])
+        )
+        if inside and not (match.group("cmp") or match.group("dir") or allowed):
+            continue  # a bare number in a count's own words ("one or both regimens")
         between = match.group("between") or ""
         noun = match.group("noun").lower()
         if _NOT_LINES.search(between) or (
-            noun.startswith(("agent", "course")) and "line" not in between
+            noun.startswith(("agent", "course"))
+            and "line" not in between
+            and not _CAPPED_AGENTS.match(match.group(0))
         ):
             continue
         n = int(match.group("n"))
         m = int(match.group("m")) if match.group("m") else None
         if n > 10 or (m is not None and m > 10):
             continue
-        prefix = w[max(0, match.start() - 30) : match.start()]
+        if _ENUMERATION.match(w, match.start("n")) and not match.group("cmp") and m is None:
+            continue  # "3) Prior chemotherapy: ...": a list mark, not a count
+        if _NAME_NUMBER.search(w, max(0, match.start("n") - 2), match.start("n")):
+            continue  # "HER-2 directed therapies", "anti-PD-1 therapy": part of a name
         if re.search(
-            r"(?:stage|grade|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day"
+            r"(?:stage|grade|level|ECOG|version|v|cycles?|phase|arm|cohort|part|group|exon|codon|day"
             r"|CTCAE|RECIST)\s*$",
             prefix,
             re.I,
@@ -826,7 +962,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if re.match(r"\s*(?:agents?|drugs?|medications?)\b", match.group("tail"), re.I):
             continue  # "at least 1 cytotoxic chemotherapy agent": a definition, not a count
         if noun.startswith(("therap", "treatment", "chemo", "agent")) and not re.search(
-            r"\b(?:prior|previous|lines?|regimens?|received|receiving|treated|progress\w*|after"
+            r"\b(?:prior|previous|earlier|lines?|regimens?|received|receiving|treated|progress\w*|after"
             r"|following|pretreated)\b",
             prefix
             + between
@@ -838,6 +974,10 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         cmp = match.group("cmp")
         if match.group("dir"):
             cmp = ">=" if match.group("dir") in {"more", "greater"} else "<="
+        if cmp is None and m is None and allowed:
+            # "may have received one prior chemotherapy": a maximum, not a requirement; in an
+            # exclusion ("(1 prior regimen is allowed)") more than that excludes
+            cmp = ">" if view.section == Section.EXCLUSION else "<="
         low: int | None
         high: int | None
         if m is not None:
@@ -856,6 +996,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             low, high = n, n
         if high is not None and low is not None and high < low:
             continue
+        capped_to = match.end("noun") if low is None else None
         scope = _scope(
             w,
             match.start(),
@@ -886,24 +1027,56 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
         end = match.end("noun") + len(tail_cut)
-        out.append(
-            view.draft(
-                "line_count",
-                start,
-                end,
-                scope=scope,
-                settings=settings,
-                min=low,
-                max=high,
-                negated=view.negated(match.start(), end),
+        scopes = [scope]
+        capped = low is None or (high is None and view.section == Section.EXCLUSION)
+        other = _OTHER_SCOPE.match(tail, len(tail_cut)) if capped else None
+        if other is not None and scope in {"chemotherapy", "endocrine_therapy"}:
+            # "at most 1 line of chemotherapy or endocrine therapy": each is capped (the total
+            # is what the trial counts; two caps are what a history can be judged against)
+            second = "chemotherapy" if "chemo" in other.group(1).lower() else "endocrine_therapy"
+            if second != scope:
+                scopes.append(second)
+                end = match.end("noun") + other.end()
+                settings = settings or cues.settings_in(tail[: other.end() + 60])
+        if capped and _OR_NUMBER.search(between):
+            # "no more than 1 prior chemotherapy or 1 targeted therapy regimen": a cap on each
+            for named in mentions:
+                if match.start() <= named.start < match.end("noun"):
+                    other_scope = _line_scope(
+                        named.id if named.kind == "class" else _main_class(named.id)
+                    )
+                    if other_scope not in scopes and other_scope != "any":
+                        scopes.append(other_scope)
+        for counted in scopes:
+            out.append(
+                view.draft(
+                    "line_count",
+                    start,
+                    end,
+                    scope=counted,
+                    settings=settings,
+                    min=low,
+                    max=high,
+                    negated=view.negated(match.start(), end),
+                )
             )
-        )
     return out
 
 
 _OPTIONAL_PART = re.compile(
     r",?\s*(?:with or without|±|\+/-)\s+[^,;()]{1,40}?(?:,|(?=\s+(?:for|in)\b))", re.I
 )
+_CAP_GOES_ON = re.compile(r"\s*,?\s*(?:or|and/or|nor)\s*$", re.I)
+_OR_NUMBER = re.compile(r"\bor\s+\d{1,2}\s+\w", re.I)
+#: The second therapy of a capped count: "(at most 1 line of chemotherapy) or endocrine therapy".
+_OTHER_SCOPE = re.compile(
+    r"\s*(?:,\s*)?(?:or|and/or|nor)\s+(?:(?:rescue|salvage|prior|previous|systemic|palliative)\s+)?"
+    r"(chemotherap\w*|cytotoxic\s+(?:chemo)?therap\w*|endocrine\s+therap\w*|hormon\w+\s+therap\w*"
+    r"|endocrine\b|hormonal\b)",
+    re.IGNORECASE,
+)
+
+
 _SETTING_GAP = re.compile(
     r"^\s*(?:(?:for|in|as|during|the|of|and|or|a|an|given|advanced|metastatic|locally|recurrent"
     r"|unresectable|inoperable|disease|setting|breast|cancer|BC|MBC|ABC|NSCLC|\d+|or)\b[\s,/-]*)+$",
@@ -916,6 +1089,8 @@ def _named_before(w: str, start: int, mentions: list[lexicon.Mention]) -> lexico
     for mention in reversed(mentions):
         if mention.end <= start:
             gap = w[mention.end : start]
+            if gap.strip(" ,").lower() in {"and", "or", "and/or", ""}:
+                return None  # "a taxane and 2 or more regimens": a count of its own
             return mention if len(gap) <= 60 and _SETTING_GAP.match(gap) else None
     return None
 
