@@ -9,6 +9,7 @@ shown, which keeps 20,000 trials in a few hundred megabytes.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,8 +300,15 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     about_cancer=names_cancer(row.conditions, row.brief_title, row.official_title),
                 )
             )
-        return TrialSet(
+        loaded = TrialSet(
             trials, interner.criteria, path=str(db_path), last_sync=last_sync(db), unparsed=unparsed
         )
+        # The trial set lives as long as the process. Moving it out of the collector's sight
+        # keeps full collections from walking its million objects in the middle of a match
+        # (0.3-0.5 s pauses on 20,000 trials), and keeps forked cohort workers from touching
+        # (and so copying) its pages.
+        gc.collect()
+        gc.freeze()
+        return loaded
     finally:
         db.close()
