@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
@@ -194,6 +195,70 @@ def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> Non
     counter[0] += 1
     for draft in chosen:
         draft.fields["any_of"] = counter[0]
+
+
+#: A term of endocrine resistance that the rest of its sentence defines ("secondary endocrine
+#: resistance defined as: ...", "Hormone refractory: ...").
+_ROUTE_HEAD = Fast(
+    r"\b(?:resistan\w*|refractory)\b[^.;:]{0,80}?(?:\bdefined as\b\s*:?|\bas follows\b\s*:?|:)"
+)
+#: ", or (with a) relapse ...", "or whose disease has progressed ...": the next way in.
+_ROUTE_OR = re.compile(
+    r",?\s+or\s+(?:(?:with|who|whose|in whom|having)\s+)?(?:(?:a|an|the|their)\s+)?"
+    r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?=progress|relaps|recurr)",
+    re.IGNORECASE,
+)
+_AFTER_COMPLETING = Fast(r"\bafter\s+(?:completing|completion|the end|stopping|finishing)\b")
+_HISTORIES = frozenset({"prior_therapy", "line_count"})
+
+
+def apply_routes(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
+    """'Secondary endocrine resistance, defined as: progression on X after >= 6 months for
+    advanced disease, or relapse while on adjuvant X after the first 2 years, or relapse within
+    12 months after completing it' in an inclusion item: the treatment histories of the ways in
+    are alternatives, and the term they define is no criterion of its own. Beside "relapse while
+    on adjuvant X", "within 12 months after completing it" means after its end."""
+    if view.section != Section.INCLUSION or len(drafts) < 2 or not view.has("resist", "refract"):
+        return drafts
+    w = view.w
+    head = _ROUTE_HEAD.search(w, view.low)
+    if head is None:
+        return drafts
+    stop = _SENTENCE_END.search(w, head.end())
+    limit = stop.start() if stop else len(w)
+    bounds = [head.end()] + [m.start() for m in _ROUTE_OR.finditer(w, head.end(), limit)]
+    if len(bounds) < 2:
+        return drafts
+    bounds.append(limit)
+    histories = [
+        d
+        for d in drafts
+        if d.kind in _HISTORIES and not d.fields.get("negated") and "any_of" not in d.fields
+    ]
+    routes = [[d for d in histories if a <= d.start < b] for a, b in pairwise(bounds)]
+    if sum(bool(r) for r in routes) < 2 or any(len(r) > 1 for r in routes):
+        return drafts  # several statements in one way in cannot be one alternative
+    opened = max(w.rfind(". ", 0, head.start()), w.rfind(";", 0, head.start())) + 1
+    term = [d for d in histories if opened <= d.start < head.end()]
+    on_adjuvant = any(
+        r[0].kind == "prior_therapy"
+        and r[0].fields.get("relation") == "progressed"
+        and "adjuvant" in r[0].fields.get("settings", ())
+        for r in routes
+        if r
+    )
+    counter[0] += 1
+    for (a, b), route in zip(pairwise(bounds), routes, strict=True):
+        for draft in route:
+            draft.fields["any_of"] = counter[0]
+            if (
+                on_adjuvant
+                and draft.fields.get("relapse_within_months") is not None
+                and draft.fields.get("relapse_after_months") is None
+                and _AFTER_COMPLETING.search(w[a:b], view.low[a:b])
+            ):
+                draft.fields["relapse_after_months"] = 0.0
+    return [d for d in drafts if d not in term]
 
 
 #: "De novo stage IV disease, or recurrence after adjuvant therapy" (either order): the two ways

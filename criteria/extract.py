@@ -214,6 +214,7 @@ def extract_item(
     )
     drafts = clauses.drop_definitions(clauses.drop_disease_treatment(drafts, view), view)
     drafts = clauses.apply_conditions(drafts, view, counter)
+    drafts = clauses.apply_routes(drafts, view, counter)
     clauses.apply_either(drafts, view, counter)
     clauses.apply_presentation(drafts, view, counter)
     _apply_context(drafts, view, counter)
@@ -519,7 +520,8 @@ _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:e
 
 #: "relapse on adjuvant X, or progression while on Y": two treatment histories as alternatives
 _OR_HISTORY = re.compile(
-    r"^[\s,;()]*or\s+(?:disease\s+)?(?:progression|relapse|recurrence|progressed|relapsed"
+    r"^[\s,;()]*or\s+(?:(?:whose|who|in whom|with|that|having)\s+)?(?:(?:their|the|a|an)\s+)?"
+    r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?:progression|relapse|recurrence|progressed|relapsed"
     r"|recurred)\b[^;.]{0,60}$",
     re.IGNORECASE,
 )

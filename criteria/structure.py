@@ -29,6 +29,15 @@ _STRONG_INTRO = re.compile(
     r"\b(?:the following|as follows|if they|who|below|one of|any of|all of|either)\b[^:]*:?\s*$",
     re.IGNORECASE,
 )
+#: An introduction whose flattened bullets are alternatives or a definition ("Must have had
+#: either:", "Refractory to X, defined as:", "meets one of the following:").
+_ROUTES_INTRO = re.compile(
+    r"\b(?:either|one of(?: the following)?|any (?:one )?of the following|defined as(?: follows)?"
+    r"|as follows)\s*:\s*$",
+    re.IGNORECASE,
+)
+#: A bullet that ends with "or": the next bullet is its alternative.
+_TRAILING_OR = re.compile(r"(?:^|[\s,;])or\W*$", re.IGNORECASE)
 _FRAGMENT_START = re.compile(
     r"(?:[a-z0-9(]|(?:are|is|was|were|have|has|had|be|being|received|receiving|meet|meets"
     r"|and|or|a|an|any|with|without)\b)",
@@ -377,12 +386,25 @@ def layout(text: str) -> Layout:
             intro = None  # its children are nested: the items after them are not its children
         if item.parent is None and intro is not None and item.indent == intro.indent:
             sibling_label = labelled and is_label(_words(text, intro))
-            if not sibling_label and ((intro_strong and not bullet_mode) or _is_fragment(words)):
+            if not sibling_label and (
+                (intro_strong and not bullet_mode)
+                or _is_fragment(words)
+                or (bullet_mode and _next_route(text, items, intro))
+            ):
                 item.parent = intro.index
                 if item.cohort == cohort and intro.cohort != cohort:
                     item.cohort = intro.cohort
             else:
                 intro = None
+        if (
+            previous is not None
+            and section == Section.INCLUSION
+            and item.or_previous is None
+            and previous.parent == item.parent
+            and previous.indent == item.indent
+            and _TRAILING_OR.search(_words(text, previous))
+        ):
+            item.or_previous = previous.index  # "* A, or" / "* B": alternatives
         if item.parent is not None:
             items[item.parent].children.append(item.index)
             items[item.parent].intro = items[item.parent].intro or bool(
@@ -400,6 +422,18 @@ def layout(text: str) -> Layout:
         if item.intro and not item.children:
             item.intro = False
     return Layout(items, headers)
+
+
+def _next_route(text: str, items: list[Item], intro: Item) -> bool:
+    """In a bulleted text, a bullet right after "either:" / "defined as:" / "one of the
+    following:" at the same indentation is that introduction's first child, and the bullets after
+    it are further children while the child before ends with "or" ("* relapse within 12 months
+    of adjuvant X, or" / "* progression on X for advanced disease")."""
+    if not _ROUTES_INTRO.search(_words(text, intro)):
+        return False
+    if not intro.children:
+        return True
+    return bool(_TRAILING_OR.search(_words(text, items[intro.children[-1]])))
 
 
 def _words(text: str, item: Item) -> str:

@@ -76,6 +76,12 @@ _PROGRESSION_OR_INTOLERANCE = re.compile(
 _PROGRESSED_BRACKETED = re.compile(
     r"\b(?:progressi(?:on|ve)|PD)\b[^.;()]{0,25}\([^()]{1,12}\)[^.;()]{0,100}$", re.IGNORECASE
 )
+#: A sentence that opens with the progression it is about, the therapy further on.
+_OPENS_WITH_PROGRESSION = re.compile(
+    r"\W*(?:(?:disease|documented|radiologic(?:al)?|objective)\s+)?(?:progress\w*|relaps\w*"
+    r"|recurr\w*)\b(?:(?!\b(?:not|no|never|without)\b)[^.;:]){0,100}$",
+    re.IGNORECASE,
+)
 _WHILE_ON = re.compile(r"\bwhile (?:on|receiving|taking)\s+$|\bduring\s+$")
 #: "progressed within the first 3 months of (osimertinib)": the window before the therapy's name
 _EARLY_BEFORE = re.compile(
@@ -83,6 +89,20 @@ _EARLY_BEFORE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?)\s+(?:of|on|after|from)\s+(?:[\w-]+\s+){0,3}"
     r"|(?P<n2>\d+(?:\.\d+)?)\s*(?P<unit2>months?|weeks?)\s+(?:of|after|from)\s+(?:starting|beginning"
     r"|the start of|(?:the\s+)?initiati\w+(?: of)?)\s+(?:[\w-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+#: "(progression) within 6 months of endocrine therapy (for advanced disease)": time on it, when
+#: the therapy was for advanced disease (after adjuvant therapy it is a relapse window).
+_EARLY_OF = re.compile(
+    r"\b(?:progress\w*|PD)\b[^.;]{0,30}?(?<!\bor )\bwithin\s+(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>months?|weeks?)\s+(?:of|on)\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_ON_OR_WITHIN = re.compile(r"\b(?:on|during|receiving)\b,?\s+or\s+within\b", re.IGNORECASE)
+#: "(relapse while on adjuvant X) but after the first 2 years": at least that long on X.
+_AFTER_FIRST = re.compile(
+    r"[^.;]{0,40}?\bafter\s+(?:the\s+first\s+|>=\s*)(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>years?|months?)"
+    r"\b(?!\s*(?:of|after|from|since|following)\s+(?:\w+\s+){0,2}(?:complet|end|stop|discontinu))",
     re.IGNORECASE,
 )
 _SIMILAR_WORDS = ("similar", "related", "same class", "excipient", "ingredient", "component",
@@ -166,9 +186,13 @@ _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
     r"treatment with|therapy with|duration)\b"
 )
+#: A time restated in brackets ("within 12 months (365 days) of completion").
+_RESTATED = r"(?:\([^()]{1,20}\)\s*)?"
 _RELAPSE_WITHIN = Fast(
     r"(?:\b(?:on or |during or )?within|<=|<|\bless than|\bbefore)\s*(?P<n>\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>months?|years?|weeks?)\s*(?:\w+\s+){0,2}?(?:of|after|from|since|following)\s+"
+    r"(?P<unit>months?|years?|weeks?)\s*"
+    + _RESTATED
+    + r"(?:\w+\s+){0,2}?(?:of|after|from|since|following)\s+"
     r"(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*|discontinu\w+|finish\w*|cessation"
     r"|last|termination|the last)"
 )
@@ -181,8 +205,8 @@ _RELAPSE_BEFORE = Fast(
 #: receiving adjuvant ET, within 24 months of starting it".
 _EARLY_PROGRESSION = Fast(
     r"\b(?:progress\w*|relaps\w*|recurr\w*|PD)\b[^.;]{0,60}?\bwithin\s*(?:the\s+first\s+)?"
-    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s*(?:of|after|from|since)\s+(?:the\s+)?"
-    r"(?:start\w*|initiat\w*|commenc\w*|beginning|begin\w*)\b"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s*" + _RESTATED + r"(?:of|after|from"
+    r"|since)\s+(?:the\s+)?(?:start\w*|initiat\w*|commenc\w*|beginning|begin\w*)\b"
 )
 _RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
@@ -350,7 +374,7 @@ def read(view: ItemView) -> list[Draft]:
             if excepted is not None:
                 out.append(excepted)
     windows = {
-        (d.fields["agents"], d.fields["classes"])
+        (d.fields["agents"], d.fields["classes"], d.fields["settings"])
         for d in out
         if d.kind == "prior_therapy" and d.fields.get("max_duration_months") is not None
     }
@@ -363,7 +387,7 @@ def read(view: ItemView) -> list[Draft]:
                 d.kind == "prior_therapy"
                 and not d.fields.get("negated")
                 and d.fields.get("max_duration_months") is None
-                and (d.fields["agents"], d.fields["classes"]) in windows
+                and (d.fields["agents"], d.fields["classes"], d.fields["settings"]) in windows
             )
         ]
     return out
@@ -514,7 +538,11 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
 
 #: Between two therapies: the second is optional, or both are required, or either will do.
 _OPTIONAL = re.compile(r"\bwith or without\b|±|\+/-|\+ or -|\bor not\b", re.IGNORECASE)
-_NEXT_ALTERNATIVE = re.compile(r",?\s+or\s+(?:disease\s+)?(?:progress|relaps|recurr)", re.I)
+_NEXT_ALTERNATIVE = re.compile(
+    r",?\s+or\s+(?:(?:with|who|whose|in whom|having)\s+)?(?:(?:a|an|the|their)\s+)?"
+    r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?:progress|relaps|recurr)",
+    re.I,
+)
 _GIVEN_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)"
 )
@@ -620,8 +648,14 @@ def _examples_in_paren(w: str, start: int, position: int) -> bool:
     )
 
 
+#: A time restated in brackets ends no clause: "within 12 months (365 days) of completion of X".
+_RESTATED_BEFORE = re.compile(r"\d\s*(?:months?|years?|weeks?)\s*\([^()]{1,20}\)\s*$", re.I)
+
+
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     begin = cues.clause_start(w, start)
+    if begin and w[begin - 1] in ") " and (restated := _RESTATED_BEFORE.search(w, 0, begin)):
+        begin = cues.clause_start(w, restated.start())
     stop = _CLAUSE_END.search(w, end)
     return begin, stop.start() if stop else len(w)
 
@@ -698,6 +732,8 @@ def _prior_therapy(
         )
     ):
         relation = "progressed"  # "progressive disease (PD) while on X": the bracket is no end
+    elif _OPENS_WITH_PROGRESSION.match(w, _sentence_start(w, run.context), run.context):
+        relation = "progressed"  # "Progression while on, or within 1 month (30 days) of X"
     elif _RESPONDED.search(cue_text, l_cue):
         relation = "responded"
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
@@ -766,6 +802,9 @@ def _prior_therapy(
     # relapse windows are read near the therapy, not from an alternative named after it
     ahead = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
     near_start = max(begin, run.context - 90)
+    behind = list(_NEXT_ALTERNATIVE.finditer(w, near_start, run.context))
+    if behind:  # "..., or relapse while on adjuvant X": not the alternative's words before it
+        near_start = behind[-1].start()
     near = w[near_start : min(stop, ahead.start() if ahead else limit)]
     l_near = near.lower()
     early = _EARLY_PROGRESSION.search(near, l_near) if numbers else None
@@ -824,7 +863,26 @@ def _prior_therapy(
             "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
         )
         fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
+    if (
+        fields.get("relapse_within_months") is not None
+        and settings == ("metastatic",)
+        and _PROGRESSED.search(near, l_near)
+        and _ON_OR_WITHIN.search(near)
+    ):
+        # "progression while on, or within 1 month of, X for advanced disease": progression on
+        # X; a relapse window belongs to (neo)adjuvant therapy
+        fields.pop("relapse_within_months")
+        relation = "progressed"
     duration = times.duration if times is not None else None
+    if duration is not None and begin + duration.start() < near_start:
+        duration = _DURATION.search(near, l_near)  # the duration of an earlier alternative
+    first_years = _AFTER_FIRST.match(w, run.end, min(stop, ahead.start() if ahead else limit))
+    if first_years is not None and relation == "progressed":
+        # "relapse while on adjuvant X but after the first 2 years": time on X
+        fields["min_duration_months"] = cues.months(
+            float(first_years.group("n")), first_years.group("unit")
+        )
+        duration = None
     if (
         duration
         and "relapse_within_months" not in fields
@@ -848,6 +906,9 @@ def _prior_therapy(
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
     early_before = _EARLY_BEFORE.search(before[-90:]) if "within" in l_before else None
+    if early_before is None and "within" in l_before and fields["settings"] == ("metastatic",):
+        # "progression within 6 months of X for advanced disease": on X for less than that
+        early_before = _EARLY_OF.search(before[-90:])
     if early_before is not None and "max_duration_months" not in fields:
         # "progressed within the first 3 months of X": time on X, as 'within 3 months of starting'
         count = early_before.group("n") or early_before.group("n2")
