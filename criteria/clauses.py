@@ -197,6 +197,54 @@ def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> Non
         draft.fields["any_of"] = counter[0]
 
 
+_ALLOWED = Fast(r"\b(?:allowed|permitted|acceptable|accepted)\b")
+
+
+def apply_adjuvant_permission(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """'X is allowed as adjuvant therapy if the disease-free interval after it is > 12 months'
+    in an inclusion item: X in the other settings is not allowed, and adjuvant X followed by
+    relapse within 12 months is not either (two negated criteria)."""
+    if view.section != Section.INCLUSION or not view.has("allowed", "permitted", "accept"):
+        return drafts
+    w = view.w
+    out: list[Draft] = []
+    done: list[tuple[object, object]] = []
+    for draft in drafts:
+        fields = draft.fields
+        if (
+            draft.kind != "prior_therapy"
+            or not fields.get("negated")
+            or fields.get("relapse_after_months") is None
+            or fields.get("relapse_within_months") is not None
+        ):
+            out.append(draft)
+            continue
+        named = (fields.get("agents"), fields.get("classes"))
+        opened = max(w.rfind(". ", 0, draft.start), w.rfind(";", 0, draft.start)) + 1
+        stop = _SENTENCE_END.search(w, draft.start)
+        sentence = w[opened : stop.start() if stop else len(w)]
+        if not _ALLOWED.search(sentence, sentence.lower()):
+            out.append(draft)
+            continue
+        if named in done:
+            continue  # the same drug named again in the condition
+        if set(fields.get("settings", ())) != {"adjuvant"}:
+            out.append(draft)
+            continue
+        done.append(named)
+        fields["relapse_within_months"] = fields.pop("relapse_after_months")
+        out.append(draft)
+        out.append(
+            draft.with_fields(
+                {
+                    **{k: v for k, v in fields.items() if k != "relapse_within_months"},
+                    "settings": ("metastatic",),
+                }
+            )
+        )
+    return out
+
+
 #: A term of endocrine resistance that the rest of its sentence defines ("secondary endocrine
 #: resistance defined as: ...", "Hormone refractory: ...").
 _ROUTE_HEAD = Fast(
@@ -590,7 +638,9 @@ _DEFINITION = Fast(
     r"|(?:^|[.;:]\s+)(?:notes?\s*:?\s*)?(?:\d{1,2}[.)]\s*)?(?P<it>it|this|that)\s+(?:will|shall"
     r"|would|is|are)\s+(?:be\s+)?(?:considered|regarded|deemed)\s+(?:as\s+)?"
 )
-_DEFINED_KINDS = frozenset({"receptor", "biomarker", "comorbidity", "cancer_type", "disease_stage"})
+_DEFINED_KINDS = frozenset(
+    {"receptor", "biomarker", "comorbidity", "cancer_type", "disease_stage", "measurable_disease"}
+)
 #: Terms whose definitions others read as requirements (menopause, endocrine resistance).
 _REQUIRED_TERMS = re.compile(r"menopaus|resist|refractor|sensitiv|naive|pretreated", re.I)
 
@@ -619,7 +669,11 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
         for d in drafts
         if not any(
             s <= d.start < e
-            and (d.kind in _DEFINED_KINDS or (it and d.kind == "menopausal_status"))
+            and (
+                (d.kind in _DEFINED_KINDS and d.kind != "measurable_disease")
+                or (d.kind == "measurable_disease" and d.fields.get("negated"))
+                or (it and d.kind == "menopausal_status")
+            )
             for s, e, it in spans
         )
     ]

@@ -214,6 +214,7 @@ def extract_item(
     )
     drafts = clauses.drop_definitions(clauses.drop_disease_treatment(drafts, view), view)
     drafts = clauses.apply_conditions(drafts, view, counter)
+    drafts = clauses.apply_adjuvant_permission(drafts, view)
     drafts = clauses.apply_routes(drafts, view, counter)
     clauses.apply_either(drafts, view, counter)
     clauses.apply_presentation(drafts, view, counter)
@@ -333,6 +334,7 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         keep = _qualified_cancers(keep, view.w)
     if view.section == Section.EXCLUSION:
         _exclusion_prohibitions(keep, view.w)
+        keep = [d for d in keep if not _admission_condition(d, view.w)]
     if len(keep) < 2:
         return keep  # nothing to deduplicate
     # one criterion per kind and identical fields
@@ -432,6 +434,24 @@ def _exclusion_prohibitions(drafts: list[Draft], w: str) -> None:
             and not draft.fields.get("settings")
         ):
             draft.fields["within_days"] = 0  # "must not be receiving X": current use
+
+
+#: A sentence in an exclusion item that states what a patient admitted by its exception has not
+#: had ("The patients did not receive whole brain radiotherapy within 6 weeks", "Patients do not
+#: need steroids for CNS disease"): a condition of the exception, not what excludes.
+_ADMITTED_WITHOUT = re.compile(
+    r"(?:^|[.;:]\s+|-\s+)(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:did|do|does)\s+not"
+    r"\s+(?:receive|need|require|take|use|undergo)\b[^.;]*$",
+    re.IGNORECASE,
+)
+
+
+def _admission_condition(draft: Draft, w: str) -> bool:
+    return (
+        draft.kind == "prior_therapy"
+        and bool(draft.fields.get("negated"))
+        and _ADMITTED_WITHOUT.search(w, 0, draft.start) is not None
+    )
 
 
 def _condition_qualifier(draft: Draft, conditions: list[Draft], w: str) -> bool:
