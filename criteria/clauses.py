@@ -249,13 +249,17 @@ def apply_adjuvant_permission(drafts: list[Draft], view: ItemView) -> list[Draft
 #: resistance defined as: ...", "Hormone refractory: ...").
 _ROUTE_HEAD = Fast(
     r"\b(?:resistan\w*|refractory)\b[^.;:]{0,80}?(?:\bdefined as\b\s*:?|\bas follows\b\s*:?|:)"
+    r"|\b(?:meets?|meeting|fulfil\w*|satisf\w*)\s+(?:at least\s+|>=\s*)?(?:one|1) of the"
+    r" following\s*:"
 )
 #: ", or (with a) relapse ...", "or whose disease has progressed ...": the next way in.
 _ROUTE_OR = re.compile(
-    r",?\s+or\s+(?:(?:with|who|whose|in whom|having)\s+)?(?:(?:a|an|the|their)\s+)?"
+    r",?\s+or\s+(?:if\s+)?(?:(?:the\s+|an?\s+)?(?:patients?|participants?)\s+(?:with\s+[^,;.]{0,60}?\s+)?)?"
+    r"(?:(?:with|who|whose|in whom|having)\s+)?(?:(?:a|an|the|their)\s+)?"
     r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?=progress|relaps|recurr)",
     re.IGNORECASE,
 )
+_ROUTE_WORDS = gate_words("resist", "refract", "of the following")
 _AFTER_COMPLETING = Fast(r"\bafter\s+(?:completing|completion|the end|stopping|finishing)\b")
 _HISTORIES = frozenset({"prior_therapy", "line_count"})
 
@@ -266,7 +270,7 @@ def apply_routes(drafts: list[Draft], view: ItemView, counter: list[int]) -> lis
     12 months after completing it' in an inclusion item: the treatment histories of the ways in
     are alternatives, and the term they define is no criterion of its own. Beside "relapse while
     on adjuvant X", "within 12 months after completing it" means after its end."""
-    if view.section != Section.INCLUSION or len(drafts) < 2 or not view.has("resist", "refract"):
+    if view.section != Section.INCLUSION or len(drafts) < 2 or not view.has(_ROUTE_WORDS):
         return drafts
     w = view.w
     head = _ROUTE_HEAD.search(w, view.low)
@@ -288,6 +292,13 @@ def apply_routes(drafts: list[Draft], view: ItemView, counter: list[int]) -> lis
         return drafts  # several statements in one way in cannot be one alternative
     opened = max(w.rfind(". ", 0, head.start()), w.rfind(";", 0, head.start())) + 1
     term = [d for d in histories if opened <= d.start < head.end()]
+    # "or if a patient with de novo disease progressed ...": who the way in is for, no
+    # requirement of its own
+    term += [
+        d
+        for d in drafts
+        if d.kind == "disease_stage" and d.fields.get("presentation") and bounds[0] <= d.start
+    ]
     on_adjuvant = any(
         r[0].kind == "prior_therapy"
         and r[0].fields.get("relation") == "progressed"

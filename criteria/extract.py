@@ -213,9 +213,9 @@ def extract_item(
         clauses.drop_quota_therapies(clauses.drop_permitted(drafts, view), view), view
     )
     drafts = clauses.drop_definitions(clauses.drop_disease_treatment(drafts, view), view)
-    drafts = clauses.apply_conditions(drafts, view, counter)
     drafts = clauses.apply_adjuvant_permission(drafts, view)
     drafts = clauses.apply_routes(drafts, view, counter)
+    drafts = clauses.apply_conditions(drafts, view, counter)
     clauses.apply_either(drafts, view, counter)
     clauses.apply_presentation(drafts, view, counter)
     _apply_context(drafts, view, counter)
@@ -308,6 +308,8 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "postmenopausal, or on ovarian suppression with a GnRH agonist", "amenorrhoea in the
         # absence of chemotherapy or tamoxifen": the drugs define menopausal status
         keep = [d for d in keep if not _menopause_definition(d, view.w)]
+    if view.section == Section.INCLUSION and any(d.kind == "receptor" for d in keep):
+        keep = _either_status(keep, view.w)
     if view.section == Section.INCLUSION and sum(d.kind == "receptor" for d in keep) >= 2:
         keep = _without_any_status(keep, view.w)
     conditions = {d.fields.get("condition") for d in keep if d.kind == "comorbidity"}
@@ -580,6 +582,48 @@ def _without_any_status(drafts: list[Draft], w: str) -> list[Draft]:
     return kept
 
 
+#: "PgR positive or negative": the other status named right after the first.
+_OTHER_STATUS = re.compile(r"\s*(?:,\s*)?(?:or|and/or|/)\s*(?P<status>negative|positive)\b", re.I)
+
+
+def _either_status(drafts: list[Draft], w: str) -> list[Draft]:
+    """'ER positive and PgR positive or negative': a receptor accepted with either status is no
+    requirement on that receptor."""
+    out: list[Draft] = []
+    for d in drafts:
+        other = _OTHER_STATUS.match(w, d.end) if d.kind == "receptor" else None
+        if (
+            other is not None
+            and d.fields.get("status") in {"positive", "negative"}
+            and other.group("status").lower() != d.fields["status"]
+        ):
+            out.append(Draft("administrative", {"topic": "no_requirement"}, d.evidence, d.start,
+                             d.end))  # fmt: skip
+            continue
+        out.append(d)
+    return out
+
+
+#: "TNBC or HR+/HER2-": the disease is one of two (HER2-negative either way).
+_TNBC_OR = re.compile(r"^[\w\s()-]{0,40}?\bor\s*$", re.I)
+
+
+def _tnbc_or_hr(drafts: list[Draft], counter: list[int]) -> None:
+    """'Triple-negative breast cancer (TNBC) or HR+/HER2- breast cancer': TNBC and HR-positive
+    are alternatives; HER2-negative holds for both and stays a requirement."""
+    receptors = [d for d in drafts if d.kind == "receptor" and not d.fields.get("negated")]
+    for left, right in pairwise(receptors):
+        if (
+            left.fields.get("receptor") == "TNBC"
+            and right.fields.get("receptor") in {"HR", "ER"}
+            and right.fields.get("status") == "positive"
+            and "any_of" not in left.fields
+            and "any_of" not in right.fields
+        ):
+            counter[0] += 1
+            left.fields["any_of"] = right.fields["any_of"] = counter[0]
+
+
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 
 
@@ -588,6 +632,13 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
     if view.section != Section.INCLUSION or len(drafts) < 2:
         return
     w = view.w
+    if any(d.kind == "receptor" and d.fields.get("receptor") == "TNBC" for d in drafts):
+        tnbc = [d for d in drafts if d.kind == "receptor"]
+        if len(tnbc) >= 2 and all(
+            _TNBC_OR.match(w[a.end : b.start]) or a.fields.get("receptor") != "TNBC"
+            for a, b in pairwise(tnbc)
+        ):
+            _tnbc_or_hr(drafts, counter)
     for left, right in pairwise(drafts):
         if right.start <= left.end or "any_of" in right.fields:
             continue

@@ -206,7 +206,7 @@ _RELAPSE_BEFORE = Fast(
 _EARLY_PROGRESSION = Fast(
     r"\b(?:progress\w*|relaps\w*|recurr\w*|PD)\b[^.;]{0,60}?\bwithin\s*(?:the\s+first\s+)?"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s*" + _RESTATED + r"(?:of|after|from"
-    r"|since)\s+(?:the\s+)?(?:start\w*|initiat\w*|commenc\w*|beginning|begin\w*)\b"
+    r"|since)\s+(?:the\s+)?(?:start\w*|initiat\w*|commenc\w*|beginning|begin\w*|being on)\b"
 )
 _RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
@@ -539,7 +539,8 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
 #: Between two therapies: the second is optional, or both are required, or either will do.
 _OPTIONAL = re.compile(r"\bwith or without\b|±|\+/-|\+ or -|\bor not\b", re.IGNORECASE)
 _NEXT_ALTERNATIVE = re.compile(
-    r",?\s+or\s+(?:(?:with|who|whose|in whom|having)\s+)?(?:(?:a|an|the|their)\s+)?"
+    r",?\s+or\s+(?:if\s+)?(?:(?:the\s+|an?\s+)?(?:patients?|participants?)\s+(?:with\s+[^,;.]{0,60}?\s+)?)?"
+    r"(?:(?:with|who|whose|in whom|having)\s+)?(?:(?:a|an|the|their)\s+)?"
     r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?:progress|relaps|recurr)",
     re.I,
 )
@@ -739,6 +740,9 @@ def _prior_therapy(
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
     cut = next((s.start - run.end for s in view.exceptions if s.start >= run.end), len(after))
     cut = min(cut, limit - run.end)
+    following = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
+    if following is not None:  # "adjuvant X or if de novo metastatic, ...": not X's setting
+        cut = min(cut, following.start() - run.end)
     own_before = before[-45:]
     previous = list(_NEXT_ALTERNATIVE.finditer(own_before))
     if previous:  # "adjuvant X, or progression on Y": the words before "or" describe X
