@@ -475,11 +475,14 @@ def _apart(w: str, begin: int, position: int, own: str) -> bool:
 #: A clause that says how lines are counted ("adjuvant chemotherapy counts as one line",
 #: "sequential AC-paclitaxel is considered one regimen"), not what the patient must have had.
 _COUNTING = Fast(
-    r"\b(?:counts?|counted|considered|regarded|constitutes?)\s+(?:as\s+)?(?:a|one|an|1|the same|a"
+    r"(?:^|[.;]\s+)(?:an?|1|one)\s+(?:[\w-]+\s+){0,2}?(?:line|regimen)\s+(?:is|means)\s+(?:an?|any|1"
+    r"|one|defined)\b"
+    r"|\b(?:counts?|counted|considered|regarded|constitutes?)\s+(?:as\s+)?(?:a|one|an|1|the same|a"
     r" single)\s+(?:\w+\s+){0,2}?(?:lines?|regimens?|therap(?:y|ies))\b|\b(?:counts?|counted)\s+"
     r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b"
 )
-_COUNTING_WORDS = gate_words("count", "consider", "regard", "constitut")
+_COUNTING_WORDS = gate_words("count", "consider", "regard", "constitut", "line is", "regimen is",
+                             "line means", "regimen means")  # fmt: skip
 _COUNTED = frozenset({"prior_therapy", "line_count"})
 
 
