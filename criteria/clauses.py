@@ -477,18 +477,33 @@ def _apart(w: str, begin: int, position: int, own: str) -> bool:
 _COUNTING = Fast(
     r"(?:^|[.;]\s+)(?:an?|1|one)\s+(?:[\w-]+\s+){0,2}?(?:line|regimen)\s+(?:is|means)\s+(?:an?|any|1"
     r"|one|defined)\b"
+    r"|\b(?:(?:are|is)\s+not\s+(?:classed|classified)\s+as)\b"
     r"|\b(?:counts?|counted|considered|regarded|constitutes?)\s+(?:as\s+)?(?:a|one|an|1|the same|a"
     r" single)\s+(?:\w+\s+){0,2}?(?:lines?|regimens?|therap(?:y|ies))\b|\b(?:counts?|counted)\s+"
     r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b"
 )
 _COUNTING_WORDS = gate_words("count", "consider", "regard", "constitut", "line is", "regimen is",
+                             "classed", "classified",
                              "line means", "regimen means")  # fmt: skip
 _COUNTED = frozenset({"prior_therapy", "line_count"})
 
 
+#: "(patients who progressed during chemotherapy for ABC) will be limited to approximately 15%":
+#: an enrolment cap on a kind of patient, not a criterion.
+_CAPPED_SHARE = Fast(
+    r"\b(?:limited|capped|restricted)\s+to\s+(?:a\s+maximum\s+)?(?:of\s+)?(?:approximately\s+|about"
+    r"\s+|~\s*)?(?:of\s+)?\d+(?:\.\d+)?\s*%"
+)
+
+
 def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
-    """Therapies and counts named in a clause that defines how lines are counted."""
-    if not drafts or not view.has(_COUNTING_WORDS):
+    """Therapies and counts named in a clause that defines how lines are counted, or in one that
+    caps the share of patients with that history."""
+    if not drafts:
+        return drafts
+    if "%" in view.w and _CAPPED_SHARE.search(view.w, view.low):
+        drafts = _drop_capped(drafts, view)
+    if not view.has(_COUNTING_WORDS):
         return drafts
     w = view.w
     if not _COUNTING.search(w, view.low):
@@ -501,6 +516,21 @@ def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
             end = min(b for b in bounds if b > draft.start)
             clause = _own_words(w[begin:end], draft.start - begin)
             if _COUNTING.search(clause, clause.lower()):
+                continue
+        kept.append(draft)
+    return kept
+
+
+def _drop_capped(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    w = view.w
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    kept = []
+    for draft in drafts:
+        if draft.kind == "prior_therapy":
+            begin = max(b for b in bounds if b <= draft.start)
+            end = min(b for b in bounds if b > draft.start)
+            own = _own_words(w[begin:end], draft.start - begin)
+            if _CAPPED_SHARE.search(own, own.lower()):
                 continue
         kept.append(draft)
     return kept

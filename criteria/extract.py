@@ -542,7 +542,9 @@ _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:e
 
 #: "relapse on adjuvant X, or progression while on Y": two treatment histories as alternatives
 _OR_HISTORY = re.compile(
-    r"^[\s,;()]*or\s+(?:(?:whose|who|in whom|with|that|having)\s+)?(?:(?:their|the|a|an)\s+)?"
+    r"^[\s,;()]*or\s+(?:[a-h]\)\s*)?(?:(?:radiolog\w*|objective|clinical|documented)\s+)?"
+    r"(?:(?:evidence|signs?)\s+of\s+)?(?:breast cancer\s+)?"
+    r"(?:(?:whose|who|in whom|with|that|having)\s+)?(?:(?:their|the|a|an)\s+)?"
     r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?:progression|relapse|recurrence|progressed|relapsed"
     r"|recurred)\b[^;.]{0,60}$",
     re.IGNORECASE,
