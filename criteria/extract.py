@@ -308,6 +308,14 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "postmenopausal, or on ovarian suppression with a GnRH agonist", "amenorrhoea in the
         # absence of chemotherapy or tamoxifen": the drugs define menopausal status
         keep = [d for d in keep if not _menopause_definition(d, view.w)]
+        if _PRE_AND_POST.search(view.w):
+            # "pre- and/or post-menopausal women; postmenopausal is defined as aged >= 60 ...":
+            # both are accepted, the definition only says which is which
+            keep = [
+                d
+                for d in keep
+                if not (d.kind == "menopausal_status" and len(d.fields.get("statuses", ())) == 1)
+            ]
     if view.section == Section.INCLUSION and any(d.kind == "receptor" for d in keep):
         keep = _either_status(keep, view.w)
     if view.section == Section.INCLUSION and sum(d.kind == "receptor" for d in keep) >= 2:
@@ -336,7 +344,7 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         keep = _qualified_cancers(keep, view.w)
     if view.section == Section.EXCLUSION:
         _exclusion_prohibitions(keep, view.w)
-        keep = [d for d in keep if not _admission_condition(d, view.w)]
+        keep = [d for d in keep if not _admission_condition(d, view.w) and not _required(d, view.w)]
     if len(keep) < 2:
         return keep  # nothing to deduplicate
     # one criterion per kind and identical fields
@@ -382,6 +390,11 @@ def _menopause_definition(draft: Draft, w: str) -> bool:
     )
 
 
+_PRE_AND_POST = re.compile(
+    r"\bpre[\s-]*(?:menopausal)?\s*(?:and/or|or|,|/)\s*(?:peri[\s-]*(?:menopausal)?\s*(?:and/or|or|,"
+    r"|/)\s*)?post[\s-]*menopausal",
+    re.IGNORECASE,
+)
 #: "contraception until 6 months after the last dose of paclitaxel", "the effects of X on the
 #: fetus": the study's drugs, named in a pregnancy or contraception item
 _STUDY_DRUG = re.compile(
@@ -446,6 +459,23 @@ _ADMITTED_WITHOUT = re.compile(
     r"\s+(?:receive|need|require|take|use|undergo)\b[^.;]*$",
     re.IGNORECASE,
 )
+
+
+#: A sentence in an exclusion item that states a requirement ("For Cohort 2, patients must
+#: receive X and progress within 6 months of it"): what the patients need, not what excludes.
+_MUST_SENTENCE = re.compile(
+    r"(?:^|[.;:]\s+|\s(?=for\s))(?:for\s+[^.;,]{1,40},?\s+)?(?:the\s+)?(?:patients?|subjects?"
+    r"|participants?)\s+must\s+(?:have\s+)?(?:receive[ds]?|had|progressed)\b[^.;]*$",
+    re.IGNORECASE,
+)
+
+
+def _required(draft: Draft, w: str) -> bool:
+    return (
+        draft.kind == "prior_therapy"
+        and not draft.fields.get("negated")
+        and _MUST_SENTENCE.search(w, 0, draft.start) is not None
+    )
 
 
 def _admission_condition(draft: Draft, w: str) -> bool:
