@@ -770,8 +770,7 @@ def _prior_therapy(
                 s for s in ("neoadjuvant", "adjuvant", "metastatic") if s not in excluded
             )
             spared = (excluded, span.body_start, span.end)
-    settings = tuple(s for s in settings if not view.in_exception(w.find(s)) or True)
-    fields["settings"] = settings
+    fields["settings"] = tuple(settings)
     fields["except_agents"] = tuple(dict.fromkeys(except_agents))
     fields["except_classes"] = tuple(dict.fromkeys(except_classes))
     fields["exceptions"] = exception_texts
