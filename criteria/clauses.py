@@ -436,16 +436,7 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     ):
         return drafts  # a permission that stands apart, and nothing else read: keep it all
     if dropped and not typed_left:
-        first = dropped[0]
-        kept.append(
-            Draft(
-                "administrative",
-                {"topic": "no_requirement"},
-                first.evidence,
-                first.start,
-                first.end,
-            )
-        )
+        kept.append(dropped[0].no_requirement())
     return kept
 
 
@@ -661,15 +652,7 @@ def drop_quota_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]:
         return drafts
     if not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
         first = next(d for d in drafts if d.kind == "prior_therapy")
-        kept.append(
-            Draft(
-                "administrative",
-                {"topic": "no_requirement"},
-                first.evidence,
-                first.start,
-                first.end,
-            )
-        )
+        kept.append(first.no_requirement())
     return kept
 
 
@@ -726,14 +709,5 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
         if view.section == Section.EXCLUSION:
             return drafts  # "Uncontrolled hypertension is defined as ...": the term excludes
-        first = drafts[0]
-        kept.append(
-            Draft(
-                "administrative",
-                {"topic": "no_requirement"},
-                first.evidence,
-                first.start,
-                first.end,
-            )
-        )
+        kept.append(drafts[0].no_requirement())
     return kept

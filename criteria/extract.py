@@ -93,6 +93,12 @@ class Draft:
     #: its words name a therapy's setting ("for advanced disease"), not the patient's disease
     setting: bool = False
 
+    def no_requirement(self) -> Draft:
+        """'Requires nothing', read from this draft's words (a permission, a receptor accepted
+        with either status, a definition): kept so that the item is represented."""
+        return Draft("administrative", {"topic": "no_requirement"}, self.evidence, self.start,
+                     self.end)  # fmt: skip
+
     def with_fields(self, fields: dict[str, Any]) -> Draft:
         """A copy with other fields (the parser's memo copies every draft it keeps or replays;
         a direct call is several times cheaper than `dataclasses.replace`)."""
@@ -608,9 +614,7 @@ def _without_any_status(drafts: list[Draft], w: str) -> list[Draft]:
         return drafts
     dropped = [d for d in drafts if d.kind == "receptor" and d.fields.get("receptor") in free]
     kept = [d for d in drafts if d not in dropped]
-    first = dropped[0]
-    kept.append(Draft("administrative", {"topic": "no_requirement"}, first.evidence, first.start,
-                      first.end))  # fmt: skip
+    kept.append(dropped[0].no_requirement())
     return kept
 
 
@@ -629,8 +633,7 @@ def _either_status(drafts: list[Draft], w: str) -> list[Draft]:
             and d.fields.get("status") in {"positive", "negative"}
             and other.group("status").lower() != d.fields["status"]
         ):
-            out.append(Draft("administrative", {"topic": "no_requirement"}, d.evidence, d.start,
-                             d.end))  # fmt: skip
+            out.append(d.no_requirement())
             continue
         out.append(d)
     return out
