@@ -187,12 +187,16 @@ def _blocks(exclusion: bool, result: Result) -> bool:
 Unit = tuple[int, bool, int | None, Judgement, int | None]
 
 
-def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int]:
+Grouped = list[tuple[Result, list[Unit]]]  #: each item, or any-of group, with its result
+
+
+def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int, Grouped]:
     """The contract's rule over one set of items: ineligible if an inclusion is not met or an
     exclusion applies, eligible if nothing is unknown, else possibly eligible. Items that share
-    an `any_of` group count as one (see `group_result`). Returns the verdict,
-    the decisive items (blocking ones if ineligible, else unknown ones) and the unknown count."""
-    grouped: list[tuple[Result, list[Unit]]] = []
+    an `any_of` group count as one (see `group_result`). Returns the verdict, the decisive items
+    (blocking ones if ineligible, else unknown ones), the unknown count, and the items and
+    groups with their results."""
+    grouped: Grouped = []
     groups: dict[tuple[bool, int], list[Unit]] = {}
     for unit in units:
         if unit[2] is None:
@@ -204,12 +208,12 @@ def combine(units: list[Unit]) -> tuple[Verdict, list[Decision], int]:
     blocking = [m for result, ms in grouped if _blocks(ms[0][1], result) for m in ms]
     if blocking:
         count = sum(1 for result, _ in grouped if result is Result.UNKNOWN)
-        return Verdict.INELIGIBLE, [Decision(m[0], m[1], m[3]) for m in blocking], count
+        return Verdict.INELIGIBLE, [Decision(m[0], m[1], m[3]) for m in blocking], count, grouped
     unknowns = [(result, ms) for result, ms in grouped if result is Result.UNKNOWN]
     if unknowns:
         decisive = [Decision(m[0], m[1], m[3]) for _, ms in unknowns for m in ms]
-        return Verdict.POSSIBLY_ELIGIBLE, decisive, len(unknowns)
-    return Verdict.ELIGIBLE, [], 0
+        return Verdict.POSSIBLY_ELIGIBLE, decisive, len(unknowns), grouped
+    return Verdict.ELIGIBLE, [], 0, grouped
 
 
 def group_result(members: list[Unit]) -> Result:
@@ -225,17 +229,17 @@ def group_result(members: list[Unit]) -> Result:
     return any_result([all_of(route) for route in routes.values()])
 
 
-def _settled_alternatives(units: list[Unit], judgements: list[Judgement]) -> list[Judgement]:
+#: The best cohort so far: (rank, verdict, decisive, unknowns, cohort, units, groups)
+_Best = tuple[tuple[int, int], Verdict, list[Decision], int, str | None, list[Unit], Grouped]
+
+
+def _settled_alternatives(grouped: Grouped, judgements: list[Judgement]) -> list[Judgement]:
     """Judgements in which an inclusion alternative that fails, or is open, inside a group that
     another alternative satisfies says so: its own result stays true to its statement, but a
     reader must not take it for a reason against the trial."""
-    groups: dict[int, list[Unit]] = {}
-    for unit in units:
-        if unit[2] is not None and not unit[1]:
-            groups.setdefault(unit[2], []).append(unit)
     out = judgements
-    for members in groups.values():
-        if group_result(members) is not Result.MET:
+    for result, members in grouped:
+        if result is not Result.MET or members[0][2] is None or members[0][1]:
             continue
         for index, _, _, judgement, _ in members:
             if judgement.result in (Result.NOT_MET, Result.UNKNOWN):
@@ -290,20 +294,20 @@ def judge_trial(
     if trial.joined:
         judgements = apply_joined(judgements, offset, trial.joined)
     base: list[Unit] = [(n, False, None, j, None) for n, j in enumerate(judgements[:offset])]
-    best: tuple[tuple[int, int], Verdict, list[Decision], int, str | None, list[Unit]] | None = None
+    best: _Best | None = None
     for cohort in trial.cohorts or (None,):
         units = base + [
             (offset + n, place.exclusion, place.any_of, judgements[offset + n], place.item)
             for n, place in enumerate(trial.places)
             if place.cohort is None or place.cohort in trial.cohort_labels.get(cohort or "", ())
         ]
-        verdict, decisive, count = combine(units)
+        verdict, decisive, count, grouped = combine(units)
         rank = (_VERDICT_ORDER[verdict], count)
         if best is None or rank < best[0]:
-            best = (rank, verdict, decisive, count, cohort, units)
+            best = (rank, verdict, decisive, count, cohort, units, grouped)
     assert best is not None
-    _, verdict, decisive, count, cohort, units = best
-    judgements = _settled_alternatives(units, judgements)
+    _, verdict, decisive, count, cohort, units, grouped = best
+    judgements = _settled_alternatives(grouped, judgements)
     targets = sorted(
         (
             j
