@@ -175,6 +175,12 @@ class TreatmentHistory:
         """The regimens the disease progressed on, oldest first, each with its setting."""
         return [r for r in self.regimens if r.outcome == "progression"]
 
+    @cached_property
+    def adc_lines(self) -> tuple[Regimen, ...]:
+        """Antibody-drug conjugates for advanced disease (T-DXd, sacituzumab govitecan): lines
+        that some trials count as chemotherapy and others do not."""
+        return tuple(r for r in self.regimens if r.counts_as_line and maybe_chemotherapy(r))
+
     def advanced_lines(self, scope: str) -> tuple[int, int, list[str]]:
         """Lines of therapy for advanced disease within a scope, as (fewest, most, reasons).
 
@@ -195,7 +201,7 @@ class TreatmentHistory:
             if not regimen.counts_as_line:
                 continue
             if not self._in_scope(regimen, scope):
-                if scope == "chemotherapy" and maybe_chemotherapy(regimen):
+                if scope == "chemotherapy" and regimen in self.adc_lines:
                     most += 1
                     reasons.append(
                         f"{regimen.describe()}: an antibody-drug conjugate, which some trials "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from criteria import lexicon
 from criteria.model import LineCount, PriorTherapy
-from matcher.facts import Regimen, TreatmentHistory, maybe_chemotherapy, months_between
+from matcher.facts import Regimen, TreatmentHistory, months_between
 from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
 from matcher.patient import Patient
 
@@ -317,9 +317,7 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
         return not_met(f"{said}; criterion: {bounds}")
     if all(x is True for x in checks):
         return met(said)
-    if c.scope == "chemotherapy" and any(
-        maybe_chemotherapy(r) and r.counts_as_line for r in history.regimens
-    ):
+    if c.scope == "chemotherapy" and history.adc_lines:
         return unknown(
             f"{said}; whether the trial counts an antibody-drug conjugate as chemotherapy is "
             "for the investigator",
