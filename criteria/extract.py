@@ -254,6 +254,13 @@ def _drug_mentions(work: str, low: str, tokens: list[str] | None = None) -> list
     return lexicon.find_drug_mentions(work)
 
 
+#: `ItemView.memo` key: spans of a lab's second threshold and its situation ("INR <= 1.5 (<= 3 if
+#: on warfarin)"), noted by `criteria.kinds.labs`. A therapy or condition named there says when
+#: the second threshold applies, not what the patient must (not) have.
+LAB_SITUATIONS = ("lab situations",)
+_SITUATION_KINDS = frozenset({"prior_therapy", "comorbidity", "cns_metastases"})
+
+
 def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Where a specific reading covers the same words as a generic one, keep the specific one.
 
@@ -262,6 +269,13 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """
     if not drafts:
         return []  # most items: nothing to resolve
+    situations = view.memo.get(LAB_SITUATIONS)
+    if situations:
+        drafts = [
+            d
+            for d in drafts
+            if d.kind not in _SITUATION_KINDS or not any(s <= d.start < e for s, e in situations)
+        ]
     keep: list[Draft] = []
     specific = [d for d in drafts if d.kind in _CORE]
     covering = [d for d in drafts if d.kind in _COVERING]

@@ -3,7 +3,8 @@
 Analyte names come from `criteria/data/phrases.yaml` (`analytes:`). Names joined by "/", "and",
 "or" or a comma share the threshold that follows them ("AST/ALT <= 3 x ULN" is two criteria). A
 second threshold for a named situation ("<= 5 x ULN with liver metastases", "(< 3 mg/dL for
-Gilbert's syndrome)") is kept as an exception.
+Gilbert's syndrome)", ", but INR <= 3.0 if taking warfarin") is kept as an exception; the drugs
+and conditions named in it say when it applies, so no criterion is made of them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from criteria.extract import Draft, ItemView
+from criteria.extract import LAB_SITUATIONS, Draft, ItemView
 from criteria.fastre import Fast
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
@@ -28,15 +29,15 @@ _DIGIT = re.compile(r"\d")
 _EXPAND = {"transaminases": ("ast", "alt")}
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _ULN = (
-    r"(?:x|\*|times|fold)?\s*(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|LLN|IULN|ULRR"
+    r"(?:x|\*|times|fold)?\s*(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|UNL|LLN|IULN|ULRR"
     r"|upper limits? of (?:the )?\(?(?:institutional\)? )?normal(?: range| limits?| values?)?"
     r"|lower limits? of (?:the )?normal(?: range)?|upper normal limits?|upper limit of the "
     r"(?:reference|normal) range|normal upper limit|N\b)(?:\s*\((?:x\s*)?(?:ULN|LLN)\))?"
 )
 _UNIT = (
     r"(?P<unit>" + _ULN + r"|x\s*10\s*\^?\s*\d+\s*(?:/\s*(?:[µμu]?L|mm\^?3|mm³|cu\.? ?mm|kg))?"
-    r"|%|(?:cells|mg|g|gm|µmol|umol|μmol|mmol|mEq|ng|pg|mIU|IU|U|mL|µg|ug|mcg|microgram|/)"
-    r"[\w/.^µμ0-9²³]*(?:\s*/\s*[\w.^²³]+)*(?:\s*1\.73\s*m\s*[²2])?|/\s*(?:mm\^?3|mm³|[µμu]L|L|mcL"
+    r"|%|(?:(?:cells|mg|g|grams?|gm|µmol|umol|μmol|mmol|mEq|ng|pg|mIU|IU|units?|U|mL|mls"
+    r"|µg|ug|mcg|micrograms?)(?![^\W\d_])|/)[\w/.^µμ0-9²³]*(?:\s*/\s*[\w.^²³]+)*(?:\s*1\.73\s*m\s*[²2])?|/\s*(?:mm\^?3|mm³|[µμu]L|L|mcL"
     r"|dL|cu\.? ?mm|microliter|HPF)\b|msec\b|ms\b|mmHg|mm Hg|bpm|beats|kg\b|seconds?|sec\b)?"
 )
 _THRESHOLD = Fast(
@@ -51,8 +52,9 @@ _POSTFIX = Fast(
 )
 _EXCEPTION = Fast(
     r"^\s*(?:\((?P<paren>[^()]*(?:\([^()]*\)[^()]*)*)\)|[,;]?\s*(?P<alt>(?:or|and|but|unless)\s+"
-    r"(?:<=|<|>=|>)\s*[^,;.()]{0,80}?\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|"
-    r"subjects|liver|hepatic|bone)\b[^,;.()]{0,60}))"
+    r"(?:(?P<named>[\w/-]+(?:\s+[\w/-]+)?)\s*)?(?P<cmp><=|<|>=|>)\s*(?:[^,;.()]|\.(?=\d)){0,80}?"
+    r"(?P<sit>\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic"
+    r"|bone)\b)(?:[^,;.()]|\.(?=\d)){0,80}))"
 )
 _SITUATION = Fast(
     r"\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic|bone"
@@ -65,6 +67,21 @@ _GAP_OK = Fast(
     r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min)"
     r"[\s,:()\-]*)*$"
 )
+
+
+def _same_analytes(
+    extra: re.Match[str], stop: int, group: list[_Mention], following: list[_Mention]
+) -> bool:
+    """'..., but PT-INR <= 3.0 if ...': the words before the second threshold name an analyte
+    of the first ("PT-INR" is read as PT and INR)."""
+    start, end = stop + extra.start("named"), stop + extra.end("named")
+    return any(start <= m.start < end and _shares(m, group) for m in following)
+
+
+def _shares(mention: _Mention, group: list[_Mention]) -> bool:
+    return any(a in m.analytes for m in group for a in mention.analytes)
+
+
 #: "Platelet count 100,000/mm³", "AST and ALT 2.5 times ULN": a threshold whose comparator was
 #: lost (the older registry layout drops "≥" and "≤"). Read only for analytes whose limit can
 #: go one way, and only when the value and its unit end the item.
@@ -227,23 +244,43 @@ def read(view: ItemView) -> list[Draft]:
         unit_raw = threshold.group("unit")
         unit_start = end + threshold.start("unit") if unit_raw else None
         unit = view.evidence(unit_start, end + threshold.end("unit")) if unit_start else None
-        uln = bool(unit_raw and re.search(r"ULN|upper|IULN|ULRR|\bN\b", unit_raw, re.I))
+        uln = bool(unit_raw and re.search(r"ULN|UNL|upper|IULN|ULRR|\bN\b", unit_raw, re.I))
         lln = bool(unit_raw and re.search(r"LLN|lower limit", unit_raw, re.I))
         if unit_raw and _PER_LITRE.match(unit_raw) and value >= 1e6:
             value, unit = value / 1e9, "x 10^9/L"  # "1,500,000,000/L" is 1.5 x 10^9/L
         stop = end + threshold.end()
         exceptions: list[str] = []
         extra = _EXCEPTION.match(w[stop:])
+        if (
+            extra
+            and extra.group("alt")
+            and (
+                extra.group("cmp")[0] != cmp[0]
+                or (extra.group("named") and not _same_analytes(extra, stop, group, mentions[i:]))
+            )
+        ):
+            # "and platelets >= 100 in ...": the next threshold; "<= 1.5 x ULN or > 1.5 x ULN
+            # with a clearance >= 60": alternatives, not a second limit for a situation
+            extra = None
         if extra:
-            body = extra.group("paren") or extra.group("alt") or ""
+            extra_end = stop + extra.end()
+            if extra.group("alt"):
+                # flattened lists run on: "... if liver metastases Total bilirubin <= 1.5"
+                situation = stop + extra.start("sit")
+                extra_end = next(
+                    (m.start for m in mentions[i:] if m.start > situation
+                     and m.start < extra_end and not _shares(m, group)),
+                    extra_end,
+                )  # fmt: skip
+            body = w[stop + extra.start() : extra_end]
             if _SITUATION.search(body) or re.search(r"<=|<|>=|>", body):
-                exceptions.append(
-                    view.evidence(stop + extra.start(), stop + extra.end()).strip("() ,;")
-                )
+                exceptions.append(view.evidence(stop + extra.start(), extra_end).strip("() ,;"))
                 # "(or ALT and AST <= 5 x ULN if liver metastases)": the names in the exception
                 # belong to it, not to new thresholds
-                while i < len(mentions) and mentions[i].start < stop + extra.end():
+                while i < len(mentions) and mentions[i].start < extra_end:
                     i += 1
+                # "(<= 3 if on warfarin)": the drug says when, not what the patient must have had
+                view.memo.setdefault(LAB_SITUATIONS, []).append((stop + extra.start(), extra_end))
         exceptions.extend(view.exception_texts(group[0].start))
         analytes = tuple(dict.fromkeys(a for m in group for a in m.analytes))
         for analyte in analytes:
