@@ -76,9 +76,12 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
         return drafts
     w = view.w
     dropped: set[int] = set()
+    settled = view.memo.get(_SETTLED, ())
     for match in _CONDITION.finditer(w, view.low):
         start, end = match.start("cue"), match.end("body")
         inside = [d for d in drafts if start <= d.start < end and d.kind in _CONDITION_KINDS]
+        if any(id(d) in settled for d in inside):
+            continue  # "patients who had adjuvant X are eligible if the DFI was > 12 months"
         if not inside:
             continue
         must = _MUST.match(w, end) if _PATIENTS_WITH.match(match.group("cue")) else None
@@ -197,7 +200,153 @@ def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> Non
         draft.fields["any_of"] = counter[0]
 
 
+_EARLY_PERMISSION = Fast(
+    r"\b(?:eligible|allowed|permitted|acceptable|accepted|allowable|may (?:enter|participate"
+    r"|take part|join|enrol|enroll|be (?:enrolled|included)))\b"
+)
+_EARLY_WORDS = gate_words("adjuvant", "operative")
+_PERMISSION_WORDS = gate_words("eligible", "allowed", "permitted", "accept", "allowable", "may ")
+_TIME = r"(?P<n{0}>\d+(?:\.\d+)?)[\s-]*(?P<unit{0}>months?|years?|weeks?|days?)"
+_AT_LEAST = r"(?:>=|>|at least(?: an?)?|more than|longer than|of at least|of over)"
+#: The time a (neo)adjuvant therapy must lie behind the patient for the permission to hold:
+#: a disease-free interval or relapse after it (`dfi`), or time since its last dose (`since`).
+_DFI_WORDS = (
+    r"(?:disease[- ]free(?: interval| survival)?|\bdfi\b|treatment[- ]free interval|relaps\w*"
+    r"|recurrences?|recurred|progression|progressed)"
+)
+_STOPPED = r"(?:finished|completed|ended|stopped|discontinued)\s+(?:[\w-]+\s+){0,3}?"
+_EARLY_CONDITION = Fast(
+    rf"(?P<dfi>{_DFI_WORDS}[^.;]{{0,160}}?(?<![\w.]){_AT_LEAST}\s*{_TIME.format('')}"
+    rf"|{_AT_LEAST}\s*(?:an?\s+)?{_TIME.format('2')}\s+(?:of\s+)?"
+    r"(?:disease[- ]free|dfi\b|treatment[- ]free))"
+    rf"|(?P<since>{_AT_LEAST}\s*{_TIME.format('3')}\s+(?:have|has)?\s*"
+    r"(?:passed|elapsed|gone by)\s+(?:since|from|after)"
+    rf"|{_STOPPED}{_AT_LEAST}\s*{_TIME.format('4')}\s+(?:before|prior))"
+)
+_EARLY_ONLY = frozenset({"neoadjuvant", "adjuvant"})
+#: "completed > 6 months before (the diagnosis of) metastatic disease": an interval to relapse.
+_RELAPSE_AFTER = re.compile(
+    r"\s*(?:to\s+)?(?:the\s+)?(?:(?:development|diagnosis|detection|documentation|onset)\s+of"
+    r"\s+)?(?:the\s+)?(?:recurr|relaps|metasta|advanced|progress|distant)",
+    re.IGNORECASE,
+)
+
+
+def apply_early_permission(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """'(Neo)adjuvant chemotherapy is allowed / patients who had it are eligible, provided the
+    disease-free interval was > 12 months (or: at least 6 months have passed since the last
+    dose)': the therapy given early excludes only with relapse within that time (or when given
+    within it). The permission's therapy becomes that one criterion, negated in an inclusion
+    item; therapies named in the condition's own definition ("from completion of chemotherapy
+    to the diagnosis of metastatic disease") go."""
+    if not drafts or not view.has(_EARLY_WORDS) or not view.has(_PERMISSION_WORDS):
+        return drafts
+    w = view.w
+    out = drafts
+    for permission in _EARLY_PERMISSION.finditer(w, view.low):
+        begin, end = _segment(w, permission.start())
+        condition = _EARLY_CONDITION.search(w[begin:end], view.low[begin:end])
+        if condition is None:
+            continue
+        inside = [d for d in out if d.kind == "prior_therapy" and begin <= d.start < end]
+        at = begin + condition.start()
+        named = [d for d in inside if d.start < at]
+        if not named and w[begin - 1 : begin] == "(":
+            # "No earlier chemotherapy (adjuvant treatment allowed if finished > 6 months
+            # before)": the bracket's therapy is the one it follows, which is barred only for
+            # advanced disease; the early use becomes a criterion of its own
+            before = [d for d in out if d.kind == "prior_therapy" and d.start < begin]
+            if not before or before[-1].fields.get("settings"):
+                continue
+            main = before[-1]
+            early = _early_permission(main, view, begin, at, condition)
+            if early is not None:
+                main.fields["settings"] = ("metastatic",)
+                for key in ("within_days", "relapse_within_months", "relapse_after_months"):
+                    main.fields.pop(key, None)  # the bracket's time is the permission's
+                out = [*out[: out.index(main) + 1], early, *out[out.index(main) + 1 :]]
+            continue
+        bracket = w.rfind("(", begin, at)
+        if bracket > w.rfind(")", begin, at):
+            # "adjuvant chemotherapy is allowed (carboplatin only if > 12 months since)"
+            named = [d for d in named if d.start > bracket] or named
+        else:
+            named = [d for d in named if d.fields.get("settings")] or named
+        if not named or "metastatic" in cues.settings_in(w[begin:at]):
+            continue  # "allowed in the adjuvant or metastatic setting if stopped 4 weeks before"
+        subject = named[0]
+        if _adjuvant_allowance(subject, view):
+            continue  # `apply_adjuvant_permission` reads it (and bars the other settings)
+        if permission.group(0).lower() == "eligible" and not any(
+            d.kind in {"prior_therapy", "line_count"} and not begin <= d.start < end for d in out
+        ):
+            continue  # "Women who had adjuvant anthracycline and a DFI > 12 months are eligible":
+            # who the trial is for, when nothing else in the item sets a rule it relaxes
+        replaced = _early_permission(subject, view, begin, at, condition)
+        if replaced is None:
+            continue
+        out = [replaced if d is subject else d for d in out if d is subject or d not in inside]
+    return out
+
+
+def _early_permission(
+    subject: Draft, view: ItemView, begin: int, at: int, condition: re.Match[str]
+) -> Draft | None:
+    """The criterion a permission of early use makes of `subject`: its (neo)adjuvant use with
+    relapse within the interval (or within the time since its last dose), excluding."""
+    said = {*subject.fields.get("settings", ()), *cues.settings_in(view.w[begin:at])}
+    settings = tuple(s for s in ("neoadjuvant", "adjuvant") if s in said)
+    if not settings:
+        return None
+    fields = {
+        **subject.fields,
+        "settings": settings,
+        "relation": "received",
+        "negated": view.section == Section.INCLUSION,
+    }
+    for key in ("relapse_after_months", "relapse_within_months", "within_days", "any_of"):
+        fields.pop(key, None)
+    found = next(g for g in ("", "2", "3", "4") if condition.group(f"n{g}"))
+    n, unit = float(condition.group(f"n{found}")), condition.group(f"unit{found}")
+    after = view.w[begin + condition.end() : begin + condition.end() + 50]
+    if condition.group("since") and not _RELAPSE_AFTER.match(after):
+        fields["within_days"] = cues.days(n, unit)
+    else:
+        fields["relapse_within_months"] = cues.months(n, unit)
+    made = subject.with_fields(fields)
+    view.memo.setdefault(_SETTLED, set()).add(id(made))
+    return made
+
+
+#: `ItemView.memo` key: drafts a clause has already read whole (`apply_conditions` leaves them).
+_SETTLED = ("settled drafts",)
+
+
+def _segment(w: str, position: int) -> tuple[int, int]:
+    """The bracket or else the sentence around `position`."""
+    opened = w.rfind("(", 0, position)
+    if opened > w.rfind(")", 0, position):
+        closed = w.find(")", position)
+        return opened + 1, closed if closed != -1 else len(w)
+    start = max(w.rfind(". ", 0, position), w.rfind(";", 0, position)) + 1
+    stop = _SENTENCE_END.search(w, position)
+    return start, stop.start() if stop else len(w)
+
+
 _ALLOWED = Fast(r"\b(?:allowed|permitted|acceptable|accepted)\b")
+
+
+def _adjuvant_allowance(draft: Draft, view: ItemView) -> bool:
+    """A draft `apply_adjuvant_permission` rewrites when its sentence allows it."""
+    fields = draft.fields
+    return (
+        view.section == Section.INCLUSION
+        and draft.kind == "prior_therapy"
+        and bool(fields.get("negated"))
+        and fields.get("relapse_after_months") is not None
+        and fields.get("relapse_within_months") is None
+        and set(fields.get("settings", ())) == {"adjuvant"}
+    )
 
 
 def apply_adjuvant_permission(drafts: list[Draft], view: ItemView) -> list[Draft]:
@@ -408,7 +557,11 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     kept: list[Draft] = []
     dropped: list[Draft] = []
     for draft in drafts:
-        if draft.kind in _KEEP or (draft.fields.get("negated") and not _NOT_REQUIRED.search(w)):
+        if draft.kind in _KEEP or (
+            draft.fields.get("negated")
+            and not _NOT_REQUIRED.search(w)
+            and not _allowed_in_bracket(draft, w)
+        ):
             kept.append(draft)  # "allowed if stopped 28 days before": the washout is a rule
             continue
         begin = max(b for b in bounds if b <= draft.start)
@@ -441,6 +594,21 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
 
 
 _TIMED = frozenset({"within_days", "relapse_within_months", "relapse_after_months"})
+
+
+def _allowed_in_bracket(draft: Draft, w: str) -> bool:
+    """'No chemotherapy for MBC (prior endocrine therapy is permitted)': the bracket allows its
+    therapy outright; the negation belongs to the words before it."""
+    if draft.kind != "prior_therapy" or _TIMED.intersection(draft.fields):
+        return False
+    opened = w.rfind("(", 0, draft.start)
+    if opened == -1 or w.rfind(")", opened, draft.start) != -1:
+        return False
+    closed = w.find(")", draft.start)
+    inside = w[opened + 1 : closed if closed != -1 else len(w)]
+    return bool(_PERMITTED.search(inside)) and not _NOT_PERMITTED.search(inside)
+
+
 #: A permission whose subject is the patient ("Patients with X may enter the study").
 _PATIENT_PERMITTED = Fast(
     r"^\W*(?:patients?|participants?|subjects?|women|men|those)\b[^,;]*\b(?:may (?:enter|join"

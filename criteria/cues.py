@@ -243,12 +243,16 @@ def months(n: float, unit: str) -> float:
 _SETTINGS = (
     (
         "neoadjuvant",
-        Fast(r"\b(?:neo-?\s*adjuvant|pre-?operative|neo/adjuvant)|\(neo\)\s*-?adjuvant"),
+        Fast(
+            r"\b(?:neo-?\s*adjuvant|pre-?operative|peri-?operative|neo/adjuvant)"
+            r"|\(neo\)\s*-?adjuvant"
+        ),
     ),
     (
         "adjuvant",
         Fast(
-            r"(?<!neo)(?<!neo-)\badjuvant|\(neo\)\s*-?adjuvant|neo/\s*adjuvant|\bpost-?operative"
+            r"(?<!neo)(?<!neo-)\badjuvant|\(neo\)\s*-?adjuvant|neo/\s*adjuvant"
+            r"|\b(?:post|peri)-?operative"
             r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)"
             r"|\bcurative(?:[- ]intent)?"
             r"\s+(?:setting|treatment|therapy)"

@@ -215,6 +215,7 @@ def extract_item(
             drafts.extend(reader(view))
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
+    drafts = clauses.apply_early_permission(drafts, view)
     drafts = clauses.drop_counting(
         clauses.drop_quota_therapies(clauses.drop_permitted(drafts, view), view), view
     )

@@ -573,6 +573,13 @@ _DOSE_BEFORE = re.compile(
     r"(?:/day)?\)?[\s,]*(?:of\s+)?$",
     re.I,
 )
+#: A bracket that allows something: "(adjuvant chemotherapy is acceptable if ...)".
+_ALLOWANCE_BRACKET = re.compile(
+    r"\((?=[^()]{0,80}\b(?:allowed|permitted|acceptable|accepted|eligible|may (?:enter"
+    r"|participate|take part|be (?:enrolled|included)))\b)",
+    re.IGNORECASE,
+)
+_LABEL_AFTER = re.compile(r"^\s*(?:therap(?:y|ies)|treatments?|agents?)?\s*:\s*\S")
 _TOPIC_AFTER = re.compile(
     r"^\s*(?:treatment\s+)?(?:histor(?:y|ies)|requirements?|criteria|routes?|options?)\s*"
     r"(?:\([^)]{0,40}\)\s*)?:\s*$"
@@ -692,6 +699,12 @@ def _prior_therapy(
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
     if (
+        _LABEL_AFTER.match(l_after)
+        and not w[: run.context].strip(" *-•\t")
+        and any(m.start > run.end for m in mentions)
+    ):
+        return None  # "Chemotherapy: no prior chemotherapy for MBC": a topic label
+    if (
         _SENSITIVITY_AFTER.match(after)
         or (view.has(*_SIMILAR_WORDS) and _SIMILAR_TO.search(before[-60:]))
         or (
@@ -743,10 +756,18 @@ def _prior_therapy(
     following = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
     if following is not None:  # "adjuvant X or if de novo metastatic, ...": not X's setting
         cut = min(cut, following.start() - run.end)
+    allowance = _ALLOWANCE_BRACKET.search(w, run.end)  # its look-ahead may pass the limit
+    if allowance is not None and allowance.start() < limit:
+        # "X for ABC (adjuvant X is allowed if ...)": not X's setting
+        cut = min(cut, allowance.start() - run.end)
     own_before = before[-45:]
     previous = list(_NEXT_ALTERNATIVE.finditer(own_before))
     if previous:  # "adjuvant X, or progression on Y": the words before "or" describe X
         own_before = own_before[previous[-1].start() :]
+    opened = w.rfind("(", begin, run.context)
+    if opened > w.rfind(")", opened, run.context) and _ALLOWANCE_BRACKET.match(w, opened):
+        # "X for ABC (adjuvant X is allowed ...)": the bracket's X is not the one for ABC
+        own_before = w[opened + 1 : run.context]
     settings_text = f"{intro} {own_before} {after[: min(70, max(cut, 0))]}"
     settings = cues.settings_in(settings_text)
     # "(except for neoadjuvant/adjuvant chemotherapy)": the exception names settings, not drugs

@@ -74,7 +74,8 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     if history is None:
         return unknown(f"treatment history not given (criterion: {wanted})", "treatment history")
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
-    if not relevant:
+    conjugates = _conjugates_as_chemotherapy(c, history, relevant)
+    if not relevant and not conjugates:
         return not_met(f"no {wanted} in the treatment history")
     settings = set(c.settings)
     sure: list[tuple[Regimen, str]] = []
@@ -95,6 +96,12 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
             maybe.append((regimen, described + why))
         else:
             refusals.append(described + why)
+    for regimen in conjugates:
+        if settings and regimen.setting not in settings and regimen.setting is not None:
+            continue
+        verdict, why = _conditions(c, regimen, history, p)
+        if verdict is not False:
+            maybe.append((regimen, f"{_describe(regimen, c)}{why}: {_CONJUGATE_NOTE}"))
     if sure:
         regimen, why = sure[-1]
         # progression on a named agent or class is what post-progression trials select for
@@ -107,6 +114,22 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     if maybe:
         return unknown("; ".join(why for _, why in maybe), _missing(c))
     return not_met("; ".join(refusals) + f"; the criterion asks for {_asked(c, wanted)}")
+
+
+_CONJUGATE_NOTE = (
+    "an antibody-drug conjugate with a cytotoxic payload, which some trials count as "
+    "chemotherapy and others do not"
+)
+
+
+def _conjugates_as_chemotherapy(
+    c: PriorTherapy, history: TreatmentHistory, relevant: list[Regimen]
+) -> list[Regimen]:
+    """T-DXd or sacituzumab govitecan for advanced disease, where a criterion names chemotherapy
+    (not a drug): whether it counts is the trial's call, as for line counts (`adc_lines`)."""
+    if "chemotherapy" not in c.classes or "chemotherapy" in c.except_classes:
+        return []
+    return [r for r in history.adc_lines if r not in relevant]
 
 
 def _asked(c: PriorTherapy, wanted: str) -> str:
