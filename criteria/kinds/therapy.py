@@ -573,6 +573,10 @@ _DOSE_BEFORE = re.compile(
     r"(?:/day)?\)?[\s,]*(?:of\s+)?$",
     re.I,
 )
+_PRECLUDED_BEFORE = re.compile(
+    r"\b(?:preclud\w*|prevent(?:s|ing|ed)?\b|contraindicat\w*|interfer\w* with"
+    r"|(?:do|does|would) not allow)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+|with\s+)?(?:the\s+)?$"
+)
 #: A bracket that allows something: "(adjuvant chemotherapy is acceptable if ...)".
 _ALLOWANCE_BRACKET = re.compile(
     r"\((?=[^()]{0,80}\b(?:allowed|permitted|acceptable|accepted|eligible|may (?:enter"
@@ -694,6 +698,9 @@ def _prior_therapy(
         return None
     if _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
+    if _PRECLUDED_BEFORE.search(l_before[-70:]):
+        return None  # "anticoagulants precluding intramuscular injections of fulvestrant": the
+        # study drug that something would rule out, not one the patient had
     if _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
