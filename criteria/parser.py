@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from criteria.clauses import refer_back
 from criteria.context import Context, intro_context
 from criteria.extract import Draft, extract_item
-from criteria.model import Criterion, Unrecognized
+from criteria.model import Administrative, Criterion, MenopausalStatus, Unrecognized
 from criteria.structure import Item, Layout, is_label, layout, leading_cohort
 from criteria.text import normalise, unescape
 from trialmatch.vocab import Section
@@ -105,7 +105,43 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    return out
+    return _suppression_route(out)
+
+
+#: "Premenopausal women can be enrolled if they take a GnRH agonist", as its own item.
+_YOUNGER_ADMITTED = re.compile(
+    r"\b(?:pre|peri)[\s/-]*(?:(?:or|and|and/or)\s+|/\s*)?(?:peri)?[\s-]*menopausal\b"
+    r"[^.;]{0,80}\b(?:can|may|could|will|are|is)\s+(?:also\s+)?(?:be\s+)?(?:enrolled|eligible"
+    r"|included|allowed|admitted|participate|enter|join)",
+    re.IGNORECASE,
+)
+
+
+def _suppression_route(criteria: list[Criterion]) -> list[Criterion]:
+    """An inclusion item that admits pre- or perimenopausal women with ovarian suppression is a
+    way in beside every plain 'postmenopausal' requirement of the trial (the same route
+    `read_menopause` reads within one item): those requirements accept the younger statuses."""
+    route = any(
+        isinstance(c, Administrative)
+        and c.section == Section.INCLUSION
+        and c.topic == "ovarian_suppression"
+        and c.cohort is None
+        and _YOUNGER_ADMITTED.search(c.evidence or "")
+        for c in criteria
+    )
+    if not route:
+        return criteria
+    every = ("premenopausal", "perimenopausal", "postmenopausal")
+    return [
+        c.model_copy(update={"statuses": every})
+        if isinstance(c, MenopausalStatus)
+        and c.section == Section.INCLUSION
+        and not c.negated
+        and c.any_of is None
+        and c.statuses == ("postmenopausal",)
+        else c
+        for c in criteria
+    ]
 
 
 #: Items seen before, by their words, section and introduction: eligibility texts repeat the
