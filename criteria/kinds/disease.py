@@ -231,6 +231,11 @@ _CNS_COMPLEMENT = (
         ),
     ),
 )
+#: Words that make a brain metastasis mention conditional ("only permitted if treated").
+_QUALIFIED = re.compile(
+    r"\b(?:if|unless|provided|allowed|permitted|eligible|except|only|note)\b", re.I
+)
+_BRAIN = re.compile(r"\b(?:brain|cns|central nervous|intracranial|cerebral)", re.I)
 _STATE_ORDER = ("active", "untreated", "symptomatic", "progressing", "leptomeningeal")
 
 
@@ -239,7 +244,7 @@ def read_cns(view: ItemView) -> list[Draft]:
     states: list[str] = []
     parts: list[tuple[int, int]] = []
     first, last = len(w), 0
-    found = False
+    found = bare = False
     for match in _CNS.finditer(w):
         if view.in_exception(match.start()):
             continue
@@ -249,13 +254,17 @@ def read_cns(view: ItemView) -> list[Draft]:
         phrase = match.group(0).lower()
         if "leptomeningeal" in phrase or "meningeal" in phrase or "meningitis" in phrase:
             states.append("leptomeningeal")
-            continue
+            if not _BRAIN.search(phrase) or "only" in phrase:
+                continue  # "brain metastases or leptomeningeal disease" names both
         begin = cues.clause_start(w, match.start())
         window = w[max(begin, match.start() - 60) : match.end() + 40]
         cut = window.find("unless")
+        named = len(states)
         for name, pattern in _STATES:
             if pattern.search(window if cut < 0 else window[:cut]):
                 states.append(name)
+        if len(states) == named and not _QUALIFIED.search(w) and not view.exceptions:
+            bare = True  # "known brain metastases": whatever their state
     if not found:
         return []
     exceptions = view.exception_texts(first)
@@ -269,6 +278,8 @@ def read_cns(view: ItemView) -> list[Draft]:
     if view.section == Section.INCLUSION and not negated and cues.permissive(words):
         return []  # "treated, stable brain metastases are allowed": no requirement
     ordered = tuple(s for s in _STATE_ORDER if s in states) or ("any",)
+    if bare and "leptomeningeal" in ordered and len(ordered) == 1:
+        ordered = ("any",)  # brain metastases of any kind, leptomeningeal ones among them
     draft = view.draft(
         "cns_metastases", first, last, states=ordered, negated=negated, exceptions=exceptions
     )
