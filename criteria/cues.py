@@ -154,6 +154,14 @@ _EXCEPTION = Fast(
     r"|not including"
     r"|with the exceptions? of)\b"
 )
+#: An exception that can open an item before its rule ("Except for alopecia, any ...").
+_OPENING_EXCEPTION = re.compile(r"(?:with the exceptions? of|except(?:ion)?(?: for| of)?)$", re.I)
+#: Where the rule after such an opening exception starts.
+_RULE_AFTER_COMMA = re.compile(
+    r",\s*(?=(?:any|all|the|patients?|subjects?|participants?|unresolved|persistent|ongoing"
+    r"|residual|toxicit\w*|adverse)\b)",
+    re.IGNORECASE,
+)
 _EXCEPTION_END = re.compile(r"\)|;|\.(?:\s|$)|\s(?:and|or)\s+(?:no|must|have|has|is|are)\b")
 
 
@@ -177,6 +185,14 @@ def exceptions(work: str) -> list[Exception_]:
         else:
             stop = _EXCEPTION_END.search(work, match.end())
             end = stop.start() if stop else len(work)
+            rule = _RULE_AFTER_COMMA.search(work, match.end(), end)
+            if (
+                rule is not None
+                and not work[: match.start()].strip(" *-•\t")
+                and _OPENING_EXCEPTION.match(match.group(0))
+            ):
+                end = rule.start()  # "With the exception of alopecia, any unresolved toxicity":
+                # the exception that opens an item ends where the rule begins
             # a parenthesis opened inside the exception closes inside it
             if work.count("(", match.end(), end) > work.count(")", match.end(), end):
                 close = work.find(")", end)
