@@ -506,6 +506,30 @@ def test_a_chemotherapy_count_that_hangs_on_an_adc_is_for_the_investigator() -> 
     assert judged(crit(m.LineCount, scope="chemotherapy", min=3), after_adc) is NOT_MET
 
 
+def test_prior_chemotherapy_met_only_by_an_adc_is_for_the_investigator() -> None:
+    after_tdxd = patient(
+        diagnosis={"cancer": "breast cancer", "stage": "metastatic"},
+        treatments=[
+            {
+                "agents": ["trastuzumab deruxtecan"],
+                "setting": "metastatic",
+                "outcome": "progression",
+            }
+        ],
+    )
+    for_advanced = crit(
+        m.PriorTherapy, "exclusion", classes=("chemotherapy",), settings=("metastatic",)
+    )
+    judgement = evaluate(for_advanced, after_tdxd)
+    assert judgement.result is UNKNOWN and "antibody-drug conjugate" in judgement.explanation
+    early_only = crit(
+        m.PriorTherapy, "exclusion", classes=("chemotherapy",), settings=("adjuvant",)
+    )
+    assert judged(early_only, after_tdxd) is NOT_MET
+    taxane = crit(m.PriorTherapy, "exclusion", classes=("taxane",))
+    assert judged(taxane, after_tdxd) is NOT_MET
+
+
 def test_a_washout_decided_by_the_day_says_so() -> None:
     stopped_in_october = patient(
         treatments=[{"agents": ["fulvestrant"], "setting": "metastatic", "end": "2026-10"}]
