@@ -575,7 +575,9 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
         ):
             kept.append(draft)  # "(allowed if stopped > 6 months before)": the window excludes
         elif _NOT_REQUIRED.search(clause, low) or (
-            _PERMITTED.search(clause, low) and not _NOT_PERMITTED.search(clause, low)
+            (permitted := _PERMITTED.search(clause, low)) is not None
+            and not _NOT_PERMITTED.search(clause, low)
+            and not _asked_for(permitted, clause, draft.start - begin)
         ):
             dropped.append(draft)
         else:
@@ -594,6 +596,108 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
 
 
 _TIMED = frozenset({"within_days", "relapse_within_months", "relapse_after_months"})
+
+
+def _asked_for(permitted: re.Match[str], clause: str, position: int) -> bool:
+    """'Patients are eligible if they have progressed on X': X, after the permission's 'if', is
+    what it asks for, when the permission is about patients in general (not "Subjects with
+    brain metastases are eligible if controlled on steroids", nor "any number of X")."""
+    return (
+        position >= permitted.end()
+        and permitted.group(0).lower().rstrip().endswith(("if", "provided", "as long as", "when"))
+        and _GENERIC_SUBJECT.match(clause[: permitted.start()]) is not None
+        and "any number" not in clause[permitted.end() : position].lower()
+    )
+
+
+_GENERIC_SUBJECT = re.compile(
+    r"^\W*(?:the\s+)?(?:patients?|participants?|subjects?|women|men|people|they)\s*$", re.I
+)
+
+
+#: A verb that lets in the therapy named before it ("Patients on bisphosphonates are eligible",
+#: "Prior endocrine therapy was permitted", "prior SRS will also be eligible").
+_LETS_IN = Fast(
+    r"\b(?:(?:is|are|was|were|will|would|shall|can|could|may)\s+(?:also\s+)?(?:be\s+)?"
+    r"(?:permitted|allowed|acceptable|accepted|allowable|eligible)"
+    r"|(?:(?:can|could|may)\s+(?:also\s+)?|(?:is|are|will|would|shall)\s+also\s+)(?:be\s+)?"
+    r"(?:included|enrolled)"
+    r"|(?:can|could|may)\s+(?:also\s+)?(?:enter|participate|join|take part|enrol|enroll)"
+    r"|(?:is|are|was|were)\s+not\s+excluded)\b"
+)
+#: A verb that lets in the therapy named after it ("Patients could have received prior
+#: chemotherapy", "whether or not previously treated with chemotherapy").
+_MAY_HAVE = Fast(
+    r"\b(?:(?:can|could|may)\s+(?:also\s+)?have\s+(?:received|had|been\s+treated)"
+    r"|whether\s+or\s+not|with\s+or\s+without|regardless\s+of|irrespective\s+of"
+    r"|(?:the\s+)?following\s+(?:are|is)\s+(?:also\s+)?(?:allowed|permitted))\b"
+)
+_WHETHER_OR_NOT = re.compile(
+    r"\b(?:whether|regardless of whether) or not\b(?:\s+[\w-]+){0,4}\s*$", re.IGNORECASE
+)
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:if|when|unless|in case of|for (?:those|patients) who)\b", re.I
+)
+#: The therapy is what the permission asks for ("eligible if they have received X").
+_ASKED = Fast(r"\b(?:if|provided|as long as|when|only|must|required|should|unless)\b")
+_THERAPY_PERMISSION_WORDS = gate_words(
+    "permitted", "allowed", "accept", "allowable", "eligible", "included", "enrolled",
+    "excluded", "enter", "participate", "join", "take part", "enrol", "whether", "with or",
+    "regardless", "irrespective", "have received", "have had", "been treated",
+)  # fmt: skip
+
+
+def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """A therapy that a permission lets in requires nothing (inclusion) and excludes nothing
+    (exclusion): "Patients on bisphosphonates and/or endocrine therapy are eligible", "Prior
+    endocrine therapy was permitted in any setting", "Patients could have received prior
+    chemotherapy", "(progression on crizotinib) whether or not previously treated with
+    chemotherapy", "however, the following are allowed: endocrine therapy". Kept: a therapy the
+    permission asks for ("eligible if they have received X"), a negated one ("no prior X; Y is
+    allowed" reads Y alone), and one with a time window ("allowed if stopped 4 weeks before")."""
+    if not drafts or not view.has(_THERAPY_PERMISSION_WORDS):
+        return drafts
+    w = view.w
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    out: list[Draft] = []
+    dropped: list[Draft] = []
+    for draft in drafts:
+        if draft.kind == "prior_therapy" and _WHETHER_OR_NOT.search(
+            w[max(0, draft.start - 60) : draft.start]
+        ):
+            dropped.append(draft)  # "whether or not treated with X": its "not" negates nothing
+            continue
+        if (
+            draft.kind != "prior_therapy"
+            or draft.fields.get("negated")
+            or _TIMED.intersection(draft.fields)
+            or draft.fields.get("min_duration_months") is not None
+        ):
+            out.append(draft)
+            continue
+        begin = max(b for b in bounds if b <= draft.start)
+        end = min(b for b in bounds if b > draft.start)
+        after = w[draft.start : end]
+        lets_in = _LETS_IN.search(after, after.lower())
+        before = w[begin : draft.start]
+        if _CONDITION_BEFORE.search(before):
+            out.append(draft)  # "If treated with chemotherapy, at most 2 lines are allowed"
+            continue
+        may_have = _MAY_HAVE.search(before, before.lower())
+        if (
+            (
+                lets_in is not None
+                and not _ASKED.search(after[: lets_in.start()].lower())
+                and "(" not in after[: lets_in.start()]  # "steroids (short courses allowed)"
+            )
+            or (may_have is not None and not _ASKED.search(before[may_have.end() :].lower()))
+        ):
+            dropped.append(draft)  # "X ... are eligible", "could have received X"
+            continue
+        out.append(draft)
+    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):
+        out.append(dropped[0].no_requirement())
+    return out
 
 
 def _allowed_in_bracket(draft: Draft, w: str) -> bool:

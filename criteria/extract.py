@@ -216,9 +216,8 @@ def extract_item(
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
     drafts = clauses.apply_early_permission(drafts, view)
-    drafts = clauses.drop_counting(
-        clauses.drop_quota_therapies(clauses.drop_permitted(drafts, view), view), view
-    )
+    drafts = clauses.drop_permitted_therapies(clauses.drop_permitted(drafts, view), view)
+    drafts = clauses.drop_counting(clauses.drop_quota_therapies(drafts, view), view)
     drafts = clauses.drop_definitions(clauses.drop_disease_treatment(drafts, view), view)
     drafts = clauses.apply_adjuvant_permission(drafts, view)
     drafts = clauses.apply_routes(drafts, view, counter)
