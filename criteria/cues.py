@@ -19,7 +19,8 @@ from criteria.fastre import Fast, gate_words
 _NEG_BEFORE = Fast(
     r"\b(?:no|not|never|without|none|neither|nor|absence of|free of|lack of|lacking|excluding"
     r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
-    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)|negative for"
+    r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)"
+    r"|(?:sero-?)?negative for"
     r"|untreated (?:with|by))\b"
 )
 #: Phrases with a negation word that do not negate ("no more than" is already "<=").
@@ -106,8 +107,17 @@ def negated_before(work: str, start: int, window: int = 70) -> bool:
 
 
 def negated_after(work: str, end: int) -> bool:
-    """'... are not allowed', '... excluded' right after the phrase."""
-    return bool(_NEG_AFTER.match(work[end:]))
+    """'... are not allowed', '... excluded', '(HIV) negative' right after the phrase."""
+    return bool(_NEG_AFTER.match(work[end:]) or _NEGATIVE_AFTER.match(work[end:]))
+
+
+#: "HIV negative", "HIV (test) seronegative", "hepatitis B-negative".
+_NEGATIVE_AFTER = re.compile(
+    r"^\s*(?:infection\s+|virus\s+|(?:surface\s+)?antigen\s+|antibod(?:y|ies)\s+)?"
+    r"(?:\([^()]{1,12}\)\s*)?(?:test\s+|status\s+)?-?\s*"
+    r"(?:sero-?)?negative\b",
+    re.IGNORECASE,
+)
 
 
 def naive_after(work: str, end: int) -> bool:

@@ -449,9 +449,28 @@ _PROHIBITED_KINDS = frozenset({"prior_therapy", "comorbidity"})
 _PROHIBITION_GATE = re.compile(r"\bnot\b|\bcannot\b", re.IGNORECASE)
 
 
+#: An exclusion item that opens with "No": "No prior cytotoxic therapy for advanced disease",
+#: "No other concurrent anticancer therapy" (the older layout lists exclusions so).
+_LEADING_NO = re.compile(
+    r"^[\W\d]*(?:[A-Za-z][\w /-]{0,30}:\s*)?no\b(?!\s+(?:evidence|sign|signs)\b)", re.I
+)
+_DOUBLE_NEGATIVE_KINDS = frozenset({"prior_therapy", "comorbidity", "cns_metastases"})
+
+
 def _exclusion_prohibitions(drafts: list[Draft], w: str) -> None:
     """In an exclusion item, "must not / may not / is not ..." excludes what it names: the
-    negation belongs to the author's wording, not to the criterion."""
+    negation belongs to the author's wording, not to the criterion. So does a leading "No"
+    ("No prior PARP inhibitor" under exclusions: a PARP inhibitor excludes)."""
+    leading = _LEADING_NO.match(w)
+    if leading is not None:
+        for draft in drafts:
+            if (
+                draft.kind in _DOUBLE_NEGATIVE_KINDS
+                and draft.fields.get("negated")
+                and not cues.negated_before(w[leading.end() :], draft.start - leading.end())
+                and not _CLAUSE_BREAK.search(w, leading.end(), draft.start)
+            ):
+                draft.fields["negated"] = False
     if not _PROHIBITION_GATE.search(w):
         return
     for draft in drafts:

@@ -45,6 +45,8 @@ _NEGATIVE = re.compile(
     r"|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)",
     re.I,
 )
+#: "Wild-type BRCA1 and BRCA2", "non-mutated EGFR": the status named before the genes.
+_WILD_BEFORE = re.compile(r"\b(?:wild[- ]?type|WT|non-?mutated|unmutated)\s*(?:for\s+)?$", re.I)
 _THERAPY_AFTER = re.compile(
     r"^[\s-]*(?:\w+[\s-]+)?(?:TKIs?|inhibitors?|antibod\w+|targeted|directed|blockers?|therap\w+|"
     r"agents?|drugs?|treatments?|ADCs?|i\b|tyrosine kinase inhibitors?)",
@@ -284,7 +286,14 @@ def read(view: ItemView) -> list[Draft]:
             ):
                 examples = True
                 break
-        negated = view.negated(start, end) or bool(_NEGATIVE.search(after[:25]))
+        negated = (
+            view.negated(start, end)
+            or bool(_NEGATIVE.search(after[:25]))
+            or (
+                alteration in {"mutation", "alteration", None}
+                and bool(_WILD_BEFORE.search(w[max(0, start - 25) : start]))
+            )
+        )
         if alteration == "alteration" and re.match(r"^\s*-?\s*negative", after, re.I):
             negated = True
         specimen = None
