@@ -51,6 +51,12 @@ _SECTION_HEADER = re.compile(
     r"(?P<post>[^.;]{0,80}?)\s*:?\s*(?:\([^)]{0,80}\))?\s*[:.]?\s*$",
     re.IGNORECASE,
 )
+#: "Major surgery within 4 weeks of inclusion": the word names a moment, not a section.
+_TIME_OF = re.compile(
+    r"\b(?:of|within|before|after|at|since|from|until|to|for|upon|prior to|following)\s*"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _SENTENCE_VERB = re.compile(
     r"\b(?:does|do|did|apply|applies|are|is|must|will|should|may|can|might|were|was|have|has|had"
     r"|meet|meets|met|be)\b",
@@ -170,7 +176,11 @@ def section_header(words: str) -> Header | None:
     if len(stripped) > 200 or _HEADER_WORD.search(stripped.lower()) is None:
         return None  # both kinds of header need one of these words
     match = _SECTION_HEADER.match(stripped)
-    if match and not _SENTENCE_VERB.search(match.group("pre") + " " + match.group("post")):
+    if (
+        match
+        and not _SENTENCE_VERB.search(match.group("pre") + " " + match.group("post"))
+        and not (_TIME_OF.search(match.group("pre")) and "criteri" not in stripped.lower())
+    ):
         which = match.group("which").lower()
         section = (
             Section.EXCLUSION if which in {"exclusion", "ineligibility"} else Section.INCLUSION
