@@ -407,6 +407,8 @@ _STATUS = Fast(
     r"|enriched|[1-3]\+)"
 )
 _CONNECT = Fast(r"^\s*(?:and/or|or|and|/|,)\s*")
+_SUSPENDED = re.compile(r"-\s*(?:and/or|or|and)\s*", re.IGNORECASE)
+_HYPHENATED_STATUS = re.compile(r"-(?:positive|negative|low)\b", re.IGNORECASE)
 _STATUS_BEFORE = Fast(
     r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+"
     r"|both\s+)?$|(?P<s2>ultra-?low|low)[\s-]+$"
@@ -472,6 +474,16 @@ _RECEPTOR_PREFIXES = ("her", "erbb", "estrogen", "oestrogen", "hormon", "progest
 _RECEPTOR_HEADS = frozenset(prefix[:3] for prefix in _RECEPTOR_PREFIXES)
 
 
+def _suspended(w: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """'ER- and/or PR-positive': a suspended hyphen; the status after the second name is both
+    names' (only for ER and PR: "HER2-, ER-positive" lists two statuses)."""
+    return (
+        _SUSPENDED.fullmatch(w, first.end(), second.start()) is not None
+        and _HYPHENATED_STATUS.match(w, second.end()) is not None
+        and {_canonical(first.group("name")), _canonical(second.group("name"))} <= {"ER", "PR"}
+    )
+
+
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
     tokens = view.words.tokens
@@ -489,7 +501,10 @@ def read_receptors(view: ItemView) -> list[Draft]:
     while i < len(names):
         group = [names[i]]
         # "ER and/or PR positive", "ER/PR+": names joined by connectors share one status
-        while i + 1 < len(names) and _CONNECT.fullmatch(w[group[-1].end() : names[i + 1].start()]):
+        while i + 1 < len(names) and (
+            _CONNECT.fullmatch(w[group[-1].end() : names[i + 1].start()])
+            or _suspended(w, group[-1], names[i + 1])
+        ):
             group.append(names[i + 1])
             i += 1
         i += 1

@@ -190,6 +190,7 @@ def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], se
 
 
 _PER_LITRE = re.compile(r"^/\s*L$", re.IGNORECASE)
+_SECONDS = re.compile(r"^(?:s|sec|secs|seconds?)\b", re.IGNORECASE)
 #: A value named in a note about how it is measured, not as a threshold of its own.
 _ONLY_CONTEXT = re.compile(
     r"(?:\b(?:determination|determining|measurement|measuring|assessment) of (?:a |the )?"
@@ -248,6 +249,12 @@ def read(view: ItemView) -> list[Draft]:
         lln = bool(unit_raw and re.search(r"LLN|lower limit", unit_raw, re.I))
         if unit_raw and _PER_LITRE.match(unit_raw) and value >= 1e6:
             value, unit = value / 1e9, "x 10^9/L"  # "1,500,000,000/L" is 1.5 x 10^9/L
+        if (
+            "qtc" in (a for m in group for a in m.analytes)
+            and value < 2
+            and (not unit_raw or _SECONDS.match(unit_raw))
+        ):
+            value, unit = round(value * 1000), "ms"  # "QTc > 0.47 seconds" is 470 ms
         stop = end + threshold.end()
         exceptions: list[str] = []
         extra = _EXCEPTION.match(w[stop:])

@@ -309,7 +309,7 @@ _LINE_WORDS = gate_words(
 
 
 def read(view: ItemView) -> list[Draft]:
-    mentions = view.drugs
+    mentions = _named_after_generic(view.drugs, view.w)
     if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
         if generic is not None:
@@ -391,6 +391,26 @@ def read(view: ItemView) -> list[Draft]:
             )
         ]
     return out
+
+
+#: "Systemic treatment with (any) immunosuppressive medication": the words after "with" say which.
+_WITH_NAMED = re.compile(r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+){0,2}$", re.IGNORECASE)
+
+
+def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    """Drop a generic "systemic treatment" that a named therapy right after it specifies."""
+    if len(mentions) < 2:
+        return mentions
+    return [
+        m
+        for m, following in zip(mentions, [*mentions[1:], None], strict=True)
+        if not (
+            following is not None
+            and m.id == "systemic_anticancer_therapy"
+            and following.id != m.id
+            and _WITH_NAMED.match(w[m.end : following.start])
+        )
+    ]
 
 
 def _only_own_setting(draft: Draft, w: str) -> None:
