@@ -45,6 +45,11 @@ _NEGATIVE = re.compile(
     r"|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)",
     re.I,
 )
+_TARGET_BEFORE = re.compile(
+    r"\b(?:(?:directed|targeted|aimed)\s+(?:against|at|to)|targeting|inhibitors?\s+of)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+(?:or|and|and/or|/)\s+)?$",
+    re.IGNORECASE,
+)
 #: "Wild-type BRCA1 and BRCA2", "non-mutated EGFR": the status named before the genes.
 _WILD_BEFORE = re.compile(r"\b(?:wild[- ]?type|WT|non-?mutated|unmutated)\s*(?:for\s+)?$", re.I)
 _THERAPY_AFTER = re.compile(
@@ -231,8 +236,10 @@ def read(view: ItemView) -> list[Draft]:
             continue
         if any(s <= mention.start < e for s, e in therapy_spans):
             continue
-        if _THERAPY_AFTER.match(w[mention.end :]):
-            continue
+        if _THERAPY_AFTER.match(w[mention.end :]) or _TARGET_BEFORE.search(
+            w, max(0, mention.start - 40), mention.start
+        ):
+            continue  # "ALK inhibitors", "therapy directed against ALK": the drug's target
         if mention.id == "ERBB2" and (
             _RECEPTOR_AFTER.match(w[mention.end :])
             or _RECEPTOR_NEGATIVE_AFTER.match(w[mention.end :])

@@ -10,6 +10,7 @@ washout windows, minimum durations, relapse windows, negation and exceptions. Co
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -312,7 +313,7 @@ def read(view: ItemView) -> list[Draft]:
     mentions = _named_after_generic(view.drugs, view.w)
     if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
-        if generic is not None:
+        if generic is not None and not _DIRECTED_AT.match(view.w, generic.end()):
             mentions = [
                 lexicon.Mention(
                     generic.start(),
@@ -397,11 +398,19 @@ def read(view: ItemView) -> list[Draft]:
 _WITH_NAMED = re.compile(r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+){0,2}$", re.IGNORECASE)
 
 
+#: "therapy directed against ALK or ROS1": a target the lexicon has no class for; not all therapy.
+_DIRECTED_AT = re.compile(
+    r"\s*(?:\([^()]{0,20}\)\s*)?(?:directed|targeted|aimed)\s+(?:against|at|to)\b|\s*targeting\b",
+    re.IGNORECASE,
+)
+
+
 def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
-    """Drop a generic "systemic treatment" that a named therapy right after it specifies."""
+    """Drop a generic "systemic treatment" that a named therapy right after it specifies, and a
+    bracketed abbreviation of the class just named ("EGFR tyrosine kinase inhibitor (TKI)")."""
     if len(mentions) < 2:
         return mentions
-    return [
+    kept = [
         m
         for m, following in zip(mentions, [*mentions[1:], None], strict=True)
         if not (
@@ -411,6 +420,31 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
             and _WITH_NAMED.match(w[m.end : following.start])
         )
     ]
+    out: list[lexicon.Mention] = []
+    for m in kept:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and m.kind == "class"
+            and _OPENED.fullmatch(w, previous.end, m.start)
+            and w[m.end : m.end + 2].lstrip().startswith(")")
+            and (m.id == previous.id or m.id in _ancestors(previous))
+        ):
+            # the abbreviation is part of the name it abbreviates
+            out[-1] = dataclasses.replace(previous, end=m.end, text=w[previous.start : m.end])
+            continue
+        out.append(m)
+    return out
+
+
+_OPENED = re.compile(r"\s*\(\s*")
+
+
+def _ancestors(mention: lexicon.Mention) -> frozenset[str]:
+    if mention.kind == "class":
+        return lexicon.class_ancestors(mention.id)
+    classes = lexicon.drug_classes(mention.id)
+    return classes.union(*(lexicon.class_ancestors(c) for c in classes))
 
 
 def _only_own_setting(draft: Draft, w: str) -> None:
