@@ -51,7 +51,11 @@ _FUTURE = Fast(
     r"|at (?:the )?(?:initiation|start) of|last (?:\w+\s+){0,2}before"
     r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
     r"|undergo|be (?:on|given|started))"
-    r"|mg\b|daily)\b"
+    r"|mg\b|daily"
+    r"|before (?:initiating|starting|beginning|commencing|(?:the )?(?:start|initiation) of)"
+    r"(?!\s+(?:the\s+)?(?:prior|previous|earlier|last)\b)"
+    r"|(?:capsules?|tablets?|pills?) of|swallow\w*"
+    r"|breast-?\s?fe\w+|nursing|lactat\w+|pregnan\w+)\b"
 )
 _AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
@@ -627,6 +631,8 @@ _DOSE_BEFORE = re.compile(
     r"(?:/day)?\)?[\s,]*(?:of\s+)?$",
     re.I,
 )
+_CONTRACEPTIVE_CLASSES = frozenset({"progestin", "estrogen_therapy"})
+_CONTRACEPTION_BEFORE = re.compile(r"\b(?:contracepti\w*|birth control)\b[^.;]*$")
 _PRECLUDED_BEFORE = re.compile(
     r"\b(?:preclud\w*|prevent(?:s|ing|ed)?\b|contraindicat\w*|interfer\w* with"
     r"|(?:do|does|would) not allow)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+|with\s+)?(?:the\s+)?$"
@@ -750,6 +756,10 @@ def _prior_therapy(
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
         return None
+    if set(run.classes) <= _CONTRACEPTIVE_CLASSES and _CONTRACEPTION_BEFORE.search(
+        low[_sentence_start(w, run.context) : run.context]
+    ):
+        return None  # "contraception: oral contraceptives or injectable progestogen"
     if _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _PRECLUDED_BEFORE.search(l_before[-70:]):
