@@ -84,6 +84,13 @@ _FOR_COHORT = re.compile(
     r"|patients|participants|subjects)\b[^:]{0,40}?)\s*(?:only)?\s*:",
     re.IGNORECASE,
 )
+#: "For the 1st-line expansion cohort ONLY, ...", "For Cohorts 5a, 5b, and 7, subjects must ...".
+_FOR_COHORT_COMMA = re.compile(
+    r"^(?:for|in)\s+(?:the\s+)?(?P<label>(?:[\w/+-]+\s+){0,5}?(?:cohorts?|parts?|arms?|groups?)"
+    r"(?:\s+(?!only\b)[A-Z0-9]{1,3}[a-z]?\b(?:\s*(?:,|and|or|&)\s*(?:and\s+)?[A-Z0-9]{1,3}[a-z]?\b)*)?)"
+    r"(?P<note>)(?:\s+only)?\s*,\s+(?=\S)",
+    re.IGNORECASE,
+)
 _TOPIC_HEADER = re.compile(r"^[A-Z][A-Z0-9 ,/&()'-]{3,60}:?$")
 _INLINE_COHORT = re.compile(
     r"^(?:\*\*)?(?:for\s+)?(?:the\s+)?(?P<label>(?:[\w/+-]+\s+){0,5}?(?:cohorts?|parts?|arms?"
@@ -249,7 +256,7 @@ def leading_cohort(words: str) -> tuple[str, int] | None:
     returned without its note in brackets or 'only', so that one cohort has one name."""
     if _COHORT_WORD.search(words.lower()) is None:
         return None  # no label without its noun
-    match = _INLINE_COHORT.match(words)
+    match = _INLINE_COHORT.match(words) or _FOR_COHORT_COMMA.match(words)
     if not match:
         return None
     label = match.group("label").strip()
