@@ -85,6 +85,14 @@ def _stage_positions() -> frozenset[int]:
     return frozenset(i for i, rule in enumerate(phrases().rules) if rule.name in _STAGE_RULES)
 
 
+#: A stage word that describes another organ's disease, not the cancer.
+_ORGAN_AFTER = re.compile(
+    r"\s+(?:chronic\s+|stage\s+)?(?:(?:liver|hepatic|kidney|renal|heart|cardiac|lung|pulmonary)"
+    r"\s+(?:disease|failure|dysfunction|insufficiency|impairment)|cirrhosis|age|dementia|HIV|AIDS)\b",
+    re.IGNORECASE,
+)
+
+
 def read_stage(view: ItemView) -> list[Draft]:
     w = view.w
     rules = phrases().rules
@@ -107,6 +115,8 @@ def read_stage(view: ItemView) -> list[Draft]:
                 or _OTHER_CANCER_AFTER.match(w[match.end() :])
             ):
                 continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
+            if _ORGAN_AFTER.match(w, match.end()):
+                continue  # "advanced liver disease", "advanced malignant hepatic tumours"
             if rule.name == "stage_early" and _EARLIER_DISEASE.search(
                 w[max(0, match.start() - 60) : match.start()]
             ):

@@ -98,9 +98,12 @@ def _with_polarity(
     negated = view.negated(start, end)
     if view.section == Section.EXCLUSION and kind == "comorbidity":
         negated = cues.negated_before(view.w, start, window=25)
+    elif kind == "comorbidity" and _NORMAL_BEFORE.search(view.w, max(0, start - 20), start):
+        negated = True  # "normal cardiac conduction": no conduction disease
     return view.draft(kind, start, end, negated=negated, **fields)
 
 
+_NORMAL_BEFORE = re.compile(r"\b(?:normal|unremarkable)\s+$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;](?:\s|$)")
 _YEARS = Fast(

@@ -633,6 +633,10 @@ _DOSE_BEFORE = re.compile(
 )
 _CONTRACEPTIVE_CLASSES = frozenset({"progestin", "estrogen_therapy"})
 _CONTRACEPTION_BEFORE = re.compile(r"\b(?:contracepti\w*|birth control)\b[^.;]*$")
+_NO_WASHOUT_NEEDED = re.compile(
+    r"\bno\s+(?:wash-?\s?out|washout period)\s+(?:period\s+)?(?:is\s+)?(?:required\s+|needed\s+)?"
+    r"(?:for|of|after|from)\s+(?:the\s+|any\s+|prior\s+|previous\s+)?$"
+)
 _PRECLUDED_BEFORE = re.compile(
     r"\b(?:preclud\w*|prevent(?:s|ing|ed)?\b|contraindicat\w*|interfer\w* with"
     r"|(?:do|does|would) not allow)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+|with\s+)?(?:the\s+)?$"
@@ -762,6 +766,8 @@ def _prior_therapy(
         return None  # "contraception: oral contraceptives or injectable progestogen"
     if _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
+    if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
+        return None  # "no washout for anti-estrogen therapy (is) required"
     if _PRECLUDED_BEFORE.search(l_before[-70:]):
         return None  # "anticoagulants precluding intramuscular injections of fulvestrant": the
         # study drug that something would rule out, not one the patient had
