@@ -983,3 +983,24 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
             return drafts  # "Uncontrolled hypertension is defined as ...": the term excludes
         kept.append(drafts[0].no_requirement())
     return kept
+
+
+def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
+    """Several cancers named in one inclusion item are alternatives: a patient has one primary
+    cancer ("NSCLC, HR+ breast cancer, or ovarian cancer"; "Phase 2: NSCLC; SCLC; breast
+    adenocarcinoma")."""
+    if view.section != Section.INCLUSION:
+        return
+    cancers = [d for d in drafts if d.kind == "cancer_type" and not d.fields.get("negated")]
+    if len({d.fields.get("cancer") for d in cancers}) < 2:
+        return
+    groups = {d.fields["any_of"] for d in cancers if "any_of" in d.fields}
+    if len(groups) > 1:
+        return  # already read as separate alternatives
+    if groups:
+        group = groups.pop()
+    else:
+        counter[0] += 1
+        group = counter[0]
+    for draft in cancers:
+        draft.fields["any_of"] = group

@@ -226,6 +226,7 @@ def extract_item(
     clauses.apply_presentation(drafts, view, counter)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
+    clauses.group_cancer_types(drafts, view, counter)
     return drafts
 
 
