@@ -190,6 +190,11 @@ def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], se
 
 
 _PER_LITRE = re.compile(r"^/\s*L$", re.IGNORECASE)
+_LAB_NEGATION = re.compile(
+    r"(?:\b(?:must|should|may|shall)\s+not\s+(?:have|show|be)\b[^.;\d]{0,25}"
+    r"|(?:^|[.;:]\s*)no\s+(?:evidence\s+of\s+)?(?:[a-z]+\s+){0,3})$",
+    re.IGNORECASE,
+)
 _SECONDS = re.compile(r"^(?:s|sec|secs|seconds?)\b", re.IGNORECASE)
 #: A value named in a note about how it is measured, not as a threshold of its own.
 _ONLY_CONTEXT = re.compile(
@@ -290,6 +295,10 @@ def read(view: ItemView) -> list[Draft]:
                 view.memo.setdefault(LAB_SITUATIONS, []).append((stop + extra.start(), extra_end))
         exceptions.extend(view.exception_texts(group[0].start))
         analytes = tuple(dict.fromkeys(a for m in group for a in m.analytes))
+        # "Must not have QTc > 470 ms" in an inclusion item: the threshold is what bars
+        negated = view.section == Section.INCLUSION and bool(
+            _LAB_NEGATION.search(w, max(0, group[0].start - 40), group[0].start)
+        )
         for analyte in analytes:
             out.append(
                 view.draft(
@@ -303,6 +312,7 @@ def read(view: ItemView) -> list[Draft]:
                     uln_multiple=uln,
                     lln_multiple=lln,
                     exceptions=tuple(dict.fromkeys(exceptions)),
+                    negated=negated,
                 )
             )
     return out
