@@ -145,6 +145,16 @@ _NOT_AGE = Fast(
 )
 
 
+_CHILDREN_ITEM = re.compile(r"^\W*(?:children|child|paediatric|pediatric|minors?)\b", re.I)
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:child(?:ren)?|infants?|bab(?:y|ies)|relatives?|family|household|siblings?|parents?"
+    r"|contacts?|death|died|diagnosed at|onset)\b[^.;]{0,35}$"
+    r"|\b(?!(?:patients?|women|men|participants?|subjects?|adults?|females?|males?|people"
+    r"|persons?|years?|\w*patients?)\b)[a-z]{4,}\s*\(\s*(?:aged?)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def read_age(view: ItemView) -> list[Draft]:
     w = view.w
     if not _AGE_CONTEXT.search(w):
@@ -156,6 +166,11 @@ def read_age(view: ItemView) -> list[Draft]:
                 continue
             if _OTHER_UNIT.match(w, match.end()):
                 continue  # "amenorrhoeic for 12 or more months": a duration, not an age
+            if _SOMEONE_ELSE.search(w, max(0, match.start() - 45), match.start()) and not (
+                _CHILDREN_ITEM.match(w)  # "Children (< 18 years old)": the patient's age
+            ):
+                continue  # "children 3 years of age and under", "death under 40 in relatives",
+                # "atrophic gastritis (age < 60)": someone else's age, or a condition's
             groups = match.groupdict()
             low: float | None = None
             high: float | None = None
