@@ -530,6 +530,17 @@ def test_prior_chemotherapy_met_only_by_an_adc_is_for_the_investigator() -> None
     assert judged(taxane, after_tdxd) is NOT_MET
 
 
+def test_an_inclusion_asking_for_a_comorbidity_never_blocks_alone() -> None:
+    """'Known HIV infection' under an inclusion header is almost always a
+    misplaced exclusion: without the condition the result is unknown, with it met."""
+    required = crit(m.Comorbidity, condition="hiv")
+    judgement = evaluate(required, POST_CDK)
+    assert judgement.result is UNKNOWN and "check the text" in judgement.explanation
+    assert judged(required, patient(conditions=["HIV infection"])) is MET
+    excluded = crit(m.Comorbidity, "exclusion", condition="hiv")
+    assert judged(excluded, POST_CDK) is NOT_MET
+
+
 def test_a_washout_decided_by_the_day_says_so() -> None:
     stopped_in_october = patient(
         treatments=[{"agents": ["fulvestrant"], "setting": "metastatic", "end": "2026-10"}]

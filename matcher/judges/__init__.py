@@ -54,6 +54,13 @@ def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
     judgement = judge(criterion, patient)
     if criterion.negated and not _double_negative(criterion):
         judgement = judgement.negate()
+    if _required_comorbidity(criterion) and judgement.result is Result.NOT_MET:
+        return unknown(
+            f"{judgement.explanation}; the text reads as requiring the condition, which a "
+            "cancer trial rarely does (an exclusion listed under inclusion, or a lost 'no'): "
+            "check the text",
+            "whether the trial really requires this condition",
+        )
     if criterion.exceptions and _blocks(criterion, judgement) and not _structured(criterion):
         quoted = "; ".join(criterion.exceptions)
         return unknown(
@@ -68,6 +75,18 @@ def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
 #: uncontrolled diabetes", "absence of HIV infection" under an exclusion header exclude the
 #: condition, they do not exclude everyone without it.
 _ONLY_PRESENCE_EXCLUDES = {Kind.COMORBIDITY, Kind.CNS_METASTASES, Kind.VISCERAL_CRISIS}
+
+
+def _required_comorbidity(criterion: Criterion) -> bool:
+    """An inclusion that asks the patient to HAVE a comorbidity ("History of congestive heart
+    failure" under inclusion): in the registry's texts this is nearly always an exclusion
+    placed under the wrong header or a negation the words lost, so it never blocks alone."""
+    return (
+        criterion.kind is Kind.COMORBIDITY
+        and criterion.section is Section.INCLUSION
+        and not criterion.negated
+        and criterion.any_of is None
+    )
 
 
 def _double_negative(criterion: Criterion) -> bool:
