@@ -18,7 +18,13 @@ from pydantic import ValidationError
 from criteria.clauses import refer_back
 from criteria.context import Context, intro_context
 from criteria.extract import Draft, extract_item
-from criteria.model import Administrative, Criterion, MenopausalStatus, Unrecognized
+from criteria.model import (
+    Administrative,
+    Criterion,
+    DiseaseStage,
+    MenopausalStatus,
+    Unrecognized,
+)
 from criteria.structure import Item, Layout, is_label, layout, leading_cohort
 from criteria.text import normalise, unescape
 from trialmatch.vocab import Section
@@ -105,7 +111,55 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    return _suppression_route(out)
+    return _stage_qualifiers(_suppression_route(out))
+
+
+def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
+    """An exclusion that names a stage the trial's inclusion requires ("Asymptomatic metastatic
+    lesions whose growth would cause deficits", "therapy for advanced NSCLC") cannot exclude
+    that stage: the words describe something else. Such a stage criterion goes; an item left
+    with nothing typed stays as unrecognised text."""
+    required = {
+        stage
+        for c in criteria
+        if isinstance(c, DiseaseStage)
+        and c.section == Section.INCLUSION
+        and not c.negated
+        and c.any_of is None
+        and c.cohort is None
+        for stage in c.stages
+    }
+    if not required:
+        return criteria
+
+    def contradicts(c: Criterion) -> bool:
+        return (
+            isinstance(c, DiseaseStage)
+            and c.section == Section.EXCLUSION
+            and not c.negated
+            and set(c.stages) <= required
+        )
+
+    if not any(contradicts(c) for c in criteria):
+        return criteria
+    out: list[Criterion] = []
+    kept_items = {c.item for c in criteria if not contradicts(c)}
+    for c in criteria:
+        if not contradicts(c):
+            out.append(c)
+        elif c.item not in kept_items:
+            kept_items.add(c.item)
+            out.append(
+                Unrecognized(
+                    section=c.section,
+                    text=c.text,
+                    span=c.span,
+                    item=c.item,
+                    cohort=c.cohort,
+                    reason="names a stage the trial requires",
+                )
+            )
+    return out
 
 
 #: "Premenopausal women can be enrolled if they take a GnRH agonist", as its own item.
