@@ -51,6 +51,8 @@ _SECTION_HEADER = re.compile(
     r"(?P<post>[^.;]{0,80}?)\s*:?\s*(?:\([^)]{0,80}\))?\s*[:.]?\s*$",
     re.IGNORECASE,
 )
+#: A protocol section number before a header ("4.2 Exclusion Criteria").
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}\.){1,3}\d{0,2}\.?\s+(?=[A-Za-z])")
 #: "Major surgery within 4 weeks of inclusion": the word names a moment, not a section.
 _TIME_OF = re.compile(
     r"\b(?:of|within|before|after|at|since|from|until|to|for|upon|prior to|following)\s*"
@@ -179,7 +181,7 @@ _HEADER_WORD = re.compile(
 
 def section_header(words: str) -> Header | None:
     """A line that opens the inclusion or exclusion section (returns section and cohort)."""
-    stripped = words.strip().strip("*#_ ").strip()
+    stripped = _SECTION_NUMBER.sub("", words.strip().strip("*#_ ").strip())
     if len(stripped) > 200 or _HEADER_WORD.search(stripped.lower()) is None:
         return None  # both kinds of header need one of these words
     match = _SECTION_HEADER.match(stripped)
