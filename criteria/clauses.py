@@ -1004,3 +1004,69 @@ def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) 
         group = counter[0]
     for draft in cancers:
         draft.fields["any_of"] = group
+
+
+#: Words that make an inclusion item a washout rule ("at least 4 weeks must have elapsed since").
+_WASHOUT_WORDS = gate_words("elapse", "must stop", "stopped", "discontinu", "washout", "wash-out",
+                            "half-li", ">=", "since", "prior to", "before")  # fmt: skip
+_WASHOUT_RULE = Fast(
+    r"\b(?:must\s+(?:have\s+)?elapsed|elapsed\s+(?:since|from|after|between)|must\s+(?:be\s+)?"
+    r"(?:stop(?:ped)?|discontinued|completed)|wash-?\s?out|half-?lives|(?:at least|a minimum of"
+    r"|>=)\s*\d+\s*(?:days?|weeks?|wks?|months?)\s+(?:since|from|after|before|prior)"
+    r"|:\s*>=\s*\d+\s*(?:days?|weeks?|wks?|months?))"
+)
+_REQUIRED_LINES = re.compile(
+    r"\b(?:at least|>=|minimum of|one or more)\s*\d*\s*(?:\w+\s+)?(?:lines?|regimens?|cycles?)\b"
+    r"|\b(?:must|should)\s+have\s+(?:received|had|progressed)|\bprogress\w*",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"(?:>=\s*|at least\s+|a minimum of\s+)?(?P<n>\d+)\s*(?P<u>days?|weeks?|wks?|months?)\b", re.I
+)
+
+
+def apply_inclusion_washouts(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """A therapy in an inclusion washout rule ("Chemotherapy: >= 3 weeks (>= 6 weeks for
+    mitomycin C)", "a minimum of 4 weeks must have elapsed since prior chemotherapy") is one the
+    patient must not have had within that time, never one the patient must have had. Its window
+    is the duration named nearest before it (else the first of its sentence); without any, the
+    rule requires nothing."""
+    if view.section != Section.INCLUSION or not drafts or not view.has(_WASHOUT_WORDS):
+        return drafts
+    w = view.w
+    if _WASHOUT_RULE.search(w, view.low) is None:
+        return drafts
+    out: list[Draft] = []
+    dropped: list[Draft] = []
+    for draft in drafts:
+        fields = draft.fields
+        if (
+            draft.kind != "prior_therapy"
+            or fields.get("negated")
+            or fields.get("relation", "received") != "received"
+            or any(fields.get(k) is not None for k in (
+                "relapse_within_months", "relapse_after_months", "min_duration_months",
+                "max_duration_months"))
+        ):  # fmt: skip
+            out.append(draft)
+            continue
+        start = max(w.rfind(". ", 0, draft.start), w.rfind("; ", 0, draft.start)) + 1
+        stop = _SENTENCE_END.search(w, draft.start)
+        sentence_end = stop.start() if stop else len(w)
+        if _WASHOUT_RULE.search(w[start:sentence_end], view.low[start:sentence_end]) is None or (
+            _REQUIRED_LINES.search(w, start, sentence_end)
+        ):
+            out.append(draft)  # the rule is another sentence's, or the therapy is asked for
+            continue
+        if fields.get("within_days") is None:
+            near = list(_DURATION.finditer(w, max(start, draft.start - 40), draft.start))
+            found = near[-1] if near else _DURATION.search(w, start, sentence_end)
+            if found is None:
+                dropped.append(draft)
+                continue
+            fields["within_days"] = cues.days(float(found.group("n")), found.group("u"))
+        fields["negated"] = True
+        out.append(draft)
+    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):
+        out.append(dropped[0].no_requirement())
+    return out
