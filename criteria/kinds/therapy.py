@@ -168,7 +168,7 @@ _SUPPORTIVE = frozenset(
 )
 _CURRENT = Fast(
     r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing|simultaneous|on (?:stable|a stable)"
-    r"|presently|still (?:on|receiving)|while (?:on|receiving))\b"
+    r"|presently|still (?:on|receiving)|while (?:on|receiving)|undergoing)\b"
 )
 _WASHOUT = Fast(
     r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
@@ -637,6 +637,10 @@ _NO_WASHOUT_NEEDED = re.compile(
     r"\bno\s+(?:wash-?\s?out|washout period)\s+(?:period\s+)?(?:is\s+)?(?:required\s+|needed\s+)?"
     r"(?:for|of|after|from)\s+(?:the\s+|any\s+|prior\s+|previous\s+)?$"
 )
+_PREGNANCY_NOTE = re.compile(
+    r"\b(?:breast-?\s?feed\w*|nursing infants?|f[o]?etus|teratogen\w*|abortifacient)\b"
+    r"(?![^.;]*\b(?:prior|previous|history|received|known)\b)[^.;]*$"
+)
 _PRECLUDED_BEFORE = re.compile(
     r"\b(?:preclud\w*|prevent(?:s|ing|ed)?\b|contraindicat\w*|interfer\w* with"
     r"|(?:do|does|would) not allow)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+|with\s+)?(?:the\s+)?$"
@@ -768,6 +772,10 @@ def _prior_therapy(
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
         return None  # "no washout for anti-estrogen therapy (is) required"
+    if _PREGNANCY_NOTE.search(
+        low, max(_sentence_start(w, run.context), run.context - 90), run.context
+    ):
+        return None  # "breastfeeding should be discontinued if the mother is treated with X"
     if _PRECLUDED_BEFORE.search(l_before[-70:]):
         return None  # "anticoagulants precluding intramuscular injections of fulvestrant": the
         # study drug that something would rule out, not one the patient had
