@@ -1,0 +1,114 @@
+"""How many of the pairs two clinical audits judged wrongly excluded the tool now lists.
+
+Two reviewers matched realistic patients against every real trial in ../shared/ctgov and read,
+for each trial that came out ineligible, the criteria that blocked it.
+`audits/wrongly_excluded.json` keeps the (trial, patient) pairs where every blocking criterion
+was a misreading of the text (ids and pattern codes only). This script rebuilds a database from
+the same texts with the current parser, matches the same patients and prints how many of those
+pairs are no longer ineligible, and how many pairs are ineligible in all (a check that the fixes
+did not simply let everything in).
+
+    python benchmarks/audit_recheck.py [--shared ../shared]
+
+The legacy collection has 999 older breast trials (12 breast patients); the modern set has the
+full API studies, the saved search pages and the EGFR/ALK NSCLC collection (the 12 breast patients
+and 3 NSCLC patients in `audits/patients`). It takes a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from real_trials import study as modern_study
+
+from matcher import load_profile, load_trials, match_patient
+from sync.importer import import_paths
+from sync.store import open_database
+
+HERE = Path(__file__).resolve().parent
+AS_OF = dt.date(2026, 11, 24)
+
+
+def legacy_study(record: dict[str, Any]) -> dict[str, Any]:
+    """An older-layout record as a minimal API v2 study (its lines are the eligibility text)."""
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": record["nct_id"], "briefTitle": ""},
+            "statusModule": {"overallStatus": "COMPLETED"},
+            "conditionsModule": {"conditions": []},
+            "designModule": {"studyType": "INTERVENTIONAL", "phases": []},
+            "eligibilityModule": {"eligibilityCriteria": "\n".join(record["eligibility_lines"])},
+        }
+    }
+
+
+def verdicts(
+    tmp: Path,
+    folders: list[Path],
+    records: Path,
+    make: Callable[[dict[str, Any]], dict[str, Any]],
+    patients: list[Path],
+) -> dict[tuple[str, str], str]:
+    studies = tmp / "studies"
+    studies.mkdir()
+    for line in records.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            (studies / f"{record['nct_id']}.json").write_text(json.dumps(make(record)))
+    db = open_database(tmp / "trials.db", create=True)
+    import_paths(db, [*folders, studies])
+    db.close()
+    trials = load_trials(tmp / "trials.db")
+    out = {}
+    for path in patients:
+        report = match_patient(
+            load_profile(path), trials, as_of=AS_OF, statuses=None, include_ineligible=True
+        )
+        for match in report.matches:
+            out[(match.trial.nct_id, path.stem)] = match.result.verdict.value
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    args = parser.parse_args()
+    ctgov = args.shared / "ctgov"
+    if not ctgov.is_dir():
+        print(f"skipped: {ctgov} not found")
+        return 0
+    audits = json.loads((HERE / "audits" / "wrongly_excluded.json").read_text(encoding="utf-8"))
+    breast = sorted((HERE / "real_trials" / "patients").glob("*.yaml"))
+    nsclc = sorted((HERE / "audits" / "patients").glob("*.yaml"))
+    Maker = Callable[[dict[str, Any]], dict[str, Any]]
+    runs: tuple[tuple[str, list[Path], Path, Maker, list[Path]], ...] = (
+        ("legacy", [], ctgov / "nli4ct-breast-legacy-layout.jsonl", legacy_study, breast),
+        (
+            "modern",
+            [ctgov / "studies", ctgov / "responses"],
+            ctgov / "egfr-alk-nsclc.jsonl",
+            modern_study,
+            breast + nsclc,
+        ),
+    )
+    for name, folders, records, make, patients in runs:
+        with tempfile.TemporaryDirectory() as tmp:
+            got = verdicts(Path(tmp), folders, records, make, patients)
+        pairs = audits[name]["pairs"]
+        listed = sum(got.get((p["trial"], p["patient"])) not in (None, "ineligible") for p in pairs)
+        ineligible = sum(v == "ineligible" for v in got.values())
+        print(
+            f"{name}: {listed} of {len(pairs)} wrongly excluded pairs now listed; "
+            f"{ineligible} of {len(got)} pairs ineligible"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
