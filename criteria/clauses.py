@@ -1009,15 +1009,19 @@ def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) 
 #: Words that make an inclusion item a washout rule ("at least 4 weeks must have elapsed since").
 _WASHOUT_WORDS = gate_words("elapse", "must stop", "stopped", "discontinu", "washout", "wash-out",
                             "half-li", ">=", "since", "prior to", "before")  # fmt: skip
+_UNIT = r"(?:days?|weeks?|wks?|months?)"
 _WASHOUT_RULE = Fast(
     r"\b(?:must\s+(?:have\s+)?elapsed|elapsed\s+(?:since|from|after|between)|must\s+(?:be\s+)?"
-    r"(?:stop(?:ped)?|discontinued|completed)|wash-?\s?out|half-?lives|(?:at least|a minimum of"
-    r"|>=)\s*\d+\s*(?:days?|weeks?|wks?|months?)\s+(?:since|from|after|before|prior)"
-    r"|:\s*>=\s*\d+\s*(?:days?|weeks?|wks?|months?))"
+    r"(?:stop(?:ped)?|discontinued|completed)|wash-?\s?out|half-?lives)"
+    rf"|(?:\bat least|\ba minimum of|>=)\s*\d+\s*{_UNIT}\s+(?:since|from|after|before|prior|for)\b"
+    rf"|:\s*>=\s*\d+\s*{_UNIT}|^\W*>=\s*\d+\s*{_UNIT}"
 )
 _REQUIRED_LINES = re.compile(
     r"\b(?:at least|>=|minimum of|one or more)\s*\d*\s*(?:\w+\s+)?(?:lines?|regimens?|cycles?)\b"
-    r"|\b(?:must|should)\s+have\s+(?:received|had|progressed)|\bprogress\w*",
+    r"|\b(?:must|should)\s+have\s+(?:received|had|progressed)|\bprogress\w*"
+    r"|\bmust\s+(?:be\s+(?:on|receiving|taking|treated)|initiate|start|begin|continue)"
+    r"|\bcurrent(?:ly)?\s+(?:on|receiving|taking|treatment)|\bstable\s+doses?|\binitiated\b"
+    r"|\bstarted\b",
     re.IGNORECASE,
 )
 _DURATION = re.compile(
