@@ -637,6 +637,8 @@ _NO_WASHOUT_NEEDED = re.compile(
     r"\bno\s+(?:wash-?\s?out|washout period)\s+(?:period\s+)?(?:is\s+)?(?:required\s+|needed\s+)?"
     r"(?:for|of|after|from)\s+(?:the\s+|any\s+|prior\s+|previous\s+)?$"
 )
+_PREGNANCY_WORDS = gate_words("feed", "nursing", "fetus", "foetus", "teratogen", "abortifacient")
+_ALLOWANCE_WORDS = gate_words("allowed", "permitted", "accept", "eligible", "may ")
 _PREGNANCY_NOTE = re.compile(
     r"\b(?:breast-?\s?feed\w*|nursing infants?|f[o]?etus|teratogen\w*|abortifacient)\b"
     r"(?![^.;]*\b(?:prior|previous|history|received|known)\b)[^.;]*$"
@@ -772,7 +774,7 @@ def _prior_therapy(
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
         return None  # "no washout for anti-estrogen therapy (is) required"
-    if _PREGNANCY_NOTE.search(
+    if view.has(_PREGNANCY_WORDS) and _PREGNANCY_NOTE.search(
         low, max(_sentence_start(w, run.context), run.context - 90), run.context
     ):
         return None  # "breastfeeding should be discontinued if the mother is treated with X"
@@ -841,7 +843,9 @@ def _prior_therapy(
     following = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
     if following is not None:  # "adjuvant X or if de novo metastatic, ...": not X's setting
         cut = min(cut, following.start() - run.end)
-    allowance = _ALLOWANCE_BRACKET.search(w, run.end)  # its look-ahead may pass the limit
+    allowance = (  # its look-ahead may pass the limit
+        _ALLOWANCE_BRACKET.search(w, run.end) if "(" in w and view.has(_ALLOWANCE_WORDS) else None
+    )
     if allowance is not None and allowance.start() < limit:
         # "X for ABC (adjuvant X is allowed if ...)": not X's setting
         cut = min(cut, allowance.start() - run.end)
@@ -850,7 +854,11 @@ def _prior_therapy(
     if previous:  # "adjuvant X, or progression on Y": the words before "or" describe X
         own_before = own_before[previous[-1].start() :]
     opened = w.rfind("(", begin, run.context)
-    if opened > w.rfind(")", opened, run.context) and _ALLOWANCE_BRACKET.match(w, opened):
+    if (
+        opened > w.rfind(")", opened, run.context)
+        and view.has(_ALLOWANCE_WORDS)
+        and _ALLOWANCE_BRACKET.match(w, opened)
+    ):
         # "X for ABC (adjuvant X is allowed ...)": the bracket's X is not the one for ABC
         own_before = w[opened + 1 : run.context]
     settings_text = f"{intro} {own_before} {after[: min(70, max(cut, 0))]}"
