@@ -239,7 +239,11 @@ def apply_early_permission(drafts: list[Draft], view: ItemView) -> list[Draft]:
     within it). The permission's therapy becomes that one criterion, negated in an inclusion
     item; therapies named in the condition's own definition ("from completion of chemotherapy
     to the diagnosis of metastatic disease") go."""
-    if not drafts or not view.has(_EARLY_WORDS) or not view.has(_PERMISSION_WORDS):
+    if (
+        not any(d.kind == "prior_therapy" for d in drafts)
+        or not view.has(_EARLY_WORDS)
+        or not view.has(_PERMISSION_WORDS)
+    ):
         return drafts
     w = view.w
     out = drafts
@@ -655,7 +659,9 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
     chemotherapy", "however, the following are allowed: endocrine therapy". Kept: a therapy the
     permission asks for ("eligible if they have received X"), a negated one ("no prior X; Y is
     allowed" reads Y alone), and one with a time window ("allowed if stopped 4 weeks before")."""
-    if not drafts or not view.has(_THERAPY_PERMISSION_WORDS):
+    if not any(d.kind == "prior_therapy" for d in drafts) or not view.has(
+        _THERAPY_PERMISSION_WORDS
+    ):
         return drafts
     w = view.w
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
@@ -1035,7 +1041,11 @@ def apply_inclusion_washouts(drafts: list[Draft], view: ItemView) -> list[Draft]
     patient must not have had within that time, never one the patient must have had. Its window
     is the duration named nearest before it (else the first of its sentence); without any, the
     rule requires nothing."""
-    if view.section != Section.INCLUSION or not drafts or not view.has(_WASHOUT_WORDS):
+    if (
+        view.section != Section.INCLUSION
+        or not any(d.kind == "prior_therapy" for d in drafts)
+        or not view.has(_WASHOUT_WORDS)
+    ):
         return drafts
     w = view.w
     if _WASHOUT_RULE.search(w, view.low) is None:
