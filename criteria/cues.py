@@ -28,6 +28,7 @@ _NOT_NEGATION = Fast(
     r"\b(?:not (?:amenable|candidates?|eligible for|suitable for|limited to|be limited to"
     r"|otherwise|applicable|specified|required|necessary|only|necessarily|considered|exceed)"
     r"|not\s+a\s+candidate|whether or not|if not|or not|non[- ]?small|no (?:longer|later|more|less)"
+    r"|(?:no|none|zero|0)\s+or\s+(?:at most|<=|one|1)\b"
     r"|not (?:yet )?(?:recovered|resolved)|not been (?:recovered|resolved)|no evidence of disease"
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
     r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?"

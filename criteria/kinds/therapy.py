@@ -73,7 +73,8 @@ _TOXICITY_EXAMPLES = re.compile(
 )
 _PROGRESSION_OR_INTOLERANCE = re.compile(
     r"\b(?:progress\w*|PD)\b[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:intoleran\w+|toxicity)"
-    r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)",
+    r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)"
+    r"|\b(?:refractory|resistant)\s+(?:to\s+)?(?:or|and/or)\s+intoleran\w+",
     re.IGNORECASE,
 )
 #: "progressive disease (PD) during treatment or within 30 days after stopping X": the bracket
@@ -248,7 +249,7 @@ _LINES = Fast(
 _PERMITTED_COUNT = re.compile(
     r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated\s+with"
     r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+(?:to\s+(?:receive|have)\s+)?\n"
-    r"|\n[^.;]{0,40}?\b(?:is|are)\s+(?:also\s+)?(?:allowed|permitted|acceptable)\b",
+    r"|\n[^.;]{0,40}?\b(?:is|are)\s+(?:also\s+)?(?:allowed|permitted|acceptable|accepted)\b",
     re.I,
 )
 #: "no more than 1 prior targeted agent": a cap on earlier agents counts them.
