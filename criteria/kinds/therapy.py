@@ -638,6 +638,11 @@ _NO_WASHOUT_NEEDED = re.compile(
     r"\bno\s+(?:wash-?\s?out|washout period)\s+(?:period\s+)?(?:is\s+)?(?:required\s+|needed\s+)?"
     r"(?:for|of|after|from)\s+(?:the\s+|any\s+|prior\s+|previous\s+)?$"
 )
+_COUNTED_OTHER = re.compile(r"\b(?:regimens?|lines?|courses?|cycles?|includ\w*)\b")
+_MORE_THAN_ONE = re.compile(
+    r"(?:\bmore than (?:one|1)|>\s*1|>=\s*2|\b(?:two|2) or more|\bmultiple)\s+"
+    r"(?:prior\s+|previous\s+)?$"
+)
 _PREGNANCY_WORDS = gate_words("feed", "nursing", "fetus", "foetus", "teratogen", "abortifacient")
 _ALLOWANCE_WORDS = gate_words("allowed", "permitted", "accept", "eligible", "may ")
 _PREGNANCY_NOTE = re.compile(
@@ -771,6 +776,23 @@ def _prior_therapy(
         low[_sentence_start(w, run.context) : run.context]
     ):
         return None  # "contraception: oral contraceptives or injectable progestogen"
+    counted = _MORE_THAN_ONE.search(l_before[-25:])
+    if (
+        counted is not None
+        and len(run.classes) == 1
+        and not run.agents
+        and not _COUNTED_OTHER.search(low, run.context, run.end)
+    ):
+        # "progressed on more than one CDK4/6 inhibitor": a count of that class, not any use
+        start = run.context - len(l_before[-25:]) + counted.start()
+        return Draft(
+            "line_count",
+            {"scope": run.classes[0], "min": 2, "max": None, "settings": (),
+             "negated": cues.negated_before(w, start)},
+            view.evidence(start, run.end),
+            start,
+            run.end,
+        )  # fmt: skip
     if _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
