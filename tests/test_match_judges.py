@@ -541,6 +541,17 @@ def test_an_inclusion_asking_for_a_comorbidity_never_blocks_alone() -> None:
     assert judged(excluded, POST_CDK) is NOT_MET
 
 
+def test_her2_expression_by_scores_admits_her2_low() -> None:
+    """'HER2 expression (IHC 3+, 2+ or 1+)' (T-DXd trials) is any expressing tumour."""
+    expressing = crit(m.Receptor, receptor="HER2", status="positive", ihc=("1+", "2+", "3+"))
+    assert judged(expressing, patient(receptors={"er": "positive", "her2": {"ihc": "1+"}})) is MET
+    assert judged(expressing, patient(receptors={"er": "positive", "her2": {"ihc": "0"}})) is (
+        NOT_MET
+    )
+    strict = crit(m.Receptor, receptor="HER2", status="positive", ihc=("3+",))
+    assert judged(strict, patient(receptors={"er": "positive", "her2": {"ihc": "1+"}})) is NOT_MET
+
+
 def test_a_washout_decided_by_the_day_says_so() -> None:
     stopped_in_october = patient(
         treatments=[{"agents": ["fulvestrant"], "setting": "metastatic", "end": "2026-10"}]

@@ -128,6 +128,9 @@ def _her2_allowed(c: Receptor) -> set[str]:
                 )
             else:
                 from_scores |= _IHC_CATEGORY.get(score, set())
+        if c.status == "positive" and "low" in from_scores:
+            # "HER2 expression (IHC 3+, 2+ or 1+)": the scores named are the definition
+            return from_scores
         allowed &= from_scores or allowed
     return allowed
 
