@@ -1084,3 +1084,38 @@ def apply_inclusion_washouts(drafts: list[Draft], view: ItemView) -> list[Draft]
     if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):
         out.append(dropped[0].no_requirement())
     return out
+
+
+#: A sentence that lists what the previous one named ("It includes radiotherapy, chemotherapy").
+_IT_INCLUDES = re.compile(
+    r"(?:^|[.;]\s+)(?:it|this|these|which|they|such (?:therapy|treatment)s?)\s+(?:also\s+)?"
+    r"(?:includes?|include|comprises?|covers?|means?|refers? to)\b",
+    re.IGNORECASE,
+)
+
+
+def inherit_windows(drafts: list[Draft], view: ItemView) -> None:
+    """'Prior anticancer therapy within the last 3 weeks. It includes radiotherapy, endocrine
+    therapy, chemotherapy': the therapies the second sentence lists share the first's window
+    (without it, any endocrine therapy ever would exclude)."""
+    if len(drafts) < 2 or ("includ" not in view.low and "compris" not in view.low):
+        return
+    w = view.w
+    for match in _IT_INCLUDES.finditer(w):
+        timed = [
+            d for d in drafts
+            if d.kind == "prior_therapy" and d.start < match.start() and d.fields.get("within_days")
+        ]  # fmt: skip
+        if not timed:
+            continue
+        window = timed[-1].fields["within_days"]
+        stop = _SENTENCE_END.search(w, match.end())
+        end = stop.start() if stop else len(w)
+        for draft in drafts:
+            if (
+                draft.kind == "prior_therapy"
+                and match.end() <= draft.start < end
+                and draft.fields.get("within_days") is None
+                and not draft.fields.get("negated")
+            ):
+                draft.fields["within_days"] = window

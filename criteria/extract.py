@@ -228,6 +228,7 @@ def extract_item(
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     clauses.group_cancer_types(drafts, view, counter)
+    clauses.inherit_windows(drafts, view)
     return drafts
 
 
