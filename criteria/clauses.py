@@ -206,7 +206,9 @@ _EARLY_PERMISSION = Fast(
 )
 _EARLY_WORDS = gate_words("adjuvant", "operative")
 _PERMISSION_WORDS = gate_words("eligible", "allowed", "permitted", "accept", "allowable", "may ")
-_TIME = r"(?P<n{0}>\d+(?:\.\d+)?)[\s-]*(?P<unit{0}>months?|years?|weeks?|days?)"
+#: Units of a washout (weeks to months); a disease-free interval can also be in years.
+_SHORT_UNITS = r"(?:days?|weeks?|wks?|months?)"
+_TIME = r"(?P<n{0}>\d+(?:\.\d+)?)[\s-]*(?P<unit{0}>" + _SHORT_UNITS + "|years?)"
 _AT_LEAST = r"(?:>=|>|at least(?: an?)?|more than|longer than|of at least|of over)"
 #: The time a (neo)adjuvant therapy must lie behind the patient for the permission to hold:
 #: a disease-free interval or relapse after it (`dfi`), or time since its last dose (`since`).
@@ -332,7 +334,7 @@ def _segment(w: str, position: int) -> tuple[int, int]:
     if opened > w.rfind(")", 0, position):
         closed = w.find(")", position)
         return opened + 1, closed if closed != -1 else len(w)
-    start = max(w.rfind(". ", 0, position), w.rfind(";", 0, position)) + 1
+    start = _sentence_start(w, position)
     stop = _SENTENCE_END.search(w, position)
     return start, stop.start() if stop else len(w)
 
@@ -373,7 +375,7 @@ def apply_adjuvant_permission(drafts: list[Draft], view: ItemView) -> list[Draft
             out.append(draft)
             continue
         named = (fields.get("agents"), fields.get("classes"))
-        opened = max(w.rfind(". ", 0, draft.start), w.rfind(";", 0, draft.start)) + 1
+        opened = _sentence_start(w, draft.start)
         stop = _SENTENCE_END.search(w, draft.start)
         sentence = w[opened : stop.start() if stop else len(w)]
         if not _ALLOWED.search(sentence, sentence.lower()):
@@ -443,7 +445,7 @@ def apply_routes(drafts: list[Draft], view: ItemView, counter: list[int]) -> lis
     routes = [[d for d in histories if a <= d.start < b] for a, b in pairwise(bounds)]
     if sum(bool(r) for r in routes) < 2 or any(len(r) > 1 for r in routes):
         return drafts  # several statements in one way in cannot be one alternative
-    opened = max(w.rfind(". ", 0, head.start()), w.rfind(";", 0, head.start())) + 1
+    opened = _sentence_start(w, head.start())
     term = [d for d in histories if opened <= d.start < head.end()]
     # "or if a patient with de novo disease progressed ...": who the way in is for, no
     # requirement of its own
@@ -492,7 +494,7 @@ def apply_presentation(drafts: list[Draft], view: ItemView, counter: list[int]) 
     if found is None:
         return
     split = found.start("or") if found.group("or") else found.start("or2")
-    sentence = max(view.w.rfind(". ", 0, found.start()), view.w.rfind(";", 0, found.start())) + 1
+    sentence = _sentence_start(view.w, found.start())
     chosen = [
         d
         for d in drafts
@@ -540,6 +542,23 @@ _NOT_PERMITTED = Fast(
     r"|excluded|cohorts?|arms?)\b|\bparts?\s+(?:[a-z]\d?|\d+[a-z]?|i{1,3}|iv|v)\b|<=|<"
 )
 _CLAUSE = re.compile(r"[;.](?:\s|$)")
+
+
+def _clause_bounds(w: str) -> list[int]:
+    """Where the clauses of an item start (and one past its end), for `_clause_span`."""
+    return [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+
+
+def _clause_span(bounds: list[int], position: int) -> tuple[int, int]:
+    """The clause (between '.' or ';' breaks) that `position` falls in."""
+    return max(b for b in bounds if b <= position), min(b for b in bounds if b > position)
+
+
+def _sentence_start(w: str, position: int) -> int:
+    """Where the sentence holding `position` starts (after '. ' or ';')."""
+    return max(w.rfind(". ", 0, position), w.rfind(";", 0, position)) + 1
+
+
 #: "X does not have to be the most recent treatment", "prior Y is not required".
 _NOT_REQUIRED = Fast(
     r"\b(?:(?:does|do|need|needs) not (?:have|need) to|need not"
@@ -557,7 +576,7 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     w = view.w
     if not (_PERMITTED.search(w, view.low) or _NOT_REQUIRED.search(w, view.low)):
         return drafts
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    bounds = _clause_bounds(w)
     kept: list[Draft] = []
     dropped: list[Draft] = []
     for draft in drafts:
@@ -568,8 +587,7 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
         ):
             kept.append(draft)  # "allowed if stopped 28 days before": the washout is a rule
             continue
-        begin = max(b for b in bounds if b <= draft.start)
-        end = min(b for b in bounds if b > draft.start)
+        begin, end = _clause_span(bounds, draft.start)
         clause = _own_words(
             w[begin:end], draft.start - begin, examples=view.section == Section.INCLUSION
         )
@@ -664,7 +682,7 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
     ):
         return drafts
     w = view.w
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    bounds = _clause_bounds(w)
     out: list[Draft] = []
     dropped: list[Draft] = []
     for draft in drafts:
@@ -681,8 +699,7 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
         ):
             out.append(draft)
             continue
-        begin = max(b for b in bounds if b <= draft.start)
-        end = min(b for b in bounds if b > draft.start)
+        begin, end = _clause_span(bounds, draft.start)
         after = w[draft.start : end]
         lets_in = _LETS_IN.search(after, after.lower())
         before = w[begin : draft.start]
@@ -777,12 +794,11 @@ def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
     w = view.w
     if not _COUNTING.search(w, view.low):
         return drafts
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    bounds = _clause_bounds(w)
     kept = []
     for draft in drafts:
         if draft.kind in _COUNTED:
-            begin = max(b for b in bounds if b <= draft.start)
-            end = min(b for b in bounds if b > draft.start)
+            begin, end = _clause_span(bounds, draft.start)
             clause = _own_words(w[begin:end], draft.start - begin)
             if _COUNTING.search(clause, clause.lower()):
                 continue
@@ -792,12 +808,11 @@ def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
 
 def _drop_capped(drafts: list[Draft], view: ItemView) -> list[Draft]:
     w = view.w
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    bounds = _clause_bounds(w)
     kept = []
     for draft in drafts:
         if draft.kind == "prior_therapy":
-            begin = max(b for b in bounds if b <= draft.start)
-            end = min(b for b in bounds if b > draft.start)
+            begin, end = _clause_span(bounds, draft.start)
             own = _own_words(w[begin:end], draft.start - begin)
             if _CAPPED_SHARE.search(own, own.lower()):
                 continue
@@ -854,13 +869,12 @@ def drop_disease_treatment(drafts: list[Draft], view: ItemView) -> list[Draft]:
     ):
         return drafts
     w = view.w
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    bounds = _clause_bounds(w)
     conditions = [d for d in drafts if d.kind == "comorbidity"]
     kept = []
     for draft in drafts:
         if draft.kind == "prior_therapy":
-            begin = max(b for b in bounds if b <= draft.start)
-            end = min(b for b in bounds if b > draft.start)
+            begin, end = _clause_span(bounds, draft.start)
             sentence = _own_words(w[begin:end], draft.start - begin)
             if _DEFINITIONAL.search(sentence, sentence.lower()) or any(
                 begin <= c.start < draft.start
@@ -1015,12 +1029,12 @@ def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) 
 #: Words that make an inclusion item a washout rule ("at least 4 weeks must have elapsed since").
 _WASHOUT_WORDS = gate_words("elapse", "must stop", "stopped", "discontinu", "washout", "wash-out",
                             "half-li", ">=", "since", "prior to", "before")  # fmt: skip
-_UNIT = r"(?:days?|weeks?|wks?|months?)"
 _WASHOUT_RULE = Fast(
     r"\b(?:must\s+(?:have\s+)?elapsed|elapsed\s+(?:since|from|after|between)|must\s+(?:be\s+)?"
     r"(?:stop(?:ped)?|discontinued|completed)|wash-?\s?out|half-?lives)"
-    rf"|(?:\bat least|\ba minimum of|>=)\s*\d+\s*{_UNIT}\s+(?:since|from|after|before|prior|for)\b"
-    rf"|:\s*>=\s*\d+\s*{_UNIT}|^\W*>=\s*\d+\s*{_UNIT}"
+    rf"|(?:\bat least|\ba minimum of|>=)\s*\d+\s*{_SHORT_UNITS}\s+"
+    r"(?:since|from|after|before|prior|for)\b"
+    rf"|:\s*>=\s*\d+\s*{_SHORT_UNITS}|^\W*>=\s*\d+\s*{_SHORT_UNITS}"
 )
 _REQUIRED_LINES = re.compile(
     r"\b(?:at least|>=|minimum of|one or more)\s*\d*\s*(?:\w+\s+)?(?:lines?|regimens?|cycles?)\b"
@@ -1031,7 +1045,7 @@ _REQUIRED_LINES = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    r"(?:>=\s*|at least\s+|a minimum of\s+)?(?P<n>\d+)\s*(?P<u>days?|weeks?|wks?|months?)\b", re.I
+    rf"(?:>=\s*|at least\s+|a minimum of\s+)?(?P<n>\d+)\s*(?P<u>{_SHORT_UNITS})\b", re.IGNORECASE
 )
 
 
@@ -1064,7 +1078,7 @@ def apply_inclusion_washouts(drafts: list[Draft], view: ItemView) -> list[Draft]
         ):  # fmt: skip
             out.append(draft)
             continue
-        start = max(w.rfind(". ", 0, draft.start), w.rfind("; ", 0, draft.start)) + 1
+        start = _sentence_start(w, draft.start)
         stop = _SENTENCE_END.search(w, draft.start)
         sentence_end = stop.start() if stop else len(w)
         if _WASHOUT_RULE.search(w[start:sentence_end], view.low[start:sentence_end]) is None or (
