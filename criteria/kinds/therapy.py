@@ -433,7 +433,7 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
             and m.kind == "class"
             and _OPENED.fullmatch(w, previous.end, m.start)
             and w[m.end : m.end + 2].lstrip().startswith(")")
-            and (m.id == previous.id or m.id in _ancestors(previous))
+            and _within_class(previous, m.id)
         ):
             # the abbreviation is part of the name it abbreviates
             out[-1] = dataclasses.replace(previous, end=m.end, text=w[previous.start : m.end])
@@ -445,11 +445,11 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
 _OPENED = re.compile(r"\s*\(\s*")
 
 
-def _ancestors(mention: lexicon.Mention) -> frozenset[str]:
+def _within_class(mention: lexicon.Mention, class_id: str) -> bool:
+    """The drug or class named lies in `class_id` (or is it)."""
     if mention.kind == "class":
-        return lexicon.class_ancestors(mention.id)
-    classes = lexicon.drug_classes(mention.id)
-    return classes.union(*(lexicon.class_ancestors(c) for c in classes))
+        return lexicon.is_subclass(mention.id, class_id)
+    return class_id in lexicon.drug_classes(mention.id)
 
 
 def _only_own_setting(draft: Draft, w: str) -> None:
