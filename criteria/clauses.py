@@ -225,7 +225,6 @@ _EARLY_CONDITION = Fast(
     r"(?:passed|elapsed|gone by)\s+(?:since|from|after)"
     rf"|{_STOPPED}{_AT_LEAST}\s*{_TIME.format('4')}\s+(?:before|prior))"
 )
-_EARLY_ONLY = frozenset({"neoadjuvant", "adjuvant"})
 #: "completed > 6 months before (the diagnosis of) metastatic disease": an interval to relapse.
 _RELAPSE_AFTER = re.compile(
     r"\s*(?:to\s+)?(?:the\s+)?(?:(?:development|diagnosis|detection|documentation|onset)\s+of"
