@@ -1023,6 +1023,24 @@ def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) 
         group = counter[0]
     for draft in cancers:
         draft.fields["any_of"] = group
+    if {d.fields.get("cancer") for d in cancers} - _BREAST_OR_ANY:
+        # "TNBC, HER2-low breast cancer, NSCLC or gastric cancer": hormone receptor words
+        # describe the breast cancers of the list, not every patient's cancer
+        first = min(d.start for d in cancers) - 60
+        last = max(d.end for d in cancers)
+        for draft in drafts:
+            if (
+                draft.kind == "receptor"
+                and draft.fields.get("receptor") in _BREAST_RECEPTORS
+                and first <= draft.start < last
+                and "any_of" not in draft.fields
+            ):
+                draft.fields["any_of"] = group
+
+
+_BREAST_OR_ANY = frozenset({"breast cancer", "solid tumour"})
+#: Receptors that only breast cancers are typed by (HER2 types gastric cancers too).
+_BREAST_RECEPTORS = frozenset({"ER", "PR", "HR", "TNBC"})
 
 
 #: Words that make an inclusion item a washout rule ("at least 4 weeks must have elapsed since").

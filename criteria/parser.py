@@ -20,6 +20,7 @@ from criteria.context import Context, intro_context
 from criteria.extract import Draft, extract_item
 from criteria.model import (
     Administrative,
+    CancerType,
     Criterion,
     DiseaseStage,
     MenopausalStatus,
@@ -32,7 +33,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.21.0"
+PARSER_VERSION = "0.22.0"
 
 _SPACE = re.compile(r"\s+")
 #: An introduction this short is repeated in front of each child so that the child reads alone.
@@ -111,7 +112,7 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    return _stage_qualifiers(_suppression_route(out))
+    return _cancer_alternatives(_stage_qualifiers(_suppression_route(out)), group_counter)
 
 
 def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
@@ -159,6 +160,52 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
                     reason="names a stage the trial requires",
                 )
             )
+    return out
+
+
+#: A cancer that stands for any solid tumour or names no single primary: no alternative to others.
+_GENERIC_CANCERS = frozenset({"solid tumour"})
+
+
+def _cancer_alternatives(criteria: list[Criterion], counter: list[int]) -> list[Criterion]:
+    """A patient has one primary cancer, so inclusion items of one trial (and cohort) that
+    require different cancers cannot all be requirements: "Melanoma patients: ...", "Patients
+    with prostate cancer must continue GnRH therapy", a basket's list split over items. Such
+    cancer types become one group of alternatives (with the groups of cancers already read as
+    alternatives within an item). A trial that names one cancer, or a cancer and "solid
+    tumour", is left as it is."""
+    by_cohort: dict[str | None, list[tuple[int, CancerType]]] = {}
+    for i, c in enumerate(criteria):
+        if (
+            isinstance(c, CancerType)
+            and c.section == Section.INCLUSION
+            and not c.negated
+            and c.cancer not in _GENERIC_CANCERS
+        ):
+            by_cohort.setdefault(c.cohort, []).append((i, c))
+    out = criteria
+    for found in by_cohort.values():
+        if len({c.cancer for _, c in found}) < 2:
+            continue
+        ungrouped = {i for i, c in found if c.any_of is None}
+        # a group joins when it is a list of cancers (with what qualifies them); "breast cancer
+        # or ER+ (...)" stays apart
+        groups = {c.any_of for _, c in found} - {None}
+        whole = {
+            g
+            for g in groups
+            if len({c.cancer for _, c in found if c.any_of == g}) >= 2
+            or all(isinstance(c, CancerType) for c in criteria if c.any_of == g)
+        }
+        if len(ungrouped) + len(whole) < 2:
+            continue  # one group of alternatives already, or nothing that can join
+        counter[0] += 1
+        group = counter[0]
+        if out is criteria:
+            out = list(criteria)
+        for i, c in enumerate(out):
+            if i in ungrouped or (c.any_of is not None and c.any_of in whole):
+                out[i] = c.model_copy(update={"any_of": group})
     return out
 
 

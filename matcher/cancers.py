@@ -40,9 +40,14 @@ def is_hematologic(category: str) -> bool:
     return any(e.id == category and e.hematologic for e in vocabulary("cancers").categories)
 
 
+@lru_cache(maxsize=64)
+def _within(category: str) -> str | None:
+    return next((e.within for e in vocabulary("cancers").categories if e.id == category), None)
+
+
 def covers(trial_category: str, patient_category: str) -> bool:
     """Does a trial for `trial_category` take a patient with `patient_category`?"""
-    if trial_category in {patient_category, ANY_CANCER}:
+    if trial_category in {patient_category, ANY_CANCER, _within(patient_category)}:
         return True
     if trial_category == SOLID_TUMOR:
         return patient_category not in {ANY_CANCER} and not is_hematologic(patient_category)

@@ -9,7 +9,15 @@ from functools import cached_property
 from criteria.model import Criterion
 from matcher import cancers
 from matcher.joined import apply_joined
-from matcher.judgement import Judgement, all_of, any_of, any_result, met, not_met, unknown
+from matcher.judgement import (
+    Judgement,
+    all_results,
+    any_of,
+    any_result,
+    met,
+    not_met,
+    unknown,
+)
 from matcher.judges import evaluate
 from matcher.patient import Patient
 from matcher.trials import Trial
@@ -183,8 +191,9 @@ def _blocks(exclusion: bool, result: Result) -> bool:
     return result is Result.MET if exclusion else result is Result.NOT_MET
 
 
-#: (index, exclusion, any_of, judgement, source item of a grouped criterion)
-Unit = tuple[int, bool, int | None, Judgement, int | None]
+#: (index, exclusion, any_of, judgement, route): a grouped criterion's route is its source item
+#: and whether it names a cancer type
+Unit = tuple[int, bool, int | None, Judgement, tuple[int, bool] | None]
 
 
 Grouped = list[tuple[Result, list[Unit]]]  #: each item, or any-of group, with its result
@@ -220,13 +229,22 @@ def group_result(members: list[Unit]) -> Result:
     """Whether an any-of group holds. Alternatives named in one item ("ER- or PR-positive") hold
     if one does. An inclusion group whose members come from several items ("one of: (a) HR+
     breast cancer after a CDK4/6 inhibitor; (b) a CCNE1-amplified solid tumour") offers one
-    route per item, and a route holds only if everything its item states does."""
-    routes: dict[int | None, list[Judgement]] = {}
+    route per item, and a route holds only if everything its item states does. The cancers one item
+    names are alternatives within its route ("colorectal, pancreatic or ovarian cancer"): a
+    patient has one primary cancer."""
+    routes: dict[int | None, tuple[list[Judgement], list[Judgement]]] = {}
     for member in members:
-        routes.setdefault(member[4], []).append(member[3])
+        item, cancer = member[4] if member[4] is not None else (None, False)
+        cancers, others = routes.setdefault(item, ([], []))
+        (cancers if cancer else others).append(member[3])
     if members[0][1] or len(routes) < 2:
         return any_of([m[3] for m in members])
-    return any_result([all_of(route) for route in routes.values()])
+    return any_result(
+        [
+            all_results([j.result for j in others] + ([any_of(cancers)] if cancers else []))
+            for cancers, others in routes.values()
+        ]
+    )
 
 
 #: The best cohort so far: (rank, verdict, decisive, unknowns, cohort, units, groups)
@@ -297,7 +315,13 @@ def judge_trial(
     best: _Best | None = None
     for cohort in trial.cohorts or (None,):
         units = base + [
-            (offset + n, place.exclusion, place.any_of, judgements[offset + n], place.item)
+            (
+                offset + n,
+                place.exclusion,
+                place.any_of,
+                judgements[offset + n],
+                None if place.item is None else (place.item, place.cancer),
+            )
             for n, place in enumerate(trial.places)
             if place.cohort is None or place.cohort in trial.cohort_labels.get(cohort or "", ())
         ]

@@ -69,7 +69,12 @@ def any_result(outcomes: list[Result]) -> Result:
 def all_of(judgements: list[Judgement]) -> Result:
     """Conditions that must all hold: not met if one is not met, unknown if one is unknown,
     else met (a `not_applicable` one does not stand in the way)."""
-    results = {j.result for j in judgements}
+    return all_results([j.result for j in judgements])
+
+
+def all_results(outcomes: list[Result]) -> Result:
+    """`all_of` over results."""
+    results = set(outcomes)
     if Result.NOT_MET in results:
         return Result.NOT_MET
     if Result.UNKNOWN in results:

@@ -21,6 +21,7 @@ class Entry(BaseModel):
     label: str
     patterns: tuple[str, ...] = Field(min_length=1)
     hematologic: bool = False
+    within: str | None = None  #: the broader category this one belongs to (cancers.yaml)
     general: tuple[str, ...] = ()  #: patterns naming the whole condition (see conditions.yaml)
     match: tuple[str, ...] = Field(min_length=1)
     no_match: tuple[str, ...] = ()

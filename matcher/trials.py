@@ -52,6 +52,7 @@ class Place(NamedTuple):
     cohort: str | None
     joined: bool = False  #: part of an exclusion item whose parts apply together
     item: int | None = None  #: the source item (an any-of group across items: one route each)
+    cancer: bool = False  #: names a cancer type (the cancers of one route are alternatives)
 
 
 @dataclass(slots=True)
@@ -225,6 +226,7 @@ class Interner:
                 item.get("cohort"),
                 position in in_joined,
                 item.get("item") if item.get("any_of") is not None else None,
+                item.get("kind") == "cancer_type",
             )
             places.append(self.places.setdefault(place, place))
         return tuple(keys), tuple(places), joined

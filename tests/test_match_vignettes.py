@@ -65,7 +65,9 @@ def _unit_results(result: Any) -> list[Result]:
     for n, j in enumerate(result.judged):
         if j.item.any_of is not None:
             exclusion = j.item.section is Section.EXCLUSION
-            unit = (n, exclusion, j.item.any_of, j.judgement, getattr(j.item, "item", None))
+            item = getattr(j.item, "item", None)
+            route = None if item is None else (item, j.item.kind == "cancer_type")
+            unit = (n, exclusion, j.item.any_of, j.judgement, route)
             groups.setdefault((j.item.section, j.item.any_of), []).append(unit)
     return [
         group_result(groups[(j.item.section, j.item.any_of)])

@@ -17,6 +17,18 @@ _HISTOLOGY = Fast(
     r"\b(?:(?:invasive\s+)?(?P<h>ductal|lobular|inflammatory|mucinous|metaplastic|squamous"
     r"|adenocarcinoma|adenosquamous|large cell|non-squamous|nonsquamous))\b"
 )
+#: "overdue for colorectal cancer screening", "breast cancer risk": no diagnosis of that cancer.
+_NOT_A_DIAGNOSIS = re.compile(
+    r"\s*(?:screening|prevention|risk|awareness|survivorship|predisposition|susceptibility)\b",
+    re.IGNORECASE,
+)
+_LEADING_NO = re.compile(r"^\W*(?:no|not|none|without)\b", re.IGNORECASE)
+#: The cancer is one of a list of cancers ("..., small cell carcinoma, or lymphoma").
+_LISTED_BEFORE = re.compile(
+    r"\b(?:carcinoma|cancer|tumou?r|malignanc\w*|sarcoma|lymphoma|neoplasm)s?\s*(?:,\s*)?"
+    r"(?:(?:or|and|and/or)\b\s*)?(?:\w+[\s-]+){0,3}$",
+    re.IGNORECASE,
+)
 _OTHER_CANCER = Fast(
     r"\b(?:other|another|second|prior|previous|history of|concurrent|additional|except|than"
     r"|different|family|contralateral|ipsilateral)\b[^.;]{0,40}$"
@@ -41,6 +53,7 @@ def read(view: ItemView) -> list[Draft]:
     out: list[Draft] = []
     within: float | bool | None = False  # read once, when a comorbidity needs it
     rules = phrases().rules
+    cancers: list[Draft] = []  #: cancer types that take the item's histology word
     for position in sorted(view.rule_candidates):
         rule = rules[position]
         if rule.kind == "disease_stage":
@@ -63,16 +76,21 @@ def read(view: ItemView) -> list[Draft]:
             out.append(view.draft("administrative", start, end, **rule.fields))
             continue
         if rule.kind == "cancer_type":
-            if _OTHER_CANCER.search(w[max(0, start - 50) : start]):
+            if _OTHER_CANCER.search(w[max(0, start - 50) : start]) or _NOT_A_DIAGNOSIS.match(
+                w, end
+            ):
                 continue
             fields = dict(rule.fields)
-            histology = _HISTOLOGY.search(w)
-            if histology and "histology" not in fields:
-                fields["histology"] = histology.group("h").lower()
-            negated = cues.negated_before(w, start, window=25)
+            negated = cues.negated_before(w, start, window=25) or (
+                _LEADING_NO.match(w) is not None
+                and _LISTED_BEFORE.search(w, max(0, start - 70), start) is not None
+                and cues.negated_before(w, start)
+            )  # "No germ cell tumour, small cell carcinoma or lymphoma"
             draft = view.draft("cancer_type", start, end, negated=negated, **fields)
             draft.setting = bool(_SETTING_BEFORE.search(w[max(0, start - 50) : start]))
             out.append(draft)
+            if "histology" not in fields:
+                cancers.append(draft)
             continue
         if rule.kind == "organ_function":
             systems = tuple(name for name, p in _ORGAN_SYSTEMS if p.search(match.group(0)))
@@ -89,7 +107,32 @@ def read(view: ItemView) -> list[Draft]:
         if rule.kind == "comorbidity":
             fields["exceptions"] = view.exception_texts(start)
         out.append(_with_polarity(view, rule.kind, start, end, fields))
+    if cancers:
+        _histology(cancers, view)
     return out
+
+
+def _histology(cancers: list[Draft], view: ItemView) -> None:
+    """The histology the item names goes to its cancer type; where an inclusion item lists
+    several cancers ("TNBC, non-squamous NSCLC or gastric cancer"), each histology word goes to
+    the cancer nearest to it only (an exclusion's histology qualifies all it names: "squamous
+    carcinomas or sarcomas of the breast")."""
+    words = _HISTOLOGY.finditer(view.w, view.low)
+    if not words:
+        return
+    if view.section != Section.INCLUSION or len({d.fields["cancer"] for d in cancers}) < 2:
+        for draft in cancers:
+            draft.fields["histology"] = words[0].group("h").lower()
+        return
+    for word in words:
+
+        def distance(draft: Draft, at: re.Match[str] = word) -> tuple[int, bool]:
+            if at.end() <= draft.start:
+                return draft.start - at.end(), False  # before the cancer: the usual place
+            return max(0, at.start() - draft.end), True
+
+        nearest = min(cancers, key=distance)
+        nearest.fields.setdefault("histology", word.group("h").lower())
 
 
 def _with_polarity(

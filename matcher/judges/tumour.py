@@ -13,6 +13,7 @@ from matcher.judgement import (
     Judgement,
     compare_range,
     met,
+    not_applicable,
     not_met,
     unknown,
 )
@@ -145,7 +146,16 @@ def _her2_words(categories: frozenset[str] | set[str]) -> str:
     return " or ".join(names[c] for c in facts.HER2_CATEGORIES if c in categories)
 
 
+#: Receptors that type breast cancers only (HER2 types gastric and other cancers too).
+_BREAST_RECEPTORS = frozenset({"ER", "PR", "HR", "TNBC"})
+_MAYBE_BREAST = {None, "breast", cancers.SOLID_TUMOR, cancers.ANY_CANCER}
+
+
 def receptor(c: Receptor, p: Patient) -> Judgement:
+    if c.receptor in _BREAST_RECEPTORS and p.cancer not in _MAYBE_BREAST:
+        # a basket's "TNBC, NSCLC or ovarian cancer": the breast words do not concern others
+        return not_applicable(f"{c.receptor} status concerns breast cancers; patient has "
+                              f"{cancers.label(p.cancer)}")  # fmt: skip
     receptors = p.profile.receptors
     if c.receptor == "HER2":
         return _her2(c, p)
