@@ -33,7 +33,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.22.0"
+PARSER_VERSION = "0.23.0"
 
 _SPACE = re.compile(r"\s+")
 #: An introduction this short is repeated in front of each child so that the child reads alone.
@@ -112,7 +112,8 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    return _cancer_alternatives(_stage_qualifiers(_suppression_route(out)), group_counter)
+    out = _condition_cohorts(_stage_qualifiers(_suppression_route(out)))
+    return _cancer_alternatives(out, group_counter)
 
 
 def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
@@ -163,6 +164,64 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
     return out
 
 
+#: "Patients with GBM or anaplastic astrocytoma must ...", "Prostate cancer patients should ...":
+#: an item whose subject is a kind of patient.
+_SUBJECT = re.compile(
+    r"^\W*(?:for\s+)?(?:all\s+)?(?:(?:patients|subjects|participants|women|men|people)\s+with\s+"
+    r"(?P<named>[^,;:.]{3,90}?)|(?P<before>[a-z][\w\s/'()-]{2,60}?)\s+(?:patients|subjects"
+    r"|participants))(?=\s*(?:,|:|\(|\b(?:who|must|should|shall|will|may|can|are|need|needs|have"
+    r"|has|require[sd]?|with)\b))",
+    re.IGNORECASE,
+)
+
+
+def _condition_cohorts(criteria: list[Criterion]) -> list[Criterion]:
+    """In a trial for several cancers, an inclusion item whose subject is the patients with one
+    of them ("Patients with prostate cancer must continue GnRH therapy") states what those
+    patients must meet, not what everyone must. Its criteria other than the cancer get the
+    label "Patients with <subject>" as their cohort (`matcher.cohorts` reads such a label as a
+    condition: patients it does not name are judged without those criteria); the cancer stays
+    an alternative among the trial's cancers."""
+    cancers = {
+        c.cancer
+        for c in criteria
+        if isinstance(c, CancerType)
+        and c.section == Section.INCLUSION
+        and not c.negated
+        and c.cohort is None
+        and c.cancer not in _GENERIC_CANCERS
+    }
+    if len(cancers) < 2:
+        return criteria
+    items: dict[int, list[int]] = {}
+    for i, c in enumerate(criteria):
+        if c.section == Section.INCLUSION:
+            items.setdefault(c.item, []).append(i)
+    out = criteria
+    for positions in items.values():
+        members = [criteria[i] for i in positions]
+        if any(c.cohort is not None or c.kind == "unrecognized" for c in members):
+            continue
+        subject = _SUBJECT.match(members[0].text)
+        if subject is None:
+            continue
+        words = (subject.group("named") or subject.group("before")).strip()
+        named = [c for c in members if isinstance(c, CancerType) and not c.negated]
+        if (
+            not named
+            or len(named) == len(members)
+            or any((c.evidence or "").lower() not in words.lower() for c in named)
+        ):
+            continue  # no cancer in the subject, nothing else, or a list of cancers it begins
+        label = f"Patients with {words}"
+        if out is criteria:
+            out = list(criteria)
+        for i in positions:
+            if not isinstance(criteria[i], CancerType):
+                out[i] = criteria[i].model_copy(update={"cohort": label})
+    return out
+
+
 #: A cancer that stands for any solid tumour or names no single primary: no alternative to others.
 _GENERIC_CANCERS = frozenset({"solid tumour"})
 
@@ -189,13 +248,18 @@ def _cancer_alternatives(criteria: list[Criterion], counter: list[int]) -> list[
             continue
         ungrouped = {i for i, c in found if c.any_of is None}
         # a group joins when it is a list of cancers (with what qualifies them); "breast cancer
-        # or ER+ (...)" stays apart
+        # or ER+ (...)" stays apart, and so does "solid tumours or lymphoma" (any solid tumour
+        # would stand in for the cancers the trial names)
         groups = {c.any_of for _, c in found} - {None}
         whole = {
             g
             for g in groups
             if len({c.cancer for _, c in found if c.any_of == g}) >= 2
-            or all(isinstance(c, CancerType) for c in criteria if c.any_of == g)
+            or all(
+                isinstance(c, CancerType) and c.cancer not in _GENERIC_CANCERS
+                for c in criteria
+                if c.any_of == g
+            )
         }
         if len(ungrouped) + len(whole) < 2:
             continue  # one group of alternatives already, or nothing that can join

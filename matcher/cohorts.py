@@ -7,7 +7,9 @@ is read into identifiers (part a, part b, cohort b1), the trial's routes are its
 identifiers (a, b1, b2 here: b is refined by b1 and b2), and a label applies to a route when one
 of its identifiers is the route's or refines into it ("b" into "b1", "1" into "1a", never "1"
 into "12"; "Part 1" and "Cohort 1" are different routes). A label that names no identifier is a
-route of its own, as before. A closed cohort is no route.
+route of its own, as before. A closed cohort is no route. A label that names a kind of patient
+("Patients with prostate cancer") is a condition: when every label is one, patients whom none
+names are judged by the unlabelled criteria alone.
 """
 
 from __future__ import annotations
@@ -66,8 +68,25 @@ def routes(labels: Iterable[str]) -> dict[str, frozenset[str]]:
     for label in labels:
         if not ids[label]:
             out[label] = frozenset({label})
+    if labels and all(is_condition(label) for label in labels):
+        # "Patients with prostate cancer" labels what only those patients must meet: everyone
+        # else is judged by the unlabelled criteria alone
+        out[OTHERS] = frozenset()
     open_routes = {name: applying for name, applying in out.items() if not _closed(name)}
     return open_routes or out
+
+
+#: The route of patients whom no condition label names (reported as no cohort).
+OTHERS = ""
+_CONDITION = re.compile(
+    r"^(?:patients|subjects|participants|women|men|people|those)\s+with\b", re.IGNORECASE
+)
+
+
+def is_condition(label: str) -> bool:
+    """A label that names a kind of patient ("Patients with GBM or anaplastic astrocytoma"), as
+    the parser writes for an item that only such patients must meet, not a cohort to enrol in."""
+    return bool(_CONDITION.match(label))
 
 
 def _closed(name: str) -> bool:

@@ -331,6 +331,7 @@ def judge_trial(
             best = (rank, verdict, decisive, count, cohort, units, grouped)
     assert best is not None
     _, verdict, decisive, count, cohort, units, grouped = best
+    cohort = cohort or None  # the route of patients no condition label names
     judgements = _settled_alternatives(grouped, judgements)
     targets = sorted(
         (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.cohorts import identifiers, routes
+from matcher.cohorts import OTHERS, identifiers, routes
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,10 @@ def test_unrelated_labels_stay_separate_routes(labels: list[str]) -> None:
 def test_a_closed_cohort_is_no_route_unless_all_are() -> None:
     assert set(routes(["Cohort A (closed)", "Cohort B"])) == {"Cohort B"}
     assert set(routes(["Cohort A (closed)"])) == {"Cohort A (closed)"}
+
+
+def test_condition_labels_leave_a_route_for_everyone_else() -> None:
+    found = routes(["Patients with prostate cancer", "Patients with GBM"])
+    assert found[OTHERS] == frozenset()
+    assert found["Patients with GBM"] == frozenset({"Patients with GBM"})
+    assert OTHERS not in routes(["Patients with GBM", "Cohort A"])  # cohorts still bind

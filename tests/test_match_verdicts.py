@@ -120,6 +120,48 @@ def test_a_group_across_items_holds_only_through_a_whole_route() -> None:
     assert verdicts({"nct_id": "NCT1", "criteria": within})["NCT1"].verdict is Verdict.ELIGIBLE
 
 
+def test_the_cancers_of_one_route_are_alternatives() -> None:
+    """A basket's list item and a single-cancer item joined across items: within the list's
+    route the cancers are alternatives (a patient has one primary cancer)."""
+    listed = [
+        {"section": "inclusion", "kind": "cancer_type", "cancer": name, "any_of": 1, "item": 0}
+        for name in ("colorectal cancer", "breast cancer", "ovarian cancer")
+    ]
+    alone = {**listed[0], "cancer": "melanoma", "item": 1}
+    result = verdicts({"nct_id": "NCT1", "criteria": [*listed, alone]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE
+    without_breast = [c for c in listed if c["cancer"] != "breast cancer"]
+    result = verdicts({"nct_id": "NCT1", "criteria": [*without_breast, alone]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE
+
+
+def test_a_condition_label_binds_only_the_patients_it_names() -> None:
+    """'Patients with prostate cancer must keep taking a GnRH agonist' beside breast cancer."""
+    gnrh = {
+        "section": "inclusion",
+        "kind": "prior_therapy",
+        "classes": ["gnrh_agonist"],
+        "cohort": "Patients with prostate cancer",
+    }
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, gnrh]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE and result.cohort is None
+    as_cohort = {**gnrh, "cohort": "Prostate cohort"}  # a cohort to enrol in binds its members
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, as_cohort]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE
+
+
+def test_breast_receptor_words_do_not_concern_other_cancers() -> None:
+    lung = parse_profile(
+        {"id": "pt-l", "diagnosis": {"cancer": "non-small cell lung cancer", "stage": "metastatic"}}
+    )
+    er = {"section": "inclusion", "kind": "receptor", "receptor": "ER", "status": "positive"}
+    report = match_patient(
+        lung, make_trials({"nct_id": "NCT1", "criteria": [er]}), as_of=AS_OF,
+        include_ineligible=True,
+    )  # fmt: skip
+    assert report.matches[0].result.judgements[-1].result.value == "not_applicable"
+
+
 def test_a_label_naming_several_parts_applies_to_each_of_their_cohorts() -> None:
     shared = {**ECOG, "max": 0, "cohort": "Part A and Part B"}  # the patient has ECOG 1
     b1 = {**ESR1, "cohort": "Cohort B1"}
