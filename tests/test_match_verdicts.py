@@ -278,3 +278,15 @@ def test_the_prefilter_drops_only_what_cannot_match() -> None:
     assert [trials.trials[i].nct_id for i in kept] == ["NCT4"]
     unknown = trials.candidates("breast")
     assert [trials.trials[i].nct_id for i in unknown] == ["NCT1", "NCT2", "NCT3", "NCT4"]
+
+
+def test_a_medicine_other_than_cancer_treatment_is_not_settled_by_the_history() -> None:
+    """The profile's treatments are the systemic anticancer history (contract section 1): its
+    silence about an antacid or a bisphosphonate settles nothing."""
+    ppi = {"section": "inclusion", "kind": "prior_therapy", "classes": ["proton_pump_inhibitor"]}
+    result = verdicts({"nct_id": "NCT1", "criteria": [ppi]})["NCT1"]
+    assert result.verdict is Verdict.POSSIBLY_ELIGIBLE
+    taxane = {**ppi, "classes": ["taxane"]}  # a cancer treatment: the history settles it
+    assert verdicts({"nct_id": "NCT1", "criteria": [taxane]})["NCT1"].verdict is Verdict.INELIGIBLE
+    excluded = {**ppi, "section": "exclusion"}
+    assert verdicts({"nct_id": "NCT1", "criteria": [excluded]})["NCT1"].verdict is Verdict.ELIGIBLE

@@ -7,6 +7,7 @@ from criteria.model import LineCount, PriorTherapy
 from matcher.facts import Regimen, TreatmentHistory, months_between
 from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
 from matcher.patient import Patient
+from trialmatch.vocab import Section
 
 #: Classes too broad to count as what a trial "selects for".
 _BROAD = {
@@ -39,6 +40,28 @@ def wanted_words(c: PriorTherapy) -> str:
             + ")"
         )
     return text
+
+
+#: Treatments a cancer treatment history records although they are no systemic drug.
+_RECORDED = ("radiotherapy", "investigational_agent")
+
+
+def _concomitant(c: PriorTherapy) -> bool:
+    """Whether every drug and class the criterion names is a medicine other than a cancer
+    treatment (an antacid, an antiarrhythmic, a steroid, a bisphosphonate)."""
+    if not c.agents and not c.classes:
+        return False
+    for agent in c.agents:
+        try:
+            if "systemic_anticancer_therapy" in lexicon.drug_classes(agent):
+                return False
+        except KeyError:
+            return False
+    return not any(
+        lexicon.is_subclass(k, "systemic_anticancer_therapy")
+        or any(lexicon.is_subclass(k, r) for r in _RECORDED)
+        for k in c.classes
+    )
 
 
 def _agent_in(c: PriorTherapy, agent: str) -> bool:
@@ -76,6 +99,14 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
     conjugates = _conjugates_as_chemotherapy(c, history, relevant)
     if not relevant and not conjugates:
+        if c.section == Section.INCLUSION and not c.negated and _concomitant(c):
+            # a profile's history lists cancer treatments; its silence about an antacid or an
+            # anticoagulant settles nothing (and an inclusion item that seems to require one is
+            # nearly always a list of drugs to avoid, or a condition on those who take them)
+            return unknown(
+                f"{wanted} is not a cancer treatment: whether the patient takes it is not recorded",
+                f"use of {wanted}",
+            )
         return not_met(f"no {wanted} in the treatment history")
     settings = set(c.settings)
     sure: list[tuple[Regimen, str]] = []
