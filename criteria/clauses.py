@@ -1004,6 +1004,39 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
     return kept
 
 
+def drop_case_by_case(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """'Patients with grade 2 neuropathy will be evaluated case by case', 'Patients with
+    irreversible toxicity may be included only after consultation with the sponsor': whom the
+    investigators decide about one by one. What the note's clause (or bracket) names neither
+    requires nor excludes. A note that is the whole item stays as administrative text; beside
+    other words it goes, so that what was not understood stays visible."""
+    notes = [
+        d for d in drafts if d.kind == "administrative" and d.fields.get("topic") == "case_by_case"
+    ]
+    if not notes:
+        return drafts
+    w = view.w
+    bounds = _clause_bounds(w)
+    spans = []
+    for note in notes:
+        opened = w.rfind("(", 0, note.start)
+        if opened > w.rfind(")", 0, note.start):  # "(medications are considered case by case)"
+            closed = w.find(")", note.start)
+            spans.append((opened, closed if closed >= 0 else len(w)))
+        else:
+            spans.append(_clause_span(bounds, note.start))
+    kept = [
+        d
+        for d in drafts
+        if d.kind == "administrative" or not any(s <= d.start < e for s, e in spans)
+    ]
+    if any(w[:s].strip(" *-•\t") or w[e:].strip(" .;)") for s, e in spans):
+        # the item says more than the note ("Bulky disease (> 7 cm). Others may enrol after
+        # discussion"): the note alone must not make the rest look understood
+        kept = [d for d in kept if d not in notes]
+    return kept
+
+
 def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """Several cancers named in one inclusion item are alternatives: a patient has one primary
     cancer ("NSCLC, HR+ breast cancer, or ovarian cancer"; "Phase 2: NSCLC; SCLC; breast

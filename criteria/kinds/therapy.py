@@ -30,7 +30,7 @@ _INTOLERANT = Fast(
 )
 _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
 _FUTURE = Fast(
-    r"\b(?:candidates? for|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for"
+    r"\b(?:candidates? (?:for|to)|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for"
     r"|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
     r"|planning to|plans? for|expected to (?:receive|undergo|be treated)"
