@@ -558,10 +558,12 @@ def _sentence_start(w: str, position: int) -> int:
     return max(w.rfind(". ", 0, position), w.rfind(";", 0, position)) + 1
 
 
-#: "X does not have to be the most recent treatment", "prior Y is not required".
+#: "X does not have to be the most recent treatment", "prior Y is not required", "no prior
+#: therapy is required for Module A".
 _NOT_REQUIRED = Fast(
     r"\b(?:(?:does|do|need|needs) not (?:have|need) to|need not"
     r"|(?:is|are) not (?:required|mandatory|necessary)|not necessarily|not specified"
+    r"|^\W*no\s+(?:[\w/-]+\s+){1,4}(?:is|are)\s+(?:required|mandatory|necessary|needed)"
     r"|no (?:limit|restriction)s? (?:on|in|to|of|for))\b"
 )
 _KEEP = frozenset({"administrative", "unrecognized", "line_count", "lab", "age"})
@@ -1002,6 +1004,43 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
             return drafts  # "Uncontrolled hypertension is defined as ...": the term excludes
         kept.append(drafts[0].no_requirement())
     return kept
+
+
+#: "Prior platinum allowed as long as ...", "Concurrent steroids allowed if the dose is stable".
+_ALLOWED_IF = Fast(r"(?<!not )\b(?:allowed|permitted)\s+(?:as long as|provided|if|when|unless)\b")
+
+
+def drop_allowed_if(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """An inclusion clause 'X allowed if/provided/as long as Y' lets X in on a condition: X is
+    not required. The therapies named before the permission go; what follows it (Y, the
+    condition on those who had X) stays as it was read."""
+    if view.section != Section.INCLUSION or not any(d.kind == "prior_therapy" for d in drafts):
+        return drafts
+    found = _ALLOWED_IF.finditer(view.w, view.low)
+    if not found:
+        return drafts
+    bounds = _clause_bounds(view.w)
+    out: list[Draft] = []
+    dropped: list[Draft] = []
+    w = view.w
+    for draft in drafts:
+        begin, end = _clause_span(bounds, draft.start)
+        allowed = (
+            draft.kind == "prior_therapy"
+            and not draft.fields.get("negated")
+            and any(_opening(w, begin, m.start()) <= draft.start < m.start() < end for m in found)
+        )
+        (dropped if allowed else out).append(draft)
+    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):
+        out.append(dropped[0].no_requirement())
+    return out
+
+
+def _opening(w: str, begin: int, position: int) -> int:
+    """Where the words leading to `position` start: its clause, or the bracket it is in
+    ("high-dose steroids (low doses allowed if stable)": the permission is the bracket's)."""
+    opened = w.rfind("(", begin, position)
+    return opened if opened > w.rfind(")", begin, position) else begin
 
 
 def drop_case_by_case(drafts: list[Draft], view: ItemView) -> list[Draft]:

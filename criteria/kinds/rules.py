@@ -22,6 +22,11 @@ _NOT_A_DIAGNOSIS = re.compile(
     r"\s*(?:screening|prevention|risk|awareness|survivorship|predisposition|susceptibility)\b",
     re.IGNORECASE,
 )
+#: "crizotinib is permitted only in ALK-rearranged NSCLC patients": whom a permission is for.
+_PERMISSION_FOR = re.compile(
+    r"\b(?:permitted|allowed|acceptable|accepted|eligible)\s+only\s+(?:in|for|to)\b[^.;]*$",
+    re.IGNORECASE,
+)
 _LEADING_NO = re.compile(r"^\W*(?:no|not|none|without)\b", re.IGNORECASE)
 #: The cancer is one of a list of cancers ("..., small cell carcinoma, or lymphoma").
 _LISTED_BEFORE = re.compile(
@@ -76,8 +81,10 @@ def read(view: ItemView) -> list[Draft]:
             out.append(view.draft("administrative", start, end, **rule.fields))
             continue
         if rule.kind == "cancer_type":
-            if _OTHER_CANCER.search(w[max(0, start - 50) : start]) or _NOT_A_DIAGNOSIS.match(
-                w, end
+            if (
+                _OTHER_CANCER.search(w[max(0, start - 50) : start])
+                or _NOT_A_DIAGNOSIS.match(w, end)
+                or _PERMISSION_FOR.search(w[max(0, start - 80) : start])
             ):
                 continue
             fields = dict(rule.fields)
