@@ -205,7 +205,7 @@ _RELAPSE_WITHIN = Fast(
 #: "recurrence within 12 months after adjuvant X": the therapy itself ends the phrase.
 _RELAPSE_BEFORE = Fast(
     r"\b(?:recurr\w*|relaps\w*|progress\w*)\b[^.;]{0,40}?\bwithin\s*(?P<n>\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>months?|years?)\s*(?:after|of|following|from)\s+(?:the\s+)?(?:[\w()-]+\s+){0,2}$"
+    r"(?P<unit>months?|years?)\s*(?:after|of|following|from)\s+(?:the\s+)?(?:[\w()/-]+\s+){0,6}$"
 )
 #: "progression within 6 months of starting first-line endocrine therapy", "recurrence while
 #: receiving adjuvant ET, within 24 months of starting it".
@@ -737,12 +737,25 @@ def _examples_in_paren(w: str, start: int, position: int) -> bool:
 
 
 #: A time restated in brackets ends no clause: "within 12 months (365 days) of completion of X".
+#: "Current or recent use (within 3 months) of X": the bracket's window is X's.
+_WINDOW_BRACKET_BEFORE = re.compile(
+    r"\(\s*(?:within|in the (?:last|past|previous))\s+(?:the\s+)?(?:last\s+|past\s+)?\d+\s*"
+    r"(?:days?|weeks?|months?|years?)\s*\)\s*(?:of\s+)?$",
+    re.IGNORECASE,
+)
 _RESTATED_BEFORE = re.compile(r"\d\s*(?:months?|years?|weeks?)\s*\([^()]{1,20}\)\s*$", re.I)
 
 
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     begin = cues.clause_start(w, start)
-    if begin and w[begin - 1] in ") " and (restated := _RESTATED_BEFORE.search(w, 0, begin)):
+    if (
+        begin
+        and w[begin - 1] in ") "
+        and (
+            (restated := _RESTATED_BEFORE.search(w, 0, begin))
+            or (restated := _WINDOW_BRACKET_BEFORE.search(w, 0, begin))
+        )
+    ):
         begin = cues.clause_start(w, restated.start())
     stop = _CLAUSE_END.search(w, end)
     return begin, stop.start() if stop else len(w)
@@ -954,7 +967,8 @@ def _prior_therapy(
         relation = "progressed"
         fields.pop("within_days", None)
     relapse = (
-        _RELAPSE_WITHIN.search(near, l_near) or _RELAPSE_BEFORE.search(before, l_before)
+        _RELAPSE_WITHIN.search(near, l_near)
+        or _RELAPSE_BEFORE.search(w[max(begin, run.context - 120) : run.context])
         if numbers and not early
         else None
     )
