@@ -113,7 +113,14 @@ def read(view: ItemView) -> list[Draft]:
             fields["within_years"] = within
         if rule.kind == "comorbidity":
             fields["exceptions"] = view.exception_texts(start)
-        out.append(_with_polarity(view, rule.kind, start, end, fields))
+        draft = _with_polarity(view, rule.kind, start, end, fields)
+        if (
+            view.section == Section.INCLUSION
+            and fields.get("condition") == "unresolved_toxicity"
+            and _RESOLVED_TO.search(w, view.low)
+        ):
+            draft.fields["negated"] = True  # "toxicity has returned to grade <= 1": resolved
+        out.append(draft)
     if cancers:
         _histology(cancers, view)
     return out
@@ -153,6 +160,12 @@ def _with_polarity(
     return view.draft(kind, start, end, negated=negated, **fields)
 
 
+#: "(toxicity) has returned to <= grade 1", "resolved to baseline", "recovered to grade 0-1".
+_RESOLVED_TO = Fast(
+    r"(?<!not )(?<!n't )\b(?:returned|resolved|recovered|come back|back|reverted|improved)\s+"
+    r"to\s+(?:<=\s*|grade\s*(?:<=\s*)?)?(?:grade\s*)?(?:[01]\b|baseline)"
+    r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)"
+)
 _NORMAL_BEFORE = re.compile(r"\b(?:normal|unremarkable)\s+$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;](?:\s|$)")
