@@ -1082,6 +1082,9 @@ def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) 
     adenocarcinoma")."""
     if view.section != Section.INCLUSION:
         return
+    examples = [d for d in drafts if d.kind == "cancer_type" and _cancer_example(d, view)]
+    for draft in examples:
+        drafts.remove(draft)  # "any solid tumour, including but not limited to NSCLC, RCC, ..."
     cancers = [d for d in drafts if d.kind == "cancer_type" and not d.fields.get("negated")]
     if len({d.fields.get("cancer") for d in cancers}) < 2:
         return
@@ -1111,6 +1114,20 @@ def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) 
 
 
 _BREAST_OR_ANY = frozenset({"breast cancer", "solid tumour"})
+#: "a solid tumour, including but not limited to NSCLC, RCC or melanoma": examples of a cancer
+#: named generally before them.
+_CANCER_EXAMPLES = Fast(
+    r"\b(?:tumou?rs?|malignan\w*|cancers?|neoplasms?|carcinomas?)\b(?:[^.;]|\.\d){0,60}?"
+    r"\b(?:including,? but not limited to|such as|e\.\s?g\.?|for example|for instance)\b"
+    r"(?:[^.;]|\.\d)*$"
+)
+
+
+def _cancer_example(draft: Draft, view: ItemView) -> bool:
+    begin = _sentence_start(view.w, draft.start)
+    return _CANCER_EXAMPLES.search(view.w[max(begin, draft.start - 200) : draft.start]) is not None
+
+
 #: Receptors that only breast cancers are typed by (HER2 types gastric cancers too).
 _BREAST_RECEPTORS = frozenset({"ER", "PR", "HR", "TNBC"})
 
