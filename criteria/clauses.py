@@ -1138,7 +1138,7 @@ _WASHOUT_WORDS = gate_words("elapse", "must stop", "stopped", "discontinu", "was
 _WASHOUT_RULE = Fast(
     r"\b(?:must\s+(?:have\s+)?elapsed|elapsed\s+(?:since|from|after|between)|must\s+(?:be\s+)?"
     r"(?:stop(?:ped)?|discontinued|completed)|wash-?\s?out|half-?lives)"
-    rf"|(?:\bat least|\ba minimum of|>=)\s*\d+\s*{_SHORT_UNITS}\s+"
+    rf"|(?:\bat least|\ba minimum of|>=)\s*\d+\s*{_SHORT_UNITS}\s+(?:(?:out|off|away)\s+)?"
     r"(?:since|from|after|before|prior|for)\b"
     rf"|:\s*>=\s*\d+\s*{_SHORT_UNITS}|^\W*>=\s*\d+\s*{_SHORT_UNITS}"
 )

@@ -605,6 +605,14 @@ _NEXT_ALTERNATIVE = re.compile(
 )
 _GIVEN_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:is|are|will be)\s+(?:\w+\s+)?(?:administered|given|planned)"
+    r"|^[^.;]{0,60}?\b(?:can|may|could|will)\s+(?:also\s+)?be\s+(?:initiated|started|commenced)\b"
+)
+#: "(Echo obtained) within 4 weeks of prior Herceptin": the therapy dates a test, no more.
+_DATES_A_TEST = re.compile(
+    r"\b(?:MUGA|echo\w*|ECG|EKG|scan|imaging|biopsy|test\w*|obtained|performed|measured|assessed"
+    r"|done)\b[^.;]{0,60}\bwithin\s+\d+\s*(?:days?|weeks?|months?)\s+(?:of|after|from)\s+"
+    r"(?:the\s+)?(?:prior|last|previous|most recent)?\s*(?:dose\s+of\s+)?$",
+    re.IGNORECASE,
 )
 _INDICATED_AFTER = re.compile(
     r"^[\s)\]]*(?:\([^()]*\)\s*)?(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned"
@@ -808,6 +816,8 @@ def _prior_therapy(
         )  # fmt: skip
     if _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
+    if _DATES_A_TEST.search(wide):
+        return None  # "echo obtained ... within 4 weeks of prior Herceptin": a date for a test
     if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
         return None  # "no washout for anti-estrogen therapy (is) required"
     if view.has(_PREGNANCY_WORDS) and _PREGNANCY_NOTE.search(
