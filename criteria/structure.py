@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from criteria.text import unescape
 from trialmatch.vocab import Section
 
-_LINE = re.compile(r"[^\n]*(?:\n|$)")
 _BULLET = re.compile(
     r"(?P<indent>[ \t]*)(?P<marker>(?:\\?[*\-+•·▪◦●■□➢►o]|\d{1,2}\\?[.)](?!\d)|\(\d{1,2}\\?\)"
     r"|[a-zA-Z]\\?[.)](?![a-zA-Z]\.)|\\?\([a-zA-Z]{1,4}\\?\)|[ivxIVX]{1,4}\\?[.)]))(?:[ \t]+|$)"
@@ -36,12 +35,23 @@ _ROUTES_INTRO = re.compile(
     r"|as follows)\s*:\s*$",
     re.IGNORECASE,
 )
-#: A bullet that ends with "or": the next bullet is its alternative.
-_TRAILING_OR = re.compile(r"(?:^|[\s,;])or\W*$", re.IGNORECASE)
 _FRAGMENT_START = re.compile(
     r"(?:[a-z0-9(]|(?:are|is|was|were|have|has|had|be|being|received|receiving|meet|meets"
     r"|and|or|a|an|any|with|without)\b)",
 )
+
+
+def _ends_with_or(words: str) -> bool:
+    """A bullet that ends with "or" (after it only non-word characters): the next bullet is its
+    alternative. What `(?:^|[\\s,;])or\\W*$` (ignoring case) finds, read from the end of the
+    string: the pattern would be tried at every position of the item."""
+    end = len(words)
+    while end and not (words[end - 1].isalnum() or words[end - 1] == "_"):  # not "\W"
+        end -= 1
+    if end < 2 or words[end - 2 : end].lower() != "or":
+        return False
+    return end == 2 or words[end - 3].isspace() or words[end - 3] in ",;"
+
 
 # --- headers -------------------------------------------------------------------------------------
 
@@ -148,11 +158,13 @@ class _Line:
 
 def _lines(text: str) -> list[_Line | None]:
     out: list[_Line | None] = []
-    for match in _LINE.finditer(text):
-        raw = match.group(0).rstrip("\r\n")
-        if not raw and match.end() == match.start():
-            break
-        base = match.start()
+    pieces = text.split("\n")  # the lines, without their "\n"
+    if pieces[-1] == "":
+        pieces.pop()  # a final newline (or an empty text) opens no line
+    next_start = 0
+    for piece in pieces:
+        base, next_start = next_start, next_start + len(piece) + 1
+        raw = piece.rstrip("\r")
         if not _ALNUM.search(raw) or raw.strip() == "<!-- -->":
             out.append(None)
             continue
@@ -181,7 +193,9 @@ _HEADER_WORD = re.compile(
 
 def section_header(words: str) -> Header | None:
     """A line that opens the inclusion or exclusion section (returns section and cohort)."""
-    stripped = _SECTION_NUMBER.sub("", words.strip().strip("*#_ ").strip())
+    stripped = words.strip().strip("*#_ ").strip()
+    if stripped[:1].isdigit():  # (every "\d" is a digit: the test never skips a number)
+        stripped = _SECTION_NUMBER.sub("", stripped)
     if len(stripped) > 200 or _HEADER_WORD.search(stripped.lower()) is None:
         return None  # both kinds of header need one of these words
     match = _SECTION_HEADER.match(stripped)
@@ -234,10 +248,22 @@ def cohort_label(words: str, legacy: bool = False) -> str | None:
     A closed cohort's label says so ('Phase II TNBC Cohort - closed' is 'Phase II TNBC Cohort
     (closed)'); in the older layout a cohort's name alone on a line is its label."""
     stripped = words.strip().strip("*_ ").strip()
-    closed = _CLOSED_COHORT.match(stripped)
+    low = stripped.lower()
+    # Cheap tests first: each pattern needs its words ("closed" only in ASCII text, as
+    # IGNORECASE matches "ſ" as "s"; "cohort" and "no longer" have no such letter).
+    closed = (
+        _CLOSED_COHORT.match(stripped)
+        if "closed" in low or "no longer" in low or not stripped.isascii()
+        else None
+    )
     if closed and len(stripped.split()) <= 16:
         return closed.group("label").strip() + " (closed)"
-    if legacy and _COHORT_HEADING.match(stripped) and len(stripped.split()) <= 10:
+    if (
+        legacy
+        and "cohort" in low
+        and _COHORT_HEADING.match(stripped)
+        and len(stripped.split()) <= 10
+    ):
         return stripped
     if not stripped.endswith(":") or len(stripped.split()) > 12:
         return None
@@ -421,7 +447,7 @@ def layout(text: str) -> Layout:
             and item.or_previous is None
             and previous.parent == item.parent
             and previous.indent == item.indent
-            and _TRAILING_OR.search(_words(text, previous))
+            and _ends_with_or(_words(text, previous))
         ):
             item.or_previous = previous.index  # "* A, or" / "* B": alternatives
         if item.parent is not None:
@@ -452,7 +478,7 @@ def _next_route(text: str, items: list[Item], intro: Item) -> bool:
         return False
     if not intro.children:
         return True
-    return bool(_TRAILING_OR.search(_words(text, items[intro.children[-1]])))
+    return _ends_with_or(_words(text, items[intro.children[-1]]))
 
 
 def _words(text: str, item: Item) -> str:

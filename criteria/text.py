@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from criteria.fastre import lower_pattern
@@ -139,13 +140,11 @@ _NUMBER_REWRITE = 13
 _PATTERNS: dict[tuple[int, ...], re.Pattern[str]] = {}
 
 
-def _pattern_for(text: str) -> re.Pattern[str] | None:
-    """The rewrites this text can need, compiled once per combination (None: none at all)."""
-    low = text.lower()
+def _word_rewrites(text: str, low: str) -> tuple[int, ...]:
+    """The word rewrites (indices into `_REWRITES`) this text can need, in order."""
     digit = _DIGIT.search(text) is not None
     if not digit and _NUMBER_WORD_TEXT.search(low) is None:
-        # no number at all (most items): only the symbol rewrites can apply
-        return _SYMBOLS if _SYMBOL_CHARS.search(text) else None
+        return ()  # no number at all (most items): no word rewrite applies
     tokens = set(_WORD.findall(low))
     chosen: list[int] = []
     numbers = tokens & _NUMBER_WORDS.keys()
@@ -153,34 +152,87 @@ def _pattern_for(text: str) -> re.Pattern[str] | None:
         chosen = [i for i, words in _TRIGGERS.items() if words & tokens]
     if numbers:
         chosen.append(_NUMBER_REWRITE)
+    return tuple(chosen)
+
+
+def _pattern_for(text: str, chosen: tuple[int, ...]) -> re.Pattern[str] | None:
+    """The symbol rewrites and the `chosen` word rewrites in one case-insensitive pattern,
+    compiled once per combination (None: no rewrite can apply)."""
     if not chosen:
         return _SYMBOLS if _SYMBOL_CHARS.search(text) else None
-    key = tuple(chosen)
-    pattern = _PATTERNS.get(key)
+    pattern = _PATTERNS.get(chosen)
     if pattern is None:
         indices = [*range(_FIRST_WORD_REWRITE), *chosen]
         pattern = re.compile(
             "|".join(f"(?P<r{i}>{_REWRITES[i][0]})" for i in indices), re.IGNORECASE
         )
-        _PATTERNS[key] = pattern
+        _PATTERNS[chosen] = pattern
     return pattern
 
 
-_LOWER: dict[re.Pattern[str], re.Pattern[str]] = {}
+#: Every word rewrite starts with "\b": `_word_pattern` tests it once for all of them.
+assert all(pattern.startswith(r"\b") for pattern, _ in _REWRITES[_FIRST_WORD_REWRITE:])
+_WORD_PATTERNS: dict[tuple[int, ...], re.Pattern[str]] = {}
 
 
-def _lower_form(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """The pattern for lower-cased text, without IGNORECASE (several times faster)."""
-    found = _LOWER.get(pattern)
-    if found is None:
-        lowered = lower_pattern(pattern.pattern)
-        found = re.compile(lowered) if lowered is not None else pattern
-        _LOWER[pattern] = found
-    return found
+def _word_pattern(chosen: tuple[int, ...]) -> re.Pattern[str]:
+    """The `chosen` word rewrites alone, for lower-cased text, as "\\b(?:(?P<r9>...)|...)": one
+    word-boundary test per position before any alternative is tried (twice as fast as
+    "(?P<r9>\\b...)|(?P<r10>\\b...)", which matches the same)."""
+    pattern = _WORD_PATTERNS.get(chosen)
+    if pattern is None:
+        alternatives = "|".join(f"(?P<r{i}>{_REWRITES[i][0][2:]})" for i in chosen)
+        lowered = lower_pattern(r"\b(?:" + alternatives + ")")
+        assert lowered is not None  # the rewrites have no case-sensitive parts
+        pattern = re.compile(lowered)
+        _WORD_PATTERNS[chosen] = pattern
+    return pattern
 
 
 #: Characters the symbol rewrites start with; an item with none of them needs no symbol pass.
 _SYMBOL_CHARS = re.compile("[≥⩾≧≤⩽≦＞＜×✕–—−‑\u00a0\u2009\u202f’‘“”=<>&]")
+_NEVER = re.compile(r"(?!)")  #: a pattern without matches
+#: The symbol rewrites for lower-cased text (each starts with one of `_SYMBOL_CHARS`).
+_SYMBOLS_LOWER = re.compile(
+    "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_REWRITES[:9]))
+)
+
+
+def _next_symbol(low: str, pos: int) -> re.Match[str] | None:
+    """The first symbol rewrite at or after `pos`. Only the rare positions holding one of
+    `_SYMBOL_CHARS` are tried: searching with `_SYMBOLS_LOWER` itself tries its nine groups at
+    every position of the item (the costliest part of `normalise` when it ran that way)."""
+    while (candidate := _SYMBOL_CHARS.search(low, pos)) is not None:
+        match = _SYMBOLS_LOWER.match(low, candidate.start())
+        if match is not None:
+            return match
+        pos = candidate.start() + 1
+    return None
+
+
+def _lower_matches(low: str, chosen: tuple[int, ...]) -> Iterator[re.Match[str]]:
+    """The matches `finditer` of the combined pattern (`_pattern_for`) would give on `low`,
+    found by two cheaper searches: symbols and words start on different characters (never at
+    the same position), so the leftmost of the next symbol match and the next word match is
+    the combined pattern's next match; a search is redone only when a match overlapped it."""
+    words = _word_pattern(chosen) if chosen else _NEVER
+    symbol = _next_symbol(low, 0)
+    word = words.search(low)
+    while True:
+        if symbol is not None and (word is None or symbol.start() <= word.start()):
+            match = symbol
+        elif word is not None:
+            match = word
+        else:
+            return
+        yield match
+        pos = match.end()
+        if symbol is not None and symbol.start() < pos:
+            symbol = _next_symbol(low, pos)
+        if word is not None and word.start() < pos:
+            word = words.search(low, pos)
+
+
 _KEYWORDS = frozenset(
     {
         "than",
@@ -250,13 +302,17 @@ def normalise(text: str) -> Working:
     out: list[str] = []
     pos = 0
     wpos = 0
-    pattern = _pattern_for(text)
-    if pattern is None:
-        return Working(text, text, (0,), (0,), (len(text),), (len(text),))
     low = text.lower()
-    matches = (
-        _lower_form(pattern).finditer(low) if len(low) == len(text) else pattern.finditer(text)
-    )
+    chosen = _word_rewrites(text, low)
+    matches: Iterable[re.Match[str]]
+    if not chosen and _SYMBOL_CHARS.search(text) is None:
+        return Working(text, text, (0,), (0,), (len(text),), (len(text),))
+    if len(low) == len(text):
+        matches = _lower_matches(low, chosen)
+    else:  # lower-casing changed the length (rare): the case-insensitive pattern on the text
+        pattern = _pattern_for(text, chosen)
+        assert pattern is not None
+        matches = pattern.finditer(text)
     for match in matches:
         start, end = match.span()
         if start > pos:

@@ -208,7 +208,7 @@ def read_age(view: ItemView) -> list[Draft]:
             adult_floor = low is not None and low <= 21 and high is None
             if not adult_floor and (
                 _defines_menopause(view, match.start(), match.end())
-                or (view.has("menopaus") and _MENOPAUSE_ITEM.search(w))
+                or (view.has("menopaus") and _menopause_item(w))
             ):
                 # "postmenopausal, defined as aged > 50 and amenorrhoeic": the age is one way of
                 # being postmenopausal, which is what the item states
@@ -250,13 +250,29 @@ _MENOPAUSE_AGE_BEFORE = re.compile(
 
 _OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|cycles?|periods?|menses)\b", re.I)
 #: An item that defines menopause with the usual markers: its ages (other than adulthood) are
-#: part of the definition.
-_MENOPAUSE_ITEM = re.compile(
-    r"(?=[^;]*\b(?:amenorrh\w*|FSH|estradiol|oestradiol|oophorectom\w*|menses)\b)"
-    r"(?:menopaus\w*[^;]{0,60}?\bdefin|\bdefin\w*[^;]{0,40}?menopaus|consider\w* (?:as |to be )?"
-    r"(?:post[\s-]*)?menopaus)",
+#: part of the definition (`_menopause_item`: a definition, and a marker in the same clause
+#: after its start).
+_MENOPAUSE_DEFINITION = re.compile(
+    r"menopaus\w*[^;]{0,60}?\bdefin|\bdefin\w*[^;]{0,40}?menopaus|consider\w* (?:as |to be )?"
+    r"(?:post[\s-]*)?menopaus",
     re.IGNORECASE,
 )
+_MENOPAUSE_MARKER = re.compile(
+    r"[^;]*\b(?:amenorrh\w*|FSH|estradiol|oestradiol|oophorectom\w*|menses)\b", re.IGNORECASE
+)
+
+
+def _menopause_item(w: str) -> bool:
+    """Whether a definition of menopause starts at a position followed by a marker in the same
+    clause. One pattern "(?=marker ahead)definition" says the same but tries the look-ahead at
+    every position, each time reading to the end of the clause (milliseconds on a long item);
+    here the rare starts of a definition are found first and only they look ahead."""
+    pos = 0
+    while (definition := _MENOPAUSE_DEFINITION.search(w, pos)) is not None:
+        if _MENOPAUSE_MARKER.match(w, definition.start()):
+            return True
+        pos = definition.start() + 1
+    return False
 
 
 def _defined_status(view: ItemView, start: int, end: int) -> Draft:

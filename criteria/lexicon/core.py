@@ -466,7 +466,7 @@ class Lexicon:
                     found.append(Mention(start, end, ident, kind, text[start:end]))  # type: ignore[arg-type]
             if "inhibitor" in text or "inducer" in text:
                 found = self._shared_target(text, found)
-            if _HEAD_WORDS.search(text):
+            if _has_head_word(text):
                 found = self._shared_head(text, found)
             cached = tuple(found)
             if len(self._mentions) >= CACHE_SIZE:
@@ -566,6 +566,18 @@ def _inside_compound(text: str, start: int) -> bool:
 
 _HEAD_WORDS = re.compile(r"inhibitor|TKI|antibod|targeted|directed", re.IGNORECASE)
 _HEAD_WORDS_LOWER = re.compile(r"inhibitor|tki|antibod|targeted|directed")
+
+
+def _has_head_word(text: str) -> bool:
+    """Whether `_HEAD_WORDS` occurs in `text`. On ASCII text the case-sensitive pattern on the
+    lower-cased text says the same several times faster (IGNORECASE keeps the engine from
+    scanning for the words' first letters); other text keeps the case-insensitive pattern,
+    which also matches some non-ASCII letters ("ı" as "i")."""
+    if text.isascii():
+        return _HEAD_WORDS_LOWER.search(text.lower()) is not None
+    return _HEAD_WORDS.search(text) is not None
+
+
 #: A list of targets sharing one head noun: "PI3K, AKT or mTOR inhibitors", "EGFR or ALK TKI".
 _SHARED_HEAD = re.compile(
     r"\b(?P<items>(?:[A-Za-z][\w/-]{0,15}\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|and/or|/)\s*){1,6})"

@@ -249,7 +249,9 @@ class PhraseTrie:
         if toks is None:
             toks = _ASCII_TOKEN.findall(low.replace("(s)", "s  ") if "(s)" in low else low)
         root = self.root
-        starts = root.keys() & set(toks)  # one set operation finds every token a name starts with
+        # one set operation finds every token a name starts with (the keys view takes the list
+        # as it is: building a set of the tokens first costs twice as much)
+        starts = root.keys() & toks
         if not starts:
             return False
         if not self._terminal_roots.isdisjoint(starts):
