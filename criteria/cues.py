@@ -32,7 +32,8 @@ _NOT_NEGATION = Fast(
     r"|not (?:yet )?(?:recovered|resolved)|not been (?:recovered|resolved)|no evidence of disease"
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
     r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?"
-    r"|not[\s-]+(?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for))\b"
+    r"|not[\s-]+(?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for)"
+    r"|(?:do|does|did) not exist|(?:is|are) not (?:available|possible|feasible))\b"
 )
 #: Clause boundaries: negation does not cross them.
 #: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.

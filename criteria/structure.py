@@ -41,6 +41,11 @@ _FRAGMENT_START = re.compile(
 )
 
 
+#: "* Or patients with HR+/HER2- breast cancer after two lines ...": the alternative to the item
+#: before ("or if ..." is a condition, not an alternative).
+_LEADING_OR = re.compile(r"^\W*or\b(?!\s+(?:if|when|where|unless)\b)", re.IGNORECASE)
+
+
 def _ends_with_or(words: str) -> bool:
     """A bullet that ends with "or" (after it only non-word characters): the next bullet is its
     alternative. What `(?:^|[\\s,;])or\\W*$` (ignoring case) finds, read from the end of the
@@ -447,9 +452,9 @@ def layout(text: str) -> Layout:
             and item.or_previous is None
             and previous.parent == item.parent
             and previous.indent == item.indent
-            and _ends_with_or(_words(text, previous))
+            and (_ends_with_or(_words(text, previous)) or _LEADING_OR.match(words))
         ):
-            item.or_previous = previous.index  # "* A, or" / "* B": alternatives
+            item.or_previous = previous.index  # "* A, or" / "* B", "* A" / "* Or B": alternatives
         if item.parent is not None:
             items[item.parent].children.append(item.index)
             items[item.parent].intro = items[item.parent].intro or bool(
