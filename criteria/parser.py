@@ -33,7 +33,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.30.0"
+PARSER_VERSION = "0.31.0"
 
 _SPACE = re.compile(r"\s+")
 #: An introduction this short is repeated in front of each child so that the child reads alone.
@@ -113,7 +113,23 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
     out = _condition_cohorts(_stage_qualifiers(_suppression_route(out)))
-    return _cancer_alternatives(out, group_counter)
+    return _cancer_alternatives(_one_spelling(out), group_counter)
+
+
+def _one_spelling(criteria: list[Criterion]) -> list[Criterion]:
+    """One cohort label, one spelling: 'RMC-4630 + Osimertinib' and 'RMC-4630 + osimertinib'
+    name one arm (the matcher compares labels as written); the first spelling is kept."""
+    first: dict[str, str] = {}
+    out = criteria
+    for i, c in enumerate(criteria):
+        if c.cohort is None:
+            continue
+        spelling = first.setdefault(c.cohort.casefold(), c.cohort)
+        if spelling != c.cohort:
+            if out is criteria:
+                out = list(criteria)
+            out[i] = c.model_copy(update={"cohort": spelling})
+    return out
 
 
 def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:

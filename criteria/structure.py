@@ -281,12 +281,21 @@ def cohort_label(words: str, legacy: bool = False) -> str | None:
 
 
 _COHORT_WORD = re.compile(r"cohort|part|arm|phase|group|substud")
+#: "For RMC-4630 + Cobimetinib only - Participants ...", "For the combination arm only: ...".
+_ARM_WORD = re.compile(r"\s+(?:arms?|cohorts?|groups?)$", re.IGNORECASE)
+_FOR_ONLY = re.compile(
+    r"^(?:\*\*)?for\s+(?:the\s+)?(?P<label>[^:;,.()]{2,60}?)\s+only\s*(?:-+|–|:)\s*(?=\S)",
+    re.IGNORECASE,
+)
 
 
 def leading_cohort(words: str) -> tuple[str, int] | None:
     """A cohort label that opens an item, and where the item's own words start: 'Part 2 only:
     ...', 'Cohort 3 (first-line cohort): ...', 'Part 1A (drug X alone), one of:'. The label is
     returned without its note in brackets or 'only', so that one cohort has one name."""
+    arm = _FOR_ONLY.match(words)
+    if arm is not None:  # "For RMC-4630 + Cobimetinib only - ...": an arm named by its drugs
+        return _ARM_WORD.sub("", arm.group("label").strip()), arm.end()
     if _COHORT_WORD.search(words.lower()) is None:
         return None  # no label without its noun
     match = _INLINE_COHORT.match(words) or _FOR_COHORT_COMMA.match(words)
