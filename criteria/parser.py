@@ -33,9 +33,15 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.31.0"
+PARSER_VERSION = "0.32.0"
 
 _SPACE = re.compile(r"\s+")
+#: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
+_BRACKETED_COHORT = re.compile(
+    r"\(\s*(?:for\s+)?(?:the\s+)?(?P<label>(?:cohorts?|parts?|arms?|modules?|groups?)\s+"
+    r"[A-Z0-9]{1,3}[a-z]?(?:\s*(?:,|and|or|&)\s*[A-Z0-9]{1,3}[a-z]?)*)\s+only\s*\)",
+    re.IGNORECASE,
+)
 #: An introduction this short is repeated in front of each child so that the child reads alone.
 _PREFIX_MAX = 100
 
@@ -87,6 +93,8 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
                 read = (
                     shown  # a topic label ("Hepatic:") helps read the child; logic words would not
                 )
+        if item.cohort is None and (bracketed := _BRACKETED_COHORT.search(own)) is not None:
+            item.cohort = bracketed.group("label")  # "ESR1 mutation in plasma (Cohort B only)"
         label = leading_cohort(own) if item.cohort else None
         if label is not None:
             # the label names the cohort (and often its study drugs), not the patient
