@@ -751,6 +751,7 @@ _WINDOW_BRACKET_BEFORE = re.compile(
     r"(?:days?|weeks?|months?|years?)\s*\)\s*(?:of\s+)?$",
     re.IGNORECASE,
 )
+_MUST = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|is required to)\b", re.I)
 _RESTATED_BEFORE = re.compile(r"\d\s*(?:months?|years?|weeks?)\s*\([^()]{1,20}\)\s*$", re.I)
 
 
@@ -1027,6 +1028,14 @@ def _prior_therapy(
             "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
         )
         fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
+    if (
+        "relapse_after_months" in fields
+        and view.section == Section.EXCLUSION
+        and _MUST.search(near)
+    ):
+        # an exclusion item stating what is required ("... the disease-free interval must be
+        # greater than 12 months"): what it excludes is relapse within that time
+        fields["relapse_within_months"] = fields.pop("relapse_after_months")
     if (
         fields.get("relapse_within_months") is not None
         and settings == ("metastatic",)
