@@ -69,6 +69,7 @@ _STAGE_RULES = frozenset(
         "stage_advanced",
         "stage_unresectable",
         "stage_early",
+        "stage_planned_surgery",
     }
 )
 
@@ -107,6 +108,8 @@ def read_stage(view: ItemView) -> list[Draft]:
         rule = rules[position]
         if rule.kind != "disease_stage" or not rule.gated.others_present(view.low):
             continue
+        if rule.name == "stage_planned_surgery" and view.section != Section.INCLUSION:
+            continue  # "surgery planned during the study" in an exclusion is no stage
         for match in rule.finditer(w, view.low):
             if view.in_exception(match.start()):
                 continue
