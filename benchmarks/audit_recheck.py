@@ -1,18 +1,22 @@
-"""How many of the pairs two clinical audits judged wrongly excluded the tool now lists.
+"""How many of the pairs clinical audits judged wrongly excluded the tool now lists, and how
+many of those a later review judged wrongly listed it still lists.
 
 Two reviewers matched realistic patients against every real trial in ../shared/ctgov and read,
 for each trial that came out ineligible, the criteria that blocked it.
 `audits/wrongly_excluded.json` keeps the (trial, patient) pairs where every blocking criterion
-was a misreading of the text (ids and pattern codes only). This script rebuilds a database from
-the same texts with the current parser, matches the same patients and prints how many of those
-pairs are no longer ineligible, and how many pairs are ineligible in all (a check that the fixes
-did not simply let everything in).
+was a misreading of the text (ids and pattern codes only). A third review read every pair listed
+for the breast patients on the modern set; `audits/wrongly_listed.json` keeps the pairs whose
+text clearly excludes the patient. This script rebuilds a database from the same texts with the
+current parser, matches the same patients and prints, per collection, how many wrongly excluded
+pairs are no longer ineligible, how many pairs are ineligible in all, and how many wrongly
+listed pairs are still listed.
 
     python benchmarks/audit_recheck.py [--shared ../shared]
 
 The legacy collection has 999 older breast trials (12 breast patients); the modern set has the
-full API studies, the saved search pages and the EGFR/ALK NSCLC collection (the 12 breast patients
-and 3 NSCLC patients in `audits/patients`). It takes a few minutes.
+full API studies, the saved search pages, the EGFR/ALK NSCLC collection and the HR+/HER2-
+collection (the 12 breast patients and 3 NSCLC patients in `audits/patients`). It takes a few
+minutes.
 """
 
 from __future__ import annotations
@@ -51,16 +55,17 @@ def legacy_study(record: dict[str, Any]) -> dict[str, Any]:
 def verdicts(
     tmp: Path,
     folders: list[Path],
-    records: Path,
+    records: list[Path],
     make: Callable[[dict[str, Any]], dict[str, Any]],
     patients: list[Path],
 ) -> dict[tuple[str, str], str]:
     studies = tmp / "studies"
     studies.mkdir()
-    for line in records.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            (studies / f"{record['nct_id']}.json").write_text(json.dumps(make(record)))
+    for path in records:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                (studies / f"{record['nct_id']}.json").write_text(json.dumps(make(record)))
     db = open_database(tmp / "trials.db", create=True)
     import_paths(db, [*folders, studies])
     db.close()
@@ -84,15 +89,16 @@ def main() -> int:
         print(f"skipped: {ctgov} not found")
         return 0
     audits = json.loads((HERE / "audits" / "wrongly_excluded.json").read_text(encoding="utf-8"))
+    listed_audit = json.loads((HERE / "audits" / "wrongly_listed.json").read_text(encoding="utf-8"))
     breast = sorted((HERE / "real_trials" / "patients").glob("*.yaml"))
     nsclc = sorted((HERE / "audits" / "patients").glob("*.yaml"))
     Maker = Callable[[dict[str, Any]], dict[str, Any]]
-    runs: tuple[tuple[str, list[Path], Path, Maker, list[Path]], ...] = (
-        ("legacy", [], ctgov / "nli4ct-breast-legacy-layout.jsonl", legacy_study, breast),
+    runs: tuple[tuple[str, list[Path], list[Path], Maker, list[Path]], ...] = (
+        ("legacy", [], [ctgov / "nli4ct-breast-legacy-layout.jsonl"], legacy_study, breast),
         (
             "modern",
             [ctgov / "studies", ctgov / "responses"],
-            ctgov / "egfr-alk-nsclc.jsonl",
+            [ctgov / "egfr-alk-nsclc.jsonl", ctgov / "hr-her2neg-advanced-breast.jsonl"],
             modern_study,
             breast + nsclc,
         ),
@@ -107,6 +113,12 @@ def main() -> int:
             f"{name}: {listed} of {len(pairs)} wrongly excluded pairs now listed; "
             f"{ineligible} of {len(got)} pairs ineligible"
         )
+        if name in listed_audit:
+            wrong = listed_audit[name]["pairs"]
+            still = sum(
+                got.get((p["trial"], p["patient"])) not in (None, "ineligible") for p in wrong
+            )
+            print(f"{name}: {still} of {len(wrong)} wrongly listed pairs still listed")
     return 0
 
 
