@@ -8,6 +8,7 @@ from functools import cached_property
 
 from criteria.model import Criterion
 from matcher import cancers
+from matcher.cohorts import OTHERS, is_condition
 from matcher.joined import apply_joined
 from matcher.judgement import (
     Judgement,
@@ -123,6 +124,27 @@ def registry_item(trial: Trial, key: tuple[object, ...]) -> RegistryCheck:
     return RegistryCheck(
         Section.INCLUSION, "Eligibility criteria (not parsed yet)", Kind.UNRECOGNIZED
     )
+
+
+def _routes_for(trial: Trial, patient: Patient) -> tuple[str | None, ...]:
+    """The routes a patient may take. Where a trial's labels are all conditions on patients
+    ("Patients with breast cancer (stage II) ...", "Patients with rectal cancer ..."), a patient
+    whose cancer a condition names goes through that condition, and only through it: not the
+    route of everyone else, nor a condition that names only other cancers."""
+    routes: tuple[str | None, ...] = trial.cohorts or (None,)
+    if OTHERS not in routes or patient.cancer is None:
+        return routes
+    named = {
+        route: cancers.cancer_categories(route) for route in routes if route and is_condition(route)
+    }
+    mine = {
+        route
+        for route, categories in named.items()
+        if not categories or any(cancers.covers(c, patient.cancer) for c in categories)
+    }
+    if not any(named[route] for route in mine):
+        return tuple(route for route in routes if route not in named or route in mine)
+    return tuple(route for route in routes if route in mine) or routes
 
 
 def judge_registry(key: tuple[object, ...], patient: Patient) -> Judgement:
@@ -313,7 +335,7 @@ def judge_trial(
         judgements = apply_joined(judgements, offset, trial.joined)
     base: list[Unit] = [(n, False, None, j, None) for n, j in enumerate(judgements[:offset])]
     best: _Best | None = None
-    for cohort in trial.cohorts or (None,):
+    for cohort in _routes_for(trial, patient):
         units = base + [
             (
                 offset + n,

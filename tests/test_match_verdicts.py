@@ -290,3 +290,22 @@ def test_a_medicine_other_than_cancer_treatment_is_not_settled_by_the_history() 
     assert verdicts({"nct_id": "NCT1", "criteria": [taxane]})["NCT1"].verdict is Verdict.INELIGIBLE
     excluded = {**ppi, "section": "exclusion"}
     assert verdicts({"nct_id": "NCT1", "criteria": [excluded]})["NCT1"].verdict is Verdict.ELIGIBLE
+
+
+def test_a_condition_naming_the_patients_cancer_binds_her() -> None:
+    """'Patients with breast cancer (stage II) ...' beside 'Patients with rectal cancer ...':
+    a breast cancer patient goes through the breast condition, not around it."""
+    cancers = [
+        {"section": "inclusion", "kind": "cancer_type", "cancer": name, "any_of": 1, "item": n}
+        for n, name in enumerate(("breast cancer", "colorectal cancer"))
+    ]
+    early = {
+        "section": "inclusion",
+        "kind": "disease_stage",
+        "stages": ["early"],
+        "cohort": "Patients with breast cancer",
+    }
+    rectal = {**ECOG, "cohort": "Patients with rectal cancer"}
+    result = verdicts({"nct_id": "NCT1", "criteria": [*cancers, early, rectal]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE  # the patient is metastatic
+    assert result.cohort == "Patients with breast cancer"
