@@ -309,3 +309,10 @@ def test_a_condition_naming_the_patients_cancer_binds_her() -> None:
     result = verdicts({"nct_id": "NCT1", "criteria": [*cancers, early, rectal]})["NCT1"]
     assert result.verdict is Verdict.INELIGIBLE  # the patient is metastatic
     assert result.cohort == "Patients with breast cancer"
+
+
+def test_registry_conditions_of_early_disease_exclude_metastatic_patients() -> None:
+    early = {"nct_id": "NCT1", "conditions": ["Localized Resectable Tumor"], "criteria": [ECOG]}
+    assert verdicts(early)["NCT1"].verdict is Verdict.INELIGIBLE  # the patient is metastatic
+    mixed = {**early, "conditions": ["Early Breast Cancer", "Metastatic Breast Cancer"]}
+    assert verdicts(mixed)["NCT1"].verdict is not Verdict.INELIGIBLE
