@@ -40,6 +40,7 @@ _STAGE_NOISE = Fast(
 
 #: "(recurrence) from early-stage disease", "(relapse) after treatment for early breast cancer":
 #: the stage of the disease the present one came from.
+_LATER_DISEASE = re.compile(r"recurr|relaps|metasta|progress|advanced|stage\s+(?:IV|4)\b", re.I)
 _EARLIER_DISEASE = re.compile(
     r"\b(?:(?:recurr\w*|relaps\w*|progress\w*|metasta\w*)\s+(?:\w+\s+){0,3}?(?:from|of|after"
     r"|following)|(?:history of|previously (?:treated|diagnosed)(?: for| with)?|treatment for"
@@ -120,10 +121,16 @@ def read_stage(view: ItemView) -> list[Draft]:
                 continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
             if _ORGAN_AFTER.match(w, match.end()):
                 continue  # "advanced liver disease", "advanced malignant hepatic tumours"
-            if rule.name == "stage_early" and _EARLIER_DISEASE.search(
-                w[max(0, match.start() - 60) : match.start()]
+            earlier = (
+                _EARLIER_DISEASE.search(w[max(0, match.start() - 60) : match.start()])
+                if rule.name == "stage_early"
+                else None
+            )
+            if earlier is not None and not (
+                earlier.group(0).lower().startswith("history of") and not _LATER_DISEASE.search(w)
             ):
                 continue  # "recurrence from early-stage disease": the disease it came from
+                # ("a history of T2N0M0 breast carcinoma" alone is a survivor's stage)
             if rule.name == "stage_metastatic" and _STAGE_NOISE.search(w[: match.start()]):
                 following = w[match.end() : match.end() + 25].lower()
                 if not following.startswith((" breast", " disease", " cancer", " setting")):
@@ -563,6 +570,7 @@ def read_receptors(view: ItemView) -> list[Draft]:
                 view.draft("receptor", start, end + _detail_len(tail), negated=negated, **fields)
             )
     out = _merge_her2(w, _merge_er_pr(w, out))
+    out += _plain_receptors(view, out)
     triple = _TRIPLE.search(w)
     if triple and not view.in_exception(triple.start()):
         negated = view.negated(triple.start(), triple.end())
@@ -576,6 +584,38 @@ def read_receptors(view: ItemView) -> list[Draft]:
                 negated=negated,
             )
         )
+    return out
+
+
+#: Plain-language summaries: "Have ER proteins but not overexpression of HER2 protein in their
+#: tumors", "breast cancer that has estrogen receptors and no extra HER2".
+_PLAIN_ER = re.compile(
+    r"\b(?:have|has|with|express\w*)\s+(?:\w+\s+){0,2}?(?:estrogen|oestrogen|ER)"
+    r"(?:\s+receptors?)?\s+proteins?\b|\b(?:has|have|with)\s+(?:estrogen|oestrogen)\s+receptors\b",
+    re.IGNORECASE,
+)
+_PLAIN_HER2_NEGATIVE = re.compile(
+    r"\b(?:not|no|without)\s+(?:an?\s+)?(?:over-?expression|overexpressing|extra|too much|"
+    r"amplification)\s+(?:of\s+)?(?:the\s+)?HER-?2\b",
+    re.IGNORECASE,
+)
+
+
+def _plain_receptors(view: ItemView, found: list[Draft]) -> list[Draft]:
+    """Receptor statuses said in plain words, where no receptor was read with a status."""
+    out = []
+    readings = (
+        (_PLAIN_ER, "ER", "positive"),
+        (_PLAIN_HER2_NEGATIVE, "HER2", "negative"),
+    )
+    for pattern, receptor, status in readings:
+        if any(d.fields.get("receptor") == receptor for d in found):
+            continue
+        match = pattern.search(view.w)
+        if match is not None and not view.in_exception(match.start()):
+            out.append(
+                view.draft("receptor", match.start(), match.end(), receptor=receptor, status=status)
+            )
     return out
 
 
