@@ -1007,17 +1007,24 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
 
 
 #: "Prior platinum allowed as long as ...", "Concurrent steroids allowed if the dose is stable".
-_ALLOWED_IF = Fast(r"(?<!not )\b(?:allowed|permitted)\s+(?:as long as|provided|if|when|unless)\b")
+_ALLOWED_IF = Fast(
+    r"(?<!not )\b(?:allowed|permitted)\s+(?:as long as|provided|if|when|unless"
+    r"|(?:up to|within)\s+\d+\s*(?:days?|weeks?|months?))\b"
+)
+#: "Patients will be eligible even if they have failed X": X comes after the permission.
+_EVEN_IF = Fast(r"\b(?:eligible|allowed|permitted|included|enrolled)\s+even\s+(?:if|though|when)\b")
 
 
 def drop_allowed_if(drafts: list[Draft], view: ItemView) -> list[Draft]:
-    """An inclusion clause 'X allowed if/provided/as long as Y' lets X in on a condition: X is
-    not required. The therapies named before the permission go; what follows it (Y, the
-    condition on those who had X) stays as it was read."""
+    """An inclusion clause 'X allowed if/provided/as long as Y' (or 'allowed within 4 weeks of
+    entry') lets X in on a condition: X is not required. The therapies named before the
+    permission go; what follows it (Y, the condition on those who had X) stays as it was read.
+    After 'eligible even if (they have failed X)' the therapies are what is let in."""
     if view.section != Section.INCLUSION or not any(d.kind == "prior_therapy" for d in drafts):
         return drafts
     found = _ALLOWED_IF.finditer(view.w, view.low)
-    if not found:
+    after = _EVEN_IF.finditer(view.w, view.low)
+    if not found and not after:
         return drafts
     bounds = _clause_bounds(view.w)
     out: list[Draft] = []
@@ -1028,7 +1035,10 @@ def drop_allowed_if(drafts: list[Draft], view: ItemView) -> list[Draft]:
         allowed = (
             draft.kind == "prior_therapy"
             and not draft.fields.get("negated")
-            and any(_opening(w, begin, m.start()) <= draft.start < m.start() < end for m in found)
+            and (
+                any(_opening(w, begin, m.start()) <= draft.start < m.start() < end for m in found)
+                or any(begin <= m.start() and m.end() <= draft.start < end for m in after)
+            )
         )
         (dropped if allowed else out).append(draft)
     if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):

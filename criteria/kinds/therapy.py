@@ -751,6 +751,16 @@ _WINDOW_BRACKET_BEFORE = re.compile(
     r"(?:days?|weeks?|months?|years?)\s*\)\s*(?:of\s+)?$",
     re.IGNORECASE,
 )
+#: Hormones whose names are also blood tests ("estradiol in the postmenopausal range").
+_HORMONES_MEASURED = frozenset({"estradiol"})
+_LEVEL_BEFORE = re.compile(
+    r"\b(?:ranges?|levels?|serum|plasma|concentrations?|values?)\s+(?:of\s+)?$"
+)
+_LEVEL_AFTER = re.compile(
+    r"^\s*(?:(?:or|and|/)\s*(?:FSH|LH|follicle)|levels?\b|concentrations?\b|(?:is|are|must be"
+    r"|should be)?\s*(?:in|within)\s+(?:the\s+)?(?:post|pre)menopausal)",
+    re.IGNORECASE,
+)
 _MUST = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|is required to)\b", re.I)
 _RESTATED_BEFORE = re.compile(r"\d\s*(?:months?|years?|weeks?)\s*\([^()]{1,20}\)\s*$", re.I)
 
@@ -819,6 +829,12 @@ def _prior_therapy(
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _DATES_A_TEST.search(wide):
         return None  # "echo obtained ... within 4 weeks of prior Herceptin": a date for a test
+    if (
+        set(run.agents) <= _HORMONES_MEASURED
+        and not run.classes
+        and (_LEVEL_BEFORE.search(l_before[-30:]) or _LEVEL_AFTER.match(l_after))
+    ):
+        return None  # "postmenopausal ranges of estradiol or FSH": a blood level, not a drug
     if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
         return None  # "no washout for anti-estrogen therapy (is) required"
     if view.has(_PREGNANCY_WORDS) and _PREGNANCY_NOTE.search(
