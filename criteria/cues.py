@@ -52,10 +52,23 @@ _CLAUSE = re.compile(
     r"|except)\b|\)\s*,|\)\s"
 )
 #: Words after a phrase that turn it around ("brain metastases are not allowed").
+#: "(was) not eligible for standard treatment" says what the patient could not have; "not
+#: eligible for the trial" excludes.
+_FOR_TREATMENT = (
+    r"(?!\s+for\s+(?!(?:the\s+|this\s+)?(?:study|trial|protocol|phase|part|cohort|arm|enrol"
+    r"|participation)))"
+)
 _NEG_AFTER = Fast(
-    r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were|was)\s+(?:not\s+(?:allowed|permitted|eligible"
-    r"|acceptable|included)|excluded|ineligible|prohibited|not allowed)|not allowed|not permitted"
-    r"|excluded|ineligible|prohibited|are not eligible)\b"
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were|was)\s+(?:not\s+(?:allowed|permitted"
+    r"|eligible"
+    + _FOR_TREATMENT
+    + r"|acceptable|included)|excluded|ineligible"
+    + _FOR_TREATMENT
+    + r"|prohibited|not allowed)|not allowed|not permitted|excluded|ineligible"
+    + _FOR_TREATMENT
+    + r"|prohibited|are not eligible"
+    + _FOR_TREATMENT
+    + r")\b"
 )
 _NAIVE = Fast(r"^[\s-]*(?:na[iï]ve|free|untreated|unexposed)\b")
 

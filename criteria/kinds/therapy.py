@@ -617,7 +617,9 @@ _DATES_A_TEST = re.compile(
 _INDICATED_AFTER = re.compile(
     r"^[\s)\]]*(?:\([^()]*\)\s*)?(?:\w+\s+){0,2}(?:is|are)\s+(?:\w+\s+)?(?:indicated|planned"
     r"|recommended|appropriate|advised|considered appropriate)"
-)
+    r"|^\s*(?:(?:plus|and|\+|with)\s+(?:[\w-]+\s+){1,3})?(?:is|are)\s+(?:an?\s+)?(?:reasonable|suitable)"
+    r"\s+(?:treatment\s+)?(?:option|choice)"
+)  # "X (plus Y) is a reasonable treatment option": a future treatment
 #: "without (an) appropriate washout (period)": a washout whose length the protocol sets.
 _NO_WASHOUT = re.compile(
     r"\bwithout (?:an? )?(?:appropriate|adequate|sufficient|proper|required|the required)\s+"
@@ -761,6 +763,9 @@ _LEVEL_AFTER = re.compile(
     r"|should be)?\s*(?:in|within)\s+(?:the\s+)?(?:post|pre)menopausal)",
     re.IGNORECASE,
 )
+_CURABLE_WITH = re.compile(
+    r"\b(?:curable|cured|amenable|treatable|controlled)\s+(?:with|by|to)\s+(?:\w+\s+){0,2}$"
+)
 _MUST = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|is required to)\b", re.I)
 _RESTATED_BEFORE = re.compile(r"\d\s*(?:months?|years?|weeks?)\s*\([^()]{1,20}\)\s*$", re.I)
 
@@ -827,6 +832,8 @@ def _prior_therapy(
         )  # fmt: skip
     if _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
+    if _CURABLE_WITH.search(l_before[-40:]):
+        return None  # "solid tumour not curable with available standard therapy": the disease
     if _DATES_A_TEST.search(wide):
         return None  # "echo obtained ... within 4 weeks of prior Herceptin": a date for a test
     if (
