@@ -22,7 +22,8 @@ _ANY_OF = re.compile(
 _ALL_OF = re.compile(r"\ball (?:of )?(?:the )?following\b|\bboth\b", re.IGNORECASE)
 _NONE_OF = re.compile(
     r"\bnone of\b|\bmust not (?:have )?(?:had|received|be|meet)\b|\bno (?:prior|previous)\b"
-    r"|\bnot (?:have )?(?:had|received)\b|\bwithout\b",
+    r"|\bnot (?:have )?(?:had|received)\b|(?<!\bor )\bwithout\b"
+    r"|\bno (?:other )?(?:concurrent|concomitant|current)\b",
     re.IGNORECASE,
 )
 _THERAPY = re.compile(
@@ -47,10 +48,12 @@ def intro_context(words: str, parent: Context | None, counter: list[int]) -> Con
     """Read an introduction ('Prior treatment with any of the following:')."""
     work = normalise(words).work
     any_of: int | None = None
-    if _ANY_OF.search(work) and not _ALL_OF.search(work):
+    negated = bool(_NONE_OF.search(work))
+    if _ANY_OF.search(work) and not _ALL_OF.search(work) and not negated:
+        # "none of" / "no X, including any of the following": each child is ruled out on its
+        # own; as alternatives, lacking one would do
         counter[0] += 1
         any_of = counter[0]
-    negated = bool(_NONE_OF.search(work))
     therapy = bool(_THERAPY.search(work))
     if parent is not None:
         negated = negated != parent.negated

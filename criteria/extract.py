@@ -601,13 +601,34 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
     context = view.context
     if context is None:
         return
+    negated = context.negated and not (
+        view.section == Section.EXCLUSION and _NO_CONCURRENT.search(context.intro)
+    )  # an exclusion list opened with "(At least 7 days since prior and) no concurrent X,
+    # including:" excludes X, as a leading "No" in an exclusion item does
+    current = negated and _CURRENT_USE.search(context.intro) is not None
     for draft in drafts:
-        if context.negated and draft.kind != "administrative":
-            draft.fields["negated"] = not draft.fields.get("negated", False)
+        if negated and draft.kind != "administrative":
+            # "No concurrent therapy, including any of the following:" / "No prior X": a child
+            # that says "no" itself restates the rule (older layouts list such lines after the
+            # introduction with no end to the list); it is not turned around twice
+            draft.fields["negated"] = True
+            if (
+                current
+                and draft.kind == "prior_therapy"
+                and not _TIMED_FIELDS & draft.fields.keys()
+            ):
+                draft.fields["within_days"] = 0  # "no concurrent X": not X now, X before is fine
         if context.any_of is not None and draft.kind != "administrative":
             draft.fields.setdefault("any_of", context.any_of)
 
 
+_CURRENT_USE = re.compile(r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing)\b", re.IGNORECASE)
+_TIMED_FIELDS = frozenset(
+    {"within_days", "relapse_within_months", "relapse_after_months", "min_duration_months"}
+)
+_NO_CONCURRENT = re.compile(
+    r"^\W*no\b|\bno (?:other )?(?:concurrent|concomitant|current)\b", re.IGNORECASE
+)
 #: Only "or" (with punctuation) between two criteria makes them alternatives; "/" usually means
 #: "and" ("HR+/HER2-"), and other words between them mean the "or" belongs to something else.
 _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:either\s+)?$", re.I)

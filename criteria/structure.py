@@ -469,6 +469,9 @@ def layout(text: str) -> Layout:
             items[item.parent].intro = items[item.parent].intro or bool(
                 _INTRO_END.search(_words(text, items[item.parent]))
             )
+        if labelled and not words.endswith(":") and item.parent is not None and intro_strong:
+            labelled = False  # "Radiotherapy" in a list "including any of the following:" is an
+            # entry of that list, not the topic label of the lines after it
         if labelled:
             # Nested children (deeper indentation) find this item through the stack; flattened
             # ones (same indentation, as the registry often stores them) through `intro`.
