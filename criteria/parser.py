@@ -33,7 +33,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.38.0"
+PARSER_VERSION = "0.39.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -120,7 +120,7 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    out = _condition_cohorts(_stage_qualifiers(_suppression_route(out)))
+    out = _condition_cohorts(_beyond_local(_stage_qualifiers(_suppression_route(out))))
     return _cancer_alternatives(_one_spelling(out), group_counter)
 
 
@@ -138,6 +138,35 @@ def _one_spelling(criteria: list[Criterion]) -> list[Criterion]:
                 out = list(criteria)
             out[i] = c.model_copy(update={"cohort": spelling})
     return out
+
+
+_LATER_STAGES = frozenset({"advanced", "metastatic", "unresectable"})
+
+
+def _beyond_local(criteria: list[Criterion]) -> list[Criterion]:
+    """A trial that excludes locally advanced disease and nowhere admits advanced or metastatic
+    disease excludes metastatic disease too ("Locally advanced malignant breast cancer" in a
+    trial of localisation before breast-conserving surgery): the exclusion takes it in."""
+    admits_later = any(
+        isinstance(c, DiseaseStage)
+        and c.section == Section.INCLUSION
+        and not c.negated
+        and _LATER_STAGES & set(c.stages)
+        for c in criteria
+    )
+    if admits_later:
+        return criteria
+    return [
+        c.model_copy(update={"stages": (*c.stages, "metastatic")})
+        if isinstance(c, DiseaseStage)
+        and c.section == Section.EXCLUSION
+        and not c.negated
+        and c.cohort is None
+        and c.stages == ("locally_advanced",)
+        and not c.not_curable
+        else c
+        for c in criteria
+    ]
 
 
 def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
