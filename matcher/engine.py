@@ -173,7 +173,9 @@ def _routes_for(trial: Trial, patient: Patient) -> tuple[str | None, ...]:
         if not categories or any(cancers.covers(c, patient.cancer) for c in categories)
     }
     if not any(named[route] for route in mine):
+        # no condition names her cancer: everyone else's route, and conditions naming no cancer
         return tuple(route for route in routes if route not in named or route in mine)
+    # a condition names her cancer: through it (or a condition naming no cancer), nowhere else
     return tuple(route for route in routes if route in mine) or routes
 
 
