@@ -16,9 +16,9 @@ import re
 from itertools import pairwise
 
 from criteria import cues
-from criteria.extract import Draft, ItemView
+from criteria.extract import TIMING_FIELDS, Draft, ItemView
 from criteria.fastre import Fast, gate_words
-from criteria.model import Criterion
+from criteria.model import BREAST_ONLY_RECEPTORS, Criterion
 from trialmatch.vocab import Section
 
 #: A condition that opens a sentence, up to the comma, colon or "then" that ends it.
@@ -558,6 +558,19 @@ def _sentence_start(w: str, position: int) -> int:
     return max(w.rfind(". ", 0, position), w.rfind(";", 0, position)) + 1
 
 
+def _typed(drafts: list[Draft]) -> bool:
+    """Whether any draft says something typed (not administrative, not unrecognised)."""
+    return any(d.kind not in {"administrative", "unrecognized"} for d in drafts)
+
+
+def _represented(kept: list[Draft], dropped: list[Draft]) -> list[Draft]:
+    """`kept`, plus a 'requires nothing' criterion from the first dropped draft when dropping
+    left the item with nothing typed (so that the item stays represented)."""
+    if dropped and not _typed(kept):
+        kept.append(dropped[0].no_requirement())
+    return kept
+
+
 #: "X does not have to be the most recent treatment", "prior Y is not required", "no prior
 #: therapy is required for Module A".
 _NOT_REQUIRED = Fast(
@@ -605,17 +618,14 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
             dropped.append(draft)
         else:
             kept.append(draft)
-    typed_left = any(d.kind not in {"administrative", "unrecognized"} for d in kept)
     if (
         view.section == Section.EXCLUSION
         and dropped
-        and not typed_left
+        and not _typed(kept)
         and not _PATIENT_PERMITTED.search(w, view.low)
     ):
         return drafts  # a permission that stands apart, and nothing else read: keep it all
-    if dropped and not typed_left:
-        kept.append(dropped[0].no_requirement())
-    return kept
+    return _represented(kept, dropped)
 
 
 _TIMED = frozenset({"within_days", "relapse_within_months", "relapse_after_months"})
@@ -695,8 +705,7 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
         if (
             draft.kind != "prior_therapy"
             or draft.fields.get("negated")
-            or _TIMED.intersection(draft.fields)
-            or draft.fields.get("min_duration_months") is not None
+            or TIMING_FIELDS & draft.fields.keys()
         ):
             out.append(draft)
             continue
@@ -719,9 +728,7 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
             dropped.append(draft)  # "X ... are eligible", "could have received X"
             continue
         out.append(draft)
-    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):
-        out.append(dropped[0].no_requirement())
-    return out
+    return _represented(out, dropped)
 
 
 def _allowed_in_bracket(draft: Draft, w: str) -> bool:
@@ -943,7 +950,7 @@ def drop_quota_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]:
     kept = [d for d in drafts if not (d.kind == "prior_therapy" and named(d) & counted)]
     if len(kept) == len(drafts):
         return drafts
-    if not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
+    if not _typed(kept):
         first = next(d for d in drafts if d.kind == "prior_therapy")
         kept.append(first.no_requirement())
     return kept
@@ -999,7 +1006,7 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
     ]
     if len(kept) == len(drafts):
         return drafts
-    if not any(d.kind not in {"administrative", "unrecognized"} for d in kept):
+    if not _typed(kept):
         if view.section == Section.EXCLUSION:
             return drafts  # "Uncontrolled hypertension is defined as ...": the term excludes
         kept.append(drafts[0].no_requirement())
@@ -1011,6 +1018,7 @@ _ALLOWED_IF = Fast(
     r"(?<!not )\b(?:allowed|permitted)\s+(?:as long as|provided|if|when|unless"
     r"|(?:up to|within)\s+\d+\s*(?:days?|weeks?|months?))\b"
 )
+_ALLOWED_IF_WORDS = gate_words("allowed", "permitted", "even ")
 #: "Patients will be eligible even if they have failed X": X comes after the permission.
 _EVEN_IF = Fast(r"\b(?:eligible|allowed|permitted|included|enrolled)\s+even\s+(?:if|though|when)\b")
 
@@ -1020,7 +1028,11 @@ def drop_allowed_if(drafts: list[Draft], view: ItemView) -> list[Draft]:
     entry') lets X in on a condition: X is not required. The therapies named before the
     permission go; what follows it (Y, the condition on those who had X) stays as it was read.
     After 'eligible even if (they have failed X)' the therapies are what is let in."""
-    if view.section != Section.INCLUSION or not any(d.kind == "prior_therapy" for d in drafts):
+    if (
+        view.section != Section.INCLUSION
+        or not any(d.kind == "prior_therapy" for d in drafts)
+        or not view.has(_ALLOWED_IF_WORDS)
+    ):
         return drafts
     found = _ALLOWED_IF.finditer(view.w, view.low)
     after = _EVEN_IF.finditer(view.w, view.low)
@@ -1041,9 +1053,7 @@ def drop_allowed_if(drafts: list[Draft], view: ItemView) -> list[Draft]:
             )
         )
         (dropped if allowed else out).append(draft)
-    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):
-        out.append(dropped[0].no_requirement())
-    return out
+    return _represented(out, dropped)
 
 
 def _opening(w: str, begin: int, position: int) -> int:
@@ -1065,15 +1075,8 @@ def drop_case_by_case(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if not notes:
         return drafts
     w = view.w
-    bounds = _clause_bounds(w)
-    spans = []
-    for note in notes:
-        opened = w.rfind("(", 0, note.start)
-        if opened > w.rfind(")", 0, note.start):  # "(medications are considered case by case)"
-            closed = w.find(")", note.start)
-            spans.append((opened, closed if closed >= 0 else len(w)))
-        else:
-            spans.append(_clause_span(bounds, note.start))
+    # its bracket ("(medications are considered case by case)"), else its sentence
+    spans = [_segment(w, note.start) for note in notes]
     kept = [
         d
         for d in drafts
@@ -1116,7 +1119,7 @@ def group_cancer_types(drafts: list[Draft], view: ItemView, counter: list[int]) 
         for draft in drafts:
             if (
                 draft.kind == "receptor"
-                and draft.fields.get("receptor") in _BREAST_RECEPTORS
+                and draft.fields.get("receptor") in BREAST_ONLY_RECEPTORS
                 and first <= draft.start < last
                 and "any_of" not in draft.fields
             ):
@@ -1136,10 +1139,6 @@ _CANCER_EXAMPLES = Fast(
 def _cancer_example(draft: Draft, view: ItemView) -> bool:
     begin = _sentence_start(view.w, draft.start)
     return _CANCER_EXAMPLES.search(view.w[max(begin, draft.start - 200) : draft.start]) is not None
-
-
-#: Receptors that only breast cancers are typed by (HER2 types gastric cancers too).
-_BREAST_RECEPTORS = frozenset({"ER", "PR", "HR", "TNBC"})
 
 
 #: Words that make an inclusion item a washout rule ("at least 4 weeks must have elapsed since").
@@ -1211,9 +1210,7 @@ def apply_inclusion_washouts(drafts: list[Draft], view: ItemView) -> list[Draft]
             fields["within_days"] = cues.days(float(found.group("n")), found.group("u"))
         fields["negated"] = True
         out.append(draft)
-    if dropped and not any(d.kind not in {"administrative", "unrecognized"} for d in out):
-        out.append(dropped[0].no_requirement())
-    return out
+    return _represented(out, dropped)
 
 
 #: A sentence that lists what the previous one named ("It includes radiotherapy, chemotherapy").

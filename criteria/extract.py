@@ -258,6 +258,10 @@ def _drug_mentions(work: str, low: str, tokens: list[str] | None = None) -> list
     return lexicon.find_drug_mentions(work)
 
 
+#: Fields that tie a prior therapy to a time: a washout, a relapse interval, a minimum duration.
+TIMING_FIELDS = frozenset(
+    {"within_days", "relapse_within_months", "relapse_after_months", "min_duration_months"}
+)
 #: `ItemView.memo` key: spans of a lab's second threshold and its situation ("INR <= 1.5 (<= 3 if
 #: on warfarin)"), noted by `criteria.kinds.labs`. A therapy or condition named there says when
 #: the second threshold applies, not what the patient must (not) have.
@@ -602,7 +606,8 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
     if context is None:
         return
     negated = context.negated and not (
-        view.section == Section.EXCLUSION and _NO_CONCURRENT.search(context.intro)
+        view.section == Section.EXCLUSION
+        and (_LEADING_NO.match(context.intro) or _NO_CONCURRENT.search(context.intro))
     )  # an exclusion list opened with "(At least 7 days since prior and) no concurrent X,
     # including:" excludes X, as a leading "No" in an exclusion item does
     current = negated and _CURRENT_USE.search(context.intro) is not None
@@ -615,7 +620,7 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
             if (
                 current
                 and draft.kind == "prior_therapy"
-                and not _TIMED_FIELDS & draft.fields.keys()
+                and not TIMING_FIELDS & draft.fields.keys()
             ):
                 draft.fields["within_days"] = 0  # "no concurrent X": not X now, X before is fine
         if context.any_of is not None and draft.kind != "administrative":
@@ -623,12 +628,7 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
 
 
 _CURRENT_USE = re.compile(r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing)\b", re.IGNORECASE)
-_TIMED_FIELDS = frozenset(
-    {"within_days", "relapse_within_months", "relapse_after_months", "min_duration_months"}
-)
-_NO_CONCURRENT = re.compile(
-    r"^\W*no\b|\bno (?:other )?(?:concurrent|concomitant|current)\b", re.IGNORECASE
-)
+_NO_CONCURRENT = re.compile(r"\bno (?:other )?(?:concurrent|concomitant|current)\b", re.I)
 #: Only "or" (with punctuation) between two criteria makes them alternatives; "/" usually means
 #: "and" ("HR+/HER2-"), and other words between them mean the "or" belongs to something else.
 _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:either\s+)?$", re.I)

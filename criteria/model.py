@@ -64,6 +64,10 @@ class DiseaseStage(_Base):
     presentation: Literal["de_novo", "recurrent"] | None = None
 
 
+#: Receptors that type breast cancers only (HER2 types gastric and other cancers too).
+BREAST_ONLY_RECEPTORS = frozenset({"ER", "PR", "HR", "TNBC"})
+
+
 class Receptor(_Base):
     kind: Literal[Kind.RECEPTOR] = Kind.RECEPTOR
     receptor: Literal["ER", "PR", "HR", "HER2", "TNBC"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
+from typing import TypeGuard
 
 from pydantic import ValidationError
 
@@ -235,15 +236,7 @@ def _condition_cohorts(criteria: list[Criterion]) -> list[Criterion]:
     label "Patients with <subject>" as their cohort (`matcher.cohorts` reads such a label as a
     condition: patients it does not name are judged without those criteria); the cancer stays
     an alternative among the trial's cancers."""
-    cancers = {
-        c.cancer
-        for c in criteria
-        if isinstance(c, CancerType)
-        and c.section == Section.INCLUSION
-        and not c.negated
-        and c.cohort is None
-        and c.cancer not in _GENERIC_CANCERS
-    }
+    cancers = {c.cancer for c in criteria if _names_a_cancer(c) and c.cohort is None}
     if len(cancers) < 2:
         return criteria
     items: dict[int, list[int]] = {}
@@ -279,6 +272,16 @@ def _condition_cohorts(criteria: list[Criterion]) -> list[Criterion]:
 _GENERIC_CANCERS = frozenset({"solid tumour"})
 
 
+def _names_a_cancer(c: Criterion) -> TypeGuard[CancerType]:
+    """An inclusion criterion that requires one specific primary cancer."""
+    return (
+        isinstance(c, CancerType)
+        and c.section == Section.INCLUSION
+        and not c.negated
+        and c.cancer not in _GENERIC_CANCERS
+    )
+
+
 def _cancer_alternatives(criteria: list[Criterion], counter: list[int]) -> list[Criterion]:
     """A patient has one primary cancer, so inclusion items of one trial (and cohort) that
     require different cancers cannot all be requirements: "Melanoma patients: ...", "Patients
@@ -288,12 +291,7 @@ def _cancer_alternatives(criteria: list[Criterion], counter: list[int]) -> list[
     tumour", is left as it is."""
     by_cohort: dict[str | None, list[tuple[int, CancerType]]] = {}
     for i, c in enumerate(criteria):
-        if (
-            isinstance(c, CancerType)
-            and c.section == Section.INCLUSION
-            and not c.negated
-            and c.cancer not in _GENERIC_CANCERS
-        ):
+        if _names_a_cancer(c):
             by_cohort.setdefault(c.cohort, []).append((i, c))
     out = criteria
     for found in by_cohort.values():

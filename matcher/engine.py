@@ -3,7 +3,6 @@ the contract's verdict rule."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -82,25 +81,6 @@ class TrialResult:
 
 _SEX, _AGE, _CONDITIONS, _UNPARSED, _NO_TEXT = "sex", "age", "conditions", "unparsed", "no text"
 _EARLY = "early conditions"
-#: Registry conditions that name early or localised disease ("Localized Resectable Tumor",
-#: "Early Breast Cancer", "Breast Cancer Stage I"), and those that name advanced disease.
-_EARLY_WORDS = re.compile(
-    r"\b(?:locali[sz]ed|resectable|operable|early|non-?metastatic|in situ|DCIS"
-    r"|stage\s+(?:0|I{1,3}|[0-3])[ABC]?\b(?!\s*(?:-|to|or|and|/)\s*(?:stage\s+)?(?:IV|4)\b))",
-    re.IGNORECASE,
-)
-_ADVANCED_WORDS = re.compile(
-    r"\b(?:metasta\w*|advanced|stage\s+(?:IV|4)|recurren\w*|relaps\w*|refractory|unresectable"
-    r"|inoperable)",
-    re.IGNORECASE,
-)
-
-
-def _early_only(conditions: tuple[str, ...]) -> bool:
-    """Do the trial's conditions name early or localised disease, and no advanced disease?"""
-    return any(_EARLY_WORDS.search(c) for c in conditions) and not any(
-        _ADVANCED_WORDS.search(c) for c in conditions
-    )
 
 
 def registry_keys(trial: Trial) -> list[tuple[object, ...]]:
@@ -111,7 +91,7 @@ def registry_keys(trial: Trial) -> list[tuple[object, ...]]:
     if trial.min_age is not None or trial.max_age is not None:
         keys.append((_AGE, trial.min_age, trial.max_age))
     keys.append((_CONDITIONS, trial.categories, trial.about_cancer))
-    if _early_only(trial.conditions):
+    if trial.early_conditions:
         keys.append((_EARLY,))
     if not trial.parsed:
         keys.append((_UNPARSED,))
@@ -139,7 +119,7 @@ def registry_item(trial: Trial, key: tuple[object, ...]) -> RegistryCheck:
     if key[0] == _CONDITIONS:
         return _conditions_item(trial)
     if key[0] == _EARLY:
-        shown = "; ".join(c for c in trial.conditions if _EARLY_WORDS.search(c))
+        shown = "; ".join(trial.early_conditions)
         return RegistryCheck(
             Section.INCLUSION,
             f"Conditions name early or localised disease only: {shown} (registry field)",

@@ -10,6 +10,7 @@ shown, which keeps 20,000 trials in a few hundred megabytes.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,9 @@ class Trial:
     #: False when the conditions and title name no cancer, tumour or cancer gene at all
     #: (a trial of another disease, which no cancer patient fits).
     about_cancer: bool = True
+    #: The conditions that name early or localised disease, when none names advanced disease
+    #: (`early_conditions`): the trial is for early disease.
+    early_conditions: tuple[str, ...] = ()
 
     @property
     def phase_rank(self) -> int:
@@ -178,6 +182,29 @@ def treats(study_type: str | None, primary_purpose: str | None) -> bool:
     if study_type == "OBSERVATIONAL":
         return False
     return primary_purpose in {None, "TREATMENT"}
+
+
+#: Registry conditions that name early or localised disease ("Localized Resectable Tumor",
+#: "Early Breast Cancer", "Breast Cancer Stage I"), and those that name advanced disease.
+_EARLY_WORDS = re.compile(
+    r"\b(?:locali[sz]ed|resectable|operable|early|non-?metastatic|in situ|DCIS"
+    r"|stage\s+(?:0|I{1,3}|[0-3])[ABC]?\b(?!\s*(?:-|to|or|and|/)\s*(?:stage\s+)?(?:IV|4)\b))",
+    re.IGNORECASE,
+)
+_ADVANCED_WORDS = re.compile(
+    r"\b(?:metasta\w*|advanced|stage\s+(?:IV|4)|recurren\w*|relaps\w*|refractory|unresectable"
+    r"|inoperable)",
+    re.IGNORECASE,
+)
+
+
+def early_conditions(conditions: Iterable[str]) -> tuple[str, ...]:
+    """The conditions that name early or localised disease; none when a condition names
+    advanced disease (then the trial is not for early disease only)."""
+    conditions = tuple(conditions)
+    if any(_ADVANCED_WORDS.search(c) for c in conditions):
+        return ()
+    return tuple(c for c in conditions if _EARLY_WORDS.search(c))
 
 
 def names_cancer(conditions: Iterable[str], *titles: str | None) -> bool:
@@ -300,6 +327,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     joined=joined,
                     treats=treats(row.study_type, row.primary_purpose),
                     about_cancer=names_cancer(row.conditions, row.brief_title, row.official_title),
+                    early_conditions=early_conditions(row.conditions),
                 )
             )
         loaded = TrialSet(

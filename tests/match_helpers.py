@@ -12,6 +12,7 @@ from matcher.trials import (
     Trial,
     TrialSet,
     _required_genes,
+    early_conditions,
     names_cancer,
     treats,
     trial_categories,
@@ -55,6 +56,7 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 joined=joined,
                 treats=treats(spec.get("study_type"), spec.get("primary_purpose")),
                 about_cancer=names_cancer(conditions, spec.get("title")),
+                early_conditions=early_conditions(conditions),
             )
         )
     return TrialSet(trials, interner.criteria, path=":memory:", last_sync=None)

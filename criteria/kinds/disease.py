@@ -38,9 +38,10 @@ _STAGE_NOISE = Fast(
     r"|(?:from|of|at|to|in)\s+(?:a\s+|the\s+)?$"
 )
 
+#: Words of a later disease: with them, "a history of early breast cancer" is where it came from.
+_LATER_DISEASE = re.compile(r"recurr|relaps|metasta|progress|advanced|stage\s+(?:IV|4)\b", re.I)
 #: "(recurrence) from early-stage disease", "(relapse) after treatment for early breast cancer":
 #: the stage of the disease the present one came from.
-_LATER_DISEASE = re.compile(r"recurr|relaps|metasta|progress|advanced|stage\s+(?:IV|4)\b", re.I)
 _EARLIER_DISEASE = re.compile(
     r"\b(?:(?:recurr\w*|relaps\w*|progress\w*|metasta\w*)\s+(?:\w+\s+){0,3}?(?:from|of|after"
     r"|following)|(?:history of|previously (?:treated|diagnosed)(?: for| with)?|treatment for"

@@ -746,13 +746,6 @@ def _examples_in_paren(w: str, start: int, position: int) -> bool:
     )
 
 
-#: A time restated in brackets ends no clause: "within 12 months (365 days) of completion of X".
-#: "Current or recent use (within 3 months) of X": the bracket's window is X's.
-_WINDOW_BRACKET_BEFORE = re.compile(
-    r"\(\s*(?:within|in the (?:last|past|previous))\s+(?:the\s+)?(?:last\s+|past\s+)?\d+\s*"
-    r"(?:days?|weeks?|months?|years?)\s*\)\s*(?:of\s+)?$",
-    re.IGNORECASE,
-)
 #: Hormones whose names are also blood tests ("estradiol in the postmenopausal range").
 _HORMONES_MEASURED = frozenset({"estradiol"})
 _LEVEL_BEFORE = re.compile(
@@ -767,7 +760,14 @@ _CURABLE_WITH = re.compile(
     r"\b(?:curable|cured|amenable|treatable|controlled)\s+(?:with|by|to)\s+(?:\w+\s+){0,2}$"
 )
 _MUST = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|is required to)\b", re.I)
+#: A time restated in brackets ends no clause: "within 12 months (365 days) of completion of X".
 _RESTATED_BEFORE = re.compile(r"\d\s*(?:months?|years?|weeks?)\s*\([^()]{1,20}\)\s*$", re.I)
+#: "Current or recent use (within 3 months) of X": the bracket's window is X's.
+_WINDOW_BRACKET_BEFORE = re.compile(
+    r"\(\s*(?:within|in the (?:last|past|previous))\s+(?:the\s+)?(?:last\s+|past\s+)?\d+\s*"
+    r"(?:days?|weeks?|months?|years?)\s*\)\s*(?:of\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from criteria.model import Biomarker, CancerType, DiseaseStage, Receptor
+from criteria.model import (
+    BREAST_ONLY_RECEPTORS,
+    Biomarker,
+    CancerType,
+    DiseaseStage,
+    Receptor,
+)
 from matcher import cancers, facts
 from matcher.judgement import (
     CLASS_LEVEL,
@@ -146,13 +152,12 @@ def _her2_words(categories: frozenset[str] | set[str]) -> str:
     return " or ".join(names[c] for c in facts.HER2_CATEGORIES if c in categories)
 
 
-#: Receptors that type breast cancers only (HER2 types gastric and other cancers too).
-_BREAST_RECEPTORS = frozenset({"ER", "PR", "HR", "TNBC"})
-_MAYBE_BREAST = {None, "breast", cancers.SOLID_TUMOR, cancers.ANY_CANCER}
+#: A patient's cancer category that may be breast cancer (or is not known).
+_MAYBE_BREAST = frozenset({None, "breast", cancers.SOLID_TUMOR, cancers.ANY_CANCER})
 
 
 def receptor(c: Receptor, p: Patient) -> Judgement:
-    if c.receptor in _BREAST_RECEPTORS and p.cancer not in _MAYBE_BREAST:
+    if c.receptor in BREAST_ONLY_RECEPTORS and p.cancer not in _MAYBE_BREAST:
         # a basket's "TNBC, NSCLC or ovarian cancer": the breast words do not concern others
         return not_applicable(f"{c.receptor} status concerns breast cancers; patient has "
                               f"{cancers.label(p.cancer)}")  # fmt: skip
