@@ -540,12 +540,11 @@ _NOT_PERMITTED = Fast(
     r"\b(?:not|no|never|none|nor|ineligible|only|up to|at most|maximum|must|required|prohibited"
     r"|excluded|cohorts?|arms?)\b|\bparts?\s+(?:[a-z]\d?|\d+[a-z]?|i{1,3}|iv|v)\b|<=|<"
 )
-_CLAUSE = re.compile(r"[;.](?:\s|$)")
 
 
 def _clause_bounds(w: str) -> list[int]:
     """Where the clauses of an item start (and one past its end), for `_clause_span`."""
-    return [0] + [m.end() for m in _CLAUSE.finditer(w)] + [len(w) + 1]
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(w)] + [len(w) + 1]
 
 
 def _clause_span(bounds: list[int], position: int) -> tuple[int, int]:
