@@ -349,10 +349,92 @@ _TARGET_OR_NOT = re.compile(r"\btarget\s+(?:or|and/or)\s+non-?\s*target\b", re.I
 _NON_BEFORE = re.compile(r"\bnon[-\s]?\s*$", re.IGNORECASE)
 
 
+#: Words of local treatment or sampling of a lesion: a sentence that names them before a
+#: measurable or target lesion is usually a rule about which lesions count ("irradiated lesions
+#: are not considered measurable", "radiotherapy to target lesions is not allowed").
+_LESION_TREATED = Fast(
+    r"\b(?:irradiat\w*|radiat\w*|radiotherap\w*|ablat\w*|resect\w*|biops\w*|embolis\w*"
+    r"|surgery)"
+)
+#: ... unless the sentence states the requirement first: "At least 1 lesion, not previously
+#: irradiated, that can be accurately measured" (the working text writes "at least" as ">="),
+#: or names it as what the patient has ("NSCLC (unsuitable for radiotherapy) with measurable
+#: lesions").
+_REQUIREMENT_OPENS = Fast(
+    r"(?:>=|\bat least)\s*(?:one|1|a single)\b|\b(?:must|should) have\b|^\W*\w+\s*$"
+    r"|\b(?:has|have|with|presence of|there (?:is|are))\s+(?:>=\s*)?(?:1\s+|one\s+|an?\s+)?$"
+)
+#: Whether a site is the only one ("bone as the only site of measurable disease", "provided the
+#: brain is not the sole site of measurable disease"), how lesions are classed ("considered
+#: non-measurable", "may not serve as measurable disease") or defined: not what the patient has.
+_ABOUT_LESIONS_BEFORE = Fast(
+    r"\b(?:only|sole)\s+(?:(?:sites?|areas?|lesions?|tumou?rs?)\s+(?:of\s+)?)?$"
+    r"|\b(?:considered|regarded|deemed|counted|used|serve|selected|chosen|included|assessed)"
+    r"\s+(?:as\s+|for\s+)?(?:(?:an?|the)\s+)?(?:(?:sites?|areas?)\s+of\s+)?(?:non-?\s*)?$"
+)
+_DEFINED_AFTER = Fast(r"\s*(?:\([^()]{0,40}\)\s*)?(?:is|are)\s+defined\b")
+#: "measurable viral RNA load", "measurable QTc interval": measured, but not disease.
+_NOT_DISEASE_AFTER = Fast(
+    r"\s+(?:\w+\s+)?(?:viral|rna|dna|qtc?|levels?|tit(?:er|re)s?|antibod\w*|concentrations?"
+    r"|intervals?)\b"
+)
+#: "(non measurable disease) is eligible": allowed, so nothing is required.
+_ALLOWED_AFTER = re.compile(
+    r"\s*(?:disease\s+|lesions?\s+)?(?:is|are)\s+(?:also\s+)?(?:eligible|allowed|permitted"
+    r"|acceptable)\b",
+    re.IGNORECASE,
+)
+_LESION_NOUN = re.compile(r"\b(?:lesions?|disease|tumou?rs?)\b", re.IGNORECASE)
+
+
+def _about_lesions(view: ItemView, match: re.Match[str]) -> bool:
+    """A measurable or target lesion named in a rule about lesions, not as what the patient
+    must (not) have: which lesions count, whether a site is the only one, a definition."""
+    w, low = view.w, view.low
+    start = _sentence_start(w, match.start())
+    before = low[start : match.start()]
+    after = low[match.end() : match.end() + 60]
+    if _ABOUT_LESIONS_BEFORE.search(before, before):
+        return True
+    if view.section == Section.EXCLUSION and _DEFINED_AFTER.match(after, after):
+        return True  # a definition excludes no one (in inclusion it is read as required)
+    if _NOT_DISEASE_AFTER.match(after, after):
+        return True
+    return bool(
+        _LESION_TREATED.search(before, before) and not _REQUIREMENT_OPENS.search(before, before)
+    )
+
+
+def _sentence_start(w: str, position: int) -> int:
+    ends = [m.end() for m in _SENTENCE_END.finditer(w, 0, position)]
+    return ends[-1] if ends else 0
+
+
+_SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
+
+
+def _first_about_patient(view: ItemView, pattern: Fast) -> re.Match[str] | None:
+    return next(
+        (m for m in pattern.finditer(view.w, view.low) if not _about_lesions(view, m)), None
+    )
+
+
+def _subject_start(view: ItemView, match: re.Match[str]) -> int:
+    """Where the words that may negate a measurable lesion end: before "can be accurately
+    measured", at the lesion it describes ("At least 1 lesion that has not been irradiated,
+    that can be accurately measured": the "not" belongs to the other relative clause)."""
+    if not match.group(0).lower().startswith("can be"):
+        return match.start()
+    w = view.w
+    start = _sentence_start(w, match.start())
+    nouns = list(_LESION_NOUN.finditer(w, start, match.start()))
+    return nouns[-1].start() if nouns else match.start()
+
+
 def read_measurable(view: ItemView) -> list[Draft]:
     w = view.w
-    only_non = _NON_MEASURABLE_ONLY.search(w)
-    match = _MEASURABLE.search(w)
+    only_non = _first_about_patient(view, _NON_MEASURABLE_ONLY)
+    match = _first_about_patient(view, _MEASURABLE)
     if match is None and only_non is None:
         return []
     either = _EITHER_MEASURABLE.search(w, view.low)
@@ -366,6 +448,9 @@ def read_measurable(view: ItemView) -> list[Draft]:
                 return [view.draft("administrative", *match.span(), topic="no_requirement")]
             if not match.group(0).lower().startswith(("measur", "evaluable")):
                 return []  # "palliative radiotherapy to non-target lesions": about the lesions
+            if _ALLOWED_AFTER.match(w, match.end()):
+                # "(non measurable disease is eligible)": allowed, so nothing is required
+                return [view.draft("administrative", *match.span(), topic="no_requirement")]
             # "(either:) non-measurable disease": disease that is not measurable
             return [view.draft("measurable_disease", *match.span(), negated=True)]
         match = others[0]
@@ -388,7 +473,7 @@ def read_measurable(view: ItemView) -> list[Draft]:
     if bone and absence and bone.start() < absence.start():
         # "lytic bone lesions in the absence of measurable disease": the bone-only alternative
         return [view.draft("measurable_disease", start, end, or_bone_only=True, standard=standard)]
-    negated = bool(only_non) or view.negated(anchor.start(), anchor.end())
+    negated = bool(only_non) or view.negated(_subject_start(view, anchor), anchor.end())
     if negated and not bone and re.search(r"\bbone\b", " ".join(view.exception_texts(start))):
         bone = re.search(r"\bbone\b", w)  # "no measurable lesion (except bone metastases)"
     if match is not None and only_non is None and view.section == Section.EXCLUSION:

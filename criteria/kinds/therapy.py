@@ -114,9 +114,11 @@ _AFTER_FIRST = re.compile(
 _SIMILAR_WORDS = ("similar", "related", "same class", "excipient", "ingredient", "component",
                   "additive", "formulat", "vehicle")  # fmt: skip
 _BOTH_BEFORE = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-#: "platinum-related neuropathy", "taxane-induced neuropathy": a condition the drug caused
+#: "platinum-related neuropathy", "taxane-induced neuropathy", "chemotherapy toxicities": a
+#: condition the drug caused
 _RELATED_AFTER = re.compile(
-    r"^[\s-]*(?:therapy[\s-]+|treatment[\s-]+)?(?:related|induced|associated|caused)\b",
+    r"^[\s-]*(?:therapy[\s-]+|treatment[\s-]+)?(?:related|induced|associated|caused)\b"
+    r"|^[\s-]*(?:toxicit(?:y|ies)|side[- ]effects?|adverse (?:events?|effects?|reactions?))\b",
     re.IGNORECASE,
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
@@ -489,6 +491,12 @@ def _untreated_setting(view: ItemView, mentions: list[lexicon.Mention]) -> list[
 
 
 _ADVANCED_WORD = re.compile(r"\b(?:advanced|metasta\w*|recurr\w*|relaps\w*|stage IV)", re.I)
+
+
+def _sentence_of(w: str, low: str, run: _Run) -> str:
+    """The lower-case sentence in which a therapy is named."""
+    end = _SENTENCE_END.search(w, run.end)
+    return low[_sentence_start(w, run.context) : end.start() if end else len(w)]
 
 
 def _sentence_start(w: str, position: int) -> int:
@@ -875,8 +883,17 @@ def _prior_therapy(
     lead = _LEAD_CUT.split(w[max(0, run.context - 200) : run.context])[-1]
     if _WASHOUT_EXAMPLES.search(lead.lower()):
         return None  # "(without a washout,) for example within 4 weeks of an antibody": examples
-    if run.classes == ("radiotherapy",) and not run.agents and "lesion" in low:
-        return None  # "a lesion not previously irradiated": about the lesion, not the patient
+    # "a lesion not previously irradiated": about the lesion, not the patient. An exclusion
+    # looks only at the sentence of the radiotherapy ("Radiotherapy within 4 weeks. Irradiated
+    # lesions are not target lesions" still excludes recent radiotherapy); in an inclusion a
+    # radiotherapy near lesion rules is mostly a permission, so the whole item counts.
+    if (
+        run.classes == ("radiotherapy",)
+        and not run.agents
+        and "lesion" in low
+        and (view.section != Section.EXCLUSION or "lesion" in _sentence_of(w, low, run))
+    ):
+        return None
     if (
         _FUTURE.search(after[:12], l_after[:12])
         or (view.section == Section.INCLUSION and _ON_STUDY.match(after, l_after))
