@@ -102,3 +102,21 @@ def test_uln_multiples_answer_absolute_criteria() -> None:
 def test_values_the_profile_cannot_hold_stay_unknown() -> None:
     assert judged(lab("blood_pressure", "<", 150)) is Result.UNKNOWN
     assert judged(lab("anc", ">=", 1.5)) is Result.UNKNOWN
+
+
+def test_an_enzyme_limit_without_a_unit_too_small_for_u_per_l_is_a_uln_multiple() -> None:
+    criterion = lab("ast", "<", 2)  # "AST < 2": no AST is below 2 U/L; it means 2 x ULN
+    assert judged(criterion, ast_xuln=1.0) is Result.MET
+    assert judged(criterion, ast=36) is Result.MET  # 0.9-1.1 x ULN
+    assert judged(criterion, ast_xuln=2.5) is Result.NOT_MET
+    explanation = evaluate(
+        criterion,
+        Patient(parse_profile({"id": "p", "labs": {"ast_xuln": 1.0}}), dt.date(2026, 11, 24)),
+    ).explanation
+    assert "read as x ULN" in explanation
+
+
+def test_a_bilirubin_limit_without_a_unit_stays_as_written() -> None:
+    # 1.5 is a plausible mg/dL limit: no multiple of the ULN is implied
+    assert judged(lab("bilirubin", "<=", 1.5), bilirubin=1.4) is Result.MET
+    assert judged(lab("bilirubin", "<=", 1.5), bilirubin=1.6) is Result.NOT_MET

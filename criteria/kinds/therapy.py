@@ -121,6 +121,24 @@ _RELATED_AFTER = re.compile(
     r"|^[\s-]*(?:toxicit(?:y|ies)|side[- ]effects?|adverse (?:events?|effects?|reactions?))\b",
     re.IGNORECASE,
 )
+#: "PARP inhibitors are known to be teratogenic", "AZD0530 is a substrate of CYP3A4", "X may
+#: affect the proliferative rate": a statement about the drug (a reason, a warning), not a
+#: therapy the patient had or must not have had. One word may come between ("cyclophosphamide
+#: hydrochloride is known to be teratogenic").
+_DESCRIBED_AFTER = re.compile(
+    r"^\s*(?:\([^()]{0,60}\)\s*)?(?:[\w-]+\s+)?(?:(?:is|are|has been|have been)\s+"
+    r"(?:also\s+|not\s+)?"
+    r"(?:known|shown|thought|believed|expected|reported|suspected|harmful|teratogenic"
+    r"|embryotoxic|genotoxic|metaboli[sz]ed|an?\s+(?:substrate|(?:potent\s+|strong\s+)?"
+    r"(?:inhibitor|inducer)))\b|(?:may|can|could|might)\s+(?:also\s+|potentially\s+)?"
+    r"(?:affect|cause|harm|increase|decrease|interact|prolong|induce|inhibit)\b)"
+)
+#: "the effects of BMN 673 on the developing human fetus are unknown"
+_EFFECTS_OF_BEFORE = re.compile(r"\b(?:effects?|risks?|safety)\s+of\s+(?:the\s+)?$")
+_ON_THE_FETUS_AFTER = re.compile(
+    r"^\s*(?:\([^()]{0,60}\)\s*)?(?:on|to|in)\s+(?:the\s+|a\s+)?(?:developing\s+|unborn\s+)?"
+    r"(?:human\s+)?(?:fetus|foetus|embryo|unborn|pregnan)"
+)
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
 _AFTER_STUDY = Fast(
     r"\b(?:for|until|during)\s+(?:at least\s+|>=\s*)?\d+\s*(?:\w+\s+){0,3}(?:after|following)\s+"
@@ -817,6 +835,10 @@ def _prior_therapy(
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
         return None
+    if _DESCRIBED_AFTER.match(l_after) or (
+        _EFFECTS_OF_BEFORE.search(l_before[-40:]) and _ON_THE_FETUS_AFTER.match(l_after)
+    ):
+        return None  # "PARP inhibitors are known to be teratogenic": what a drug does, not a past
     if set(run.classes) <= _CONTRACEPTIVE_CLASSES and _CONTRACEPTION_BEFORE.search(
         low[_sentence_start(w, run.context) : run.context]
     ):

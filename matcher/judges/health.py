@@ -20,16 +20,18 @@ def lab(c: Lab, p: Patient) -> Judgement:
             c.analyte.replace("_", " "),
         )
     given = p.profile.labs or {}
-    threshold = c.value if c.uln_multiple else labs.to_unit(absolute, c.value, c.unit)
+    implied = not c.uln_multiple and _implies_uln(absolute, c)
+    uln_multiple = c.uln_multiple or implied
+    threshold = c.value if uln_multiple else labs.to_unit(absolute, c.value, c.unit)
     relaxed, applies = _exception_threshold(c, p)
-    note = ""
+    note = " (no unit written; read as x ULN)" if implied else ""
     if relaxed is not None and applies:
         threshold, note = relaxed, " (relaxed for metastases, per the criterion)"
-    unit = "x ULN" if c.uln_multiple else absolute.unit
+    unit = "x ULN" if uln_multiple else absolute.unit
     wanted = f"{c.comparator} {threshold:g} {unit}{note}"
-    found = _patient_range(absolute, relative, given, c.uln_multiple)
+    found = _patient_range(absolute, relative, given, uln_multiple)
     if found is None:
-        missing = f"{absolute.label}" + (" (x ULN or value)" if c.uln_multiple else "")
+        missing = f"{absolute.label}" + (" (x ULN or value)" if uln_multiple else "")
         return unknown(f"{absolute.label} not given (criterion: {wanted})", missing)
     low, high, said = found
     verdict = compare_range(low, high, c.comparator, threshold)
@@ -50,6 +52,16 @@ def lab(c: Lab, p: Patient) -> Judgement:
     return unknown(
         f"{said}: too close to the criterion's limit to tell ({wanted})", missing_label(absolute)
     )
+
+
+def _implies_uln(absolute: labs.LabEntry, c: Lab) -> bool:
+    """A threshold written without a unit that no real value reaches in the profile's unit:
+    "AST < 2" or "ALT no greater than 3" (an enzyme's upper limit of normal is 30-150 U/L) is a
+    multiple of the ULN. Only a value below a quarter of the lowest usual ULN counts, so that a
+    bilirubin or creatinine limit of 1.5 (mg/dL or x ULN, about the same) is left as written."""
+    if c.unit or absolute.uln is None:
+        return False
+    return c.value < absolute.uln[0] / 4
 
 
 def missing_label(entry: labs.LabEntry) -> str:
