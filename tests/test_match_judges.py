@@ -132,6 +132,15 @@ def test_washout_window() -> None:
     assert judged(c) is NOT_MET
 
 
+def test_required_radiotherapy_is_unknown_when_the_history_is_silent() -> None:
+    # the profile's treatments are its systemic therapy: no radiotherapy listed proves nothing
+    assert judged(crit(m.PriorTherapy, classes=("radiotherapy",))) is UNKNOWN
+    assert judged(crit(m.PriorTherapy, classes=("stereotactic_radiotherapy",))) is UNKNOWN
+    # a recent-radiotherapy exclusion keeps its reading: nothing recent is listed
+    recent = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), within_days=28)
+    assert judged(recent) is NOT_MET
+
+
 def test_relapse_within_twelve_months_of_adjuvant_endocrine_therapy() -> None:
     early = patient(
         treatments=[

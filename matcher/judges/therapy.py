@@ -64,6 +64,15 @@ def _concomitant(c: PriorTherapy) -> bool:
     )
 
 
+def _local(c: PriorTherapy) -> bool:
+    """Whether the criterion names only radiotherapy (of some kind)."""
+    return (
+        not c.agents
+        and bool(c.classes)
+        and all(lexicon.is_subclass(k, "radiotherapy") for k in c.classes)
+    )
+
+
 def _agent_in(c: PriorTherapy, agent: str) -> bool:
     if agent in c.except_agents:
         return False
@@ -106,6 +115,13 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
             return unknown(
                 f"{wanted} is not a cancer treatment: whether the patient takes it is not recorded",
                 f"use of {wanted}",
+            )
+        if c.section == Section.INCLUSION and not c.negated and _local(c):
+            # the profile's history is of systemic therapy (contract): its silence about
+            # radiotherapy does not show that the patient never had any
+            return unknown(
+                f"no {wanted} in the treatment history, which need not list radiotherapy",
+                f"history of {wanted}",
             )
         return not_met(f"no {wanted} in the treatment history")
     settings = set(c.settings)
