@@ -102,7 +102,11 @@ def clause_start(work: str, position: int) -> int:
     return ends[index - 1] if index else 0
 
 
-_NEW_VERB = re.compile(r"\b(?:and|who|which|that)\s+(?:has|have|had|is|are|must|with)\b")
+_NEW_VERB = re.compile(
+    r"\b(?:and|who|which|that)\s+(?:has|have|had|is|are|must|with)\b"
+    r"|,\s*(?:the\s+|all\s+)?(?:patients?|participants?|subjects?)\s+(?:must|should|shall|will"
+    r"|may|has|have|is|are)\b"
+)
 
 
 def negated_before(work: str, start: int, window: int = 70) -> bool:
@@ -113,7 +117,8 @@ def negated_before(work: str, start: int, window: int = 70) -> bool:
         rest = before[match.start() :]
         if _NOT_NEGATION.match(rest):
             continue
-        # "no ... or ..." reaches over lists, but not over a second verb phrase
+        # "no ... or ..." reaches over lists, but not over a second verb phrase or a new
+        # subject ("with no barriers to access, patients must have received X")
         between = before[match.end() :]
         if _NEW_VERB.search(between):
             continue

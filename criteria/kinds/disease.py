@@ -89,8 +89,9 @@ def _stage_positions() -> frozenset[int]:
 
 
 #: A stage word that describes another organ's disease, not the cancer.
+_ORGAN = r"(?:liver|hepatic|kidney|renal|heart|cardiac|lung|pulmonary)"
 _ORGAN_AFTER = re.compile(
-    r"\s+(?:chronic\s+|stage\s+)?(?:(?:liver|hepatic|kidney|renal|heart|cardiac|lung|pulmonary)"
+    rf"\s+(?:chronic\s+|stage\s+)?(?:{_ORGAN}(?:\s*(?:,|/|or|and|and/or)\s*{_ORGAN})*"
     r"\s+(?:disease|failure|dysfunction|insufficiency|impairment)|cirrhosis|age|dementia|HIV|AIDS)\b",
     re.IGNORECASE,
 )
@@ -121,7 +122,7 @@ def read_stage(view: ItemView) -> list[Draft]:
             ):
                 continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
             if _ORGAN_AFTER.match(w, match.end()):
-                continue  # "advanced liver disease", "advanced malignant hepatic tumours"
+                continue  # "advanced liver (or kidney) disease"
             earlier = (
                 _EARLIER_DISEASE.search(w[max(0, match.start() - 60) : match.start()])
                 if rule.name == "stage_early"

@@ -123,12 +123,14 @@ _RELATED_AFTER = re.compile(
 )
 #: "PARP inhibitors are known to be teratogenic", "AZD0530 is a substrate of CYP3A4", "X may
 #: affect the proliferative rate": a statement about the drug (a reason, a warning), not a
-#: therapy the patient had or must not have had. One word may come between ("cyclophosphamide
-#: hydrochloride is known to be teratogenic").
+#: therapy the patient had or must not have had; so is "(targets for which) targeted drugs are
+#: available". One word may come between ("cyclophosphamide hydrochloride is known to be
+#: teratogenic").
 _DESCRIBED_AFTER = re.compile(
     r"^\s*(?:\([^()]{0,60}\)\s*)?(?:[\w-]+\s+)?(?:(?:is|are|has been|have been)\s+"
     r"(?:also\s+|not\s+)?"
     r"(?:known|shown|thought|believed|expected|reported|suspected|harmful|teratogenic"
+    r"|available|approved|marketed"
     r"|embryotoxic|genotoxic|metaboli[sz]ed|an?\s+(?:substrate|(?:potent\s+|strong\s+)?"
     r"(?:inhibitor|inducer)))\b|(?:may|can|could|might)\s+(?:also\s+|potentially\s+)?"
     r"(?:affect|cause|harm|increase|decrease|interact|prolong|induce|inhibit)\b)"
