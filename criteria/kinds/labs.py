@@ -61,11 +61,17 @@ _SITUATION = Fast(
     r"|except)\b"
 )
 _GAP_OK = Fast(
-    r"^[\s,:()\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|value|values|must|be|should|of|is|are|"
-    r"at screening|"
+    r"^[\s,:()\[\]\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|value|values|must|be|should|of|is"
+    r"|are|at screening|"
     r"serum|plasma|blood|total|concentration|\w+ formula|by \w+|on (?:the )?screening ECG"
     r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min)"
-    r"[\s,:()\-]*)*$"
+    r"[\s,:()\[\]\-]*)*$"
+)
+#: "Total bilirubin within normal institutional limits", "creatinine normal": at most the ULN.
+_WITHIN_NORMAL = Fast(
+    r"^\s*(?:levels?\s+|values?\s+)?(?:(?:must|should)\s+be\s+|is\s+|are\s+)?(?:(?:within|in)\s+"
+    r"(?:the\s+)?(?:institutional\s+)?normal\s+(?:institutional\s+)?(?:limits?|range)|normal\b"
+    r"|wnl\b)"
 )
 
 
@@ -113,7 +119,9 @@ def _bare(tail: str, group: list[_Mention]) -> tuple[re.Match[str] | None, str |
     return None, None
 
 
-_JOIN = Fast(r"^\s*(?:\([^()]{0,25}\)\s*)?(?:/|,|and/or|and|or|&)\s*$|^\s*$")
+_JOIN = Fast(r"^[\s\])]*(?:\([^()]{0,25}\)\s*)?(?:/|,|and/or|and|or|&)\s*$|^\s*$")
+#: An alias in brackets between names: "AST (serum glutamic oxaloacetic transaminase [SGOT])".
+_ALIAS = re.compile(r"\s*\)?\s*\(\s*(?:serum\s+|plasma\s+)?[a-z\s-]{0,40}|\s*\[\s*", re.IGNORECASE)
 
 
 def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:
@@ -204,9 +212,32 @@ _ONLY_CONTEXT = re.compile(
 )
 
 
+def _within_normal(view: ItemView, group: list[_Mention], end: int, tail: str) -> list[Draft]:
+    """'Total bilirubin within normal institutional limits': at most 1 x ULN (an inclusion's
+    limit for analytes whose limit is an upper one)."""
+    names = tuple(dict.fromkeys(a for m in group for a in m.analytes))
+    found = _WITHIN_NORMAL.match(tail, tail.lower())
+    if found is None or view.section != Section.INCLUSION or not set(names) <= _AT_MOST:
+        return []
+    return [
+        view.draft(
+            "lab",
+            group[0].start,
+            end + found.end(),
+            analyte=analyte,
+            comparator="<=",
+            value=1.0,
+            unit=None,
+            uln_multiple=True,
+            exceptions=view.exception_texts(group[0].start),
+        )
+        for analyte in names
+    ]
+
+
 def read(view: ItemView) -> list[Draft]:
     w = view.w
-    if _DIGIT.search(w) is None:
+    if _DIGIT.search(w) is None and not view.has("normal", "wnl"):
         return []
     mentions = _mentions(w, view.low, view.analyte_candidates)
     out, used = _prefixed(view, mentions)
@@ -217,14 +248,14 @@ def read(view: ItemView) -> list[Draft]:
         while i + 1 < len(mentions):
             between = w[group[-1].end : mentions[i + 1].start]
             # a parenthesised alias ("AST (SGOT)") or a list ("AST/ALT", "AST and ALT")
-            if _JOIN.match(between) or re.fullmatch(r"\s*\(\s*", between):
+            if _JOIN.match(between) or _ALIAS.fullmatch(between):
                 group.append(mentions[i + 1])
                 i += 1
                 continue
             break
         i += 1
         end = group[-1].end
-        if w[end : end + 1] == ")":
+        while w[end : end + 1] in (")", "]"):
             end += 1
         next_start = mentions[i].start if i < len(mentions) else len(w)
         tail = w[end:next_start] if next_start > end else w[end:]
@@ -241,6 +272,7 @@ def read(view: ItemView) -> list[Draft]:
         if (threshold is None or cmp is None) and view.section == Section.INCLUSION:
             threshold, cmp = _bare(tail, group)
         if threshold is None or cmp is None:
+            out += _within_normal(view, group, end, tail)
             continue
         if view.section == Section.EXCLUSION and view.in_exception(group[0].start):
             continue  # "unresolved toxicity, except alopecia and haemoglobin >= 9": not a bar
