@@ -226,7 +226,19 @@ def read_age(view: ItemView) -> list[Draft]:
     adult = _ADULT.search(w)
     if adult and view.section == Section.INCLUSION and not cues.negated_before(w, adult.start()):
         return [view.draft("age", adult.start(), adult.end(), min_years=18.0)]
+    bare = _BARE_ADULT_AGE.match(w) if view.section == Section.INCLUSION else None
+    if bare is not None:
+        return [view.draft("age", *bare.span("age"), min_years=float(bare.group("v")))]
     return []
+
+
+#: "Age 18 years" as a whole inclusion item: the older registry layout drops the "≥" of an
+#: adult floor ("Age ≥ 18 years"); an age of 18 to 21 alone can only be that floor.
+_BARE_ADULT_AGE = re.compile(
+    r"^\W*(?P<age>aged?\s*:?\s*(?P<v>1[89]|2[01])\s*(?:years?|yrs?)(?:\s+(?:old|of age))?)"
+    r"\s*\.?\s*$",
+    re.IGNORECASE,
+)
 
 
 #: An age that is part of what "postmenopausal" means: "women under 50 are considered
