@@ -21,6 +21,7 @@ _NEG_BEFORE = Fast(
     r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
     r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)"
     r"|(?:sero-?)?negative for"
+    r"|negative (?:tests?|results?|screen\w*)(?: (?:or|and/or)(?: \w+){1,3}?)? for"
     r"|untreated (?:with|by))\b"
 )
 #: Phrases with a negation word that do not negate ("no more than" is already "<=").

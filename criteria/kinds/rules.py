@@ -157,7 +157,16 @@ def _with_polarity(
         negated = cues.negated_before(view.w, start, window=25)
     elif kind == "comorbidity" and _NORMAL_BEFORE.search(view.w, max(0, start - 20), start):
         negated = True  # "normal cardiac conduction": no conduction disease
+    elif kind == "comorbidity" and not negated:
+        # "a negative test or adequate therapy for HIV, hepatitis B and/or hepatitis C": the
+        # test covers the whole list, however long (to the end of the sentence)
+        w = view.w
+        sentence = max(w.rfind(". ", 0, start), w.rfind("; ", 0, start)) + 1
+        negated = _NEGATIVE_TEST.search(w, sentence, start) is not None
     return view.draft(kind, start, end, negated=negated, **fields)
+
+
+_NEGATIVE_TEST = re.compile(r"\bnegative (?:tests?|results?|screen\w*)\b[^.;]*$", re.IGNORECASE)
 
 
 #: "(toxicity) has returned to <= grade 1", "resolved to baseline", "recovered to grade 0-1".
