@@ -36,7 +36,7 @@ _ULN = (
 )
 _UNIT = (
     r"(?P<unit>" + _ULN + r"|x\s*10\s*\^?\s*\d+\s*(?:/\s*(?:[µμu]?L|mm\^?3|mm³|cu\.? ?mm|kg))?"
-    r"|%|(?:(?:cells|mg|g|grams?|gm|µmol|umol|μmol|mmol|mEq|ng|pg|mIU|IU|units?|U|mL|mls"
+    r"|%|(?:(?:cells|kg|mg|g|grams?|gm|µmol|umol|μmol|mmol|mEq|ng|pg|mIU|IU|units?|U|mL|mls"
     r"|µg|ug|mcg|micrograms?)(?![^\W\d_])|/)[\w/.^µμ0-9²³]*(?:\s*/\s*[\w.^²³]+)*(?:\s*1\.73\s*m\s*[²2])?|/\s*(?:mm\^?3|mm³|[µμu]L|L|mcL"
     r"|dL|cu\.? ?mm|microliter|HPF)\b|msec\b|ms\b|mmHg|mm Hg|bpm|beats|kg\b|seconds?|sec\b)?"
 )
