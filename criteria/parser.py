@@ -122,6 +122,7 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
     out = _condition_cohorts(_beyond_local(_stage_qualifiers(_suppression_route(out))))
+    out = _childbearing_alternatives(out)
     return _cancer_alternatives(_one_spelling(out), group_counter)
 
 
@@ -227,6 +228,46 @@ _SUBJECT = re.compile(
     r"|has|require[sd]?|with)\b))",
     re.IGNORECASE,
 )
+
+
+#: Topics of the childbearing-potential rules a woman meets by agreeing at screening.
+_CHILDBEARING_TOPICS = frozenset({"contraception", "pregnancy"})
+
+
+def _childbearing_alternatives(criteria: list[Criterion]) -> list[Criterion]:
+    """ "Female subjects must either: be postmenopausal or surgically sterile; or, if of
+    childbearing potential, agree to use contraception": the menopausal status is one way out of
+    the contraception rule, not a requirement, and any woman meets the group. Its menopausal and
+    sex readings become part of that administrative rule (an inclusion group of alternatives with
+    a contraception or pregnancy-test alternative and nothing but menopause or sex besides)."""
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(criteria):
+        if c.section == Section.INCLUSION and c.any_of is not None:
+            groups.setdefault(c.any_of, []).append(i)
+    out = criteria
+    for positions in groups.values():
+        members = [criteria[i] for i in positions]
+        if not any(isinstance(c, Administrative) and c.topic in _CHILDBEARING_TOPICS
+                   for c in members):  # fmt: skip
+            continue
+        others = [i for i in positions if not isinstance(criteria[i], Administrative)]
+        if not others or any(criteria[i].kind not in ("menopausal_status", "sex") for i in others):
+            continue
+        if out is criteria:
+            out = list(criteria)
+        for i in others:
+            c = criteria[i]
+            out[i] = Administrative(
+                section=c.section,
+                text=c.text,
+                span=c.span,
+                item=c.item,
+                any_of=c.any_of,
+                cohort=c.cohort,
+                evidence=c.evidence,
+                topic="contraception",
+            )
+    return out
 
 
 def _condition_cohorts(criteria: list[Criterion]) -> list[Criterion]:
