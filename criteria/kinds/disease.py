@@ -299,6 +299,8 @@ def read_cns(view: ItemView) -> list[Draft]:
     words = w[max(0, first - 80) : last + 80]
     if view.section == Section.INCLUSION and not negated and cues.permissive(words):
         return []  # "treated, stable brain metastases are allowed": no requirement
+    if view.section == Section.INCLUSION and not negated and _rule_for_those_with(view, *parts[0]):
+        return _rule_for_cns(view, *parts[0])
     ordered = tuple(s for s in _STATE_ORDER if s in states) or ("any",)
     if bare and "leptomeningeal" in ordered and len(ordered) == 1:
         ordered = ("any",)  # brain metastases of any kind, leptomeningeal ones among them
@@ -307,6 +309,46 @@ def read_cns(view: ItemView) -> list[Draft]:
     )
     draft.parts = tuple(parts)
     return [draft]
+
+
+#: "A participant with (a history of) brain metastases must ...": a rule for those who have them.
+_THOSE_WITH = re.compile(
+    r"\b(?:patients?|participants?|subjects?|those|individuals?|anyone)\s+(?:\w+\s+){0,2}?with"
+    r"\s+(?:an?\s+|the\s+)?(?:(?:known|prior|previous|previously|treated|history\s+of"
+    r"|documented|stable)\s+)*$",
+    re.IGNORECASE,
+)
+_MUST_AFTER = re.compile(
+    r"[^.;]{0,40}?\b(?:must|should|needs?\s+to|are required|is required|ha(?:ve|s) to)\b",
+    re.IGNORECASE,
+)
+
+
+def _rule_for_those_with(view: ItemView, first: int, last: int) -> bool:
+    """The CNS metastases are the subject of a rule ("patients with brain metastases must have
+    had all lesions treated"), with no therapy in its sentence (a required therapy is read, with
+    its condition, by the clause rules)."""
+    end = _SENTENCE_END.search(view.w, last)
+    stop = end.start() if end else len(view.w)
+    return (
+        _THOSE_WITH.search(view.w, max(0, first - 60), first) is not None
+        and _MUST_AFTER.match(view.w, last) is not None
+        and not any(last <= m.start < stop for m in view.drugs)
+    )
+
+
+def _rule_for_cns(view: ItemView, first: int, last: int) -> list[Draft]:
+    """If brain metastases, then treated (or stable, asymptomatic): no metastases of the other
+    kind. A rule that names no state requires nothing the profile can judge. The first mention
+    is the rule's subject; later sentences add details of it."""
+    w = view.w
+    end = _SENTENCE_END.search(w, last)
+    rule = w[last : end.start() if end else len(w)]
+    named = {name for name, pattern in _CNS_COMPLEMENT if pattern.search(rule)}
+    states = tuple(s for s in _STATE_ORDER if s in named)
+    if not states:
+        return []
+    return [view.draft("cns_metastases", first, last, states=states, negated=True)]
 
 
 # --- measurable disease -------------------------------------------------------------------------
