@@ -30,8 +30,8 @@ _PS_GENERIC = Fast(
     r"|score)?\s*" + _VALUE
 )
 _KARNOFSKY = Fast(
-    r"\b(?:Karnofsky|KPS|Lansky)(?:\s*\((?:KPS)\))?(?:[\s-]*(?:performance|status|score|scale|"
-    r"index|PS|of|is|:|=|\(KPS\))\b)*\s*:?\s*" + _VALUE
+    r"\b(?:Karnofsky|KPS|Lansky)(?:\s*\((?:KPS)\))?(?:[\s-]*(?:(?:performance|status|score|scale"
+    r"|index|PS|of|is)\b|[:=]|\((?:KPS|LPS)\)))*\s*:?\s*" + _VALUE
 )
 
 
