@@ -695,6 +695,7 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
     bounds = _clause_bounds(w)
     out: list[Draft] = []
     dropped: list[Draft] = []
+    permissions: list[tuple[int, int]] = []  #: the words after "permitted only in ..."
     for draft in drafts:
         if draft.kind == "prior_therapy" and _WHETHER_OR_NOT.search(
             w[max(0, draft.start - 60) : draft.start]
@@ -725,9 +726,23 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
             or (may_have is not None and not _ASKED.search(before[may_have.end() :].lower()))
         ):
             dropped.append(draft)  # "X ... are eligible", "could have received X"
+            if lets_in is not None:
+                permissions.append((draft.start + lets_in.end(), end))
             continue
         out.append(draft)
+    if permissions:
+        # "crizotinib is permitted only in ALK- or ROS1-rearranged patients": who may have had
+        # the therapy, not what every patient must have
+        for draft in [d for d in out if d.kind in _PERMISSION_SUBJECTS]:
+            if any(a <= draft.start < b for a, b in permissions):
+                out.remove(draft)
+                dropped.append(draft)
     return _represented(out, dropped)
+
+
+_PERMISSION_SUBJECTS = frozenset(
+    {"biomarker", "cancer_type", "cns_metastases", "disease_stage", "receptor"}
+)
 
 
 def _allowed_in_bracket(draft: Draft, w: str) -> bool:
