@@ -53,8 +53,8 @@ _SYMBOL_AFTER = r"(?:\s*\(\s*(?:[<>]=?|[≥≤])\s*\))?"
 _REWRITES: list[tuple[str, str]] = [
     (r"≥|⩾|≧|=>|>\s*/\s*=|>\s*or\s*=|&gt;=", ">="),
     (r"≤|⩽|≦|=<|<\s*/\s*=|<\s*or\s*=|&lt;=", "<="),
-    (r"＞|&gt;", ">"),
-    (r"＜|&lt;", "<"),
+    (r"＞|˃|&gt;", ">"),
+    (r"＜|˂|&lt;", "<"),
     (r"[×✕]", "x"),
     (r"[–—−‑]", "-"),
     (r"[\u00a0\u2009\u202f]", " "),
@@ -190,7 +190,7 @@ def _word_pattern(chosen: tuple[int, ...]) -> re.Pattern[str]:
 
 
 #: Characters the symbol rewrites start with; an item with none of them needs no symbol pass.
-_SYMBOL_CHARS = re.compile("[≥⩾≧≤⩽≦＞＜×✕–—−‑\u00a0\u2009\u202f’‘“”=<>&]")
+_SYMBOL_CHARS = re.compile("[≥⩾≧≤⩽≦＞＜˃˂×✕–—−‑\u00a0\u2009\u202f’‘“”=<>&]")
 _NEVER = re.compile(r"(?!)")  #: a pattern without matches
 #: The symbol rewrites for lower-cased text (each starts with one of `_SYMBOL_CHARS`).
 _SYMBOLS_LOWER = re.compile(

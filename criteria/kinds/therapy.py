@@ -336,7 +336,39 @@ _LINE_WORDS = gate_words(
 )
 
 
+#: "Eligible for first-line treatment with erlotinib": a patient not yet treated for advanced
+#: disease (the therapy named is the study's, so it is no criterion of its own). "First-line
+#: chemotherapy" or "hormonotherapy" would say less (other classes may have been given).
+_FIRST_LINE_CANDIDATE = Fast(
+    r"\b(?:candidates?|eligible|suitable|appropriate|indicated)\s+(?:\w+\s+){0,2}?"
+    r"(?:for|to receive)\s+(?:an?\s+|the\s+)?(?:first|1st)[-\s]line\s+(?:systemic\s+"
+    r"|anti-?cancer\s+|anti-?neoplastic\s+)?(?:treatment|therapy)\b"
+)
+_FIRST_LINE_WORDS = gate_words("first-line", "first line", "1st line", "1st-line")
+
+
+def _first_line_candidate(view: ItemView) -> list[Draft]:
+    if view.section != Section.INCLUSION or not view.has(_FIRST_LINE_WORDS):
+        return []
+    found = _FIRST_LINE_CANDIDATE.search(view.w, view.low)
+    if found is None or view.negated(found.start(), found.end()):
+        return []
+    return [
+        view.draft(
+            "prior_therapy",
+            *found.span(),
+            classes=("systemic_anticancer_therapy",),
+            settings=("metastatic",),
+            negated=True,
+        )
+    ]
+
+
 def read(view: ItemView) -> list[Draft]:
+    return _first_line_candidate(view) + _read(view)
+
+
+def _read(view: ItemView) -> list[Draft]:
     mentions = _named_after_generic(view.drugs, view.w)
     if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
