@@ -38,6 +38,10 @@ _NOT_NEGATION = Fast(
 #: Clause boundaries: negation does not cross them.
 #: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.
 ABBREVIATION = r"(?<!e\.g)(?<!i\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)"
+#: A full stop that ends no abbreviation: what `ABBREVIATION + r"\."` matches, written stop first
+#: (the look-behinds include the stop), so that the engine tries them only where there is a stop
+#: instead of at every position (several times faster over a whole item).
+FULL_STOP = r"\.(?<!e\.g\.)(?<!i\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)"
 #: Clause boundaries, in two passes that together find what one alternation would (the first
 #: starts at a punctuation mark, which the regular expression engine looks for quickly).
 _CLAUSE_MARK = re.compile(

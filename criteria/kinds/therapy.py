@@ -144,8 +144,8 @@ _SETTING_PHRASE = Fast(
 )
 _DIGIT = re.compile(r"\d")
 #: ... or a lettered sub-item inside the item ("a)AKT inhibitors b)Fulvestrant c)...").
-_CLAUSE_END = re.compile(r"[;]|" + cues.ABBREVIATION + r"\.(?:\s|$)|\s[a-h]\)(?=\s*[A-Z])")
-_SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
+_CLAUSE_END = re.compile(r"[;]|" + cues.FULL_STOP + r"(?:\s|$)|\s[a-h]\)(?=\s*[A-Z])")
+_SENTENCE_END = re.compile(r";\s|" + cues.FULL_STOP + r"\s")
 #: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
 _SUPPORTIVE = frozenset(
     {
