@@ -297,6 +297,17 @@ def gate_words(*fragments: str) -> GateWords:
     return GateWords(fragments)
 
 
+def pattern_words(*patterns: Fast | re.Pattern[str]) -> GateWords:
+    """Gate words derived from patterns (declared as `gate_words` are): every match of each
+    pattern contains one of them (`required_factors`), so an item that contains none of them
+    has no match in any part of it, and `ItemView.has` can skip the search. Only for searches in
+    the item's own words (a slice of it), not in text joined with words from elsewhere."""
+    factors = union_factors(*patterns)
+    if factors is None:
+        raise ValueError("a pattern has no words that every match contains: nothing to gate on")
+    return gate_words(*sorted({f.text for f in factors}))
+
+
 def declared_gate_words() -> frozenset[str]:
     """Every gate word declared; declaring more afterwards is an error (the index is built)."""
     global _gate_words_closed

@@ -7,7 +7,7 @@ from functools import cache
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast, gate_words
+from criteria.fastre import Fast, gate_words, pattern_words
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
@@ -24,6 +24,8 @@ _CURABLE = Fast(
     r"(?<!not )(?<!not be )\b(?:amenable|suitable|candidates?|eligible|indicated)\s+(?:\w+\s+)"
     r"{0,3}?(?:for|to)\s+(?:\w+\s+){0,3}?(?:curative|resection|surgery|radical)"
 )
+_CURABLE_WORDS = pattern_words(_CURABLE)
+_NOT_CURABLE_WORDS = pattern_words(_NOT_CURABLE)
 _DE_NOVO = Fast(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)")
 _RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
 #: "(metastatic disease,) recurrent or de novo": either presentation.
@@ -101,7 +103,8 @@ def read_stage(view: ItemView) -> list[Draft]:
     rules = phrases().rules
     if view.rule_candidates.isdisjoint(_stage_positions()) and not view.has(_STAGE_WORDS):
         return []
-    if _CURABLE.search(w) and not _NOT_CURABLE.search(w):
+    not_curable = _NOT_CURABLE.search(w) if view.has(_NOT_CURABLE_WORDS) else None
+    if view.has(_CURABLE_WORDS) and _CURABLE.search(w) and not not_curable:
         return []  # "locally advanced disease amenable to curative treatment": not expressible
     stages: list[str] = []
     parts: list[tuple[int, int]] = []
@@ -141,7 +144,6 @@ def read_stage(view: ItemView) -> list[Draft]:
                     stages.append(stage)
             first, last = min(first, match.start()), max(last, match.end())
             parts.append(match.span())
-    not_curable = _NOT_CURABLE.search(w)
     if not_curable:
         first, last = min(first, not_curable.start()), max(last, not_curable.end())
         parts.append(not_curable.span())
@@ -600,17 +602,19 @@ _PLAIN_HER2_NEGATIVE = re.compile(
     r"amplification)\s+(?:of\s+)?(?:the\s+)?HER-?2\b",
     re.IGNORECASE,
 )
+_PLAIN_ER_WORDS = pattern_words(_PLAIN_ER)
+_PLAIN_HER2_NEGATIVE_WORDS = pattern_words(_PLAIN_HER2_NEGATIVE)
 
 
 def _plain_receptors(view: ItemView, found: list[Draft]) -> list[Draft]:
     """Receptor statuses said in plain words, where no receptor was read with a status."""
     out = []
     readings = (
-        (_PLAIN_ER, "ER", "positive"),
-        (_PLAIN_HER2_NEGATIVE, "HER2", "negative"),
+        (_PLAIN_ER, _PLAIN_ER_WORDS, "ER", "positive"),
+        (_PLAIN_HER2_NEGATIVE, _PLAIN_HER2_NEGATIVE_WORDS, "HER2", "negative"),
     )
-    for pattern, receptor, status in readings:
-        if any(d.fields.get("receptor") == receptor for d in found):
+    for pattern, words, receptor, status in readings:
+        if not view.has(words) or any(d.fields.get("receptor") == receptor for d in found):
             continue
         match = pattern.search(view.w)
         if match is not None and not view.in_exception(match.start()):
