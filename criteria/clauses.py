@@ -778,7 +778,8 @@ _COUNTING = Fast(
     r"|\b(?:(?:are|is)\s+not\s+(?:classed|classified)\s+as)\b"
     r"|\b(?:counts?|counted|considered|regarded|constitutes?)\s+(?:as\s+)?(?:a|one|an|1|the same|a"
     r" single)\s+(?:\w+\s+){0,2}?(?:lines?|regimens?|therap(?:y|ies))\b|\b(?:counts?|counted)\s+"
-    r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b"
+    r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b",
+    first=True,
 )
 _COUNTING_WORDS = gate_words("count", "consider", "regard", "constitut", "line is", "regimen is",
                              "classed", "classified",
@@ -1159,7 +1160,8 @@ _WASHOUT_RULE = Fast(
     r"(?:stop(?:ped)?|discontinued|completed)|wash-?\s?out|half-?lives)"
     rf"|(?:\bat least|\ba minimum of|>=)\s*\d+\s*{_SHORT_UNITS}\s+(?:(?:out|off|away)\s+)?"
     r"(?:since|from|after|before|prior|for)\b"
-    rf"|:\s*>=\s*\d+\s*{_SHORT_UNITS}|^\W*>=\s*\d+\s*{_SHORT_UNITS}"
+    rf"|:\s*>=\s*\d+\s*{_SHORT_UNITS}|^\W*>=\s*\d+\s*{_SHORT_UNITS}",
+    first=True,
 )
 _REQUIRED_LINES = re.compile(
     r"\b(?:at least|>=|minimum of|one or more)\s*\d*\s*(?:\w+\s+)?(?:lines?|regimens?|cycles?)\b"

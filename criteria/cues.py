@@ -21,7 +21,8 @@ _NEG_BEFORE = Fast(
     r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
     r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)"
     r"|(?:sero-?)?negative for"
-    r"|untreated (?:with|by))\b"
+    r"|untreated (?:with|by))\b",
+    first=True,
 )
 #: Phrases with a negation word that do not negate ("no more than" is already "<=").
 _NOT_NEGATION = Fast(
@@ -181,7 +182,8 @@ _EXCEPTION = Fast(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
     r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for"
     r"|not including"
-    r"|with the exceptions? of)\b"
+    r"|with the exceptions? of)\b",
+    first=True,
 )
 #: An exception that can open an item before its rule ("Except for alopecia, any ...").
 _OPENING_EXCEPTION = re.compile(r"(?:with the exceptions? of|except(?:ion)?(?: for| of)?)$", re.I)
@@ -248,9 +250,12 @@ _WITHIN = Fast(
     r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
     + _DURATION
     + r"(?:\s*\))?(?:\s*(?:or\s+\d+\s*(?:half-?lives|x\s*half-?li\w+)[^,;]*?)?)"
-    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])"
+    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])",
+    first=True,
 )
-_BEFORE = Fast(r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b")
+_BEFORE = Fast(
+    r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b", first=True
+)
 
 
 def days(n: float, unit: str) -> int:

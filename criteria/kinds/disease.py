@@ -209,7 +209,8 @@ _CNS = Fast(
     r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"
     r"|(?:metasta\w+|spread|mets)\s+(?:\w+\s+){0,2}?(?:to|in|of|involving)\s+(?:the\s+)?"
     r"(?:brain|cns|central nervous system)|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
-    r"|meningeal carcinomatosis|brain mets)"
+    r"|meningeal carcinomatosis|brain mets)",
+    first=True,
 )
 _STATES = (
     ("active", re.compile(r"\bactive\b", re.I)),
@@ -319,11 +320,13 @@ _MEASURABLE = Fast(
     r"|could|"
     r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\bcan be accurately measured"
     r"|\b(?:target|measurable) lesions?\b"
-    r"|\bmeasurable\b"
+    r"|\bmeasurable\b",
+    first=True,
 )
 _NON_MEASURABLE_ONLY = Fast(
     r"\b(?:only|solely|exclusively)\s+(?:\w+\s+){0,2}non-?\s*measurable|non-?\s*measurable\s+"
-    r"(?:\w+\s+){0,2}(?:only|alone)|\bno measurable\b"
+    r"(?:\w+\s+){0,2}(?:only|alone)|\bno measurable\b",
+    first=True,
 )
 _BONE_ONLY = Fast(
     r"\bbone[- ]only\b|\bbone[- ]predominant|\bonly bone\b|\bbone (?:\w+\s+){0,2}(?:only|alone)\b"
@@ -343,7 +346,8 @@ _RECIST = Fast(
 _EITHER_MEASURABLE = Fast(
     r"(?<!non-)(?<!non)(?<!non )\bmeasur(?:e)?able\b[^.;]{0,40}?\b(?:or|and/or|and)\s+(?:[\w-]+\s+)"
     r"{0,3}?non-?\s*measur(?:e)?able|\bnon-?\s*measur(?:e)?able\b[^.;]{0,40}?\b(?:or|and/or)\s+"
-    r"(?:[\w-]+\s+){0,2}?measur(?:e)?able"
+    r"(?:[\w-]+\s+){0,2}?measur(?:e)?able",
+    first=True,
 )
 
 

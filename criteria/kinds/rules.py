@@ -164,14 +164,16 @@ def _with_polarity(
 _RESOLVED_TO = Fast(
     r"(?<!not )(?<!n't )\b(?:returned|resolved|recovered|come back|back|reverted|improved)\s+"
     r"to\s+(?:<=\s*|grade\s*(?:<=\s*)?)?(?:grade\s*)?(?:[01]\b|baseline)"
-    r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)"
+    r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)",
+    first=True,
 )
 _NORMAL_BEFORE = re.compile(r"\b(?:normal|unremarkable)\s+$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;](?:\s|$)")
 _YEARS = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
-    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)"
+    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)",
+    first=True,
 )
 
 

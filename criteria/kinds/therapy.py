@@ -200,7 +200,8 @@ _RELAPSE_WITHIN = Fast(
     + _RESTATED
     + r"(?:\w+\s+){0,2}?(?:of|after|from|since|following)\s+"
     r"(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*|discontinu\w+|finish\w*|cessation"
-    r"|last|termination|the last)"
+    r"|last|termination|the last)",
+    first=True,
 )
 #: "recurrence within 12 months after adjuvant X": the therapy itself ends the phrase.
 _RELAPSE_BEFORE = Fast(
@@ -217,7 +218,8 @@ _EARLY_PROGRESSION = Fast(
 _RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
     r"{0,2}?(?:after|from|since|following|of)\s+(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*"
-    r"|discontinu\w+|finish\w*|cessation|last|termination)"
+    r"|discontinu\w+|finish\w*|cessation|last|termination)",
+    first=True,
 )
 _DFI = Fast(
     r"\b(?:disease[- ]free interval|DFI|treatment[- ]free interval|TFI)\s*(?:\([A-Z]+\)\s*)?"
@@ -242,7 +244,8 @@ _LINES = Fast(
     r"|<)\s*)?"
     r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
     r"|ies)"
-    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))"
+    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))",
+    first=True,
 )
 #: A count that is allowed ("may have received one prior chemotherapy", "one earlier regimen is
 #: permitted"): a maximum. Read on the words before the count, a newline, and the words after it.
