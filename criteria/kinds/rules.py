@@ -152,11 +152,12 @@ def _histology(cancers: list[Draft], view: ItemView) -> None:
 def _with_polarity(
     view: ItemView, kind: str, start: int, end: int, fields: dict[str, Any]
 ) -> Draft:
-    negated = view.negated(start, end)
     if view.section == Section.EXCLUSION and kind == "comorbidity":
         negated = cues.negated_before(view.w, start, window=25)
     elif kind == "comorbidity" and _NORMAL_BEFORE.search(view.w, max(0, start - 20), start):
         negated = True  # "normal cardiac conduction": no conduction disease
+    else:
+        negated = view.negated(start, end)
     return view.draft(kind, start, end, negated=negated, **fields)
 
 
