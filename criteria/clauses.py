@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from criteria import cues
 from criteria.extract import TIMING_FIELDS, Draft, ItemView
-from criteria.fastre import Fast, gate_words
+from criteria.fastre import Fast, gate_words, pattern_words
 from criteria.model import BREAST_ONLY_RECEPTORS, Criterion
 from trialmatch.vocab import Section
 
@@ -578,6 +578,8 @@ _NOT_REQUIRED = Fast(
     r"|^\W*no\s+(?:[\w/-]+\s+){1,4}(?:is|are)\s+(?:required|mandatory|necessary|needed)"
     r"|no (?:limit|restriction)s? (?:on|in|to|of|for))\b"
 )
+_PERMITTED_WORDS = pattern_words(_PERMITTED)
+_NOT_REQUIRED_WORDS = pattern_words(_NOT_REQUIRED)
 _KEEP = frozenset({"administrative", "unrecognized", "line_count", "lab", "age"})
 
 
@@ -587,8 +589,11 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if not drafts:
         return drafts
     w = view.w
-    if not (_PERMITTED.search(w, view.low) or _NOT_REQUIRED.search(w, view.low)):
-        return drafts
+    if not (
+        (view.has(_PERMITTED_WORDS) and _PERMITTED.search(w, view.low))
+        or (view.has(_NOT_REQUIRED_WORDS) and _NOT_REQUIRED.search(w, view.low))
+    ):
+        return drafts  # most items: no permission (the word gates skip most searches)
     bounds = _clause_bounds(w)
     kept: list[Draft] = []
     dropped: list[Draft] = []
@@ -788,7 +793,8 @@ _COUNTING = Fast(
     r"|\b(?:(?:are|is)\s+not\s+(?:classed|classified)\s+as)\b"
     r"|\b(?:counts?|counted|considered|regarded|constitutes?)\s+(?:as\s+)?(?:a|one|an|1|the same|a"
     r" single)\s+(?:\w+\s+){0,2}?(?:lines?|regimens?|therap(?:y|ies))\b|\b(?:counts?|counted)\s+"
-    r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b"
+    r"(?:as|towards?|if|when|only)\b|\b(?:not|never)\s+(?:be\s+)?counted\b",
+    first=True,
 )
 _COUNTING_WORDS = gate_words("count", "consider", "regard", "constitut", "line is", "regimen is",
                              "classed", "classified",
@@ -941,13 +947,19 @@ _QUOTA = Fast(
     r"|patients|subjects|women)\b[^.;]{0,80}?\b(?:limited|restricted|capped|will not exceed"
     r"|not to exceed|<=)|no limit(?:ation)?s? (?:on|to|in) the (?:number|percentage|proportion))"
 )
+_QUOTA_WORDS = pattern_words(_QUOTA)
 
 
 def drop_quota_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """In an inclusion item with an enrolment quota, prior-therapy criteria on the therapy the
     quota counts (both "required" and "without it") are dropped: the quota says patients with
     and without it both enter. Left with nothing typed, the item requires nothing."""
-    if view.section != Section.INCLUSION or not drafts or not _QUOTA.search(view.w, view.low):
+    if (
+        view.section != Section.INCLUSION
+        or not drafts
+        or not view.has(_QUOTA_WORDS)
+        or not _QUOTA.search(view.w, view.low)
+    ):
         return drafts
     therapy = [d for d in drafts if d.kind == "prior_therapy"]
     if not any(d.fields.get("negated") for d in therapy) or all(
@@ -1163,7 +1175,8 @@ _WASHOUT_RULE = Fast(
     r"(?:stop(?:ped)?|discontinued|completed)|wash-?\s?out|half-?lives)"
     rf"|(?:\bat least|\ba minimum of|>=)\s*\d+\s*{_SHORT_UNITS}\s+(?:(?:out|off|away)\s+)?"
     r"(?:since|from|after|before|prior|for)\b"
-    rf"|:\s*>=\s*\d+\s*{_SHORT_UNITS}|^\W*>=\s*\d+\s*{_SHORT_UNITS}"
+    rf"|:\s*>=\s*\d+\s*{_SHORT_UNITS}|^\W*>=\s*\d+\s*{_SHORT_UNITS}",
+    first=True,
 )
 _REQUIRED_LINES = re.compile(
     r"\b(?:at least|>=|minimum of|one or more)\s*\d*\s*(?:\w+\s+)?(?:lines?|regimens?|cycles?)\b"

@@ -22,7 +22,8 @@ _NEG_BEFORE = Fast(
     r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)"
     r"|(?:sero-?)?negative for"
     r"|negative (?:tests?|results?|screen\w*)(?: (?:or|and/or)(?: \w+){1,3}?)? for"
-    r"|untreated (?:with|by))\b"
+    r"|untreated (?:with|by))\b",
+    first=True,
 )
 #: Phrases with a negation word that do not negate ("no more than" is already "<=").
 _NOT_NEGATION = Fast(
@@ -39,6 +40,10 @@ _NOT_NEGATION = Fast(
 #: Clause boundaries: negation does not cross them.
 #: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.
 ABBREVIATION = r"(?<!e\.g)(?<!i\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)"
+#: A full stop that ends no abbreviation: what `ABBREVIATION + r"\."` matches, written stop first
+#: (the look-behinds include the stop), so that the engine tries them only where there is a stop
+#: instead of at every position (several times faster over a whole item).
+FULL_STOP = r"\.(?<!e\.g\.)(?<!i\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)"
 #: Clause boundaries, in two passes that together find what one alternation would (the first
 #: starts at a punctuation mark, which the regular expression engine looks for quickly).
 _CLAUSE_MARK = re.compile(
@@ -183,7 +188,8 @@ _EXCEPTION = Fast(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
     r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for"
     r"|not including"
-    r"|with the exceptions? of)\b"
+    r"|with the exceptions? of)\b",
+    first=True,
 )
 #: An exception that can open an item before its rule ("Except for alopecia, any ...").
 _OPENING_EXCEPTION = re.compile(r"(?:with the exceptions? of|except(?:ion)?(?: for| of)?)$", re.I)
@@ -250,9 +256,12 @@ _WITHIN = Fast(
     r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
     + _DURATION
     + r"(?:\s*\))?(?:\s*(?:or\s+\d+\s*(?:half-?lives|x\s*half-?li\w+)[^,;]*?)?)"
-    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])"
+    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])",
+    first=True,
 )
-_BEFORE = Fast(r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b")
+_BEFORE = Fast(
+    r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b", first=True
+)
 
 
 def days(n: float, unit: str) -> int:

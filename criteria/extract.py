@@ -53,7 +53,7 @@ _CORE = frozenset(
 )
 
 
-_SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
+_SENTENCE_END = re.compile(r";\s|" + cues.FULL_STOP + r"\s")
 _COVERING = frozenset({"prior_therapy", "line_count"})
 _COVERED = frozenset({"receptor", "disease_stage", "cancer_type", "biomarker"})
 #: Criteria whose own words may qualify them with a stage or a cancer ("symptomatic, advanced

@@ -6,7 +6,16 @@ import re
 
 import pytest
 
-from criteria.fastre import Factor, FactorIndex, Fast, Gated, Words, lower_pattern, required_factors
+from criteria.fastre import (
+    Factor,
+    FactorIndex,
+    Fast,
+    Gated,
+    Words,
+    first_chars,
+    lower_pattern,
+    required_factors,
+)
 
 CASES = [
     (r"\b(?:diabet\w+|hyperglyc\w+)", "Uncontrolled Diabetes mellitus"),
@@ -68,3 +77,27 @@ def test_gate_rejects_text_without_factors() -> None:
 )
 def test_lower_pattern_keeps_escapes_and_group_names(pattern: str, lowered: str | None) -> None:
     assert lower_pattern(pattern) == lowered
+
+
+FIRST_CASES = [
+    (r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\w./])(?P<n>\d{1,2})\s*lines?", "<= 2 lines, or 3 lines"),
+    (r"(?<!not )(?<!n't )\b(?:returned|resolved)\s+to", "has not resolved to, then resolved to"),
+    (r"(?:\bwithin|\b(?:in|during) the last)\s*\d+", "in the last 5, within 3"),
+    (r"(?:\(\s*)?\b(?:except|unless)\b", "( except X) unless Y"),
+    (r"\s*x|[a-c]+y", "  x abcy"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), FIRST_CASES)
+def test_first_character_check_finds_the_same_matches(pattern: str, text: str) -> None:
+    plain = re.compile(pattern)
+    checked = Fast(pattern, first=True)
+    assert checked.lc is not None
+    expected = [m.span() for m in plain.finditer(text)]
+    assert expected
+    assert [m.span() for m in checked.finditer(text, text.lower())] == expected
+
+
+@pytest.mark.parametrize("pattern", [r"a|", r".x", r"[^a]b", r"\d*", r"(?i)ab", r"(?i:a)b"])
+def test_no_first_characters_when_any_can_start_a_match(pattern: str) -> None:
+    assert first_chars(pattern) is None

@@ -7,7 +7,7 @@ from functools import cache
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast, gate_words
+from criteria.fastre import Fast, gate_words, pattern_words
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
@@ -24,6 +24,8 @@ _CURABLE = Fast(
     r"(?<!not )(?<!not be )\b(?:amenable|suitable|candidates?|eligible|indicated)\s+(?:\w+\s+)"
     r"{0,3}?(?:for|to)\s+(?:\w+\s+){0,3}?(?:curative|resection|surgery|radical)"
 )
+_CURABLE_WORDS = pattern_words(_CURABLE)
+_NOT_CURABLE_WORDS = pattern_words(_NOT_CURABLE)
 _DE_NOVO = Fast(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)")
 _RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
 #: "(metastatic disease,) recurrent or de novo": either presentation.
@@ -102,7 +104,8 @@ def read_stage(view: ItemView) -> list[Draft]:
     rules = phrases().rules
     if view.rule_candidates.isdisjoint(_stage_positions()) and not view.has(_STAGE_WORDS):
         return []
-    if _CURABLE.search(w) and not _NOT_CURABLE.search(w):
+    not_curable = _NOT_CURABLE.search(w) if view.has(_NOT_CURABLE_WORDS) else None
+    if view.has(_CURABLE_WORDS) and _CURABLE.search(w) and not not_curable:
         return []  # "locally advanced disease amenable to curative treatment": not expressible
     stages: list[str] = []
     parts: list[tuple[int, int]] = []
@@ -142,7 +145,6 @@ def read_stage(view: ItemView) -> list[Draft]:
                     stages.append(stage)
             first, last = min(first, match.start()), max(last, match.end())
             parts.append(match.span())
-    not_curable = _NOT_CURABLE.search(w)
     if not_curable:
         first, last = min(first, not_curable.start()), max(last, not_curable.end())
         parts.append(not_curable.span())
@@ -208,7 +210,8 @@ _CNS = Fast(
     r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"
     r"|(?:metasta\w+|spread|mets)\s+(?:\w+\s+){0,2}?(?:to|in|of|involving)\s+(?:the\s+)?"
     r"(?:brain|cns|central nervous system)|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
-    r"|meningeal carcinomatosis|brain mets)"
+    r"|meningeal carcinomatosis|brain mets)",
+    first=True,
 )
 _STATES = (
     ("active", re.compile(r"\bactive\b", re.I)),
@@ -360,11 +363,13 @@ _MEASURABLE = Fast(
     r"|could|"
     r"will|may)(?: have)? be(?:en)? (?:\w+\s+)?measured|\bcan be accurately measured"
     r"|\b(?:target|measurable) lesions?\b"
-    r"|\bmeasurable\b"
+    r"|\bmeasurable\b",
+    first=True,
 )
 _NON_MEASURABLE_ONLY = Fast(
     r"\b(?:only|solely|exclusively)\s+(?:\w+\s+){0,2}non-?\s*measurable|non-?\s*measurable\s+"
-    r"(?:\w+\s+){0,2}(?:only|alone)|\bno measurable\b"
+    r"(?:\w+\s+){0,2}(?:only|alone)|\bno measurable\b",
+    first=True,
 )
 _BONE_ONLY = Fast(
     r"\bbone[- ]only\b|\bbone[- ]predominant|\bonly bone\b|\bbone (?:\w+\s+){0,2}(?:only|alone)\b"
@@ -384,7 +389,8 @@ _RECIST = Fast(
 _EITHER_MEASURABLE = Fast(
     r"(?<!non-)(?<!non)(?<!non )\bmeasur(?:e)?able\b[^.;]{0,40}?\b(?:or|and/or|and)\s+(?:[\w-]+\s+)"
     r"{0,3}?non-?\s*measur(?:e)?able|\bnon-?\s*measur(?:e)?able\b[^.;]{0,40}?\b(?:or|and/or)\s+"
-    r"(?:[\w-]+\s+){0,2}?measur(?:e)?able"
+    r"(?:[\w-]+\s+){0,2}?measur(?:e)?able",
+    first=True,
 )
 
 
@@ -728,17 +734,19 @@ _PLAIN_HER2_NEGATIVE = re.compile(
     r"amplification)\s+(?:of\s+)?(?:the\s+)?HER-?2\b",
     re.IGNORECASE,
 )
+_PLAIN_ER_WORDS = pattern_words(_PLAIN_ER)
+_PLAIN_HER2_NEGATIVE_WORDS = pattern_words(_PLAIN_HER2_NEGATIVE)
 
 
 def _plain_receptors(view: ItemView, found: list[Draft]) -> list[Draft]:
     """Receptor statuses said in plain words, where no receptor was read with a status."""
     out = []
     readings = (
-        (_PLAIN_ER, "ER", "positive"),
-        (_PLAIN_HER2_NEGATIVE, "HER2", "negative"),
+        (_PLAIN_ER, _PLAIN_ER_WORDS, "ER", "positive"),
+        (_PLAIN_HER2_NEGATIVE, _PLAIN_HER2_NEGATIVE_WORDS, "HER2", "negative"),
     )
-    for pattern, receptor, status in readings:
-        if any(d.fields.get("receptor") == receptor for d in found):
+    for pattern, words, receptor, status in readings:
+        if not view.has(words) or any(d.fields.get("receptor") == receptor for d in found):
             continue
         match = pattern.search(view.w)
         if match is not None and not view.in_exception(match.start()):

@@ -6,7 +6,7 @@ import re
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast
+from criteria.fastre import Fast, pattern_words
 from trialmatch.vocab import Section
 
 # --- performance status -------------------------------------------------------------------------
@@ -33,6 +33,7 @@ _KARNOFSKY = Fast(
     r"\b(?:Karnofsky|KPS|Lansky)(?:\s*\((?:KPS)\))?(?:[\s-]*(?:(?:performance|status|score|scale"
     r"|index|PS|of|is)\b|[:=]|\((?:KPS|LPS)\)))*\s*:?\s*" + _VALUE
 )
+_KARNOFSKY_WORDS = pattern_words(_KARNOFSKY)
 
 
 def _bounds(match: re.Match[str], step: int) -> tuple[int | None, int | None]:
@@ -58,7 +59,7 @@ def read_performance(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
     karnofsky_spans: list[tuple[int, int]] = []
-    for match in _KARNOFSKY.finditer(w):
+    for match in _KARNOFSKY.finditer(w) if view.has(_KARNOFSKY_WORDS) else ():
         low, high = _bounds(match, 10)
         if (low is not None and low > 100) or (high is not None and high > 100):
             continue
@@ -343,6 +344,7 @@ _BOTH = Fast(
     r"\b(?:male or female|female or male|men (?:and|or) women|women (?:and|or) men|both (?:sexes|"
     r"genders)|males? and females?|females? and males?|any (?:sex|gender)|all (?:sexes|genders))\b"
 )
+_BOTH_WORDS = pattern_words(_BOTH)
 #: Both sexes named as people who may take part ("Postmenopausal women, or men, aged 18 or
 #: over", "Adult men, and women of any menopausal status"): no requirement on sex.
 _FEMALE_WORD = Fast(r"\b(?:women|woman|females?|ladies)\b")
@@ -365,7 +367,7 @@ _SEX_SUBJECT = Fast(
 
 def read_sex(view: ItemView) -> list[Draft]:
     w = view.w
-    if _BOTH.search(w, view.low):
+    if view.has(_BOTH_WORDS) and _BOTH.search(w, view.low):
         return []
     match = _SEX.search(w, view.low)
     if match is None:

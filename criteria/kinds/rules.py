@@ -152,17 +152,18 @@ def _histology(cancers: list[Draft], view: ItemView) -> None:
 def _with_polarity(
     view: ItemView, kind: str, start: int, end: int, fields: dict[str, Any]
 ) -> Draft:
-    negated = view.negated(start, end)
     if view.section == Section.EXCLUSION and kind == "comorbidity":
         negated = cues.negated_before(view.w, start, window=25)
     elif kind == "comorbidity" and _NORMAL_BEFORE.search(view.w, max(0, start - 20), start):
         negated = True  # "normal cardiac conduction": no conduction disease
-    elif kind == "comorbidity" and not negated:
-        # "a negative test or adequate therapy for HIV, hepatitis B and/or hepatitis C": the
-        # test covers the whole list, however long (to the end of the sentence)
-        w = view.w
-        sentence = max(w.rfind(". ", 0, start), w.rfind("; ", 0, start)) + 1
-        negated = _NEGATIVE_TEST.search(w, sentence, start) is not None
+    else:
+        negated = view.negated(start, end)
+        if kind == "comorbidity" and not negated:
+            # "a negative test or adequate therapy for HIV, hepatitis B and/or hepatitis C": the
+            # test covers the whole list, however long (to the end of the sentence)
+            w = view.w
+            sentence = max(w.rfind(". ", 0, start), w.rfind("; ", 0, start)) + 1
+            negated = _NEGATIVE_TEST.search(w, sentence, start) is not None
     return view.draft(kind, start, end, negated=negated, **fields)
 
 
@@ -173,14 +174,16 @@ _NEGATIVE_TEST = re.compile(r"\bnegative (?:tests?|results?|screen\w*)\b[^.;]*$"
 _RESOLVED_TO = Fast(
     r"(?<!not )(?<!n't )\b(?:returned|resolved|recovered|come back|back|reverted|improved)\s+"
     r"to\s+(?:<=\s*|grade\s*(?:<=\s*)?)?(?:grade\s*)?(?:[01]\b|baseline)"
-    r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)"
+    r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)",
+    first=True,
 )
 _NORMAL_BEFORE = re.compile(r"\b(?:normal|unremarkable)\s+$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;](?:\s|$)")
 _YEARS = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
-    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)"
+    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)",
+    first=True,
 )
 
 

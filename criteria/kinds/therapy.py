@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from criteria import cues, lexicon
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast, gate_words
+from criteria.fastre import Fast, gate_words, pattern_words
 from trialmatch.vocab import Section
 
 _PROGRESSED = Fast(
@@ -166,8 +166,8 @@ _SETTING_PHRASE = Fast(
 )
 _DIGIT = re.compile(r"\d")
 #: ... or a lettered sub-item inside the item ("a)AKT inhibitors b)Fulvestrant c)...").
-_CLAUSE_END = re.compile(r"[;]|" + cues.ABBREVIATION + r"\.(?:\s|$)|\s[a-h]\)(?=\s*[A-Z])")
-_SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
+_CLAUSE_END = re.compile(r"[;]|" + cues.FULL_STOP + r"(?:\s|$)|\s[a-h]\)(?=\s*[A-Z])")
+_SENTENCE_END = re.compile(r";\s|" + cues.FULL_STOP + r"\s")
 #: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
 _SUPPORTIVE = frozenset(
     {
@@ -222,7 +222,8 @@ _RELAPSE_WITHIN = Fast(
     + _RESTATED
     + r"(?:\w+\s+){0,2}?(?:of|after|from|since|following)\s+"
     r"(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*|discontinu\w+|finish\w*|cessation"
-    r"|last|termination|the last)"
+    r"|last|termination|the last)",
+    first=True,
 )
 #: "recurrence within 12 months after adjuvant X": the therapy itself ends the phrase.
 _RELAPSE_BEFORE = Fast(
@@ -239,7 +240,8 @@ _EARLY_PROGRESSION = Fast(
 _RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
     r"{0,2}?(?:after|from|since|following|of)\s+(?:\w+\s+){0,3}?(?:complet\w+|the end|end|stop\w*"
-    r"|discontinu\w+|finish\w*|cessation|last|termination)"
+    r"|discontinu\w+|finish\w*|cessation|last|termination)",
+    first=True,
 )
 _DFI = Fast(
     r"\b(?:disease[- ]free interval|DFI|treatment[- ]free interval|TFI)\s*(?:\([A-Z]+\)\s*)?"
@@ -264,7 +266,8 @@ _LINES = Fast(
     r"|<)\s*)?"
     r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
     r"|ies)"
-    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))"
+    r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))",
+    first=True,
 )
 #: A count that is allowed ("may have received one prior chemotherapy", "one earlier regimen is
 #: permitted"): a maximum. Read on the words before the count, a newline, and the words after it.
@@ -405,7 +408,11 @@ def _read(view: ItemView) -> list[Draft]:
     out: list[Draft] = list(lines)
     runs = _runs(view, mentions)
     alternative = view.context is not None and view.context.any_of is not None
-    early = bool(lines) and _EARLY_PROGRESSION.search(view.w, view.low) is not None
+    early = (
+        bool(lines)
+        and view.has(_EARLY_PROGRESSION_WORDS)
+        and _EARLY_PROGRESSION.search(view.w, view.low) is not None
+    )
     for index, run in enumerate(runs):
         if any(s <= run.start < e for s, e in line_spans) and not early:
             # a therapy inside a count is the count's scope; unless the item also says how
@@ -830,6 +837,23 @@ _WINDOW_BRACKET_BEFORE = re.compile(
 )
 
 
+#: The words every match of a pattern contains, for the patterns searched once or more for each
+#: therapy named (`pattern_words`): in an item without any of them, the search cannot succeed in
+#: any slice of it and is skipped. (Not for text joined with the list introduction's words.)
+_AFTERMATH_WORDS = pattern_words(_AFTERMATH)
+_FUTURE_WORDS = pattern_words(_FUTURE)
+_GIVEN_AFTER_WORDS = pattern_words(_GIVEN_AFTER)
+_DOSE_BEFORE_WORDS = pattern_words(_DOSE_BEFORE)
+_DATES_A_TEST_WORDS = pattern_words(_DATES_A_TEST)
+_INDICATED_AFTER_WORDS = pattern_words(_INDICATED_AFTER)
+_SENSITIVITY_AFTER_WORDS = pattern_words(_SENSITIVITY_AFTER)
+_AFTER_ENTRY_WORDS = pattern_words(_AFTER_ENTRY)
+_NEXT_ALTERNATIVE_WORDS = pattern_words(_NEXT_ALTERNATIVE)
+_EARLY_PROGRESSION_WORDS = pattern_words(_EARLY_PROGRESSION)
+_RELAPSE_AFTER_WORDS = pattern_words(_RELAPSE_AFTER)
+_AFTER_FIRST_WORDS = pattern_words(_AFTER_FIRST)
+
+
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     begin = cues.clause_start(w, start)
     if (
@@ -859,7 +883,7 @@ def _prior_therapy(
     after, l_after = w[run.end : min(stop, run.end + 100)], low[run.end : min(stop, run.end + 100)]
     wide = w[max(0, run.context - 100) : run.context]  # not cut at brackets: "(grade > 2)"
     if (
-        _AFTERMATH.search(wide)
+        (view.has(_AFTERMATH_WORDS) and _AFTERMATH.search(wide))
         or _AFTER_STUDY.search(before, l_before)
         or (
             "(" in wide and view.has("toxic", "adverse", "side") and _TOXICITY_EXAMPLES.search(wide)
@@ -867,7 +891,9 @@ def _prior_therapy(
         or _RELATED_AFTER.match(after)
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
-    if _FUTURE.search(before[-70:], l_before[-70:]) or _GIVEN_AFTER.match(l_after):
+    if (view.has(_FUTURE_WORDS) and _FUTURE.search(before[-70:], l_before[-70:])) or (
+        view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after)
+    ):
         return None
     if _DESCRIBED_AFTER.match(l_after) or (
         _EFFECTS_OF_BEFORE.search(l_before[-40:]) and _ON_THE_FETUS_AFTER.match(l_after)
@@ -894,11 +920,11 @@ def _prior_therapy(
             start,
             run.end,
         )  # fmt: skip
-    if _DOSE_BEFORE.search(wide):
+    if view.has(_DOSE_BEFORE_WORDS) and _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if _CURABLE_WITH.search(l_before[-40:]):
         return None  # "solid tumour not curable with available standard therapy": the disease
-    if _DATES_A_TEST.search(wide):
+    if view.has(_DATES_A_TEST_WORDS) and _DATES_A_TEST.search(wide):
         return None  # "echo obtained ... within 4 weeks of prior Herceptin": a date for a test
     if (
         set(run.agents) <= _HORMONES_MEASURED
@@ -915,7 +941,7 @@ def _prior_therapy(
     if _PRECLUDED_BEFORE.search(l_before[-70:]):
         return None  # "anticoagulants precluding intramuscular injections of fulvestrant": the
         # study drug that something would rule out, not one the patient had
-    if _INDICATED_AFTER.match(l_after):
+    if view.has(_INDICATED_AFTER_WORDS) and _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
@@ -926,7 +952,7 @@ def _prior_therapy(
     ):
         return None  # "Chemotherapy: no prior chemotherapy for MBC": a topic label
     if (
-        _SENSITIVITY_AFTER.match(after)
+        (view.has(_SENSITIVITY_AFTER_WORDS) and _SENSITIVITY_AFTER.match(after))
         or (view.has(*_SIMILAR_WORDS) and _SIMILAR_TO.search(before[-60:]))
         or (
             view.has("allerg", "hypersensitiv", "anaphyla")
@@ -951,9 +977,9 @@ def _prior_therapy(
     ):
         return None
     if (
-        _FUTURE.search(after[:12], l_after[:12])
+        (view.has(_FUTURE_WORDS) and _FUTURE.search(after[:12], l_after[:12]))
         or (view.section == Section.INCLUSION and _ON_STUDY.match(after, l_after))
-        or _AFTER_ENTRY.match(after, l_after)
+        or (view.has(_AFTER_ENTRY_WORDS) and _AFTER_ENTRY.match(after, l_after))
     ) and not _HISTORY_WORD.search(l_before):
         return None  # "... take an LHRH agonist throughout the study": a plan, not a history
     intro = ""
@@ -983,7 +1009,8 @@ def _prior_therapy(
     fields: dict[str, object] = {"agents": run.agents, "classes": run.classes}
     cut = next((s.start - run.end for s in view.exceptions if s.start >= run.end), len(after))
     cut = min(cut, limit - run.end)
-    following = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
+    alternatives = view.has(_NEXT_ALTERNATIVE_WORDS)  #: may name another history after "or"
+    following = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end)) if alternatives else None
     if following is not None:  # "adjuvant X or if de novo metastatic, ...": not X's setting
         cut = min(cut, following.start() - run.end)
     allowance = (  # its look-ahead may pass the limit
@@ -993,7 +1020,7 @@ def _prior_therapy(
         # "X for ABC (adjuvant X is allowed if ...)": not X's setting
         cut = min(cut, allowance.start() - run.end)
     own_before = before[-45:]
-    previous = list(_NEXT_ALTERNATIVE.finditer(own_before))
+    previous = list(_NEXT_ALTERNATIVE.finditer(own_before)) if alternatives else []
     if previous:  # "adjuvant X, or progression on Y": the words before "or" describe X
         own_before = own_before[previous[-1].start() :]
     opened = w.rfind("(", begin, run.context)
@@ -1060,14 +1087,18 @@ def _prior_therapy(
     elif relation != "progressed" and _CURRENT.search(before[-30:], l_before[-30:]):
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
     # relapse windows are read near the therapy, not from an alternative named after it
-    ahead = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end))
+    ahead = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end)) if alternatives else None
     near_start = max(begin, run.context - 90)
-    behind = list(_NEXT_ALTERNATIVE.finditer(w, near_start, run.context))
+    behind = list(_NEXT_ALTERNATIVE.finditer(w, near_start, run.context)) if alternatives else []
     if behind:  # "..., or relapse while on adjuvant X": not the alternative's words before it
         near_start = behind[-1].start()
     near = w[near_start : min(stop, ahead.start() if ahead else limit)]
     l_near = near.lower()
-    early = _EARLY_PROGRESSION.search(near, l_near) if numbers else None
+    early = (
+        _EARLY_PROGRESSION.search(near, l_near)
+        if numbers and view.has(_EARLY_PROGRESSION_WORDS)
+        else None
+    )
     if early:
         # "progression within 6 months of starting first-line ET": time on it, not a relapse
         fields["max_duration_months"] = cues.months(float(early.group("n")), early.group("unit"))
@@ -1079,7 +1110,11 @@ def _prior_therapy(
         if numbers and not early
         else None
     )
-    relapse_after = _RELAPSE_AFTER.search(near, l_near) if numbers and not early else None
+    relapse_after = (
+        _RELAPSE_AFTER.search(near, l_near)
+        if numbers and not early and view.has(_RELAPSE_AFTER_WORDS)
+        else None
+    )
     dfi = _DFI.search(near, l_near) if numbers and not early else None
     if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
         fields["relapse_within_months"] = cues.months(
@@ -1145,7 +1180,11 @@ def _prior_therapy(
     duration = times.duration if times is not None else None
     if duration is not None and begin + duration.start() < near_start:
         duration = _DURATION.search(near, l_near)  # the duration of an earlier alternative
-    first_years = _AFTER_FIRST.match(w, run.end, min(stop, ahead.start() if ahead else limit))
+    first_years = (
+        _AFTER_FIRST.match(w, run.end, min(stop, ahead.start() if ahead else limit))
+        if view.has(_AFTER_FIRST_WORDS)
+        else None
+    )
     if first_years is not None and relation == "progressed":
         # "relapse while on adjuvant X but after the first 2 years": time on X
         fields["min_duration_months"] = cues.months(
