@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from pydantic import ValidationError
 
@@ -206,16 +206,7 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
             out.append(c)
         elif c.item not in kept_items:
             kept_items.add(c.item)
-            out.append(
-                Unrecognized(
-                    section=c.section,
-                    text=c.text,
-                    span=c.span,
-                    item=c.item,
-                    cohort=c.cohort,
-                    reason="names a stage the trial requires",
-                )
-            )
+            out.append(Unrecognized(**_source_of(c), reason="names a stage the trial requires"))
     return out
 
 
@@ -258,16 +249,20 @@ def _childbearing_alternatives(criteria: list[Criterion]) -> list[Criterion]:
         for i in others:
             c = criteria[i]
             out[i] = Administrative(
-                section=c.section,
-                text=c.text,
-                span=c.span,
-                item=c.item,
-                any_of=c.any_of,
-                cohort=c.cohort,
-                evidence=c.evidence,
-                topic="contraception",
+                **_source_of(c), any_of=c.any_of, evidence=c.evidence, topic="contraception"
             )
     return out
+
+
+def _source_of(c: Criterion) -> dict[str, Any]:
+    """The fields that tie a criterion to its words, for another reading of the same words."""
+    return {
+        "section": c.section,
+        "text": c.text,
+        "span": c.span,
+        "item": c.item,
+        "cohort": c.cohort,
+    }
 
 
 def _condition_cohorts(criteria: list[Criterion]) -> list[Criterion]:
