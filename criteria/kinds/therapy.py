@@ -40,7 +40,8 @@ _FUTURE = Fast(
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?"
     r"|in combination with|(?:must|will|should|shall|to)\s+switch\s+(?:over\s+)?to"
     r"|interfer\w+ with|interact\w* with|prescribing information (?:of|for)"
-    r"|combined with|study (?:drug|treatment|medication)|assigned to|arm\b|investigator'?s? choice"
+    r"|combined with|concomitantly with|to be used|study (?:drug|treatment|medication)|assigned to"
+    r"|arm\b|investigator'?s? choice"
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b"
     r"|(?<!last )(?<!final )dose of"
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
@@ -134,6 +135,11 @@ _DESCRIBED_AFTER = re.compile(
     r"|embryotoxic|genotoxic|metaboli[sz]ed|an?\s+(?:substrate|(?:potent\s+|strong\s+)?"
     r"(?:inhibitor|inducer)))\b|(?:may|can|could|might)\s+(?:also\s+|potentially\s+)?"
     r"(?:affect|cause|harm|increase|decrease|interact|prolong|induce|inhibit)\b)"
+)
+#: A definition of menopausal status: the therapies it names say how the status is told.
+_DEFINES_MENOPAUSE = re.compile(
+    r"menopaus\w*(?:\s+status)?\s+(?:is\s+|was\s+|are\s+|were\s+)?defined"
+    r"|definition of (?:post|pre|peri)?-?menopaus"
 )
 #: "the effects of BMN 673 on the developing human fetus are unknown"
 _EFFECTS_OF_BEFORE = re.compile(r"\b(?:effects?|risks?|safety)\s+of\s+(?:the\s+)?$")
@@ -895,6 +901,8 @@ def _prior_therapy(
         view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after)
     ):
         return None
+    if _DEFINES_MENOPAUSE.search(low, 0, run.context):
+        return None  # "Premenopausal status is defined as ... if on tamoxifen within 14 days"
     if _DESCRIBED_AFTER.match(l_after) or (
         _EFFECTS_OF_BEFORE.search(l_before[-40:]) and _ON_THE_FETUS_AFTER.match(l_after)
     ):
