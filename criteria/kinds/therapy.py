@@ -280,7 +280,8 @@ _LINES = Fast(
 _PERMITTED_COUNT = re.compile(
     r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated\s+with"
     r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+(?:to\s+(?:receive|have)\s+)?\n"
-    r"|\n[^.;]{0,40}?\b(?:is|are)\s+(?:also\s+)?(?:allowed|permitted|acceptable|accepted)\b",
+    r"|\n[^.;]{0,60}?\b(?:is|are|was|were)\s+(?:also\s+)?(?:allowed|permitted|acceptable"
+    r"|accepted)\b",
     re.I,
 )
 #: "no more than 1 prior targeted agent": a cap on earlier agents counts them.
@@ -1355,6 +1356,10 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             # "may have received one prior chemotherapy": a maximum, not a requirement; in an
             # exclusion ("(1 prior regimen is allowed)") more than that excludes
             cmp = ">" if view.section == Section.EXCLUSION else "<="
+        elif allowed and view.section == Section.EXCLUSION and m is None and cmp in ("<=", "<"):
+            # "(exclusion:) no more than one prior chemotherapy regimen was permitted": what
+            # excludes is more than that
+            cmp = ">" if cmp == "<=" else ">="
         low: int | None
         high: int | None
         if m is not None:
