@@ -756,6 +756,12 @@ def _plain_receptors(view: ItemView, found: list[Draft]) -> list[Draft]:
     return out
 
 
+#: Between "ER-positive" and "PR-positive": a connector, after the first name's abbreviation
+#: in brackets ("Estrogen-receptor-positive (ER+) and/or progesterone-receptor-positive").
+_OPENS = re.compile(r"\s*\(\s*")
+_ER_PR_JOIN = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:and/or|or|/|,?\s*or)\s*", re.IGNORECASE)
+
+
 def _merge_er_pr(w: str, drafts: list[Draft]) -> list[Draft]:
     """'ER-positive and/or PR-positive' (or 'ER+ or PR+') is one HR criterion."""
     merged: list[Draft] = []
@@ -765,11 +771,19 @@ def _merge_er_pr(w: str, drafts: list[Draft]) -> list[Draft]:
             pair = {last.fields.get("receptor"), draft.fields.get("receptor")}
             same = last.fields.get("status") == draft.fields.get("status")
             between = w[last.end : draft.start]
-            if (
-                pair == {"ER", "PR"}
-                and same
-                and re.fullmatch(r"\s*(?:and/or|or|/|,?\s*or)\s*", between, re.IGNORECASE)
-            ):
+            named = last.fields.get("receptor"), draft.fields.get("receptor")
+            restated = same and (
+                named[0] == named[1] in ("ER", "PR", "HR")
+                or (named[0] == "HR" and named[1] in ("ER", "PR"))
+            )
+            if restated and _OPENS.fullmatch(between):
+                # "ER-positive (ER+)", "... and/or PR-positive (PgR+)": the same statement,
+                # whose own details (a percentage read next to it) it keeps
+                for key, value in draft.fields.items():
+                    if value is not None and last.fields.get(key) is None:
+                        last.fields[key] = value
+                continue
+            if pair == {"ER", "PR"} and same and _ER_PR_JOIN.fullmatch(between):
                 fields = {**last.fields, "receptor": "HR"}
                 evidence = f"{last.evidence} {between.strip()} {draft.evidence}"
                 merged[-1] = Draft("receptor", fields, evidence, last.start, draft.end)
@@ -802,8 +816,9 @@ def _merge_her2(w: str, drafts: list[Draft]) -> list[Draft]:
 
 
 def _in_brackets_after(w: str, end: int, position: int) -> bool:
-    """`position` is inside a bracket opened soon after `end`."""
-    opened = w.find("(", end, position)
+    """`position` is inside a bracket opened soon after `end` ("HER2-negative (HER2-) disease
+    (HER2 0/1+ or 2+ with ISH negative)": the last bracket opened before `position` counts)."""
+    opened = w.rfind("(", end, position)
     return 0 <= opened - end <= 30 and w.find(")", opened, position) < 0
 
 
