@@ -121,9 +121,25 @@ def read(view: ItemView) -> list[Draft]:
         ):
             draft.fields["negated"] = True  # "toxicity has returned to grade <= 1": resolved
         out.append(draft)
+    if len(cancers) > 1:
+        inner = [d for d in cancers if any(_contains(o, d) for o in cancers)]
+        if inner:
+            out = [d for d in out if d not in inner]
+            cancers = [d for d in cancers if d not in inner]
     if cancers:
         _histology(cancers, view)
     return out
+
+
+def _contains(outer: Draft, inner: Draft) -> bool:
+    """'Mixed small cell and non-small cell lung cancer': a cancer named inside the words of
+    another reading is part of it, not a cancer of its own."""
+    return (
+        outer is not inner
+        and outer.start <= inner.start
+        and inner.end <= outer.end
+        and (outer.end - outer.start > inner.end - inner.start)
+    )
 
 
 def _histology(cancers: list[Draft], view: ItemView) -> None:
