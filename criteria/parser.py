@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from pydantic import ValidationError
@@ -121,8 +122,8 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    out = _condition_cohorts(_beyond_local(_stage_qualifiers(_suppression_route(out))))
-    out = _childbearing_alternatives(out)
+    out = _stage_qualifiers(_cancer_qualifiers(_suppression_route(out)))
+    out = _childbearing_alternatives(_condition_cohorts(_beyond_local(out)))
     return _cancer_alternatives(_one_spelling(out), group_counter)
 
 
@@ -197,6 +198,43 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
             and set(c.stages) <= required
         )
 
+    return _without(criteria, contradicts, "names a stage the trial requires")
+
+
+def _cancer_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
+    """An exclusion that names the cancer the trial's inclusion requires, with no histology of
+    its own ("Bilateral breast cancer", "Breast cancer stage 0", "Plans for breast cancer
+    surgery"), excludes something about that cancer, not everyone who has it: the cancer type
+    goes (an item left with nothing typed stays as unrecognised text)."""
+    required = {
+        c.cancer
+        for c in criteria
+        if isinstance(c, CancerType)
+        and c.section == Section.INCLUSION
+        and not c.negated
+        and c.any_of is None
+        and c.cohort is None
+    }
+    if not required:
+        return criteria
+
+    def contradicts(c: Criterion) -> bool:
+        return (
+            isinstance(c, CancerType)
+            and c.section == Section.EXCLUSION
+            and not c.negated
+            and not c.histology
+            and c.cancer in required
+        )
+
+    return _without(criteria, contradicts, "names the cancer the trial requires")
+
+
+def _without(
+    criteria: list[Criterion], contradicts: Callable[[Criterion], bool], reason: str
+) -> list[Criterion]:
+    """The criteria but those `contradicts` picks; an item left with none of its own keeps its
+    words as an unrecognised criterion with that reason."""
     if not any(contradicts(c) for c in criteria):
         return criteria
     out: list[Criterion] = []
@@ -206,7 +244,7 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
             out.append(c)
         elif c.item not in kept_items:
             kept_items.add(c.item)
-            out.append(Unrecognized(**_source_of(c), reason="names a stage the trial requires"))
+            out.append(Unrecognized(**_source_of(c), reason=reason))
     return out
 
 
