@@ -26,6 +26,7 @@ from criteria.model import (
     Criterion,
     DiseaseStage,
     MenopausalStatus,
+    Receptor,
     Unrecognized,
 )
 from criteria.structure import Item, Layout, is_label, layout, leading_cohort
@@ -122,7 +123,8 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    out = _stage_qualifiers(_cancer_qualifiers(_suppression_route(out)))
+    out = _receptor_qualifiers(_cancer_qualifiers(_suppression_route(out)))
+    out = _stage_qualifiers(out)
     out = _childbearing_alternatives(_condition_cohorts(_beyond_local(out)))
     return _cancer_alternatives(_one_spelling(out), group_counter)
 
@@ -228,6 +230,33 @@ def _cancer_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
         )
 
     return _without(criteria, contradicts, "names the cancer the trial requires")
+
+
+def _receptor_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
+    """The same for a receptor status the inclusion requires: "(no) previous chemotherapy for
+    HR+/HER2- metastatic breast cancer" in an HR+/HER2- trial's exclusions names the disease a
+    therapy was for, not a status that excludes."""
+    required = {
+        (c.receptor, c.status)
+        for c in criteria
+        if isinstance(c, Receptor)
+        and c.section == Section.INCLUSION
+        and not c.negated
+        and c.any_of is None
+        and c.cohort is None
+    }
+    if not required:
+        return criteria
+
+    def contradicts(c: Criterion) -> bool:
+        return (
+            isinstance(c, Receptor)
+            and c.section == Section.EXCLUSION
+            and not c.negated
+            and (c.receptor, c.status) in required
+        )
+
+    return _without(criteria, contradicts, "names a receptor status the trial requires")
 
 
 def _without(
