@@ -123,8 +123,7 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    out = _receptor_qualifiers(_cancer_qualifiers(_suppression_route(out)))
-    out = _stage_qualifiers(out)
+    out = _stage_qualifiers(_required_again(_suppression_route(out)))
     out = _childbearing_alternatives(_condition_cohorts(_beyond_local(out)))
     return _cancer_alternatives(_one_spelling(out), group_counter)
 
@@ -203,60 +202,37 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
     return _without(criteria, contradicts, "names a stage the trial requires")
 
 
-def _cancer_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
-    """An exclusion that names the cancer the trial's inclusion requires, with no histology of
-    its own ("Bilateral breast cancer", "Breast cancer stage 0", "Plans for breast cancer
-    surgery"), excludes something about that cancer, not everyone who has it: the cancer type
-    goes (an item left with nothing typed stays as unrecognised text)."""
+def _statement(c: Criterion) -> tuple[object, ...] | None:
+    """What a cancer type or receptor criterion states, for comparing an exclusion with the
+    inclusion (a cancer type with a histology states more than its cancer: None)."""
+    if isinstance(c, CancerType):
+        return None if c.histology else ("cancer", c.cancer)
+    if isinstance(c, Receptor):
+        return ("receptor", c.receptor, c.status)
+    return None
+
+
+def _required_again(criteria: list[Criterion]) -> list[Criterion]:
+    """An exclusion that names the cancer or receptor status the trial's inclusion requires
+    ("Bilateral breast cancer", "Breast cancer stage 0", "(no) previous chemotherapy for
+    HR+/HER2- metastatic breast cancer") excludes something about that disease, not everyone
+    who has it: such a criterion goes (an item left with nothing typed stays as unrecognised
+    text). A cancer type with a histology ("inflammatory breast cancer") stays."""
     required = {
-        c.cancer
+        _statement(c)
         for c in criteria
-        if isinstance(c, CancerType)
-        and c.section == Section.INCLUSION
+        if c.section == Section.INCLUSION
         and not c.negated
         and c.any_of is None
         and c.cohort is None
-    }
+    } - {None}
     if not required:
         return criteria
 
     def contradicts(c: Criterion) -> bool:
-        return (
-            isinstance(c, CancerType)
-            and c.section == Section.EXCLUSION
-            and not c.negated
-            and not c.histology
-            and c.cancer in required
-        )
+        return c.section == Section.EXCLUSION and not c.negated and _statement(c) in required
 
-    return _without(criteria, contradicts, "names the cancer the trial requires")
-
-
-def _receptor_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
-    """The same for a receptor status the inclusion requires: "(no) previous chemotherapy for
-    HR+/HER2- metastatic breast cancer" in an HR+/HER2- trial's exclusions names the disease a
-    therapy was for, not a status that excludes."""
-    required = {
-        (c.receptor, c.status)
-        for c in criteria
-        if isinstance(c, Receptor)
-        and c.section == Section.INCLUSION
-        and not c.negated
-        and c.any_of is None
-        and c.cohort is None
-    }
-    if not required:
-        return criteria
-
-    def contradicts(c: Criterion) -> bool:
-        return (
-            isinstance(c, Receptor)
-            and c.section == Section.EXCLUSION
-            and not c.negated
-            and (c.receptor, c.status) in required
-        )
-
-    return _without(criteria, contradicts, "names a receptor status the trial requires")
+    return _without(criteria, contradicts, "names a disease the trial requires")
 
 
 def _without(
