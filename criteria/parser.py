@@ -202,11 +202,12 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
     return _without(criteria, contradicts, "names a stage the trial requires")
 
 
-def _statement(c: Criterion) -> tuple[object, ...] | None:
+def _statement(c: Criterion, *, histology_too: bool = False) -> tuple[object, ...] | None:
     """What a cancer type or receptor criterion states, for comparing an exclusion with the
-    inclusion (a cancer type with a histology states more than its cancer: None)."""
+    inclusion. An exclusion's cancer type with a histology states more than its cancer (None);
+    the inclusion's states its cancer whatever the histology (`histology_too`)."""
     if isinstance(c, CancerType):
-        return None if c.histology else ("cancer", c.cancer)
+        return None if c.histology and not histology_too else ("cancer", c.cancer)
     if isinstance(c, Receptor):
         return ("receptor", c.receptor, c.status)
     return None
@@ -219,7 +220,7 @@ def _required_again(criteria: list[Criterion]) -> list[Criterion]:
     who has it: such a criterion goes (an item left with nothing typed stays as unrecognised
     text). A cancer type with a histology ("inflammatory breast cancer") stays."""
     required = {
-        _statement(c)
+        _statement(c, histology_too=True)
         for c in criteria
         if c.section == Section.INCLUSION
         and not c.negated

@@ -196,7 +196,8 @@ _SUPPORTIVE = frozenset(
     }
 )
 _CURRENT = Fast(
-    r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing|simultaneous|on (?:stable|a stable)"
+    r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)?|ongoing|simultaneous(?:ly)?"
+    r"|on (?:stable|a stable)"
     r"|presently|still (?:on|receiving)|while (?:on|receiving)|undergoing)\b"
 )
 _WASHOUT = Fast(
@@ -382,7 +383,12 @@ def _read(view: ItemView) -> list[Draft]:
     mentions = _named_after_generic(view.drugs, view.w)
     if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
-        if generic is not None and not _DIRECTED_AT.match(view.w, generic.end()):
+        if (
+            generic is not None
+            and not _DIRECTED_AT.match(view.w, generic.end())
+            and not _UNNAMED_DRUG_AFTER.match(view.w, generic.end())
+            and not _CONTROLS_BEFORE.search(view.w, max(0, generic.start() - 30), generic.start())
+        ):
             mentions = [
                 lexicon.Mention(
                     generic.start(),
@@ -471,6 +477,13 @@ def _read(view: ItemView) -> list[Draft]:
 _WITH_NAMED = re.compile(r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+){0,2}$", re.IGNORECASE)
 
 
+#: "Prior treatment with dupilumab": a drug the lexicon does not know is named; the treatment is
+#: that drug's, not any anticancer therapy.
+_UNNAMED_DRUG_AFTER = re.compile(
+    r"\s+with\s+(?:[A-Z][\w-]*|\w*\d\w*|\w+(?:mab|nib|lib|stat|tide|mide|platin|taxel|rubicin))\b"
+)
+#: "Hypertension uncontrolled by standard therapies": the therapy of another condition.
+_CONTROLS_BEFORE = re.compile(r"\b(?:un)?controlled\s+(?:by|with|on)\s+$", re.IGNORECASE)
 #: "therapy directed against ALK or ROS1": a target the lexicon has no class for; not all therapy.
 _DIRECTED_AT = re.compile(
     r"\s*(?:\([^()]{0,20}\)\s*)?(?:directed|targeted|aimed)\s+(?:against|at|to)\b|\s*targeting\b",
