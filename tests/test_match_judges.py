@@ -132,6 +132,14 @@ def test_washout_window() -> None:
     assert judged(c) is NOT_MET
 
 
+def test_an_exclusion_of_those_not_taking_a_non_cancer_medicine_is_unknown() -> None:
+    # "... and not on stable anticoagulation": the history lists cancer treatments only
+    c = crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",), negated=True)
+    assert judged(c) is UNKNOWN
+    # an exclusion of those taking one still reads the history's silence as "not taking it"
+    assert judged(crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",))) is NOT_MET
+
+
 def test_required_radiotherapy_is_unknown_when_the_history_is_silent() -> None:
     # the profile's treatments are its systemic therapy: no radiotherapy listed proves nothing
     assert judged(crit(m.PriorTherapy, classes=("radiotherapy",))) is UNKNOWN

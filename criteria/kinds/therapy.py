@@ -477,10 +477,12 @@ def _read(view: ItemView) -> list[Draft]:
 _WITH_NAMED = re.compile(r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+){0,2}$", re.IGNORECASE)
 
 
-#: "Prior treatment with dupilumab": a drug the lexicon does not know is named; the treatment is
-#: that drug's, not any anticancer therapy.
+#: "Prior treatment with dupilumab", "with this study drug": a drug the lexicon does not know is
+#: named; the treatment is that drug's, not any anticancer therapy.
 _UNNAMED_DRUG_AFTER = re.compile(
-    r"\s+with\s+(?:[A-Z][\w-]*|\w*\d\w*|\w+(?:mab|nib|lib|stat|tide|mide|platin|taxel|rubicin))\b"
+    r"\s+with\s+(?:[A-Z][\w-]*|\w*\d\w*|\w+(?:mab|nib|lib|stat|tide|mide|platin|taxel|rubicin)"
+    r"|(?:this|the)\s+(?:study|investigational|trial)\s+(?:drugs?|products?|medications?"
+    r"|treatments?|agents?))\b"
 )
 #: "Hypertension uncontrolled by standard therapies": the therapy of another condition.
 _CONTROLS_BEFORE = re.compile(r"\b(?:un)?controlled\s+(?:by|with|on)\s+$", re.IGNORECASE)

@@ -108,10 +108,11 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
     conjugates = _conjugates_as_chemotherapy(c, history, relevant)
     if not relevant and not conjugates:
-        if c.section == Section.INCLUSION and not c.negated and _concomitant(c):
+        if (c.section == Section.INCLUSION) != c.negated and _concomitant(c):
             # a profile's history lists cancer treatments; its silence about an antacid or an
-            # anticoagulant settles nothing (and an inclusion item that seems to require one is
-            # nearly always a list of drugs to avoid, or a condition on those who take them)
+            # anticoagulant settles nothing where it would decide against the patient: an
+            # inclusion that seems to require one (nearly always a list of drugs to avoid, or a
+            # condition on those who take them), or an exclusion of those not taking one
             return unknown(
                 f"{wanted} is not a cancer treatment: whether the patient takes it is not recorded",
                 f"use of {wanted}",
