@@ -44,6 +44,22 @@ ABBREVIATION = r"(?<!e\.g)(?<!i\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)"
 #: (the look-behinds include the stop), so that the engine tries them only where there is a stop
 #: instead of at every position (several times faster over a whole item).
 FULL_STOP = r"\.(?<!e\.g\.)(?<!i\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)"
+#: A sentence ends at "; " or at a full stop (not an abbreviation's) before a space.
+SENTENCE_END = re.compile(r";\s|" + FULL_STOP + r"\s")
+
+
+def sentence_start(w: str, position: int) -> int:
+    """Where the sentence containing `position` begins."""
+    ends = [m.end() for m in SENTENCE_END.finditer(w, 0, position)]
+    return ends[-1] if ends else 0
+
+
+def sentence_stop(w: str, position: int) -> int:
+    """Where the sentence containing `position` ends (its end mark, or the end of `w`)."""
+    end = SENTENCE_END.search(w, position)
+    return end.start() if end else len(w)
+
+
 #: Clause boundaries, in two passes that together find what one alternation would (the first
 #: starts at a punctuation mark, which the regular expression engine looks for quickly).
 _CLAUSE_MARK = re.compile(

@@ -53,7 +53,6 @@ _CORE = frozenset(
 )
 
 
-_SENTENCE_END = re.compile(r";\s|" + cues.FULL_STOP + r"\s")
 _COVERING = frozenset({"prior_therapy", "line_count"})
 _COVERED = frozenset({"receptor", "disease_stage", "cancer_type", "biomarker"})
 #: Criteria whose own words may qualify them with a stage or a cancer ("symptomatic, advanced
@@ -178,7 +177,7 @@ class ItemView:
             if span.start < start:
                 continue
             between = self.w[start : span.start]
-            if _SENTENCE_END.search(between):
+            if cues.SENTENCE_END.search(between):
                 continue
             out.append(self.evidence(span.start, span.end).strip("() "))
         return tuple(out)

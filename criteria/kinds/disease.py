@@ -331,8 +331,7 @@ def _rule_for_those_with(view: ItemView, first: int, last: int) -> bool:
     """The CNS metastases are the subject of a rule ("patients with brain metastases must have
     had all lesions treated"), with no therapy in its sentence (a required therapy is read, with
     its condition, by the clause rules)."""
-    end = _SENTENCE_END.search(view.w, last)
-    stop = end.start() if end else len(view.w)
+    stop = cues.sentence_stop(view.w, last)
     return (
         _THOSE_WITH.search(view.w, max(0, first - 60), first) is not None
         and _MUST_AFTER.match(view.w, last) is not None
@@ -344,9 +343,7 @@ def _rule_for_cns(view: ItemView, first: int, last: int) -> list[Draft]:
     """If brain metastases, then treated (or stable, asymptomatic): no metastases of the other
     kind. A rule that names no state requires nothing the profile can judge. The first mention
     is the rule's subject; later sentences add details of it."""
-    w = view.w
-    end = _SENTENCE_END.search(w, last)
-    rule = w[last : end.start() if end else len(w)]
+    rule = view.w[last : cues.sentence_stop(view.w, last)]
     named = {name for name, pattern in _CNS_COMPLEMENT if pattern.search(rule)}
     states = tuple(s for s in _STATE_ORDER if s in named)
     if not states:
@@ -440,8 +437,7 @@ def _about_lesions(view: ItemView, match: re.Match[str]) -> bool:
     """A measurable or target lesion named in a rule about lesions, not as what the patient
     must (not) have: which lesions count, whether a site is the only one, a definition."""
     w, low = view.w, view.low
-    start = _sentence_start(w, match.start())
-    before = low[start : match.start()]
+    before = low[cues.sentence_start(w, match.start()) : match.start()]
     after = low[match.end() : match.end() + 60]
     if _ABOUT_LESIONS_BEFORE.search(before, before):
         return True
@@ -452,14 +448,6 @@ def _about_lesions(view: ItemView, match: re.Match[str]) -> bool:
     return bool(
         _LESION_TREATED.search(before, before) and not _REQUIREMENT_OPENS.search(before, before)
     )
-
-
-def _sentence_start(w: str, position: int) -> int:
-    ends = [m.end() for m in _SENTENCE_END.finditer(w, 0, position)]
-    return ends[-1] if ends else 0
-
-
-_SENTENCE_END = re.compile(r";\s|" + cues.ABBREVIATION + r"\.\s")
 
 
 def _first_about_patient(view: ItemView, pattern: Fast) -> re.Match[str] | None:
@@ -475,8 +463,7 @@ def _subject_start(view: ItemView, match: re.Match[str]) -> int:
     if not match.group(0).lower().startswith("can be"):
         return match.start()
     w = view.w
-    start = _sentence_start(w, match.start())
-    nouns = list(_LESION_NOUN.finditer(w, start, match.start()))
+    nouns = list(_LESION_NOUN.finditer(w, cues.sentence_start(w, match.start()), match.start()))
     return nouns[-1].start() if nouns else match.start()
 
 
@@ -768,14 +755,12 @@ def _merge_er_pr(w: str, drafts: list[Draft]) -> list[Draft]:
     for draft in drafts:
         if merged:
             last = merged[-1]
-            pair = {last.fields.get("receptor"), draft.fields.get("receptor")}
+            first, second = last.fields.get("receptor"), draft.fields.get("receptor")
+            pair = {first, second}
             same = last.fields.get("status") == draft.fields.get("status")
             between = w[last.end : draft.start]
-            named = last.fields.get("receptor"), draft.fields.get("receptor")
-            restated = same and (
-                named[0] == named[1] in ("ER", "PR", "HR")
-                or (named[0] == "HR" and named[1] in ("ER", "PR"))
-            )
+            # hormone receptors only: HER2 details have their own merge (`_merge_her2`)
+            restated = same and second in ("ER", "PR", "HR") and first in (second, "HR")
             if restated and _OPENS.fullmatch(between):
                 # "ER-positive (ER+)", "... and/or PR-positive (PgR+)": the same statement,
                 # whose own details (a percentage read next to it) it keeps

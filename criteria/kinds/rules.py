@@ -178,8 +178,7 @@ def _with_polarity(
             # "a negative test or adequate therapy for HIV, hepatitis B and/or hepatitis C": the
             # test covers the whole list, however long (to the end of the sentence)
             w = view.w
-            sentence = max(w.rfind(". ", 0, start), w.rfind("; ", 0, start)) + 1
-            negated = _NEGATIVE_TEST.search(w, sentence, start) is not None
+            negated = _NEGATIVE_TEST.search(w, cues.sentence_start(w, start), start) is not None
     return view.draft(kind, start, end, negated=negated, **fields)
 
 

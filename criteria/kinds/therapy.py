@@ -142,7 +142,7 @@ _DEFINES_MENOPAUSE = re.compile(
     r"menopaus\w*(?:\s+status)?\s+(?:is\s+|was\s+|are\s+|were\s+)?defined"
     r"|definition of (?:post|pre|peri)?-?menopaus"
 )
-#: "the effects of BMN 673 on the developing human fetus are unknown"
+#: "(no one knows) the effects of drug X on an unborn child": a warning, not a therapy given
 _EFFECTS_OF_BEFORE = re.compile(r"\b(?:effects?|risks?|safety)\s+of\s+(?:the\s+)?$")
 _ON_THE_FETUS_AFTER = re.compile(
     r"^\s*(?:\([^()]{0,60}\)\s*)?(?:on|to|in)\s+(?:the\s+|a\s+)?(?:developing\s+|unborn\s+)?"
@@ -174,7 +174,6 @@ _SETTING_PHRASE = Fast(
 _DIGIT = re.compile(r"\d")
 #: ... or a lettered sub-item inside the item ("a)AKT inhibitors b)Fulvestrant c)...").
 _CLAUSE_END = re.compile(r"[;]|" + cues.FULL_STOP + r"(?:\s|$)|\s[a-h]\)(?=\s*[A-Z])")
-_SENTENCE_END = re.compile(r";\s|" + cues.FULL_STOP + r"\s")
 #: Classes that are not anticancer therapy: a relation other than "received" makes no sense.
 _SUPPORTIVE = frozenset(
     {
@@ -577,13 +576,7 @@ _ADVANCED_WORD = re.compile(r"\b(?:advanced|metasta\w*|recurr\w*|relaps\w*|stage
 
 def _sentence_of(w: str, low: str, run: _Run) -> str:
     """The lower-case sentence in which a therapy is named."""
-    end = _SENTENCE_END.search(w, run.end)
-    return low[_sentence_start(w, run.context) : end.start() if end else len(w)]
-
-
-def _sentence_start(w: str, position: int) -> int:
-    ends = [m.end() for m in _SENTENCE_END.finditer(w, 0, position)]
-    return ends[-1] if ends else 0
+    return low[cues.sentence_start(w, run.context) : cues.sentence_stop(w, run.end)]
 
 
 def _exception_window(view: ItemView, draft: Draft) -> Draft | None:
@@ -596,12 +589,12 @@ def _exception_window(view: ItemView, draft: Draft) -> Draft | None:
         return None
     w = view.w
     for span in view.exceptions:
-        if span.start < draft.run_end or _SENTENCE_END.search(w, draft.run_end, span.start):
+        if span.start < draft.run_end or cues.SENTENCE_END.search(w, draft.run_end, span.start):
             continue
         inside = w[span.body_start : span.end]
         after = _CLAUSE_END.search(w, span.end)
         outside = (
-            w[_sentence_start(w, draft.start) : span.start]
+            w[cues.sentence_start(w, draft.start) : span.start]
             + " "
             + w[span.end : after.start() if after else len(w)]
         )
@@ -918,14 +911,14 @@ def _prior_therapy(
         view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after)
     ):
         return None
-    if _DEFINES_MENOPAUSE.search(low, 0, run.context):
+    if view.has("menopaus") and _DEFINES_MENOPAUSE.search(low, 0, run.context):
         return None  # "Premenopausal status is defined as ... if on tamoxifen within 14 days"
     if _DESCRIBED_AFTER.match(l_after) or (
         _EFFECTS_OF_BEFORE.search(l_before[-40:]) and _ON_THE_FETUS_AFTER.match(l_after)
     ):
         return None  # "PARP inhibitors are known to be teratogenic": what a drug does, not a past
     if set(run.classes) <= _CONTRACEPTIVE_CLASSES and _CONTRACEPTION_BEFORE.search(
-        low[_sentence_start(w, run.context) : run.context]
+        low[cues.sentence_start(w, run.context) : run.context]
     ):
         return None  # "contraception: oral contraceptives or injectable progestogen"
     counted = _MORE_THAN_ONE.search(l_before[-25:])
@@ -960,7 +953,7 @@ def _prior_therapy(
     if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
         return None  # "no washout for anti-estrogen therapy (is) required"
     if view.has(_PREGNANCY_WORDS) and _PREGNANCY_NOTE.search(
-        low, max(_sentence_start(w, run.context), run.context - 90), run.context
+        low, max(cues.sentence_start(w, run.context), run.context - 90), run.context
     ):
         return None  # "breastfeeding should be discontinued if the mother is treated with X"
     if _PRECLUDED_BEFORE.search(l_before[-70:]):
@@ -1027,7 +1020,7 @@ def _prior_therapy(
         )
     ):
         relation = "progressed"  # "progressive disease (PD) while on X": the bracket is no end
-    elif _OPENS_WITH_PROGRESSION.match(w, _sentence_start(w, run.context), run.context):
+    elif _OPENS_WITH_PROGRESSION.match(w, cues.sentence_start(w, run.context), run.context):
         relation = "progressed"  # "Progression while on, or within 1 month (30 days) of X"
     elif _RESPONDED.search(cue_text, l_cue):
         relation = "responded"
@@ -1064,7 +1057,7 @@ def _prior_therapy(
     except_agents: list[str] = []
     except_classes: list[str] = []
     for span in view.exceptions:
-        if span.start < run.start or _SENTENCE_END.search(w, run.end, span.start):
+        if span.start < run.start or cues.SENTENCE_END.search(w, run.end, span.start):
             continue
         examples = _EXAMPLES_IN.search(w, span.body_start, span.end)
         stop_at = examples.start() if examples else span.end
@@ -1228,7 +1221,7 @@ def _prior_therapy(
     if "within_days" not in fields and (unspecified := _NO_WASHOUT.search(w, run.end, stop)):
         # "X without an appropriate washout period (e.g. within 4 weeks of an antibody)": the
         # longest window the sentence gives, else the usual four weeks
-        sentence = _SENTENCE_END.search(w, unspecified.end())
+        sentence = cues.SENTENCE_END.search(w, unspecified.end())
         windows = [
             cues.days(float(n), unit)
             for n, unit in _WITHIN.findall(
