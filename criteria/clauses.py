@@ -710,7 +710,7 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
         if (
             draft.kind != "prior_therapy"
             or draft.fields.get("negated")
-            or TIMING_FIELDS & draft.fields.keys()
+            or not TIMING_FIELDS.isdisjoint(draft.fields)
         ):
             out.append(draft)
             continue
@@ -1235,6 +1235,7 @@ def apply_inclusion_washouts(drafts: list[Draft], view: ItemView) -> list[Draft]
                 dropped.append(draft)
                 continue
             fields["within_days"] = cues.days(float(found.group("n")), found.group("u"))
+            fields.pop("within_half_lives", None)  # the days are the rule's
         fields["negated"] = True
         out.append(draft)
     return _represented(out, dropped)
@@ -1273,3 +1274,4 @@ def inherit_windows(drafts: list[Draft], view: ItemView) -> None:
                 and not draft.fields.get("negated")
             ):
                 draft.fields["within_days"] = window
+                draft.fields.pop("within_half_lives", None)

@@ -267,11 +267,22 @@ def inside(spans: list[Exception_], position: int) -> Exception_ | None:
 
 _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
 _DURATION = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|d\b|weeks?|wks?|months?|mos?\b|years?|yrs?)"
+#: "5 half-lives", "5 x the terminal half-life", "5 × t1/2": a washout that depends on the drug
+_HALF_LIFE = (
+    r"\s*(?:x|×|times)?\s*(?:(?:the|its|their|drug|drug-elimination|elimination|terminal|phase"
+    r"|plasma)\s+){0,3}(?:half[- ]?li(?:ves|fe)|t\s*1/2|t½)"
+)
+_ABOUT = r"(?:approximately\s+|approx\.?\s*|about\s+|~\s*)?"
 _WITHIN = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bfor)"
     r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
     + _DURATION
-    + r"(?:\s*\))?(?:\s*(?:or\s+\d+\s*(?:half-?lives|x\s*half-?li\w+)[^,;]*?)?)"
+    + r"(?:\s*\))?(?:\s*(?:or\s+"
+    + _ABOUT
+    + r"\d+"
+    + _HALF_LIFE
+    + r"[^,;]*?"
+    r"|\(\s*" + _ABOUT + r"\d+" + _HALF_LIFE + r"[^)]*\))?)"
     r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.)])",
     first=True,
 )
@@ -295,6 +306,30 @@ def within_days(work: str) -> tuple[int, int, int] | None:
     if not match:
         return None
     return days(float(match.group("n")), match.group("unit")), match.start(), match.end()
+
+
+_HALF_LIVES = Fast(r"\b(?P<half_lives>\d+(?:\.\d+)?)" + _HALF_LIFE)
+_OR_BOUND = r"\s*[,(]?\s*or\s+(?:at least\s+|(?:no|not) (?:more|less) than\s+|[<>]=?\s*)?" + _ABOUT
+#: a number of days given beside the half-lives: "5 half-lives or 3 months, whichever is longer"
+_HALF_LIVES_OR_DAYS = (
+    Fast(
+        r"\b\d+(?:\.\d+)?" + _HALF_LIFE + r"(?:\s+of\s+(?:the\s+)?\w+)?"
+        r"(?:" + _OR_BOUND + r"|\s+(?:is|are)\s+|\s*=\s*)" + _DURATION
+    ),
+    Fast(_DURATION + _OR_BOUND + r"\d+(?:\.\d+)?" + _HALF_LIFE),
+)
+HALF_LIFE_WORDS = gate_words("half", "t1/2", "t½")
+
+
+def half_life_window(work: str) -> tuple[int | None, float | None]:
+    """A washout counted in half-lives: (days, None) when the text also gives a number of days
+    ("5 half-lives or 4 weeks, whichever is shorter": the days are the part a reader can check),
+    else (None, half-lives) ("completed within 5 half-lives of enrolment"), else (None, None)."""
+    for pattern in _HALF_LIVES_OR_DAYS:
+        if (both := pattern.search(work)) is not None:
+            return days(float(both.group("n")), both.group("unit")), None
+    match = _HALF_LIVES.search(work)
+    return (None, float(match.group("half_lives"))) if match else (None, None)
 
 
 #: "age < 60 years" is an age, not a time window

@@ -259,7 +259,13 @@ def _drug_mentions(work: str, low: str, tokens: list[str] | None = None) -> list
 
 #: Fields that tie a prior therapy to a time: a washout, a relapse interval, a minimum duration.
 TIMING_FIELDS = frozenset(
-    {"within_days", "relapse_within_months", "relapse_after_months", "min_duration_months"}
+    {
+        "within_days",
+        "within_half_lives",
+        "relapse_within_months",
+        "relapse_after_months",
+        "min_duration_months",
+    }
 )
 #: `ItemView.memo` key: spans of a lab's second threshold and its situation ("INR <= 1.5 (<= 3 if
 #: on warfarin)"), noted by `criteria.kinds.labs`. A therapy or condition named there says when
@@ -616,11 +622,7 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
             # that says "no" itself restates the rule (older layouts list such lines after the
             # introduction with no end to the list); it is not turned around twice
             draft.fields["negated"] = True
-            if (
-                current
-                and draft.kind == "prior_therapy"
-                and not TIMING_FIELDS & draft.fields.keys()
-            ):
+            if current and draft.kind == "prior_therapy" and TIMING_FIELDS.isdisjoint(draft.fields):
                 draft.fields["within_days"] = 0  # "no concurrent X": not X now, X before is fine
         if context.any_of is not None and draft.kind != "administrative":
             draft.fields.setdefault("any_of", context.any_of)

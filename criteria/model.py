@@ -127,6 +127,11 @@ class PriorTherapy(_Base):
     within_days: int | None = Field(
         default=None, description="received within this many days before enrolment (washout)"
     )
+    within_half_lives: float | None = Field(
+        default=None,
+        description="received within this many of the drug's half-lives before enrolment "
+        "(a washout given only in half-lives, whose length in days depends on the drug)",
+    )
     min_duration_months: float | None = Field(
         default=None, description="'at least 6 months on endocrine therapy'"
     )

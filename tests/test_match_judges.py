@@ -132,6 +132,22 @@ def test_washout_window() -> None:
     assert judged(c) is NOT_MET
 
 
+def test_washout_counted_in_half_lives() -> None:
+    # "within 5 half-lives": how many days depends on the drug, so only the clear cases decide
+    c = crit(m.PriorTherapy, "exclusion", classes=("chemotherapy",), within_half_lives=5)
+
+    def stopped(end: str | None, outcome: str = "progression") -> Patient:
+        regimen = {"agents": ["capecitabine"], "setting": "metastatic", "outcome": outcome}
+        return patient(treatments=[regimen | ({"end": end} if end else {})])
+
+    assert judged(c, stopped(None, "ongoing")) is MET
+    judgement = evaluate(c, stopped("2026-10-20"))
+    assert judgement.result is UNKNOWN
+    assert "5 half-lives: how many days depends on the drug" in judgement.explanation
+    assert judged(c, stopped("2025-06-01")) is NOT_MET  # past even the longest-lived drug
+    assert judged(c) is NOT_MET  # no chemotherapy at all
+
+
 def test_an_exclusion_of_those_not_taking_a_non_cancer_medicine_is_unknown() -> None:
     # "... and not on stable anticoagulation": the history lists cancer treatments only
     c = crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",), negated=True)

@@ -1229,6 +1229,19 @@ def _prior_therapy(
             )
         ]
         fields["within_days"] = max(windows, default=28)
+    if (
+        "within_days" not in fields
+        and relation != "progressed"
+        and window is None
+        and washout is None
+        and view.has(cues.HALF_LIFE_WORDS)
+    ):
+        # "completed within 5 half-lives of enrolment" ("or 4 weeks": the days)
+        half_days, half_lives = cues.half_life_window(clause)
+        if half_days is not None:
+            fields["within_days"] = half_days
+        elif half_lives is not None:
+            fields["within_half_lives"] = half_lives
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
     early_before = _EARLY_BEFORE.search(before[-90:]) if "within" in l_before else None

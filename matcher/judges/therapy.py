@@ -191,6 +191,8 @@ def _asked(c: PriorTherapy, wanted: str) -> str:
     conditions = []
     if c.within_days is not None:
         conditions.append("now" if c.within_days == 0 else f"within {c.within_days} days")
+    if c.within_half_lives is not None:
+        conditions.append(f"within {c.within_half_lives:g} half-lives")
     if c.min_duration_months is not None:
         conditions.append(f"for at least {c.min_duration_months:g} months")
     if c.max_duration_months is not None:
@@ -209,7 +211,7 @@ def _target(c: PriorTherapy, regimen: Regimen) -> str:
 
 
 def _missing(c: PriorTherapy) -> str:
-    if c.within_days is not None:
+    if c.within_days is not None or c.within_half_lives is not None:
         return "treatment dates"
     if (
         c.min_duration_months
@@ -238,6 +240,8 @@ def _conditions(
     if c.within_days is not None:
         recent = history.ongoing_or_ended_within(regimen, c.within_days)
         checks.append((recent, "" if recent is not None else _window_open(regimen, c.within_days)))
+    if c.within_half_lives is not None:
+        checks.append(_half_life_window(c.within_half_lives, regimen, history))
     if c.min_duration_months is not None or c.max_duration_months is not None:
         checks.append(_time_on_fits(c, regimen, history))
     if c.relapse_within_months is not None or c.relapse_after_months is not None:
@@ -257,6 +261,24 @@ def _conditions(
     if any(v is None for v, _ in checks):
         return None, why
     return True, why
+
+
+#: The longest elimination half-life among the drugs washouts are written for (fulvestrant and
+#: some antibodies: 40-50 days), to tell when a washout counted in half-lives is surely over.
+_LONGEST_HALF_LIFE_DAYS = 50
+
+
+def _half_life_window(
+    half_lives: float, regimen: Regimen, history: TreatmentHistory
+) -> tuple[bool | None, str]:
+    """'Within 5 half-lives of enrolment': met while on it, not met once even the longest-lived
+    drug would be gone, unknown in between (the days depend on the drug)."""
+    if history.ongoing_or_ended_within(regimen, 0):
+        return True, ", still on it"
+    longest = round(half_lives * _LONGEST_HALF_LIFE_DAYS)
+    if history.ongoing_or_ended_within(regimen, longest) is False:
+        return False, f", ended more than {longest} days ago"
+    return None, f", {half_lives:g} half-lives: how many days depends on the drug"
 
 
 def _time_on_fits(
