@@ -386,6 +386,43 @@ def test_comorbidities_complete_list_and_exceptions() -> None:
     assert judged(malignancy, skin) is NOT_MET
 
 
+def other_malignancy(text: str, exception: str | None = None) -> m.Comorbidity:
+    c = m.Comorbidity(
+        section=Section.EXCLUSION,
+        text=text,
+        span=(0, len(text)),
+        item=0,
+        condition="other_malignancy",
+        evidence=text.split(".")[0].split(" except")[0],
+        exceptions=(exception,) if exception else (),
+    )
+    return c
+
+
+def test_other_malignancy_exceptions_name_kinds_of_cancer() -> None:
+    prostate = patient(conditions=["prostate cancer treated in 2020, NED"])
+    listed = "except basal cell skin cancer or superficial bladder cancer"
+    # "cancer" in both does not make prostate cancer one of the exceptions
+    assert judged(other_malignancy(f"Other malignancy {listed}", listed), prostate) is MET
+    named = "except prostate cancer"
+    assert judged(other_malignancy(f"Other malignancy {named}", named), prostate) is NOT_MET
+    # an exception about time or state may hold for the patient: the profile's words decide
+    timed = "except if disease-free for 5 years"
+    assert judged(other_malignancy(f"Other malignancy {timed}", timed), prostate) is UNKNOWN
+    # an exception of another condition named in the same item says nothing about this one
+    far = "Other malignancy. Active infection except hepatitis B"
+    assert judged(other_malignancy(far, "except hepatitis B"), prostate) is UNKNOWN
+
+
+def test_a_concurrent_malignancy_is_not_one_without_evidence_of_disease() -> None:
+    prostate = patient(conditions=["prostate cancer treated in 2020, NED"])
+    assert judged(other_malignancy("Concurrent other malignant tumors"), prostate) is NOT_MET
+    assert judged(other_malignancy("Other malignancy requiring treatment"), prostate) is NOT_MET
+    # a history counts whatever the state now
+    either = other_malignancy("History of or concurrent other malignancy")
+    assert judged(either, prostate) is MET
+
+
 def test_administrative_never_blocks_and_unrecognized_is_unknown() -> None:
     assert judged(crit(m.Administrative, topic="consent")) is NA
     assert judged(crit(m.Unrecognized)) is UNKNOWN

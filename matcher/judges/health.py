@@ -192,15 +192,63 @@ _QUALIFIED = re.compile(
     r"within (?:the )?(?:past|last)",
     re.I,
 )
+#: "Concurrent other malignancy", "... requiring treatment": qualifiers unless the criterion
+#: also names the condition's history ("history or concomitant other malignancy").
+_CURRENT = re.compile(r"concurrent|concomitant|requiring (?:concurrent |active )?treatment", re.I)
+_HISTORY = re.compile(r"\bhistory\b|\bprior\b|\bprevious|\bpast\b|\bever\b", re.I)
 
 
 #: Words in a patient's condition that deny the usual qualifiers: "diet-controlled diabetes",
 #: "well-controlled hypertension", "asymptomatic", "stable".
 _DENIES = re.compile(
     r"\bdiet\b|diet[- ]controlled|\bwell[- ]controlled|\bcontrolled\b|asymptomatic|\bstable\b|"
-    r"no insulin|without insulin|oral (?:agents?|therapy|medication)|metformin|resolved|mild",
+    r"no insulin|without insulin|oral (?:agents?|therapy|medication)|metformin|resolved|mild|"
+    r"\bNED\b|no evidence of (?:active )?disease|disease[- ]free|in (?:complete )?remission|"
+    r"\bcured\b",
     re.I,
 )
+
+
+#: Words that name no particular condition: "prostate cancer" is not excepted by "superficial
+#: bladder cancer" because both are cancers.
+_GENERIC_WORDS = frozenset(
+    {
+        "cancer", "cancers", "carcinoma", "carcinomas", "malignancy", "malignancies", "tumor",
+        "tumour", "tumors", "tumours", "disease", "diseases", "history", "prior", "previous",
+        "treated", "resected", "cured", "other", "with", "from", "since", "years", "months",
+        "grade", "stage", "chronic", "acute", "primary", "secondary", "infection", "disorder",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+#: An exception about the condition's state or time ("unless stable on treatment", "disease-free
+#: for 5 years"), which the profile's words may not settle, rather than a list of kinds.
+_STATE_EXCEPTION = re.compile(
+    r"\d|stable|control|treat|therap|well|year|month|week|\bdays?\b|free|evidence|curative"
+    r"|remission|recurr|relaps|resolv|asymptomatic|symptom|active|investigator|approv|discuss"
+    r"|unless|provided|if\b",
+    re.I,
+)
+
+
+def _follows(c: Comorbidity, exception: str) -> bool:
+    """Whether the exception follows the condition's own words in the same clause ("other
+    malignancy except ..."), not another condition the item names."""
+    text = c.text.lower()
+    at = text.find((c.evidence or "").lower())
+    start = text.find(exception.lower()[:30], max(at, 0))
+    if at < 0 or start < 0:
+        return False
+    between = text[at + len(c.evidence or "") : start]
+    return len(between) <= 60 and not any(mark in between for mark in ".;")
+
+
+def _excepted(words: str, exception: str) -> bool:
+    """Whether the patient's condition is one the criterion's exception names: a word of it that
+    names something particular ("prostate", "basal") appears in the exception."""
+    low = exception.lower()
+    return any(w in low for w in _WORD.findall(words.lower()) if w not in _GENERIC_WORDS)
 
 
 def _wanted(c: Comorbidity) -> frozenset[str]:
@@ -230,8 +278,16 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
     for exception in c.exceptions:
-        if any(w in exception.lower() for w in words.lower().split() if len(w) > 3):
+        if _excepted(words, exception):
             return not_met(f"{words}: covered by the criterion's exception ({exception})")
+    if (
+        c.exceptions
+        and not any(_STATE_EXCEPTION.search(e) for e in c.exceptions)
+        and all(_follows(c, e) for e in c.exceptions)
+    ):
+        # "other malignancy except basal cell skin cancer or cervical CIS": a list of kinds,
+        # and the patient's is not among them
+        return met(f"{words}: not among the criterion's exceptions ({'; '.join(c.exceptions)})")
     if c.exceptions:
         return unknown(f"{words}; the criterion has exceptions ({'; '.join(c.exceptions)})", label)
     if c.within_years is not None:
@@ -246,7 +302,10 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             "the investigator",
             f"{label} (which kind)",
         )
-    qualifier = _QUALIFIED.search(f"{c.text} {c.evidence or ''}")
+    said = f"{c.text} {c.evidence or ''}"
+    qualifier = _QUALIFIED.search(said) or (
+        None if _HISTORY.search(said) else _CURRENT.search(said)
+    )
     if qualifier and _DENIES.search(words) and not _QUALIFIED.search(words):
         return not_met(
             f"{words}: not {qualifier.group(0).lower()}, which is what the criterion is about"
