@@ -423,6 +423,29 @@ def test_a_concurrent_malignancy_is_not_one_without_evidence_of_disease() -> Non
     assert judged(either, prostate) is MET
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade >=2 peripheral neuropathy",
+        "Peripheral neuropathy of grade 2 or higher",
+        "Peripheral neuropathy ≥ CTCAE grade 2",
+        "Peripheral neuropathy grade > 1",
+    ],
+)
+def test_a_grade_floor_beside_the_condition_is_compared(text: str) -> None:
+    c = m.Comorbidity(
+        section=Section.EXCLUSION,
+        text=text,
+        span=(0, len(text)),
+        item=0,
+        condition="peripheral_neuropathy",
+        evidence="neuropathy",
+    )
+    assert judged(c, patient(conditions=["peripheral neuropathy grade 1"])) is NOT_MET
+    assert judged(c, patient(conditions=["peripheral neuropathy, grade 2"])) is MET
+    assert judged(c, patient(conditions=["peripheral neuropathy"])) is UNKNOWN
+
+
 def test_administrative_never_blocks_and_unrecognized_is_unknown() -> None:
     assert judged(crit(m.Administrative, topic="consent")) is NA
     assert judged(crit(m.Unrecognized)) is UNKNOWN

@@ -232,6 +232,50 @@ _STATE_EXCEPTION = re.compile(
 )
 
 
+_AT_LEAST = r"(?:>=|≥|=>|greater than or equal to|at least|of at least)"
+#: "grade >= 2", "grade 2 or higher", "grade 2-4", "≥ grade 2", "grade > 1" near the condition.
+_GRADE_FLOOR = re.compile(
+    r"\b(?:ctcae\s+)?grade\s*(?:(?P<least>" + _AT_LEAST + r")|(?P<above>>|greater than))?\s*"
+    r"(?P<n>[1-5])(?P<up>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\s*[-–]\s*[2-5]"
+    r"|\s*\+)?"
+    r"|(?:(?P<least2>" + _AT_LEAST + r")|(?P<above2>>|greater than))\s*(?:ctcae\s+)?grade\s*"
+    r"(?P<n2>[1-5])",
+    re.I,
+)
+_PATIENT_GRADE = re.compile(r"\bgrade\s*([0-5])\b", re.I)
+
+
+def _grade_floor(c: Comorbidity) -> int | None:
+    """The lowest grade the criterion counts, when it gives one beside the condition's words."""
+    text = c.text
+    at = text.lower().find((c.evidence or "").lower()) if c.evidence else -1
+    if at < 0:
+        return None
+    window = text[max(0, at - 40) : at + len(c.evidence or "") + 30]
+    found = _GRADE_FLOOR.search(window)
+    if found is None:
+        return None
+    n = int(found.group("n") or found.group("n2"))
+    return n + 1 if found.group("above") or found.group("above2") else n
+
+
+def _grade_compared(c: Comorbidity, words: str) -> Judgement | None:
+    """'Grade >= 2 peripheral neuropathy' against 'peripheral neuropathy grade 1'."""
+    floor = _grade_floor(c)
+    if floor is None or floor <= 1:
+        return None
+    graded = _PATIENT_GRADE.search(words)
+    if graded is None:
+        return unknown(
+            f"{words}: the criterion counts grade {floor} or higher; the grade is not given",
+            "grade of the condition",
+        )
+    grade = int(graded.group(1))
+    if grade < floor:
+        return not_met(f"{words}: below the grade {floor} the criterion counts")
+    return met(f"{words}: grade {floor} or higher")
+
+
 def _follows(c: Comorbidity, exception: str) -> bool:
     """Whether the exception follows the condition's own words in the same clause ("other
     malignancy except ..."), not another condition the item names."""
@@ -302,6 +346,9 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             "the investigator",
             f"{label} (which kind)",
         )
+    graded = _grade_compared(c, words)
+    if graded is not None:
+        return graded
     said = f"{c.text} {c.evidence or ''}"
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
