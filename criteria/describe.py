@@ -33,6 +33,8 @@ def _therapy(c: model.PriorTherapy) -> str:
         parts.append("ongoing" if c.within_days == 0 else f"within {c.within_days} days")
     if c.within_half_lives is not None:
         parts.append(f"within {c.within_half_lives:g} half-lives")
+    if c.cumulative_dose:
+        parts.append(f"cumulative dose: {c.cumulative_dose}")
     if c.min_duration_months is not None:
         parts.append(f"for >= {c.min_duration_months:g} months")
     if c.max_duration_months is not None:

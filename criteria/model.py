@@ -132,6 +132,11 @@ class PriorTherapy(_Base):
         description="received within this many of the drug's half-lives before enrolment "
         "(a washout given only in half-lives, whose length in days depends on the drug)",
     )
+    cumulative_dose: str | None = Field(
+        default=None,
+        description="a limit on the cumulative dose, in words ('cumulative dose of doxorubicin "
+        "> 360 mg/m2'): about the dose received, which a treatment history does not record",
+    )
     min_duration_months: float | None = Field(
         default=None, description="'at least 6 months on endocrine therapy'"
     )

@@ -148,6 +148,25 @@ def test_washout_counted_in_half_lives() -> None:
     assert judged(c) is NOT_MET  # no chemotherapy at all
 
 
+def test_a_cumulative_dose_limit_is_unknown_for_those_who_had_the_drug() -> None:
+    c = crit(
+        m.PriorTherapy,
+        "exclusion",
+        classes=("anthracycline",),
+        cumulative_dose="cumulative dose of doxorubicin > 360 mg/m2",
+    )
+    ac = patient(
+        treatments=[{"agents": ["doxorubicin", "cyclophosphamide"], "setting": "adjuvant"}]
+    )
+    judgement = evaluate(c, ac)
+    assert judgement.result is UNKNOWN
+    assert "cumulative dose (cumulative dose of doxorubicin > 360 mg/m2)" in judgement.explanation
+    assert judged(c) is NOT_MET  # no anthracycline at all
+    cap = crit(m.PriorTherapy, classes=("anthracycline",), negated=True, cumulative_dose="<= 360")
+    assert judged(cap) is MET
+    assert judged(cap, ac) is UNKNOWN
+
+
 def test_an_exclusion_of_those_not_taking_a_non_cancer_medicine_is_unknown() -> None:
     # "... and not on stable anticoagulation": the history lists cancer treatments only
     c = crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",), negated=True)

@@ -376,7 +376,90 @@ def _first_line_candidate(view: ItemView) -> list[Draft]:
 
 
 def read(view: ItemView) -> list[Draft]:
-    return _first_line_candidate(view) + _read(view)
+    drafts = _first_line_candidate(view) + _read(view)
+    if view.has(_CUMULATIVE_WORDS):
+        drafts = _cumulative_doses(view, drafts)
+    return drafts
+
+
+#: "a cumulative dose of doxorubicin > 360 mg/m2", "maximum cumulative dose", "total dose of".
+_CUMULATIVE = Fast(
+    r"\bcumulative\s+(?:\w+\s+){0,2}?(?:doses?|exposure)\b|\b(?:maximum|max\.?|total)\s+"
+    r"(?:cumulative\s+|lifetime\s+)?doses?\b"
+)
+_CUMULATIVE_WORDS = pattern_words(_CUMULATIVE)
+_RADIATION_DOSE = re.compile(r"\bGy\b|radiation|radiotherap|irradiat", re.I)
+_DOSE_REACH, _DOSE_REACH_BACK = 160, 60  #: how far the drugs a dose is of may stand from it
+#: A cumulative dose asked for, not capped ("a minimum cumulative dose of 180 mg/m2").
+_MINIMUM_DOSE = re.compile(r"\bminimum\b|\bat least\b|\bmust have (?:had|received)\b", re.I)
+
+
+def _dose_words(text: str) -> str:
+    text = text.strip(" ,;:.")
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip(" ,;:.")
+    return text
+
+
+def _cumulative_doses(view: ItemView, drafts: list[Draft]) -> list[Draft]:
+    """'Prior anthracyclines with a cumulative dose of doxorubicin > 360 mg/m2': a limit on the
+    dose, which a treatment history does not record, not on any exposure. The sentence's drugs
+    become one criterion with the dose in words (`cumulative_dose`); the readings of the same
+    drugs in that sentence give way to it. An inclusion item caps the dose (negated: not above
+    it) unless it asks for a minimum."""
+    w = view.w
+    made: list[Draft] = []
+    for match in _CUMULATIVE.finditer(w, view.low):
+        if _RADIATION_DOSE.search(w, match.start(), match.end() + 40):
+            continue  # "a total dose of radiation of 60 Gy"
+        begin = cues.sentence_start(w, match.start())
+        stop = min(cues.sentence_stop(w, match.end()), match.end() + _DOSE_REACH)
+        if made and match.start() < made[-1].end:
+            continue  # one criterion per sentence
+        # the drug the dose is of: named just before ("anthracyclines with a cumulative dose")
+        # or after it ("cumulative dose of doxorubicin > 360 mg/m2, epirubicin > 720 mg/m2")
+        named = [
+            m for m in view.drugs
+            if max(begin, match.start() - _DOSE_REACH_BACK) <= m.start < stop
+        ]  # fmt: skip
+        if not named:
+            continue  # "cumulative dose of radiation": no drug
+        sentence = w[begin:stop]
+        first = min(match.start(), named[0].start)
+        made.append(
+            Draft(
+                "prior_therapy",
+                {
+                    "agents": tuple(dict.fromkeys(m.id for m in named if m.kind != "class")),
+                    "classes": tuple(dict.fromkeys(m.id for m in named if m.kind == "class")),
+                    "relation": "received",
+                    "settings": (),
+                    "except_agents": (),
+                    "except_classes": (),
+                    "exceptions": (),
+                    "cumulative_dose": _dose_words(w[match.start() : stop]),
+                    "negated": view.section == Section.INCLUSION
+                    and not _MINIMUM_DOSE.search(sentence),
+                },
+                view.evidence(first, stop),
+                first,
+                stop,
+                stop,
+            )
+        )
+    if not made:
+        return drafts
+    ids = {x for d in made for x in (*d.fields["agents"], *d.fields["classes"])}
+
+    def replaced(draft: Draft) -> bool:
+        named = {*draft.fields.get("agents", ()), *draft.fields.get("classes", ())}
+        return (
+            draft.kind == "prior_therapy"
+            and named <= ids
+            and any(d.start <= draft.start < d.end for d in made)
+        )
+
+    return [d for d in drafts if not replaced(d)] + made
 
 
 def _read(view: ItemView) -> list[Draft]:

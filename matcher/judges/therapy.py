@@ -125,6 +125,14 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
                 f"history of {wanted}",
             )
         return not_met(f"no {wanted} in the treatment history")
+    if c.cumulative_dose:
+        # the history records which drugs, not how much of them
+        given = "; ".join(_describe(r, c) for r in relevant or conjugates)
+        return unknown(
+            f"{given}: the criterion is about the cumulative dose ({c.cumulative_dose}), "
+            "which the profile does not record",
+            f"cumulative dose of {wanted}",
+        )
     settings = set(c.settings)
     sure: list[tuple[Regimen, str]] = []
     maybe: list[tuple[Regimen, str]] = []
