@@ -282,8 +282,14 @@ def _childbearing_alternatives(criteria: list[Criterion]) -> list[Criterion]:
     out = criteria
     for positions in groups.values():
         members = [criteria[i] for i in positions]
-        if not any(isinstance(c, Administrative) and c.topic in _CHILDBEARING_TOPICS
-                   for c in members):  # fmt: skip
+        # the rule may be the group's own alternative, or the item that introduces the list
+        # ("... or must show non-childbearing potential by one of:") or follows it
+        items = range(min(c.item for c in members) - 1, max(c.item for c in members) + 2)
+        if not any(
+            isinstance(c, Administrative) and c.topic in _CHILDBEARING_TOPICS
+            and (c.any_of == members[0].any_of or c.item in items)
+            for c in criteria
+        ):  # fmt: skip
             continue
         others = [i for i in positions if not isinstance(criteria[i], Administrative)]
         if not others or any(criteria[i].kind not in ("menopausal_status", "sex") for i in others):

@@ -211,6 +211,8 @@ def read_age(view: ItemView) -> list[Draft]:
                 _defines_menopause(view, match.start(), match.end())
                 or (view.has("menopaus") and _menopause_item(w))
             ):
+                if _DEFINITION_ONLY.match(w):
+                    return []  # "Women under 50 would be considered postmenopausal if ..."
                 # "postmenopausal, defined as aged > 50 and amenorrhoeic": the age is one way of
                 # being postmenopausal, which is what the item states
                 return [_defined_status(view, match.start(), match.end())]
@@ -365,6 +367,20 @@ _SEX_SUBJECT = Fast(
 )
 
 
+#: An item that only says who counts as postmenopausal ("Women under 50 would be considered
+#: postmenopausal if ..."), for a rule elsewhere (contraception): no status is asked for.
+_DEFINITION_ONLY = re.compile(
+    r"^(?:(?!menopaus)[^.;]){0,80}?\b(?:consider\w*|regarded|deemed)\s+(?:as\s+|to be\s+)?"
+    r"(?:post[\s-]*)?menopaus",
+    re.IGNORECASE,
+)
+_SEX_IN_DEFINITION = re.compile(
+    r"^\W*(?:women|woman|females?)\b[^.;]{0,60}?\b(?:consider\w*|regarded|deemed|defined)\s+"
+    r"(?:as\s+|to be\s+)?(?:post[\s-]*)?menopaus",
+    re.IGNORECASE,
+)
+
+
 def read_sex(view: ItemView) -> list[Draft]:
     w = view.w
     if view.has(_BOTH_WORDS) and _BOTH.search(w, view.low):
@@ -372,6 +388,8 @@ def read_sex(view: ItemView) -> list[Draft]:
     match = _SEX.search(w, view.low)
     if match is None:
         return []
+    if view.has("menopaus") and _SEX_IN_DEFINITION.match(w):
+        return []  # "Women under 50 are considered postmenopausal if ...": a definition
     if match.group("s") and (
         _SEX_NOT_POPULATION.search(w, view.low)
         or _SEX_SUBJECT.search(w, view.low)
@@ -433,6 +451,8 @@ _STATUS_FOR = re.compile(r"\bpost[\s-]*menopausal\s+for\s+(?:at least\s+|>=\s*)?
 
 def read_menopause(view: ItemView) -> list[Draft]:
     w = view.w
+    if view.has("consider", "regarded", "deemed") and _DEFINITION_ONLY.match(w):
+        return []  # "Women under 50 would be considered postmenopausal if ...": a definition
     statuses: list[str] = []
     first, last = len(w), 0
     for match in _MENOPAUSE.finditer(w):

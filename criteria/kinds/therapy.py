@@ -141,6 +141,8 @@ _DESCRIBED_AFTER = re.compile(
 _DEFINES_MENOPAUSE = re.compile(
     r"menopaus\w*(?:\s+status)?\s+(?:is\s+|was\s+|are\s+|were\s+)?defined"
     r"|definition of (?:post|pre|peri)?-?menopaus"
+    r"|(?:consider\w*|regarded|deemed)\s+(?:as\s+|to be\s+)?(?:post|pre|peri)?[\s-]*menopaus\w*"
+    r"\s+(?:if|when|after|provided)\b"
 )
 #: "(no one knows) the effects of drug X on an unborn child": a warning, not a therapy given
 _EFFECTS_OF_BEFORE = re.compile(r"\b(?:effects?|risks?|safety)\s+of\s+(?:the\s+)?$")
