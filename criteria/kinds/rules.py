@@ -142,6 +142,23 @@ def _contains(outer: Draft, inner: Draft) -> bool:
     )
 
 
+#: "other than squamous", "excluding squamous", "except squamous": every histology but that one.
+_HISTOLOGY_EXCEPT = re.compile(
+    r"\b(?:other than|excluding|except(?: for)?|but not|not of|not)\s+"
+    r"(?:(?:a|the|pure|predominantly)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _histology_word(view: ItemView, word: re.Match[str]) -> str:
+    """The histology as the item means it: 'non-squamous' for 'other than squamous'."""
+    histology = word.group("h").lower()
+    before = view.w[max(0, word.start() - 30) : word.start()]
+    if not histology.startswith("non") and _HISTOLOGY_EXCEPT.search(before):
+        return f"non-{histology}"
+    return histology
+
+
 def _histology(cancers: list[Draft], view: ItemView) -> None:
     """The histology the item names goes to its cancer type; where an inclusion item lists
     several cancers ("TNBC, non-squamous NSCLC or gastric cancer"), each histology word goes to
@@ -152,7 +169,7 @@ def _histology(cancers: list[Draft], view: ItemView) -> None:
         return
     if view.section != Section.INCLUSION or len({d.fields["cancer"] for d in cancers}) < 2:
         for draft in cancers:
-            draft.fields["histology"] = words[0].group("h").lower()
+            draft.fields["histology"] = _histology_word(view, words[0])
         return
     for word in words:
 
@@ -162,7 +179,7 @@ def _histology(cancers: list[Draft], view: ItemView) -> None:
             return max(0, at.start() - draft.end), True
 
         nearest = min(cancers, key=distance)
-        nearest.fields.setdefault("histology", word.group("h").lower())
+        nearest.fields.setdefault("histology", _histology_word(view, word))
 
 
 def _with_polarity(

@@ -271,9 +271,9 @@ _EXAMPLE_CUE = re.compile(
 
 _LINES = Fast(
     r"(?:(?P<cmp>>=|<=|>|<|=)\s*)?(?<![\w./])(?P<n>\d{1,2})(?!\.\d|[^\W\d_])\s*"
-    r"(?:(?:or|and)\s+(?P<dir>more|greater|fewer|less)\s+)?(?:(?:-|to|or|and)\s*(?:(?P<cmp2><="
+    r"(?:(?:or|and)\s+(?P<dir>more|greater|fewer|less)\s+)?(?:,?\s*(?:-|to|or|and)\s*(?:(?P<cmp2><="
     r"|<)\s*)?"
-    r"(?P<m>\d{1,2})\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
+    r"(?P<m>\d{1,2})\s*,?\s*)?(?P<between>(?:[\w/()-]+\s+){0,5}?)(?P<noun>lines?|regimens?|therap(?:y"
     r"|ies)"
     r"|treatments?|chemotherap(?:y|ies)|agents?|courses?|LoT)\b(?=(?P<tail>[^.;]{0,80}))",
     first=True,
@@ -817,10 +817,31 @@ _NO_WASHOUT_NEEDED = re.compile(
     r"(?:for|of|after|from)\s+(?:the\s+|any\s+|prior\s+|previous\s+)?$"
 )
 _COUNTED_OTHER = re.compile(r"\b(?:regimens?|lines?|courses?|cycles?|includ\w*)\b")
-_MORE_THAN_ONE = re.compile(
-    r"(?:\bmore than (?:one|1)|>\s*1|>=\s*2|\b(?:two|2) or more|\bmultiple)\s+"
-    r"(?:prior\s+|previous\s+)?$"
+#: A count of one class before its name ("more than 2 prior ALK inhibitors", ">= 2 EGFR TKIs",
+#: "no more than 1 prior CDK4/6 inhibitor", "multiple"): how many of it, not any use.
+_CLASS_COUNT = re.compile(
+    r"(?:(?:\bmore than|>)\s*(?P<gt>\d{1,2}|one|two|three)|(?:>=|\bat least)\s*(?P<ge>\d{1,2})"
+    r"|\b(?P<more>\d{1,2}|two|three) or more|(?:<=|\bno more than|\bat most|\bup to)\s*"
+    r"(?P<le>\d{1,2})|\b(?P<multiple>multiple))\s+(?:prior\s+|previous\s+|earlier\s+)?$"
 )
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3}
+
+
+def _count_bounds(counted: re.Match[str]) -> tuple[int | None, int | None]:
+    """(min, max) of a class count read by `_CLASS_COUNT`."""
+
+    def number(text: str) -> int:
+        return _NUMBER_WORDS.get(text, 0) or int(text)
+
+    if counted.group("gt"):
+        return number(counted.group("gt")) + 1, None
+    if counted.group("ge") or counted.group("more"):
+        return number(counted.group("ge") or counted.group("more")), None
+    if counted.group("le"):
+        return None, number(counted.group("le"))
+    return 2, None  # "multiple"
+
+
 _PREGNANCY_WORDS = gate_words("feed", "nursing", "fetus", "foetus", "teratogen", "abortifacient")
 _ALLOWANCE_WORDS = gate_words("allowed", "permitted", "accept", "eligible", "may ")
 _PREGNANCY_NOTE = re.compile(
@@ -1006,9 +1027,11 @@ def _prior_therapy(
         low[cues.sentence_start(w, run.context) : run.context]
     ):
         return None  # "contraception: oral contraceptives or injectable progestogen"
-    counted = _MORE_THAN_ONE.search(l_before[-25:])
+    counted = _CLASS_COUNT.search(l_before[-25:])
+    least, most = _count_bounds(counted) if counted is not None else (None, None)
     if (
         counted is not None
+        and (most is not None or (least or 0) >= 2)  # "at least one X" is any X, as read below
         and len(run.classes) == 1
         and not run.agents
         and not _COUNTED_OTHER.search(low, run.context, run.end)
@@ -1017,7 +1040,8 @@ def _prior_therapy(
         start = run.context - len(l_before[-25:]) + counted.start()
         return Draft(
             "line_count",
-            {"scope": run.classes[0], "min": 2, "max": None, "settings": (),
+            {"scope": run.classes[0], "min": least, "max": most,
+             "settings": cues.settings_in(after[:60]),
              "negated": cues.negated_before(w, start)},
             view.evidence(start, run.end),
             start,
