@@ -84,7 +84,8 @@ _NEG_AFTER = Fast(
     r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were|was)\s+(?:not\s+(?:allowed|permitted"
     r"|eligible"
     + _FOR_TREATMENT
-    + r"|acceptable|included)|excluded|ineligible"
+    + r"|acceptable|included|(?:been\s+)?(?:performed|given|received|administered|used|done))"
+    r"|excluded|ineligible"
     + _FOR_TREATMENT
     + r"|prohibited|not allowed)|not allowed|not permitted|excluded|ineligible"
     + _FOR_TREATMENT

@@ -465,6 +465,14 @@ def test_a_grade_floor_beside_the_condition_is_compared(text: str) -> None:
     assert judged(c, patient(conditions=["peripheral neuropathy"])) is UNKNOWN
 
 
+def test_an_exon_named_covers_the_point_mutations_in_it() -> None:
+    l858r = patient(biomarkers=[{"gene": "EGFR", "alteration": "L858R"}])
+    exon = crit(m.Biomarker, "exclusion", genes=("EGFR",), variants=("exon 21 mutation",))
+    assert judged(exon, l858r) is MET
+    other = crit(m.Biomarker, "exclusion", genes=("EGFR",), variants=("exon 20 mutation",))
+    assert judged(other, l858r) is NOT_MET
+
+
 def test_administrative_never_blocks_and_unrecognized_is_unknown() -> None:
     assert judged(crit(m.Administrative, topic="consent")) is NA
     assert judged(crit(m.Unrecognized)) is UNKNOWN

@@ -375,10 +375,18 @@ def _gene_from_variants(view: ItemView) -> list[Draft]:
                 genes=(gene,),
                 alteration=alteration,
                 variants=tuple(dict.fromkeys(variants)),
-                negated=view.negated(first, last),
+                negated=view.negated(first, last)
+                or bool(_WILD_FOR.search(view.w, max(0, first - 40), first)),
             )
         )
     return out
+
+
+#: "EGFR wt status (for exon 19 deletions and L858R)": the variants a wild type is stated for.
+_WILD_FOR = re.compile(
+    r"\b(?:wild[- ]?type|WT|non-?mutated|unmutated)\b[^.;]{0,25}?(?:\(|\bfor\b|:)\s*(?:\w+\s+)?$",
+    re.I,
+)
 
 
 def _alteration_end(after: str) -> int:

@@ -48,6 +48,7 @@ _FUTURE = Fast(
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
     r"|cannot receive|can not receive|unable to receive|inapplicable|unsuitable|not suitable"
     r"|not appropriate|not (?:a )?candidates?|concurrently with"
+    r"|indications?\s+(?:for|of)(?=\s+(?:[\w-]+\s+){0,2}$)"
     r"|sensiti(?:vity|ve|zing|sing) to|predict\w* (?:\w+\s+){0,2}(?:response|sensitivity|benefit)"
     r"|reactions? to|need (?:for|of)|requir\w+ (?:\w+\s+)?(?:immediate|urgent)"
     r"|at (?:the )?(?:initiation|start) of|last (?:\w+\s+){0,2}before"
@@ -356,6 +357,9 @@ _FIRST_LINE_CANDIDATE = Fast(
     r"\b(?:candidates?|eligible|suitable|appropriate|indicated)\s+(?:\w+\s+){0,2}?"
     r"(?:for|to receive)\s+(?:an?\s+|the\s+)?(?:first|1st)[-\s]line\s+(?:systemic\s+"
     r"|anti-?cancer\s+|anti-?neoplastic\s+)?(?:treatment|therapy)\b"
+    r"|\b(?:intend\w*|plann\w*|scheduled|due)\s+to\s+(?:receive|start|begin|be treated with)\s+"
+    r"[^.;]{0,60}?\bas\s+(?:the\s+)?(?:first|1st)[-\s]line\s+(?:systemic\s+)?"
+    r"(?:treatment|therapy)\b"
 )
 _FIRST_LINE_WORDS = gate_words("first-line", "first line", "1st line", "1st-line")
 
@@ -457,6 +461,7 @@ def _cumulative_doses(view: ItemView, drafts: list[Draft]) -> list[Draft]:
         named = {*draft.fields.get("agents", ()), *draft.fields.get("classes", ())}
         return (
             draft.kind == "prior_therapy"
+            and draft.fields.get("relation") in (None, "received")  # "... and progressed on it"
             and named <= ids
             and any(d.start <= draft.start < d.end for d in made)
         )

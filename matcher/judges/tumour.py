@@ -344,7 +344,7 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
     level = GENE_LEVEL
     if c.variants:
         variant = finding.variant
-        if variant is not None and _variant_in(variant, c.variants):
+        if variant is not None and _variant_in(variant, c.variants, finding.gene):
             level = VARIANT_LEVEL
         elif not c.variants_are_examples:
             if variant is None:
@@ -362,12 +362,34 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
     return met(f"{label} found{where}", target=label, level=level)
 
 
-def _variant_in(variant: str, wanted: tuple[str, ...]) -> bool:
+#: Exons of the point mutations trials name by exon ("EGFR exon 21 mutations" include L858R):
+#: the standard EGFR numbering (exon 18 G719X, exon 20 T790M/S768I/C797S, exon 21 L858R/L861Q).
+_EXON_OF = {
+    "EGFR": {
+        "G719": 18,
+        "E709": 18,
+        "S768I": 20,
+        "T790M": 20,
+        "C797S": 20,
+        "L858R": 21,
+        "L861Q": 21,
+    },
+}
+_EXON_WANTED = re.compile(r"exon\s*(\d{1,2})(?:\s+(?:mutations?|alterations?|variants?))?$", re.I)
+
+
+def _variant_in(variant: str, wanted: tuple[str, ...], gene: str = "") -> bool:
     v = variant.upper()
     for w in wanted:
         w_up = w.upper()
         if v == w_up:
             return True
+        exon = _EXON_WANTED.fullmatch(w.strip())
+        if exon and any(
+            v.startswith(change) and number == int(exon.group(1))
+            for change, number in _EXON_OF.get(gene, {}).items()
+        ):
+            return True  # "exon 21 mutation" covers L858R
         # a codon ("E545") or exon named in the criterion covers the specific change
         if w_up[-1].isdigit() and v.startswith(w_up) and not v[len(w_up)].isdigit():
             return True
