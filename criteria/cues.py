@@ -20,6 +20,7 @@ _NEG_BEFORE = Fast(
     r"\b(?:no|not|never|without|none|neither|nor|absence of|free of|lack of|lacking|excluding"
     r"|must not|should not|may not|cannot|can not|did not|does not|do not|has not|have not"
     r"|had not|is not|are not|was not|were not|naive to|na[iï]ve (?:to|from|of)"
+    r"|(?:had|have|has|did|does|do|is|are|was|were|must|should)n['’]t"
     r"|(?:sero-?)?negative for"
     r"|negative (?:tests?|results?|screen\w*)(?: (?:or|and/or)(?: \w+){1,3}?)? for"
     r"|untreated (?:with|by))\b",

@@ -167,6 +167,30 @@ def test_a_cumulative_dose_limit_is_unknown_for_those_who_had_the_drug() -> None
     assert judged(cap, ac) is UNKNOWN
 
 
+def test_a_disease_free_interval_after_early_therapy_binds_only_those_who_had_it() -> None:
+    # "for patients who had adjuvant chemotherapy, relapse more than 6 months after it"
+    c = crit(
+        m.PriorTherapy,
+        classes=("chemotherapy",),
+        settings=("neoadjuvant", "adjuvant"),
+        relapse_after_months=6,
+    )
+    assert judged(c, patient(treatments=[])) is MET
+    metastatic_only = patient(
+        treatments=[{"agents": ["carboplatin", "pemetrexed"], "setting": "metastatic"}]
+    )
+    assert judged(c, metastatic_only) is MET
+    # one of several ways in (an alternative of a group) stays a requirement
+    alternative = crit(
+        m.PriorTherapy,
+        classes=("chemotherapy",),
+        settings=("adjuvant",),
+        relapse_after_months=6,
+        any_of=1,
+    )
+    assert judged(alternative, patient(treatments=[])) is NOT_MET
+
+
 def test_an_exclusion_of_those_not_taking_a_non_cancer_medicine_is_unknown() -> None:
     # "... and not on stable anticoagulation": the history lists cancer treatments only
     c = crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",), negated=True)

@@ -64,6 +64,19 @@ def _concomitant(c: PriorTherapy) -> bool:
     )
 
 
+def _interval_after(c: PriorTherapy) -> bool:
+    """An inclusion that sets a disease-free interval after early therapy ('relapse more than 12
+    months after completing adjuvant X'), which only those who had X must meet."""
+    return (
+        c.section == Section.INCLUSION
+        and not c.negated
+        and c.any_of is None  # one of several ways in is a way in, not a condition
+        and c.relapse_after_months is not None
+        and c.relapse_within_months is None
+        and set(c.settings) <= _EARLY
+    )
+
+
 def _local(c: PriorTherapy) -> bool:
     """Whether the criterion names only radiotherapy (of some kind)."""
     return (
@@ -106,6 +119,16 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     if history is None:
         return unknown(f"treatment history not given (criterion: {wanted})", "treatment history")
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
+    if _interval_after(c) and not any(
+        r.setting is None or not c.settings or r.setting in c.settings for r in relevant
+    ):
+        # "for patients who had adjuvant chemotherapy, relapse more than 6 months after it": a
+        # condition on those who had it, which asks nothing of the others
+        return met(
+            f"no {wanted}{' in the ' + '/'.join(c.settings) + ' setting' if c.settings else ''}"
+            " in the treatment history: the disease-free interval it sets applies to those who "
+            "had it"
+        )
     conjugates = _conjugates_as_chemotherapy(c, history, relevant)
     if not relevant and not conjugates:
         if (c.section == Section.INCLUSION) != c.negated and _concomitant(c):
