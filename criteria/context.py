@@ -33,6 +33,16 @@ _THERAPY = re.compile(
 )
 
 
+#: "At least the following periods must have passed since the last dose of prior therapy:",
+#: "Washout periods:": each child ("Chemotherapy: 3 weeks") is a washout.
+WASHOUT_INTRO = re.compile(
+    r"\b(?:periods?|intervals?|times?)\s+(?:\w+\s+){0,3}?(?:has|have|must have|should have)\s+"
+    r"(?:passed|elapsed)|\b(?:passed|elapsed)\s+since\s+(?:the\s+)?(?:last|final|end|completion"
+    r"|prior)|\bwash-?out\s+(?:periods?|intervals?|times?)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """Meaning an introduction passes to its children."""
@@ -42,6 +52,7 @@ class Context:
     negated: bool = False  #: "none of the following", "must not have received"
     therapy: bool = False  #: children are therapies ("Prior treatment with:")
     intro_work: str = ""  #: the introduction, normalised (for settings, relations, windows)
+    washout: bool = False  #: children are washouts ("... must have passed since the last dose:")
 
 
 def intro_context(words: str, parent: Context | None, counter: list[int]) -> Context:
@@ -55,9 +66,11 @@ def intro_context(words: str, parent: Context | None, counter: list[int]) -> Con
         counter[0] += 1
         any_of = counter[0]
     therapy = bool(_THERAPY.search(work))
+    washout = bool(WASHOUT_INTRO.search(work))
     if parent is not None:
         negated = negated != parent.negated
         therapy = therapy or parent.therapy
+        washout = washout or parent.washout
         if any_of is None:
             any_of = parent.any_of
-    return Context(words, any_of, negated, therapy, work)
+    return Context(words, any_of, negated, therapy, work, washout)

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from criteria import cues, lexicon, model
-from criteria.context import Context
+from criteria.context import WASHOUT_INTRO, Context
 from criteria.fastre import GateWords, Words
 from criteria.text import Working
 from trialmatch.vocab import Section
@@ -212,6 +212,12 @@ def extract_item(
     for position, reader in layout.reader_positions:
         if position in found:
             drafts.extend(reader(view))
+    if view.has("passed", "elapsed", "wash") and _washout_intro(view.w):
+        # "At least the following periods must have passed since the last dose:" introduces
+        # washouts; it asks for no prior therapy itself
+        drafts = [d for d in drafts if d.kind != "prior_therapy"] or [
+            view.draft("administrative", 0, len(view.w.rstrip(" :")), topic="washout_rule")
+        ]
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
     drafts = clauses.apply_early_permission(drafts, view)
@@ -616,6 +622,8 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
     )  # an exclusion list opened with "(At least 7 days since prior and) no concurrent X,
     # including:" excludes X, as a leading "No" in an exclusion item does
     current = negated and _CURRENT_USE.search(context.intro) is not None
+    if context.washout:
+        _washouts(drafts, view)
     for draft in drafts:
         if negated and draft.kind != "administrative":
             # "No concurrent therapy, including any of the following:" / "No prior X": a child
@@ -626,6 +634,32 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
                 draft.fields["within_days"] = 0  # "no concurrent X": not X now, X before is fine
         if context.any_of is not None and draft.kind != "administrative":
             draft.fields.setdefault("any_of", context.any_of)
+
+
+_CHILD_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(days?|weeks?|wks?|months?)\b", re.IGNORECASE)
+
+
+def _washout_intro(w: str) -> bool:
+    """An introduction of washouts with no duration of its own."""
+    return (
+        (w.rstrip().endswith(":") or "following" in w.lower())
+        and WASHOUT_INTRO.search(w) is not None
+        and _CHILD_DURATION.search(w) is None
+    )
+
+
+def _washouts(drafts: list[Draft], view: ItemView) -> None:
+    """Children of "at least the following periods must have passed since the last dose:"
+    ("Chemotherapy: 3 weeks"): the therapy within that time is what is barred, so an inclusion
+    child reads as not within it (the window is the child's own duration)."""
+    duration = _CHILD_DURATION.search(view.w)
+    for draft in drafts:
+        if draft.kind != "prior_therapy":
+            continue
+        if draft.fields.get("within_days") is None and duration is not None:
+            draft.fields["within_days"] = cues.days(float(duration.group(1)), duration.group(2))
+        if draft.fields.get("within_days") is not None and view.section == Section.INCLUSION:
+            draft.fields["negated"] = True
 
 
 _CURRENT_USE = re.compile(r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing)\b", re.IGNORECASE)
