@@ -6,8 +6,9 @@ unknown). Unknown fields, genes and drugs are errors with a "did you mean"; erro
 the field, the offending value's type and what is accepted, never the value itself
 (`hide_input_in_errors`), because profiles hold health data.
 
-Extensions to the contract (documented in the README): `diagnosis.de_novo` (bool), a `status`
-on marker findings (`{marker: MSI, status: high}`), and the `labs` keys of `matcher/data/labs.yaml`.
+Extensions to the contract (documented in the README): `diagnosis.de_novo` (bool),
+`diagnosis.brain_metastases_symptomatic` (bool), a `status` on marker findings
+(`{marker: MSI, status: high}`), and the `labs` keys of `matcher/data/labs.yaml`.
 """
 
 from __future__ import annotations
@@ -142,8 +143,21 @@ class Diagnosis(BaseModel):
     )
     metastatic_sites: tuple[str, ...] | None = None
     brain_metastases: Literal["none", "treated_stable", "active"] | None = None
+    brain_metastases_symptomatic: bool | None = Field(
+        default=None,
+        description="extension: whether the brain metastases cause symptoms (or need steroids)",
+    )
     measurable_disease: bool | None = None
     visceral_crisis: bool | None = None
+
+    @model_validator(mode="after")
+    def _symptoms_need_metastases(self) -> Diagnosis:
+        if self.brain_metastases == "none" and self.brain_metastases_symptomatic:
+            raise ValueError(
+                "brain_metastases_symptomatic is true but brain_metastases is none: give "
+                "brain_metastases treated_stable or active, or leave the symptoms out"
+            )
+        return self
 
 
 IhcScore = Literal["0", "ultralow", "1+", "2+", "3+"]

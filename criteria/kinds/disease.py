@@ -203,8 +203,8 @@ _LIST_SETTING_BEFORE = re.compile(
 # --- CNS metastases -----------------------------------------------------------------------------
 
 _CNS = Fast(
-    r"(?<!primary )(?<!primary malignant )\b(?:(?:brain|cns|central nervous system|intra-?cranial"
-    r"|cerebral|spinal cord|meningeal"
+    r"(?<!primary )(?<!primary malignant )(?<!non-)\b(?:(?:brain|cns|central nervous system"
+    r"|intra-?cranial|cerebral|spinal cord|meningeal"
     r"|intra-?parenchymal|parenchymal brain)\s+(?:\([^)]{0,15}\)\s*)?(?:\w+\s+){0,2}?"
     r"(?:metasta\w+|mets|involvement"
     r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"
@@ -214,7 +214,7 @@ _CNS = Fast(
     first=True,
 )
 _STATES = (
-    ("active", re.compile(r"\bactive\b", re.I)),
+    ("active", re.compile(r"\b(?:active|uncontrolled)\b(?!\s+(?:\w+\s+)?symptoms)", re.I)),
     (
         "untreated",
         re.compile(
@@ -228,40 +228,136 @@ _STATES = (
     (
         "symptomatic",
         re.compile(
-            r"(?<!a)\bsymptomatic\b|\buncontrolled\b|\b(?:requir\w+|need\w*|on)\s+(?:\w+\s+){0,3}"
-            r"(?:steroids?|corticosteroids?|dexamethasone|anticonvulsants?|anti-?epilep\w+)",
+            r"(?<!a)\bsymptomatic\b|\buncontrolled\s+(?:\w+\s+)?symptoms|\b(?:requir\w+|need\w*|on)\s+(?:\w+\s+){0,3}"
+            r"(?:steroids?|corticosteroids?|glucocorticoids?|dexamethasone|anticonvulsants?"
+            r"|anti-?epilep\w+)",
             re.I,
         ),
     ),
     (
         "progressing",
         re.compile(
-            r"\b(?:progressi\w+|progressing|unstable|growing|new or enlarging|not stable)\b", re.I
-        ),
-    ),
-)
-_CNS_COMPLEMENT = (
-    (
-        "untreated",
-        re.compile(r"\b(?:treated|irradiated|radiotherapy|surgery|resected|SRS)\b", re.I),
-    ),
-    ("active", re.compile(r"\b(?:stable|inactive|controlled)\b", re.I)),
-    ("progressing", re.compile(r"\bstable\b|no (?:evidence of )?progression", re.I)),
-    (
-        "symptomatic",
-        re.compile(
-            r"\basymptomatic\b|\boff (?:\w+\s+)?steroids|\bno (?:\w+\s+)?steroids"
-            r"|not (?:\w+\s+){0,2}steroids",
+            r"(?<!non-)(?<!non)(?<!not )(?<!no )(?<!without )\b(?:progressi\w+|progressing"
+            r"|unstable|growing|new or enlarging|not stable)\b",
             re.I,
         ),
     ),
 )
+#: What rules out untreated metastases: treated ones ("previously treated", "after local
+#: therapy", "radiotherapy was completed 4 weeks before"), not the mere name of a treatment
+#: ("for whom radiotherapy is not an option").
+_TREATED = (
+    r"\b(?:treated|irradiated|resected)\b|\bcomplet\w*\s+(?:\w+\s+){0,2}?(?:therapy|treatment)\b"
+    r"|\b(?:after|following|post-?|complet\w*|receiv\w*"
+    r"|underwent|undergone|prior|previous)\s+(?:\w+\s+){0,3}?(?:radiotherapy|radiation|surgery"
+    r"|resection|radiosurgery|SRS|WBRT|irradiation|(?:local|definitive)\s+(?:therapy"
+    r"|treatment))\b|\b(?:radiotherapy|radiation|surgery|SRS|WBRT)\s+(?:\w+\s+){0,4}?(?:was|were"
+    r"|has been|have been|is)\s+completed"
+    r"|\b(?:therapy|treatment)\s+(?:for\s+)?[^.;]{0,50}?\bcompleted\b"
+)
+_STEROIDS = (
+    r"(?:(?:cortico)?steroids?|glucocorticoids?|dexamethasone|anti-?epilep\w+|anti-?convulsants?)"
+)
+#: The condition a brain metastasis must meet to be allowed, and the state it rules out:
+#: "treated" rules out untreated ones, "stable" active and progressing ones, "asymptomatic"
+#: symptomatic ones.
+_CNS_COMPLEMENT = (
+    ("untreated", re.compile(_TREATED, re.I)),
+    (
+        "active",
+        re.compile(
+            r"\b(?:stable|inactive|controlled|(?:drug-)?controllable|completely recovered)\b",
+            re.I,
+        ),
+    ),
+    (
+        "progressing",
+        re.compile(
+            r"\b(?:stable|completely recovered|non-?progressi\w+)\b"
+            r"|\b(?:no|without)\s+(?:\w+\s+){0,3}?(?:progression|new or enlarging|growth)",
+            re.I,
+        ),
+    ),
+    (
+        "symptomatic",
+        re.compile(
+            r"\basymptomatic\b|\b(?:off|no|not|without)\s+(?:[\w-]+\s+){0,4}?" + _STEROIDS
+            + r"|\bwithout\s+(?:\w+\s+)?(?:neurologic\w*\s+)?symptoms\b",
+            re.I,
+        ),
+    ),
+)  # fmt: skip
+#: A word that turns the condition word after it around ("not previously irradiated").
+_TURNED = re.compile(r"(?:\bnot|\bnon-?|\bnever)\s*(?:\w+\s+)?$", re.I)
+#: A steroid dose said to be stable is no state of the metastases ("on a stable or decreasing
+#: dose of dexamethasone").
+_STABLE_DOSE = re.compile(
+    r"\bstable(?:\s+(?:or|and|and/or)\s+\w+)?\s+(?:\w+\s+)?(?:doses?|dosages?|dosing)\b", re.I
+)
+_ALTERNATIVES = re.compile(r"\s(?:or|and/or)\s|,\s*or\b", re.I)
+#: "greater than or equal to", "4 weeks or more", "(or equivalent)": no alternatives.
+_NOT_ALTERNATIVE = re.compile(
+    r"\b(?:than|to)\s+or\s+equal\b|\bor\s+(?:more|longer|greater|equivalent|less)\b", re.I
+)
+#: "surgery and/or radiation", "WBRT or SRS": one treatment, not alternative conditions.
+_LOCAL = (
+    r"(?:surgery|surgical resection|resection|radiation|radiotherapy|irradiation|SRS|WBRT"
+    r"|radiosurgery|gamma knife)(?:\s+(?:therapy|treatment))?(?:\s*\([^()]{0,12}\))?"
+)
+_TREATMENT_LIST = re.compile(rf"\b{_LOCAL}(?:\s*(?:,|/|or|and/or|and)\s*{_LOCAL})+", re.I)
 #: Words that make a brain metastasis mention conditional ("only permitted if treated").
 _QUALIFIED = re.compile(
     r"\b(?:if|unless|provided|allowed|permitted|eligible|except|only|note)\b", re.I
 )
 _BRAIN = re.compile(r"\b(?:brain|cns|central nervous|intracranial|cerebral)", re.I)
 _STATE_ORDER = ("active", "untreated", "symptomatic", "progressing", "leptomeningeal")
+#: A state word that a "no" or "not" just before turns around ("no ongoing requirement for
+#: corticosteroids", "do not require local treatment").
+_DENIED_BEFORE = re.compile(r"(?:\bno|\bnot|n't|\bwithout)\s+(?:\w+\s+)?$", re.I)
+
+
+def _condition_states(text: str) -> tuple[str, ...]:
+    """The states of brain metastases that a condition for allowing them rules out. Where the
+    condition offers "asymptomatic" as one way in among others ("asymptomatic, or treated and
+    stable"), only symptomatic ones are turned away for certain (untreated ones whose symptoms
+    are not recorded are then unknown); otherwise every state the condition rules out counts
+    ("resected or irradiated, and stable": untreated and unstable ones)."""
+    text = _TREATMENT_LIST.sub("radiotherapy", _STABLE_DOSE.sub("dose", text))
+    text = _NOT_ALTERNATIVE.sub(" ", text)
+    alternatives: list[tuple[str, set[str]]] = []
+    for part in _ALTERNATIVES.split(text):
+        named = set()
+        for name, pattern in _CNS_COMPLEMENT:
+            for match in pattern.finditer(part):
+                if not _TURNED.search(part, 0, match.start()):
+                    named.add(name)
+                    break
+        if named:
+            alternatives.append((part, named))
+    found = set().union(*(named for _, named in alternatives))
+    if any(
+        named == {"symptomatic"} and _NO_SYMPTOMS.search(part) for part, named in alternatives
+    ) and any("symptomatic" not in named for _, named in alternatives):
+        found = {"symptomatic"}
+    return tuple(s for s in _STATE_ORDER if s in found)
+
+
+_NO_SYMPTOMS = re.compile(
+    r"\basymptomatic\b|\b(?:without|no)\s+(?:\w+\s+)?(?:neurologic\w*\s+)?symptoms\b", re.I
+)
+
+
+def _named_states(window: str) -> list[str]:
+    """The states a brain metastasis mention names ("active or untreated brain metastases")."""
+    found = []
+    for name, pattern in _STATES:
+        for match in pattern.finditer(window):
+            verb = match.group(0)[:2].lower() in {"re", "ne", "on"}
+            if verb and _DENIED_BEFORE.search(window, 0, match.start()):
+                continue  # "no need for steroids" names no symptomatic ones
+            found.append(name)
+            break
+    return found
 
 
 def read_cns(view: ItemView) -> list[Draft]:
@@ -281,29 +377,57 @@ def read_cns(view: ItemView) -> list[Draft]:
             states.append("leptomeningeal")
             if not _BRAIN.search(phrase) or "only" in phrase:
                 continue  # "brain metastases or leptomeningeal disease" names both
+        if (
+            len(parts) > 1
+            and cues.sentence_start(w, match.start()) > cues.sentence_start(w, parts[0][0])
+            and _lets_in(_sentence(w, match.start()))
+        ):
+            continue  # "(... excluded.) Treated brain metastases are allowed": not what is meant
         begin = cues.clause_start(w, match.start())
         window = w[max(begin, match.start() - 60) : match.end() + 40]
         cut = window.find("unless")
-        named = len(states)
-        for name, pattern in _STATES:
-            if pattern.search(window if cut < 0 else window[:cut]):
-                states.append(name)
-        if len(states) == named and not _QUALIFIED.search(w) and not view.exceptions:
+        named = _named_states(window if cut < 0 else window[:cut])
+        states += named
+        if not named and not _QUALIFIED.search(w) and not view.exceptions:
             bare = True  # "known brain metastases": whatever their state
     if not found:
         return []
+    if _permitting_intro(view):
+        conditions = _conditions_of_allowance(view, first, last)
+        if conditions is not None:
+            return conditions
+        if not states:
+            return []  # a condition whose state the profile cannot judge
     exceptions = view.exception_texts(first)
+    if view.section == Section.EXCLUSION and _lets_in_on_condition(_sentence(w, first)):
+        # "Individuals with brain metastases can be enrolled only if treated and stable" under
+        # an exclusion header: the ones that fail the condition are excluded
+        ruled_out = () if _named_other(states) else _condition_states(_sentence(w, first))
+        if not ruled_out and not _named_other(states):
+            return []
+        states = list(ruled_out) if ruled_out else states
+    elif view.section == Section.EXCLUSION and not exceptions:
+        allowance = _allowance_after(w, parts[0][1])
+        if allowance is not None:
+            exceptions = (allowance,)  # "CNS involvement. If ..., she/he is eligible."
     if exceptions and not [s for s in states if s != "leptomeningeal"]:
-        text = " ".join(exceptions)
-        for name, pattern in _CNS_COMPLEMENT:
-            if pattern.search(text):
-                states.append(name)
+        states += _condition_states(" ".join(exceptions))
     negated = view.negated(first, last)
-    words = w[max(0, first - 80) : last + 80]
-    if view.section == Section.INCLUSION and not negated and cues.permissive(words):
-        return []  # "treated, stable brain metastases are allowed": no requirement
-    if view.section == Section.INCLUSION and not negated and _rule_for_those_with(view, *parts[0]):
-        return _rule_for_cns(view, *parts[0])
+    if view.section == Section.INCLUSION:
+        if not negated:
+            allowed = _allowance(view, parts[0])
+            if allowed is not None:
+                if not allowed:
+                    # "brain metastases are allowed (if treated)": a permission requires nothing
+                    return [view.draft("cns_metastases", first, last).no_requirement()]
+                return [_settled(view, view.draft("cns_metastases", first, last, states=allowed,
+                                                  negated=True))]  # fmt: skip
+            if cues.permissive(w[max(0, first - 80) : last + 80]):
+                return []  # "regardless of brain metastases": no requirement
+        elif (alternative := _or_allowed(w, parts[0][1])) is not None:
+            # "without brain metastases, or with asymptomatic ones": none, or only these
+            return [_settled(view, view.draft("cns_metastases", first, last, states=alternative,
+                                              negated=True))]  # fmt: skip
     ordered = tuple(s for s in _STATE_ORDER if s in states) or ("any",)
     if bare and "leptomeningeal" in ordered and len(ordered) == 1:
         ordered = ("any",)  # brain metastases of any kind, leptomeningeal ones among them
@@ -312,6 +436,167 @@ def read_cns(view: ItemView) -> list[Draft]:
     )
     draft.parts = tuple(parts)
     return [draft]
+
+
+#: Words that let a patient in: "are eligible", "may be enrolled", "could have".
+_LETS_IN = re.compile(
+    r"\b(?:eligible|allowed|permitted|acceptable|allowable)\b|\b(?:may|can|could|will|would)\s+"
+    r"(?:\w+\s+)?(?:be\s+(?:\w+\s+)?(?:enrol+ed|included|accepted|considered|eligible)|enrol+"
+    r"|participate|enter|have|join|take part)\b",
+    re.I,
+)
+#: Words that make an allowance conditional: "only if", "provided that", "under the condition".
+_ON_CONDITION = re.compile(
+    r"\b(?:if|provided|providing|as long as|only when|under the conditions?|on condition"
+    r"|in case)\b",
+    re.I,
+)
+#: Words of a requirement, which an allowance does not have: "must have", "at least one",
+#: "measurable", "confirmed", "newly diagnosed".
+_REQUIRES = re.compile(
+    r"\b(?:must|required?|need to|at least (?:one|1)\b(?!\s*(?:months?|weeks?|days?))"
+    r"|measurable|target|confirmed|documented|evidence|diagnos\w*|presence|history|cohort|arm|part|newly|new|progressi\w+|untreated|active"
+    r"|symptomatic)\b",
+    re.I,
+)
+#: "Patients with controlled or stable brain metastases": a subject that has them in an
+#: allowed state, and nothing more.
+_ALLOWED_STATE = (
+    r"(?:(?:previously\s+|clinically\s+|neurologically\s+|radiologically\s+)?(?:treated|stable"
+    r"|controlled|(?:drug-)?controllable|asymptomatic|inactive|irradiated)\s*(?:,|/|or|and"
+    r"|and/or)?\s*)+"
+)
+_THOSE_WITH_ALLOWED = re.compile(
+    r"\b(?:patients?|participants?|subjects?|those|individuals?)\s+(?:\w+\s+){0,2}?with\s+"
+    + _ALLOWED_STATE
+    + r"(?:\w+\s+)?$",
+    re.I,
+)
+
+
+def _sentence(w: str, position: int) -> str:
+    return w[cues.sentence_start(w, position) : cues.sentence_stop(w, position)]
+
+
+def _named_other(states: list[str]) -> bool:
+    """States other than leptomeningeal were named ("untreated", "symptomatic")."""
+    return any(s != "leptomeningeal" for s in states)
+
+
+def _lets_in(sentence: str) -> bool:
+    """The sentence lets patients in ("are eligible if", "may be enrolled"), not out."""
+    return _LETS_IN.search(sentence) is not None and _NOT_LET_IN.search(sentence) is None
+
+
+#: "Patients whose brain metastases are controlled or stable".
+_WHOSE = re.compile(r"\b(?:patients?|participants?|subjects?|those)\s+whose\s+$", re.I)
+_IN_STATE = re.compile(
+    r"\s*(?:are|is|remain|have been|has been|were)\s+(?:\w+\s+)?" + _ALLOWED_STATE, re.I
+)
+
+
+def _lets_in_on_condition(sentence: str) -> bool:
+    """ "(Patients with brain metastases) can be enrolled only if treated": a permission with its
+    condition after it."""
+    permission = _LETS_IN.search(sentence)
+    return (
+        permission is not None
+        and _NOT_LET_IN.search(sentence) is None
+        and _ON_CONDITION.search(sentence, permission.end()) is not None
+    )
+
+
+def _allowance(view: ItemView, span: tuple[int, int]) -> tuple[str, ...] | None:
+    """Whether an inclusion item allows brain metastases rather than requires them, and if so
+    the states its condition rules out. "Patients with controlled or stable brain
+    metastases", "brain metastases, if treated and stable": a patient without any meets them;
+    one with metastases that fail the condition does not. A permission said in so many words
+    ("treated, stable brain metastases are allowed") requires nothing: empty. None when the
+    item requires them."""
+    w = view.w
+    first, last = span
+    if _rule_for_those_with(view, first, last):
+        return _rule_states(view, last)
+    start, stop = cues.sentence_start(w, first), cues.sentence_stop(w, last)
+    sentence = w[start:stop]
+    permission = _LETS_IN.search(sentence)
+    if (
+        permission is not None
+        and start + permission.start() < first
+        and _ON_CONDITION.search(w, start + permission.end(), first)
+    ):
+        return None  # "(prior radiotherapy) allowed provided there are new brain metastases"
+    if _lets_in(sentence):
+        return ()  # "brain metastases are allowed if treated": a permission requires nothing
+    before = w[max(start, first - 80) : first]
+    after = w[last:stop]
+    if (
+        _THOSE_WITH_ALLOWED.search(before) or (_WHOSE.search(before) and _IN_STATE.match(after))
+    ) and not _REQUIRES.search(sentence):
+        return _condition_states(before[-60:] + after)  # "patients with stable brain metastases"
+    if _ON_CONDITION.match(after.lstrip(" ,(")) and not _REQUIRES.search(sentence):
+        return _condition_states(after)  # "brain metastases, if treated and stable"
+    return None
+
+
+def _or_allowed(w: str, last: int) -> tuple[str, ...] | None:
+    """ "(Patients without brain metastases) or with asymptomatic ones (stable after treatment)":
+    the states the allowed alternative rules out, when the words after the negated mention offer
+    one."""
+    rest = w[last : cues.sentence_stop(w, last)]
+    if not re.match(r"\W*(?:or|and/or)\b", rest, re.I):
+        return None
+    states = _condition_states(rest)
+    return states or None
+
+
+def _allowance_after(w: str, last: int) -> str | None:
+    """The sentence after an exclusion of CNS metastases that lets some back in, as the
+    exclusion's exception ("Patient has CNS involvement. If the following 3 criteria are met,
+    she/he is eligible for the trial")."""
+    stop = cues.sentence_stop(w, last)
+    while stop < len(w):
+        begin = cues.SENTENCE_END.match(w, stop)
+        start = begin.end() if begin else stop + 1
+        stop = cues.sentence_stop(w, start)
+        sentence = w[start:stop].strip().rstrip(".;")
+        if sentence and _lets_in(sentence):
+            return sentence
+    return None
+
+
+def _permitting_intro(view: ItemView) -> bool:
+    """The item is one of the conditions under an introduction that lets CNS metastases in
+    ("Patients with CNS involvement are eligible if they meet all of the following:")."""
+    context = view.context
+    if context is None or not context.intro:
+        return False
+    intro = context.intro
+    return bool(_CNS.search(intro)) and bool(_LETS_IN.search(intro) or _ON_CONDITION.search(intro))
+
+
+def _conditions_of_allowance(view: ItemView, first: int, last: int) -> list[Draft] | None:
+    """A condition under which CNS metastases are allowed ("CNS tumour clinically stable at
+    screening"): metastases that fail it are excluded, whichever section lists it."""
+    states = _condition_states(view.w)
+    if not states:
+        return None  # read as it stands: "no evidence of new or enlarging CNS metastases"
+    negated = view.section == Section.INCLUSION
+    return [
+        _settled(view, view.draft("cns_metastases", first, last, states=states, negated=negated))
+    ]
+
+
+#: `ItemView.memo` key of the drafts a reader has read whole, with their condition: the clause
+#: rules (`criteria.clauses.apply_conditions`, which owns the key) leave them as they are.
+_SETTLED = ("settled drafts",)
+
+
+def _settled(view: ItemView, draft: Draft) -> Draft:
+    """An allowance read with its condition ("brain metastases are eligible if treated"): the
+    clause rules must not read "if" again and turn it into 'no brain metastases, or ...'."""
+    view.memo.setdefault(_SETTLED, set()).add(id(draft))
+    return draft
 
 
 #: "A participant with (a history of) brain metastases must ...": a rule for those who have them.
@@ -339,16 +624,11 @@ def _rule_for_those_with(view: ItemView, first: int, last: int) -> bool:
     )
 
 
-def _rule_for_cns(view: ItemView, first: int, last: int) -> list[Draft]:
-    """If brain metastases, then treated (or stable, asymptomatic): no metastases of the other
-    kind. A rule that names no state requires nothing the profile can judge. The first mention
+def _rule_states(view: ItemView, last: int) -> tuple[str, ...]:
+    """If brain metastases, then treated (or stable, asymptomatic): the states of the other
+    kind. A rule that names no state rules out nothing the profile can judge. The first mention
     is the rule's subject; later sentences add details of it."""
-    rule = view.w[last : cues.sentence_stop(view.w, last)]
-    named = {name for name, pattern in _CNS_COMPLEMENT if pattern.search(rule)}
-    states = tuple(s for s in _STATE_ORDER if s in named)
-    if not states:
-        return []
-    return [view.draft("cns_metastases", first, last, states=states, negated=True)]
+    return _condition_states(view.w[last : cues.sentence_stop(view.w, last)])
 
 
 # --- measurable disease -------------------------------------------------------------------------
@@ -467,6 +747,66 @@ def _subject_start(view: ItemView, match: re.Match[str]) -> int:
     return nouns[-1].start() if nouns else match.start()
 
 
+#: "(bone lesions) cannot be enrolled", "are not eligible": a bone-only patient is turned away.
+_NOT_LET_IN = re.compile(
+    r"\b(?:can ?not|may not|must not|will not|are not|is not|not)\s+(?:be\s+)?(?:enrolled"
+    r"|eligible|included|allowed|permitted|accepted)\b|\bineligible\b|\bexcluded\b",
+    re.IGNORECASE,
+)
+#: "If no measurable disease ...", "for patients without measurable disease ...": a condition
+#: whose consequence (at least one bone lesion) is the bone-only alternative.
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:if|when|where|in case of|for (?:patients|participants|subjects) with(?:out)?"
+    r"|in (?:patients|participants|subjects) with(?:out)?)\s+(?:there is\s+|there are\s+)?$",
+    re.IGNORECASE,
+)
+#: Disease at one site other than bone only: "skin lesion only", "only pleural effusion".
+_SITE = (
+    r"(?:skin|cutaneous|subcutaneous|chest wall|pleural|peritoneal|ascites|effusions?|lymph"
+    r"|nodal|soft tissue)"
+)
+_OTHER_SITE_ONLY = re.compile(
+    rf"\b{_SITE}\b(?:\s+[\w-]+){{0,2}}\s+(?:only|alone)\b|\b(?:only|solely|exclusively)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?{_SITE}\b",
+    re.IGNORECASE,
+)
+
+
+def _other_site_only(w: str) -> bool:
+    """Non-measurable disease tied to one site other than bone ("patients with skin lesions
+    only, not measurable"): the item excludes that site alone, which no profile field says."""
+    found = _OTHER_SITE_ONLY.search(w)
+    return found is not None and not re.search(r"\bbones?\b|\bosseous\b", found.group(0), re.I)
+
+
+#: Bone lesions named by kind: an allowance for lytic (or mixed) ones only.
+_LYTIC = re.compile(r"\b(?:osteo)?lytic\b", re.IGNORECASE)
+#: Blastic lesions as a kind of their own, not inside "mixed (lytic + blastic)".
+_BLASTIC = re.compile(r"\b(?:osteo)?(?:blastic|sclerotic|osteogenic)\b", re.IGNORECASE)
+_MIXED = re.compile(
+    r"\bmixed\b[\s(\[]*(?:type\s*)?[\s(\[]*(?:[\w-]+\s*)?(?:lytic|osteolytic|blastic|sclerotic"
+    r"|osteogenic)?[^)\].;]{0,40}[)\]]?|\b(?:osteo)?lytic\s*(?:\+|plus|and|/|-)\s*(?:osteo)?"
+    r"(?:blastic|sclerotic|osteogenic)\b|\b(?:osteo)?(?:blastic|sclerotic)\s*(?:/|-)\s*(?:osteo)?"
+    r"lytic\b",
+    re.IGNORECASE,
+)
+
+
+def bone_allowance_lytic_only(text: str) -> bool:
+    """An allowance for bone-only disease narrowed to lytic or mixed lesions ("bone-only disease
+    with at least one predominantly lytic lesion"; "sclerotic lesions are not eligible"). A
+    profile that does not say which kind the bone lesions are cannot settle it. Blastic lesions
+    allowed as a kind of their own ("blastic or lytic bone metastases") widen it again."""
+    if not _LYTIC.search(text):
+        return False
+    for sentence in re.split(r"(?<=[.;])\s+|\(|\)", text):
+        if _NOT_LET_IN.search(sentence):
+            continue  # "sclerotic/osteoblastic lesions only are not eligible"
+        if _BLASTIC.search(_MIXED.sub(" ", sentence)):
+            return False
+    return True
+
+
 def read_measurable(view: ItemView) -> list[Draft]:
     w = view.w
     only_non = _first_about_patient(view, _NON_MEASURABLE_ONLY)
@@ -487,6 +827,8 @@ def read_measurable(view: ItemView) -> list[Draft]:
             if _ALLOWED_AFTER.match(w, match.end()):
                 # "(non measurable disease is eligible)": allowed, so nothing is required
                 return [view.draft("administrative", *match.span(), topic="no_requirement")]
+            if _other_site_only(w):
+                return []  # "skin lesions only, not measurable": about one site, not all disease
             # "(either:) non-measurable disease": disease that is not measurable
             return [view.draft("measurable_disease", *match.span(), negated=True)]
         match = others[0]
@@ -494,6 +836,8 @@ def read_measurable(view: ItemView) -> list[Draft]:
     assert anchor is not None
     start, end = anchor.span()
     bone = _BONE_ONLY.search(w)
+    if bone is not None and _NOT_LET_IN.search(w, bone.end(), cues.sentence_stop(w, bone.end())):
+        bone = None  # "patients with only skin or bone lesions cannot be enrolled"
     recist = _RECIST.search(w)
     standard = None
     if recist:
@@ -506,9 +850,16 @@ def read_measurable(view: ItemView) -> list[Draft]:
     if match is not None and only_non is not None and match.start() < only_non.start():
         only_non = None  # "measurable disease or non-measurable bone-only disease"
     absence = re.search(r"\b(?:absence of|without|no)\s+(?:\w+\s+)?measurable", w, re.I)
-    if bone and absence and bone.start() < absence.start():
-        # "lytic bone lesions in the absence of measurable disease": the bone-only alternative
+    if (
+        bone
+        and absence
+        and (bone.start() < absence.start() or _CONDITION_BEFORE.search(w, 0, absence.start()))
+    ):
+        # "lytic bone lesions in the absence of measurable disease", "if no measurable disease
+        # is present, then at least one lytic bone lesion": the bone-only alternative
         return [view.draft("measurable_disease", start, end, or_bone_only=True, standard=standard)]
+    if only_non is not None and not bone and _other_site_only(w):
+        return []  # "skin lesions only and no measurable disease": about one site
     negated = bool(only_non) or view.negated(_subject_start(view, anchor), anchor.end())
     if negated and not bone and re.search(r"\bbone\b", " ".join(view.exception_texts(start))):
         bone = re.search(r"\bbone\b", w)  # "no measurable lesion (except bone metastases)"
@@ -516,6 +867,8 @@ def read_measurable(view: ItemView) -> list[Draft]:
         negated = negated or bool(re.search(r"\bnon-?\s*measurable|\bno\s+measurable", w, re.I))
     if not match and not only_non:
         return []
+    if negated and not bone and _other_site_only(w):
+        return []  # "disease in the skin only, not measurable": about one site, not all disease
     # "evaluable disease" takes non-measurable (bone) lesions too
     evaluable = match is not None and match.group(0).lower().startswith("evaluable")
     return [

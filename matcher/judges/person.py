@@ -3,6 +3,7 @@ metastases, measurable disease, visceral crisis, life expectancy, administrative
 
 from __future__ import annotations
 
+from criteria.kinds.disease import bone_allowance_lytic_only
 from criteria.model import (
     Administrative,
     Age,
@@ -80,30 +81,55 @@ def _range_words(low: int | None, high: int | None) -> str:
     return f">= {low}" if low is not None else f"<= {high}"
 
 
-_ACTIVE_STATES = {"active", "untreated", "symptomatic", "progressing"}
+#: States an active brain metastasis has by the profile's definition (untreated or progressing).
+_ACTIVE_STATES = {"active", "untreated", "progressing"}
 
 
 def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
+    """Whether the patient has brain metastases of the states named.
+
+    `active` means untreated or progressing, which says nothing about symptoms: a criterion
+    about symptomatic ones (or ones needing steroids) is unknown for active metastases unless
+    the profile's `brain_metastases_symptomatic` settles it. Treated, stable metastases count
+    as asymptomatic unless that field says otherwise. An exception the parser could not turn
+    into states ("unless they meet specific stability criteria") leaves treated, stable ones
+    unknown: the exception is written for them.
+    """
     diagnosis = p.profile.diagnosis
     brain = diagnosis.brain_metastases if diagnosis else None
-    if brain is None:
+    if diagnosis is None or brain is None:
         return unknown("brain metastases not recorded", "brain metastases")
+    symptomatic = diagnosis.brain_metastases_symptomatic if brain != "none" else False
     words = {
         "none": "no brain metastases",
         "treated_stable": "treated, stable brain metastases",
         "active": "active brain metastases",
     }[brain]
+    if symptomatic is not None and brain != "none":
+        words += " (symptomatic)" if symptomatic else " (asymptomatic)"
     states = set(c.states)
     if brain == "none":
         return not_met(words)
     if "any" in states:
+        if c.exceptions and brain == "treated_stable":
+            return unknown(
+                f"{words}; but the criterion makes an exception ({'; '.join(c.exceptions)}) "
+                "that the profile cannot settle",
+                "the criterion's exception (check by hand)",
+            )
         return met(words)
-    if states & _ACTIVE_STATES:
-        return (
-            met(words)
-            if brain == "active"
-            else not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
-        )
+    if brain == "active" and states & _ACTIVE_STATES:
+        return met(words)
+    if "symptomatic" in states:
+        if symptomatic:
+            return met(words)
+        if symptomatic is None and brain == "active":
+            return unknown(
+                f"{words}; whether they cause symptoms or need steroids is not recorded",
+                "whether the brain metastases are symptomatic",
+            )
+    if states & (_ACTIVE_STATES | {"symptomatic"}):
+        return not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
     if "leptomeningeal" in states:
         return unknown(
             f"{words}; leptomeningeal involvement not recorded", "leptomeningeal disease"
@@ -119,6 +145,12 @@ def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
     sites = set(diagnosis.metastatic_sites or ()) if diagnosis else set()
     bone_only = bool(sites) and sites <= {"bone", "bones", "skeletal"}
     if c.or_bone_only and bone_only:
+        if bone_allowance_lytic_only(c.text):
+            return unknown(
+                "bone-only disease; the criterion allows it only with lytic (or mixed) bone "
+                "lesions, and the profile does not say which kind they are",
+                "whether the bone lesions are lytic, mixed or blastic",
+            )
         return met("bone-only disease, which the criterion allows")
     if measurable is False:
         if c.or_bone_only and not sites:
