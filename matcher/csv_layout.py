@@ -38,10 +38,11 @@ _DIAGNOSIS = {
     "de_novo",
     "metastatic_sites",
     "brain_metastases",
+    "brain_metastases_symptomatic",
     "measurable_disease",
     "visceral_crisis",
 }
-_BOOLEAN = {"de_novo", "measurable_disease", "visceral_crisis"}
+_BOOLEAN = {"de_novo", "brain_metastases_symptomatic", "measurable_disease", "visceral_crisis"}
 _LISTS = {"metastatic_sites", "tested_negative", "conditions"}
 COLUMNS = (
     "id",
@@ -55,6 +56,7 @@ COLUMNS = (
     "de_novo",
     "metastatic_sites",
     "brain_metastases",
+    "brain_metastases_symptomatic",
     "measurable_disease",
     "visceral_crisis",
     "er",

@@ -61,3 +61,11 @@ def test_bad_cells_name_row_and_column_not_value(tmp_path: Path) -> None:
 def test_her2_category_and_test_cannot_both_be_given(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="not both"):
         load_profiles(write(tmp_path, "id,her2,her2_ihc\na,low,1+\n"))
+
+
+def test_symptomatic_brain_metastases_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,brain_metastases,brain_metastases_symptomatic\na,active,no\n")
+    diagnosis = load_profiles(path)[0].diagnosis
+    assert diagnosis is not None
+    assert diagnosis.brain_metastases == "active"
+    assert diagnosis.brain_metastases_symptomatic is False
