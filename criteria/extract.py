@@ -231,6 +231,8 @@ def extract_item(
     drafts = clauses.apply_conditions(drafts, view, counter)
     clauses.apply_either(drafts, view, counter)
     clauses.apply_presentation(drafts, view, counter)
+    if view.has("cohort", "arm", "part ", "group") and len(view.w) > 40:
+        _mid_item_cohorts(drafts, view)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
     clauses.group_cancer_types(drafts, view, counter)
@@ -637,6 +639,22 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
 
 
 _CHILD_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(days?|weeks?|wks?|months?)\b", re.IGNORECASE)
+
+
+#: "..., or any CDK4/6 inhibitor. For the endocrine naive cohort: in addition, any prior
+#: endocrine therapy": a label that opens a later sentence of the item governs what follows it.
+_MID_COHORT = re.compile(
+    r"[.;]\s+(?:for|in)\s+(?:the\s+)?(?P<label>[^:;,.()]{0,40}?\b(?:cohorts?|arms?|parts?|groups?)"
+    r"(?:\s+[A-Z0-9]{1,3}\b)?)\s*(?:only\s*)?:",
+    re.IGNORECASE,
+)
+
+
+def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
+    for label in _MID_COHORT.finditer(view.w):
+        for draft in drafts:
+            if draft.start >= label.end() and not draft.fields.get("cohort"):
+                draft.fields["cohort"] = label.group("label")
 
 
 def _washout_intro(w: str) -> bool:

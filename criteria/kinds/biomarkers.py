@@ -46,8 +46,9 @@ _NEGATIVE = re.compile(
     re.I,
 )
 _TARGET_BEFORE = re.compile(
-    r"\b(?:(?:directed|targeted|aimed)\s+(?:against|at|to)|targeting|inhibitors?\s+of)\s+"
-    r"(?:the\s+)?(?:[\w-]+\s+(?:or|and|and/or|/)\s+)?$",
+    r"\b(?:(?:directed|targeted|aimed)\s+(?:against|at|to)|targets?|targeting|inhibitors?\s+of)\s+"
+    r"(?:the\s+)?(?:(?:mutant|mutated|activated|activating)\s+)?"
+    r"(?:[\w-]+\s+(?:or|and|and/or|/)\s+)?$",
     re.IGNORECASE,
 )
 #: "Wild-type BRCA1 and BRCA2", "non-mutated EGFR": the status named before the genes.

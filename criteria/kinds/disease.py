@@ -25,6 +25,10 @@ _CURABLE = Fast(
     r"{0,3}?(?:for|to)\s+(?:\w+\s+){0,3}?(?:curative|resection|surgery|radical)"
 )
 _CURABLE_WORDS = pattern_words(_CURABLE)
+#: Stage IV named outright: "stage IV NSCLC amenable to thoracic surgery" is still stage IV.
+_STAGE_FOUR = re.compile(
+    r"\bstage\s*IV[ABC]?\b|(?<!non-)(?<!non)\bmetastatic\b|\bM1[abc]?\b", re.IGNORECASE
+)
 _NOT_CURABLE_WORDS = pattern_words(_NOT_CURABLE)
 _DE_NOVO = Fast(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)")
 _RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
@@ -105,7 +109,12 @@ def read_stage(view: ItemView) -> list[Draft]:
     if view.rule_candidates.isdisjoint(_stage_positions()) and not view.has(_STAGE_WORDS):
         return []
     not_curable = _NOT_CURABLE.search(w) if view.has(_NOT_CURABLE_WORDS) else None
-    if view.has(_CURABLE_WORDS) and _CURABLE.search(w) and not not_curable:
+    if (
+        view.has(_CURABLE_WORDS)
+        and _CURABLE.search(w)
+        and not not_curable
+        and not _STAGE_FOUR.search(w)
+    ):
         return []  # "locally advanced disease amenable to curative treatment": not expressible
     stages: list[str] = []
     parts: list[tuple[int, int]] = []
