@@ -83,6 +83,9 @@ def verdicts(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument(
+        "--show", action="store_true", help="also list the wrongly listed pairs still listed"
+    )
     args = parser.parse_args()
     ctgov = args.shared / "ctgov"
     if not ctgov.is_dir():
@@ -119,6 +122,10 @@ def main() -> int:
                 got.get((p["trial"], p["patient"])) not in (None, "ineligible") for p in wrong
             )
             print(f"{name}: {still} of {len(wrong)} wrongly listed pairs still listed")
+            if args.show:
+                for p in wrong:
+                    if got.get((p["trial"], p["patient"])) not in (None, "ineligible"):
+                        print(f"  still listed: {p['trial']} {p['patient']}")
     return 0
 
 

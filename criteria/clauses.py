@@ -536,6 +536,11 @@ _PERMITTED = Fast(
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
     r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))"
 )
+#: "Patients who received <= 14 days of letrozole for advanced disease are eligible": a short
+#: exposure let in, not a requirement.
+_SHORT_EXPOSURE_ELIGIBLE = re.compile(
+    r"<=\s*\d+\s*(?:days?|weeks?)\s+of\b[^.;]*\b(?:are|is|remain)\s+(?:also\s+)?eligible\b"
+)
 _NOT_PERMITTED = Fast(
     r"\b(?:not|no|never|none|nor|ineligible|only|up to|at most|maximum|must|required|prohibited"
     r"|excluded|cohorts?|arms?)\b|\bparts?\s+(?:[a-z]\d?|\d+[a-z]?|i{1,3}|iv|v)\b|<=|<"
@@ -583,12 +588,30 @@ _NOT_REQUIRED_WORDS = pattern_words(_NOT_REQUIRED)
 _KEEP = frozenset({"administrative", "unrecognized", "line_count", "lab", "age"})
 
 
+def _short_exposures_let_in(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """'Patients who received <= 14 days of letrozole (with or without goserelin) for advanced
+    disease are eligible': the therapies of that sentence are let in, neither asked for nor
+    barred."""
+    out = drafts
+    for match in _SHORT_EXPOSURE_ELIGIBLE.finditer(view.low):
+        begin = _sentence_start(view.w, match.start())
+        kept = [
+            d for d in out
+            if not (d.kind == "prior_therapy" and begin <= d.start < match.end())
+        ]  # fmt: skip
+        if len(kept) < len(out):
+            out = _represented(kept, [d for d in out if d not in kept])
+    return out
+
+
 def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Criteria named only in a permission require nothing (in an inclusion item) and exclude
     nothing (in an exclusion item: "Corticosteroids (use as part of chemotherapy allowed)")."""
     if not drafts:
         return drafts
     w = view.w
+    if view.has("eligible"):
+        drafts = _short_exposures_let_in(drafts, view)
     if not (
         (view.has(_PERMITTED_WORDS) and _PERMITTED.search(w, view.low))
         or (view.has(_NOT_REQUIRED_WORDS) and _NOT_REQUIRED.search(w, view.low))

@@ -354,13 +354,14 @@ _SETTINGS = (
         "neoadjuvant",
         Fast(
             r"\b(?:neo-?\s*adjuvant|pre-?operative|peri-?operative|neo/adjuvant)"
-            r"|\(neo\)\s*-?adjuvant"
+            r"|\(neo\)\s*-?adjuvant|\bneo\s*\(\s*adjuvant\s*\)"
         ),
     ),
     (
         "adjuvant",
         Fast(
             r"(?<!neo)(?<!neo-)\badjuvant|\(neo\)\s*-?adjuvant|neo/\s*adjuvant"
+            r"|\bneo\s*\(\s*adjuvant\s*\)"
             r"|\b(?:post|peri)-?operative"
             r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)"
             r"|\bcurative(?:[- ]intent)?"

@@ -206,6 +206,13 @@ def read_age(view: ItemView) -> list[Draft]:
                 and (low is None or index == 5)
             ):
                 continue
+            end = match.end()
+            if low is not None and high is None:
+                cap = _AGE_CAP_AFTER.match(w, end)  # "≥ 18 years old and < 60 years old"
+                if cap is not None and low < float(cap.group("v")) <= 120:
+                    value = float(cap.group("v"))
+                    high = value - 1 if cap.group("cmp") == "<" else value
+                    end = cap.end()
             adult_floor = low is not None and low <= 21 and high is None
             if not adult_floor and (
                 _defines_menopause(view, match.start(), match.end())
@@ -220,7 +227,7 @@ def read_age(view: ItemView) -> list[Draft]:
                 view.draft(
                     "age",
                     match.start(),
-                    match.end(),
+                    end,
                     min_years=low,
                     max_years=high,
                     negated=view.negated(match.start(), match.end()),
@@ -233,6 +240,15 @@ def read_age(view: ItemView) -> list[Draft]:
     if bare is not None:
         return [view.draft("age", *bare.span("age"), min_years=float(bare.group("v")))]
     return []
+
+
+#: The upper bound that follows a lower one: "(≥ 18 years old) and < 60 years old".
+_AGE_CAP_AFTER = re.compile(
+    r"(?:\s*(?:years?|yrs?)(?:\s+(?:old|of age))?)?"
+    r"\s*(?:,\s*)?(?:and|but)\s+(?:(?:aged?|age is)\s+)?(?P<cmp><=|<)\s*(?P<v>\d{2,3})\b"
+    r"(?:\s*(?:years?|yrs?)(?:\s+(?:old|of age))?)?",
+    re.IGNORECASE,
+)
 
 
 #: "Age 18 years" as a whole inclusion item: the older registry layout drops the "≥" of an

@@ -981,6 +981,10 @@ _RELAPSE_AFTER_WORDS = pattern_words(_RELAPSE_AFTER)
 _AFTER_FIRST_WORDS = pattern_words(_AFTER_FIRST)
 
 
+#: "the prior neo (adjuvant) therapy": the bracket is part of the setting, not a clause's end.
+_SETTING_BRACKET_BEFORE = re.compile(r"\bneo\s*\(\s*adjuvant\s*\)\s*$", re.IGNORECASE)
+
+
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     begin = cues.clause_start(w, start)
     if (
@@ -989,6 +993,7 @@ def _clause(w: str, start: int, end: int) -> tuple[int, int]:
         and (
             (restated := _RESTATED_BEFORE.search(w, 0, begin))
             or (restated := _WINDOW_BRACKET_BEFORE.search(w, 0, begin))
+            or (restated := _SETTING_BRACKET_BEFORE.search(w, 0, begin))
         )
     ):
         begin = cues.clause_start(w, restated.start())
