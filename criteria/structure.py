@@ -184,9 +184,39 @@ def _lines(text: str) -> list[_Line | None]:
             start = len(raw) - len(stripped)
             is_bullet = False
         content = raw[start:].rstrip()
-        words = unescape(content).replace("：", ":").replace("；", ";")
-        out.append(_Line(base + start, base + start + len(content), indent, is_bullet, words))
+        glued = _GLUED_HEADER.search(content) if "riteria" in content else None
+        if (
+            glued is not None
+            and is_bullet
+            and len(content[: glued.start()].split()) >= 4
+            and not _HEADER_QUALIFIER.search(content, 0, glued.start())
+        ):
+            # "* Negative pregnancy test Exclusion Criteria": the next section's header lost its
+            # line break; it opens the section all the same
+            head = content[: glued.start()].rstrip()
+            out.append(_line(base + start, head, indent, is_bullet))
+            out.append(_line(base + start + glued.start() + 1, glued.group(0).strip(), 0, False))
+            continue
+        out.append(_line(base + start, content, indent, is_bullet))
     return out
+
+
+#: A section header at the end of an item's line, after the item's own words (at least four of
+#: them: "Key Inclusion Criteria" and "Core Phase Exclusion Criteria" are headers whole).
+_GLUED_HEADER = re.compile(r"\s(?:Key\s+)?(?:Inclusion|Exclusion)\s+Criteria\s*:?\s*$")
+
+
+#: Words that make a header of what comes before "Inclusion Criteria" ("Cohort 2 Specific").
+_HEADER_QUALIFIER = re.compile(
+    r"(?:specific|key|main|major|additional|general|other|core phase|(?:cohort|part|phase|arm|"
+    r"group|module)\s*[\w.-]{0,4}:?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _line(start: int, content: str, indent: int, is_bullet: bool) -> _Line:
+    words = unescape(content).replace("：", ":").replace("；", ";")
+    return _Line(start, start + len(content), indent, is_bullet, words)
 
 
 #: Words without which neither header pattern can match (a cheap test before them).
