@@ -115,6 +115,7 @@ _STATUS_ONLY = re.compile(
     r"|report|screening|sequencing|determination)\b",
     re.I,
 )
+_EITHER_RESULT = re.compile(r"\bpositive or negative\b|\bnegative or positive\b|\beither\b", re.I)
 #: "(one of the common mutations), alone or together with other (EGFR mutations)"
 _WITH_OTHERS = re.compile(
     r"\b(?:with|by|combination with|together with|accompanied (?:by|with))\s+(?:or without\s+)?"
@@ -365,6 +366,13 @@ def _gene_from_variants(view: ItemView) -> list[Draft]:
             found.setdefault(gene, []).append(value)
             first, last = min(first, match.start()), max(last, match.end())
     out = []
+    after = view.w[last:]
+    if (
+        found
+        and _STATUS_ONLY.match(after)
+        and (not _STATED_STATUS.search(after[:30]) or _EITHER_RESULT.search(after[:60]))
+    ):
+        return []  # "T790M mutation status (confirmed positive or negative)": a result, either way
     for gene, variants in found.items():
         kind = "deletion" if all("deletion" in v for v in variants) else "mutation"
         alteration = "mutation" if kind == "mutation" or len(variants) > 1 else kind

@@ -52,6 +52,7 @@ _FUTURE = Fast(
     r"|sensiti(?:vity|ve|zing|sing) to|predict\w* (?:\w+\s+){0,2}(?:response|sensitivity|benefit)"
     r"|reactions? to|need (?:for|of)|requir\w+ (?:\w+\s+)?(?:immediate|urgent)"
     r"|at (?:the )?(?:initiation|start) of|last (?:\w+\s+){0,2}before"
+    r"|(?:should|must|may|can|to)\s+continue\s+(?:to\s+(?:take|receive)|taking|receiving|on|with)"
     r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
     r"|undergo|be (?:on|given|started))"
     r"|mg\b|daily"
@@ -152,6 +153,16 @@ _ON_THE_FETUS_AFTER = re.compile(
     r"(?:human\s+)?(?:fetus|foetus|embryo|unborn|pregnan)"
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
+#: "(Those receiving X) should continue to take X until 5 days before day 1": an instruction.
+_CONTINUE_AFTER = re.compile(
+    r"^[^.;]{0,80}?\b(?:should|must|may|will|can)\s+continue\s+(?:to\s+(?:take|receive)|taking"
+    r"|receiving|on)\b"
+)
+#: "X in the present study": earlier dosing in this same trial (a re-enrolment rule).
+_IN_THIS_STUDY_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:\w+\s+){0,2}?in (?:this|the present|the current)"
+    r" (?:study|trial)\b"
+)
 _AFTER_STUDY = Fast(
     r"\b(?:for|until|during)\s+(?:at least\s+|>=\s*)?\d+\s*(?:\w+\s+){0,3}(?:after|following)\s+"
     r"(?:the\s+)?(?:last|final)\s+(?:dose|administration)\s+(?:of\s+)?(?:\w+\s+)?$"
@@ -1023,8 +1034,11 @@ def _prior_therapy(
         or _RELATED_AFTER.match(after)
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
-    if (view.has(_FUTURE_WORDS) and _FUTURE.search(before[-70:], l_before[-70:])) or (
-        view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after)
+    if (
+        (view.has(_FUTURE_WORDS) and _FUTURE.search(before[-70:], l_before[-70:]))
+        or (view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after))
+        or (view.has("continue") and _CONTINUE_AFTER.match(l_after))
+        or (view.has("this", "present", "current") and _IN_THIS_STUDY_AFTER.match(l_after))
     ):
         return None
     if view.has("menopaus") and _DEFINES_MENOPAUSE.search(low, 0, run.context):
