@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from criteria import cues, lexicon, model
 from criteria.context import WASHOUT_INTRO, Context
-from criteria.fastre import GateWords, Words
+from criteria.fastre import GateWords, Words, gate_words
 from criteria.text import Working
 from trialmatch.vocab import Section
 
@@ -231,6 +231,8 @@ def extract_item(
     drafts = clauses.apply_conditions(drafts, view, counter)
     clauses.apply_either(drafts, view, counter)
     clauses.apply_presentation(drafts, view, counter)
+    if view.section == Section.EXCLUSION and drafts and view.has(_RULE_NOT_WORDS):
+        _rules_stated_as_inclusions(drafts, view)
     if view.has("cohort", "arm", "part ", "group") and len(view.w) > 40:
         _mid_item_cohorts(drafts, view)
     _apply_context(drafts, view, counter)
@@ -639,6 +641,25 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
 
 
 _CHILD_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(days?|weeks?|wks?|months?)\b", re.IGNORECASE)
+
+
+#: "Participants must not have received X within 21 days" under an exclusion header: the rule as
+#: an inclusion would state it; what it excludes is X, not its absence.
+_RULE_NOT = re.compile(
+    r"\b(?:must|should|shall|may|can)\s*not\s+(?:have\s+)?(?:been\s+)?(?:receiv|had|tak|us|treat"
+    r"|undergo|be\s+(?:receiving|taking|on|treated))|\bcannot\s+have\b|\b(?:must|should)n['’]t\b",
+    re.IGNORECASE,
+)
+_RULE_NOT_WORDS = gate_words("must not", "should not", "shall not", "may not", "cannot", "n't")
+
+
+def _rules_stated_as_inclusions(drafts: list[Draft], view: ItemView) -> None:
+    for draft in drafts:
+        if draft.kind != "prior_therapy" or not draft.fields.get("negated"):
+            continue
+        begin = max(cues.clause_start(view.w, draft.start), draft.start - 80)
+        if _RULE_NOT.search(view.w, begin, draft.start + 1):
+            draft.fields["negated"] = False
 
 
 #: "..., or any CDK4/6 inhibitor. For the endocrine naive cohort: in addition, any prior

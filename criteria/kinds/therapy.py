@@ -53,6 +53,8 @@ _FUTURE = Fast(
     r"|reactions? to|need (?:for|of)|requir\w+ (?:\w+\s+)?(?:immediate|urgent)"
     r"|at (?:the )?(?:initiation|start) of|last (?:\w+\s+){0,2}before"
     r"|(?:should|must|may|can|to)\s+continue\s+(?:to\s+(?:take|receive)|taking|receiving|on|with)"
+    r"|experience\s+(?:in\s+)?(?:treating|using|with)\b[^.;]{0,40}?\bwith"
+    r"|interactions?\s+(?:of|between)\s+[^.;]{0,40}?\s+(?:with|and)"
     r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
     r"|undergo|be (?:on|given|started))"
     r"|mg\b|daily"
@@ -230,6 +232,9 @@ _WASHOUT = Fast(
     r"\s*(?P<unit4>days?|weeks?|months?)\s*(?:or (?:more|longer|greater)\s+)?(?:before|prior)"
     r"|\b(?:the end|completion|cessation|the last (?:dose|administration))\s+of\b[^.;]{0,80}?"
     r"(?:>=|>)\s*(?P<n8>\d+(?:\.\d+)?)\s*(?P<unit8>days?|weeks?|months?)\s*(?:before|prior)"
+    r"|\b(?:received|had|completed|given)\b[^.;]{0,60}?(?:>=|>)\s*(?P<n9>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit9>days?|weeks?|months?)\s*(?:before|prior to)\s+(?:the\s+)?(?:enrol\w*|registration"
+    r"|randomi\w+|study|first|day|start|initiation|inclusion|entry|cycle)"
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -622,8 +627,21 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
             # the abbreviation is part of the name it abbreviates
             out[-1] = dataclasses.replace(previous, end=m.end, text=w[previous.start : m.end])
             continue
+        if (
+            previous is not None
+            and m.id in _GENERIC_BASED
+            and _BASED_ON.fullmatch(w, previous.end, m.start)
+            and _within_class(previous, "chemotherapy")
+        ):
+            # "anthracenedione-based chemotherapy": the chemotherapy is the one just named
+            out[-1] = dataclasses.replace(previous, end=m.end, text=w[previous.start : m.end])
+            continue
         out.append(m)
     return out
+
+
+_GENERIC_BASED = frozenset({"chemotherapy", "systemic_anticancer_therapy"})
+_BASED_ON = re.compile(r"\s*-?\s*(?:based|containing)\s+", re.IGNORECASE)
 
 
 _OPENED = re.compile(r"\s*\(\s*")
@@ -1224,7 +1242,9 @@ def _prior_therapy(
         ) or times.window
         washout = times.washout
     if washout:
-        found = next(g for g in ("", "2", "3", "4", "5", "6", "7", "8") if washout.group(f"n{g}"))
+        found = next(
+            g for g in ("", "2", "3", "4", "5", "6", "7", "8", "9") if washout.group(f"n{g}")
+        )
         n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
