@@ -650,6 +650,7 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
         and dropped
         and not _typed(kept)
         and not _PATIENT_PERMITTED.search(w, view.low)
+        and not _WHOLE_PERMISSION.match(w)
     ):
         return drafts  # a permission that stands apart, and nothing else read: keep it all
     return _represented(kept, dropped)
@@ -803,9 +804,17 @@ def _apart(w: str, begin: int, position: int, own: str) -> bool:
         return True
     if begin > 0:
         return True
-    return bool(_PATIENT_PERMITTED.search(own, own)) and not re.search(
-        r"\b(?:but|however|although|except)\b", own
-    )
+    return bool(
+        _PATIENT_PERMITTED.search(own, own) or _WHOLE_PERMISSION.match(w)
+    ) and not re.search(r"\b(?:but|however|although|except)\b", own)
+
+
+#: An exclusion item that as a whole lets something in ("History of radiation pneumonitis in the
+#: radiation field (fibrosis) is permitted", "Prophylactic antibiotics are allowed").
+_WHOLE_PERMISSION = re.compile(
+    r"^(?:(?![.;,]\s|\s[-–]\s).)*?\b(?:is|are)\s+(?:also\s+)?(?:permitted|allowed|acceptable"
+    r"|eligible)\s*\.?\s*$"
+)
 
 
 #: A clause that says how lines are counted ("adjuvant chemotherapy counts as one line",

@@ -1014,6 +1014,24 @@ _AFTER_FIRST_WORDS = pattern_words(_AFTER_FIRST)
 _SETTING_BRACKET_BEFORE = re.compile(r"\bneo\s*\(\s*adjuvant\s*\)\s*$", re.IGNORECASE)
 
 
+_LETS_IN_WORDS = re.compile(r"allow|permit|eligible|acceptable|accepted")
+
+
+def _current_list(w: str, low: str, begin: int, at: int) -> bool:
+    """Whether `at` lies in a bracketed list that a word of current use opens ("Concurrent
+    anti-cancer therapy (chemotherapy, hormonal therapy, ..., biologic therapy)")."""
+    opened = w.rfind("(", begin, at)
+    if opened < 0 or w.rfind(")", opened, at) >= 0:
+        return False
+    closed = w.find(")", at)
+    if _LETS_IN_WORDS.search(low, opened, closed if closed > 0 else len(w)):
+        return False  # "(topical vaginal estrogen is allowable)": a permission, not the list
+    return (
+        _CURRENT.search(w[max(begin, opened - 40) : opened], low[max(begin, opened - 40) : opened])
+        is not None
+    )
+
+
 def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     begin = cues.clause_start(w, start)
     if (
@@ -1257,6 +1275,8 @@ def _prior_therapy(
         fields["within_days"] = window[0]
     elif relation != "progressed" and _CURRENT.search(before[-30:], l_before[-30:]):
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
+    elif relation != "progressed" and _current_list(w, low, begin, run.context):
+        fields["within_days"] = 0  # "Concurrent anticancer therapy (chemotherapy, ..., X)"
     # relapse windows are read near the therapy, not from an alternative named after it
     ahead = _NEXT_ALTERNATIVE.search(w, run.end, max(limit, run.end)) if alternatives else None
     near_start = max(begin, run.context - 90)
