@@ -233,6 +233,8 @@ def extract_item(
     clauses.apply_presentation(drafts, view, counter)
     if view.section == Section.EXCLUSION and drafts and view.has(_RULE_NOT_WORDS):
         _rules_stated_as_inclusions(drafts, view)
+    if view.section == Section.INCLUSION and drafts:
+        _other_ways_in(drafts, view)
     if view.has("cohort", "arm", "part ", "group") and len(view.w) > 40:
         _mid_item_cohorts(drafts, view)
     _apply_context(drafts, view, counter)
@@ -651,6 +653,32 @@ _RULE_NOT = re.compile(
     re.IGNORECASE,
 )
 _RULE_NOT_WORDS = gate_words("must not", "should not", "shall not", "may not", "cannot", "n't")
+
+
+#: "Prior treatment with, ineligibility for, or commercial unavailability of X", "progression
+#: on, intolerance to, or ineligibility for standard treatment": having had X is one way in;
+#: the others (a physician's judgement, what is available) are not in a treatment history.
+_OR_INELIGIBLE = re.compile(
+    r"\b(?:or|and/or)\s+(?:(?:be|is|are|was|were|deemed|considered)\s+)?(?:(?:medically|clinically)\s+)?"
+    r"(?:ineligib\w*|unsuitab\w*|not (?:be\s+)?(?:a\s+)?(?:candidates?|suitable|eligible)"
+    r"|(?:commercial(?:ly)?\s+)?unavailab\w*|not (?:commercially )?available|contraindicat\w*"
+    r"|refus\w*|unable to (?:receive|tolerate))\b",
+    re.IGNORECASE,
+)
+
+
+def _other_ways_in(drafts: list[Draft], view: ItemView) -> None:
+    intro = view.context.intro if view.context is not None else ""
+    found = _OR_INELIGIBLE.search(view.w) if view.has("or") else None
+    found = found or (_OR_INELIGIBLE.search(intro) if intro else None)
+    if found is None:
+        return
+    way = found.group(0).strip()
+    for draft in drafts:
+        if draft.kind == "prior_therapy" and not draft.fields.get("negated"):
+            draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), way)
+            if draft.fields.get("relation") == "intolerant" and "progress" in view.low:
+                draft.fields["relation"] = "received"  # "progression on, intolerance to, or ..."
 
 
 def _rules_stated_as_inclusions(drafts: list[Draft], view: ItemView) -> None:
