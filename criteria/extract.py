@@ -630,6 +630,16 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
     current = negated and _CURRENT_USE.search(context.intro) is not None
     if context.washout:
         _washouts(drafts, view)
+    if _CONTRACEPTION_INTRO.search(context.intro):
+        # "Acceptable methods of contraception: ... injectable progestogen": a method, not a
+        # treatment history
+        for i, draft in enumerate(drafts):
+            if draft.kind == "prior_therapy" and _CONTRACEPTIVE.search(draft.evidence or ""):
+                drafts[i] = view.draft(
+                    "administrative", draft.start, draft.end, topic="contraception"
+                )
+        if not drafts and _CONTRACEPTIVE.search(view.w):
+            drafts.append(view.draft("administrative", 0, len(view.w), topic="contraception"))
     for draft in drafts:
         if negated and draft.kind != "administrative":
             # "No concurrent therapy, including any of the following:" / "No prior X": a child
@@ -729,6 +739,21 @@ def _washouts(drafts: list[Draft], view: ItemView) -> None:
             draft.fields["negated"] = True
 
 
+#: An introduction that lists methods of contraception ("Acceptable methods of contraception
+#: include:", "highly effective contraception, such as:").
+_CONTRACEPTION_INTRO = re.compile(
+    r"\b(?:methods?|forms?|types?|means)\b[^.:;]{0,40}\b(?:contracept|birth control)"
+    r"|\b(?:contracept\w*|birth control)\b[^.:;]{0,60}?\b(?:methods?|forms?|types?|means|such as"
+    r"|include|including|e\.g)\b",
+    re.IGNORECASE,
+)
+#: Words of a contraceptive method (a hormone named as one is no treatment history).
+_CONTRACEPTIVE = re.compile(
+    r"progest|estrogen|oestrogen|levonorgestrel|contracep|intra-?uterine|\bIUD|\bIUS\b|condom"
+    r"|diaphragm|cap\b|steril|ligation|vasectom|abstinen|implant|patch|vaginal ring|pill"
+    r"|barrier|spermicid|partner|uterus|ovaries|oophorectomy|hysterectomy",
+    re.IGNORECASE,
+)
 _CURRENT_USE = re.compile(r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing)\b", re.IGNORECASE)
 _NO_CONCURRENT = re.compile(r"\bno (?:other )?(?:concurrent|concomitant|current)\b", re.I)
 #: Only "or" (with punctuation) between two criteria makes them alternatives; "/" usually means
