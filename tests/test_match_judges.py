@@ -191,6 +191,19 @@ def test_a_disease_free_interval_after_early_therapy_binds_only_those_who_had_it
     assert judged(alternative, patient(treatments=[])) is NOT_MET
 
 
+def test_neoadjuvant_therapy_for_an_adjuvant_criterion_is_unknown() -> None:
+    # trials often say "adjuvant" for all therapy around surgery
+    before_surgery = patient(
+        treatments=[{"agents": ["doxorubicin", "cyclophosphamide"], "setting": "neoadjuvant"}]
+    )
+    c = crit(m.PriorTherapy, classes=("anthracycline",), settings=("adjuvant",))
+    judgement = evaluate(c, before_surgery)
+    assert judgement.result is UNKNOWN
+    assert "given before surgery" in judgement.explanation
+    metastatic = crit(m.PriorTherapy, classes=("anthracycline",), settings=("metastatic",))
+    assert judged(metastatic, before_surgery) is NOT_MET
+
+
 def test_an_exclusion_of_those_not_taking_a_non_cancer_medicine_is_unknown() -> None:
     # "... and not on stable anticoagulation": the history lists cancer treatments only
     c = crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",), negated=True)

@@ -165,6 +165,11 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
         if settings and regimen.setting not in settings:
             if regimen.setting is None:
                 maybe.append((regimen, f"{described}: setting not given"))
+            elif regimen.setting == "neoadjuvant" and "adjuvant" in settings:
+                # many trials say "adjuvant" for all therapy around surgery
+                maybe.append(
+                    (regimen, f"{described}: given before surgery; the criterion says adjuvant")
+                )
             else:
                 refusals.append(described)
             continue
