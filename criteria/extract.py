@@ -704,13 +704,25 @@ def _rules_stated_as_inclusions(drafts: list[Draft], view: ItemView) -> None:
 #: endocrine therapy": a label that opens a later sentence of the item governs what follows it.
 _MID_COHORT = re.compile(
     r"[.;]\s+(?:for|in)\s+(?:the\s+)?(?P<label>[^:;,.()]{0,40}?\b(?:cohorts?|arms?|parts?|groups?)"
-    r"(?:\s+[A-Z0-9]{1,3}\b)?)\s*(?:only\s*)?:",
+    r"(?-i:\s+[A-Z0-9]{1,3}\b)?)\s*(?:only\s*)?:",
+    re.IGNORECASE,
+)
+
+
+#: "Participants who will be included in the Main Cohort should have ...": the cohort the
+#: rest of the sentence is for.
+_INCLUDED_IN_COHORT = re.compile(
+    r"\b(?:participants?|patients?|subjects?)\s+(?:who\s+(?:will\s+be|are|is)\s+)?"
+    r"(?:included|enrolled|enrolling|entering)\s+(?:in|into|to)\s+(?:the\s+)?"
+    r"(?P<label>[^,;.()]{0,40}?\b(?:cohorts?|arms?|parts?|groups?)(?-i:\s+[A-Z0-9]{1,3}\b)?"
+    r"(?:\s+of\s+(?:the\s+)?[\w-]+(?:\s+(?:parts?|phases?|portion|stage|expansion))?)?)"
+    r"(?!\s+of\b)",
     re.IGNORECASE,
 )
 
 
 def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
-    for label in _MID_COHORT.finditer(view.w):
+    for label in (*_MID_COHORT.finditer(view.w), *_INCLUDED_IN_COHORT.finditer(view.w)):
         for draft in drafts:
             if draft.start >= label.end() and not draft.fields.get("cohort"):
                 draft.fields["cohort"] = label.group("label")
