@@ -483,6 +483,13 @@ _PRESENTATION_OR = Fast(
 )
 
 
+_EITHER_PRESENTATION = re.compile(
+    r"\(\s*(?:recurrent|relapsed|de[- ]novo)\s+(?:or|and/or)\s+(?:recurrent|relapsed|de[- ]novo)"
+    r"(?:\s+disease)?\s*\)",
+    re.IGNORECASE,
+)
+
+
 def apply_presentation(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """'De novo metastatic disease, or recurrence after at least 2 years of adjuvant endocrine
     therapy' in an inclusion item: what each side states is an alternative. Washouts and other
@@ -490,8 +497,8 @@ def apply_presentation(drafts: list[Draft], view: ItemView, counter: list[int]) 
     if view.section != Section.INCLUSION or not drafts or not view.has("novo", "diagnosis"):
         return
     found = _PRESENTATION_OR.search(view.w, view.low)
-    if found is None:
-        return
+    if found is None or _EITHER_PRESENTATION.search(view.w):
+        return  # "metastatic NSCLC (recurrent or de novo) with EGFR ...": either, no alternative
     split = found.start("or") if found.group("or") else found.start("or2")
     sentence = _sentence_start(view.w, found.start())
     chosen = [
