@@ -201,11 +201,14 @@ EXCEPTION_WORDS = gate_words(
     "but not",
     "save for",
     "not including",
+    "beyond",
 )
 _EXCEPTION = Fast(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
     r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for"
-    r"|not including"
+    r"|not including|(?<!weeks )(?<!week )(?<!days )(?<!day )(?<!months )(?<!years )"
+    r"beyond(?= (?:the |a |one |1 |two |2 |first |initial )?(?:\w+[\s-]+){0,3}?"
+    r"(?:regimens?|lines?|therap|treatment|chemotherap|inhibitors?|TKIs?))"
     r"|with the exceptions? of)\b",
     first=True,
 )

@@ -218,6 +218,10 @@ def extract_item(
         drafts = [d for d in drafts if d.kind != "prior_therapy"] or [
             view.draft("administrative", 0, len(view.w.rstrip(" :")), topic="washout_rule")
         ]
+    if view.exceptions and drafts and view.has("beyond"):
+        # "therapies beyond one regimen of platinum chemotherapy": the count is what is
+        # excepted (its text goes with the rule's criterion), not a criterion of its own
+        drafts = [d for d in drafts if d.kind != "line_count" or not _beyond(view, d.start)]
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
     drafts = clauses.apply_early_permission(drafts, view)
@@ -726,6 +730,11 @@ def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
         for draft in drafts:
             if draft.start >= label.end() and not draft.fields.get("cohort"):
                 draft.fields["cohort"] = label.group("label")
+
+
+def _beyond(view: ItemView, position: int) -> bool:
+    span = cues.inside(view.exceptions, position)
+    return span is not None and view.low.startswith("beyond", span.start)
 
 
 def _washout_intro(w: str) -> bool:
