@@ -191,6 +191,21 @@ def test_a_disease_free_interval_after_early_therapy_binds_only_those_who_had_it
     assert judged(alternative, patient(treatments=[])) is NOT_MET
 
 
+def test_an_interval_after_a_therapy_given_if_any_binds_only_those_who_had_it() -> None:
+    c = m.PriorTherapy(
+        section=Section.INCLUSION,
+        text="If a taxane was given in any setting, progression at least 12 months after it",
+        span=(0, 10),
+        item=0,
+        classes=("taxane",),
+        settings=("neoadjuvant", "adjuvant", "metastatic"),
+        relapse_after_months=12,
+    )
+    assert judged(c, patient(treatments=[])) is MET
+    taxane = patient(treatments=[{"agents": ["paclitaxel"], "setting": "metastatic"}])
+    assert judged(c, taxane) is not MET
+
+
 def test_neoadjuvant_therapy_for_an_adjuvant_criterion_is_unknown() -> None:
     # trials often say "adjuvant" for all therapy around surgery
     before_surgery = patient(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from criteria import lexicon
 from criteria.model import LineCount, PriorTherapy
 from matcher.facts import Regimen, TreatmentHistory, months_between
@@ -73,8 +75,12 @@ def _interval_after(c: PriorTherapy) -> bool:
         and c.any_of is None  # one of several ways in is a way in, not a condition
         and c.relapse_after_months is not None
         and c.relapse_within_months is None
-        and set(c.settings) <= _EARLY
+        and (set(c.settings) <= _EARLY or _IF_GIVEN.match(c.evidence or c.text) is not None)
     )
+
+
+#: "If a taxane had been given (in any setting), progression must have come >= 12 months after"
+_IF_GIVEN = re.compile(r"^\W*(?:if|when|where|for patients who)\b", re.IGNORECASE)
 
 
 def _local(c: PriorTherapy) -> bool:
