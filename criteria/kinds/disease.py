@@ -897,7 +897,7 @@ def read_measurable(view: ItemView) -> list[Draft]:
 # --- receptors ----------------------------------------------------------------------------------
 
 _NAME = (
-    r"(?P<name>\b(?:(?-i:HR|ER|PR|PgR|PGR)(?![a-z])|HER-?\s?2(?:/neu)?|c-?erbB-?2"
+    r"(?P<name>\b(?:(?-i:HR|ER|PR|PgR|PGR)(?![a-z])|HER-?\s?2(?:/neu)?|(?:c-?)?erbB-?2"
     r"|hormone[- ]receptors?"
     r"|hormonal receptors?|o?estrogen[- ]receptors?(?:\s*\((?-i:ER)\))?(?:\s*alpha)?"
     r"|progesterone[- ]receptors?(?:\s*\((?-i:PR|PgR)\))?"
@@ -939,7 +939,7 @@ _ISH_POS = Fast(
 
 def _canonical(name: str) -> str:
     lowered = name.lower().replace(" ", "").replace("-", "")
-    if lowered.startswith(("her2", "human", "cerb")):
+    if lowered.startswith(("her2", "human", "cerb", "erbb")):
         return "HER2"
     if lowered.startswith(("hr", "hormone")):
         return "HR"
