@@ -725,7 +725,27 @@ _INCLUDED_IN_COHORT = re.compile(
 )
 
 
+#: "A ... (part 1 only) or B ... (part 2 only)": each label closes the words it governs.
+_TRAILING_LABEL = re.compile(
+    r"\(\s*(?P<label>(?:part|cohort|arm|phase|group|stage)\s*(?-i:[A-Z0-9]{1,3}))\s*"
+    r"(?:only|patients|subjects)?\s*\)",
+    re.IGNORECASE,
+)
+
+
 def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
+    trailing = list(_TRAILING_LABEL.finditer(view.w))
+    if (
+        len({m.group("label").lower() for m in trailing}) >= 2
+        and trailing[0].start() > 10  # "(Cohort A) ..." opens its words instead
+        and "(for " not in view.low
+    ):
+        start = 0
+        for label in trailing:
+            for draft in drafts:
+                if start <= draft.start < label.start() and not draft.fields.get("cohort"):
+                    draft.fields["cohort"] = label.group("label")
+            start = label.end()
     for label in (*_MID_COHORT.finditer(view.w), *_INCLUDED_IN_COHORT.finditer(view.w)):
         for draft in drafts:
             if draft.start >= label.end() and not draft.fields.get("cohort"):
