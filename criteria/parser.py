@@ -404,10 +404,26 @@ def _cancer_alternatives(criteria: list[Criterion], counter: list[int]) -> list[
         group = counter[0]
         if out is criteria:
             out = list(criteria)
+        joined_items: set[int] = set()
         for i, c in enumerate(out):
             if i in ungrouped or (c.any_of is not None and c.any_of in whole):
                 out[i] = c.model_copy(update={"any_of": group})
+                joined_items.add(c.item)
+        # "6. ER+, HER2- breast cancer (must have progressed on a CDK4/6 inhibitor)" in such a
+        # list: what qualifies one cancer is part of that alternative, not asked of everyone
+        for i, c in enumerate(out):
+            if (
+                c.item in joined_items
+                and c.any_of is None
+                and c.section == Section.INCLUSION
+                and c.kind in _QUALIFIES_A_CANCER
+                and not c.negated
+            ):
+                out[i] = c.model_copy(update={"any_of": group})
     return out
+
+
+_QUALIFIES_A_CANCER = frozenset({"receptor", "biomarker", "prior_therapy", "line_count"})
 
 
 #: "Premenopausal women can be enrolled if they take a GnRH agonist", as its own item.
