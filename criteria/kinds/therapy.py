@@ -155,6 +155,13 @@ _ON_THE_FETUS_AFTER = re.compile(
     r"(?:human\s+)?(?:fetus|foetus|embryo|unborn|pregnan)"
 )
 #: "for 12 weeks after the last dose of abemaciclib": the study's own treatment, not a prior one
+#: "A tumour that is a candidate for curative treatment by surgery, radiotherapy or chemotherapy":
+#: the therapy is the curative option the disease allows, not a treatment history.
+_CURATIVE_OPTION_BEFORE = re.compile(
+    r"(?<!not )(?<!not a )(?<!no )\b(?:candidates?|eligible|suitable|amenable)\s+(?:for|to)\s+"
+    r"(?:\w+\s+){0,3}?curative\b(?:(?!received|progress|\bwho\b|\bafter\b|following|\bwith\b)"
+    r"[^.;]){0,120}$"
+)
 #: "(Those receiving X) should continue to take X until 5 days before day 1": an instruction.
 _CONTINUE_AFTER = re.compile(
     r"^[^.;]{0,80}?\b(?:should|must|may|will|can)\s+continue\s+(?:to\s+(?:take|receive)|taking"
@@ -1074,6 +1081,10 @@ def _prior_therapy(
         (view.has(_FUTURE_WORDS) and _FUTURE.search(before[-70:], l_before[-70:]))
         or (view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after))
         or (view.has("continue") and _CONTINUE_AFTER.match(l_after))
+        or (
+            view.has("curative")
+            and _CURATIVE_OPTION_BEFORE.search(low, max(0, run.context - 160), run.context)
+        )
         or (view.has("this", "present", "current") and _IN_THIS_STUDY_AFTER.match(l_after))
     ):
         return None
