@@ -381,7 +381,7 @@ _FIRST_LINE_CANDIDATE = Fast(
     r"(?:for|to receive)\s+(?:an?\s+|the\s+)?(?:first|1st)[-\s]line\s+(?:systemic\s+"
     r"|anti-?cancer\s+|anti-?neoplastic\s+)?(?:treatment|therapy)\b"
     r"|\b(?:intend\w*|plann\w*|scheduled|due)\s+to\s+(?:receive|start|begin|be treated with)\s+"
-    r"[^.;]{0,60}?\bas\s+(?:the\s+)?(?:first|1st)[-\s]line\s+(?:systemic\s+)?"
+    r"[^.;]{0,100}?\bas\s+(?:the\s+)?(?:first|1st)[-\s]line\s+(?:systemic\s+)?"
     r"(?:treatment|therapy)\b"
 )
 _FIRST_LINE_WORDS = gate_words("first-line", "first line", "1st line", "1st-line")
