@@ -206,6 +206,22 @@ def test_an_interval_after_a_therapy_given_if_any_binds_only_those_who_had_it() 
     assert judged(c, taxane) is not MET
 
 
+def test_an_early_setting_exception_does_not_soften_a_metastatic_setting_rule() -> None:
+    # "no chemotherapy for stage IV disease (unless given as adjuvant therapy for early disease
+    # and completed more than 12 months before)"
+    c = crit(
+        m.PriorTherapy,
+        classes=("chemotherapy",),
+        settings=("metastatic",),
+        negated=True,
+        exceptions=("unless received as adjuvant therapy for early-stage disease",),
+    )
+    metastatic = patient(treatments=[{"agents": ["carboplatin"], "setting": "metastatic"}])
+    assert judged(c, metastatic) is NOT_MET
+    adjuvant = patient(treatments=[{"agents": ["carboplatin"], "setting": "adjuvant"}])
+    assert judged(c, adjuvant) is MET
+
+
 def test_neoadjuvant_therapy_for_an_adjuvant_criterion_is_unknown() -> None:
     # trials often say "adjuvant" for all therapy around surgery
     before_surgery = patient(

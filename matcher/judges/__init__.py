@@ -111,6 +111,9 @@ _EARLY_SETTING = re.compile(
     r"\b(?:neo-?\s?adjuvant|adjuvant|peri-?operative|curative(?:-intent)?|early(?:-stage)?)\b",
     re.IGNORECASE,
 )
+_ADVANCED_SETTING = re.compile(
+    r"\b(?:metasta\w*|advanced|recurren\w*|stage\s*IV|palliative|first[- ]line)\b", re.IGNORECASE
+)
 _SETTING_FILLER = re.compile(
     r"\b(?:with|the|exceptions?|of|except|for|unless|other|than|excluding|or|and|in|an?|"
     r"setting|therapy|therapies|treatments?|regimens?|given|intent|systemic|disease)\b|[\s,;/()\-.]",
@@ -122,6 +125,12 @@ def _settings_excepted(criterion: PriorTherapy) -> PriorTherapy:
     """A prior-therapy criterion whose only exceptions are the early settings ("no prior
     systemic therapy, except neoadjuvant or adjuvant") reads as the same criterion limited to
     the other settings, which the judge settles. Any other exception is left as it is."""
+    if set(criterion.settings) == {"metastatic"} and all(
+        _EARLY_SETTING.search(e) and not _ADVANCED_SETTING.search(e) for e in criterion.exceptions
+    ):
+        # "no chemotherapy for stage IV disease (unless given as adjuvant therapy, completed
+        # > 12 months before)": the exception is about therapy the criterion does not count
+        return criterion.model_copy(update={"exceptions": ()})
     for exception in criterion.exceptions:
         rest = _SETTING_FILLER.sub("", _EARLY_SETTING.sub("", exception))
         if rest or not _EARLY_SETTING.search(exception):
