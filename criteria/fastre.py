@@ -315,56 +315,36 @@ def declared_gate_words() -> frozenset[str]:
     return frozenset(_GATE_WORDS)
 
 
-_ANYWHERE, _WHOLE_WORD, _WORD_PREFIX = range(3)  #: how `FactorIndex` checks a factor's first word
-
-
 class FactorIndex:
     """Which of many gated patterns can match an item, found from its words in one pass.
 
     Every factor text is found by one Aho-Corasick scan of the lower-cased item (all
     occurrences, overlapping ones too: one pass in C instead of a substring test per factor).
-    A factor that starts a word counts only when the item has its first word: the whole word
-    when the factor goes on past it ("in this" needs the word "in"), else a word starting with
-    the factor's first three letters ("diabet" needs a word starting "dia"). Other factors count
-    wherever they occur. A pattern without factors is always a candidate. `extra` texts (gate
-    words) are looked for in the same pass and reported by `read`.
+    A factor that starts a word in every match counts only where it does: at the start of the
+    item or after a character that is not a letter or digit (`\\w` is exactly `str.isalnum`
+    and "_", and lower-casing never turns another character into a letter or digit, so no
+    match is missed). Other factors count wherever they occur. A pattern without factors is
+    always a candidate. `extra` texts (gate words) are looked for in the same pass and
+    reported by `read`.
     """
 
     def __init__(self, factor_sets: list[Factors], extra: frozenset[str] = frozenset()) -> None:
         self._always = frozenset(i for i, f in enumerate(factor_sets) if f is None)
-        #: factor text -> (pattern index, how its first word is checked, that word or prefix)
-        filed: dict[str, list[tuple[int, int, str]]] = {}
+        #: factor text -> (patterns it admits wherever it occurs, patterns where it starts a word)
+        anywhere: dict[str, set[int]] = {}
+        at_word: dict[str, set[int]] = {}
         for index, factors in enumerate(factor_sets):
             for factor in factors or ():
-                head = _TOKEN.match(factor.text)
-                if not factor.word_start or head is None:
-                    entry = (index, _ANYWHERE, "")
-                elif head.end() < len(factor.text):
-                    entry = (index, _WHOLE_WORD, head.group(0))
-                else:
-                    entry = (index, _WORD_PREFIX, factor.text[:3])
-                filed.setdefault(factor.text, []).append(entry)
-        #: factor text -> (patterns it admits wherever it occurs, entries with a word to check)
-        self._filed = {
-            text: (
-                frozenset(index for index, how, _ in entries if how == _ANYWHERE),
-                tuple(entry for entry in entries if entry[1] != _ANYWHERE),
-            )
-            for text, entries in filed.items()
-        }
+                starts_word = factor.word_start and _WORDCHAR.match(factor.text) is not None
+                (at_word if starts_word else anywhere).setdefault(factor.text, set()).add(index)
         self._automaton = ahocorasick.Automaton()
-        for text in self._filed.keys() | extra:
-            self._automaton.add_word(text, text)
-        if self._filed or extra:
+        for text in anywhere.keys() | at_word.keys() | extra:
+            #: found at `end`, the text starts at `end - (len(text) - 1)`
+            entry = (text, len(text) - 1, frozenset(anywhere.get(text, ())),
+                     frozenset(at_word.get(text, ())))  # fmt: skip
+            self._automaton.add_word(text, entry)
+        if len(self._automaton):
             self._automaton.make_automaton()
-        short = sorted(
-            {key for entries in filed.values() for _, how, key in entries
-             if how == _WORD_PREFIX and len(key) < 3}
-        )  # fmt: skip
-        #: two-letter factors: their prefix is found at word starts by one pattern
-        self._short = (
-            re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + ")") if short else None
-        )
 
     def candidates(self, words: Words) -> set[int]:
         return self.read(words)[0]
@@ -375,27 +355,15 @@ class FactorIndex:
         if len(self._automaton) == 0:  # nothing to look for (an automaton needs a word)
             return found, set()
         lower = words.lower
-        short: set[str] | None = None
-        texts = {text for _, text in self._automaton.iter(lower)}
-        for text in texts:
-            filed = self._filed.get(text)
-            if filed is None:
-                continue  # a gate word
-            anywhere, checked = filed
-            found |= anywhere
-            for index, how, key in checked:
-                if index in found:
-                    continue
-                if how == _WORD_PREFIX and key not in words.prefixes:
-                    if len(key) == 3 or self._short is None:
-                        continue
-                    if short is None:
-                        short = set(self._short.findall(lower))
-                    if key not in short:
-                        continue
-                elif how == _WHOLE_WORD and key not in words.tokens:
-                    continue
-                found.add(index)
+        texts: set[str] = set()
+        for end, (text, back, anywhere, at_word) in self._automaton.iter(lower):
+            texts.add(text)
+            if anywhere:
+                found |= anywhere
+            if at_word and not at_word <= found:
+                start = end - back
+                if start == 0 or not lower[start - 1].isalnum():
+                    found |= at_word
         return found, texts
 
 
@@ -440,7 +408,8 @@ def keywords(*fragments: str) -> Factors:
 
 
 def word_keywords(*words: str) -> Factors:
-    """A gate from fragments that start words ('menopaus' for 'postmenopausal' would not do)."""
+    """A gate from fragments that start words, that is follow no letter or digit ('menopaus'
+    for 'postmenopausal' would not do)."""
     return frozenset(Factor(w.lower(), bool(_WORDCHAR.match(w))) for w in words)
 
 
