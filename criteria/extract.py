@@ -239,7 +239,7 @@ def extract_item(
         _rules_stated_as_inclusions(drafts, view)
     if view.section == Section.INCLUSION and drafts:
         _other_ways_in(drafts, view)
-    if view.has("cohort", "arm", "part ", "group") and len(view.w) > 40:
+    if view.has(_COHORT_WORDS) and len(view.w) > 40:
         _mid_item_cohorts(drafts, view)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
@@ -681,9 +681,15 @@ _OR_INELIGIBLE = re.compile(
 )
 
 
+_INELIGIBLE_WORDS = gate_words(
+    "ineligib", "unsuitab", "candidate", "suitable", "eligible", "unavailab", "available",
+    "contraindicat", "refus", "unable to",
+)  # fmt: skip
+
+
 def _other_ways_in(drafts: list[Draft], view: ItemView) -> None:
     intro = view.context.intro if view.context is not None else ""
-    found = _OR_INELIGIBLE.search(view.w) if view.has("or") else None
+    found = _OR_INELIGIBLE.search(view.w) if view.has(_INELIGIBLE_WORDS) else None
     found = found or (_OR_INELIGIBLE.search(intro) if intro else None)
     if found is None:
         return
@@ -725,6 +731,7 @@ _INCLUDED_IN_COHORT = re.compile(
 )
 
 
+_COHORT_WORDS = gate_words("cohort", " arm", "part ", "group")
 #: "A ... (part 1 only) or B ... (part 2 only)": each label closes the words it governs.
 _TRAILING_LABEL = re.compile(
     r"\(\s*(?P<label>(?:part|cohort|arm|phase|group|stage)\s*(?-i:[A-Z0-9]{1,3}))\s*"

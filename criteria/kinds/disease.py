@@ -217,8 +217,10 @@ _CNS = Fast(
     r"|intra-?parenchymal|parenchymal brain)\s+(?:\([^)]{0,15}\)\s*)?(?:\w+\s+){0,2}?"
     r"(?:metasta\w+|mets|involvement"
     r"|lesions?|tumou?rs?|spread|disease progression|carcinomatosis|localisations?|localizations?)"
-    r"|(?:metasta\w+|spread|mets|malignancy|cancer|tumou?r)\s+(?:\w+\s+){0,2}?(?:to|in|of"
-    r"|involving)\s+(?:the\s+)?(?:brain|cns|central nervous system)"
+    r"|(?:metasta\w+|spread|mets)\s+(?:\w+\s+){0,2}?(?:to|in|of|involving)\s+(?:the\s+)?"
+    r"(?:brain|cns|central nervous system)"
+    r"|malignan\w*\s+involving\s+(?:the\s+)?(?:brain|cns|central nervous system)"
+    r"|(?:cancer|tumou?r)s?\s+(?:to|in)\s+the\s+brain"
     r"|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
     r"|meningeal carcinomatosis|brain mets)",
     first=True,
