@@ -43,6 +43,27 @@ WASHOUT_INTRO = re.compile(
 )
 
 
+#: "Prior treatment with, ineligibility for, or commercial unavailability of X", "progression
+#: on, intolerance to, or ineligibility for standard treatment": having had X is one way in;
+#: the others (a physician's judgement, what is available) are not in a treatment history.
+OR_INELIGIBLE = re.compile(
+    r"\b(?:or|and/or)\s+(?:(?:be|is|are|was|were|deemed|considered)\s+)?"
+    r"(?:(?:medically|clinically)\s+)?"
+    r"(?:ineligib\w*|unsuitab\w*|not (?:be\s+)?(?:a\s+)?(?:candidates?|suitable|eligible)"
+    r"|(?:commercial(?:ly)?\s+)?unavailab\w*|not (?:commercially )?available|contraindicat\w*"
+    r"|refus\w*|unable to (?:receive|tolerate))\b",
+    re.IGNORECASE,
+)
+#: An introduction that lists methods of contraception ("Acceptable methods of contraception
+#: include:", "highly effective contraception, such as:").
+_CONTRACEPTION = re.compile(
+    r"\b(?:methods?|forms?|types?|means)\b[^.:;]{0,40}\b(?:contracept|birth control)"
+    r"|\b(?:contracept\w*|birth control)\b[^.:;]{0,60}?\b(?:methods?|forms?|types?|means|such as"
+    r"|include|including|e\.g)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """Meaning an introduction passes to its children."""
@@ -53,6 +74,9 @@ class Context:
     therapy: bool = False  #: children are therapies ("Prior treatment with:")
     intro_work: str = ""  #: the introduction, normalised (for settings, relations, windows)
     washout: bool = False  #: children are washouts ("... must have passed since the last dose:")
+    contraception: bool = False  #: children are methods of contraception
+    #: "or ineligibility for" as the introduction words it: another way in than having had X
+    other_way_in: str = ""
 
 
 def intro_context(words: str, parent: Context | None, counter: list[int]) -> Context:
@@ -73,4 +97,14 @@ def intro_context(words: str, parent: Context | None, counter: list[int]) -> Con
         washout = washout or parent.washout
         if any_of is None:
             any_of = parent.any_of
-    return Context(words, any_of, negated, therapy, work, washout)
+    other_way_in = OR_INELIGIBLE.search(words)
+    return Context(
+        words,
+        any_of,
+        negated,
+        therapy,
+        work,
+        washout,
+        _CONTRACEPTION.search(words) is not None,
+        other_way_in.group(0).strip() if other_way_in else "",
+    )

@@ -207,7 +207,7 @@ _EXCEPTION = Fast(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
     r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for"
     r"|not including|(?<!weeks )(?<!week )(?<!days )(?<!day )(?<!months )(?<!years )"
-    r"beyond(?= (?:the |a |one |1 |two |2 |first |initial )?(?:\w+[\s-]+){0,3}?"
+    r"beyond(?= (?:the |a |\d+ |first |initial )?(?:\w+[\s-]+){0,3}?"
     r"(?:regimens?|lines?|therap|treatment|chemotherap|inhibitors?|TKIs?))"
     r"|with the exceptions? of)\b",
     first=True,
@@ -294,6 +294,15 @@ _WITHIN = Fast(
 _BEFORE = Fast(
     r"(?:<=?|\b)" + _DURATION + r"\s+(?:\w+\s+){0,2}(?:before|prior to|preceding)\b", first=True
 )
+
+
+_A_DURATION = re.compile(_DURATION, re.IGNORECASE)
+
+
+def duration_days(text: str) -> int | None:
+    """The first duration written in `text`, in days ("Chemotherapy: 3 weeks" -> 21)."""
+    found = _A_DURATION.search(text)
+    return days(float(found.group("n")), found.group("unit")) if found else None
 
 
 def days(n: float, unit: str) -> int:

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from criteria import cues, lexicon, model
-from criteria.context import WASHOUT_INTRO, Context
+from criteria.context import OR_INELIGIBLE, WASHOUT_INTRO, Context
 from criteria.fastre import GateWords, Words, gate_words
 from criteria.text import Working
 from trialmatch.vocab import Section
@@ -634,7 +634,7 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
     current = negated and _CURRENT_USE.search(context.intro) is not None
     if context.washout:
         _washouts(drafts, view)
-    if _CONTRACEPTION_INTRO.search(context.intro):
+    if context.contraception:
         # "Acceptable methods of contraception: ... injectable progestogen": a method, not a
         # treatment history
         for i, draft in enumerate(drafts):
@@ -656,9 +656,6 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
             draft.fields.setdefault("any_of", context.any_of)
 
 
-_CHILD_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(days?|weeks?|wks?|months?)\b", re.IGNORECASE)
-
-
 #: "Participants must not have received X within 21 days" under an exclusion header: the rule as
 #: an inclusion would state it; what it excludes is X, not its absence.
 _RULE_NOT = re.compile(
@@ -669,18 +666,6 @@ _RULE_NOT = re.compile(
 _RULE_NOT_WORDS = gate_words("must not", "should not", "shall not", "may not", "cannot", "n't")
 
 
-#: "Prior treatment with, ineligibility for, or commercial unavailability of X", "progression
-#: on, intolerance to, or ineligibility for standard treatment": having had X is one way in;
-#: the others (a physician's judgement, what is available) are not in a treatment history.
-_OR_INELIGIBLE = re.compile(
-    r"\b(?:or|and/or)\s+(?:(?:be|is|are|was|were|deemed|considered)\s+)?(?:(?:medically|clinically)\s+)?"
-    r"(?:ineligib\w*|unsuitab\w*|not (?:be\s+)?(?:a\s+)?(?:candidates?|suitable|eligible)"
-    r"|(?:commercial(?:ly)?\s+)?unavailab\w*|not (?:commercially )?available|contraindicat\w*"
-    r"|refus\w*|unable to (?:receive|tolerate))\b",
-    re.IGNORECASE,
-)
-
-
 _INELIGIBLE_WORDS = gate_words(
     "ineligib", "unsuitab", "candidate", "suitable", "eligible", "unavailab", "available",
     "contraindicat", "refus", "unable to",
@@ -688,12 +673,13 @@ _INELIGIBLE_WORDS = gate_words(
 
 
 def _other_ways_in(drafts: list[Draft], view: ItemView) -> None:
-    intro = view.context.intro if view.context is not None else ""
-    found = _OR_INELIGIBLE.search(view.w) if view.has(_INELIGIBLE_WORDS) else None
-    found = found or (_OR_INELIGIBLE.search(intro) if intro else None)
-    if found is None:
+    """'Progression on, intolerance to, or ineligibility for X' (in the item or its list's
+    introduction): having had X is one way in, so its therapies carry the other as an exception
+    the matcher cannot settle."""
+    found = OR_INELIGIBLE.search(view.w) if view.has(_INELIGIBLE_WORDS) else None
+    way = found.group(0).strip() if found else (view.context.other_way_in if view.context else "")
+    if not way:
         return
-    way = found.group(0).strip()
     for draft in drafts:
         if draft.kind == "prior_therapy" and not draft.fields.get("negated"):
             draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), way)
@@ -769,7 +755,7 @@ def _washout_intro(w: str) -> bool:
     return (
         (w.rstrip().endswith(":") or "following" in w.lower())
         and WASHOUT_INTRO.search(w) is not None
-        and _CHILD_DURATION.search(w) is None
+        and cues.duration_days(w) is None
     )
 
 
@@ -777,24 +763,16 @@ def _washouts(drafts: list[Draft], view: ItemView) -> None:
     """Children of "at least the following periods must have passed since the last dose:"
     ("Chemotherapy: 3 weeks"): the therapy within that time is what is barred, so an inclusion
     child reads as not within it (the window is the child's own duration)."""
-    duration = _CHILD_DURATION.search(view.w)
+    duration = cues.duration_days(view.w)
     for draft in drafts:
         if draft.kind != "prior_therapy":
             continue
         if draft.fields.get("within_days") is None and duration is not None:
-            draft.fields["within_days"] = cues.days(float(duration.group(1)), duration.group(2))
+            draft.fields["within_days"] = duration
         if draft.fields.get("within_days") is not None and view.section == Section.INCLUSION:
             draft.fields["negated"] = True
 
 
-#: An introduction that lists methods of contraception ("Acceptable methods of contraception
-#: include:", "highly effective contraception, such as:").
-_CONTRACEPTION_INTRO = re.compile(
-    r"\b(?:methods?|forms?|types?|means)\b[^.:;]{0,40}\b(?:contracept|birth control)"
-    r"|\b(?:contracept\w*|birth control)\b[^.:;]{0,60}?\b(?:methods?|forms?|types?|means|such as"
-    r"|include|including|e\.g)\b",
-    re.IGNORECASE,
-)
 #: Words of a contraceptive method (a hormone named as one is no treatment history).
 _CONTRACEPTIVE = re.compile(
     r"progest|estrogen|oestrogen|levonorgestrel|contracep|intra-?uterine|\bIUD|\bIUS\b|condom"

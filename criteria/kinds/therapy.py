@@ -860,26 +860,22 @@ _NO_WASHOUT_NEEDED = re.compile(
 _COUNTED_OTHER = re.compile(r"\b(?:regimens?|lines?|courses?|cycles?|includ\w*)\b")
 #: A count of one class before its name ("more than 2 prior ALK inhibitors", ">= 2 EGFR TKIs",
 #: "no more than 1 prior CDK4/6 inhibitor", "multiple"): how many of it, not any use.
+#: (Number words are digits in the working string.)
 _CLASS_COUNT = re.compile(
-    r"(?:(?:\bmore than|>)\s*(?P<gt>\d{1,2}|one|two|three)|(?:>=|\bat least)\s*(?P<ge>\d{1,2})"
-    r"|\b(?P<more>\d{1,2}|two|three) or more|(?:<=|\bno more than|\bat most|\bup to)\s*"
+    r"(?:(?:\bmore than|>)\s*(?P<gt>\d{1,2})|(?:>=|\bat least)\s*(?P<ge>\d{1,2})"
+    r"|\b(?P<more>\d{1,2}) or more|(?:<=|\bno more than|\bat most|\bup to)\s*"
     r"(?P<le>\d{1,2})|\b(?P<multiple>multiple))\s+(?:prior\s+|previous\s+|earlier\s+)?$"
 )
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3}
 
 
 def _count_bounds(counted: re.Match[str]) -> tuple[int | None, int | None]:
     """(min, max) of a class count read by `_CLASS_COUNT`."""
-
-    def number(text: str) -> int:
-        return _NUMBER_WORDS.get(text, 0) or int(text)
-
     if counted.group("gt"):
-        return number(counted.group("gt")) + 1, None
+        return int(counted.group("gt")) + 1, None
     if counted.group("ge") or counted.group("more"):
-        return number(counted.group("ge") or counted.group("more")), None
+        return int(counted.group("ge") or counted.group("more")), None
     if counted.group("le"):
-        return None, number(counted.group("le"))
+        return None, int(counted.group("le"))
     return 2, None  # "multiple"
 
 

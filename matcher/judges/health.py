@@ -245,13 +245,17 @@ _GRADE_FLOOR = re.compile(
 _PATIENT_GRADE = re.compile(r"\bgrade\s*([0-5])\b", re.I)
 
 
+def _evidence_at(c: Comorbidity) -> int:
+    """Where the condition's own words stand in the criterion's text (-1: not found)."""
+    return c.text.lower().find(c.evidence.lower()) if c.evidence else -1
+
+
 def _grade_floor(c: Comorbidity) -> int | None:
     """The lowest grade the criterion counts, when it gives one beside the condition's words."""
-    text = c.text
-    at = text.lower().find((c.evidence or "").lower()) if c.evidence else -1
+    at = _evidence_at(c)
     if at < 0:
         return None
-    window = text[max(0, at - 40) : at + len(c.evidence or "") + 30]
+    window = c.text[max(0, at - 40) : at + len(c.evidence or "") + 30]
     found = _GRADE_FLOOR.search(window)
     if found is None:
         return None
@@ -280,7 +284,7 @@ def _follows(c: Comorbidity, exception: str) -> bool:
     """Whether the exception follows the condition's own words in the same clause ("other
     malignancy except ..."), not another condition the item names."""
     text = c.text.lower()
-    at = text.find((c.evidence or "").lower())
+    at = _evidence_at(c) if c.evidence else 0
     start = text.find(exception.lower()[:30], max(at, 0))
     if at < 0 or start < 0:
         return False
