@@ -16,7 +16,7 @@ import re
 from itertools import pairwise
 
 from criteria import cues
-from criteria.extract import TIMING_FIELDS, Draft, ItemView
+from criteria.extract import SETTLED, TIMING_FIELDS, Draft, ItemView, settle
 from criteria.fastre import Fast, gate_words, pattern_words
 from criteria.model import BREAST_ONLY_RECEPTORS, Criterion
 from trialmatch.vocab import Section
@@ -76,7 +76,7 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
         return drafts
     w = view.w
     dropped: set[int] = set()
-    settled = view.memo.get(_SETTLED, ())
+    settled = view.memo.get(SETTLED, ())
     for match in _CONDITION.finditer(w, view.low):
         start, end = match.start("cue"), match.end("body")
         inside = [d for d in drafts if start <= d.start < end and d.kind in _CONDITION_KINDS]
@@ -318,13 +318,7 @@ def _early_permission(
         fields["within_days"] = cues.days(n, unit)
     else:
         fields["relapse_within_months"] = cues.months(n, unit)
-    made = subject.with_fields(fields)
-    view.memo.setdefault(_SETTLED, set()).add(id(made))
-    return made
-
-
-#: `ItemView.memo` key: drafts a clause has already read whole (`apply_conditions` leaves them).
-_SETTLED = ("settled drafts",)
+    return settle(view, subject.with_fields(fields))
 
 
 def _segment(w: str, position: int) -> tuple[int, int]:

@@ -287,6 +287,17 @@ TIMING_FIELDS = frozenset(
 #: on warfarin)"), noted by `criteria.kinds.labs`. A therapy or condition named there says when
 #: the second threshold applies, not what the patient must (not) have.
 LAB_SITUATIONS = ("lab situations",)
+#: `ItemView.memo` key: drafts a reader or clause read whole with their condition ("brain
+#: metastases are eligible if treated"); `clauses.apply_conditions` leaves them as they are.
+SETTLED = ("settled drafts",)
+
+
+def settle(view: ItemView, draft: Draft) -> Draft:
+    """Mark a draft as read with its condition (see `SETTLED`)."""
+    view.memo.setdefault(SETTLED, set()).add(id(draft))
+    return draft
+
+
 _SITUATION_KINDS = frozenset({"prior_therapy", "comorbidity", "cns_metastases"})
 
 

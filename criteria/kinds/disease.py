@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from criteria import cues
-from criteria.extract import Draft, ItemView
+from criteria.extract import Draft, ItemView, settle
 from criteria.fastre import Fast, gate_words, pattern_words
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
@@ -432,13 +432,13 @@ def read_cns(view: ItemView) -> list[Draft]:
                 if not allowed:
                     # "brain metastases are allowed (if treated)": a permission requires nothing
                     return [view.draft("cns_metastases", first, last).no_requirement()]
-                return [_settled(view, view.draft("cns_metastases", first, last, states=allowed,
+                return [settle(view, view.draft("cns_metastases", first, last, states=allowed,
                                                   negated=True))]  # fmt: skip
             if cues.permissive(w[max(0, first - 80) : last + 80]):
                 return []  # "regardless of brain metastases": no requirement
         elif (alternative := _or_allowed(w, parts[0][1])) is not None:
             # "without brain metastases, or with asymptomatic ones": none, or only these
-            return [_settled(view, view.draft("cns_metastases", first, last, states=alternative,
+            return [settle(view, view.draft("cns_metastases", first, last, states=alternative,
                                               negated=True))]  # fmt: skip
     ordered = tuple(s for s in _STATE_ORDER if s in states) or ("any",)
     if bare and "leptomeningeal" in ordered and len(ordered) == 1:
@@ -594,21 +594,7 @@ def _conditions_of_allowance(view: ItemView, first: int, last: int) -> list[Draf
     if not states:
         return None  # read as it stands: "no evidence of new or enlarging CNS metastases"
     negated = view.section == Section.INCLUSION
-    return [
-        _settled(view, view.draft("cns_metastases", first, last, states=states, negated=negated))
-    ]
-
-
-#: `ItemView.memo` key of the drafts a reader has read whole, with their condition: the clause
-#: rules (`criteria.clauses.apply_conditions`, which owns the key) leave them as they are.
-_SETTLED = ("settled drafts",)
-
-
-def _settled(view: ItemView, draft: Draft) -> Draft:
-    """An allowance read with its condition ("brain metastases are eligible if treated"): the
-    clause rules must not read "if" again and turn it into 'no brain metastases, or ...'."""
-    view.memo.setdefault(_SETTLED, set()).add(id(draft))
-    return draft
+    return [settle(view, view.draft("cns_metastases", first, last, states=states, negated=negated))]
 
 
 #: "A participant with (a history of) brain metastases must ...": a rule for those who have them.
