@@ -160,6 +160,11 @@ class LineCount(_Base):
     settings: tuple[TherapySetting, ...] = Field(default=(), description="empty = any setting")
     min: int | None = None
     max: int | None = None
+    except_scopes: tuple[str, ...] = Field(
+        default=(),
+        description="classes or agents the count leaves out ('2 lines other than endocrine "
+        "therapy', 'ALK inhibitors other than crizotinib'); an extension of the contract",
+    )
 
 
 class PerformanceStatus(_Base):

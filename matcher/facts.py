@@ -132,6 +132,7 @@ def months_between(earlier: dt.date, later: dt.date) -> float:
 
 
 _EARLY = {"adjuvant", "neoadjuvant"}
+ANY_SCOPES = {"any", "systemic", "systemic_anticancer_therapy"}
 
 #: Relapse within this many months of the end of (neo)adjuvant therapy counts that therapy as a
 #: line for advanced disease, the convention most trials state ("relapse during or within 12
@@ -181,7 +182,9 @@ class TreatmentHistory:
         that some trials count as chemotherapy and others do not."""
         return tuple(r for r in self.regimens if r.counts_as_line and maybe_chemotherapy(r))
 
-    def advanced_lines(self, scope: str) -> tuple[int, int, list[str]]:
+    def advanced_lines(
+        self, scope: str, left_out: Iterable[str] = ()
+    ) -> tuple[int, int, list[str]]:
         """Lines of therapy for advanced disease within a scope, as (fewest, most, reasons).
 
         A line is a metastatic-setting regimen with at least one agent that counts as anticancer
@@ -192,6 +195,12 @@ class TreatmentHistory:
         widen the range, and so does an antibody-drug conjugate for advanced disease when the
         scope is chemotherapy: trials differ on whether T-DXd or sacituzumab govitecan is a
         chemotherapy line, so a count that hangs on it stays for the investigator.
+
+        `left_out`: classes the count does not take ("other than endocrine therapy"). A regimen
+        all of whose counted agents are of them is not a line, nor is an endocrine therapy with
+        a targeted partner (fulvestrant + palbociclib) when endocrine therapy is left out; one
+        that mixes them with others (osimertinib + chemotherapy, "other than EGFR inhibitors")
+        may or may not be, so it widens the range.
         """
         fewest = most = 0
         reasons: list[str] = []
@@ -206,6 +215,20 @@ class TreatmentHistory:
                     reasons.append(
                         f"{regimen.describe()}: an antibody-drug conjugate, which some trials "
                         "count as chemotherapy"
+                    )
+                continue
+            kept = self.kept(regimen, scope, left_out)
+            if kept is False:
+                continue
+            if kept is None:  # partly of a class left out: the trial may or may not count it
+                if regimen.setting in _EARLY:
+                    early_maybe = early_maybe or self.early_relapse(regimen) is not False
+                    continue
+                most += 1
+                if regimen.setting == "metastatic":
+                    reasons.append(
+                        f"{regimen.describe()}: counted or not, as the trial leaves "
+                        f"out {', '.join(sorted(set(left_out) & regimen.classes))}"
                     )
                 continue
             if regimen.setting == "metastatic":
@@ -229,9 +252,36 @@ class TreatmentHistory:
             most += 1
         return fewest, most, reasons
 
+    @classmethod
+    def kept(cls, regimen: Regimen, scope: str, left_out: Iterable[str]) -> bool | None:
+        """Whether a line count that leaves out some classes or agents counts this regimen (in
+        scope): True, False, or None when it may or may not (see `advanced_lines`)."""
+        left_out = set(left_out)
+        if not left_out:
+            return True
+        counted = [
+            agent
+            for agent in regimen.agents
+            if lexicon.counts_as_line(agent)
+            and (scope in ANY_SCOPES or scope in lexicon.drug_classes(agent))
+        ]
+        out = [
+            agent
+            for agent in counted
+            if agent in left_out or left_out & lexicon.drug_classes(agent)
+        ]
+        if not out:
+            return True
+        rest = [agent for agent in counted if agent not in out]
+        if "endocrine_therapy" in left_out:
+            # an endocrine line keeps its name with a targeted partner (fulvestrant +
+            # palbociclib, exemestane + everolimus): only chemotherapy beside it is another line
+            rest = [agent for agent in rest if "chemotherapy" in lexicon.drug_classes(agent)]
+        return None if rest else False
+
     @staticmethod
     def _in_scope(regimen: Regimen, scope: str) -> bool:
-        if scope in {"any", "systemic", "systemic_anticancer_therapy"}:
+        if scope in ANY_SCOPES:
             return True
         return any(
             scope in lexicon.drug_classes(agent) and lexicon.counts_as_line(agent)

@@ -215,3 +215,24 @@ def test_relapse_within_n_months_of_adjuvant_endocrine_therapy() -> None:
     adjuvant = history.regimens[0]
     assert history.early_relapse(adjuvant, months=12) is True
     assert history.early_relapse(adjuvant, months=3) is False
+
+
+def test_a_count_that_leaves_out_endocrine_therapy_skips_endocrine_lines() -> None:
+    history = patient(treatments=HISTORY).history
+    assert history is not None
+    # fulvestrant + ribociclib is an endocrine line; the early-relapse anastrozole too
+    assert history.advanced_lines("any", ("endocrine_therapy",))[:2] == (1, 1)
+    assert history.advanced_lines("any", ("taxane",))[:2] == (2, 2)
+
+
+def test_a_regimen_partly_of_a_class_left_out_may_or_may_not_count() -> None:
+    history = patient(
+        treatments=[
+            {"agents": ["osimertinib"], "setting": "metastatic", "outcome": "progression"},
+            {"agents": ["osimertinib", "carboplatin", "pemetrexed"], "setting": "metastatic"},
+            {"agents": ["docetaxel"], "setting": "metastatic"},
+        ]
+    ).history
+    assert history is not None
+    assert history.advanced_lines("any", ("egfr_tki",))[:2] == (1, 2)
+    assert history.advanced_lines("any", ("osimertinib",))[:2] == (1, 2)

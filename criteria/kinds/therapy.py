@@ -1581,15 +1581,18 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         if high is not None and low is not None and high < low:
             continue
         capped_to = match.end("noun") if low is None else None
+        tail = match.group("tail")
+        left_out, left_span = _left_out(w, match.end("noun"), tail, mentions)
         scope = _scope(
             w,
             match.start(),
             match.end("noun"),
             match.end("noun") + 30,
-            mentions,
+            [m for m in mentions if not left_span[0] <= m.start < left_span[1]],
             between + noun,
         )
-        tail = match.group("tail")
+        if scope in left_out:
+            scope = "any"
         tail_cut = re.split(
             r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1
         )[0]
@@ -1610,7 +1613,13 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         settings = cues.settings_in(lead + " " + between + " " + setting_tail[:60])
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
-        end = match.end("noun") + len(tail_cut)
+        if left_span[1] and not left_out and _EARLY_SETTING.search(w, *left_span):
+            # "not including regimens given in the (neo)adjuvant setting": advanced lines
+            settings = ("metastatic",)
+        elif left_span[1] and not settings:
+            after = re.split(r"[.;(]", w[left_span[1] : left_span[1] + 50], maxsplit=1)[0]
+            settings = cues.settings_in(after)  # "excluding endocrine therapy, for ABC"
+        end = max(match.end("noun") + len(tail_cut), left_span[1])
         scopes = [scope]
         capped = low is None or (high is None and view.section == Section.EXCLUSION)
         other = _OTHER_SCOPE.match(tail, len(tail_cut)) if capped else None
@@ -1641,10 +1650,48 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
                     settings=settings,
                     min=low,
                     max=high,
+                    except_scopes=left_out,
                     negated=view.negated(match.start(), end),
                 )
             )
     return out
+
+
+#: What a line count leaves out: "(excluding hormonal therapy)", "other than ALK inhibitors",
+#: "not including endocrine therapy", "(endocrine therapy does not count)".
+_LEFT_OUT = re.compile(
+    r"\b(?:excluding|not\s+including|other\s+than|except(?:\s+for)?|apart\s+from"
+    r"|not\s+counting)\s+(?P<what>[^,;()]{2,60}?)(?=\s*(?:[,;)]|$|\s(?:for|in)\s))"
+    r"|\(\s*(?P<said>[^()]{2,50}?)\s+(?:does|do|will|is|are|shall|should)\s+not\s+(?:be\s+)?"
+    r"count",
+    re.IGNORECASE,
+)
+_EARLY_SETTING = re.compile(r"\b(?:neo-?)?adjuvant\b|\bearly\b|\bcurative\b", re.I)
+
+
+def _left_out(
+    w: str, at: int, tail: str, mentions: list[lexicon.Mention]
+) -> tuple[tuple[str, ...], tuple[int, int]]:
+    """The classes a count leaves out, read from the words after its noun, and where those
+    words are in `w` ((0, 0) when the count leaves nothing out)."""
+    found = _LEFT_OUT.search(tail)
+    if found is None:
+        return (), (0, 0)
+    group = "what" if found.group("what") is not None else "said"
+    start, end = at + found.start(group), at + found.end(group)
+    words = found.group(group).lower()
+    early = _EARLY_SETTING.search(tail, found.start(group), found.end() + 40)
+    if early is not None:  # "(not including neo/adjuvant chemotherapy)": a setting left out
+        return (), (start, at + early.end())
+    named = [m for m in mentions if start <= m.start < end]
+    if named:  # a drug stays a drug: "ALK inhibitor other than crizotinib"
+        scopes = [_line_scope(m.id) for m in named]
+    else:
+        scopes = ["endocrine_therapy"] if re.search(r"endocrine|hormon", words) else []
+        if "chemo" in words or "cytotoxic" in words:
+            scopes.append("chemotherapy")
+    left_out = tuple(dict.fromkeys(x for x in scopes if x != "any"))
+    return left_out, (start, at + found.end())
 
 
 _OPTIONAL_PART = re.compile(

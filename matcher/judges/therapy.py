@@ -6,7 +6,7 @@ import re
 
 from criteria import lexicon
 from criteria.model import LineCount, PriorTherapy
-from matcher.facts import Regimen, TreatmentHistory, months_between
+from matcher.facts import ANY_SCOPES, Regimen, TreatmentHistory, months_between
 from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
 from matcher.patient import Patient
 from trialmatch.vocab import Section
@@ -21,7 +21,6 @@ _BROAD = {
 }
 
 _EARLY = {"adjuvant", "neoadjuvant"}
-_ANY_SCOPE = {"any", "systemic", "systemic_anticancer_therapy"}
 
 
 def _label(class_or_agent: str) -> str:
@@ -410,7 +409,7 @@ def _relation(
 
 
 def _scope_label(scope: str) -> str:
-    return "systemic therapy" if scope in _ANY_SCOPE else _label(scope)
+    return "systemic therapy" if scope in ANY_SCOPES else _label(scope)
 
 
 def line_count(c: LineCount, p: Patient) -> Judgement:
@@ -425,19 +424,22 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     early_only = bool(c.settings) and set(c.settings) <= _EARLY
     if early_only:
         counted = [
-            r
+            (r, history.kept(r, c.scope, c.except_scopes))
             for r in history.regimens
             if r.setting in c.settings
             and r.counts_as_line
-            and (c.scope in _ANY_SCOPE or c.scope in r.classes)
+            and (c.scope in ANY_SCOPES or c.scope in r.classes)
         ]
-        fewest = most = len(counted)
-        reasons = [r.describe() for r in counted]
+        fewest = sum(1 for _, kept in counted if kept)
+        most = sum(1 for _, kept in counted if kept is not False)
+        reasons = [r.describe() for r, kept in counted if kept is not False]
         where = f"in the {'/'.join(c.settings)} setting"
     else:
-        fewest, most, reasons = history.advanced_lines(c.scope)
+        fewest, most, reasons = history.advanced_lines(c.scope, c.except_scopes)
         where = "for advanced disease"
     count = str(fewest) if fewest == most else f"{fewest} to {most}"
+    if c.except_scopes:
+        scope += " other than " + " or ".join(_label(x) for x in c.except_scopes)
     said = f"{count} line{'s' if most != 1 else ''} of {scope} {where}"
     if reasons:
         said += ": " + "; ".join(reasons)
