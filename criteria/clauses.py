@@ -621,7 +621,16 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     bounds = _clause_bounds(w)
     kept: list[Draft] = []
     dropped: list[Draft] = []
+    subject = _PATIENTS_LET_IN.search(w, view.low) if view.section == Section.EXCLUSION else None
     for draft in drafts:
+        if (
+            subject is not None
+            and draft.start < subject.end()
+            and draft.kind not in _KEEP
+            and not _TIMED.intersection(draft.fields)
+        ):
+            dropped.append(draft)
+            continue
         if draft.kind in _KEEP or (
             draft.fields.get("negated")
             and not _NOT_REQUIRED.search(w)
@@ -793,6 +802,14 @@ _PATIENT_PERMITTED = Fast(
     r"^\W*(?:patients?|participants?|subjects?|women|men|those)\b[^,;]*\b(?:may (?:enter|join"
     r"|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))|(?:is|are) (?:also )?"
     r"eligible)\b"
+)
+#: "(exclusion:) Patients with a cancer that was treated and shows no sign of recurrence are
+#: permitted to enrol, provided ...": the patients it describes may enter.
+_PATIENTS_LET_IN = Fast(
+    r"^\W*(?:patients?|participants?|subjects?|women|men|those)\b(?:(?!\.\s)[^;()])*?\b(?:may"
+    r" (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))|(?:is|are)"
+    r" (?:also )?(?:permitted|allowed) to (?:enter|join|enrol|enroll|participate|take part"
+    r"|be (?:enrolled|included)))\b"
 )
 
 
