@@ -1451,11 +1451,20 @@ def _prior_therapy(
     return Draft(
         "prior_therapy",
         fields,
-        view.evidence(max(begin, run.start - 100), min(stop, run.end + 80)),
+        view.evidence(*_whole_words(w, max(begin, run.start - 100), min(stop, run.end + 80))),
         run.start,
         end,
         run.end,
     )
+
+
+def _whole_words(w: str, start: int, end: int) -> tuple[int, int]:
+    """A window narrowed so that it cuts no word in two (evidence shown to a reader)."""
+    while 0 < start < end and w[start - 1].isalnum() and w[start].isalnum():
+        start += 1
+    while start < end < len(w) and w[end - 1].isalnum() and w[end].isalnum():
+        end -= 1
+    return start, end
 
 
 #: "(therapy) for locally advanced, recurrent or metastatic disease", "for their relapsed (or
