@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from criteria import model as m
+from criteria import parse_criteria
 from matcher.judges import evaluate
 from matcher.labs import canonical_key, entries_for, lab_table, to_unit
 from matcher.loading import parse_profile
@@ -120,3 +121,20 @@ def test_a_bilirubin_limit_without_a_unit_stays_as_written() -> None:
     # 1.5 is a plausible mg/dL limit: no multiple of the ULN is implied
     assert judged(lab("bilirubin", "<=", 1.5), bilirubin=1.4) is Result.MET
     assert judged(lab("bilirubin", "<=", 1.5), bilirubin=1.6) is Result.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("sites", "expected"),
+    [(["liver", "bone"], Result.MET), (["bone"], Result.NOT_MET), (None, Result.UNKNOWN)],
+)
+def test_a_limit_relaxed_for_liver_metastases_in_its_own_clause(
+    sites: list[str] | None, expected: Result
+) -> None:
+    text = "Inclusion Criteria:\n* AST at most 2.5 x ULN; AST at most 5 x ULN with liver metastases"
+    (criterion,) = [c for c in parse_criteria(text) if c.kind == "lab"]
+    diagnosis = {"cancer": "breast cancer", "stage": "metastatic"}
+    if sites is not None:
+        diagnosis["metastatic_sites"] = sites
+    profile = {"id": "p", "labs": {"ast_xuln": 3.4}, "diagnosis": diagnosis}
+    patient = Patient(parse_profile(profile), dt.date(2026, 11, 24))
+    assert evaluate(criterion, patient).result is expected

@@ -51,8 +51,8 @@ _POSTFIX = Fast(
     + r"\s*(?:or|and)\s*(?P<dir>more|greater|higher|above|over|less|lower|below|under|fewer)\b"
 )
 _EXCEPTION = Fast(
-    r"^\s*(?:\((?P<paren>[^()]*(?:\([^()]*\)[^()]*)*)\)|[,;]?\s*(?P<alt>(?:or|and|but|unless)\s+"
-    r"(?:(?P<named>[\w/-]+(?:\s+[\w/-]+)?)\s*)?(?P<cmp><=|<|>=|>)\s*(?:[^,;.()]|\.(?=\d)){0,80}?"
+    r"^\s*(?:\((?P<paren>[^()]*(?:\([^()]*\)[^()]*)*)\)|(?:[,;]\s*|(?=or|and|but|unless))"
+    r"(?P<alt>(?:(?:or|and|but|unless)\s+)?(?:(?P<named>[\w/-]+(?:\s+[\w/-]+)?)\s*)?(?P<cmp><=|<|>=|>)\s*(?:[^,;.()]|\.(?=\d)){0,80}?"
     r"(?P<sit>\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic"
     r"|bone)\b)(?:[^,;.()]|\.(?=\d)){0,80}))"
 )
@@ -347,4 +347,64 @@ def read(view: ItemView) -> list[Draft]:
                     negated=negated,
                 )
             )
+    if len(out) > 1 and view.has("metasta", "involvement"):
+        out = _limits_with_metastases(out, view)
     return out
+
+
+#: Metastases in an organ that a laboratory limit is relaxed for ("ALT <= 5 x ULN for liver
+#: metastases"), and a clause that speaks of their absence ("In absence of liver metastases").
+_ORGAN_METASTASES = re.compile(
+    r"\b(?:liver|hepatic|bone|osseous)\s+(?:metasta\w*|mets\b|involvement)", re.IGNORECASE
+)
+_ABSENT_BEFORE = re.compile(
+    r"\b(?:absence of|without|no|not have|free of)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+_CLAUSE_BREAK = re.compile(r"[.;]\s|\n")
+
+
+def _limits_with_metastases(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """A second limit for patients with liver or bone metastases, written as a clause of its own
+    ("ALT and AST <= 2.5 x ULN; ALT and AST <= 5 x ULN for liver metastasis", "In absence of
+    liver metastases, AST < 2.5 x ULN. If the patient had liver metastases, AST < 5 x ULN"):
+    the usual limit keeps the second as its exception (as it does when the second is written in
+    brackets), and the second is no limit for everyone."""
+    w = view.w
+    bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(w)), len(w) + 1]
+
+    def clause(position: int) -> tuple[int, int]:
+        k = max(i for i, b in enumerate(bounds) if b <= position)
+        return bounds[k], bounds[k + 1] if k + 1 < len(bounds) else len(w)
+
+    def with_metastases(draft: Draft) -> bool:
+        begin, end = clause(draft.start)
+        found = _ORGAN_METASTASES.search(w, begin, end)
+        return found is not None and not _ABSENT_BEFORE.search(w, begin, found.start())
+
+    relaxed = [d for d in drafts if d.fields["uln_multiple"] and with_metastases(d)]
+    if not relaxed:
+        return drafts
+    out: list[Draft] = []
+    for draft in drafts:
+        if draft in relaxed:
+            continue
+        usual = [
+            r
+            for r in relaxed
+            if r.fields["analyte"] == draft.fields["analyte"]
+            and draft.fields["uln_multiple"]
+            and r.fields["comparator"][0] == draft.fields["comparator"][0]
+            and r.fields["value"] > draft.fields["value"]
+        ]
+        if usual:
+            begin, end = clause(usual[0].start)
+            said = view.evidence(begin, end).strip("() ,;")
+            fields = dict(draft.fields)
+            fields["exceptions"] = (*fields["exceptions"], said)
+            draft = Draft(draft.kind, fields, draft.evidence, draft.start, draft.end)
+        out.append(draft)
+    # a relaxed limit with no usual one beside it stays a limit
+    kept = {id(r) for r in relaxed if not any(
+        d.fields["analyte"] == r.fields["analyte"] for d in drafts if d not in relaxed
+    )}  # fmt: skip
+    return sorted(out + [r for r in relaxed if id(r) in kept], key=lambda d: d.start)

@@ -53,6 +53,16 @@ _ORGAN_SYSTEMS = (
 )
 
 
+#: Organs named after an organ-function phrase: "(adequate bone marrow function), hepatic and
+#: renal function".
+_MORE_ORGANS = re.compile(
+    r"(?:\s*(?:,|and|&|/)\s*(?:and\s+)?(?:hepatic|liver|renal|kidney|cardiac|heart|coagulation"
+    r"|end-?organ|organ)\b(?:\s+functions?)?)+",
+    re.IGNORECASE,
+)
+_ANY_ORGAN = re.compile(r"\b(?:end[- ]?)?organs?\b(?![- ]specific)", re.IGNORECASE)
+
+
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
@@ -100,7 +110,13 @@ def read(view: ItemView) -> list[Draft]:
                 cancers.append(draft)
             continue
         if rule.kind == "organ_function":
-            systems = tuple(name for name, p in _ORGAN_SYSTEMS if p.search(match.group(0)))
+            more = _MORE_ORGANS.match(w, end)  # "adequate bone marrow function, hepatic and renal"
+            if more is not None and more.end() > end:
+                end = more.end()
+            phrase = w[start:end]
+            systems = tuple(name for name, p in _ORGAN_SYSTEMS if p.search(phrase))
+            if _ANY_ORGAN.search(phrase):
+                systems = ()  # "organ and marrow function": every organ, the marrow among them
             draft = _with_polarity(view, "organ_function", start, end, {"systems": systems})
             if rule.fields.get("negated"):  # "inadequate organ function"
                 draft.fields["negated"] = not draft.fields["negated"]
