@@ -887,8 +887,8 @@ def read_measurable(view: ItemView) -> list[Draft]:
 _NAME = (
     r"(?P<name>\b(?:(?-i:HR|ER|PR|PgR|PGR)(?![a-z])|HER-?\s?2(?:/neu)?|(?:c-?)?erbB-?2"
     r"|hormone[- ]receptors?"
-    r"|hormonal receptors?|o?estrogen[- ]receptors?(?:\s*\((?-i:ER)\))?(?:\s*alpha)?"
-    r"|progesterone[- ]receptors?(?:\s*\((?-i:PR|PgR)\))?"
+    r"|hormonal receptors?|o?estrogen[- ]?receptors?(?:\s*\((?-i:ER)\))?(?:\s*alpha)?"
+    r"|progesterone[- ]?receptors?(?:\s*\((?-i:PR|PgR)\))?"
     r"|human epidermal growth factor receptor[- ]?(?:type\s*)?2(?:\s*\(HER-?2\))?))"
 )
 _RECEPTOR = re.compile(_NAME, re.IGNORECASE)
@@ -900,6 +900,10 @@ _STATUS = Fast(
     r"|enriched|[1-3]\+)"
 )
 _CONNECT = Fast(r"^\s*(?:and/or|or|and|/|,)\s*")
+#: "at least one of ER and PgR is positive": the names joined by "and" are alternatives.
+_ONE_OF_BEFORE = re.compile(
+    r"(?:\b(?:one|either|any)|>=\s*1)\s+of\s+(?:the\s+)?$|\beither\s+$", re.IGNORECASE
+)  # "at least one" is ">= 1" in the working text
 _SUSPENDED = re.compile(r"-\s*(?:and/or|or|and)\s*", re.IGNORECASE)
 _HYPHENATED_STATUS = re.compile(r"-(?:positive|negative|low)\b", re.IGNORECASE)
 _STATUS_BEFORE = Fast(
@@ -1017,7 +1021,12 @@ def read_receptors(view: ItemView) -> list[Draft]:
         start = group[0].start() - (len(before.group(0)) if before and not status else 0)
         end = last.end() + (status.end() if status else 0)
         joiner = w[group[0].end() : group[-1].start()].lower()
-        if set(receptors) <= {"ER", "PR"} and len(group) > 1 and "and/or" not in joiner:
+        if (
+            set(receptors) <= {"ER", "PR"}
+            and len(group) > 1
+            and "and/or" not in joiner
+            and not _ONE_OF_BEFORE.search(w, max(0, group[0].start() - 30), group[0].start())
+        ):
             conjunctive = " and " in f" {joiner} " and " or " not in f" {joiner} "
         else:
             conjunctive = False
