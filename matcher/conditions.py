@@ -41,3 +41,20 @@ def forms(condition: str, text: str) -> frozenset[str] | None:
 
 def _names(patterns: tuple[str, ...], text: str) -> bool:
     return any(re.search(f"(?<![A-Za-z]){p}", text, re.I) for p in patterns)
+
+
+@lru_cache(maxsize=4096)
+def only_suggested(condition: str, words: str, criterion: str) -> bool:
+    """Whether a patient's condition points at `condition` only through a sign that does not
+    establish it ("capivasertib-related hyperglycaemia" for diabetes), and the criterion's
+    words do not name that sign themselves."""
+    for entry in vocabulary("conditions").conditions:
+        if entry.id != condition or not entry.suggestive:
+            continue
+        proper = tuple(p for p in entry.patterns if p not in entry.suggestive)
+        return (
+            not _names(proper, words)
+            and _names(entry.suggestive, words)
+            and not _names(entry.suggestive, criterion)
+        )
+    return False

@@ -816,3 +816,24 @@ def test_time_on_a_therapy_runs_from_the_start_of_its_course() -> None:
         ]
     )  # fmt: skip
     assert judged(within_24, switched) is MET  # a new drug starts a new course
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("alpelisib-related hyperglycaemia", UNKNOWN),  # a sign, not a diagnosis
+        ("type 2 diabetes treated with metformin", MET),
+        ("type 1 diabetes on insulin", MET),
+        ("type 2 diabetes managed by diet alone", NOT_MET),
+    ],
+)
+def test_diabetes_that_needs_medication(condition: str, expected: Result) -> None:
+    c = m.Comorbidity(
+        section=Section.EXCLUSION,
+        text="Diabetes mellitus needing glucose-lowering medication",
+        span=(0, 53),
+        item=0,
+        condition="diabetes",
+        evidence="Diabetes mellitus",
+    )
+    assert judged(c, patient(conditions=[condition])) is expected

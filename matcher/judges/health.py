@@ -183,7 +183,8 @@ _SERIOUS = re.compile(
 #: hypertension"): the condition alone does not settle it.
 _QUALIFIED = re.compile(
     r"uncontrolled|poorly controlled|"
-    r"(?:requir|need)\w* (?:insulin|treatment|therapy|oxygen|steroids)|"
+    r"(?:requir|need)\w* (?:[\w-]+ ){0,2}?(?:insulin|treatment|therapy|oxygen|steroids"
+    r"|medications?|drugs?|agents?)|"
     r"insulin[- ]dependent|on insulin|symptomatic|unstable|severe|serious|significant|"
     r"clinically (?:important|relevant)|inadequately controlled|uncontrollable|"
     r"poor(?:ly)? controlled|not (?:under |well )?(?:stable )?control|"
@@ -194,6 +195,21 @@ _QUALIFIED = re.compile(
 )
 #: "Concurrent other malignancy", "... requiring treatment": qualifiers unless the criterion
 #: also names the condition's history ("history or concomitant other malignancy").
+#: A qualifier that asks only that the condition be treated ("requiring anti-hyperglycemic
+#: medication"), and a patient's words that say it is or is not.
+_TREATED = re.compile(
+    r"(?:requir|need)\w* (?:[\w-]+ ){0,2}?(?:treatment|therapy|medications?|drugs?|agents?)", re.I
+)
+_TAKES = re.compile(
+    r"\b(?:on|taking|takes|treated with|managed with)\s+(?!no\b)\w+|metformin|insulin"
+    r"|\bmedicat|\btablets?\b",
+    re.I,
+)
+_UNTREATED = re.compile(
+    r"\b(?:no|without|off|not on)\s+(?:\w+\s+)?(?:medication|treatment|therapy|insulin|drugs?)"
+    r"|diet[- ](?:controlled|alone|only)|untreated|resolved",
+    re.I,
+)
 _CURRENT = re.compile(r"concurrent|concomitant|requiring (?:concurrent |active )?treatment", re.I)
 _HISTORY = re.compile(r"\bhistory\b|\bprior\b|\bprevious|\bpast\b|\bever\b", re.I)
 
@@ -343,6 +359,12 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             f"{words}; whether it was within {c.within_years:g} years is not given",
             f"{label} dates",
         )
+    if comorbidities.only_suggested(next(iter(hits)), words, c.evidence or c.text):
+        return unknown(
+            f"{words}: a sign of {label}, not a diagnosis of it; whether it counts is for the "
+            "investigator",
+            label,
+        )
     named = comorbidities.forms(next(iter(hits)), c.evidence or c.text)
     if named is not None and not named & (comorbidities.forms(next(iter(hits)), words) or set()):
         return unknown(
@@ -357,6 +379,13 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
+    if (
+        qualifier
+        and _TREATED.fullmatch(qualifier.group(0))
+        and _TAKES.search(words)
+        and not _UNTREATED.search(words)
+    ):
+        return met(f"{words}: treated, as the criterion's '{qualifier.group(0).lower()}' says")
     if qualifier and _DENIES.search(words) and not _QUALIFIED.search(words):
         return not_met(
             f"{words}: not {qualifier.group(0).lower()}, which is what the criterion is about"
