@@ -376,6 +376,18 @@ def is_label(words: str) -> bool:
     )
 
 
+#: In a layout without bullets (where a list's entries stand at the level of its introduction),
+#: a line that states a criterion of its own ends the list: the patient is its subject, or it is
+#: a kind of criterion never listed as an alternative or a condition ("Patient must have either:"
+#: / "Measurable disease" / "Bone lesions only" / "Patient has an ECOG performance status 2").
+_OWN_CRITERION = re.compile(
+    r"(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:must|should|shall|has|have|is|are"
+    r"|will|may)\b|(?:ECOG|Eastern Cooperative|Karnofsky|Zubrod|(?:WHO\s+)?performance status"
+    r"|life expectancy|signed|written informed|informed consent|willing|able to|ability to)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_fragment(words: str) -> bool:
     return bool(_FRAGMENT_START.match(words)) or len(words.split()) <= 6
 
@@ -475,6 +487,12 @@ def layout(text: str) -> Layout:
             intro = None  # its children are nested: the items after them are not its children
         if item.parent is None and intro is not None and item.indent == intro.indent:
             sibling_label = labelled and is_label(_words(text, intro))
+            if (
+                not bullet_mode
+                and _OWN_CRITERION.match(words)
+                and not is_label(_words(text, intro))
+            ):
+                sibling_label = True  # "Patient has an ECOG PS <= 2" after "must have either:"
             if not sibling_label and (
                 (intro_strong and not bullet_mode)
                 or _is_fragment(words)
