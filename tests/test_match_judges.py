@@ -837,3 +837,17 @@ def test_diabetes_that_needs_medication(condition: str, expected: Result) -> Non
         evidence="Diabetes mellitus",
     )
     assert judged(c, patient(conditions=[condition])) is expected
+
+
+def test_a_grade_floor_counts_before_the_exceptions() -> None:
+    c = m.Comorbidity(
+        section=Section.EXCLUSION,
+        text="Neuropathy above grade 1 or other lasting toxicity above grade 1 (except hair loss)",
+        span=(0, 80),
+        item=0,
+        condition="peripheral_neuropathy",
+        evidence="Neuropathy",
+        exceptions=("except hair loss",),
+    )
+    assert judged(c, patient(conditions=["sensory neuropathy grade 1"])) is NOT_MET
+    assert judged(c, patient(conditions=["sensory neuropathy grade 2"])) is MET

@@ -9,6 +9,7 @@ from matcher import conditions as comorbidities
 from matcher import labs
 from matcher.judgement import Judgement, compare_range, met, not_met, unknown
 from matcher.patient import Patient
+from trialmatch.vocab import Result
 
 
 def lab(c: Lab, p: Patient) -> Judgement:
@@ -251,10 +252,12 @@ _STATE_EXCEPTION = re.compile(
 _AT_LEAST = r"(?:>=|≥|=>|greater than or equal to|at least|of at least)"
 #: "grade >= 2", "grade 2 or higher", "grade 2-4", "≥ grade 2", "grade > 1" near the condition.
 _GRADE_FLOOR = re.compile(
-    r"\b(?:ctcae\s+)?grade\s*(?:(?P<least>" + _AT_LEAST + r")|(?P<above>>|greater than))?\s*"
+    r"\b(?:ctcae\s+)?grade\s*(?:(?P<least>" + _AT_LEAST + r")|(?P<above>>|(?:greater|higher|more)"
+    r" than|above|over))?\s*"
     r"(?P<n>[1-5])(?P<up>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\s*[-–]\s*[2-5]"
     r"|\s*\+)?"
-    r"|(?:(?P<least2>" + _AT_LEAST + r")|(?P<above2>>|greater than))\s*(?:ctcae\s+)?grade\s*"
+    r"|(?:(?P<least2>" + _AT_LEAST + r")|(?P<above2>>|(?:greater|higher|more) than|above|over))"
+    r"\s*(?:ctcae\s+)?grade\s*"
     r"(?P<n2>[1-5])",
     re.I,
 )
@@ -341,6 +344,9 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if not hits:
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
+    graded = _grade_compared(c, words)
+    if graded is not None and graded.result is Result.NOT_MET:
+        return graded  # "grade > 1 neuropathy (except ...)": a grade 1 neuropathy is not counted
     for exception in c.exceptions:
         if _excepted(words, exception):
             return not_met(f"{words}: covered by the criterion's exception ({exception})")
