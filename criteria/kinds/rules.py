@@ -98,6 +98,8 @@ def read(view: ItemView) -> list[Draft]:
             ):
                 continue
             fields = dict(rule.fields)
+            if "histology" in fields and _NON_BEFORE.search(w, max(0, start - 4), start):
+                fields["histology"] = f"non-{fields['histology']}"  # "non-inflammatory carcinoma"
             negated = cues.negated_before(w, start, window=25) or (
                 _LEADING_NO.match(w) is not None
                 and _LISTED_BEFORE.search(w, max(0, start - 70), start) is not None
@@ -166,11 +168,16 @@ _HISTOLOGY_EXCEPT = re.compile(
 )
 
 
+_NON_BEFORE = re.compile(r"\bnon[- ]?$", re.IGNORECASE)
+
+
 def _histology_word(view: ItemView, word: re.Match[str]) -> str:
     """The histology as the item means it: 'non-squamous' for 'other than squamous'."""
     histology = word.group("h").lower()
     before = view.w[max(0, word.start() - 30) : word.start()]
-    if not histology.startswith("non") and _HISTOLOGY_EXCEPT.search(before):
+    if not histology.startswith("non") and (
+        _HISTOLOGY_EXCEPT.search(before) or _NON_BEFORE.search(before)
+    ):
         return f"non-{histology}"
     return histology
 

@@ -643,8 +643,31 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
             # "anthracenedione-based chemotherapy": the chemotherapy is the one just named
             out[-1] = dataclasses.replace(previous, end=m.end, text=w[previous.start : m.end])
             continue
+        if (
+            previous is not None
+            and previous.kind == "class"
+            and previous.id.endswith("_targeted_therapy")
+            and m.id in _MODALITIES
+            and _INCLUDING.fullmatch(w, previous.end, m.start)
+        ):
+            # "any anti-HER2 therapy, including an antibody-drug conjugate": the anti-HER2
+            # conjugates, not every conjugate ("EGFR-directed therapy (i.e., TKIs)": EGFR TKIs)
+            out[-1] = dataclasses.replace(previous, end=m.end, text=w[previous.start : m.end])
+            continue
         out.append(m)
     return out
+
+
+#: Kinds of drug that a target narrows ("anti-HER2 therapy including an antibody-drug
+#: conjugate" means the HER2-directed conjugates).
+_MODALITIES = frozenset(
+    {"antibody_drug_conjugate", "tyrosine_kinase_inhibitor", "kinase_inhibitor",
+     "monoclonal_antibody", "bispecific_antibody"}
+)  # fmt: skip
+_INCLUDING = re.compile(
+    r"\s*[,(]?\s*(?:including|incl\.?|such as|e\.g\.,?|i\.e\.,?)\s+(?:an?\s+|any\s+|the\s+)?",
+    re.IGNORECASE,
+)
 
 
 _GENERIC_BASED = frozenset({"chemotherapy", "systemic_anticancer_therapy"})
