@@ -138,6 +138,14 @@ def read(view: ItemView) -> list[Draft]:
             and _RESOLVED_TO.search(w, view.low)
         ):
             draft.fields["negated"] = True  # "toxicity has returned to grade <= 1": resolved
+        elif (
+            fields.get("condition") == "unresolved_toxicity"
+            and _RECOVERY.match(w, start)
+            and not _FAILED_TO.search(w, max(0, start - 25), start)
+        ):
+            # "recovered from toxicities" names the condition's absence: "has not recovered
+            # from major toxicities" is the condition, "recovered from toxic effects" is not
+            draft.fields["negated"] = not draft.fields["negated"]
         out.append(draft)
     if len(cancers) > 1:
         inner = [d for d in cancers if any(_contains(o, d) for o in cancers)]
@@ -168,6 +176,11 @@ _HISTOLOGY_EXCEPT = re.compile(
 )
 
 
+_RECOVERY = re.compile(r"(?:recover|resol)\w*\b", re.IGNORECASE)
+_FAILED_TO = re.compile(
+    r"\b(?:fail\w*\s+to|unable\s+to|inability\s+to|lack\s+of|incomplete|insufficient)\s+$",
+    re.IGNORECASE,
+)
 _NON_BEFORE = re.compile(r"\bnon[- ]?$", re.IGNORECASE)
 
 
