@@ -711,7 +711,9 @@ def _rules_stated_as_inclusions(drafts: list[Draft], view: ItemView) -> None:
 #: endocrine therapy": a label that opens a later sentence of the item governs what follows it.
 _MID_COHORT = re.compile(
     r"[.;]\s+(?:for|in)\s+(?:the\s+)?(?P<label>[^:;,.()]{0,40}?\b(?:cohorts?|arms?|parts?|groups?)"
-    r"(?-i:\s+[A-Z0-9]{1,3}\b)?)\s*(?:only\s*)?:",
+    r"(?-i:\s+[A-Z0-9]{1,3}\b)?)\s*(?:only\s*)?:"
+    r"|[.;]\s+\(\s*(?:for|in)\s+(?:the\s+)?(?P<bracketed>(?:cohorts?|arms?|parts?|groups?)"
+    r"(?-i:\s+[A-Z0-9]{1,3}\b))\s*(?:only\s*)?\)\s*:?",
     re.IGNORECASE,
 )
 
@@ -751,9 +753,10 @@ def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
                     draft.fields["cohort"] = label.group("label")
             start = label.end()
     for label in (*_MID_COHORT.finditer(view.w), *_INCLUDED_IN_COHORT.finditer(view.w)):
+        named = label.group("label") or label.group("bracketed")
         for draft in drafts:
             if draft.start >= label.end() and not draft.fields.get("cohort"):
-                draft.fields["cohort"] = label.group("label")
+                draft.fields["cohort"] = named
 
 
 def _beyond(view: ItemView, position: int) -> bool:

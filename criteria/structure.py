@@ -119,6 +119,14 @@ _INLINE_COHORT = re.compile(
 )
 
 
+#: "(For cohort B): Primary tumour of at least 1 cm", "(Cohort A only) Measurable disease".
+_BRACKETED_LEAD = re.compile(
+    r"^\(\s*(?:for\s+)?(?:the\s+)?(?P<label>(?:cohorts?|parts?|arms?|groups?)\s+[A-Z0-9]{1,3}[a-z]?"
+    r"(?:\s*(?:,|and|or|&)\s*[A-Z0-9]{1,3}[a-z]?)*)(?P<note>)(?:\s+only)?\s*\)\s*:?\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Header:
     span: tuple[int, int]
@@ -328,7 +336,11 @@ def leading_cohort(words: str) -> tuple[str, int] | None:
         return _ARM_WORD.sub("", arm.group("label").strip()), arm.end()
     if _COHORT_WORD.search(words.lower()) is None:
         return None  # no label without its noun
-    match = _INLINE_COHORT.match(words) or _FOR_COHORT_COMMA.match(words)
+    match = (
+        _INLINE_COHORT.match(words)
+        or _FOR_COHORT_COMMA.match(words)
+        or _BRACKETED_LEAD.match(words)
+    )
     if not match:
         return None
     label = match.group("label").strip()
