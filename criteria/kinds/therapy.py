@@ -77,6 +77,26 @@ _TOXICITY_EXAMPLES = re.compile(
     r"|eg|i\.e\.|such as|including)[^)]{0,40}$",
     re.IGNORECASE,
 )
+#: "(24 months of adjuvant therapy) without disease progression", "progression-free": said of
+#: a therapy that did not fail.
+_NO_PROGRESSION = re.compile(
+    r"\b(?:without|no|free of|absence of)\s+(?:\w+\s+){0,3}?(?:progress\w*|relaps\w*|recurr\w*"
+    r"|PD\b)|\bprogression[- ]free\b",
+    re.IGNORECASE,
+)
+
+
+def _progressed_in(text: str, lower: str) -> bool:
+    """Whether the words around a therapy say the disease progressed on it ("without disease
+    progression during treatment" says it did not)."""
+    if _PROGRESSED.search(text, lower) is None:
+        return False
+    if "progress" not in lower and "relaps" not in lower and "recurr" not in lower:
+        return True
+    kept = _NO_PROGRESSION.sub(" ", text)
+    return _PROGRESSED.search(kept, kept.lower()) is not None
+
+
 _PROGRESSION_OR_INTOLERANCE = re.compile(
     r"\b(?:progress\w*|PD)\b[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:intoleran\w+|toxicity)"
     r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)"
@@ -278,7 +298,8 @@ _RELAPSE_AFTER = Fast(
 )
 _DFI = Fast(
     r"\b(?:disease[- ]free interval|DFI|treatment[- ]free interval|TFI)\s*(?:\([A-Z]+\)\s*)?"
-    r"(?:of\s*)?(?P<cmp>>=|<=|>|<)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)"
+    r"(?:of\s*|[^.;<>=\d]{0,70}?)(?P<cmp>>=|<=|>|<)\s*(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>months?|years?)"
 )
 _GAP = re.compile(
     r"^(?:[\s,/+();:]|\band/or\b|\bor\b|\band\b|\bnor\b|\bplus\b|\bwith\b|\bor with\b|\be\.g\.?"
@@ -1211,7 +1232,7 @@ def _prior_therapy(
     elif _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
     elif (
-        _PROGRESSED.search(cue_text, l_cue)
+        _progressed_in(cue_text, l_cue)
         or (_WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower()))
         or (
             ")" in w[max(0, run.context - 160) : run.context]
