@@ -531,7 +531,7 @@ def apply_presentation(drafts: list[Draft], view: ItemView, counter: list[int]) 
 #: allowed", "only one prior regimen is permitted") are requirements and are kept.
 _PERMITTED = Fast(
     r"\b(?:(?:is|are|will be|would be|also|is also|are also)\s+(?:\w+\s+)?(?:allowed|permitted"
-    r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*\**\s*(?:[.;]|$)"
+    r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*\**\s*(?:[.;)]|$)"
     r"|is not an exclusion|are not excluded|does not exclude|do not exclude|(?:is|are) optional"
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))"
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"

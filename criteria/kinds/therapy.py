@@ -61,6 +61,7 @@ _FUTURE = Fast(
     r"|before (?:initiating|starting|beginning|commencing|(?:the )?(?:start|initiation) of)"
     r"(?!\s+(?:the\s+)?(?:prior|previous|earlier|last)\b)"
     r"|(?:capsules?|tablets?|pills?) of|swallow\w*"
+    r"|(?:absorption|metabolism|bioavailability|pharmacokinetics|clearance) of"
     r"|breast-?\s?fe\w+|nursing|lactat\w+|pregnan\w+)\b"
 )
 _AFTERMATH = Fast(
@@ -803,8 +804,12 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
         if runs:
             previous = runs[-1][-1]
             gap = w[previous.end : mention.start]
-            if _GAP.match(gap) and not any(
-                e.start >= previous.end and e.start < mention.start for e in view.exceptions
+            if (
+                _GAP.match(gap)
+                and not any(
+                    e.start >= previous.end and e.start < mention.start for e in view.exceptions
+                )
+                and not ("(" in gap and _permits_bracket(w, previous.end + gap.index("(")))
             ):
                 runs[-1].append(mention)
                 continue
@@ -846,6 +851,16 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
                 )
             )
     return out
+
+
+_PERMITS = re.compile(r"\b(?:allowed|permitted|acceptable|not excluded|eligible)\b", re.IGNORECASE)
+
+
+def _permits_bracket(w: str, opened: int) -> bool:
+    """'(prior PI3K or mTOR inhibitors are allowed)': a bracket that lets its therapies in
+    (they are no part of the run before it)."""
+    close = w.find(")", opened)
+    return _PERMITS.search(w, opened, close if close > 0 else len(w)) is not None
 
 
 #: Between two therapies: the second is optional, or both are required, or either will do.
@@ -1281,12 +1296,20 @@ def _prior_therapy(
             continue
         examples = _EXAMPLES_IN.search(w, span.body_start, span.end)
         stop_at = examples.start() if examples else span.end
-        for mention in mentions:
-            # "antibodies other than checkpoint inhibitors, such as bevacizumab": examples of
-            # what is excluded, not of the exception
-            if span.body_start <= mention.start < stop_at:
-                (except_classes if mention.kind == "class" else except_agents).append(mention.id)
+        # "antibodies other than checkpoint inhibitors, such as bevacizumab": examples of what
+        # is excluded, not of the exception
+        named = [m for m in mentions if span.body_start <= m.start < stop_at]
         excluded = cues.settings_in(w[span.body_start : span.end])
+        if (
+            excluded
+            and named
+            and {m.id for m in named} <= {*run.agents, *run.classes}
+            and not _DIGIT.search(w, span.body_start, span.end)
+            and not _EXCEPTION_WHEN.search(w, span.body_start, span.end)
+        ):
+            named = []  # "chemotherapy (except adjuvant chemotherapy)": a setting is excepted
+        for mention in named:
+            (except_classes if mention.kind == "class" else except_agents).append(mention.id)
         if excluded and not except_agents and not except_classes and not settings:
             settings = tuple(
                 s for s in ("neoadjuvant", "adjuvant", "metastatic") if s not in excluded
