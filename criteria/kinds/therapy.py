@@ -115,6 +115,10 @@ _OPENS_WITH_PROGRESSION = re.compile(
     r"|recurr\w*)\b(?:(?!\b(?:not|no|never|without)\b)[^.;:]){0,100}$",
     re.IGNORECASE,
 )
+_WHILE_RECEIVING = re.compile(
+    r"\b(?:while\s+(?:still\s+)?(?:on|receiving|taking|being treated with)|during)\s+"
+    r"(?:(?:the|their|her|his|standard|neo-?adjuvant|adjuvant|or|and|/|,)\s*)*$"
+)
 _WHILE_ON = re.compile(r"\bwhile (?:on|receiving|taking)\s+$|\bduring\s+$")
 #: "progressed within the first 3 months of (osimertinib)": the window before the therapy's name
 _EARLY_BEFORE = re.compile(
@@ -1511,6 +1515,16 @@ def _prior_therapy(
         # "received both X and Y" excludes only both together, which one criterion cannot say:
         # one of them alone is left for a person to judge
         fields["exceptions"] = (*exception_texts, "excludes only when all of them were received")
+    if (
+        relation == "progressed"
+        and fields["settings"]
+        and set(fields["settings"]) <= {"neoadjuvant", "adjuvant"}
+        and "relapse_within_months" not in fields
+        and "relapse_after_months" not in fields
+        and _WHILE_RECEIVING.search(l_before[-60:])
+    ):
+        # "relapsed while receiving adjuvant endocrine therapy": during it, not after its end
+        fields["relapse_within_months"] = 0.0
     fields["relation"] = relation
     fields["negated"] = negated
     setting = _SETTING_PHRASE.match(after, l_after)
