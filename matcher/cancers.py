@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from matcher.knowledge import find, vocabulary
 
 SOLID_TUMOR = "solid_tumor"
 ANY_CANCER = "any_cancer"
+#: A solid-tumour condition restricted by a biomarker ("MSI-High Solid Malignant Tumor", "NTRK
+#: Fusion-positive Solid Tumors"): its category is this prefix and the condition's words.
+QUALIFIED = "solid tumour with: "
+_MARKER = re.compile(
+    r"\b(?:MSI|dMMR|MMR|TMB|NTRK|RET|BRAF|HER-?2|KRAS|NRAS|ALK|ROS1|FGFR\d?|NRG1|BRCA\d?|HRD"
+    r"|PD-?L1|mutat\w*|fusions?|amplif\w*|rearrange\w*|deficien\w*|expressing|altered"
+    r"|alterations?)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=65536)
@@ -21,6 +31,20 @@ def cancer_categories(text: str) -> frozenset[str]:
     return frozenset({generic[0][1].id}) if generic else frozenset()
 
 
+def condition_category(condition: str) -> frozenset[str]:
+    """A registry condition's categories, a biomarker-restricted basket kept as such."""
+    found = cancer_categories(condition)
+    if found == {SOLID_TUMOR} and _MARKER.search(condition):
+        return frozenset({QUALIFIED + condition})
+    return found
+
+
+def maybe_covers(trial_category: str, patient_category: str) -> bool:
+    """A biomarker-restricted solid-tumour basket may take a patient with a solid tumour: the
+    biomarker decides."""
+    return trial_category.startswith(QUALIFIED) and covers(SOLID_TUMOR, patient_category)
+
+
 def cancer_category(text: str) -> str | None:
     found = cancer_categories(text)
     return next(iter(found)) if found else None
@@ -28,6 +52,8 @@ def cancer_category(text: str) -> str | None:
 
 @lru_cache(maxsize=64)
 def label(category: str) -> str:
+    if category.startswith(QUALIFIED):
+        return category[len(QUALIFIED) :]
     vocab = vocabulary("cancers")
     for entry in (*vocab.categories, *vocab.generic):
         if entry.id == category:

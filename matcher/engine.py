@@ -223,6 +223,14 @@ def _conditions(categories: frozenset[str], about_cancer: bool, patient: Patient
     wanted = " or ".join(sorted(cancers.label(c) for c in categories))
     if any(cancers.covers(c, patient.cancer) for c in categories):
         return met(f"patient has {words}; the trial is for {wanted}")
+    cancer = patient.cancer
+    baskets = sorted(cancers.label(c) for c in categories if cancers.maybe_covers(c, cancer))
+    if baskets:
+        return unknown(
+            f"patient has {words}; the trial is for {wanted}: it takes {words} only as "
+            f"{' or '.join(baskets)}",
+            f"what the trial's conditions require ({'; '.join(baskets)})",
+        )
     return not_met(f"patient has {words}; the trial is for {wanted}")
 
 

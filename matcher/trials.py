@@ -21,7 +21,14 @@ from pydantic import ValidationError
 
 from criteria import lexicon
 from criteria.model import CRITERIA, Biomarker, Criterion
-from matcher.cancers import ANY_CANCER, SOLID_TUMOR, cancer_categories, covers
+from matcher.cancers import (
+    ANY_CANCER,
+    SOLID_TUMOR,
+    cancer_categories,
+    condition_category,
+    covers,
+    maybe_covers,
+)
 from matcher.cohorts import routes as cohort_routes
 from matcher.joined import Joined, joined_items
 from trialmatch.vocab import Phase
@@ -142,7 +149,11 @@ class TrialSet:
         else:
             keep = set()
             for trial_category, indices in self.by_category.items():
-                if trial_category == "" or covers(trial_category, category):
+                if (
+                    trial_category == ""
+                    or covers(trial_category, category)
+                    or maybe_covers(trial_category, category)
+                ):
                     keep.update(indices)
         wrong_sex = {"female": "MALE", "male": "FEMALE"}.get(sex or "")
         out = []
@@ -165,7 +176,7 @@ def trial_categories(conditions: Iterable[str], *titles: str | None) -> frozense
     """Cancer categories of a trial from its conditions, falling back to its titles."""
     found: set[str] = set()
     for condition in conditions:
-        found |= cancer_categories(condition)
+        found |= condition_category(condition)
     specific = found - {SOLID_TUMOR, ANY_CANCER}
     if specific or SOLID_TUMOR in found:
         return frozenset(found - {ANY_CANCER}) if specific else frozenset(found)

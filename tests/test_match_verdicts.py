@@ -316,3 +316,19 @@ def test_registry_conditions_of_early_disease_exclude_metastatic_patients() -> N
     assert verdicts(early)["NCT1"].verdict is Verdict.INELIGIBLE  # the patient is metastatic
     mixed = {**early, "conditions": ["Early Breast Cancer", "Metastatic Breast Cancer"]}
     assert verdicts(mixed)["NCT1"].verdict is not Verdict.INELIGIBLE
+
+
+def test_a_basket_restricted_by_a_biomarker_leaves_other_cancers_open() -> None:
+    trials = (
+        {
+            "nct_id": "NCT1",
+            "criteria": [ECOG],
+            "conditions": ["Melanoma", "HER2-amplified Solid Tumor"],
+        },
+        {"nct_id": "NCT2", "criteria": [ECOG], "conditions": ["Melanoma", "Solid Tumor"]},
+        {"nct_id": "NCT3", "criteria": [ECOG], "conditions": ["Melanoma"]},
+    )
+    found = verdicts(*trials)
+    assert found["NCT1"].verdict is Verdict.POSSIBLY_ELIGIBLE
+    assert found["NCT2"].verdict is Verdict.ELIGIBLE
+    assert found["NCT3"].verdict is Verdict.INELIGIBLE

@@ -1517,8 +1517,9 @@ def _prior_therapy(
         fields["exceptions"] = (*exception_texts, "excludes only when all of them were received")
     if (
         relation == "progressed"
-        and fields["settings"]
-        and set(fields["settings"]) <= {"neoadjuvant", "adjuvant"}
+        and isinstance(given := fields["settings"], tuple)
+        and given
+        and set(given) <= {"neoadjuvant", "adjuvant"}
         and "relapse_within_months" not in fields
         and "relapse_after_months" not in fields
         and _WHILE_RECEIVING.search(l_before[-60:])
