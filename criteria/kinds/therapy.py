@@ -519,7 +519,7 @@ def _cumulative_doses(view: ItemView, drafts: list[Draft]) -> list[Draft]:
 
 
 def _read(view: ItemView) -> list[Draft]:
-    mentions = _named_after_generic(view.drugs, view.w)
+    mentions = _targeted(_named_after_generic(view.drugs, view.w), view.w)
     if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
         if (
@@ -613,7 +613,9 @@ def _read(view: ItemView) -> list[Draft]:
 
 
 #: "Systemic treatment with (any) immunosuppressive medication": the words after "with" say which.
-_WITH_NAMED = re.compile(r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+){0,2}$", re.IGNORECASE)
+_WITH_NAMED = re.compile(
+    r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+|either\s+|high-dose\s+){0,2}$", re.IGNORECASE
+)
 
 
 #: "Prior treatment with dupilumab", "with this study drug": a drug the lexicon does not know is
@@ -682,6 +684,51 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
             continue
         out.append(m)
     return out
+
+
+#: "(an antibody-drug conjugate or antibody) targeting EGFR and/or HER3": the target narrows it.
+_TARGETING = re.compile(
+    r"(?P<more>\s+(?:or|and|and/or)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?)?\s*(?:\([^()]{1,15}\)\s*)?"
+    r"(?:that\s+|which\s+)?(?:targeting|targets?|directed\s+(?:at|against|to)|against)\s+"
+    r"(?P<targets>[^;,.()]{2,40})",
+    re.IGNORECASE,
+)
+_TARGET_CLASS = {"ERBB2": "her2", "ERBB3": "her3", "TACSTD2": "trop2"}
+
+
+def _targeted(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    """A kind of drug followed by its targets ("ADC targeting EGFR and/or HER3") is the class
+    of drugs against those targets, where the lexicon has one."""
+    if "target" not in w and "against" not in w and "directed" not in w:
+        return mentions
+    out: list[lexicon.Mention] = []
+    for m in mentions:
+        found = _TARGETING.match(w, m.end) if m.kind == "class" and m.id in _MODALITIES else None
+        classes = [] if found is None else _target_classes(m.id, found)
+        if found is None or not classes:
+            out.append(m)
+            continue
+        end = found.end("targets")
+        out += [lexicon.Mention(m.start, end, c, "class", w[m.start : end]) for c in classes]
+    return out
+
+
+def _target_classes(modality: str, found: re.Match[str]) -> list[str]:
+    """The lexicon's classes of drugs against the genes named ("EGFR and/or HER3"): of that
+    kind ("her2_adc") where the lexicon has it and no other kind is named beside it ("an ADC
+    or antibody targeting ..."), else every drug against the target."""
+    known = {c.id for c in lexicon.all_classes()}
+    kind = None if found.group("more") else _KIND_SUFFIX.get(modality)
+    classes = []
+    for gene in lexicon.find_gene_mentions(found.group("targets")):
+        target = _TARGET_CLASS.get(gene.id, gene.id.lower())
+        narrow = f"{target}_{kind}" if kind else None
+        classes.append(narrow if narrow in known else f"{target}_targeted_therapy")
+    return list(dict.fromkeys(c for c in classes if c in known))
+
+
+_KIND_SUFFIX = {"antibody_drug_conjugate": "adc", "monoclonal_antibody": "antibody",
+                "tyrosine_kinase_inhibitor": "tki", "kinase_inhibitor": "tki"}  # fmt: skip
 
 
 #: Kinds of drug that a target narrows ("anti-HER2 therapy including an antibody-drug
