@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 
+from criteria.model import LineCount
 from matcher import facts
+from matcher.judges import evaluate
 from matcher.loading import parse_profile
 from matcher.patient import Patient
 from matcher.profile import Receptors
+from trialmatch.vocab import Result, Section
 
 AS_OF = dt.date(2026, 11, 24)
 
@@ -236,3 +239,19 @@ def test_a_regimen_partly_of_a_class_left_out_may_or_may_not_count() -> None:
     assert history is not None
     assert history.advanced_lines("any", ("egfr_tki",))[:2] == (1, 2)
     assert history.advanced_lines("any", ("osimertinib",))[:2] == (1, 2)
+
+
+def test_a_count_over_every_setting_listed_counts_early_regimens_too() -> None:
+    c = LineCount(
+        section=Section.INCLUSION,
+        text="(t)",
+        span=(0, 3),
+        item=0,
+        scope="any",
+        settings=("adjuvant", "metastatic"),
+        max=3,
+    )
+    # adjuvant anastrozole, fulvestrant + ribociclib, paclitaxel, goserelin (not a line)
+    assert evaluate(c, patient(treatments=HISTORY)).result is Result.MET
+    c2 = c.model_copy(update={"max": 2})
+    assert evaluate(c2, patient(treatments=HISTORY)).result is Result.NOT_MET

@@ -1751,6 +1751,18 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         settings = cues.settings_in(lead + " " + between + " " + setting_tail[:60])
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
+        if "metastatic" in settings and len(settings) > 1:
+            # "1 to 2 lines of chemotherapy/adjuvant in the recurrent or metastatic setting":
+            # lines for advanced disease; a count over several settings lists them (below)
+            settings = ("metastatic",)
+        listed = _SETTINGS_LISTED.match(tail)
+        if (
+            listed is not None
+            and len(in_list := cues.settings_in(listed.group("body") or listed.group("either"))) > 1
+        ):
+            # "(either in the metastatic or the adjuvant setting)": every setting listed counts
+            settings = in_list
+            tail_cut = tail[: listed.end()]
         if left_span[1] and not left_out and _EARLY_SETTING.search(w, *left_span):
             # "not including regimens given in the (neo)adjuvant setting": advanced lines
             settings = ("metastatic",)
@@ -1793,6 +1805,15 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
                 )
             )
     return out
+
+
+#: Settings listed after a count, in brackets or as alternatives: "(adjuvant or metastatic)",
+#: "either in the advanced setting or in the adjuvant setting".
+_SETTINGS_LISTED = re.compile(
+    r"\s*(?:for\s+\w+\s+\w+\s*)?(?:\((?P<body>[^()]{3,90})\)|,?\s*(?P<either>either\s+[^.;()]{3,90}"
+    r"?\bor\b[^.;(),]{3,40}))",
+    re.IGNORECASE,
+)
 
 
 #: What a line count leaves out: "(excluding hormonal therapy)", "other than ALK inhibitors",

@@ -422,11 +422,13 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
             "treatment history",
         )
     early_only = bool(c.settings) and set(c.settings) <= _EARLY
-    if early_only:
+    # "(either in the metastatic or the adjuvant setting)": every regimen of those settings
+    every = bool(set(c.settings) & _EARLY) and "metastatic" in c.settings
+    if early_only or every:
         counted = [
             (r, history.kept(r, c.scope, c.except_scopes))
             for r in history.regimens
-            if r.setting in c.settings
+            if (r.setting in c.settings or (every and r.setting is None))
             and r.counts_as_line
             and (c.scope in ANY_SCOPES or c.scope in r.classes)
         ]
