@@ -64,6 +64,15 @@ _CONTRACEPTION = re.compile(
 )
 
 
+_PERMITS = re.compile(
+    r"\b(?:(?:is|are|be|remains?)\s+eligible|(?:is|are)\s+(?:allowed|permitted)|may\s+(?:be\s+)?"
+    r"(?:enrolled|included|enrol|enroll|enter|participate))\b",
+    re.IGNORECASE,
+)
+_FOLLOWING = re.compile(r"\b(?:following|below|these)\b", re.IGNORECASE)
+_BRACKETS = re.compile(r"\([^()]*\)")
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """Meaning an introduction passes to its children."""
@@ -77,6 +86,9 @@ class Context:
     contraception: bool = False  #: children are methods of contraception
     #: "or ineligibility for" as the introduction words it: another way in than having had X
     other_way_in: str = ""
+    #: the children are the conditions of a permission ("... is eligible if the following 3
+    #: criteria are met"): under an exclusion they let patients in, they exclude no one
+    permits: bool = False
 
 
 def intro_context(words: str, parent: Context | None, counter: list[int]) -> Context:
@@ -98,6 +110,8 @@ def intro_context(words: str, parent: Context | None, counter: list[int]) -> Con
         if any_of is None:
             any_of = parent.any_of
     other_way_in = OR_INELIGIBLE.search(words)
+    main = _BRACKETS.sub(" ", work)  # "(patients whose X is stable are allowed)": an aside
+    permits = _PERMITS.search(main) is not None and _FOLLOWING.search(main) is not None
     return Context(
         words,
         any_of,
@@ -107,4 +121,5 @@ def intro_context(words: str, parent: Context | None, counter: list[int]) -> Con
         washout,
         _CONTRACEPTION.search(words) is not None,
         other_way_in.group(0).strip() if other_way_in else "",
+        permits or (parent is not None and parent.permits),
     )

@@ -643,6 +643,17 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
     )  # an exclusion list opened with "(At least 7 days since prior and) no concurrent X,
     # including:" excludes X, as a leading "No" in an exclusion item does
     current = negated and _CURRENT_USE.search(context.intro) is not None
+    if context.permits and view.section == Section.EXCLUSION:
+        # "(CNS metastases.) If the patient meets the following 3 criteria she is eligible:
+        # / treated >= 28 days before / stable / off steroids": conditions of a way in. The
+        # CNS reader turns a condition on the metastases into the exclusion of the rest
+        # ("stable" excludes progressing ones); other conditions exclude no one.
+        kept = [d for d in drafts if d.kind in ("administrative", "cns_metastases")]
+        if len(kept) < len([d for d in drafts if d.kind != "unrecognized"]):
+            drafts[:] = kept or [
+                view.draft("administrative", 0, len(view.w), topic="permission_condition")
+            ]
+        return
     if context.washout:
         _washouts(drafts, view)
     if context.contraception:

@@ -482,7 +482,7 @@ def _extract(
     key: tuple[object, ...] = (read, section)
     if context is not None:
         key += (context.intro, context.intro_work, context.negated, context.therapy,
-                context.any_of is not None)  # fmt: skip
+                context.any_of is not None, context.permits)  # fmt: skip
     base = counter[0]
     outer = context.any_of if context is not None else None
     found = _MEMO.get(key)

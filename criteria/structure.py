@@ -21,9 +21,24 @@ _BULLET = re.compile(
 )
 _ALNUM = re.compile(r"[^\W_]")
 _INTRO_END = re.compile(
-    r"(?::|\b(?:following|either|one of|any of|all of|as follows|criteria|below))\s*[.;]?$",
+    r"(?::|\b(?:following|either|one of|any of|all of|as follows|criteria|below))\s*[.;]?$"
+    r"|\bfollowing\s+(?:[2-9]|two|three|four|five|six)\s+(?:criteria|conditions|requirements)\b",
     re.IGNORECASE,
 )
+#: An introduction that says how many lines follow it ("If the patient meets the following 3
+#: criteria, she is eligible."), with or without a colon.
+_COUNTED_INTRO = re.compile(
+    r"\b(?:the\s+)?following\s+(?P<n>[2-9]|two|three|four|five|six)\s+(?:criteria|conditions"
+    r"|requirements)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _count(number: str) -> int:
+    return int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
+
+
 _STRONG_INTRO = re.compile(
     r"\b(?:the following|as follows|if they|who|below|one of|any of|all of|either)\b[^:]*:?\s*$",
     re.IGNORECASE,
@@ -400,6 +415,16 @@ _OWN_CRITERION = re.compile(
 )
 
 
+#: The conditions of a permission ("... may participate if they meet all of the following:")
+#: describe the patient it is about; a line about patients again is a criterion of its own.
+_LETS_IN = re.compile(
+    r"\b(?:eligible|allowed|permitted|may\s+(?:be\s+)?(?:enrolled|included|enrol|enroll|enter"
+    r"|participate))\b[^.]{0,40}\b(?:if|provided|when|as long as)\b",
+    re.IGNORECASE,
+)
+_PATIENTS_AGAIN = re.compile(r"(?:patients?|participants?|subjects?)\s+(?:who|with|whose)\b", re.I)
+
+
 def _is_fragment(words: str) -> bool:
     return bool(_FRAGMENT_START.match(words)) or len(words.split()) <= 6
 
@@ -415,6 +440,7 @@ def layout(text: str) -> Layout:
     stack: list[Item] = []  # open items, innermost last
     intro: Item | None = None  # an item whose following siblings are its (flattened) children
     intro_strong = False
+    intro_count = 0  #: how many lines the introduction says follow it (0: not said)
     previous: Item | None = None
     blank = True
     joined_or = False
@@ -494,7 +520,8 @@ def layout(text: str) -> Layout:
         if joined_or and previous is not None:
             item.or_previous = previous.index
             joined_or = False
-        labelled = words.endswith(":") or is_label(words)
+        counted = _COUNTED_INTRO.search(words)
+        labelled = words.endswith(":") or is_label(words) or counted is not None
         if intro is not None and item.parent == intro.index and item.indent > intro.indent:
             intro = None  # its children are nested: the items after them are not its children
         if item.parent is None and intro is not None and item.indent == intro.indent:
@@ -505,6 +532,15 @@ def layout(text: str) -> Layout:
                 and not is_label(_words(text, intro))
             ):
                 sibling_label = True  # "Patient has an ECOG PS <= 2" after "must have either:"
+            if (
+                not bullet_mode
+                and _PATIENTS_AGAIN.match(words)
+                and _LETS_IN.search(_words(text, intro))
+            ):
+                sibling_label = True  # "... may participate if all of the following:" / "..." /
+                # "Patients who had radiotherapy <= 4 weeks before": a criterion of its own
+            if intro_count:  # "the following 3 criteria": that many lines, whatever they say
+                sibling_label = len(intro.children) >= intro_count
             if not sibling_label and (
                 (intro_strong and not bullet_mode)
                 or _is_fragment(words)
@@ -537,6 +573,7 @@ def layout(text: str) -> Layout:
             # ones (same indentation, as the registry often stores them) through `intro`.
             intro = item
             intro_strong = bool(_STRONG_INTRO.search(words)) or is_label(words)
+            intro_count = _count(counted.group("n")) if counted else 0
             item.intro = True
         previous = item
         blank = False
