@@ -540,7 +540,7 @@ _PERMITTED = Fast(
 #: "Patients who received <= 14 days of letrozole for advanced disease are eligible": a short
 #: exposure let in, not a requirement.
 _SHORT_EXPOSURE_ELIGIBLE = re.compile(
-    r"<=\s*\d+\s*(?:days?|weeks?)\s+of\b[^.;]*\b(?:are|is|remain)\s+(?:also\s+)?eligible\b"
+    r"<=\s*\d+\s*(?:days?|weeks?)\s+of\b[^.;]*\b(?:are|is|remain|were|was)\s+(?:also\s+)?eligible\b"
 )
 _NOT_PERMITTED = Fast(
     r"\b(?:not|no|never|none|nor|ineligible|only|up to|at most|maximum|must|required|prohibited"

@@ -476,7 +476,7 @@ class Lexicon:
 
     def _shared_target(self, text: str, found: list[Mention]) -> list[Mention]:
         """'potent inhibitors or inducers of CYP3A4': both classes, each with the qualifier."""
-        for match in _SHARED_TARGET.finditer(text):
+        for match in (*_SHARED_TARGET.finditer(text), *_SHARED_TARGET_FIRST.finditer(text)):
             strength = f"{match.group('q')} " if match.group("q") else ""
             target = match.group("target")
             mentions = []
@@ -545,6 +545,13 @@ _SHARED_TARGET = re.compile(
     r"\b(?:(?P<q>strong|potent|moderate|strong or moderate|moderate or strong|potent or moderate)"
     r"\s+)?(?P<a>inhibitors?|inducers?)\s*,?\s*(?:or|and|and/or|/)\s*(?P<b>inhibitors?|inducers?)"
     r"\s+of\s+(?:the\s+)?(?P<target>CYP\s*3A4?(?:/5)?|CYP3A|cytochrome P450 3A4?)\b",
+    re.IGNORECASE,
+)
+#: The same with the target first: "potent CYP3A4 inhibitors or inducers".
+_SHARED_TARGET_FIRST = re.compile(
+    r"\b(?:(?P<q>strong|potent|moderate|strong or moderate|moderate or strong|potent or moderate)"
+    r"\s+)?(?P<target>CYP\s*3A4?(?:/5)?|CYP3A|cytochrome P450 3A4?)\s+(?P<a>inhibitors?|inducers?)"
+    r"\s*,?\s*(?:or|and|and/or|/)\s*(?P<b>inhibitors?|inducers?)\b",
     re.IGNORECASE,
 )
 
