@@ -46,7 +46,7 @@ _NUMBER_WORDS = {
 }
 _NUM_AHEAD = r"(?=\s*(?:\(?\d+|\.\d+|" + "|".join(_NUMBER_WORDS) + r")\b)"
 #: "greater than (>) 1": the symbol repeated in brackets goes with the words.
-_SYMBOL_AFTER = r"(?:\s*\(\s*(?:[<>]=?|[≥≤])\s*\))?"
+_SYMBOL_AFTER = r"(?:\s*\(\s*(?:[<>]\\?/?=?|[≥≤]|=[<>])\s*\))?"
 
 # (pattern, replacement). Word comparators are rewritten only in front of a number, so that
 # "at least one lesion" becomes ">= 1 lesion" but "more than one" in prose stays readable.
