@@ -222,6 +222,18 @@ def extract_item(
         # "therapies beyond one regimen of platinum chemotherapy": the count is what is
         # excepted (its text goes with the rule's criterion), not a criterion of its own
         drafts = [d for d in drafts if d.kind != "line_count" or not _beyond(view, d.start)]
+    if view.exceptions and view.section == Section.EXCLUSION and len(drafts) > 1:
+        # "Anticancer therapy for MBC (with the exception of one prior hormonal regimen)": the
+        # count is what the exclusion lets in, carried by the rule's exception text
+        ruled = [d for d in drafts if d.kind == "prior_therapy" and d.fields.get("exceptions")]
+        if ruled:
+            drafts = [
+                d
+                for d in drafts
+                if d.kind != "line_count"
+                or cues.inside(view.exceptions, d.start) is None
+                or not any(r.start < d.start for r in ruled)
+            ]
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
     drafts = clauses.apply_early_permission(drafts, view)
