@@ -193,6 +193,8 @@ _CONTINUE_AFTER = re.compile(
     r"|receiving|on)\b"
 )
 #: "X in the present study": earlier dosing in this same trial (a re-enrolment rule).
+#: "(for the endocrine therapy) cohort": the therapy names a cohort of the study.
+_COHORT_NAMED_AFTER = re.compile(r"^\s*(?:cohorts?|arms?)\b")
 _IN_THIS_STUDY_AFTER = re.compile(
     r"^\s*(?:\([^)]{0,40}\)\s*)?(?:\w+\s+){0,2}?in (?:this|the present|the current)"
     r" (?:study|trial)\b"
@@ -1192,6 +1194,7 @@ def _prior_therapy(
             and _CURATIVE_OPTION_BEFORE.search(low, max(0, run.context - 160), run.context)
         )
         or (view.has("this", "present", "current") and _IN_THIS_STUDY_AFTER.match(l_after))
+        or (view.has("cohort", "arm") and _COHORT_NAMED_AFTER.match(l_after))
     ):
         return None
     if view.has("menopaus") and _DEFINES_MENOPAUSE.search(low, 0, run.context):
