@@ -69,7 +69,7 @@ _AFTERMATH = Fast(
     r"|damage|injur\w+|AEs?|neuropath\w*|pneumonitis)\b[^.;]{0,70}?\b(?:from|of|due to|related to"
     r"|caused by|attributed to"
     r"|associated with|after|following|induced by|linked to|linked with|resulting from"
-    r"|secondary to)\s+(?:[\w-]+\s+){0,6}$"
+    r"|secondary to)\s+(?:[\w-]+,?\s+){0,6}$"
 )
 #: "toxicities from prior therapy (e.g., adjuvant X": the examples name what caused them
 _TOXICITY_EXAMPLES = re.compile(
