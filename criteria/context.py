@@ -64,7 +64,8 @@ _CONTRACEPTION = re.compile(
 )
 
 
-_PERMITS = re.compile(
+#: Words that let a patient in ("is eligible", "are allowed", "may participate").
+PERMISSION = re.compile(
     r"\b(?:(?:is|are|be|remains?)\s+eligible|(?:is|are)\s+(?:allowed|permitted)|may\s+(?:be\s+)?"
     r"(?:enrolled|included|enrol|enroll|enter|participate))\b",
     re.IGNORECASE,
@@ -111,7 +112,7 @@ def intro_context(words: str, parent: Context | None, counter: list[int]) -> Con
             any_of = parent.any_of
     other_way_in = OR_INELIGIBLE.search(words)
     main = _BRACKETS.sub(" ", work)  # "(patients whose X is stable are allowed)": an aside
-    permits = _PERMITS.search(main) is not None and _FOLLOWING.search(main) is not None
+    permits = PERMISSION.search(main) is not None and _FOLLOWING.search(main) is not None
     return Context(
         words,
         any_of,

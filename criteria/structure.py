@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from criteria.context import PERMISSION
 from criteria.text import unescape
 from trialmatch.vocab import Section
 
@@ -417,12 +418,13 @@ _OWN_CRITERION = re.compile(
 
 #: The conditions of a permission ("... may participate if they meet all of the following:")
 #: describe the patient it is about; a line about patients again is a criterion of its own.
-_LETS_IN = re.compile(
-    r"\b(?:eligible|allowed|permitted|may\s+(?:be\s+)?(?:enrolled|included|enrol|enroll|enter"
-    r"|participate))\b[^.]{0,40}\b(?:if|provided|when|as long as)\b",
-    re.IGNORECASE,
-)
+_ON_CONDITION = re.compile(r"[^.]{0,40}?\b(?:if|provided|when|as long as)\b", re.IGNORECASE)
 _PATIENTS_AGAIN = re.compile(r"(?:patients?|participants?|subjects?)\s+(?:who|with|whose)\b", re.I)
+
+
+def _lets_in_on_condition(words: str) -> bool:
+    permission = PERMISSION.search(words)
+    return permission is not None and _ON_CONDITION.match(words, permission.end()) is not None
 
 
 def _is_fragment(words: str) -> bool:
@@ -535,7 +537,7 @@ def layout(text: str) -> Layout:
             if (
                 not bullet_mode
                 and _PATIENTS_AGAIN.match(words)
-                and _LETS_IN.search(_words(text, intro))
+                and _lets_in_on_condition(_words(text, intro))
             ):
                 sibling_label = True  # "... may participate if all of the following:" / "..." /
                 # "Patients who had radiotherapy <= 4 weeks before": a criterion of its own
