@@ -9,6 +9,7 @@ section, text, span, item index, cohort and evidence. An item that yields nothin
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import OrderedDict
@@ -67,6 +68,26 @@ def parse_criteria(text: str) -> list[Criterion]:
     return _parse_layout(text, shape)
 
 
+#: A child that opens with the name of what it defines ("Hormone refractory: ...").
+_DEFINED_NAME = re.compile(
+    r"^\W*(?:\d{1,2}[.)]\s*|[a-z][.)]\s*)?(?P<name>[A-Za-z][\w /+-]{2,40}?)\s*:"
+)
+
+
+def _defines_alternatives(own: str, item: Item, words: list[str]) -> bool:
+    """'Hormone refractory [*a] or life-threatening metastases [*b].' over children that define
+    each ('Hormone refractory: ...', 'Life-threatening metastases: ...'): the children are
+    alternatives, as the introduction's "or" says."""
+    if len(item.children) < 2 or " or " not in own.lower() or own.rstrip().endswith(":"):
+        return False
+    lowered = own.lower()
+    for child in item.children:
+        named = _DEFINED_NAME.match(words[child])
+        if named is None or named.group("name").strip().lower() not in lowered:
+            return False
+    return True
+
+
 def _whole(text: str) -> Criterion:
     stripped = text.strip()
     start = text.index(stripped[:1]) if stripped else 0
@@ -102,7 +123,15 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if label is not None:
             # the label names the cohort (and often its study drugs), not the patient
             read = " " * label[1] + read[label[1] :] if read is own else read
-        if item.intro:
+        defines = bool(item.children) and _defines_alternatives(own, item, words)
+        if defines and not item.intro:
+            item.intro = True
+            context = intro_context(own, inherited, group_counter)
+            if context.any_of is None:
+                group_counter[0] += 1
+                context = dataclasses.replace(context, any_of=group_counter[0])
+            contexts[item.index] = context
+        elif item.intro:
             context = intro_context(own, inherited, group_counter)
             contexts[item.index] = context
         try:
@@ -112,7 +141,9 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
             drafts = []
         if item.intro:
             typed = [d for d in drafts if d.kind != "unrecognized"]
-            if (not typed or is_label(own)) and len(own) <= _PREFIX_MAX:
+            # "Hormone refractory or life-threatening metastases." over children defining each:
+            # its words name the alternatives its children state
+            if (not typed or is_label(own) or defines) and len(own) <= _PREFIX_MAX:
                 # A pure introduction ("Prior treatment with:"): its meaning goes to the children
                 # through the context, and its words in front of each child's text.
                 prefixes[item.index] = shown if item.parent in prefixes else own
@@ -120,6 +151,9 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         built = _build(item, shown, drafts)
         if len(built) == 1 and built[0].kind == "unrecognized":
             built = refer_back(built[0], out)
+            if inherited is not None and inherited.any_of is not None and built[0].any_of is None:
+                # an alternative not understood is still an alternative: the group stays open
+                built = [built[0].model_copy(update={"any_of": inherited.any_of})]
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
