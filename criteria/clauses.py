@@ -855,8 +855,9 @@ _COUNTED = frozenset({"prior_therapy", "line_count"})
 #: "(patients who progressed during chemotherapy for ABC) will be limited to approximately 15%":
 #: an enrolment cap on a kind of patient, not a criterion.
 _CAPPED_SHARE = Fast(
-    r"\b(?:limited|capped|restricted)\s+to\s+(?:a\s+maximum\s+)?(?:of\s+)?(?:approximately\s+|about"
-    r"\s+|~\s*)?(?:of\s+)?\d+(?:\.\d+)?\s*%"
+    r"\b(?:limited|capped|restricted)\s+(?:to|at)\s+(?:a\s+maximum\s+)?(?:of\s+)?(?:approximately"
+    r"\s+|about\s+|~\s*)?(?:of\s+)?(?:\d+(?:\.\d+)?\s*%|n\s*=\s*\d+|\d+\s+(?:patients|participants"
+    r"|subjects|women)\b)"
 )
 
 
@@ -865,7 +866,7 @@ def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
     caps the share of patients with that history."""
     if not drafts:
         return drafts
-    if "%" in view.w and _CAPPED_SHARE.search(view.w, view.low):
+    if view.has("limited", "capped", "restricted") and _CAPPED_SHARE.search(view.w, view.low):
         drafts = _drop_capped(drafts, view)
     if not view.has(_COUNTING_WORDS):
         return drafts
@@ -889,7 +890,7 @@ def _drop_capped(drafts: list[Draft], view: ItemView) -> list[Draft]:
     bounds = _clause_bounds(w)
     kept = []
     for draft in drafts:
-        if draft.kind == "prior_therapy":
+        if draft.kind in _COUNTED:
             begin, end = _clause_span(bounds, draft.start)
             own = _own_words(w[begin:end], draft.start - begin)
             if _CAPPED_SHARE.search(own, own.lower()):
