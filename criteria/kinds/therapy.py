@@ -193,6 +193,11 @@ _CONTINUE_AFTER = re.compile(
     r"|receiving|on)\b"
 )
 #: "X in the present study": earlier dosing in this same trial (a re-enrolment rule).
+#: "(the last dose of X) on C2D3", "on cycle 1 day 1": a dose of the study's schedule.
+_STUDY_DAY_AFTER = re.compile(
+    r"^\s*(?:on|at|from)\s+(?:c\d{1,2}\s*d\d{1,2}\b|cycle\s*\d+\s*,?\s*day\s*\d+)"
+)
+_STUDY_DAY_BEFORE = re.compile(r"\bc\d{1,2}\s*d\d{1,2}\s+$")  #: "the C1D1 (cisplatin dose)"
 #: "(for the endocrine therapy) cohort": the therapy names a cohort of the study.
 _COHORT_NAMED_AFTER = re.compile(r"^\s*(?:cohorts?|arms?)\b")
 _IN_THIS_STUDY_AFTER = re.compile(
@@ -1195,6 +1200,10 @@ def _prior_therapy(
         )
         or (view.has("this", "present", "current") and _IN_THIS_STUDY_AFTER.match(l_after))
         or (view.has("cohort", "arm") and _COHORT_NAMED_AFTER.match(l_after))
+        or (
+            view.has("cycle", "d1", "d2", "d3", "d8", "d15")
+            and (_STUDY_DAY_AFTER.match(l_after) or _STUDY_DAY_BEFORE.search(l_before[-12:]))
+        )
     ):
         return None
     if view.has("menopaus") and _DEFINES_MENOPAUSE.search(low, 0, run.context):
