@@ -818,6 +818,20 @@ def test_time_on_a_therapy_runs_from_the_start_of_its_course() -> None:
     assert judged(within_24, switched) is MET  # a new drug starts a new course
 
 
+def excluded_condition(
+    text: str, condition: str, evidence: str, exceptions: tuple[str, ...] = ()
+) -> m.Comorbidity:
+    return m.Comorbidity(
+        section=Section.EXCLUSION,
+        text=text,
+        span=(0, len(text)),
+        item=0,
+        condition=condition,
+        evidence=evidence,
+        exceptions=exceptions,
+    )
+
+
 @pytest.mark.parametrize(
     ("condition", "expected"),
     [
@@ -828,26 +842,18 @@ def test_time_on_a_therapy_runs_from_the_start_of_its_course() -> None:
     ],
 )
 def test_diabetes_that_needs_medication(condition: str, expected: Result) -> None:
-    c = m.Comorbidity(
-        section=Section.EXCLUSION,
-        text="Diabetes mellitus needing glucose-lowering medication",
-        span=(0, 53),
-        item=0,
-        condition="diabetes",
-        evidence="Diabetes mellitus",
+    c = excluded_condition(
+        "Diabetes mellitus needing glucose-lowering medication", "diabetes", "Diabetes mellitus"
     )
     assert judged(c, patient(conditions=[condition])) is expected
 
 
 def test_a_grade_floor_counts_before_the_exceptions() -> None:
-    c = m.Comorbidity(
-        section=Section.EXCLUSION,
-        text="Neuropathy above grade 1 or other lasting toxicity above grade 1 (except hair loss)",
-        span=(0, 80),
-        item=0,
-        condition="peripheral_neuropathy",
-        evidence="Neuropathy",
-        exceptions=("except hair loss",),
+    c = excluded_condition(
+        "Neuropathy above grade 1 or other lasting toxicity above grade 1 (except hair loss)",
+        "peripheral_neuropathy",
+        "Neuropathy",
+        ("except hair loss",),
     )
     assert judged(c, patient(conditions=["sensory neuropathy grade 1"])) is NOT_MET
     assert judged(c, patient(conditions=["sensory neuropathy grade 2"])) is MET
