@@ -103,6 +103,11 @@ _ORGAN_AFTER = re.compile(
 )
 
 
+_ONLY_SITE_BEFORE = re.compile(
+    r"\b(?:only|sole)\s+(?:sites?|evidence|locations?)\s+of\s+$", re.IGNORECASE
+)
+
+
 def read_stage(view: ItemView) -> list[Draft]:
     w = view.w
     rules = phrases().rules
@@ -135,6 +140,8 @@ def read_stage(view: ItemView) -> list[Draft]:
                 continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
             if _ORGAN_AFTER.match(w, match.end()):
                 continue  # "advanced liver (or kidney) disease"
+            if _ONLY_SITE_BEFORE.search(w, max(0, match.start() - 30), match.start()):
+                continue  # "only site of metastatic disease is unmeasurable": a site, no stage
             earlier = (
                 _EARLIER_DISEASE.search(w[max(0, match.start() - 60) : match.start()])
                 if rule.name == "stage_early"
