@@ -103,6 +103,16 @@ _ORGAN_AFTER = re.compile(
 )
 
 
+_CNS_AFTER = re.compile(
+    r"\s+(?:or\s+\w+\s+)?(?:brain|CNS|central nervous system|cerebral|intracranial|leptomeningeal)\b",
+    re.IGNORECASE,
+)
+#: Where a test was done ("confirmed in the adjuvant or metastatic setting"), not a stage.
+_TESTED_IN_BEFORE = re.compile(
+    r"\b(?:confirmed|tested|assessed|documented|determined|obtained|performed)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:in|at|during)\s+(?:the\s+)?(?:[\w-]+\s+(?:or|and|and/or)\s+)?$",
+    re.IGNORECASE,
+)
 _ONLY_SITE_BEFORE = re.compile(
     r"\b(?:only|sole)\s+(?:sites?|evidence|locations?)\s+of\s+$", re.IGNORECASE
 )
@@ -142,6 +152,10 @@ def read_stage(view: ItemView) -> list[Draft]:
                 continue  # "advanced liver (or kidney) disease"
             if _ONLY_SITE_BEFORE.search(w, max(0, match.start() - 30), match.start()):
                 continue  # "only site of metastatic disease is unmeasurable": a site, no stage
+            if _CNS_AFTER.match(w, match.end()):
+                continue  # "no primary or metastatic brain tumour": brain metastases, no stage
+            if _TESTED_IN_BEFORE.search(w, max(0, match.start() - 60), match.start()):
+                continue  # "HER2-positive, confirmed in the adjuvant or metastatic setting"
             earlier = (
                 _EARLIER_DISEASE.search(w[max(0, match.start() - 60) : match.start()])
                 if rule.name == "stage_early"
