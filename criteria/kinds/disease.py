@@ -104,7 +104,8 @@ _ORGAN_AFTER = re.compile(
 
 
 _CNS_AFTER = re.compile(
-    r"\s+(?:or\s+\w+\s+)?(?:brain|CNS|central nervous system|cerebral|intracranial|leptomeningeal)\b",
+    r"\s+(?:or\s+\w+\s+)?(?:brain|CNS|central nervous system|cerebral|intracranial"
+    r"|leptomeningeal)\b",
     re.IGNORECASE,
 )
 #: Where a test was done ("confirmed in the adjuvant or metastatic setting"), not a stage.
