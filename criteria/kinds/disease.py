@@ -244,7 +244,9 @@ _CNS = Fast(
     r"|malignan\w*\s+involving\s+(?:the\s+)?(?:brain|cns|central nervous system)"
     r"|(?:cancer|tumou?r)s?\s+(?:to|in)\s+the\s+brain"
     r"|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
-    r"|meningeal carcinomatosis|brain mets)",
+    r"|meningeal carcinomatosis|brain mets"
+    r"|(?:metastatic|secondary)\s+(?:brain|cns|central nervous system)\s+(?:\(cns\)\s+)?"
+    r"(?:malignan\w*|cancers?|disease)(?!\s+only\b))",
     first=True,
 )
 _STATES = (
