@@ -41,7 +41,8 @@ _UNIT = (
     r"|dL|cu\.? ?mm|microliter|HPF)\b|msec\b|ms\b|mmHg|mm Hg|bpm|beats|kg\b|seconds?|sec\b)?"
 )
 _THRESHOLD = Fast(
-    r"^(?P<gap>[^;<>=\d]{0,45}?)(?P<cmp>>=|<=|>|<|=)\s*(?P<value>" + _NUMBER + r")\s*" + _UNIT
+    r"^(?P<gap>[^;<>=\d]{0,45}?|[^;<>=\d]{0,30}?\bwithin\s+\d{1,3}\s+(?:days?|weeks?)\s+(?:prior\s+to"
+    r"|before)\s+[^;<>=\d]{0,45}?)(?P<cmp>>=|<=|>|<|=)\s*(?P<value>" + _NUMBER + r")\s*" + _UNIT
 )
 _POSTFIX = Fast(
     r"^(?P<gap>[^;<>=\d]{0,25}?)(?P<value>"
@@ -64,7 +65,10 @@ _GAP_OK = Fast(
     r"^[\s,:()\[\]\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|value|values|must|be|should|of|is"
     r"|are|at screening|rate|"
     r"serum|plasma|blood|total|concentration|[\w']+ formula|by \w+|on (?:the )?screening ECG"
-    r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min)"
+    r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min"
+    r"|performed|obtained|done|assessed|within \d{1,3} (?:days?|weeks?) (?:prior to|before)"
+    r" (?:the )?(?:randomi[sz]ation|registration|enrol\w*|study entry|day 1|(?:the )?start"
+    r" of (?:study )?treatment))"
     r"[\s,:()\[\]\-]*)*$"
 )
 #: "Total bilirubin within normal institutional limits", "creatinine normal": at most the ULN.
