@@ -123,16 +123,15 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if label is not None:
             # the label names the cohort (and often its study drugs), not the patient
             read = " " * label[1] + read[label[1] :] if read is own else read
-        defines = bool(item.children) and _defines_alternatives(own, item, words)
-        if defines and not item.intro:
+        defines = _defines_alternatives(own, item, words)
+        made_intro = defines and not item.intro
+        if made_intro:
             item.intro = True
+        if item.intro:
             context = intro_context(own, inherited, group_counter)
-            if context.any_of is None:
+            if made_intro and context.any_of is None:
                 group_counter[0] += 1
                 context = dataclasses.replace(context, any_of=group_counter[0])
-            contexts[item.index] = context
-        elif item.intro:
-            context = intro_context(own, inherited, group_counter)
             contexts[item.index] = context
         try:
             drafts = _extract(read, item.section, inherited, group_counter)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from criteria.context import PERMISSION
-from criteria.text import unescape
+from criteria.text import number, unescape
 from trialmatch.vocab import Section
 
 _BULLET = re.compile(
@@ -22,8 +22,7 @@ _BULLET = re.compile(
 )
 _ALNUM = re.compile(r"[^\W_]")
 _INTRO_END = re.compile(
-    r"(?::|\b(?:following|either|one of|any of|all of|as follows|criteria|below))\s*[.;]?$"
-    r"|\bfollowing\s+(?:[2-9]|two|three|four|five|six)\s+(?:criteria|conditions|requirements)\b",
+    r"(?::|\b(?:following|either|one of|any of|all of|as follows|criteria|below))\s*[.;]?$",
     re.IGNORECASE,
 )
 #: An introduction that says how many lines follow it ("If the patient meets the following 3
@@ -33,12 +32,6 @@ _COUNTED_INTRO = re.compile(
     r"|requirements)\b",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-
-
-def _count(number: str) -> int:
-    return int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
-
 
 _STRONG_INTRO = re.compile(
     r"\b(?:the following|as follows|if they|who|below|one of|any of|all of|either)\b[^:]*:?\s*$",
@@ -442,6 +435,7 @@ def layout(text: str) -> Layout:
     stack: list[Item] = []  # open items, innermost last
     intro: Item | None = None  # an item whose following siblings are its (flattened) children
     intro_strong = False
+    intro_lets_in = False  #: it lets patients in on conditions ("... may enter if:")
     intro_count = 0  #: how many lines the introduction says follow it (0: not said)
     previous: Item | None = None
     blank = True
@@ -528,19 +522,14 @@ def layout(text: str) -> Layout:
             intro = None  # its children are nested: the items after them are not its children
         if item.parent is None and intro is not None and item.indent == intro.indent:
             sibling_label = labelled and is_label(_words(text, intro))
-            if (
-                not bullet_mode
-                and _OWN_CRITERION.match(words)
-                and not is_label(_words(text, intro))
+            if not bullet_mode and (
+                (_OWN_CRITERION.match(words) and not is_label(_words(text, intro)))
+                # "Patient has an ECOG PS <= 2" after "must have either:"
+                or (_PATIENTS_AGAIN.match(words) and intro_lets_in)
+                # "Patients who had radiotherapy <= 4 weeks before" after "... may participate
+                # if all of the following:"
             ):
-                sibling_label = True  # "Patient has an ECOG PS <= 2" after "must have either:"
-            if (
-                not bullet_mode
-                and _PATIENTS_AGAIN.match(words)
-                and _lets_in_on_condition(_words(text, intro))
-            ):
-                sibling_label = True  # "... may participate if all of the following:" / "..." /
-                # "Patients who had radiotherapy <= 4 weeks before": a criterion of its own
+                sibling_label = True  # a criterion of its own
             if intro_count:  # "the following 3 criteria": that many lines, whatever they say
                 sibling_label = len(intro.children) >= intro_count
             if not sibling_label and (
@@ -564,9 +553,11 @@ def layout(text: str) -> Layout:
             item.or_previous = previous.index  # "* A, or" / "* B", "* A" / "* Or B": alternatives
         if item.parent is not None:
             items[item.parent].children.append(item.index)
-            items[item.parent].intro = items[item.parent].intro or bool(
-                _INTRO_END.search(_words(text, items[item.parent]))
-            )
+            if not items[item.parent].intro:
+                parent_words = _words(text, items[item.parent])
+                items[item.parent].intro = bool(
+                    _INTRO_END.search(parent_words) or _COUNTED_INTRO.search(parent_words)
+                )
         if labelled and not words.endswith(":") and item.parent is not None and intro_strong:
             labelled = False  # "Radiotherapy" in a list "including any of the following:" is an
             # entry of that list, not the topic label of the lines after it
@@ -575,7 +566,8 @@ def layout(text: str) -> Layout:
             # ones (same indentation, as the registry often stores them) through `intro`.
             intro = item
             intro_strong = bool(_STRONG_INTRO.search(words)) or is_label(words)
-            intro_count = _count(counted.group("n")) if counted else 0
+            intro_lets_in = not bullet_mode and _lets_in_on_condition(words)
+            intro_count = number(counted.group("n")) if counted else 0
             item.intro = True
         previous = item
         blank = False

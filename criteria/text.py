@@ -44,6 +44,13 @@ _NUMBER_WORDS = {
     "sixty": "60",
     "ninety": "90",
 }
+
+
+def number(written: str) -> int:
+    """The value of a number written in digits or as a word ("3", "three")."""
+    return int(written) if written.isdigit() else int(_NUMBER_WORDS[written.lower()])
+
+
 _NUM_AHEAD = r"(?=\s*(?:\(?\d+|\.\d+|" + "|".join(_NUMBER_WORDS) + r")\b)"
 #: "greater than (>) 1": the symbol repeated in brackets goes with the words.
 _SYMBOL_AFTER = r"(?:\s*\(\s*(?:[<>]\\?/?=?|[≥≤]|=[<>])\s*\))?"

@@ -252,8 +252,8 @@ class TreatmentHistory:
             most += 1
         return fewest, most, reasons
 
-    @classmethod
-    def kept(cls, regimen: Regimen, scope: str, left_out: Iterable[str]) -> bool | None:
+    @staticmethod
+    def kept(regimen: Regimen, scope: str, left_out: Iterable[str]) -> bool | None:
         """Whether a line count that leaves out some classes or agents counts this regimen (in
         scope): True, False, or None when it may or may not (see `advanced_lines`)."""
         left_out = set(left_out)

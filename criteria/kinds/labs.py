@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from criteria import cues
 from criteria.extract import LAB_SITUATIONS, Draft, ItemView
 from criteria.fastre import Fast
 from criteria.phrases import phrases
@@ -53,7 +54,8 @@ _POSTFIX = Fast(
 )
 _EXCEPTION = Fast(
     r"^\s*(?:\((?P<paren>[^()]*(?:\([^()]*\)[^()]*)*)\)|(?:[,;]\s*|(?=or|and|but|unless))"
-    r"(?P<alt>(?:(?:or|and|but|unless)\s+)?(?:(?P<named>[\w/-]+(?:\s+[\w/-]+)?)\s*)?(?P<cmp><=|<|>=|>)\s*(?:[^,;.()]|\.(?=\d)){0,80}?"
+    r"(?P<alt>(?:(?:or|and|but|unless)\s+)?(?:(?P<named>[\w/-]+(?:\s+[\w/-]+)?)\s*)?"
+    r"(?P<cmp><=|<|>=|>)\s*(?:[^,;.()]|\.(?=\d)){0,80}?"
     r"(?P<sit>\b(?:if|with|in|for|when|due to|unless|Gilbert|patients|subjects|liver|hepatic"
     r"|bone)\b)(?:[^,;.()]|\.(?=\d)){0,80}))"
 )
@@ -364,7 +366,6 @@ _ORGAN_METASTASES = re.compile(
 _ABSENT_BEFORE = re.compile(
     r"\b(?:absence of|without|no|not have|free of)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
-_CLAUSE_BREAK = re.compile(r"[.;]\s|\n")
 
 
 def _limits_with_metastases(drafts: list[Draft], view: ItemView) -> list[Draft]:
@@ -374,41 +375,38 @@ def _limits_with_metastases(drafts: list[Draft], view: ItemView) -> list[Draft]:
     the usual limit keeps the second as its exception (as it does when the second is written in
     brackets), and the second is no limit for everyone."""
     w = view.w
-    bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(w)), len(w) + 1]
-
-    def clause(position: int) -> tuple[int, int]:
-        k = max(i for i, b in enumerate(bounds) if b <= position)
-        return bounds[k], bounds[k + 1] if k + 1 < len(bounds) else len(w)
 
     def with_metastases(draft: Draft) -> bool:
-        begin, end = clause(draft.start)
-        found = _ORGAN_METASTASES.search(w, begin, end)
+        begin = cues.sentence_start(w, draft.start)
+        found = _ORGAN_METASTASES.search(w, begin, cues.sentence_stop(w, draft.start))
         return found is not None and not _ABSENT_BEFORE.search(w, begin, found.start())
 
     relaxed = [d for d in drafts if d.fields["uln_multiple"] and with_metastases(d)]
     if not relaxed:
         return drafts
+    relaxed_ids = {id(d) for d in relaxed}
+    usual_analytes = {d.fields["analyte"] for d in drafts if id(d) not in relaxed_ids}
     out: list[Draft] = []
     for draft in drafts:
-        if draft in relaxed:
+        if id(draft) in relaxed_ids:
+            if draft.fields["analyte"] not in usual_analytes:
+                out.append(draft)  # a relaxed limit with no usual one beside it stays a limit
             continue
-        usual = [
-            r
-            for r in relaxed
-            if r.fields["analyte"] == draft.fields["analyte"]
-            and draft.fields["uln_multiple"]
-            and r.fields["comparator"][0] == draft.fields["comparator"][0]
-            and r.fields["value"] > draft.fields["value"]
-        ]
-        if usual:
-            begin, end = clause(usual[0].start)
-            said = view.evidence(begin, end).strip("() ,;")
-            fields = dict(draft.fields)
-            fields["exceptions"] = (*fields["exceptions"], said)
+        second = draft.fields["uln_multiple"] and next(
+            (
+                r
+                for r in relaxed
+                if r.fields["analyte"] == draft.fields["analyte"]
+                and r.fields["comparator"][0] == draft.fields["comparator"][0]
+                and r.fields["value"] > draft.fields["value"]
+            ),
+            None,
+        )
+        if second:
+            said = view.evidence(
+                cues.sentence_start(w, second.start), cues.sentence_stop(w, second.start)
+            ).strip("() ,;")
+            fields = {**draft.fields, "exceptions": (*draft.fields["exceptions"], said)}
             draft = Draft(draft.kind, fields, draft.evidence, draft.start, draft.end)
         out.append(draft)
-    # a relaxed limit with no usual one beside it stays a limit
-    kept = {id(r) for r in relaxed if not any(
-        d.fields["analyte"] == r.fields["analyte"] for d in drafts if d not in relaxed
-    )}  # fmt: skip
-    return sorted(out + [r for r in relaxed if id(r) in kept], key=lambda d: d.start)
+    return sorted(out, key=lambda d: d.start)

@@ -700,7 +700,6 @@ _TARGETING = re.compile(
     r"(?P<targets>[^;,.()]{2,40})",
     re.IGNORECASE,
 )
-_TARGET_CLASS = {"ERBB2": "her2", "ERBB3": "her3", "TACSTD2": "trop2"}
 
 
 def _targeted(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
@@ -724,16 +723,21 @@ def _target_classes(modality: str, found: re.Match[str]) -> list[str]:
     """The lexicon's classes of drugs against the genes named ("EGFR and/or HER3"): of that
     kind ("her2_adc") where the lexicon has it and no other kind is named beside it ("an ADC
     or antibody targeting ..."), else every drug against the target."""
-    known = {c.id for c in lexicon.all_classes()}
+    known = lexicon.default_lexicon().classes
     kind = None if found.group("more") else _KIND_SUFFIX.get(modality)
     classes = []
     for gene in lexicon.find_gene_mentions(found.group("targets")):
-        target = _TARGET_CLASS.get(gene.id, gene.id.lower())
-        narrow = f"{target}_{kind}" if kind else None
+        # the classes are named after a gene's usual name ("her2" for ERBB2, "trop2" for TACSTD2)
+        names = (_NON_WORD.sub("", n.lower()) for n in (gene.id, *lexicon.gene_aliases(gene.id)))
+        target = next((n for n in names if f"{n}_targeted_therapy" in known), None)
+        if target is None:
+            continue
+        narrow = f"{target}_{kind}" if kind else ""
         classes.append(narrow if narrow in known else f"{target}_targeted_therapy")
-    return list(dict.fromkeys(c for c in classes if c in known))
+    return list(dict.fromkeys(classes))
 
 
+_NON_WORD = re.compile(r"\W")
 _KIND_SUFFIX = {"antibody_drug_conjugate": "adc", "monoclonal_antibody": "antibody",
                 "tyrosine_kinase_inhibitor": "tki", "kinase_inhibitor": "tki"}  # fmt: skip
 
@@ -867,7 +871,7 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
                 and not any(
                     e.start >= previous.end and e.start < mention.start for e in view.exceptions
                 )
-                and not ("(" in gap and _permits_bracket(w, previous.end + gap.index("(")))
+                and not ("(" in gap and _bracket_lets_in(view.low, previous.end + gap.index("(")))
             ):
                 runs[-1].append(mention)
                 continue
@@ -911,14 +915,15 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
     return out
 
 
-_PERMITS = re.compile(r"\b(?:allowed|permitted|acceptable|not excluded|eligible)\b", re.IGNORECASE)
+_LETS_IN_WORDS = re.compile(r"allow|permit|eligible|acceptab|accepted|not excluded")
 
 
-def _permits_bracket(w: str, opened: int) -> bool:
-    """'(prior PI3K or mTOR inhibitors are allowed)': a bracket that lets its therapies in
-    (they are no part of the run before it)."""
-    close = w.find(")", opened)
-    return _PERMITS.search(w, opened, close if close > 0 else len(w)) is not None
+def _bracket_lets_in(low: str, opened: int) -> bool:
+    """'(prior PI3K or mTOR inhibitors are allowed)', '(topical vaginal estrogen is allowable)':
+    the bracket opened at `opened` lets its therapies in (they are no part of the run or list
+    before it). `low` is the item in lower case."""
+    closed = low.find(")", opened)
+    return _LETS_IN_WORDS.search(low, opened, closed if closed > 0 else len(low)) is not None
 
 
 #: Between two therapies: the second is optional, or both are required, or either will do.
@@ -1134,17 +1139,13 @@ _AFTER_FIRST_WORDS = pattern_words(_AFTER_FIRST)
 _SETTING_BRACKET_BEFORE = re.compile(r"\bneo\s*\(\s*adjuvant\s*\)\s*$", re.IGNORECASE)
 
 
-_LETS_IN_WORDS = re.compile(r"allow|permit|eligible|acceptable|accepted")
-
-
 def _current_list(w: str, low: str, begin: int, at: int) -> bool:
     """Whether `at` lies in a bracketed list that a word of current use opens ("Concurrent
     anti-cancer therapy (chemotherapy, hormonal therapy, ..., biologic therapy)")."""
     opened = w.rfind("(", begin, at)
     if opened < 0 or w.rfind(")", opened, at) >= 0:
         return False
-    closed = w.find(")", at)
-    if _LETS_IN_WORDS.search(low, opened, closed if closed > 0 else len(w)):
+    if _bracket_lets_in(low, opened):
         return False  # "(topical vaginal estrogen is allowable)": a permission, not the list
     return (
         _CURRENT.search(w[max(begin, opened - 40) : opened], low[max(begin, opened - 40) : opened])

@@ -182,10 +182,12 @@ _SERIOUS = re.compile(
 )
 #: Qualifiers an exclusion puts on a condition ("diabetes requiring insulin", "uncontrolled
 #: hypertension"): the condition alone does not settle it.
+#: "requiring (anti-hyperglycemic) medication": the condition needs treatment.
+_NEEDS = r"(?:requir|need)\w* (?:[\w-]+ ){0,2}?"
 _QUALIFIED = re.compile(
     r"uncontrolled|poorly controlled|"
-    r"(?:requir|need)\w* (?:[\w-]+ ){0,2}?(?:insulin|treatment|therapy|oxygen|steroids"
-    r"|medications?|drugs?|agents?)|"
+    + _NEEDS
+    + r"(?:insulin|treatment|therapy|oxygen|steroids|medications?|drugs?|agents?)|"
     r"insulin[- ]dependent|on insulin|symptomatic|unstable|severe|serious|significant|"
     r"clinically (?:important|relevant)|inadequately controlled|uncontrollable|"
     r"poor(?:ly)? controlled|not (?:under |well )?(?:stable )?control|"
@@ -194,13 +196,9 @@ _QUALIFIED = re.compile(
     r"within (?:the )?(?:past|last)",
     re.I,
 )
-#: "Concurrent other malignancy", "... requiring treatment": qualifiers unless the criterion
-#: also names the condition's history ("history or concomitant other malignancy").
 #: A qualifier that asks only that the condition be treated ("requiring anti-hyperglycemic
 #: medication"), and a patient's words that say it is or is not.
-_TREATED = re.compile(
-    r"(?:requir|need)\w* (?:[\w-]+ ){0,2}?(?:treatment|therapy|medications?|drugs?|agents?)", re.I
-)
+_TREATED = re.compile(_NEEDS + r"(?:treatment|therapy|medications?|drugs?|agents?)", re.I)
 _TAKES = re.compile(
     r"\b(?:on|taking|takes|treated with|managed with)\s+(?!no\b)\w+|metformin|insulin"
     r"|\bmedicat|\btablets?\b",
@@ -211,6 +209,8 @@ _UNTREATED = re.compile(
     r"|diet[- ](?:controlled|alone|only)|untreated|resolved",
     re.I,
 )
+#: "Concurrent other malignancy", "... requiring treatment": qualifiers unless the criterion
+#: also names the condition's history ("history or concomitant other malignancy").
 _CURRENT = re.compile(r"concurrent|concomitant|requiring (?:concurrent |active )?treatment", re.I)
 _HISTORY = re.compile(r"\bhistory\b|\bprior\b|\bprevious|\bpast\b|\bever\b", re.I)
 
