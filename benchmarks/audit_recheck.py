@@ -25,11 +25,7 @@ import argparse
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from real_trials import study as modern_study
 
 from matcher import load_profile, load_trials, match_patient
 from sync.importer import import_paths
@@ -39,35 +35,9 @@ HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 24)
 
 
-def legacy_study(record: dict[str, Any]) -> dict[str, Any]:
-    """An older-layout record as a minimal API v2 study (its lines are the eligibility text)."""
-    return {
-        "protocolSection": {
-            "identificationModule": {"nctId": record["nct_id"], "briefTitle": ""},
-            "statusModule": {"overallStatus": "COMPLETED"},
-            "conditionsModule": {"conditions": []},
-            "designModule": {"studyType": "INTERVENTIONAL", "phases": []},
-            "eligibilityModule": {"eligibilityCriteria": "\n".join(record["eligibility_lines"])},
-        }
-    }
-
-
-def verdicts(
-    tmp: Path,
-    folders: list[Path],
-    records: list[Path],
-    make: Callable[[dict[str, Any]], dict[str, Any]],
-    patients: list[Path],
-) -> dict[tuple[str, str], str]:
-    studies = tmp / "studies"
-    studies.mkdir()
-    for path in records:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                (studies / f"{record['nct_id']}.json").write_text(json.dumps(make(record)))
+def verdicts(tmp: Path, sources: list[Path], patients: list[Path]) -> dict[tuple[str, str], str]:
     db = open_database(tmp / "trials.db", create=True)
-    import_paths(db, [*folders, studies])
+    import_paths(db, sources)  # study folders and flattened records (`sync.flat`)
     db.close()
     trials = load_trials(tmp / "trials.db")
     out = {}
@@ -95,20 +65,22 @@ def main() -> int:
     listed_audit = json.loads((HERE / "audits" / "wrongly_listed.json").read_text(encoding="utf-8"))
     breast = sorted((HERE / "real_trials" / "patients").glob("*.yaml"))
     nsclc = sorted((HERE / "audits" / "patients").glob("*.yaml"))
-    Maker = Callable[[dict[str, Any]], dict[str, Any]]
-    runs: tuple[tuple[str, list[Path], list[Path], Maker, list[Path]], ...] = (
-        ("legacy", [], [ctgov / "nli4ct-breast-legacy-layout.jsonl"], legacy_study, breast),
+    runs: tuple[tuple[str, list[Path], list[Path]], ...] = (
+        ("legacy", [ctgov / "nli4ct-breast-legacy-layout.jsonl"], breast),
         (
             "modern",
-            [ctgov / "studies", ctgov / "responses"],
-            [ctgov / "egfr-alk-nsclc.jsonl", ctgov / "hr-her2neg-advanced-breast.jsonl"],
-            modern_study,
+            [
+                ctgov / "studies",
+                ctgov / "responses",
+                ctgov / "egfr-alk-nsclc.jsonl",
+                ctgov / "hr-her2neg-advanced-breast.jsonl",
+            ],
             breast + nsclc,
         ),
     )
-    for name, folders, records, make, patients in runs:
+    for name, sources, patients in runs:
         with tempfile.TemporaryDirectory() as tmp:
-            got = verdicts(Path(tmp), folders, records, make, patients)
+            got = verdicts(Path(tmp), sources, patients)
         pairs = audits[name]["pairs"]
         listed = sum(got.get((p["trial"], p["patient"])) not in (None, "ineligible") for p in pairs)
         ineligible = sum(v == "ineligible" for v in got.values())

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -30,26 +28,6 @@ from sync.store import open_database
 HERE = Path(__file__).resolve().parent / "real_trials"
 AS_OF = dt.date(2026, 11, 24)
 COLLECTION = "hr-her2neg-advanced-breast.jsonl"
-
-
-def study(record: dict[str, Any]) -> dict[str, Any]:
-    """A minimal API v2 study object from one JSON Lines record of the shared corpus."""
-    phase = record.get("phase")
-    phases = phase if isinstance(phase, list) else [phase] if phase else []
-    identification = {"nctId": record["nct_id"], "briefTitle": record.get("brief_title") or ""}
-    if record.get("official_title"):
-        identification["officialTitle"] = record["official_title"]
-    if record.get("acronym"):
-        identification["acronym"] = record["acronym"]
-    return {
-        "protocolSection": {
-            "identificationModule": identification,
-            "statusModule": {"overallStatus": "COMPLETED"},
-            "conditionsModule": {"conditions": record.get("conditions") or []},
-            "designModule": {"studyType": "INTERVENTIONAL", "phases": phases},
-            "eligibilityModule": {"eligibilityCriteria": record.get("eligibility_text") or ""},
-        }
-    }
 
 
 def main() -> int:
@@ -67,14 +45,8 @@ def main() -> int:
         return 0
     expected = yaml.safe_load((HERE / "expected.yaml").read_text(encoding="utf-8"))["patients"]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "studies"
-        folder.mkdir()
-        for line in source.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                (folder / f"{record['nct_id']}.json").write_text(json.dumps(study(record)))
         db = open_database(Path(tmp) / "trials.db", create=True)
-        import_paths(db, [folder])
+        import_paths(db, [source])  # flattened records, read by `sync.flat`
         db.close()
         trials = load_trials(Path(tmp) / "trials.db")
     checked = agreed = 0

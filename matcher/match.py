@@ -51,6 +51,8 @@ class MatchReport:
     matches: list[Match]
     open_questions: list[OpenQuestion] = field(default_factory=list)
     considered: int = 0
+    #: trials left out for their overall status (the `--status` filter), before any judging
+    other_status: int = 0
 
 
 def match_patient(
@@ -83,9 +85,11 @@ def match_patient(
     )
     cache: dict[object, Judgement] = {}
     results: list[TrialResult] = []
+    other_status = 0
     for index in indices:
         trial = trials.trials[index]
         if wanted is not None and trial.overall_status not in wanted:
+            other_status += 1
             continue
         result = judge_trial(trial, patient, cache, trials.semantic, full=include_ineligible)
         if result is None or (result.verdict is Verdict.INELIGIBLE and not include_ineligible):
@@ -111,6 +115,7 @@ def match_patient(
         matches=matches,
         open_questions=questions,
         considered=len(indices),
+        other_status=other_status,
     )
 
 

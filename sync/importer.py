@@ -1,8 +1,9 @@
 """Offline loading (`trialmatch import`): the same store, history and run log as sync, from files.
 
 Reads API v2 study JSON files, folders of them (recursively), saved `/studies` response pages
-(`{"studies": [...], ...}`, also wrapped as `{"response": {...}}`), JSON arrays of either, JSON
-Lines (one study or page per line), and the registry's bulk download zip of per-study JSON files.
+(`{"studies": [...], ...}`, also wrapped as `{"response": {...}}`), flattened trial records
+(`sync.flat`), JSON arrays of these, JSON Lines (one per line), and the registry's bulk download
+zip of per-study JSON files.
 Studies are written in batches, one transaction per batch; a file that cannot be read stops the
 run (recorded as failed, with the file named) and keeps every batch written before it.
 """
@@ -18,6 +19,7 @@ import msgspec
 import sqlite_utils
 
 from sync import store
+from sync.flat import CRITERIA_KEYS, NotFlat, is_flat, study_from_flat
 from sync.parsed import load_parser, reparse_stale
 from sync.runs import (
     Interrupted,
@@ -34,8 +36,9 @@ from trialmatch.errors import ImportFormatError, RunFailed
 log = logging.getLogger("trialmatch.sync")
 
 ACCEPTED = (
-    "API v2 study JSON (.json), saved /studies pages, JSON arrays of them, JSON Lines "
-    "(.jsonl/.ndjson), folders of these, or the registry's bulk download zip (.zip)"
+    "API v2 study JSON (.json), saved /studies pages, flattened trial records (nct_id with "
+    "eligibility_text or eligibility_lines), JSON arrays of them, JSON Lines (.jsonl/.ndjson), "
+    "folders of these, or the registry's bulk download zip (.zip)"
 )
 _JSON = {".json"}
 _LINES = {".jsonl", ".ndjson"}
@@ -202,6 +205,13 @@ def studies_in(data: bytes, where: str) -> Iterator[Found]:
     if "response" in top and "studies" not in top:
         yield from studies_in(bytes(top["response"]), f"{where}, response")
         return
+    if is_flat(set(top)):
+        try:
+            study = study_from_flat(msgspec.json.decode(data))
+        except NotFlat as error:
+            raise ImportFormatError(f"{where}: a flattened trial record, but {error}") from None
+        yield where, msgspec.json.encode(study)
+        return
     if "studies" in top:
         try:
             items = _LIST.decode(top["studies"])
@@ -214,7 +224,7 @@ def studies_in(data: bytes, where: str) -> Iterator[Found]:
 
 
 def _what(keys: set[str]) -> str:
-    if keys & {"nct_id", "eligibility_text", "eligibility_lines"}:
-        return "a flattened record, not an API v2 study object"
+    if keys & {"nct_id", *CRITERIA_KEYS}:
+        return "a flattened record needs `nct_id` and `eligibility_text` (or `eligibility_lines`)"
     listed = ", ".join(sorted(keys)[:6])
     return f"a JSON object with keys {listed or '(none)'}, not a study or a /studies page"

@@ -124,8 +124,23 @@ def test_a_later_version_is_a_change_with_history(db: sqlite_utils.Database) -> 
         ("broken.json", '{"studies": [', "not valid JSON"),
         (
             "flat.jsonl",
-            '{"nct_id": "NCT01783444", "eligibility_text": "x"}\n',
-            "flattened record, not an API v2 study",
+            '{"nct_id": "NCT01783444", "title": "x"}\n',
+            "flattened record needs `nct_id` and `eligibility_text`",
+        ),
+        (
+            "lines.jsonl",
+            '{"nct_id": "NCT01783444", "eligibility_lines": "one string"}\n',
+            "`eligibility_lines` must be a list of strings",
+        ),
+        (
+            "phase.jsonl",
+            '{"nct_id": "NCT01783444", "eligibility_text": "x", "phase": [2]}\n',
+            "`phase` must be a list of strings",
+        ),
+        (
+            "id.jsonl",
+            '{"nct_id": "trial 7", "eligibility_text": "x"}\n',
+            "`nct_id` must be an NCT number",
         ),
         ("odd.json", '{"hello": "world"}', "keys hello, not a study or a /studies page"),
         ("page.json", '{"studies": [{"protocolSection": {}}]}', "item 0 of `studies`"),
@@ -265,3 +280,70 @@ def test_saved_patients_are_rematched_after_a_completed_import(
     assert calls == [(patients, db, 1)]
     CliRunner().invoke(main, [*args, "--no-rematch", str(FIXTURES / "NCT04964934.json")])
     assert len(calls) == 1
+
+
+# --- flattened trial records (`sync.flat`) -------------------------------------------------------
+
+_FLAT = {
+    "nct_id": "NCT09000001",
+    "brief_title": "Oral SERD after a CDK4/6 inhibitor",
+    "acronym": "FLAT-1",
+    "conditions": ["Breast Cancer"],
+    "phase": ["PHASE3"],
+    "enrollment_count": 420,
+    "start_year": "2024",
+    "eligibility_text": "Inclusion Criteria:\n\n* ER-positive, HER2-negative breast cancer\n"
+    "* ECOG 0 or 1\n\nExclusion Criteria:\n\n* Prior fulvestrant",
+    "interventions": [{"name": "Study SERD", "type": "DRUG", "description": "orally once daily"}],
+    "arm_groups": [
+        {"label": "SERD", "type": "EXPERIMENTAL", "interventions": ["Drug: Study SERD"]}
+    ],
+    "_source": "written for this test",
+}
+_LEGACY = {
+    "nct_id": "NCT09000002",
+    "eligibility_lines": ["INCLUSION CRITERIA", "  Stage IV breast cancer", "  Age over 18"],
+}
+
+
+def test_flattened_records_import_as_the_studies_they_describe(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "curated.jsonl"
+    path.write_text(json.dumps(_FLAT) + "\n" + json.dumps(_LEGACY) + "\n")
+    report = import_paths(db, [path])
+    assert report.new == 2
+    row = db["studies"].get("NCT09000001")
+    assert row["brief_title"] == _FLAT["brief_title"] and row["acronym"] == "FLAT-1"
+    assert json.loads(row["phases"]) == ["PHASE3"]
+    assert json.loads(row["conditions"]) == ["Breast Cancer"]
+    assert row["enrollment"] == 420 and row["start_date"] == "2024"
+    assert row["eligibility_text"] == _FLAT["eligibility_text"]
+    assert json.loads(row["interventions"])[0]["name"] == "Study SERD"
+    assert row["overall_status"] is None  # a flat record states no status: never guessed
+    legacy = db["studies"].get("NCT09000002")
+    assert (
+        legacy["eligibility_text"] == "INCLUSION CRITERIA\n  Stage IV breast cancer\n  Age over 18"
+    )
+    assert db.execute("SELECT count(*) FROM criteria").fetchone()[0] == 2  # parsed on import
+
+
+def test_a_flattened_record_list_in_one_json_file_imports(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "curated.json"
+    path.write_text(json.dumps([_FLAT, _LEGACY]))
+    assert import_paths(db, [path], parse=False).new == 2
+
+
+def test_match_says_how_many_trials_its_status_filter_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "curated.jsonl"
+    path.write_text(json.dumps(_FLAT) + "\n")
+    database = tmp_path / "flat.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", str(path), "--db", str(database)]).exit_code == 0
+    profile = REPO / "trialmatch" / "sample" / "patients" / "pt-esr1-01.yaml"
+    out = runner.invoke(main, ["match", str(profile), "--db", str(database)]).output
+    assert "1 trial(s) left out for their status" in out and "--status any" in out
+    out = runner.invoke(main, ["match", str(profile), "--db", str(database), "--status", "any"])
+    assert "left out for their status" not in out.output

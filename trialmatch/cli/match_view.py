@@ -35,6 +35,11 @@ def print_report(out: Console, report: MatchReport) -> None:
         f"{db.get('trials')} in {db.get('path')} (as of {report.as_of}; last sync "
         f"{db.get('last_sync') or 'never'})"
     )
+    if report.other_status:
+        out.print(
+            f"  {report.other_status} trial(s) left out for their status (`--status`; "
+            "`--status any` includes them)"
+        )
     if not report.matches:
         out.print(
             "  no eligible or possibly eligible trials;"
