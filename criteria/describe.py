@@ -43,6 +43,8 @@ def _therapy(c: model.PriorTherapy) -> str:
         parts.append(f"relapse within {c.relapse_within_months:g} months")
     if c.relapse_after_months is not None:
         parts.append(f"relapse after {c.relapse_after_months:g} months")
+    if c.most_recent:
+        parts.append("as the most recent therapy")
     return ", ".join(parts)
 
 

@@ -150,6 +150,12 @@ class PriorTherapy(_Base):
     relapse_after_months: float | None = Field(
         default=None, description="'relapse more than 12 months after completing adjuvant therapy'"
     )
+    most_recent: bool = Field(
+        default=False,
+        description="the therapy must be the patient's latest ('osimertinib as the most recent "
+        "line of treatment', 'X must be the last regimen before enrolment'); an extension of "
+        "the contract",
+    )
 
 
 class LineCount(_Base):

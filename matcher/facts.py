@@ -172,6 +172,12 @@ class TreatmentHistory:
         gap = self.months_to_relapse(regimen)
         return None if gap is None else gap <= months
 
+    @cached_property
+    def latest(self) -> Regimen | None:
+        """The most recent line of therapy: the last regimen (the history is oldest first) with
+        an agent that counts as anticancer therapy."""
+        return next((r for r in reversed(self.regimens) if r.counts_as_line), None)
+
     def progressions(self) -> list[Regimen]:
         """The regimens the disease progressed on, oldest first, each with its setting."""
         return [r for r in self.regimens if r.outcome == "progression"]

@@ -857,3 +857,33 @@ def test_a_grade_floor_counts_before_the_exceptions() -> None:
     )
     assert judged(c, patient(conditions=["sensory neuropathy grade 1"])) is NOT_MET
     assert judged(c, patient(conditions=["sensory neuropathy grade 2"])) is MET
+
+
+def test_most_recent_therapy_is_only_the_latest_line() -> None:
+    # POST_CDK: letrozole + ribociclib, then fulvestrant (both progressed)
+    cdk = crit(m.PriorTherapy, classes=("cdk4_6_inhibitor",), relation="progressed")
+    assert judged(cdk, POST_CDK) is MET
+    latest_cdk = cdk.model_copy(update={"most_recent": True})
+    result = evaluate(latest_cdk, POST_CDK)
+    assert result.result is NOT_MET
+    assert "not the most recent therapy" in result.explanation
+    assert "fulvestrant" in result.explanation
+    latest_serd = crit(m.PriorTherapy, agents=("fulvestrant",), most_recent=True)
+    assert judged(latest_serd, POST_CDK) is MET
+    any_latest = crit(
+        m.PriorTherapy,
+        classes=("systemic_anticancer_therapy",),
+        relation="progressed",
+        most_recent=True,
+    )
+    assert judged(any_latest, POST_CDK) is MET
+    toxic_last = patient(
+        treatments=[
+            {"agents": ["anastrozole", "abemaciclib"], "setting": "metastatic",
+             "outcome": "progression"},
+            {"agents": ["capecitabine"], "setting": "metastatic", "outcome": "toxicity"},
+            {"agents": ["zoledronic acid"], "setting": "metastatic", "outcome": "ongoing"},
+        ]
+    )  # fmt: skip
+    # a bone agent is no line: capecitabine is the latest, and it was stopped for toxicity
+    assert judged(any_latest, toxic_last) is NOT_MET

@@ -1263,6 +1263,12 @@ def _prior_therapy(
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
     if (
+        view.has("recent", "last", "latest")
+        and _NOTE_ABOUT.match(l_after)
+        and _NOTE_SUBJECT.match(l_before)
+    ):
+        return None  # "Crizotinib does not need to be the last therapy": a note, no criterion
+    if (
         _LABEL_AFTER.match(l_after)
         and not w[: run.context].strip(" *-•\t")
         and any(m.start > run.end for m in mentions)
@@ -1588,6 +1594,10 @@ def _prior_therapy(
         fields["relapse_within_months"] = 0.0
     fields["relation"] = relation
     fields["negated"] = negated
+    if view.has("recent", "last", "latest", "immediately") and _most_recent(
+        w, run, before, after, relation, limit - run.end
+    ):
+        fields["most_recent"] = True
     setting = _SETTING_PHRASE.match(after, l_after)
     end = run.end + (setting.end() if setting else 0)
     return Draft(
@@ -1597,6 +1607,55 @@ def _prior_therapy(
         run.start,
         end,
         run.end,
+    )
+
+
+#: "osimertinib as the most recent line of treatment", "X must be the last treatment regimen
+#: before Y", "(X), which must be the most recent therapy": the therapy is the patient's latest.
+#: A class-qualified recency ("the most recent ALK inhibitor therapy") is not overall recency.
+_MOST_RECENT_AFTER = re.compile(
+    r"^[^.;()]{0,100}?\b(?P<cue>as|is|was|be|being)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
+    r"(?:most\s+recent|last|latest|immediately\s+(?:preceding|prior))\s+"
+    r"(?:(?:line\s+of|prior|previous|systemic|anti-?\s?cancer|anti-?\s?tumou?r)\s+)*"
+    r"(?:treatments?|therapy|therapies|regimens?|line)\b",
+    re.IGNORECASE,
+)
+#: "progression on the most recent (systemic) therapy": the generic therapy is the latest one.
+_MOST_RECENT_BEFORE = re.compile(
+    r"\b(?:most\s+recent|last|latest|immediately\s+(?:preceding|prior))\s+(?:line\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_MOST_RECENT_START = re.compile(r"(?:most\s+recent|last|latest)\b", re.IGNORECASE)
+#: "... does not need to be the most recent therapy", "need not be the last": no recency asked.
+_NOT_NEEDED = re.compile(
+    r"\b(?:not\s+(?:need|have|required)\s+to|need\s+not|not\s+necessarily)\s+be\b",
+    re.IGNORECASE,
+)
+#: "Crizotinib does not need to be the last therapy received": a note about the therapy.
+_NOTE_SUBJECT = re.compile(r"^[\s(]*(?:note\s*:\s*)?(?:the\s+)?$")
+_NOTE_ABOUT = re.compile(
+    r"^\s*(?:\(\w+\)\s*)?(?:does|do|need|is|are)\s+not\s+(?:need\s+to\s+|required\s+to\s+)?be"
+    r"\s+(?:the\s+)?(?:most\s+recent|last|latest)\b",
+    re.IGNORECASE,
+)
+
+
+def _most_recent(w: str, run: _Run, before: str, after: str, relation: str, reach: int) -> bool:
+    """Whether the words around a therapy make it the patient's latest one. A generic therapy
+    is the latest only where progression on it is asked ("progression on the most recent
+    therapy"; "4 weeks since the last therapy" is a washout). The recency must be stated before
+    another therapy is named (`reach`: "chemotherapy, and mTOR inhibitors as the last
+    treatment": only the mTOR inhibitors are the latest)."""
+    if not run.agents and all(k == "systemic_anticancer_therapy" for k in run.classes):
+        return relation == "progressed" and (
+            _MOST_RECENT_BEFORE.search(before[-30:]) is not None
+            or _MOST_RECENT_START.match(w, run.start) is not None
+        )
+    found = _MOST_RECENT_AFTER.match(after)
+    return (
+        found is not None
+        and found.start("cue") < reach
+        and not _NOT_NEEDED.search(after, 0, found.end())
     )
 
 

@@ -124,6 +124,15 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     if history is None:
         return unknown(f"treatment history not given (criterion: {wanted})", "treatment history")
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
+    if c.most_recent and relevant:
+        latest = history.latest
+        if latest not in relevant:
+            last = f"the most recent is {latest.describe()}" if latest else "no line of therapy"
+            return not_met(
+                f"{'; '.join(_describe(r, c) for r in relevant)}: not the most recent therapy "
+                f"({last}); the criterion asks for {_asked(c, wanted)}"
+            )
+        relevant = [latest]
     if _interval_after(c) and not any(
         r.setting is None or not c.settings or r.setting in c.settings for r in relevant
     ):
@@ -242,6 +251,8 @@ def _asked(c: PriorTherapy, wanted: str) -> str:
         conditions.append(f"relapse within {c.relapse_within_months:g} months of its end")
     if c.relapse_after_months is not None:
         conditions.append(f"relapse more than {c.relapse_after_months:g} months after its end")
+    if c.most_recent:
+        conditions.append("as the most recent therapy")
     return ", ".join([text, *conditions])
 
 
