@@ -887,3 +887,25 @@ def test_most_recent_therapy_is_only_the_latest_line() -> None:
     )  # fmt: skip
     # a bone agent is no line: capecitabine is the latest, and it was stopped for toxicity
     assert judged(any_latest, toxic_last) is NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "expected"),
+    [
+        ("Known HIV infection or active/chronic hepatitis B or C infection", "HIV", MET),
+        ("HIV positivity, known active hepatitis A, B or C", "HIV", MET),
+        ("Active HIV, hepatitis B or hepatitis C infection", "HIV", UNKNOWN),
+        ("HIV infection that is not under control", "HIV", UNKNOWN),
+    ],
+)
+def test_a_qualifier_applies_to_its_own_condition_only(
+    text: str, evidence: str, expected: Result
+) -> None:
+    on_art = patient(
+        conditions=["HIV infection on antiretroviral therapy, viral load undetectable"]
+    )
+    c = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="hiv", evidence=evidence,
+    )  # fmt: skip
+    assert judged(c, on_art) is expected

@@ -77,6 +77,7 @@ _STAGE_RULES = frozenset(
         "stage_advanced",
         "stage_unresectable",
         "stage_early",
+        "stage_non_metastatic",
         "stage_planned_surgery",
     }
 )
@@ -159,7 +160,7 @@ def read_stage(view: ItemView) -> list[Draft]:
                 continue  # "HER2-positive, confirmed in the adjuvant or metastatic setting"
             earlier = (
                 _EARLIER_DISEASE.search(w[max(0, match.start() - 60) : match.start()])
-                if rule.name == "stage_early"
+                if rule.name in ("stage_early", "stage_non_metastatic")
                 else None
             )
             if earlier is not None and not (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from criteria.model import Comorbidity, Lab, OrganFunction
@@ -381,7 +382,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     graded = _grade_compared(c, words)
     if graded is not None:
         return graded
-    said = f"{c.text} {c.evidence or ''}"
+    said = _said_of(c, wanted)
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
@@ -403,6 +404,34 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             f"{label} severity",
         )
     return met(words)
+
+
+#: List elements after a condition, and the end of its sentence.
+_ELEMENT = re.compile(r"[,]|\bor\b|\band\b|\bwith the exception\b|\bexcept\b", re.I)
+_SENTENCE = re.compile(r"[;.](?:\s|$)")
+
+
+def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
+    """The words that qualify one condition of an item: those before it, and after it its own
+    list element and the following ones that name the same condition. "Known
+    HIV infection, or active hepatitis B": "active" is about hepatitis, not about HIV; "type 1
+    diabetes, or type 2 diabetes that needs insulin" is about diabetes throughout."""
+    evidence = c.evidence or ""
+    at = c.text.find(evidence) if evidence else -1
+    if at < 0:
+        return f"{c.text} {evidence}"
+    head = c.text[:at]  # an item's opening qualifier governs its notes ("significant ...")
+    tail = c.text[at + len(evidence) :]
+    end = _SENTENCE.search(tail)
+    tail = tail[: end.start()] if end else tail
+    starts = [m.start() for m in _ELEMENT.finditer(tail)] + [len(tail)]
+    cut = starts[0]
+    for start, stop in itertools.pairwise(starts):
+        piece = _ELEMENT.sub(" ", tail[start:stop]).strip()
+        if piece and not comorbidities.condition_ids(piece) & wanted:
+            break
+        cut = stop
+    return head + evidence + tail[:cut]
 
 
 def _serious_illness(p: Patient) -> Judgement:
