@@ -36,8 +36,19 @@ from trialmatch.vocab import Phase
 #: Fields that do not change how a criterion is judged (the section does: an exception the
 #: profile cannot settle softens only a blocking result).
 _PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of"})
-#: Kinds whose judges also read the criterion's words (qualifiers such as "needing insulin").
-_READS_WORDS = {"comorbidity"}
+#: Kinds whose judges also read the criterion's words: qualifiers such as "needing insulin",
+#: "bone-only disease with a lytic lesion", "if X was given, relapse more than 12 months after".
+_READS_WORDS = {"comorbidity", "measurable_disease"}
+
+
+def _reads_words(item: dict[str, Any]) -> bool:
+    """Whether judging this criterion reads its text, so that its wording is part of its id."""
+    kind = item.get("kind")
+    return kind in _READS_WORDS or (
+        kind == "prior_therapy" and item.get("relapse_after_months") is not None
+    )
+
+
 _PHASES = list(Phase)
 
 
@@ -246,11 +257,7 @@ class Interner:
         joined = joined_items(raw)
         in_joined = {p for j in joined for p in (*j.qualifiers, *j.parts)}
         for position, item in enumerate(raw):
-            skip = (
-                _PRESENTATION - {"text", "evidence"}
-                if item.get("kind") in _READS_WORDS
-                else _PRESENTATION
-            )
+            skip = _PRESENTATION - {"text", "evidence"} if _reads_words(item) else _PRESENTATION
             text = self._encode({k: v for k, v in item.items() if k not in skip})
             found = self.ids.get(text)
             if found is None:

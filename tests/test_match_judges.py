@@ -909,3 +909,23 @@ def test_a_qualifier_applies_to_its_own_condition_only(
         condition="hiv", evidence=evidence,
     )  # fmt: skip
     assert judged(c, on_art) is expected
+
+
+def test_ongoing_ovarian_suppression_is_no_anticancer_washout_breach() -> None:
+    on_ofs = patient(
+        treatments=[
+            {"agents": ["anastrozole", "palbociclib", "leuprolide"], "setting": "metastatic",
+             "start": "2024-03", "end": "2026-05", "outcome": "progression"},
+            {"agents": ["leuprolide"], "setting": "metastatic", "start": "2026-05",
+             "outcome": "ongoing"},
+        ]
+    )  # fmt: skip
+    washout = crit(
+        m.PriorTherapy,
+        "exclusion",
+        classes=("systemic_anticancer_therapy", "investigational_agent"),
+        within_days=21,
+    )
+    assert judged(washout, on_ofs) is NOT_MET
+    endocrine = crit(m.PriorTherapy, "exclusion", classes=("endocrine_therapy",), within_days=21)
+    assert judged(endocrine, on_ofs) is MET  # named endocrine therapy: the GnRH agonist counts

@@ -11,7 +11,7 @@ from matcher.loading import parse_profile
 from matcher.match import match_patient
 from matcher.report import judged_json
 from tests.match_helpers import make_trials
-from trialmatch.vocab import Verdict
+from trialmatch.vocab import Result, Verdict
 
 AS_OF = dt.date(2026, 11, 24)
 
@@ -332,3 +332,23 @@ def test_a_basket_restricted_by_a_biomarker_leaves_other_cancers_open() -> None:
     assert found["NCT1"].verdict is Verdict.POSSIBLY_ELIGIBLE
     assert found["NCT2"].verdict is Verdict.ELIGIBLE
     assert found["NCT3"].verdict is Verdict.INELIGIBLE
+
+
+def test_criteria_judged_by_their_words_are_not_shared_across_wordings() -> None:
+    # the same fields, but one allowance of bone-only disease needs a lytic lesion: a patient
+    # with bone-only disease of unknown type meets the first and is unknown for the second
+    bone_only = {"kind": "measurable_disease", "section": "inclusion", "or_bone_only": True}
+    trials = make_trials(
+        {"nct_id": "NCT00000101",
+         "criteria": [{**bone_only, "text": "Measurable disease or bone-only disease"}]},
+        {"nct_id": "NCT00000102",
+         "criteria": [{**bone_only, "text": "Measurable disease, or bone-only disease with at "
+                       "least one predominantly lytic lesion"}]},
+    )  # fmt: skip
+    profile = parse_profile(
+        {"id": "pt-bone", "diagnosis": {"cancer": "breast cancer", "stage": "metastatic",
+         "measurable_disease": False, "metastatic_sites": ["bone"]}}
+    )  # fmt: skip
+    report = match_patient(profile, trials, as_of=dt.date(2026, 11, 24), include_ineligible=True)
+    results = {m.result.trial.nct_id: m.result.judged[-1].judgement.result for m in report.matches}
+    assert results == {"NCT00000101": Result.MET, "NCT00000102": Result.UNKNOWN}

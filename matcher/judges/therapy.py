@@ -21,6 +21,8 @@ _BROAD = {
 }
 
 _EARLY = {"adjuvant", "neoadjuvant"}
+_ANY = {"systemic_anticancer_therapy", "investigational_agent"}  #: "anticancer agents (or any
+#: investigational drug)"
 
 
 def _label(class_or_agent: str) -> str:
@@ -97,7 +99,9 @@ def _agent_in(c: PriorTherapy, agent: str) -> bool:
     classes = lexicon.drug_classes(agent)
     if classes & set(c.except_classes):
         return False
-    if not c.agents and not c.classes:
+    if not c.agents and "systemic_anticancer_therapy" in c.classes and set(c.classes) <= _ANY:
+        # "anticancer therapy" in general: ovarian suppression and bone agents, which go on
+        # through many trials (some require them), are not what it asks about
         return lexicon.counts_as_line(agent)
     return agent in c.agents or bool(classes & set(c.classes))
 
