@@ -516,6 +516,14 @@ def first_chars(pattern: str, flags: int = 0) -> str | None:
     return "[" + "".join(sorted(first[0])) + "]"
 
 
+def _anchored(pattern: str, flags: int) -> bool:
+    """Whether every match of the pattern must start at the start of the text."""
+    if flags & re.MULTILINE or not pattern.startswith("^"):
+        return False
+    items = _p.parse(pattern, flags).data
+    return bool(items) and items[0] == (_c.AT, _c.AT_BEGINNING)
+
+
 class Fast:
     """A case-insensitive pattern that runs on the lower-cased text when it can.
 
@@ -541,8 +549,9 @@ class Fast:
                 raise ValueError(f"no first characters to check: {pattern!r}")
             lowered = f"(?={chars})(?:{lowered})"
         self.lc = re.compile(lowered, flags & ~re.IGNORECASE) if lowered is not None else None
-        #: a pattern that starts with "^" can only match at the start: `search` tries only there
-        self.anchored = pattern.startswith("^") and not flags & re.MULTILINE
+        #: a pattern whose every match starts with "^" can only match at the start: `search`
+        #: tries only there ("^a|b" is not one: "b" may match anywhere)
+        self.anchored = _anchored(pattern, flags)
 
     def _lower(self, work: str, lower: str | None) -> str | None:
         if self.lc is None:

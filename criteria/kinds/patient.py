@@ -25,6 +25,7 @@ _ECOG = Fast(
 )
 _ECOG_WORDS = re.compile(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", re.I)
 _AGE_WORD_RE = re.compile(r"\bage\b|\baged\b", re.I)
+_YEARS_OLD = re.compile(r"\b(?:years?|yrs?)\s+old\b|\bof age\b", re.I)
 _PS_GENERIC = Fast(
     r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|="
     r"|score)?\s*" + _VALUE
@@ -163,8 +164,12 @@ def read_age(view: ItemView) -> list[Draft]:
     for index, pattern in enumerate(_AGE_PATTERNS):
         for match in pattern.finditer(w):
             around = w[max(0, match.start() - 40) : match.end() + 30]
-            if _NOT_AGE.search(around) and not _AGE_WORD_RE.search(around):
-                continue
+            if (
+                _NOT_AGE.search(around)
+                and not _AGE_WORD_RE.search(around)
+                and not _YEARS_OLD.search(match.group(0))
+            ):
+                continue  # "2 years since menopause"; but "18 ~ 75 years old, postmenopausal"
             if _OTHER_UNIT.match(w, match.end()):
                 continue  # "amenorrhoeic for 12 or more months": a duration, not an age
             if _SOMEONE_ELSE.search(w, max(0, match.start() - 45), match.start()) and not (
@@ -357,6 +362,13 @@ _SEX = Fast(
     r"^(?:\W*(?:\w+[\s,]+){0,4}?)\b(?P<s>women|woman|females?|men|males?|ladies|girls|boys)\b"
     r"|\b(?:sex|gender)\s*:\s*(?P<s2>female|male|women|men)\b"
     r"|\bmust be (?:a\s+)?(?P<s3>female|male|women|men|woman|man)\b"
+    r"|\b(?:pre|peri|post)[\s-]*menopausal\s+(?P<s4>women|woman|females?)\b"
+)
+_SUBGROUP_BEFORE = re.compile(r"\b(?:for|in|if|among|of)\s+(?:all\s+)?$", re.I)
+_SUBGROUP_AFTER = re.compile(
+    r"\s+(?:patients?\s+|participants?\s+|subjects?\s+)?(?:must|should|may|can|could|will|need"
+    r"|who|are|is|receiving|on|taking|amenable|treated|under)\b",
+    re.I,
 )
 _BOTH = Fast(
     r"\b(?:male or female|female or male|men (?:and|or) women|women (?:and|or) men|both (?:sexes|"
@@ -406,15 +418,27 @@ def read_sex(view: ItemView) -> list[Draft]:
         return []
     if view.has("menopaus") and _SEX_IN_DEFINITION.match(w):
         return []  # "Women under 50 are considered postmenopausal if ...": a definition
-    if match.group("s") and (
+    if match.group("s4") and (
+        view.section != Section.INCLUSION
+        or _SUBGROUP_AFTER.match(w, match.end())
+        or _SUBGROUP_BEFORE.search(w, max(0, match.start() - 12), match.start())
+    ):
+        # "Premenopausal women" excluded, "premenopausal women receiving an LHRH agonist",
+        # "... female patients can be enrolled if": the menopausal status says it, or a
+        # condition on a subgroup
+        return []
+    if (match.group("s") or match.group("s4")) and (
         _SEX_NOT_POPULATION.search(w, view.low)
         or _SEX_SUBJECT.search(w, view.low)
         or (_FEMALE_WORD.search(w, view.low) and _MALE_WORD.search(w, view.low))
     ):
         return []
-    word = (match.group("s") or match.group("s2") or match.group("s3")).lower()
+    # "18 ~ 75 years old, postmenopausal women": the population is women (s4)
+    word = match.group("s") or match.group("s2") or match.group("s3") or match.group("s4")
+    word = word.lower()
     sex = "female" if word.startswith(("wom", "fem", "lad", "girl")) else "male"
-    start = match.start("s") if match.group("s") else match.start()
+    named = "s" if match.group("s") else "s4" if match.group("s4") else None
+    start = match.start(named) if named else match.start()
     return [
         view.draft("sex", start, match.end(), sex=sex, negated=view.negated(start, match.end()))
     ]
