@@ -834,6 +834,14 @@ _OR_HISTORY = re.compile(
     re.IGNORECASE,
 )
 _HISTORIES = frozenset({"prior_therapy", "line_count"})
+#: "an ALK rearrangement, as determined by FISH or IHC, or a ROS1 rearrangement": two markers
+#: as alternatives, the first with how it is found.
+_OR_MARKER = re.compile(
+    r"^(?:[\s,;()]*(?:as\s+)?(?:determined|detected|confirmed|assessed|documented|identified"
+    r"|tested|measured|shown)\s+(?:by|using|with|in|on)\s+[^,;.]{0,60}?)?"
+    r"[\s,;()]*or\s+(?:an?\s+|the\s+|with\s+(?:an?\s+)?|harbou?ring\s+(?:an?\s+)?)?$",
+    re.I,
+)
 
 
 _COHORT_WORD = re.compile(r"\b(?:cohorts?|arms?|parts?|groups?)\b", re.IGNORECASE)
@@ -927,9 +935,14 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             continue
         between = w[left.end : right.start]
         histories = left.kind in _HISTORIES and right.kind in _HISTORIES
+        markers = left.kind == right.kind == "biomarker"
         if (
-            len(between) > (80 if histories else 40)
-            or not (_OR_BETWEEN.search(between) or (histories and _OR_HISTORY.search(between)))
+            len(between) > (80 if histories or markers else 40)
+            or not (
+                _OR_BETWEEN.search(between)
+                or (histories and _OR_HISTORY.search(between))
+                or (markers and _OR_MARKER.search(between))
+            )
             or "and/or" in between
         ):
             continue

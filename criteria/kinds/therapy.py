@@ -315,7 +315,8 @@ _DFI = Fast(
 )
 _GAP = re.compile(
     r"^(?:[\s,/+();:]|\band/or\b|\bor\b|\band\b|\bnor\b|\bplus\b|\bwith\b|\bor with\b|\be\.g\.?"
-    r"|\beg\b|\bsuch as\b|\bincluding\b|\bi\.e\.?|\beither\b|\bany\b|\bother\b|\ban?\b|\bthe\b"
+    r"|\beg\b|\bsuch as\b|\bincluding\b|\bfor (?:example|instance)\b|\bi\.e\.?|\beither\b"
+    r"|\bany\b|\bother\b|\ban?\b|\bthe\b"
     r"|\bprior\b|\bprevious\b|\bbased\b|-based\b|\btherapy\b|\btreatment\b|\bagents?\b|\bdrugs?\b"
     r"|\binhibitors?\b|\bregimens?\b|\bcontaining\b|-containing\b|\bcombination\b|\btargeting\b"
     r"|\bclass\b|\bsimilar\b|\bincl\.?|\bor another\b|\bagent\b|\bmedications?\b"
@@ -380,7 +381,16 @@ _OF_THEM = re.compile(
 )
 #: Therapy named generically ("prior anti-tumour treatment", "the most recent therapy"): read as
 #: systemic anticancer therapy when the lexicon names no drug or class in the item.
-_TREATMENT_NAIVE = re.compile(r"\b(?:treatment|therapy)(?=[- ]?na[iï]ve\b)", re.I)
+_TREATMENT_NAIVE = re.compile(
+    r"\b(?:treatment|therapy)(?=[- ]?na[iï]ve\b)"
+    # "previously untreated (advanced NSCLC)", "untreated, metastatic disease": not "untreated
+    # brain metastases", which are about the lesions
+    r"|\bpreviously[- ]untreated\b(?!\s+(?:brain|cns|central|spinal|leptomening|cerebral"
+    r"|intracranial|lesions?))"
+    r"|\buntreated\b(?=,?\s+(?:(?:locally\s+)?advanced|metastatic|recurrent|unresectable"
+    r"|inoperable|stage\s+(?:III|IV|3|4)\b))",
+    re.I,
+)
 #: "Treatment naive (i.e. no prior chemotherapy ...)": the definition says what is meant.
 _NAIVE_DEFINED = re.compile(
     r"[- ]?na[iï]ve\s*(?:\(\s*(?:i\.?\s?e\b|that is|defined|meaning)|:)", re.I
@@ -388,7 +398,11 @@ _NAIVE_DEFINED = re.compile(
 #: "(a part that) includes treatment-naive participants": a permission, not a requirement.
 _NAIVE_INCLUDED = re.compile(r"\b(?:includ\w*|allows?|permits?)\s+(?:\w+\s+)?$", re.I)
 #: "treatment-naive or up to 3 earlier regimens": the alternative says it all.
-_NAIVE_OR = re.compile(r"[- ]?na[iï]ve\s*,?\s+or\b", re.I)
+_NAIVE_OR = re.compile(r"(?:[- ]?na[iï]ve)?\s*,?\s+or\b", re.I)
+#: "previously untreated with chemotherapy": the therapy named says what; "measurable CNS
+#: disease, either previously untreated or ...": the lesions were not treated.
+_NAIVE_WITH = re.compile(r"\s+(?:with|by)\b", re.I)
+_NAIVE_LESION_BEFORE = re.compile(r"\b(?:brain|cns|intracranial|lesions?)\b[^.;]{0,30}$", re.I)
 _GENERIC = re.compile(
     r"\b(?:(?:anti-?cancer|anti-?tumou?r|anti-?neoplastic|cancer|cancer-directed|systemic|"
     r"cytotoxic|oncologic(?:al)?)\s+(?:\w+\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?|"
@@ -525,8 +539,47 @@ def _cumulative_doses(view: ItemView, drafts: list[Draft]) -> list[Draft]:
     return [d for d in drafts if not replaced(d)] + made
 
 
+#: "a therapeutic agent targeting EGFR", "drugs that inhibit ALK": every drug against the target
+#: (the lexicon's class of it), however the drug is named.
+_AGENT_TARGETING = re.compile(
+    r"(?P<more>(?!))?"  # never set: the kind of drug is not narrowed (`_target_classes`)
+    r"\b(?:(?:therapeutic|investigational|anti-?cancer|targeted|systemic|other)\s+)?"
+    r"(?:agents?|drugs?|therap(?:y|ies)|treatments?|compounds?|medications?)\s+(?:that\s+|which\s+)?"
+    r"(?:(?:is|are)\s+)?(?:targeting|targets?|directed\s+(?:at|against|to)|against"
+    r"|(?:known\s+to\s+)?inhibit(?:s|ing)?)\s+(?:the\s+)?(?P<targets>[^;,.()]{2,40})",
+    re.IGNORECASE,
+)
+
+
+def _agents_targeting(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    """Add "an agent targeting EGFR" as the class of drugs against EGFR, and drop a generic
+    therapy or a named drug inside those words."""
+    added = []
+    for found in _AGENT_TARGETING.finditer(w):
+        if any(
+            m.kind == "class" and m.id != "systemic_anticancer_therapy"
+            and m.start < found.end("targets") and found.start() < m.end
+            for m in mentions
+        ):  # fmt: skip
+            continue  # "monoclonal antibody therapy targeting EGFR": already narrowed
+        classes = _target_classes("", found)
+        if not classes:
+            continue
+        genes = lexicon.find_gene_mentions(found.group("targets"))
+        end = found.start("targets") + max(g.end for g in genes)
+        added += [lexicon.Mention(found.start(), end, c, "class", w[found.start() : end])
+                  for c in classes]  # fmt: skip
+    if not added:
+        return mentions
+    spans = [(m.start, m.end) for m in added]
+    kept = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+    return sorted([*kept, *added], key=lambda m: m.start)
+
+
 def _read(view: ItemView) -> list[Draft]:
     mentions = _targeted(_named_after_generic(view.drugs, view.w), view.w)
+    if view.has("target", "against", "directed", "inhibit"):
+        mentions = _agents_targeting(mentions, view.w)
     if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
         if (
@@ -545,8 +598,9 @@ def _read(view: ItemView) -> list[Draft]:
                 )
             ]
     naive: list[lexicon.Mention] = []
-    if view.section == Section.INCLUSION and view.has("naive", "naïve"):
-        # "treatment-naive for advanced disease": no earlier anticancer therapy (in that setting)
+    if view.section == Section.INCLUSION and view.has("naive", "naïve", "untreated"):
+        # "treatment-naive for advanced disease", "previously untreated advanced NSCLC": no
+        # earlier anticancer therapy (in that setting)
         w = view.w
         naive = [
             lexicon.Mention(m.start(), m.end(), "systemic_anticancer_therapy", "class", m.group(0))
@@ -555,6 +609,8 @@ def _read(view: ItemView) -> list[Draft]:
             and not _NAIVE_DEFINED.match(w, m.end())
             and not (_NAIVE_OR.match(w, m.end()) and "either" not in view.low[: m.start()])
             and not _NAIVE_INCLUDED.search(w[max(0, m.start() - 40) : m.start()])
+            and not _NAIVE_WITH.match(w, m.end())
+            and not _NAIVE_LESION_BEFORE.search(w, max(0, m.start() - 50), m.start())
         ]
         if naive:
             mentions = sorted([*mentions, *naive], key=lambda m: m.start)
@@ -729,8 +785,13 @@ def _target_classes(modality: str, found: re.Match[str]) -> list[str]:
     for gene in lexicon.find_gene_mentions(found.group("targets")):
         # the classes are named after a gene's usual name ("her2" for ERBB2, "trop2" for TACSTD2)
         names = (_NON_WORD.sub("", n.lower()) for n in (gene.id, *lexicon.gene_aliases(gene.id)))
+        names = list(names)
         target = next((n for n in names if f"{n}_targeted_therapy" in known), None)
         if target is None:
+            # a kind of drug not named ("drugs that inhibit ALK"): the target's inhibitors
+            inhibitors = next((f"{n}_inhibitor" for n in names if f"{n}_inhibitor" in known), None)
+            if not modality and inhibitors:
+                classes.append(inhibitors)
             continue
         narrow = f"{target}_{kind}" if kind else ""
         classes.append(narrow if narrow in known else f"{target}_targeted_therapy")
@@ -1090,7 +1151,11 @@ def _conjuncts(view: ItemView, kept: list[lexicon.Mention]) -> list[list[lexicon
 def _examples_in_paren(w: str, start: int, position: int) -> bool:
     opened = w.rfind("(", start, position)
     return opened != -1 and bool(
-        re.match(r"\(\s*(?:e\.g\.?|eg|such as|including|i\.e\.?)", w[opened:], re.I)
+        re.match(
+            r"\(\s*(?:e\.g\.?|eg|such as|including|i\.e\.?|for (?:example|instance))",
+            w[opened:],
+            re.I,
+        )
     )
 
 
