@@ -784,8 +784,7 @@ def _target_classes(modality: str, found: re.Match[str]) -> list[str]:
     classes = []
     for gene in lexicon.find_gene_mentions(found.group("targets")):
         # the classes are named after a gene's usual name ("her2" for ERBB2, "trop2" for TACSTD2)
-        names = (_NON_WORD.sub("", n.lower()) for n in (gene.id, *lexicon.gene_aliases(gene.id)))
-        names = list(names)
+        names = [_NON_WORD.sub("", n.lower()) for n in (gene.id, *lexicon.gene_aliases(gene.id))]
         target = next((n for n in names if f"{n}_targeted_therapy" in known), None)
         if target is None:
             # a kind of drug not named ("drugs that inhibit ALK"): the target's inhibitors
