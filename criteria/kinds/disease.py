@@ -35,7 +35,10 @@ _RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
 #: "(metastatic disease,) recurrent or de novo": either presentation.
 _EITHER_PRESENTATION = re.compile(
     r"\b(?:recurr\w*|relaps\w*)\s*(?:,|/|or|and/or)\s*(?:or\s+)?de[- ]novo\b"
-    r"|\bde[- ]novo\s*(?:,|/|or|and/or)\s*(?:or\s+)?(?:recurr\w*|relaps\w*)",
+    r"|\bde[- ]novo\s*(?:,|/|or|and/or)\s*(?:or\s+)?(?:recurr\w*|relaps\w*)"
+    # "newly diagnosed metastatic disease, or known metastatic disease that has progressed"
+    r"|\bnewly diagnosed\b[^.;]{0,60}\bor\s+(?:\w+\s+){0,3}(?:known|existing|established"
+    r"|previously diagnosed|recurrent|relapsed)\s+(?:metastatic|advanced)",
     re.I,
 )
 _STAGE_NOISE = Fast(

@@ -73,11 +73,17 @@ _GAP_OK = Fast(
     r" of (?:study )?treatment))"
     r"[\s,:()\[\]\-]*)*$"
 )
-#: "Total bilirubin within normal institutional limits", "creatinine normal": at most the ULN.
+#: "Total bilirubin within normal institutional limits", "creatinine normal", "creatinine
+#: within the upper limits of normal", "not exceeding the ULN" (no multiple): at most the ULN.
 _WITHIN_NORMAL = Fast(
     r"^\s*(?:levels?\s+|values?\s+)?(?:(?:must|should)\s+be\s+|is\s+|are\s+)?(?:(?:within|in)\s+"
     r"(?:the\s+)?(?:institutional\s+)?normal\s+(?:institutional\s+)?(?:limits?|range)|normal\b"
-    r"|wnl\b)"
+    r"|wnl\b"
+    r"|(?:within|not\s+(?:exceeding|above|greater\s+than|more\s+than|higher\s+than)"
+    r"|no\s+(?:greater|more|higher)\s+than|(?:at\s+or\s+)?below|<=|<|less\s+than"
+    r"|under|up\s+to)\s+(?:the\s+)?(?:institutional\s+|site\s+)?(?:upper\s+limits?\s+of\s+"
+    r"(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|ULN|IULN|upper\s+normal\s+limits?)"
+    r"(?!\s*(?:[x×*]|times|\d)))"
 )
 
 

@@ -1481,6 +1481,9 @@ def _prior_therapy(
         fields["min_duration_months"] = cues.months(n, unit)
     elif window is not None and relation != "progressed":
         fields["within_days"] = window[0]
+    elif relation == "progressed" and (recent := _LOOKBACK.search(clause, l_clause)):
+        # "failure of AI therapy within the previous 6 months": the failure is recent
+        fields["within_days"] = cues.days(float(recent.group("n")), recent.group("unit"))
     elif relation != "progressed" and _CURRENT.search(before[-30:], l_before[-30:]):
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
     elif relation != "progressed" and _current_list(w, low, begin, run.context):
@@ -1721,6 +1724,15 @@ def _most_recent(w: str, run: _Run, before: str, after: str, relation: str, reac
         and found.start("cue") < reach
         and not _NOT_NEEDED.search(after, 0, found.end())
     )
+
+
+#: "within the previous 6 months", "in the last 3 months": a time back from now (not "within 6
+#: months of starting it", nor "of completing adjuvant therapy").
+_LOOKBACK = Fast(
+    r"\b(?:within|in|during)\s+(?:the\s+)?(?:previous|past|last|preceding|prior)\s+"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?|years?)\b"
+    r"(?!\s+(?:of|after|from|since|before)\b)"
+)
 
 
 def _whole_words(w: str, start: int, end: int) -> tuple[int, int]:
