@@ -929,3 +929,17 @@ def test_ongoing_ovarian_suppression_is_no_anticancer_washout_breach() -> None:
     assert judged(washout, on_ofs) is NOT_MET
     endocrine = crit(m.PriorTherapy, "exclusion", classes=("endocrine_therapy",), within_days=21)
     assert judged(endocrine, on_ofs) is MET  # named endocrine therapy: the GnRH agonist counts
+
+
+def test_one_form_of_lung_disease_is_not_another() -> None:
+    pneumonitis = patient(conditions=["interstitial lung disease after trastuzumab deruxtecan"])
+    effusion = m.Comorbidity(
+        section=Section.EXCLUSION, text="Uncontrolled pleural effusion needing drainage",
+        span=(0, 46), item=0, condition="lung_disease", evidence="pleural effusion",
+    )  # fmt: skip
+    assert judged(effusion, pneumonitis) is UNKNOWN
+    whole = m.Comorbidity(
+        section=Section.EXCLUSION, text="Significant lung disease", span=(0, 24), item=0,
+        condition="lung_disease", evidence="lung disease",
+    )  # fmt: skip
+    assert judged(whole, pneumonitis) is UNKNOWN  # "significant": the profile does not say
