@@ -576,6 +576,22 @@ def _agents_targeting(mentions: list[lexicon.Mention], w: str) -> list[lexicon.M
     return sorted([*kept, *added], key=lambda m: m.start)
 
 
+#: "clinical trials of other antitumor drugs": the drugs of a trial are investigational.
+_TRIAL_OF_BEFORE = re.compile(
+    r"\b(?:clinical\s+)?(?:trials?|stud(?:y|ies))\s+(?:of|with|involving|testing|using)\s+"
+    r"(?:(?:an?|other|another|any|new)\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _in_a_trial(mention: lexicon.Mention, w: str) -> lexicon.Mention:
+    if mention.id != "systemic_anticancer_therapy" or not _TRIAL_OF_BEFORE.search(
+        w, max(0, mention.start - 50), mention.start
+    ):
+        return mention
+    return dataclasses.replace(mention, id="investigational_agent")
+
+
 def _read(view: ItemView) -> list[Draft]:
     mentions = _targeted(_named_after_generic(view.drugs, view.w), view.w)
     if view.has("target", "against", "directed", "inhibit"):
@@ -597,6 +613,8 @@ def _read(view: ItemView) -> list[Draft]:
                     generic.group(0),
                 )
             ]
+    if mentions and view.has("trial", "stud"):
+        mentions = [_in_a_trial(m, view.w) for m in mentions]
     naive: list[lexicon.Mention] = []
     if view.section == Section.INCLUSION and view.has("naive", "naïve", "untreated"):
         # "treatment-naive for advanced disease", "previously untreated advanced NSCLC": no
