@@ -68,7 +68,9 @@ def read_performance(view: ItemView) -> list[Draft]:
         if (low, high) == (100, 100) and match.group("cmp") is None:
             continue
         if match.group("cmp") is None and match.group("b") is None and not match.group("post"):
-            low, high = int(match.group("a")), None  # "Karnofsky 70%": a minimum
+            # "Karnofsky 70%": a minimum; excluded, the older layout's "Karnofsky [<=] 50%"
+            a = int(match.group("a"))
+            low, high = (None, a) if view.section == Section.EXCLUSION else (a, None)
         out.append(_ps(view, match, "karnofsky", low, high))
     matches = list(_ECOG.finditer(w))
     if (not matches and _ECOG_WORDS.search(w)) or (not matches and not karnofsky_spans):
@@ -82,7 +84,9 @@ def read_performance(view: ItemView) -> list[Draft]:
         if (low is not None and low > 5) or (high is not None and high > 5):
             continue
         if match.group("cmp") is None and match.group("b") is None and not match.group("post"):
-            low, high = (0, int(match.group("a")))  # "ECOG 1": up to 1
+            # "ECOG 1": up to 1; excluded, the older layout's "performance status [>=] 3"
+            a = int(match.group("a"))
+            low, high = (a, None) if view.section == Section.EXCLUSION else (0, a)
         out.append(_ps(view, match, "ecog", low, high))
     return out
 
