@@ -839,6 +839,8 @@ _HISTORIES = frozenset({"prior_therapy", "line_count"})
 _OR_MARKER = re.compile(
     r"^(?:[\s,;()]*(?:as\s+)?(?:determined|detected|confirmed|assessed|documented|identified"
     r"|tested|measured|shown)\s+(?:by|using|with|in|on)\s+[^,;.]{0,60}?)?"
+    # the first marker's further variants: "EGFR exon 19 deletion or L858R, or HER2 ..."
+    r"(?:[\s,;()]*(?:(?:or|and|/|,)\s*)?(?:exon\s*\d{1,2}\s+\w+|[A-Z]\d{2,4}(?:[A-Z]|\*|fs)?))*"
     r"[\s,;()]*or\s+(?:an?\s+|the\s+|with\s+(?:an?\s+)?|harbou?ring\s+(?:an?\s+)?)?$",
     re.I,
 )

@@ -283,8 +283,13 @@ def read(view: ItemView) -> list[Draft]:
             continue  # "(L858R), alone or with other EGFR mutations": allowed, not required
         variants: list[str] = []
         examples = False
-        region = w[end : min(len(w), end + 120)]
-        for variant in _VARIANT.finditer(w[max(0, start - 40) : end + 120]):
+        # a variant belongs to the gene written before it: "EGFR L858R or an ALK fusion",
+        # "BRAF V600E or KRAS G12C" (one written before its gene only when no gene precedes)
+        earlier = any(g.end <= start for g in genes)
+        region = w[end : min(len(w), end + 120, next_gene)]
+        for variant in _VARIANT.finditer(
+            w[start if earlier else max(0, start - 40) : min(end + 120, next_gene)]
+        ):
             for value in _variant_texts(variant, symbols_t):
                 if value not in variants:
                     variants.append(value)
