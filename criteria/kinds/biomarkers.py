@@ -40,6 +40,12 @@ _ALTERATIONS = (
 _FUSION_GENES = frozenset(
     {"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"}
 )
+#: "EGFR sensitizing mutations were negative", "ALK rearrangement was not detected".
+_STATED_NEGATIVE = re.compile(
+    r"^[^.;,]{0,30}?\b(?:were|was|is|are|tested)\s+(?:tested\s+)?(?:as\s+)?(?:negative|not detected"
+    r"|absent|wild[- ]?type)\b",
+    re.I,
+)
 _NEGATIVE = re.compile(
     r"\bwild[- ]?type\b|\bWT\b|\bnegative\b|-\s*negative|\bnon-?mutated\b|\bunmutated\b"
     r"|\bnot? (?:\w+\s+)?(?:mutat|alter|amplif)",
@@ -303,6 +309,7 @@ def read(view: ItemView) -> list[Draft]:
         negated = (
             view.negated(start, end)
             or bool(_NEGATIVE.search(after[:25]))
+            or bool(_STATED_NEGATIVE.match(after))
             or (
                 alteration in {"mutation", "alteration", None}
                 and bool(_WILD_BEFORE.search(w[max(0, start - 25) : start]))

@@ -145,6 +145,8 @@ _AFTER_FIRST = re.compile(
 _SIMILAR_WORDS = ("similar", "related", "same class", "excipient", "ingredient", "component",
                   "additive", "formulat", "vehicle")  # fmt: skip
 _BOTH_BEFORE = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+#: "failed prior vinorelbine + trastuzumab": the combination, not either drug alone
+_COMBINED_IN = re.compile(r"\s\+\s|\bplus\b|\bin combination with\b|\bcombined with\b", re.I)
 #: "platinum-related neuropathy", "taxane-induced neuropathy", "chemotherapy toxicities": a
 #: condition the drug caused
 _RELATED_AFTER = re.compile(
@@ -274,6 +276,10 @@ _WASHOUT = Fast(
     r"|\b(?:received|had|completed|given)\b[^.;]{0,60}?(?:>=|>)\s*(?P<n9>\d+(?:\.\d+)?)\s*"
     r"(?P<unit9>days?|weeks?|months?)\s*(?:before|prior to)\s+(?:the\s+)?(?:enrol\w*|registration"
     r"|randomi\w+|study|first|day|start|initiation|inclusion|entry|cycle)"
+    # "greater than 4 weeks from immunotherapy": the time since the therapy named next
+    r"|(?:>=|>)\s*(?P<n10>\d+(?:\.\d+)?)\s*(?P<unit10>days?|weeks?|months?)\s+(?:since|from|after)"
+    r"\s+(?:any\s+|prior\s+|previous\s+)?(?=[a-z])(?!(?:diagnosis|surgery|randomi|enrol|registr"
+    r"|initiat|start|begin|commenc|first|the\s+(?:diagnosis|first|start|initiation|beginning)))"
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -1117,6 +1123,26 @@ _SIMILAR_TO = re.compile(
     re.IGNORECASE,
 )
 #: "severe hypersensitivity (grade >= 3) to X": an allergy, read across the brackets
+#: "(... 6 weeks for nitrosoureas or mitomycin; 1 week for capecitabine)": a drug's own washout.
+_OWN_WINDOW_BEFORE = re.compile(
+    r"[(;,]\s*(?:last\s+|at least\s+|>=?\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)"
+    r"\s+(?:for|with|after)\s+(?:(?:prior\s+)?[\w-]+\s*(?:,|or|and|/)?\s*){0,3}$",
+    re.IGNORECASE,
+)
+_WASHOUT_ITEM = re.compile(r"\b(?:since|from|within|washout|elapsed|before|prior to)\b", re.I)
+#: "(progression following prior therapy) which may include anthracyclines and taxanes",
+#: "may have included": what the history may hold, not what it must.
+_MAY_INCLUDE = re.compile(
+    r"\b(?:may|might|can|could)\s+(?:have\s+)?(?:include[ds]?|included|consist(?:ed)?\s+of"
+    r"|contain(?:ed)?)\b[^.;]*$",
+    re.IGNORECASE,
+)
+#: "Prior trastuzumab if the patient had a severe hypersensitivity reaction (to it)".
+_IF_REACTION_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:if|when|where|with|who|that|resulting in|leading to)\b[^.;]{0,60}?"
+    r"\b(?:hypersensitiv|allerg|anaphyla|infusion[- ]related reaction|infusion reaction)",
+    re.IGNORECASE,
+)
 _ALLERGY_BEFORE = re.compile(
     r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b[^.;]{0,100}?\bto\s+(?:[\w-]+[\s,、]+){0,6}$",
     re.IGNORECASE,
@@ -1344,6 +1370,12 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
+    if view.has("may", "might", "can", "could") and _MAY_INCLUDE.search(w, begin, run.context):
+        return None  # "following prior therapy which may include anthracyclines": allowed
+    if view.has("hypersensitiv", "allerg", "anaphyla", "reaction") and _IF_REACTION_AFTER.match(
+        l_after
+    ):
+        return None  # "prior trastuzumab if a severe hypersensitivity reaction": the reaction
     if (
         view.has("recent", "last", "latest")
         and _NOTE_ABOUT.match(l_after)
@@ -1487,7 +1519,7 @@ def _prior_therapy(
         washout = times.washout
     if washout:
         found = next(
-            g for g in ("", "2", "3", "4", "5", "6", "7", "8", "9") if washout.group(f"n{g}")
+            g for g in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10") if washout.group(f"n{g}")
         )
         n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
@@ -1661,7 +1693,7 @@ def _prior_therapy(
     if (
         view.section == Section.EXCLUSION
         and len(run.agents) + len(run.classes) > 1
-        and _BOTH_BEFORE.search(before[-40:])
+        and (_BOTH_BEFORE.search(before[-40:]) or _COMBINED_IN.search(w, run.start, run.end))
     ):
         # "received both X and Y" excludes only both together, which one criterion cannot say:
         # one of them alone is left for a person to judge
@@ -1679,6 +1711,14 @@ def _prior_therapy(
         fields["relapse_within_months"] = 0.0
     fields["relation"] = relation
     fields["negated"] = negated
+    own = _OWN_WINDOW_BEFORE.search(w, max(0, run.context - 50), run.context)
+    if own is not None and "within_days" in fields:
+        # "More than 3 weeks since chemotherapy (6 weeks for nitrosoureas; 1 week for
+        # capecitabine)": that drug's own window, of the same polarity
+        fields["within_days"] = cues.days(float(own.group("n")), own.group("unit"))
+    elif own is not None and _WASHOUT_ITEM.search(w, 0, own.start()):
+        fields["within_days"] = cues.days(float(own.group("n")), own.group("unit"))
+        fields["negated"] = view.section == Section.INCLUSION
     if view.has("recent", "last", "latest", "immediately") and _most_recent(
         w, run, before, after, relation, limit - run.end
     ):
@@ -1772,9 +1812,26 @@ _SETTING_WORDS = re.compile(
 
 
 def _without_setting(after: str) -> str:
-    """The words after a therapy with its setting phrase set aside, for reading the relation."""
-    setting = _SETTING_WORDS.match(after)
-    return after[setting.end() :] if setting else after
+    """The words after a therapy with its setting phrase set aside, for reading the relation
+    ("No systemic therapy was received for locally advanced, recurrent or metastatic NSCLC":
+    "recurrent" is the disease, not a relapse on the therapy)."""
+    given = _GIVEN_VERB.match(after)
+    rest = after[given.end() :] if given else after
+    setting = _SETTING_WORDS.match(rest)
+    if setting is None:
+        return after
+    if given and re.match(r"\s*[,;]\s*\w", rest[setting.end() :]):
+        # "If a taxane had been given in the adjuvant setting, progression must have ...": the
+        # words after the setting are the condition's, read as before
+        return after
+    return rest[setting.end() :]
+
+
+_GIVEN_VERB = re.compile(
+    r"[\s,]*(?:(?:was|were|has been|have been|had been|is|are)\s+)?(?:previously\s+)?"
+    r"(?:received|given|administered|used)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
