@@ -40,6 +40,15 @@ _ALTERATIONS = (
 _FUSION_GENES = frozenset(
     {"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"}
 )
+#: "(any other) EGFR exon 20 insertion inhibitors", "KRAS G12C-targeted therapy": drugs named by
+#: the alteration they act on.
+_ALTERATION_DRUGS_AFTER = re.compile(
+    r"^[\s/-]*(?:(?:HER2|ERBB2|EGFR|exon\s*\d+\w*|ex\d+\w*|ins\w*|insertions?|mutant|mutations?"
+    r"|mutated|G12C|V600E?|activating|sensitizing|selective|specific|-)[\s/-]*){1,5}"
+    r"(?:small[- ]molecule\s+)?(?:TKIs?|inhibitors?|antibod\w+|(?:targeted|directed)\s+"
+    r"(?:therap|agent|drug|treatment)\w*)",
+    re.I,
+)
 #: "EGFR sensitizing mutations were negative", "ALK rearrangement was not detected".
 _STATED_NEGATIVE = re.compile(
     r"^[^.;,]{0,30}?\b(?:were|was|is|are|tested)\s+(?:tested\s+)?(?:as\s+)?(?:negative|not detected"
@@ -255,6 +264,7 @@ def read(view: ItemView) -> list[Draft]:
         ):
             continue  # "HER2-negative", "HER2 IHC 2+": a receptor status, not a gene alteration
         genes.append(mention)
+    drugs_named = False
     i = 0
     while i < len(genes):
         group = [genes[i]]
@@ -277,6 +287,9 @@ def read(view: ItemView) -> list[Draft]:
         before = w[max(0, start - 55) : start]
         next_gene = next((g.start for g in genes if g.start > end), len(w))
         after = after[: max(0, next_gene - end)] if next_gene - end < 45 else after
+        if _ALTERATION_DRUGS_AFTER.match(after):
+            drugs_named = True
+            continue  # "EGFR/HER2 exon20ins small molecule inhibitors": drugs, named by target
         if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
             continue  # "tissue for PIK3CA-mutation testing": a test, not the alteration
         alteration = _alteration(after, before, symbols_t)
@@ -340,7 +353,7 @@ def read(view: ItemView) -> list[Draft]:
         if examples and variants:
             fields["variants_are_examples"] = True
         out.append(view.draft("biomarker", start, stop, **fields))
-    if not out and (protein_change or "exon" in view.low):
+    if not out and not drugs_named and (protein_change or "exon" in view.low):
         out.extend(_gene_from_variants(view))  # its variants are protein changes or exons
     out.extend(_markers(view))
     return out
