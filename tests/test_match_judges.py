@@ -943,3 +943,16 @@ def test_one_form_of_lung_disease_is_not_another() -> None:
         condition="lung_disease", evidence="lung disease",
     )  # fmt: skip
     assert judged(whole, pneumonitis) is UNKNOWN  # "significant": the profile does not say
+
+
+@pytest.mark.parametrize(
+    ("her2", "expected"),
+    [({"ihc": "3+"}, MET), ({"ihc": "2+", "ish": "positive"}, MET), ({"ihc": "1+"}, NOT_MET),
+     ({"ihc": "2+"}, UNKNOWN), ("positive", MET)],
+)  # fmt: skip
+def test_erbb2_amplification_is_read_from_the_her2_status(her2: Any, expected: Result) -> None:
+    who = patient(receptors={"er": "negative", "pr": "negative", "her2": her2})
+    amplified = crit(m.Biomarker, genes=("ERBB2",), alteration="amplification")
+    assert judged(amplified, who) is expected
+    mutated = crit(m.Biomarker, genes=("ERBB2",), alteration="mutation")
+    assert judged(mutated, who) is UNKNOWN  # a mutation is not a receptor status

@@ -279,6 +279,23 @@ _KIND_FITS = {
 }
 
 
+def _her2_as_alteration(kind: str, p: Patient) -> Judgement | None:
+    """ERBB2 amplification or overexpression read from the HER2 receptor status, when the
+    profile gives it there: ISH positive is amplification, IHC 3+ overexpression (and HER2
+    positive by ASCO/CAP, so amplification for a trial that does not ask for ISH itself)."""
+    receptors = p.profile.receptors
+    her2 = receptors.her2 if receptors else None
+    if her2 is None or p.her2 is None:
+        return None
+    ihc, ish = getattr(her2, "ihc", None), getattr(her2, "ish", None)
+    said = _her2_words(p.her2)
+    if ish == "positive" or ihc == "3+" or p.her2 == frozenset({"positive"}):
+        return met(f"{said}: ERBB2 {kind} by the HER2 receptor status")
+    if ish == "negative" or ihc in {"0", "ultralow", "1+"} or "positive" not in p.her2:
+        return not_met(f"{said}: no ERBB2 {kind}")
+    return unknown(f"{said}: whether ERBB2 is amplified is not settled", "HER2 ISH")
+
+
 def biomarker(c: Biomarker, p: Patient) -> Judgement:
     if c.marker and not c.genes:
         return _marker(c, p)
@@ -303,6 +320,12 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
     unknowns = [j for j in pending if j.result == "unknown"]
     if unknowns:
         return unknowns[0]
+    if (
+        "ERBB2" in c.genes
+        and wanted_kind in {"amplification", "overexpression"}
+        and (from_receptor := _her2_as_alteration(wanted_kind, p)) is not None
+    ):
+        return from_receptor
     untested = [g for g in c.genes if g not in p.tested_negative and g not in p.genes]
     if untested:
         where = (
