@@ -81,6 +81,7 @@ class TrialResult:
 
 _SEX, _AGE, _CONDITIONS, _UNPARSED, _NO_TEXT = "sex", "age", "conditions", "unparsed", "no text"
 _EARLY = "early conditions"
+_TITLE = "title"
 
 
 def registry_keys(trial: Trial) -> list[tuple[object, ...]]:
@@ -93,6 +94,7 @@ def registry_keys(trial: Trial) -> list[tuple[object, ...]]:
     keys.append((_CONDITIONS, trial.categories, trial.about_cancer))
     if trial.early_conditions:
         keys.append((_EARLY,))
+    keys += [(_TITLE, what, value) for what, value in trial.title_limits]
     if not trial.parsed:
         keys.append((_UNPARSED,))
     elif not trial.keys:
@@ -124,6 +126,15 @@ def registry_item(trial: Trial, key: tuple[object, ...]) -> RegistryCheck:
             Section.INCLUSION,
             f"Conditions name early or localised disease only: {shown} (registry field)",
             Kind.DISEASE_STAGE,
+        )
+    if key[0] == _TITLE:
+        words = str(key[2]).replace("_", " ")
+        kind = Kind.DISEASE_STAGE if key[1] == "stage" else Kind.MENOPAUSAL_STATUS
+        return RegistryCheck(
+            Section.INCLUSION,
+            f"Title: for {words} {'disease' if key[1] == 'stage' else 'women'} (registry "
+            "title; the criteria do not say)",
+            kind,
         )
     if key[0] == _NO_TEXT:
         return RegistryCheck(
@@ -188,6 +199,8 @@ def judge_registry(key: tuple[object, ...], patient: Patient) -> Judgement:
         if patient.stage == "early":
             return met("early disease")
         return unknown("whether the disease is early enough for this trial", "disease stage")
+    if key[0] == _TITLE:
+        return _title_limit(str(key[1]), str(key[2]), patient)
     if key[0] == _NO_TEXT:
         return unknown(
             "the registry record gives no eligibility criteria: check the protocol",
@@ -196,6 +209,33 @@ def judge_registry(key: tuple[object, ...], patient: Patient) -> Judgement:
     return unknown(
         "this trial's criteria have not been parsed: run `trialmatch reparse`",
         "criteria the parser could not read",
+    )
+
+
+def _title_limit(what: str, value: str, patient: Patient) -> Judgement:
+    """A limit only the title states: met when the patient fits it, otherwise unknown (a title
+    is no criterion: the protocol's full criteria decide)."""
+    words = value.replace("_", " ")
+    if what == "stage":
+        have = patient.stage
+        if have is None:
+            return unknown(f"disease stage not given; the title names {words} disease", "stage")
+        if have.replace(" ", "_") == value:
+            return met(f"{have} disease, as the title names")
+        return unknown(
+            f"{have} disease; the title names {words} disease and the criteria state no stage",
+            "whether the trial takes this stage (protocol)",
+        )
+    status = patient.profile.menopausal_status
+    if patient.profile.sex == "male":
+        return unknown(f"a man; the title names {words} women", "whether men are eligible")
+    if status is None:
+        return unknown(f"menopausal status not given; the title names {words} women", words)
+    if status == value:
+        return met(f"{status}, as the title names")
+    return unknown(
+        f"{status}; the title names {words} women and the criteria state no menopausal status",
+        "whether the trial takes this menopausal status (protocol)",
     )
 
 

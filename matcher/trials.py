@@ -110,6 +110,8 @@ class Trial:
     #: The conditions that name early or localised disease, when none names advanced disease
     #: (`early_conditions`): the trial is for early disease.
     early_conditions: tuple[str, ...] = ()
+    #: (`title_limits`): what the title restricts that the criteria do not state
+    title_limits: tuple[tuple[str, str], ...] = ()
 
     @property
     def phase_rank(self) -> int:
@@ -229,6 +231,45 @@ def early_conditions(conditions: Iterable[str]) -> tuple[str, ...]:
     return tuple(c for c in conditions if _EARLY_WORDS.search(c))
 
 
+#: A title for locally advanced disease only ("... in HR+/HER2- Locally Advanced Breast Cancer"),
+#: and one for postmenopausal (or premenopausal) women only.
+_TITLE_LOCALLY_ADVANCED = re.compile(r"\blocally[- ]advanced\b", re.IGNORECASE)
+_TITLE_ADVANCED = re.compile(
+    r"\b(?:metasta\w*|(?<!locally )(?<!locally-)advanced|stage\s+(?:IV|4)|recurren\w*|relaps\w*"
+    r"|refractory)",
+    re.IGNORECASE,
+)
+_TITLE_MENOPAUSE = re.compile(r"\b(?P<status>pre|post)[- ]?menopausal\b", re.IGNORECASE)
+_TITLE_BOTH_MENOPAUSE = re.compile(
+    r"\b(?:pre|peri)[- ]?(?:\w+[- ]?)?(?:and|or|/)\s*post[- ]?menopausal"
+    r"|\bpost[- ]?menopausal\s*(?:and|or|/)\s*(?:pre|peri)",
+    re.IGNORECASE,
+)
+
+
+def title_limits(kinds: Iterable[str], *titles: str | None) -> tuple[tuple[str, str], ...]:
+    """What a trial's titles restrict that its parsed criteria leave unstated: the stage
+    ('stage', 'locally_advanced') and the menopausal status ('menopause', 'postmenopausal').
+    Registry texts that give only "key" criteria often say these in the title alone."""
+    text = " ".join(t for t in titles if t)
+    stated = set(kinds)
+    limits: list[tuple[str, str]] = []
+    if (
+        "disease_stage" not in stated
+        and _TITLE_LOCALLY_ADVANCED.search(text)
+        and not _TITLE_ADVANCED.search(text)
+    ):
+        limits.append(("stage", "locally_advanced"))
+    statuses = {m.group("status").lower() for m in _TITLE_MENOPAUSE.finditer(text)}
+    if (
+        "menopausal_status" not in stated
+        and len(statuses) == 1
+        and not _TITLE_BOTH_MENOPAUSE.search(text)
+    ):
+        limits.append(("menopause", f"{statuses.pop()}menopausal"))
+    return tuple(limits)
+
+
 def names_cancer(conditions: Iterable[str], *titles: str | None) -> bool:
     """Do a trial's conditions or titles name any cancer, tumour or cancer gene? Trials listing
     no conditions count as naming one (nothing says they are about another disease)."""
@@ -346,6 +387,11 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     treats=treats(row.study_type, row.primary_purpose),
                     about_cancer=names_cancer(row.conditions, row.brief_title, row.official_title),
                     early_conditions=early_conditions(row.conditions),
+                    title_limits=title_limits(
+                        (interner.criteria[k].kind for k in keys),
+                        row.brief_title,
+                        row.official_title,
+                    ),
                 )
             )
         loaded = TrialSet(

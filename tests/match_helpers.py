@@ -14,6 +14,7 @@ from matcher.trials import (
     _required_genes,
     early_conditions,
     names_cancer,
+    title_limits,
     treats,
     trial_categories,
 )
@@ -57,6 +58,9 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 treats=treats(spec.get("study_type"), spec.get("primary_purpose")),
                 about_cancer=names_cancer(conditions, spec.get("title")),
                 early_conditions=early_conditions(conditions),
+                title_limits=title_limits(
+                    (interner.criteria[k].kind for k in keys), spec.get("title")
+                ),
             )
         )
     return TrialSet(trials, interner.criteria, path=":memory:", last_sync=None)

@@ -352,3 +352,26 @@ def test_criteria_judged_by_their_words_are_not_shared_across_wordings() -> None
     report = match_patient(profile, trials, as_of=dt.date(2026, 11, 24), include_ineligible=True)
     results = {m.result.trial.nct_id: m.result.judged[-1].judgement.result for m in report.matches}
     assert results == {"NCT00000101": Result.MET, "NCT00000102": Result.UNKNOWN}
+
+
+def test_a_limit_only_the_title_states_leaves_a_misfit_possibly_eligible() -> None:
+    ecog = {"kind": "performance_status", "section": "inclusion", "scale": "ecog", "max": 1}
+    trials = make_trials(
+        {"nct_id": "NCT00000201", "title": "Drug X for Locally Advanced Breast Cancer",
+         "criteria": [ecog]},
+        {"nct_id": "NCT00000202", "title": "Drug X for Advanced or Metastatic Breast Cancer",
+         "criteria": [ecog]},
+        {"nct_id": "NCT00000203", "title": "Drug X in Postmenopausal Women With Breast Cancer",
+         "criteria": [ecog]},
+    )  # fmt: skip
+    profile = parse_profile(
+        {"id": "pt-t", "sex": "female", "age": 50, "ecog": 0, "menopausal_status": "premenopausal",
+         "diagnosis": {"cancer": "breast cancer", "stage": "metastatic"}}
+    )  # fmt: skip
+    report = match_patient(profile, trials, as_of=dt.date(2026, 11, 24), include_ineligible=True)
+    verdicts = {m.result.trial.nct_id: m.result.verdict for m in report.matches}
+    assert verdicts == {
+        "NCT00000201": Verdict.POSSIBLY_ELIGIBLE,  # the title names locally advanced disease
+        "NCT00000202": Verdict.ELIGIBLE,
+        "NCT00000203": Verdict.POSSIBLY_ELIGIBLE,  # the title names postmenopausal women
+    }
