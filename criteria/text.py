@@ -69,14 +69,16 @@ _REWRITES: list[tuple[str, str]] = [
     (r"[“”]", '"'),
     (
         r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
-        r"|equal\s+to\s+or\s+(?:greater|more|higher)\s+than|at\s+least|not\s+less\s+than"
+        r"|equal\s+to\s+or\s+(?:greater|more|higher)\s+than|at\s+or\s+(?:above|over)|at\s+least"
+        r"|not\s+less\s+than"
         r"|no\s+less\s+than|minimum(?:\s+of)?|a\s+minimum\s+of|(?:or|and)\s+(?:more|greater|older"
         r"|above))" + _SYMBOL_AFTER + _NUM_AHEAD,
         ">=",
     ),
     (
         r"\b(?:(?:less|lower|fewer|smaller)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
-        r"|equal\s+to\s+or\s+(?:less|lower|fewer)\s+than|no\s+more\s+than|not\s+more\s+than"
+        r"|equal\s+to\s+or\s+(?:less|lower|fewer)\s+than|at\s+or\s+(?:below|under)"
+        r"|no\s+more\s+than|not\s+more\s+than"
         r"|not\s+exceeding|not\s+to\s+exceed|up\s+to(?:\s+a\s+maximum\s+of)?|maximum(?:\s+of)?"
         r"|a\s+maximum\s+of|at\s+most|no\s+greater\s+than|not\s+greater\s+than|no\s+higher\s+than"
         r"|not\s+higher\s+than|no\s+later\s+than)" + _SYMBOL_AFTER + _NUM_AHEAD,
@@ -133,6 +135,7 @@ _TRIGGERS: dict[int, frozenset[str]] = {
             "greater",
             "higher",
             "later",
+            "below",
         ]
     ),
     11: frozenset(["greater", "more", "higher", "larger", "above", "over", "exceeding", "excess"]),

@@ -216,6 +216,13 @@ _LAB_NEGATION = re.compile(
     re.IGNORECASE,
 )
 _SECONDS = re.compile(r"^(?:s|sec|secs|seconds?)\b", re.IGNORECASE)
+#: A value that opens a condition ("If LVEF is > 70%, ...", "When creatinine is above ..."),
+#: not a limit of its own.
+_CONDITION_BEFORE = re.compile(
+    r"(?:^|[.;:(]\s*)(?:if|when|whenever|in case|in patients whose|for patients whose)\s+"
+    r"(?:the\s+|their\s+|baseline\s+|screening\s+)*$",
+    re.IGNORECASE,
+)
 #: A value named in a note about how it is measured, not as a threshold of its own.
 _ONLY_CONTEXT = re.compile(
     r"(?:\b(?:determination|determining|measurement|measuring|assessment) of (?:a |the )?"
@@ -290,6 +297,8 @@ def read(view: ItemView) -> list[Draft]:
             continue  # "unresolved toxicity, except alopecia and haemoglobin >= 9": not a bar
         if _ONLY_CONTEXT.search(w, max(0, group[0].start - 90), group[0].start):
             continue  # "[Note: no transfusion within 14 days before the haemoglobin >= 9 test]"
+        if _CONDITION_BEFORE.search(w, max(0, group[0].start - 40), group[0].start):
+            continue  # "If LVEF is greater than 70%, an ECHO should be done as well": a condition
         value = float(threshold.group("value").replace(",", ""))
         unit_raw = threshold.group("unit")
         unit_start = end + threshold.start("unit") if unit_raw else None
