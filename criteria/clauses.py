@@ -613,19 +613,24 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     w = view.w
     if view.has("eligible"):
         drafts = _short_exposures_let_in(drafts, view)
+    subject = (
+        _PATIENTS_LET_IN.search(w, view.low)
+        if view.section == Section.EXCLUSION and view.has("may", "permitted", "allowed")
+        else None
+    )
     if not (
-        (view.has(_PERMITTED_WORDS) and _PERMITTED.search(w, view.low))
+        subject is not None
+        or (view.has(_PERMITTED_WORDS) and _PERMITTED.search(w, view.low))
         or (view.has(_NOT_REQUIRED_WORDS) and _NOT_REQUIRED.search(w, view.low))
     ):
         return drafts  # most items: no permission (the word gates skip most searches)
     bounds = _clause_bounds(w)
     kept: list[Draft] = []
     dropped: list[Draft] = []
-    subject = _PATIENTS_LET_IN.search(w, view.low) if view.section == Section.EXCLUSION else None
     for draft in drafts:
         if (
             subject is not None
-            and draft.start < subject.end()
+            and subject.start() <= draft.start < cues.sentence_stop(w, subject.end())
             and draft.kind not in _KEEP
             and not _TIMED.intersection(draft.fields)
         ):
@@ -806,8 +811,10 @@ _PATIENT_PERMITTED = Fast(
 #: "(exclusion:) Patients with a cancer that was treated and shows no sign of recurrence are
 #: permitted to enrol, provided ...": the patients it describes may enter.
 _PATIENTS_LET_IN = Fast(
-    r"^\W*(?:patients?|participants?|subjects?|women|men|those)\b(?:(?!\.\s)[^;()])*?\b(?:may"
-    r" (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))|(?:is|are)"
+    r"(?:^|(?<=[.;])\s)\W*(?:patients?|participants?|subjects?|women|men|those)\b"
+    r"(?:(?!\.\s)[^;()])*?\b(?:may"
+    r" (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included)|receive|continue)"
+    r"|(?:is|are)"
     r" (?:also )?(?:permitted|allowed) to (?:enter|join|enrol|enroll|participate|take part"
     r"|be (?:enrolled|included)))\b"
 )

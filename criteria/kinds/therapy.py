@@ -22,7 +22,7 @@ from trialmatch.vocab import Section
 
 _PROGRESSED = Fast(
     r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*"
-    r"|PD\b(?!-?\s*(?:1|L1|L2)\b)|worsen\w*)"
+    r"|PD\b(?!-?\s*(?:1|L1|L2)\b)(?!\s*-?\s*\d)|worsen\w*)"  # not "PD 0332991", a drug code
 )
 _INTOLERANT = Fast(
     r"\b(?:intoleran\w+|unable to tolerate|could not tolerate|toxicity (?:to|from|with|due)"
@@ -1123,6 +1123,10 @@ _SIMILAR_TO = re.compile(
     re.IGNORECASE,
 )
 #: "severe hypersensitivity (grade >= 3) to X": an allergy, read across the brackets
+_FOR_LESIONS_AFTER = re.compile(
+    r"^\s*(?:for|of|to)\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:cns|brain|cerebral|intracranial"
+    r"|spinal|bone|skeletal)\b"
+)
 #: "(... 6 weeks for nitrosoureas or mitomycin; 1 week for capecitabine)": a drug's own washout.
 _OWN_WINDOW_BEFORE = re.compile(
     r"[(;,]\s*(?:last\s+|at least\s+|>=?\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)"
@@ -1370,6 +1374,8 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
+    if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
+        return None  # "the last treatment for CNS metastases": local treatment of the lesions
     if view.has("may", "might", "can", "could") and _MAY_INCLUDE.search(w, begin, run.context):
         return None  # "following prior therapy which may include anthracyclines": allowed
     if view.has("hypersensitiv", "allerg", "anaphyla", "reaction") and _IF_REACTION_AFTER.match(
