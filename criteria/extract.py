@@ -255,6 +255,9 @@ def extract_item(
         _mid_item_cohorts(drafts, view)
     _apply_context(drafts, view, counter)
     _group_alternatives(drafts, view, counter)
+    for progression, count in view.memo.get(COUNT_PROGRESSION, ()):
+        if count.fields.get("any_of") is not None:
+            progression.fields["any_of"] = count.fields["any_of"]
     clauses.group_cancer_types(drafts, view, counter)
     clauses.inherit_windows(drafts, view)
     return drafts
@@ -302,6 +305,9 @@ LAB_SITUATIONS = ("lab situations",)
 #: `ItemView.memo` key: drafts a reader or clause read whole with their condition ("brain
 #: metastases are eligible if treated"); `clauses.apply_conditions` leaves them as they are.
 SETTLED = ("settled drafts",)
+#: `ItemView.memo` key: (progression, count) pairs of "progression after 1-2 lines of X": the
+#: progression takes the count's any-of group.
+COUNT_PROGRESSION = ("count progression",)
 
 
 def settle(view: ItemView, draft: Draft) -> Draft:

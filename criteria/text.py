@@ -78,7 +78,7 @@ _REWRITES: list[tuple[str, str]] = [
     (
         r"\b(?:(?:less|lower|fewer|smaller)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
         r"|equal\s+to\s+or\s+(?:less|lower|fewer)\s+than|at\s+or\s+(?:below|under)"
-        r"|no\s+more\s+than|not\s+more\s+than"
+        r"|no\s+more\s+tha[nt]|not\s+more\s+tha[nt]"
         r"|not\s+exceeding|not\s+to\s+exceed|up\s+to(?:\s+a\s+maximum\s+of)?|maximum(?:\s+of)?"
         r"|a\s+maximum\s+of|at\s+most|no\s+greater\s+than|not\s+greater\s+than|no\s+higher\s+than"
         r"|not\s+higher\s+than|no\s+later\s+than)" + _SYMBOL_AFTER + _NUM_AHEAD,

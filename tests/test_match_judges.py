@@ -928,7 +928,9 @@ def test_ongoing_ovarian_suppression_is_no_anticancer_washout_breach() -> None:
     )
     assert judged(washout, on_ofs) is NOT_MET
     endocrine = crit(m.PriorTherapy, "exclusion", classes=("endocrine_therapy",), within_days=21)
-    assert judged(endocrine, on_ofs) is MET  # named endocrine therapy: the GnRH agonist counts
+    assert judged(endocrine, on_ofs) is NOT_MET  # endocrine therapy in general: not the OFS
+    gnrh = crit(m.PriorTherapy, "exclusion", classes=("gnrh_agonist",), within_days=21)
+    assert judged(gnrh, on_ofs) is MET  # named: the GnRH agonist counts
 
 
 def test_one_form_of_lung_disease_is_not_another() -> None:
@@ -956,3 +958,16 @@ def test_erbb2_amplification_is_read_from_the_her2_status(her2: Any, expected: R
     assert judged(amplified, who) is expected
     mutated = crit(m.Biomarker, genes=("ERBB2",), alteration="mutation")
     assert judged(mutated, who) is UNKNOWN  # a mutation is not a receptor status
+
+
+def test_a_therapy_named_in_general_counts_lines_not_ovarian_suppression() -> None:
+    history = patient(
+        treatments=[
+            {"agents": ["paclitaxel"], "setting": "metastatic", "outcome": "progression"},
+            {"agents": ["goserelin"], "setting": "metastatic", "outcome": "ongoing"},
+        ]
+    )
+    endocrine = crit(m.PriorTherapy, "exclusion", classes=("endocrine_therapy",))
+    assert judged(endocrine, history) is NOT_MET  # neither paclitaxel nor the OFS alone
+    anything = crit(m.PriorTherapy, "exclusion")
+    assert judged(anything, history) is MET  # no class named: any line (paclitaxel)

@@ -66,6 +66,12 @@ _OTHER_STAGING = re.compile(
     re.I,
 )
 #: "(stage III or IV) invasive cancer other than breast cancer": the stage of another cancer.
+#: "(diagnosis of) stage IV NSCLC", "metastatic solid tumours": the disease is staged, not a site.
+_STAGED_DISEASE_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:breast|disease|cancer|setting|nsclc|sclc|tumou?rs?|carcinoma"
+    r"|malignan\w*|neoplasm\w*|melanoma|sarcoma|adenocarcinoma|lung)\b",
+    re.IGNORECASE,
+)
 _OTHER_CANCER_AFTER = re.compile(
     r"^(?:\s*(?:[-/~,&]|or|and|to)\s*(?:stage\s+)?(?:IV|I{1,3}|[1-4])\s*[ABC]?\b)*"
     r"(?:[\w\s,-]{0,20}?\b(?:non-?breast|other|another|second(?:ary)?|prior|previous)\b"
@@ -171,10 +177,12 @@ def read_stage(view: ItemView) -> list[Draft]:
             ):
                 continue  # "recurrence from early-stage disease": the disease it came from
                 # ("a history of T2N0M0 breast carcinoma" alone is a survivor's stage)
-            if rule.name == "stage_metastatic" and _STAGE_NOISE.search(w[: match.start()]):
-                following = w[match.end() : match.end() + 25].lower()
-                if not following.startswith((" breast", " disease", " cancer", " setting")):
-                    continue
+            if (
+                rule.name == "stage_metastatic"
+                and _STAGE_NOISE.search(w[: match.start()])
+                and not _STAGED_DISEASE_AFTER.match(w, match.end())
+            ):
+                continue  # "liver metastatic lesion"; but "diagnosis of metastatic NSCLC"
             for stage in rule.fields.get("stages", ()):
                 if stage not in stages:
                     stages.append(stage)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from criteria import cues, lexicon
-from criteria.extract import Draft, ItemView
+from criteria.extract import COUNT_PROGRESSION, Draft, ItemView
 from criteria.fastre import Fast, gate_words, pattern_words
 from trialmatch.vocab import Section
 
@@ -25,7 +25,8 @@ _PROGRESSED = Fast(
     r"|PD\b(?!-?\s*(?:1|L1|L2)\b)(?!\s*-?\s*\d)|worsen\w*)"  # not "PD 0332991", a drug code
 )
 _INTOLERANT = Fast(
-    r"\b(?:intoleran\w+|unable to tolerate|could not tolerate|toxicity (?:to|from|with|due)"
+    r"\b(?:intoleran\w+|incompatib\w+|unable to tolerate|could not tolerate"
+    r"|toxicity (?:to|from|with|due)"
     r"|discontinu\w+ (?:\w+\s+){0,3}(?:due to|because of) (?:\w+\s+)?(?:toxicit|intoleran|adverse))"
 )
 _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
@@ -645,6 +646,8 @@ def _read(view: ItemView) -> list[Draft]:
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
+    if lines and view.has("progress", "relaps", "recurr", "fail"):
+        out += _progression_after_lines(view, lines)
     runs = _runs(view, mentions)
     alternative = view.context is not None and view.context.any_of is not None
     early = (
@@ -700,6 +703,21 @@ def _read(view: ItemView) -> list[Draft]:
 
 
 #: "Systemic treatment with (any) immunosuppressive medication": the words after "with" say which.
+_PART_OF = re.compile(
+    r"\s+(?:given\s+|administered\s+|received\s+)?as\s+(?:a\s+)?part\s+of\s+(?:(?:an?|the|any"
+    r"|previous|prior|(?:1st|first|2nd|second|3rd|third)[- ]line)\s+)*",
+    re.IGNORECASE,
+)
+_CLASS_WITH = re.compile(r"\s+(?:therapy\s+|treatment\s+)?(?:with|using)\s+(?:the\s+)?", re.I)
+
+
+def _in_class(agent: str, class_id: str) -> bool:
+    try:
+        return class_id in lexicon.drug_classes(agent)
+    except KeyError:
+        return False
+
+
 _WITH_NAMED = re.compile(
     r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+|either\s+|high-dose\s+){0,2}$", re.IGNORECASE
 )
@@ -739,6 +757,17 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
     out: list[lexicon.Mention] = []
     for m in kept:
         previous = out[-1] if out else None
+        if previous is not None and _PART_OF.fullmatch(w, previous.end, m.start):
+            continue  # "anthracyclines as part of previous chemotherapy": the anthracyclines
+        if (
+            previous is not None
+            and previous.kind == "class"
+            and m.kind != "class"
+            and _CLASS_WITH.fullmatch(w, previous.end, m.start)
+            and _in_class(m.id, previous.id)
+        ):
+            out[-1] = m  # "hormonal therapy with fulvestrant": fulvestrant, not any of the class
+            continue
         if (
             previous is not None
             and m.kind == "class"
@@ -1123,6 +1152,12 @@ _SIMILAR_TO = re.compile(
     re.IGNORECASE,
 )
 #: "severe hypersensitivity (grade >= 3) to X": an allergy, read across the brackets
+#: "within 28 days of dosing of avitinib", "before the first administration of X": the study's
+#: own drug ("the start of X treatment" may be a history: "start of T-DXd > 30 days before").
+_DOSING_OF_BEFORE = re.compile(
+    r"\b(?:dosing|(?:the\s+)?(?:first|initial)\s+(?:dose|dosing|administration))"
+    r"\s+(?:of|with)\s+(?:the\s+)?(?:study\s+(?:drug\s+)?)?$"
+)
 _FOR_LESIONS_AFTER = re.compile(
     r"^\s*(?:for|of|to)\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:cns|brain|cerebral|intracranial"
     r"|spinal|bone|skeletal)\b"
@@ -1374,6 +1409,8 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
+    if _DOSING_OF_BEFORE.search(l_before[-45:]):
+        return None  # "a biopsy within 28 days of dosing of avitinib": the study's own drug
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
         return None  # "the last treatment for CNS metastases": local treatment of the lesions
     if view.has("may", "might", "can", "could") and _MAY_INCLUDE.search(w, begin, run.context):
@@ -1739,6 +1776,44 @@ def _prior_therapy(
         end,
         run.end,
     )
+
+
+#: "Disease progression after (treatment with) one or two lines of ...", "whose disease has
+#: progressed after 1-2 lines", "recurrence after at least one endocrine therapy": the count
+#: and, besides it, progression on that kind of therapy.
+_PROGRESSION_BEFORE_COUNT = re.compile(
+    r"\b(?:progress\w*|relaps\w*|recurr\w*|fail\w*)\b(?:\s+[\w/]+){0,3}?\s+(?:after|on|following"
+    r"|during|despite)\s+(?:(?:treatment|therapy)\s+with\s+|receiving\s+|prior\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _progression_after_lines(view: ItemView, lines: list[Draft]) -> list[Draft]:
+    out = []
+    for line in lines:
+        before = view.w[max(0, line.start - 70) : line.start]
+        cue = _PROGRESSION_BEFORE_COUNT.search(before)
+        if cue is None or line.fields.get("negated"):
+            continue
+        scope = str(line.fields.get("scope"))
+        classes = ("systemic_anticancer_therapy",) if scope in {"any", "systemic"} else (scope,)
+        start = line.start - len(before) + cue.start()
+        fields: dict[str, object] = {
+            "agents": (),
+            "classes": classes,
+            "relation": "progressed",
+            "settings": line.fields.get("settings", ()),
+            "except_agents": (),
+            "except_classes": (),
+            "exceptions": (),
+            "negated": False,
+        }
+        # the count's place, so that the alternatives around the count stay neighbours; the
+        # count's any-of group is its group too (`extract.COUNT_PROGRESSION`)
+        made = Draft("prior_therapy", fields, view.evidence(start, line.end), line.start, line.end)
+        view.memo.setdefault(COUNT_PROGRESSION, []).append((made, line))
+        out.append(made)
+    return out
 
 
 #: "osimertinib as the most recent line of treatment", "X must be the last treatment regimen

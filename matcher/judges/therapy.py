@@ -21,8 +21,9 @@ _BROAD = {
 }
 
 _EARLY = {"adjuvant", "neoadjuvant"}
-_ANY = {"systemic_anticancer_therapy", "investigational_agent"}  #: "anticancer agents (or any
-#: investigational drug)"
+#: "anticancer agents (or any investigational drug)", "endocrine therapy": classes named in
+#: general, which ovarian suppression alone does not meet
+_ANY = {"systemic_anticancer_therapy", "investigational_agent", "endocrine_therapy"}
 
 
 def _label(class_or_agent: str) -> str:
@@ -99,10 +100,13 @@ def _agent_in(c: PriorTherapy, agent: str) -> bool:
     classes = lexicon.drug_classes(agent)
     if classes & set(c.except_classes):
         return False
-    if not c.agents and "systemic_anticancer_therapy" in c.classes and set(c.classes) <= _ANY:
-        # "anticancer therapy" in general: ovarian suppression and bone agents, which go on
-        # through many trials (some require them), are not what it asks about
+    if not c.agents and not c.classes:
         return lexicon.counts_as_line(agent)
+    if not c.agents and set(c.classes) <= _ANY:
+        # "anticancer therapy" or "endocrine therapy" in general: ovarian suppression and bone
+        # agents, which go on through many trials (premenopausal trials require them), are not
+        # what it asks about
+        return lexicon.counts_as_line(agent) and bool(classes & set(c.classes))
     return agent in c.agents or bool(classes & set(c.classes))
 
 
