@@ -36,6 +36,14 @@ _ALTERNATIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+#: A lab limit joined to the next by words that make both needed at once.
+_TOGETHER_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:occurring\s+)?concurrent(?:ly)?\s+with|together\s+with|in\s+combination\s+with"
+    r"|combined\s+with|accompanied\s+by|in\s+the\s+presence\s+of|with\s+(?=(?:a\s+)?(?:\w+\s+)?"
+    r"(?:creatinine|clearance|crcl|egfr|bilirubin|ast|alt|platelets?|neutrophils?|anc)\b))",
+    re.IGNORECASE,
+)
+
 _ONLY_WHOM = "this only says whom the exclusion is about"
 
 _SENTENCE_END = re.compile(r"[.;]\s*(?=[A-Z][a-z]|\(|\d)|\n")
@@ -102,6 +110,11 @@ def _sentence(criterion: dict[str, Any]) -> int | None:
 
 
 def _is_qualifier(criterion: dict[str, Any], inherited: set[int]) -> bool:
+    if criterion.get("kind") == Kind.LAB:
+        # "creatinine > 1.5 x ULN concurrent with creatinine clearance < 50": both at once
+        text, evidence = criterion.get("text") or "", criterion.get("evidence") or ""
+        at = text.find(evidence) if evidence else -1
+        return at >= 0 and _TOGETHER_AFTER.match(text, at + len(evidence)) is not None
     if criterion.get("kind") not in QUALIFIER_KINDS:
         return False
     if criterion.get("any_of") is not None and criterion["any_of"] not in inherited:

@@ -146,3 +146,19 @@ def test_qualifiers_of_one_kind_are_alternatives() -> None:
     result = _result(hr_positive(1), stage, tnbc, hr, lines)
     assert result.verdict is Verdict.ELIGIBLE
     assert all(j.result is not Result.MET for j in result.judgements[-4:])  # the exclusions
+
+
+def test_two_lab_limits_that_must_hold_together_exclude_only_together() -> None:
+    text = "Creatinine above 1.5 x ULN concurrent with a creatinine clearance below 50 mL/min"
+    raw = [
+        {"section": "exclusion", "item": 0, "kind": "lab", "text": text,
+         "evidence": "Creatinine above 1.5 x ULN"},
+        {"section": "exclusion", "item": 0, "kind": "lab", "text": text,
+         "evidence": "creatinine clearance below 50 mL/min"},
+    ]  # fmt: skip
+    (joined,) = joined_items(raw)
+    assert joined.qualifiers == (0,) and joined.parts == (1,)
+    either = "Creatinine above 1.5 x ULN, or a creatinine clearance below 50 mL/min"
+    raw = [dict(r, text=either) for r in raw]
+    raw[1]["evidence"] = "creatinine clearance below 50 mL/min"
+    assert joined_items(raw) == ()
