@@ -971,3 +971,24 @@ def test_a_therapy_named_in_general_counts_lines_not_ovarian_suppression() -> No
     assert judged(endocrine, history) is NOT_MET  # neither paclitaxel nor the OFS alone
     anything = crit(m.PriorTherapy, "exclusion")
     assert judged(anything, history) is MET  # no class named: any line (paclitaxel)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Toxicities of earlier therapy recovered to <= grade 1", MET),
+        ("Unresolved toxicity from earlier therapy above grade 2", UNKNOWN),
+        ("Lasting toxicity of grade 2 or higher from prior therapy", MET),
+        ("Unresolved toxicity (> grade 1) of prior therapy, except grade 2 neuropathy", UNKNOWN),
+    ],
+)
+def test_a_graded_toxicity_in_the_conditions_settles_unresolved_toxicity(
+    text: str, expected: Result
+) -> None:
+    neuropathy = patient(conditions=["grade 2 peripheral neuropathy after paclitaxel"])
+    exceptions = ("except grade 2 neuropathy",) if "except" in text else ()
+    c = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="unresolved_toxicity", evidence=text.split(" of ")[0], exceptions=exceptions,
+    )  # fmt: skip
+    assert judged(c, neuropathy) is expected  # the toxicity is there (MET) or left open

@@ -66,6 +66,11 @@ _OTHER_STAGING = re.compile(
     re.I,
 )
 #: "(stage III or IV) invasive cancer other than breast cancer": the stage of another cancer.
+#: A later sentence that turns a stage away ("However, patients with stage IIIB ... are not
+#: eligible"): not the stage the item asks for.
+_NOT_ELIGIBLE = re.compile(
+    r"\b(?:not|in)[- ]?eligible\b|\bare excluded\b|\bnot (?:allowed|permitted|included)\b", re.I
+)
 #: "(diagnosis of) stage IV NSCLC", "metastatic solid tumours": the disease is staged, not a site.
 _STAGED_DISEASE_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}?(?:breast|disease|cancer|setting|nsclc|sclc|tumou?rs?|carcinoma"
@@ -183,6 +188,14 @@ def read_stage(view: ItemView) -> list[Draft]:
                 and not _STAGED_DISEASE_AFTER.match(w, match.end())
             ):
                 continue  # "liver metastatic lesion"; but "diagnosis of metastatic NSCLC"
+            if (
+                parts
+                and cues.SENTENCE_END.search(w, min(a for a, _ in parts), match.start())
+                and _NOT_ELIGIBLE.search(
+                    w, cues.sentence_start(w, match.start()), cues.sentence_stop(w, match.end())
+                )
+            ):
+                continue  # "Stage IV disease. However, stage IIIB ... are not eligible"
             for stage in rule.fields.get("stages", ()):
                 if stage not in stages:
                     stages.append(stage)

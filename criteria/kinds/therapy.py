@@ -11,6 +11,7 @@ washout windows, minimum durations, relapse windows, negation and exceptions. Co
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -682,6 +683,10 @@ def _read(view: ItemView) -> list[Draft]:
             excepted = _exception_window(view, draft)
             if excepted is not None:
                 out.append(excepted)
+    if view.section == Section.EXCLUSION and view.has(
+        "thereafter", "then", "followed", "subsequent"
+    ):
+        _sequence_excludes_together(out, view.w)
     windows = {
         (d.fields["agents"], d.fields["classes"], d.fields["settings"])
         for d in out
@@ -1740,7 +1745,7 @@ def _prior_therapy(
     ):
         # "received both X and Y" excludes only both together, which one criterion cannot say:
         # one of them alone is left for a person to judge
-        fields["exceptions"] = (*exception_texts, "excludes only when all of them were received")
+        fields["exceptions"] = (*exception_texts, TOGETHER)
     if (
         relation == "progressed"
         and isinstance(given := fields["settings"], tuple)
@@ -1776,6 +1781,22 @@ def _prior_therapy(
         end,
         run.end,
     )
+
+
+#: "relapse after adjuvant chemotherapy, thereafter failure of subsequent EGFR-TKI treatment":
+#: a sequence of two histories, which excludes only as a whole.
+_THEN = re.compile(r"\b(?:thereafter|then|followed by|subsequent(?:ly)?|afterwards)\b", re.I)
+_THEN_WORDS = gate_words("thereafter", "then", "followed", "subsequent", "afterwards")
+TOGETHER = "excludes only when all of them were received"
+
+
+def _sequence_excludes_together(drafts: list[Draft], w: str) -> None:
+    histories = [d for d in drafts if d.kind == "prior_therapy"]
+    for first, second in itertools.pairwise(sorted(histories, key=lambda d: d.start)):
+        if first.run_end < second.start and _THEN.search(w, first.run_end, second.start):
+            for draft in (first, second):
+                if TOGETHER not in draft.fields.get("exceptions", ()):
+                    draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), TOGETHER)
 
 
 #: "Disease progression after (treatment with) one or two lines of ...", "whose disease has

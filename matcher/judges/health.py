@@ -329,6 +329,8 @@ def _wanted(c: Comorbidity) -> frozenset[str]:
 
 
 def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
+    if c.condition == "unresolved_toxicity" and (graded := _graded_toxicity(c, p)) is not None:
+        return graded
     if c.condition in _NOT_IN_PROFILE:
         label = _NOT_IN_PROFILE[c.condition]
         return unknown(f"{label}: not recorded in the profile", label)
@@ -432,6 +434,50 @@ def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
             break
         cut = stop
     return head + evidence + tail[:cut]
+
+
+#: The highest grade of toxicity a criterion lets stay: "recovered to <= grade 1", "grade 1 or
+#: less" (that grade); "> grade 2" (that grade); ">= grade 2", "grade 2 or higher" (one less).
+_GRADE_AT_MOST = re.compile(
+    r"(?:<=|≤|\bto|at most|no (?:more|greater|higher) than)\s*(?:ctcae\s+)?grade\s*([0-4])"
+    r"|grade\s*([0-4])\s*or (?:less|lower|below|better)",
+    re.I,
+)
+_GRADE_ABOVE = re.compile(
+    r"(?:>(?!=)|above|greater than|more than|worse than)\s*grade\s*([0-4])", re.I
+)
+_GRADE_FROM = re.compile(
+    r"(?:>=|≥)\s*grade\s*([1-4])|grade\s*([1-4])\s*(?:or|and)\s*(?:higher|greater|above|more"
+    r"|worse)",
+    re.I,
+)
+
+
+def _allowed_grade(text: str) -> int:
+    if found := _GRADE_AT_MOST.search(text):
+        return int(next(g for g in found.groups() if g))
+    if found := _GRADE_ABOVE.search(text):
+        return int(found.group(1))
+    if found := _GRADE_FROM.search(text):
+        return int(next(g for g in found.groups() if g)) - 1
+    return 1
+
+
+def _graded_toxicity(c: Comorbidity, p: Patient) -> Judgement | None:
+    """An unresolved toxicity the condition list states with its grade ("grade 2 peripheral
+    neuropathy"): above the grade the criterion lets stay, it is there. Silence settles nothing
+    (mild toxicities are seldom listed), so only a graded entry decides."""
+    if not p.profile.conditions:
+        return None
+    limit = _allowed_grade(c.text)
+    for words in p.profile.conditions:
+        grade = _PATIENT_GRADE.search(words)
+        if grade is None or int(grade.group(1)) <= limit:
+            continue
+        if any(_excepted(words, exception) for exception in c.exceptions):
+            continue  # "except grade 2 neuropathy"
+        return met(f"{words}: above grade {limit}, the most the criterion lets stay")
+    return None
 
 
 def _serious_illness(p: Patient) -> Judgement:
