@@ -113,7 +113,9 @@ _PROGRESSED_BRACKETED = re.compile(
 )
 #: A sentence that opens with the progression it is about, the therapy further on.
 _OPENS_WITH_PROGRESSION = re.compile(
-    r"\W*(?:(?:disease|documented|radiologic(?:al)?|objective)\s+)?(?:progress\w*|relaps\w*"
+    r"\W*(?:(?:radiologic(?:al)?|documented|objective|clinical)\s+)?(?:(?:documentation|evidence"
+    r"|confirmation)\s+of\s+)?(?:(?:disease|documented|radiologic(?:al)?|objective)\s+)?"
+    r"(?:progress\w*|relaps\w*"
     r"|recurr\w*)\b(?:(?!\b(?:not|no|never|without)\b)[^.;:]){0,100}$",
     re.IGNORECASE,
 )
