@@ -288,7 +288,8 @@ _WITHIN = Fast(
     + _HALF_LIFE
     + r"[^,;]*?"
     r"|\(\s*" + _ABOUT + r"\d+" + _HALF_LIFE + r"[^)]*\))?)"
-    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b|\s*$|\s*[,;.()])",
+    r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b"
+    r"|\s*after\s+(?:the\s+)?(?:latest|last|previous|prior|final)\b|\s*$|\s*[,;.()])",
     first=True,
 )
 _BEFORE = Fast(

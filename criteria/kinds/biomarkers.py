@@ -258,7 +258,10 @@ def read(view: ItemView) -> list[Draft]:
         ):
             continue  # "ALK inhibitors", "therapy directed against ALK": the drug's target
         if mention.id == "ERBB2" and (
-            _RECEPTOR_AFTER.match(w[mention.end :])
+            re.match(
+                r"\s*(?:\(?IHC\)?\s*)?(?:<|>|<=|>=|less than|below)\s*[0-3]\s*\+", w[mention.end :]
+            )
+            or _RECEPTOR_AFTER.match(w[mention.end :])
             or _RECEPTOR_NEGATIVE_AFTER.match(w[mention.end :])
             or _RECEPTOR_BEFORE.search(w[max(0, mention.start - 30) : mention.start])
         ):

@@ -66,6 +66,12 @@ _OTHER_STAGING = re.compile(
     re.I,
 )
 #: "(stage III or IV) invasive cancer other than breast cancer": the stage of another cancer.
+#: "HER2 less than 3+ by IHC", "HER2 IHC < 2+": the scores below it.
+_HER2_BELOW = re.compile(
+    r"\bHER-?2(?:/neu)?\s*(?:\(?IHC\)?\s*|score\s*|expression\s*)?(?:<|less than|below|lower than)"
+    r"\s*(?P<n>[1-3])\s*\+",
+    re.IGNORECASE,
+)
 #: A later sentence that turns a stage away ("However, patients with stage IIIB ... are not
 #: eligible"): not the stage the item asks for.
 _NOT_ELIGIBLE = re.compile(
@@ -1103,6 +1109,16 @@ def read_receptors(view: ItemView) -> list[Draft]:
             )
     out = _merge_her2(w, _merge_er_pr(w, out))
     out += _plain_receptors(view, out)
+    for below in _HER2_BELOW.finditer(w) if "her" in view.low else ():
+        if any(d.start <= below.start() < d.end for d in out):
+            continue
+        scores = ("0", "1+", "2+")[: int(below.group("n"))]
+        out.append(
+            view.draft(
+                "receptor", below.start(), below.end(), receptor="HER2", status="negative",
+                ihc=scores, negated=view.negated(below.start(), below.end()),
+            )
+        )  # fmt: skip
     triple = _TRIPLE.search(w)
     if triple and not view.in_exception(triple.start()):
         negated = view.negated(triple.start(), triple.end())

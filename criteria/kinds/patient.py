@@ -385,7 +385,8 @@ _FEMALE_WORD = Fast(r"\b(?:women|woman|females?|ladies)\b")
 _MALE_WORD = Fast(r"\b(?:men|man|males?)\b(?!\s+(?:partners?|sexual))")
 _SEX_NOT_POPULATION = Fast(
     r"^\W*(?:\w+\s+){0,2}?(?:women|woman|females?|men|males?)\s+(?:\w+\s+){0,3}?(?:of (?:child|"
-    r"reproductive)|who (?:are|can|could|have|is|were)|(?:must|should|will) (?:use|agree|be "
+    r"reproductive)|who (?:are|can|could|have|is|were|did|do|does|had|will|would|may|must)"
+    r"|(?:must|should|will) (?:use|agree|be "
     r"willing)|with (?:a )?(?:partners?|childbearing)|able to (?:become|father|conceive)|partners?"
     r"|participants? (?:of|who|must))"
 )

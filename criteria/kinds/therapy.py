@@ -259,7 +259,8 @@ _SUPPORTIVE = frozenset(
 _CURRENT = Fast(
     r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)?|ongoing|simultaneous(?:ly)?"
     r"|on (?:stable|a stable)"
-    r"|presently|still (?:on|receiving)|while (?:on|receiving)|undergoing)\b"
+    r"|presently|still (?:on|receiving)|while (?:on|receiving)|undergoing"
+    r"|actively (?:receiving|on|treated|undergoing))\b"
 )
 _WASHOUT = Fast(
     r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
@@ -414,7 +415,7 @@ _NAIVE_OR = re.compile(r"(?:[- ]?na[iï]ve)?\s*,?\s+or\b", re.I)
 _NAIVE_WITH = re.compile(r"\s+(?:with|by)\b", re.I)
 _NAIVE_LESION_BEFORE = re.compile(r"\b(?:brain|cns|intracranial|lesions?)\b[^.;]{0,30}$", re.I)
 _GENERIC = re.compile(
-    r"\b(?:(?:anti-?cancer|anti-?tumou?r|anti-?neoplastic|cancer|cancer-directed|systemic|"
+    r"\b(?:(?:anti-?cancer|anti-?tumou?r|anti-?neoplastic|cancer|cancer-directed|systemic|tumou?r|"
     r"cytotoxic|oncologic(?:al)?)\s+(?:\w+\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?|"
     r"medications?|regimens?)|(?:most recent|last|prior|previous|preceding"
     r"|latest)\s+(?:line of\s+)?"
@@ -1584,7 +1585,7 @@ def _prior_therapy(
     elif relation == "progressed" and (recent := _LOOKBACK.search(clause, l_clause)):
         # "failure of AI therapy within the previous 6 months": the failure is recent
         fields["within_days"] = cues.days(float(recent.group("n")), recent.group("unit"))
-    elif relation != "progressed" and _CURRENT.search(before[-30:], l_before[-30:]):
+    elif relation != "progressed" and _CURRENT.search(before[-45:], l_before[-45:]):
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
     elif relation != "progressed" and _current_list(w, low, begin, run.context):
         fields["within_days"] = 0  # "Concurrent anticancer therapy (chemotherapy, ..., X)"
