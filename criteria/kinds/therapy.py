@@ -1162,6 +1162,11 @@ _SIMILAR_TO = re.compile(
 #: "severe hypersensitivity (grade >= 3) to X": an allergy, read across the brackets
 #: "within 28 days of dosing of avitinib", "before the first administration of X": the study's
 #: own drug ("the start of X treatment" may be a history: "start of T-DXd > 30 days before").
+_COMPLETED_ALL_BEFORE = re.compile(
+    r"\b(?:completed|finished|ended|stopped|discontinued)\s+(?:all\s+|any\s+)?"
+    r"(?:(?:prior|previous|earlier)\s+)?$",
+    re.IGNORECASE,
+)
 _DOSING_OF_BEFORE = re.compile(
     r"\b(?:dosing|(?:the\s+)?(?:first|initial)\s+(?:dose|dosing|administration))"
     r"\s+(?:of|with)\s+(?:the\s+)?(?:study\s+(?:drug\s+)?)?$"
@@ -1770,6 +1775,14 @@ def _prior_therapy(
     elif own is not None and _WASHOUT_ITEM.search(w, 0, own.start()):
         fields["within_days"] = cues.days(float(own.group("n")), own.group("unit"))
         fields["negated"] = view.section == Section.INCLUSION
+    if (
+        run.classes == ("systemic_anticancer_therapy",)
+        and not run.agents
+        and _COMPLETED_ALL_BEFORE.search(l_before[-40:])
+    ):
+        # "has completed all prior therapy": no therapy still going on
+        fields.update(relation="received", negated=True)
+        fields.setdefault("within_days", 0)  # a washout given beside it is kept
     if view.has("recent", "last", "latest", "immediately") and _most_recent(
         w, run, before, after, relation, limit - run.end
     ):
@@ -1831,6 +1844,9 @@ def _progression_after_lines(view: ItemView, lines: list[Draft]) -> list[Draft]:
             "except_classes": (),
             "exceptions": (),
             "negated": False,
+            # progression after the lines given so far: on the latest of them (a patient still
+            # on a line without progression has not progressed "after" it)
+            "most_recent": classes == ("systemic_anticancer_therapy",),
         }
         # the count's place, so that the alternatives around the count stay neighbours; the
         # count's any-of group is its group too (`extract.COUNT_PROGRESSION`)
