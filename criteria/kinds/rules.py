@@ -14,7 +14,9 @@ from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
 _HISTOLOGY = Fast(
-    r"\b(?:(?:invasive\s+)?(?P<h>ductal|lobular|inflammatory|mucinous|metaplastic|squamous"
+    r"\b(?:(?:invasive\s+)?(?P<h>ductal|lobular|inflammatory(?!\s+(?:rheumat\w*|bowel|arthritis"
+    r"|disease|condition|disorder|process|response|markers?|syndrome|myopathy|lung))"
+    r"|mucinous|metaplastic|squamous"
     r"|adenocarcinoma|adenosquamous|large cell|non-squamous|nonsquamous))\b"
 )
 #: "overdue for colorectal cancer screening", "breast cancer risk": no diagnosis of that cancer.
