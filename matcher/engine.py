@@ -129,12 +129,13 @@ def registry_item(trial: Trial, key: tuple[object, ...]) -> RegistryCheck:
         )
     if key[0] == _TITLE:
         words = str(key[2]).replace("_", " ")
-        kind = Kind.DISEASE_STAGE if key[1] == "stage" else Kind.MENOPAUSAL_STATUS
+        kind, shown = {
+            "stage": (Kind.DISEASE_STAGE, f"{words} disease"),
+            "menopause": (Kind.MENOPAUSAL_STATUS, f"{words} women"),
+            "her2": (Kind.RECEPTOR, f"HER2-{words} disease"),
+        }[str(key[1])]
         return RegistryCheck(
-            Section.INCLUSION,
-            f"Title: for {words} {'disease' if key[1] == 'stage' else 'women'} (registry "
-            "title; the criteria do not say)",
-            kind,
+            Section.INCLUSION, f"Title: for {shown} (registry title; the criteria do not say)", kind
         )
     if key[0] == _NO_TEXT:
         return RegistryCheck(
@@ -226,6 +227,8 @@ def _title_limit(what: str, value: str, patient: Patient) -> Judgement:
             f"{have} disease; the title names {words} disease and the criteria state no stage",
             "whether the trial takes this stage (protocol)",
         )
+    if what == "her2":
+        return _title_her2(value, patient)
     status = patient.profile.menopausal_status
     if patient.profile.sex == "male":
         return unknown(f"a man; the title names {words} women", "whether men are eligible")
@@ -236,6 +239,28 @@ def _title_limit(what: str, value: str, patient: Patient) -> Judgement:
     return unknown(
         f"{status}; the title names {words} women and the criteria state no menopausal status",
         "whether the trial takes this menopausal status (protocol)",
+    )
+
+
+#: HER2 categories (`facts.her2_categories`) each title word takes.
+_TITLE_HER2_FITS = {
+    "positive": {"positive"},
+    "expressing": {"low", "positive"},
+    "low": {"low"},
+    "negative": {"zero", "ultralow", "low"},
+}
+
+
+def _title_her2(value: str, patient: Patient) -> Judgement:
+    have = patient.her2
+    if have is None:
+        return unknown(f"HER2 status not given; the title names HER2-{value} disease", "HER2")
+    if have <= _TITLE_HER2_FITS[value]:
+        return met(f"HER2 {'/'.join(sorted(have))}, as the title names (HER2-{value})")
+    return unknown(
+        f"HER2 {'/'.join(sorted(have))}; the title names HER2-{value} disease and the criteria "
+        "state no HER2 status",
+        "whether the trial takes this HER2 status (protocol)",
     )
 
 

@@ -247,12 +247,14 @@ _TITLE_BOTH_MENOPAUSE = re.compile(
 )
 
 
-def title_limits(kinds: Iterable[str], *titles: str | None) -> tuple[tuple[str, str], ...]:
+def title_limits(criteria: Iterable[Criterion], *titles: str | None) -> tuple[tuple[str, str], ...]:
     """What a trial's titles restrict that its parsed criteria leave unstated: the stage
-    ('stage', 'locally_advanced') and the menopausal status ('menopause', 'postmenopausal').
-    Registry texts that give only "key" criteria often say these in the title alone."""
+    ('stage', 'locally_advanced'), the menopausal status ('menopause', 'postmenopausal') and the
+    HER2 status ('her2', 'positive' | 'expressing' | 'low' | 'negative'). Registry texts that
+    give only "key" criteria often say these in the title alone."""
     text = " ".join(t for t in titles if t)
-    stated = set(kinds)
+    criteria = list(criteria)
+    stated = {c.kind for c in criteria}
     limits: list[tuple[str, str]] = []
     if (
         "disease_stage" not in stated
@@ -267,7 +269,27 @@ def title_limits(kinds: Iterable[str], *titles: str | None) -> tuple[tuple[str, 
         and not _TITLE_BOTH_MENOPAUSE.search(text)
     ):
         limits.append(("menopause", f"{statuses.pop()}menopausal"))
+    her2 = {_TITLE_HER2_WORDS[m.group("s").lower()] for m in _TITLE_HER2.finditer(text)}
+    if len(her2) == 1 and not any(_names_her2(c) for c in criteria):
+        limits.append(("her2", her2.pop()))
     return tuple(limits)
+
+
+_TITLE_HER2 = re.compile(
+    r"\bHER-?2[- ]?(?:/neu[- ]?)?(?P<s>positive|\+|over-?expressing|expressing|amplified|low"
+    r"|negative|-)(?![\w+-])",
+    re.IGNORECASE,
+)
+_TITLE_HER2_WORDS = {
+    "positive": "positive", "+": "positive", "overexpressing": "positive",
+    "over-expressing": "positive", "amplified": "positive", "expressing": "expressing",
+    "low": "low", "negative": "negative", "-": "negative",
+}  # fmt: skip
+
+
+def _names_her2(criterion: Criterion) -> bool:
+    receptor = getattr(criterion, "receptor", None)
+    return receptor in {"HER2", "TNBC"} or "ERBB2" in getattr(criterion, "genes", ())
 
 
 def names_cancer(conditions: Iterable[str], *titles: str | None) -> bool:
@@ -388,7 +410,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
                     about_cancer=names_cancer(row.conditions, row.brief_title, row.official_title),
                     early_conditions=early_conditions(row.conditions),
                     title_limits=title_limits(
-                        (interner.criteria[k].kind for k in keys),
+                        (interner.criteria[k] for k in keys),
                         row.brief_title,
                         row.official_title,
                     ),

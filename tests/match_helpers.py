@@ -58,9 +58,7 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 treats=treats(spec.get("study_type"), spec.get("primary_purpose")),
                 about_cancer=names_cancer(conditions, spec.get("title")),
                 early_conditions=early_conditions(conditions),
-                title_limits=title_limits(
-                    (interner.criteria[k].kind for k in keys), spec.get("title")
-                ),
+                title_limits=title_limits((interner.criteria[k] for k in keys), spec.get("title")),
             )
         )
     return TrialSet(trials, interner.criteria, path=":memory:", last_sync=None)

@@ -375,3 +375,24 @@ def test_a_limit_only_the_title_states_leaves_a_misfit_possibly_eligible() -> No
         "NCT00000202": Verdict.ELIGIBLE,
         "NCT00000203": Verdict.POSSIBLY_ELIGIBLE,  # the title names postmenopausal women
     }
+
+
+def test_a_her2_status_only_the_title_states_is_checked() -> None:
+    ecog = {"kind": "performance_status", "section": "inclusion", "scale": "ecog", "max": 1}
+    her2_rule = {"kind": "receptor", "section": "inclusion", "receptor": "HER2", "status": "low"}
+    trials = make_trials(
+        {"nct_id": "NCT00000211", "title": "Drug Y for HER2-expressing Solid Tumours",
+         "criteria": [ecog]},
+        {"nct_id": "NCT00000212", "title": "Drug Y for HER2-positive Breast Cancer",
+         "criteria": [ecog, her2_rule]},
+    )  # fmt: skip
+    profile = parse_profile(
+        {"id": "pt-h", "age": 60, "ecog": 0, "receptors": {"her2": {"ihc": "0"}},
+         "diagnosis": {"cancer": "breast cancer", "stage": "metastatic"}}
+    )  # fmt: skip
+    report = match_patient(profile, trials, as_of=dt.date(2026, 11, 24), include_ineligible=True)
+    verdicts = {m.result.trial.nct_id: m.result.verdict for m in report.matches}
+    # the title names HER2-expressing disease and the criteria say nothing: left open
+    assert verdicts["NCT00000211"] is Verdict.POSSIBLY_ELIGIBLE
+    # the criteria state a HER2 status: they decide, not the title
+    assert verdicts["NCT00000212"] is Verdict.INELIGIBLE
