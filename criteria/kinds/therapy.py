@@ -1162,6 +1162,13 @@ _SIMILAR_TO = re.compile(
 #: "severe hypersensitivity (grade >= 3) to X": an allergy, read across the brackets
 #: "within 28 days of dosing of avitinib", "before the first administration of X": the study's
 #: own drug ("the start of X treatment" may be a history: "start of T-DXd > 30 days before").
+_CLASSIFIED_AFTER = re.compile(
+    r"^\s*(?:will|shall|would|is|are)\s+(?:not\s+)?(?:be\s+)?(?:considered|regarded|deemed"
+    r"|counted|classified)\b"
+)
+_CLASSIFIED_BEFORE = re.compile(
+    r"\b(?:considered|regarded|deemed|counted|classified)\s+(?:as\s+)?(?:an?\s+)?$"
+)
 _COMPLETED_ALL_BEFORE = re.compile(
     r"\b(?:completed|finished|ended|stopped|discontinued)\s+(?:all\s+|any\s+)?"
     r"(?:(?:prior|previous|earlier)\s+)?$",
@@ -1422,6 +1429,8 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
+    if _CLASSIFIED_AFTER.match(l_after) or _CLASSIFIED_BEFORE.search(l_before[-30:]):
+        return None  # "bevacizumab will not be considered investigational therapy": a definition
     if _DOSING_OF_BEFORE.search(l_before[-45:]):
         return None  # "a biopsy within 28 days of dosing of avitinib": the study's own drug
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
