@@ -20,10 +20,19 @@ _MARKER = re.compile(
 )
 
 
+#: Gene names that contain a cancer's name: the gene, not the cancer.
+_GENE_NAMES = re.compile(
+    r"\banaplastic lymphoma kinase\b|\bB-?cell lymphoma[- ]2\b|\bBCL-?2\b"
+    r"|\bbreast cancer (?:gene|susceptibility gene)\b|\bwilms tumou?r (?:gene|1)\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=65536)
 def cancer_categories(text: str) -> frozenset[str]:
     """Specific categories named in `text` (the earliest one for each condition phrase), else the
     generic one ('solid_tumor', 'any_cancer'), else empty."""
+    text = _GENE_NAMES.sub(" ", text)  # "Anaplastic Lymphoma Kinase-positive NSCLC"
     specific = find("cancers", "categories", text)
     if specific:
         return frozenset({specific[0][1].id})

@@ -40,3 +40,14 @@ def test_specific_cancer_wins_over_generic() -> None:
 
 def test_patient_text_takes_the_first_named_cancer() -> None:
     assert cancer_categories("breast cancer with lung and liver metastases") == {"breast"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Anaplastic Lymphoma Kinase-positive Non-small Cell Lung Cancer", "lung"),
+        ("Anaplastic large cell lymphoma", "lymphoma"),
+    ],
+)
+def test_a_gene_named_after_a_cancer_is_not_that_cancer(text: str, category: str) -> None:
+    assert cancer_categories(text) == {category}

@@ -145,7 +145,7 @@ _CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
 _VARIANT = re.compile(
     r"\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
     r"(?:/[ACDEFGHIKLMNPQRSTVWY])*)\b"
-    r"|\bdel(?:etion)?\s*(?P<del_exon>19)\b"
+    r"|\bdel(?:etion)?\s*(?P<del_exon>19)\b|\b(?P<del_exon2>19)\s*-?\s*del(?:etion)?s?\b"
     r"|\b(?:exon|ex)\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
     r"|"
     r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4}(?:\s*(?:,|or|and|/|-|to|through)\s*(?:codons?\s*)?"
@@ -153,7 +153,8 @@ _VARIANT = re.compile(
     re.IGNORECASE,
 )
 _EXAMPLES = re.compile(
-    r"\b(?:e\.g\.?|eg\b|such as|including|for example|for instance|like)\s*[:,]?\s*$", re.I
+    r"\b(?:e\.g\.?|eg\b|such as|including|for example|for instance|like|examples?)\s*[:,]?\s*$",
+    re.I,
 )
 _CTDNA = re.compile(
     r"\b(?:ctDNA|cfDNA|plasma|liquid biops\w+|circulating tumou?r DNA|blood[- ]based|blood sample"
@@ -467,8 +468,8 @@ def _variant_text(match: re.Match[str]) -> str | None:
         if value[0].isupper():
             return value
         return None
-    if match.group("del_exon"):
-        return f"exon {match.group('del_exon')} deletion"  # "Del19"
+    if match.group("del_exon") or match.group("del_exon2"):
+        return "exon 19 deletion"  # "Del19", "19Del", "19 del"
     if match.group("exon"):
         kind = (match.group("kind") or "").lower()
         word = {"del": "deletion", "ins": "insertion"}.get(kind, kind.rstrip("s"))
