@@ -435,7 +435,7 @@ def read_cns(view: ItemView) -> list[Draft]:
     first, last = len(w), 0
     found = bare = False
     for match in _CNS.finditer(w):
-        if view.in_exception(match.start()):
+        if view.in_exception(match.start()) or _NOT_TARGET_AFTER.match(w, match.end()):
             continue
         found = True
         first, last = min(first, match.start()), max(last, match.end())
@@ -506,6 +506,13 @@ def read_cns(view: ItemView) -> list[Draft]:
     return [draft]
 
 
+_ONLY = re.compile(r"^only\s+", re.I)
+#: "Brain metastases should not be considered as target lesions": a rule on measuring them.
+_NOT_TARGET_AFTER = re.compile(
+    r"\s*(?:(?:should|shall|will|are|must|can)\s+not|cannot)\s+be\s+(?:considered|counted|used|selected"
+    r"|chosen)\b",
+    re.I,
+)
 #: Words that let a patient in: "are eligible", "may be enrolled", "could have".
 _LETS_IN = re.compile(
     r"\b(?:eligible|allowed|permitted|acceptable|allowable)\b|\b(?:may|can|could|will|would)\s+"
@@ -602,8 +609,8 @@ def _allowance(view: ItemView, span: tuple[int, int]) -> tuple[str, ...] | None:
         _THOSE_WITH_ALLOWED.search(before) or (_WHOSE.search(before) and _IN_STATE.match(after))
     ) and not _REQUIRES.search(sentence):
         return _condition_states(before[-60:] + after)  # "patients with stable brain metastases"
-    if _ON_CONDITION.match(after.lstrip(" ,(")) and not _REQUIRES.search(sentence):
-        return _condition_states(after)  # "brain metastases, if treated and stable"
+    if _ON_CONDITION.match(_ONLY.sub("", after.lstrip(" ,("))) and not _REQUIRES.search(sentence):
+        return _condition_states(after)  # "brain metastases (only) if treated and stable"
     return None
 
 
