@@ -595,6 +595,48 @@ _TRIAL_OF_BEFORE = re.compile(
 )
 
 
+#: "Prior chemotherapy or any other medical treatment (for advanced NSCLC)": every therapy.
+_ANY_OTHER_AFTER = re.compile(
+    r"\s*,?\s*(?:or|and|/)\s+(?:any\s+)?other\s+(?:(?:medical|systemic|anti-?cancer|anti-?tumou?r"
+    r"|anti-?neoplastic|drug|cancer)\s+)?(?:treatments?|therap(?:y|ies)|agents?|drugs?)\b"
+    r"(?!\s+(?:than|that|which|who|to|given|used|in|with|such|known|related|for\s+(?!advanced"
+    r"|metasta|locally|recurrent|(?:the\s+)?(?:breast|lung|cancer|disease|nsclc|mbc))))",
+    re.IGNORECASE,
+)
+
+
+def _any_other_after(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    out = list(mentions)
+    for m in mentions:
+        if not _systemic(m):
+            continue  # "radiotherapy or other therapies", "G-CSF or any other drug that ..."
+        found = _ANY_OTHER_AFTER.match(w, m.end)
+        if found is not None and not any(o.start >= m.end and o.start < found.end() for o in out):
+            start = found.start() + len(found.group(0)) - len(found.group(0).lstrip(" ,"))
+            out.append(
+                lexicon.Mention(
+                    start,
+                    found.end(),
+                    "systemic_anticancer_therapy",
+                    "class",
+                    w[start : found.end()],
+                )
+            )
+    return sorted(out, key=lambda m: m.start)
+
+
+def _systemic(mention: lexicon.Mention) -> bool:
+    """A systemic anticancer therapy: a class under it, or an agent that makes a line."""
+    if mention.kind == "class":
+        return mention.id != "systemic_anticancer_therapy" and lexicon.is_subclass(
+            mention.id, "systemic_anticancer_therapy"
+        )
+    try:
+        return lexicon.counts_as_line(mention.id)
+    except KeyError:
+        return False
+
+
 def _in_a_trial(mention: lexicon.Mention, w: str) -> lexicon.Mention:
     if mention.id != "systemic_anticancer_therapy" or not _TRIAL_OF_BEFORE.search(
         w, max(0, mention.start - 50), mention.start
@@ -626,6 +668,8 @@ def _read(view: ItemView) -> list[Draft]:
             ]
     if mentions and view.has("trial", "stud"):
         mentions = [_in_a_trial(m, view.w) for m in mentions]
+    if mentions and view.has("other"):
+        mentions = _any_other_after(mentions, view.w)
     naive: list[lexicon.Mention] = []
     if view.section == Section.INCLUSION and view.has("naive", "naïve", "untreated"):
         # "treatment-naive for advanced disease", "previously untreated advanced NSCLC": no
