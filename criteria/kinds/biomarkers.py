@@ -127,7 +127,7 @@ _RECEPTOR_BEFORE = re.compile(
 )
 _STATUS_ONLY = re.compile(
     r"^[\s)\]-]*(?:[\w-]+\s+){0,2}?(?:status|testing|test|result|results|assessment|analysis"
-    r"|report|screening|sequencing|determination)\b",
+    r"|report|screening|sequencing|determination|detection)\b",
     re.I,
 )
 _EITHER_RESULT = re.compile(r"\bpositive or negative\b|\bnegative or positive\b|\beither\b", re.I)
