@@ -21,6 +21,18 @@ from criteria.extract import COUNT_PROGRESSION, Draft, ItemView
 from criteria.fastre import Fast, gate_words, pattern_words
 from trialmatch.vocab import Section
 
+#: Gate words of this stop's readings (one set test per item, `ItemView.has`).
+_RECENT_WORDS = gate_words("recent", "last", "latest", "immediately")
+_MAY_WORDS = gate_words("may", "might", "can", "could")
+_REACTION_WORDS = gate_words("hypersensitiv", "allerg", "anaphyla", "reaction")
+_CLASSIFIED_WORDS = gate_words("consider", "regard", "deem", "counted", "classified")
+_DOSING_WORDS = gate_words("dosing", "dose", "administration")
+_TARGETING_WORDS = gate_words("target", "against", "directed", "inhibit")
+_TRIAL_WORDS = gate_words("trial", "stud")
+_OTHER_WORDS = gate_words("other")
+_PROGRESSION_WORDS = gate_words("progress", "relaps", "recurr", "fail")
+_NAIVE_WORDS = gate_words("naive", "naïve", "untreated")
+
 _PROGRESSED = Fast(
     r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*"
     r"|PD\b(?!-?\s*(?:1|L1|L2)\b)(?!\s*-?\s*\d)|worsen\w*)"  # not "PD 0332991", a drug code
@@ -647,7 +659,7 @@ def _in_a_trial(mention: lexicon.Mention, w: str) -> lexicon.Mention:
 
 def _read(view: ItemView) -> list[Draft]:
     mentions = _targeted(_named_after_generic(view.drugs, view.w), view.w)
-    if view.has("target", "against", "directed", "inhibit"):
+    if view.has(_TARGETING_WORDS):
         mentions = _agents_targeting(mentions, view.w)
     if not mentions and view.has(_GENERIC_WORDS):
         generic = _GENERIC.search(view.w)
@@ -666,12 +678,12 @@ def _read(view: ItemView) -> list[Draft]:
                     generic.group(0),
                 )
             ]
-    if mentions and view.has("trial", "stud"):
+    if mentions and view.has(_TRIAL_WORDS):
         mentions = [_in_a_trial(m, view.w) for m in mentions]
-    if mentions and view.has("other"):
+    if mentions and view.has(_OTHER_WORDS):
         mentions = _any_other_after(mentions, view.w)
     naive: list[lexicon.Mention] = []
-    if view.section == Section.INCLUSION and view.has("naive", "naïve", "untreated"):
+    if view.section == Section.INCLUSION and view.has(_NAIVE_WORDS):
         # "treatment-naive for advanced disease", "previously untreated advanced NSCLC": no
         # earlier anticancer therapy (in that setting)
         w = view.w
@@ -694,7 +706,7 @@ def _read(view: ItemView) -> list[Draft]:
     lines = _line_counts(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
-    if lines and view.has("progress", "relaps", "recurr", "fail"):
+    if lines and view.has(_PROGRESSION_WORDS):
         out += _progression_after_lines(view, lines)
     runs = _runs(view, mentions)
     alternative = view.context is not None and view.context.any_of is not None
@@ -1473,23 +1485,19 @@ def _prior_therapy(
         return None  # "where an endocrine therapy is indicated": a future treatment
     if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
-    if _CLASSIFIED_AFTER.match(l_after) or _CLASSIFIED_BEFORE.search(l_before[-30:]):
+    if view.has(_CLASSIFIED_WORDS) and (
+        _CLASSIFIED_AFTER.match(l_after) or _CLASSIFIED_BEFORE.search(l_before[-30:])
+    ):
         return None  # "bevacizumab will not be considered investigational therapy": a definition
-    if _DOSING_OF_BEFORE.search(l_before[-45:]):
+    if view.has(_DOSING_WORDS) and _DOSING_OF_BEFORE.search(l_before[-45:]):
         return None  # "a biopsy within 28 days of dosing of avitinib": the study's own drug
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
         return None  # "the last treatment for CNS metastases": local treatment of the lesions
-    if view.has("may", "might", "can", "could") and _MAY_INCLUDE.search(w, begin, run.context):
+    if view.has(_MAY_WORDS) and _MAY_INCLUDE.search(w, begin, run.context):
         return None  # "following prior therapy which may include anthracyclines": allowed
-    if view.has("hypersensitiv", "allerg", "anaphyla", "reaction") and _IF_REACTION_AFTER.match(
-        l_after
-    ):
+    if view.has(_REACTION_WORDS) and _IF_REACTION_AFTER.match(l_after):
         return None  # "prior trastuzumab if a severe hypersensitivity reaction": the reaction
-    if (
-        view.has("recent", "last", "latest")
-        and _NOTE_ABOUT.match(l_after)
-        and _NOTE_SUBJECT.match(l_before)
-    ):
+    if view.has(_RECENT_WORDS) and _NOTE_ABOUT.match(l_after) and _NOTE_SUBJECT.match(l_before):
         return None  # "Crizotinib does not need to be the last therapy": a note, no criterion
     if (
         _LABEL_AFTER.match(l_after)
@@ -1820,7 +1828,11 @@ def _prior_therapy(
         fields["relapse_within_months"] = 0.0
     fields["relation"] = relation
     fields["negated"] = negated
-    own = _OWN_WINDOW_BEFORE.search(w, max(0, run.context - 50), run.context)
+    own = (
+        _OWN_WINDOW_BEFORE.search(w, max(0, run.context - 50), run.context)
+        if _DIGIT.search(w, max(0, run.context - 50), run.context)
+        else None
+    )
     if own is not None and "within_days" in fields:
         # "More than 3 weeks since chemotherapy (6 weeks for nitrosoureas; 1 week for
         # capecitabine)": that drug's own window, of the same polarity
@@ -1836,9 +1848,7 @@ def _prior_therapy(
         # "has completed all prior therapy": no therapy still going on
         fields.update(relation="received", negated=True)
         fields.setdefault("within_days", 0)  # a washout given beside it is kept
-    if view.has("recent", "last", "latest", "immediately") and _most_recent(
-        w, run, before, after, relation, limit - run.end
-    ):
+    if view.has(_RECENT_WORDS) and _most_recent(w, run, before, after, relation, limit - run.end):
         fields["most_recent"] = True
     setting = _SETTING_PHRASE.match(after, l_after)
     end = run.end + (setting.end() if setting else 0)
