@@ -11,6 +11,7 @@ washout windows, minimum durations, relapse windows, negation and exceptions. Co
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -639,12 +640,17 @@ def _any_other_after(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Me
 
 def _systemic(mention: lexicon.Mention) -> bool:
     """A systemic anticancer therapy: a class under it, or an agent that makes a line."""
-    if mention.kind == "class":
-        return mention.id != "systemic_anticancer_therapy" and lexicon.is_subclass(
-            mention.id, "systemic_anticancer_therapy"
+    return _systemic_id(mention.id, mention.kind == "class")
+
+
+@functools.cache
+def _systemic_id(id_: str, is_class: bool) -> bool:
+    if is_class:
+        return id_ != "systemic_anticancer_therapy" and lexicon.is_subclass(
+            id_, "systemic_anticancer_therapy"
         )
     try:
-        return lexicon.counts_as_line(mention.id)
+        return lexicon.counts_as_line(id_)
     except KeyError:
         return False
 
