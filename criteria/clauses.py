@@ -643,6 +643,13 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
         ):
             kept.append(draft)  # "allowed if stopped 28 days before": the washout is a rule
             continue
+        if (
+            draft.kind == "prior_therapy"
+            and not _TIMED.intersection(draft.fields)
+            and _PERMITTED_LIST_BEFORE.search(w, max(0, draft.start - 120), draft.start)
+        ):
+            dropped.append(draft)  # "Prior adjuvant therapy is permitted (chemotherapy, ...)"
+            continue
         begin, end = _clause_span(bounds, draft.start)
         clause = _own_words(
             w[begin:end], draft.start - begin, examples=view.section == Section.INCLUSION
@@ -672,6 +679,12 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
 
 
 _TIMED = frozenset({"within_days", "relapse_within_months", "relapse_after_months"})
+#: A bracket that lists what the words before it permit: "is permitted (chemotherapy, ...".
+_PERMITTED_LIST_BEFORE = re.compile(
+    r"\b(?:is|are)\s+(?:\w+\s+)?(?:allowed|permitted|acceptable)\s*\((?:(?!\b(?:if|only|unless"
+    r"|provided|except)\b)[^()])*$",
+    re.IGNORECASE,
+)
 
 
 def _asked_for(permitted: re.Match[str], clause: str, position: int) -> bool:

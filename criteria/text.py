@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from criteria.fastre import lower_pattern
 
 #: Characters the API's markdown escapes with a backslash (`\<`, `\>`, `\[`, `\^`, `\*`, ...).
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~|=])")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~|=&])")
 
 
 def unescape(raw: str) -> str:

@@ -305,7 +305,7 @@ def search_text(row: dict[str, Any]) -> tuple[str, str, str, str]:
     return title, conditions, "; ".join(names), unescape(row.get("eligibility_text") or "")
 
 
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~^|=])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~^|=&])")
 
 
 def unescape(text: str) -> str:
