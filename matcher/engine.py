@@ -20,6 +20,7 @@ from matcher.judgement import (
     unknown,
 )
 from matcher.judges import evaluate
+from matcher.judges.tumour import HER2_WORDS
 from matcher.patient import Patient
 from matcher.trials import Trial
 from trialmatch.vocab import Kind, Result, Section, Verdict
@@ -242,13 +243,8 @@ def _title_limit(what: str, value: str, patient: Patient) -> Judgement:
     )
 
 
-#: HER2 categories (`facts.her2_categories`) each title word takes.
-_TITLE_HER2_FITS = {
-    "positive": {"positive"},
-    "expressing": {"low", "positive"},
-    "low": {"low"},
-    "negative": {"zero", "ultralow", "low"},
-}
+#: HER2 categories each title word takes: the receptor judge's, and "expressing" (1+ or more).
+_TITLE_HER2_FITS = {**HER2_WORDS, "expressing": {"low", "positive"}}
 
 
 def _title_her2(value: str, patient: Patient) -> Judgement:

@@ -40,6 +40,10 @@ _ALTERATIONS = (
 _FUSION_GENES = frozenset(
     {"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"}
 )
+#: "HER2 < 3+ by IHC": an IHC score, which is the receptor's (`disease._HER2_BELOW`).
+_SCORE_AFTER = re.compile(
+    r"\s*(?:\(?IHC\)?\s*)?(?:<=|>=|<|>|less than|below)\s*[0-3]\s*\+", re.IGNORECASE
+)
 #: "(any other) EGFR exon 20 insertion inhibitors", "KRAS G12C-targeted therapy": drugs named by
 #: the alteration they act on.
 _ALTERATION_DRUGS_AFTER = re.compile(
@@ -259,9 +263,7 @@ def read(view: ItemView) -> list[Draft]:
         ):
             continue  # "ALK inhibitors", "therapy directed against ALK": the drug's target
         if mention.id == "ERBB2" and (
-            re.match(
-                r"\s*(?:\(?IHC\)?\s*)?(?:<|>|<=|>=|less than|below)\s*[0-3]\s*\+", w[mention.end :]
-            )
+            _SCORE_AFTER.match(w, mention.end)
             or _RECEPTOR_AFTER.match(w[mention.end :])
             or _RECEPTOR_NEGATIVE_AFTER.match(w[mention.end :])
             or _RECEPTOR_BEFORE.search(w[max(0, mention.start - 30) : mention.start])

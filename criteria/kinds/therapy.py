@@ -781,13 +781,6 @@ _PART_OF = re.compile(
 _CLASS_WITH = re.compile(r"\s+(?:therapy\s+|treatment\s+)?(?:with|using)\s+(?:the\s+)?", re.I)
 
 
-def _in_class(agent: str, class_id: str) -> bool:
-    try:
-        return class_id in lexicon.drug_classes(agent)
-    except KeyError:
-        return False
-
-
 _WITH_NAMED = re.compile(
     r"^\s+with\s+(?:any\s+|an?\s+|the\s+|other\s+|either\s+|high-dose\s+){0,2}$", re.IGNORECASE
 )
@@ -834,7 +827,7 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
             and previous.kind == "class"
             and m.kind != "class"
             and _CLASS_WITH.fullmatch(w, previous.end, m.start)
-            and _in_class(m.id, previous.id)
+            and _within_class(m, previous.id)
         ):
             out[-1] = m  # "hormonal therapy with fulvestrant": fulvestrant, not any of the class
             continue

@@ -115,7 +115,8 @@ _IHC_CATEGORY = {
     "1+": {"low"},
     "3+": {"positive"},
 }
-_HER2_WORDS = {
+#: The HER2 categories (`facts.her2_categories`) each status word takes.
+HER2_WORDS = {
     "positive": {"positive"},
     "negative": {"zero", "ultralow", "low"},
     "low": {"low"},
@@ -125,7 +126,7 @@ _HER2_WORDS = {
 
 
 def _her2_allowed(c: Receptor) -> set[str]:
-    allowed = set(_HER2_WORDS[c.status])
+    allowed = set(HER2_WORDS[c.status])
     if c.ihc:
         from_scores: set[str] = set()
         for score in c.ihc:
