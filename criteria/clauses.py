@@ -348,11 +348,14 @@ def _adjuvant_allowance(draft: Draft, view: ItemView) -> bool:
     )
 
 
+_ALLOWED_WORDS = gate_words("allowed", "permitted", "accept")
+
+
 def apply_adjuvant_permission(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """'X is allowed as adjuvant therapy if the disease-free interval after it is > 12 months'
     in an inclusion item: X in the other settings is not allowed, and adjuvant X followed by
     relapse within 12 months is not either (two negated criteria)."""
-    if view.section != Section.INCLUSION or not view.has("allowed", "permitted", "accept"):
+    if view.section != Section.INCLUSION or not view.has(_ALLOWED_WORDS):
         return drafts
     w = view.w
     out: list[Draft] = []
@@ -484,11 +487,14 @@ _EITHER_PRESENTATION = re.compile(
 )
 
 
+_DE_NOVO_WORDS = gate_words("novo", "diagnosis")
+
+
 def apply_presentation(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """'De novo metastatic disease, or recurrence after at least 2 years of adjuvant endocrine
     therapy' in an inclusion item: what each side states is an alternative. Washouts and other
     negated statements after it apply to both sides and are left alone."""
-    if view.section != Section.INCLUSION or not drafts or not view.has("novo", "diagnosis"):
+    if view.section != Section.INCLUSION or not drafts or not view.has(_DE_NOVO_WORDS):
         return
     found = _PRESENTATION_OR.search(view.w, view.low)
     if found is None or _EITHER_PRESENTATION.search(view.w):
@@ -605,17 +611,21 @@ def _short_exposures_let_in(drafts: list[Draft], view: ItemView) -> list[Draft]:
     return out
 
 
+_ELIGIBLE_WORDS = gate_words("eligible")
+_MAY_WORDS = gate_words("may", "permitted", "allowed")
+
+
 def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Criteria named only in a permission require nothing (in an inclusion item) and exclude
     nothing (in an exclusion item: "Corticosteroids (use as part of chemotherapy allowed)")."""
     if not drafts:
         return drafts
     w = view.w
-    if view.has("eligible"):
+    if view.has(_ELIGIBLE_WORDS):
         drafts = _short_exposures_let_in(drafts, view)
     subject = (
         _PATIENTS_LET_IN.search(w, view.low)
-        if view.section == Section.EXCLUSION and view.has("may", "permitted", "allowed")
+        if view.section == Section.EXCLUSION and view.has(_MAY_WORDS)
         else None
     )
     if not (
@@ -881,12 +891,15 @@ _CAPPED_SHARE = Fast(
 )
 
 
+_CAPPED_WORDS = gate_words("limited", "capped", "restricted")
+
+
 def drop_counting(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Therapies and counts named in a clause that defines how lines are counted, or in one that
     caps the share of patients with that history."""
     if not drafts:
         return drafts
-    if view.has("limited", "capped", "restricted") and _CAPPED_SHARE.search(view.w, view.low):
+    if view.has(_CAPPED_WORDS) and _CAPPED_SHARE.search(view.w, view.low):
         drafts = _drop_capped(drafts, view)
     if not view.has(_COUNTING_WORDS):
         return drafts
@@ -958,14 +971,17 @@ _DEFINITIONAL = Fast(
 )
 
 
+_REQUIRED_WORDS = gate_words(
+    "requir", "need", "necessitat", "warrant", "consider", "regard", "deemed", "counted"
+)
+
+
 def drop_disease_treatment(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Therapies named as the treatment of a condition ("autoimmune disease that has required
     systemic treatment (corticosteroids, immunosuppressants) in the past 2 years": the condition
     is the criterion) or in a sentence that defines what counts ("replacement therapy is not
     considered systemic treatment") are not criteria about prior therapy."""
-    if not any(d.kind == "prior_therapy" for d in drafts) or not view.has(
-        "requir", "need", "necessitat", "warrant", "consider", "regard", "deemed", "counted"
-    ):
+    if not any(d.kind == "prior_therapy" for d in drafts) or not view.has(_REQUIRED_WORDS):
         return drafts
     w = view.w
     bounds = _clause_bounds(w)
@@ -1069,6 +1085,9 @@ _DEFINED_KINDS = frozenset(
 _REQUIRED_TERMS = re.compile(r"menopaus|resist|refractor|sensitiv|naive|pretreated", re.I)
 
 
+_DEFINITION_WORDS = gate_words("defined as", "considered", "regarded", "deemed")
+
+
 def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Criteria read from a sentence that defines a term are dropped (not its labs, therapies,
     counts or administrative topics, which such sentences state as rules). Not when the item is
@@ -1076,7 +1095,7 @@ def drop_definitions(drafts: list[Draft], view: ItemView) -> list[Draft]:
     nothing typed requires nothing."""
     if not drafts or (view.context is not None and view.context.any_of is not None):
         return drafts
-    if not view.has("defined as", "considered", "regarded", "deemed"):
+    if not view.has(_DEFINITION_WORDS):
         return drafts
     w = view.w
     spans: list[tuple[int, int, bool]] = []

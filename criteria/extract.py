@@ -146,14 +146,11 @@ class ItemView:
         self.words = Words(self.w.lower())
         self.low = self.words.lower
 
-    def has(self, *gate: GateWords | str) -> bool:
-        """A cheap gate: does the lower-cased item contain any of these fragments? A gate
-        declared with `fastre.gate_words` is one set test (every item is scanned for all
-        declared words at once, in `extract_item`); plain fragments are looked for one by one."""
-        if len(gate) == 1 and isinstance(gate[0], GateWords):
-            return not self.present.isdisjoint(gate[0])
-        low = self.low
-        return any(str(fragment) in low for fragment in gate)
+    def has(self, gate: GateWords) -> bool:
+        """A cheap gate: does the lower-cased item contain any of these fragments? Every item
+        is scanned for all declared gate words at once (in `extract_item`), so this is one set
+        test."""
+        return not self.present.isdisjoint(gate)
 
     @property
     def drugs(self) -> list[lexicon.Mention]:
@@ -194,6 +191,10 @@ class ItemView:
         return Draft(kind, fields, self.evidence(start, end), start, end)
 
 
+_WASHOUT_INTRO_WORDS = gate_words("passed", "elapsed", "wash")
+_BEYOND_WORDS = gate_words("beyond")
+
+
 def extract_item(
     work: Working, section: Section, context: Context | None, counter: list[int]
 ) -> list[Draft]:
@@ -212,13 +213,13 @@ def extract_item(
     for position, reader in layout.reader_positions:
         if position in found:
             drafts.extend(reader(view))
-    if view.has("passed", "elapsed", "wash") and _washout_intro(view.w):
+    if view.has(_WASHOUT_INTRO_WORDS) and _washout_intro(view.w):
         # "At least the following periods must have passed since the last dose:" introduces
         # washouts; it asks for no prior therapy itself
         drafts = [d for d in drafts if d.kind != "prior_therapy"] or [
             view.draft("administrative", 0, len(view.w.rstrip(" :")), topic="washout_rule")
         ]
-    if view.exceptions and drafts and view.has("beyond"):
+    if view.exceptions and drafts and view.has(_BEYOND_WORDS):
         # "therapies beyond one regimen of platinum chemotherapy": the count is what is
         # excepted (its text goes with the rule's criterion), not a criterion of its own
         drafts = [d for d in drafts if d.kind != "line_count" or not _beyond(view, d.start)]

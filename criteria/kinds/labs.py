@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from criteria import cues
 from criteria.extract import LAB_SITUATIONS, Draft, ItemView
-from criteria.fastre import Fast
+from criteria.fastre import Fast, gate_words
 from criteria.phrases import phrases
 from trialmatch.vocab import Section
 
@@ -254,9 +254,13 @@ def _within_normal(view: ItemView, group: list[_Mention], end: int, tail: str) -
     ]
 
 
+_INVOLVEMENT_WORDS = gate_words("metasta", "involvement")
+_NORMAL_WORDS = gate_words("normal", "wnl")
+
+
 def read(view: ItemView) -> list[Draft]:
     w = view.w
-    if _DIGIT.search(w) is None and not view.has("normal", "wnl"):
+    if _DIGIT.search(w) is None and not view.has(_NORMAL_WORDS):
         return []
     mentions = _mentions(w, view.low, view.analyte_candidates)
     out, used = _prefixed(view, mentions)
@@ -368,7 +372,7 @@ def read(view: ItemView) -> list[Draft]:
                     negated=negated,
                 )
             )
-    if len(out) > 1 and view.has("metasta", "involvement"):
+    if len(out) > 1 and view.has(_INVOLVEMENT_WORDS):
         out = _limits_with_metastases(out, view)
     return out
 

@@ -6,11 +6,12 @@ import re
 
 from criteria import cues
 from criteria.extract import Draft, ItemView
-from criteria.fastre import Fast, pattern_words
+from criteria.fastre import Fast, gate_words, pattern_words
 from trialmatch.vocab import Section
 
 # --- performance status -------------------------------------------------------------------------
 
+_MENOPAUSE_WORDS = gate_words("menopaus")
 _VALUE = (
     r"(?P<cmp>>=|<=|>|<|=)?\s*(?P<a>\d{1,3})\s*%?"
     r"(?:\s*(?:-|to|~|or|,|and)\s*(?P<b>\d{1,3})\s*%?)?(?:\s*(?:,|or|,\s*or|and)\s*(?P<c>\d{1,3}))?"
@@ -225,7 +226,7 @@ def read_age(view: ItemView) -> list[Draft]:
             adult_floor = low is not None and low <= 21 and high is None
             if not adult_floor and (
                 _defines_menopause(view, match.start(), match.end())
-                or (view.has("menopaus") and _menopause_item(w))
+                or (view.has(_MENOPAUSE_WORDS) and _menopause_item(w))
             ):
                 if _DEFINITION_ONLY.match(w):
                     return []  # "Women under 50 would be considered postmenopausal if ..."
@@ -348,10 +349,13 @@ def read_menopause_route(view: ItemView) -> list[Draft]:
     return [_defined_status(view, found.start(), found.end())]
 
 
+_MENSES_WORDS = gate_words("menopaus", "amenorrh", "menses")
+
+
 def _defines_menopause(view: ItemView, start: int, end: int) -> bool:
     w = view.w
     intro = view.context.intro_work.lower() if view.context is not None else ""
-    if not view.has("menopaus", "amenorrh", "menses") and "menopaus" not in intro:
+    if not view.has(_MENSES_WORDS) and "menopaus" not in intro:
         return False
     if _MENOPAUSE_AGE_AFTER.search(w[end : end + 80]):
         return True
@@ -414,6 +418,9 @@ _SEX_IN_DEFINITION = re.compile(
 )
 
 
+_MENOPAUS_WORDS = gate_words("menopaus")
+
+
 def read_sex(view: ItemView) -> list[Draft]:
     w = view.w
     if view.has(_BOTH_WORDS) and _BOTH.search(w, view.low):
@@ -421,7 +428,7 @@ def read_sex(view: ItemView) -> list[Draft]:
     match = _SEX.search(w, view.low)
     if match is None:
         return []
-    if view.has("menopaus") and _SEX_IN_DEFINITION.match(w):
+    if view.has(_MENOPAUSE_WORDS) and _SEX_IN_DEFINITION.match(w):
         return []  # "Women under 50 are considered postmenopausal if ...": a definition
     if match.group("s4") and (
         view.section != Section.INCLUSION
@@ -494,9 +501,12 @@ _WHO_INTRO = re.compile(r"\b(?:female|women|woman)\b[^:]{0,40}\bwho\b", re.IGNOR
 _STATUS_FOR = re.compile(r"\bpost[\s-]*menopausal\s+for\s+(?:at least\s+|>=\s*)?\d", re.IGNORECASE)
 
 
+_DEFINITION_WORDS = gate_words("consider", "regarded", "deemed")
+
+
 def read_menopause(view: ItemView) -> list[Draft]:
     w = view.w
-    if view.has("consider", "regarded", "deemed") and _DEFINITION_ONLY.match(w):
+    if view.has(_DEFINITION_WORDS) and _DEFINITION_ONLY.match(w):
         return []  # "Women under 50 would be considered postmenopausal if ...": a definition
     statuses: list[str] = []
     first, last = len(w), 0

@@ -159,8 +159,17 @@ _AFTER_FIRST = re.compile(
     r"\b(?!\s*(?:of|after|from|since|following)\s+(?:\w+\s+){0,2}(?:complet|end|stop|discontinu))",
     re.IGNORECASE,
 )
-_SIMILAR_WORDS = ("similar", "related", "same class", "excipient", "ingredient", "component",
-                  "additive", "formulat", "vehicle")  # fmt: skip
+_SIMILAR_WORDS = gate_words(
+    "similar",
+    "related",
+    "same class",
+    "excipient",
+    "ingredient",
+    "component",
+    "additive",
+    "formulat",
+    "vehicle",
+)
 _BOTH_BEFORE = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 #: "failed prior vinorelbine + trastuzumab": the combination, not either drug alone
 _COMBINED_IN = re.compile(r"\s\+\s|\bplus\b|\bin combination with\b|\bcombined with\b", re.I)
@@ -663,6 +672,10 @@ def _in_a_trial(mention: lexicon.Mention, w: str) -> lexicon.Mention:
     return dataclasses.replace(mention, id="investigational_agent")
 
 
+_ADVANCED_SETTING_WORDS = gate_words("advanced", "metasta", "recurr", "relaps")
+_SEQUENCE_WORDS = gate_words("thereafter", "then", "followed", "subsequent")
+
+
 def _read(view: ItemView) -> list[Draft]:
     mentions = _targeted(_named_after_generic(view.drugs, view.w), view.w)
     if view.has(_TARGETING_WORDS):
@@ -706,7 +719,7 @@ def _read(view: ItemView) -> list[Draft]:
         if naive:
             mentions = sorted([*mentions, *naive], key=lambda m: m.start)
     untreated: list[lexicon.Mention] = []
-    if view.drugs and view.has("advanced", "metasta", "recurr", "relaps"):
+    if view.drugs and view.has(_ADVANCED_SETTING_WORDS):
         untreated = _untreated_setting(view, mentions)
         mentions = sorted([*mentions, *untreated], key=lambda m: m.start)
     lines = _line_counts(view, mentions)
@@ -748,9 +761,7 @@ def _read(view: ItemView) -> list[Draft]:
             excepted = _exception_window(view, draft)
             if excepted is not None:
                 out.append(excepted)
-    if view.section == Section.EXCLUSION and view.has(
-        "thereafter", "then", "followed", "subsequent"
-    ):
+    if view.section == Section.EXCLUSION and view.has(_SEQUENCE_WORDS):
         _sequence_excludes_together(out, view.w)
     windows = {
         (d.fields["agents"], d.fields["classes"], d.fields["settings"])
@@ -1391,6 +1402,16 @@ def _clause(w: str, start: int, end: int) -> tuple[int, int]:
     return begin, stop.start() if stop else len(w)
 
 
+_MENOPAUSE_WORDS = gate_words("menopaus")
+_TOXICITY_WORDS = gate_words("toxic", "adverse", "side")
+_CONTINUE_WORDS = gate_words("continue")
+_CURATIVE_WORDS = gate_words("curative")
+_THIS_STUDY_WORDS = gate_words("this", "present", "current")
+_COHORT_ARM_WORDS = gate_words("cohort", "arm")
+_STUDY_DAY_WORDS = gate_words("cycle", "d1", "d2", "d3", "d8", "d15")
+_ALLERGY_WORDS = gate_words("allerg", "hypersensitiv", "anaphyla")
+
+
 def _prior_therapy(
     view: ItemView, run: _Run, mentions: list[lexicon.Mention], limit: int
 ) -> Draft | None:
@@ -1407,29 +1428,27 @@ def _prior_therapy(
     if (
         (view.has(_AFTERMATH_WORDS) and _AFTERMATH.search(wide))
         or _AFTER_STUDY.search(before, l_before)
-        or (
-            "(" in wide and view.has("toxic", "adverse", "side") and _TOXICITY_EXAMPLES.search(wide)
-        )
+        or ("(" in wide and view.has(_TOXICITY_WORDS) and _TOXICITY_EXAMPLES.search(wide))
         or _RELATED_AFTER.match(after)
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if (
         (view.has(_FUTURE_WORDS) and _FUTURE.search(before[-70:], l_before[-70:]))
         or (view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after))
-        or (view.has("continue") and _CONTINUE_AFTER.match(l_after))
+        or (view.has(_CONTINUE_WORDS) and _CONTINUE_AFTER.match(l_after))
         or (
-            view.has("curative")
+            view.has(_CURATIVE_WORDS)
             and _CURATIVE_OPTION_BEFORE.search(low, max(0, run.context - 160), run.context)
         )
-        or (view.has("this", "present", "current") and _IN_THIS_STUDY_AFTER.match(l_after))
-        or (view.has("cohort", "arm") and _COHORT_NAMED_AFTER.match(l_after))
+        or (view.has(_THIS_STUDY_WORDS) and _IN_THIS_STUDY_AFTER.match(l_after))
+        or (view.has(_COHORT_ARM_WORDS) and _COHORT_NAMED_AFTER.match(l_after))
         or (
-            view.has("cycle", "d1", "d2", "d3", "d8", "d15")
+            view.has(_STUDY_DAY_WORDS)
             and (_STUDY_DAY_AFTER.match(l_after) or _STUDY_DAY_BEFORE.search(l_before[-12:]))
         )
     ):
         return None
-    if view.has("menopaus") and _DEFINES_MENOPAUSE.search(low, 0, run.context):
+    if view.has(_MENOPAUSE_WORDS) and _DEFINES_MENOPAUSE.search(low, 0, run.context):
         return None  # "Premenopausal status is defined as ... if on tamoxifen within 14 days"
     if _DESCRIBED_AFTER.match(l_after) or (
         _EFFECTS_OF_BEFORE.search(l_before[-40:]) and _ON_THE_FETUS_AFTER.match(l_after)
@@ -1506,9 +1525,9 @@ def _prior_therapy(
         return None  # "Chemotherapy: no prior chemotherapy for MBC": a topic label
     if (
         (view.has(_SENSITIVITY_AFTER_WORDS) and _SENSITIVITY_AFTER.match(after))
-        or (view.has(*_SIMILAR_WORDS) and _SIMILAR_TO.search(before[-60:]))
+        or (view.has(_SIMILAR_WORDS) and _SIMILAR_TO.search(before[-60:]))
         or (
-            view.has("allerg", "hypersensitiv", "anaphyla")
+            view.has(_ALLERGY_WORDS)
             and _ALLERGY_BEFORE.search(w[max(0, run.context - 200) : run.context])
         )
     ):
