@@ -678,6 +678,8 @@ _SEQUENCE_WORDS = gate_words("thereafter", "then", "followed", "subsequent")
 
 def _read(view: ItemView) -> list[Draft]:
     mentions = _targeted(_named_after_generic(view.drugs, view.w), view.w)
+    if mentions and view.has(_TARGET_BEFORE_WORDS):
+        mentions = _targeted_before(mentions, view.w)
     if view.has(_TARGETING_WORDS):
         mentions = _agents_targeting(mentions, view.w)
     if not mentions and view.has(_GENERIC_WORDS):
@@ -906,22 +908,81 @@ def _target_classes(modality: str, found: re.Match[str]) -> list[str]:
     """The lexicon's classes of drugs against the genes named ("EGFR and/or HER3"): of that
     kind ("her2_adc") where the lexicon has it and no other kind is named beside it ("an ADC
     or antibody targeting ..."), else every drug against the target."""
+    return _classes_against(modality, found.group("targets"), bool(found.group("more")))
+
+
+def _classes_against(modality: str, targets: str, more: bool = False) -> list[str]:
+    """`_target_classes` for the target words themselves."""
     known = lexicon.default_lexicon().classes
-    kind = None if found.group("more") else _KIND_SUFFIX.get(modality)
+    kind = None if more else _KIND_SUFFIX.get(modality)
     classes = []
-    for gene in lexicon.find_gene_mentions(found.group("targets")):
+    for gene in lexicon.find_gene_mentions(targets):
         # the classes are named after a gene's usual name ("her2" for ERBB2, "trop2" for TACSTD2)
         names = [_NON_WORD.sub("", n.lower()) for n in (gene.id, *lexicon.gene_aliases(gene.id))]
         target = next((n for n in names if f"{n}_targeted_therapy" in known), None)
         if target is None:
-            # a kind of drug not named ("drugs that inhibit ALK"): the target's inhibitors
+            # a kind of drug not named ("drugs that inhibit ALK"), or a kinase inhibitor ("ALK
+            # directed TKIs"): the target's inhibitors
             inhibitors = next((f"{n}_inhibitor" for n in names if f"{n}_inhibitor" in known), None)
-            if not modality and inhibitors:
+            if inhibitors and (not modality or kind == "tki"):
                 classes.append(inhibitors)
             continue
         narrow = f"{target}_{kind}" if kind else ""
         classes.append(narrow if narrow in known else f"{target}_targeted_therapy")
     return list(dict.fromkeys(classes))
+
+
+#: "HER2-directed monoclonal antibodies", "anti-EGFR TKIs": a target named before a kind of drug.
+_TARGET_BEFORE = re.compile(
+    r"(?:\banti-?\s*(?P<anti>[^\W_][\w/]{1,10})|\b(?P<named>[^\W_][\w/]{1,10}?)\s*-?\s*"
+    r"(?:directed|targeted|targeting))\s*[-\s]\s*$",
+    re.IGNORECASE,
+)
+#: "(HER2-directed antibodies) or TKIs": one target shared by the kinds of drug listed.
+_SHARED_BY_NEXT = re.compile(r"\s*(?:,\s*)?(?:or|and|and/or|/|,)\s*$", re.IGNORECASE)
+_TARGET_BEFORE_WORDS = gate_words("anti", "directed", "targeted", "targeting")
+_FAMILIES = ("egfr", "her2", "her3", "trop2", "ar")
+
+
+def _family(class_id: str) -> str | None:
+    """The target a class of targeted drugs is named after ("her2_antibody": "her2")."""
+    return next((f for f in _FAMILIES if class_id.startswith(f"{f}_")), None)
+
+
+def _targeted_before(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    """A kind of drug after its target ("HER2-directed monoclonal antibodies") is the class of
+    drugs of that kind against the target; a kind listed right after it shares the target
+    ("HER2-directed antibodies or tyrosine kinase inhibitors": HER2 antibodies and HER2 TKIs)."""
+    known = lexicon.default_lexicon().classes
+    out: list[lexicon.Mention] = []
+    for m in mentions:
+        if m.kind != "class" or m.id not in _MODALITIES:
+            out.append(m)
+            continue
+        before = _TARGET_BEFORE.search(w, max(0, m.start - 30), m.start)
+        classes = (
+            _classes_against(m.id, before.group("anti") or before.group("named"))
+            if before is not None
+            else []
+        )
+        start = before.start() if classes and before is not None else m.start
+        previous = out[-1] if out else None
+        family = _family(previous.id) if previous is not None and previous.kind == "class" else None
+        if (
+            not classes
+            and previous is not None
+            and family is not None
+            and _SHARED_BY_NEXT.match(w[previous.end : m.start])
+        ):
+            kind = _KIND_SUFFIX.get(m.id)
+            narrow = f"{family}_{kind}"
+            classes = [narrow if kind and narrow in known else f"{family}_targeted_therapy"]
+        out += (
+            [lexicon.Mention(start, m.end, c, "class", w[start : m.end]) for c in classes]
+            if classes
+            else [m]
+        )
+    return out
 
 
 _NON_WORD = re.compile(r"\W")
