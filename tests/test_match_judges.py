@@ -992,3 +992,66 @@ def test_a_graded_toxicity_in_the_conditions_settles_unresolved_toxicity(
         condition="unresolved_toxicity", evidence=text.split(" of ")[0], exceptions=exceptions,
     )  # fmt: skip
     assert judged(c, neuropathy) is expected  # the toxicity is there (MET) or left open
+
+
+def test_a_resolved_toxicity_is_not_a_residual_one() -> None:
+    healed = patient(conditions=["grade 3 mucositis on everolimus, now resolved"])
+    lasting = patient(conditions=["grade 2 peripheral neuropathy from paclitaxel"])
+    text = "Toxicity from earlier treatment that has not recovered to grade 1 or less"
+    residual = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="unresolved_toxicity", evidence="Toxicity from earlier treatment",
+    )  # fmt: skip
+    assert judged(residual, healed) is UNKNOWN  # other toxicities may not be listed
+    assert judged(residual, lasting) is MET
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        # a past need of steroids: a resolved pneumonitis may have needed them
+        ("History of pneumonitis that required steroids", "grade 2 pneumonitis, resolved",
+         UNKNOWN),
+        ("Radiation pneumonitis requiring glucocorticoids", "radiation pneumonitis",
+         UNKNOWN),
+        ("History of pneumonitis that required steroids",
+         "grade 2 pneumonitis treated with prednisone", MET),
+        ("History of pneumonitis that required steroids",
+         "grade 1 pneumonitis, no steroids needed", NOT_MET),
+        # a grade in the patient's words answers a grade, not 'active'
+        ("Active pneumonitis", "grade 2 pneumonitis, resolved", NOT_MET),
+        ("Pneumonitis of grade 2 or higher", "grade 2 pneumonitis, resolved", MET),
+    ],
+)  # fmt: skip
+def test_a_treatment_qualifier_is_settled_only_by_words_about_treatment(
+    text: str, words: str, expected: Result
+) -> None:
+    at = text.lower().find("pneumonitis")
+    c = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="pneumonitis", evidence=text[at : at + len("pneumonitis")],
+    )  # fmt: skip
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_hepatitis_b_with_undetectable_dna_is_not_active() -> None:
+    carrier = patient(conditions=["HBcAb positive, HBV DNA undetectable"])
+    c = m.Comorbidity(
+        section=Section.EXCLUSION, text="Active hepatitis B infection", span=(0, 28), item=0,
+        condition="hepatitis_b", evidence="hepatitis B",
+    )  # fmt: skip
+    assert judged(c, carrier) is NOT_MET
+
+
+def test_bone_lesions_beside_unmeasurable_sites_are_for_the_investigator() -> None:
+    bone_and_brain = patient(
+        diagnosis={"cancer": "breast cancer", "stage": "metastatic",
+                   "metastatic_sites": ["bone", "brain"], "measurable_disease": False}
+    )  # fmt: skip
+    brain_only = patient(
+        diagnosis={"cancer": "breast cancer", "stage": "metastatic",
+                   "metastatic_sites": ["brain"], "measurable_disease": False}
+    )  # fmt: skip
+    route = crit(m.MeasurableDisease, or_bone_only=True)
+    assert judged(route, bone_and_brain) is UNKNOWN
+    assert judged(route, brain_only) is NOT_MET

@@ -185,10 +185,17 @@ _SERIOUS = re.compile(
 #: hypertension"): the condition alone does not settle it.
 #: "requiring (anti-hyperglycemic) medication": the condition needs treatment.
 _NEEDS = r"(?:requir|need)\w* (?:[\w-]+ ){0,2}?"
+#: "(requiring) steroids", "systemic corticosteroid therapy", "glucocorticoids"
+_STEROIDS = (
+    r"(?:systemic\s+)?(?:(?:gluco)?corticosteroids?|glucocorticoids?|corticoids?|steroids?)"
+    r"(?:\s+(?:treatment|therapy))?"
+)
 _QUALIFIED = re.compile(
     r"uncontrolled|poorly controlled|"
     + _NEEDS
-    + r"(?:insulin|treatment|therapy|oxygen|steroids|medications?|drugs?|agents?)|"
+    + r"(?:insulin|treatment|therapy|oxygen|medications?|drugs?|agents?|"
+    + _STEROIDS
+    + r")|"
     r"insulin[- ]dependent|on insulin|symptomatic|unstable|severe|serious|significant|"
     r"clinically (?:important|relevant)|inadequately controlled|uncontrollable|"
     r"poor(?:ly)? controlled|not (?:under |well )?(?:stable )?control|"
@@ -199,7 +206,9 @@ _QUALIFIED = re.compile(
 )
 #: A qualifier that asks only that the condition be treated ("requiring anti-hyperglycemic
 #: medication"), and a patient's words that say it is or is not.
-_TREATED = re.compile(_NEEDS + r"(?:treatment|therapy|medications?|drugs?|agents?)", re.I)
+_TREATED = re.compile(
+    _NEEDS + r"(?:treatment|therapy|medications?|drugs?|agents?|" + _STEROIDS + ")", re.I
+)
 _TAKES = re.compile(
     r"\b(?:on|taking|takes|treated with|managed with)\s+(?!no\b)\w+|metformin|insulin"
     r"|\bmedicat|\btablets?\b",
@@ -222,7 +231,7 @@ _DENIES = re.compile(
     r"\bdiet\b|diet[- ]controlled|\bwell[- ]controlled|\bcontrolled\b|asymptomatic|\bstable\b|"
     r"no insulin|without insulin|oral (?:agents?|therapy|medication)|metformin|resolved|mild|"
     r"\bNED\b|no evidence of (?:active )?disease|disease[- ]free|in (?:complete )?remission|"
-    r"\bcured\b",
+    r"\bcured\b|\b(?:hbv|hcv)\b[^,;]{0,20}(?:undetectable|negative|not detected)",
     re.I,
 )
 
@@ -388,24 +397,63 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
-    if (
-        qualifier
-        and _TREATED.fullmatch(qualifier.group(0))
-        and _TAKES.search(words)
-        and not _UNTREATED.search(words)
-    ):
-        return met(f"{words}: treated, as the criterion's '{qualifier.group(0).lower()}' says")
-    if qualifier and _DENIES.search(words) and not _QUALIFIED.search(words):
+    if qualifier and _TREATED.fullmatch(qualifier.group(0)):
+        # "pneumonitis that required steroids": only the patient's words about its treatment
+        # settle it ("grade 2 pneumonitis, resolved" says nothing about steroids)
+        return _treatment_qualifier(qualifier.group(0).lower(), words, label)
+    affirmed = qualifier is not None and _affirms(qualifier.group(0), words)
+    if qualifier and _DENIES.search(words) and not affirmed:
         return not_met(
             f"{words}: not {qualifier.group(0).lower()}, which is what the criterion is about"
         )
-    if qualifier and not _QUALIFIED.search(words):
+    if qualifier and not affirmed:
         return unknown(
             f"{words}: the criterion is about {label} that is {qualifier.group(0).lower()}; "
             "the profile does not say",
             f"{label} severity",
         )
     return met(words)
+
+
+_GRADE_QUALIFIER = re.compile(r"grade|≥", re.I)
+
+
+def _affirms(qualifier: str, words: str) -> bool:
+    """Whether the patient's words say the condition is as the criterion qualifies it: a grade
+    answers a grade ("grade 2 neuropathy" for "grade 2-4 neuropathy"), not "active"."""
+    grade_asked = _GRADE_QUALIFIER.match(qualifier) is not None
+    return any(
+        grade_asked or not _GRADE_QUALIFIER.match(found.group(0))
+        for found in _QUALIFIED.finditer(words)
+    )
+
+
+def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
+    """A condition that needs ("requiring treatment") or needed ("that required steroids")
+    treatment: a condition that is over denies the first, not the second."""
+    if _TAKES.search(words) and not _UNTREATED.search(words):
+        return met(f"{words}: treated, as the criterion's '{qualifier}' says")
+    needed = qualifier.startswith(("required", "needed"))
+    if _NO_TREATMENT.search(words) or (not needed and _DENIES.search(words)):
+        return not_met(f"{words}: not {qualifier}, which is what the criterion is about")
+    return unknown(
+        f"{words}: the criterion is about {label} {qualifier}; the profile does not say",
+        f"{label} treatment",
+    )
+
+
+#: A patient's words that say a condition needs or needed no treatment ("resolved" does not:
+#: it may have needed steroids to resolve).
+_NO_TREATMENT = re.compile(
+    r"\b(?:no|without|off|not on|never (?:on|needed|required))\s+(?:\w+\s+)?(?:medication"
+    r"|treatment|therapy|insulin|drugs?|steroids?)|diet[- ](?:controlled|alone|only)|untreated",
+    re.I,
+)
+#: An entry of the condition list that says the condition is over ("grade 3 stomatitis,
+#: resolved"): a toxicity that is no longer there.
+_RESOLVED = re.compile(
+    r"(?<!not )(?<!never )(?<!not fully )\b(?:resolved|recovered|healed|cleared)\b", re.I
+)
 
 
 #: List elements after a condition, and the end of its sentence.
@@ -472,8 +520,8 @@ def _graded_toxicity(c: Comorbidity, p: Patient) -> Judgement | None:
     limit = _allowed_grade(c.text)
     for words in p.profile.conditions:
         grade = _PATIENT_GRADE.search(words)
-        if grade is None or int(grade.group(1)) <= limit:
-            continue
+        if grade is None or int(grade.group(1)) <= limit or _RESOLVED.search(words):
+            continue  # "grade 3 stomatitis, resolved": at most grade 0 now
         if any(_excepted(words, exception) for exception in c.exceptions):
             continue  # "except grade 2 neuropathy"
         return met(f"{words}: above grade {limit}, the most the criterion lets stay")

@@ -158,6 +158,14 @@ def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
                 "no measurable disease; metastatic sites not given (bone-only allowed)",
                 "metastatic sites",
             )
+        if c.or_bone_only and sites & {"bone", "bones", "skeletal"}:
+            # bone lesions beside other sites that cannot be measured (a treated brain lesion):
+            # whether they are the bone disease the criterion allows is for the investigator
+            return unknown(
+                f"no measurable disease; bone lesions with other sites ({', '.join(sorted(sites))})"
+                ", and the criterion allows bone disease",
+                "whether the bone disease qualifies",
+            )
         return not_met(
             "no measurable disease" + (f" (sites: {', '.join(sorted(sites))})" if sites else "")
         )
