@@ -72,7 +72,9 @@ def read_performance(view: ItemView) -> list[Draft]:
             # "Karnofsky 70%": a minimum; excluded, the older layout's "Karnofsky [<=] 50%"
             a = int(match.group("a"))
             low, high = (None, a) if view.section == Section.EXCLUSION else (a, None)
-        out.append(_ps(view, match, "karnofsky", low, high))
+        # "ECOG or Karnofsky performance status 0, 1, 2": scores of 0-5 are ECOG's
+        scale = "ecog" if high is not None and high <= 5 else "karnofsky"
+        out.append(_ps(view, match, scale, low, high))
     matches = list(_ECOG.finditer(w))
     if (not matches and _ECOG_WORDS.search(w)) or (not matches and not karnofsky_spans):
         matches = [

@@ -1223,6 +1223,7 @@ _DOSE_BEFORE = re.compile(
 )
 _CONTRACEPTIVE_CLASSES = frozenset({"progestin", "estrogen_therapy"})
 _CONTRACEPTION_BEFORE = re.compile(r"\b(?:contracepti\w*|birth control)\b[^.;]*$")
+_CONTRACEPTION_AFTER = re.compile(r"[^.;]{0,40}?\b(?:contracepti\w*|birth control)")
 _NO_WASHOUT_NEEDED = re.compile(
     r"\bno\s+(?:wash-?\s?out|washout period)\s+(?:period\s+)?(?:is\s+)?(?:required\s+|needed\s+)?"
     r"(?:for|of|after|from)\s+(?:the\s+|any\s+|prior\s+|previous\s+)?$"
@@ -1515,10 +1516,13 @@ def _prior_therapy(
         _EFFECTS_OF_BEFORE.search(l_before[-40:]) and _ON_THE_FETUS_AFTER.match(l_after)
     ):
         return None  # "PARP inhibitors are known to be teratogenic": what a drug does, not a past
-    if set(run.classes) <= _CONTRACEPTIVE_CLASSES and _CONTRACEPTION_BEFORE.search(
-        low[cues.sentence_start(w, run.context) : run.context]
+    if set(run.classes) <= _CONTRACEPTIVE_CLASSES and (
+        _CONTRACEPTION_BEFORE.search(low[cues.sentence_start(w, run.context) : run.context])
+        or _CONTRACEPTION_AFTER.match(low, run.end)
     ):
-        return None  # "contraception: oral contraceptives or injectable progestogen"
+        # "contraception: oral contraceptives or injectable progestogen", "combined (oestrogen
+        # and progestogen containing) hormonal contraception": a method, not a history
+        return None
     counted = _CLASS_COUNT.search(l_before[-25:])
     least, most = _count_bounds(counted) if counted is not None else (None, None)
     if (
@@ -1622,8 +1626,13 @@ def _prior_therapy(
     cue_text = f"{intro} {before} {cue_after}"
     l_cue = cue_text.lower()
     relation = "received"
-    if _INTOLERANT.search(cue_text, l_cue) and _PROGRESSION_OR_INTOLERANCE.search(cue_text):
-        relation = "received"  # "progression or intolerance on X": either will do
+    if _INTOLERANT.search(cue_text, l_cue) and (
+        _PROGRESSION_OR_INTOLERANCE.search(cue_text)
+        or _PROGRESSION_OR_INTOLERANCE.search(w, cues.sentence_start(w, run.context), run.context)
+    ):
+        # "progression or intolerance on X": either will do (the progression may stand before
+        # a bracket that ends the clause: "progression (during or after it) or intolerance")
+        relation = "received"
     elif _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
     elif (
