@@ -143,6 +143,26 @@ _AGE_PATTERNS = (
     ),
     re.compile(r"\b(?P<v>\d{2})\s*(?P<plus>\+)\s*" + _AGE_WORD, re.IGNORECASE),
     re.compile(r"\b(?P<minimum>minimum|min\.?)\s+age\s*(?:of|:|is)?\s*(?P<v>\d{1,3})", re.I),
+    # "under the age of 18", "younger than 21 years": the number itself is not allowed
+    re.compile(
+        r"\b(?P<pre>under|below|younger\s+than|less\s+than|over|older\s+than|above)\s+"
+        r"(?:(?:the\s+)?age\s+of\s+(?P<v>\d{2})\b|(?P<v2>\d{2})\s*" + _AGE_WORD + r")",
+        re.IGNORECASE,
+    ),
+)
+#: The last pattern ("under the age of 18") reads an age only where it opens the item, and says
+#: who is (not) eligible: "If a subject under the age of 60 reports ...", "patients older than 70
+#: should have ...", "under the age of 50 at diagnosis" say something else.
+_PRE_AGE = len(_AGE_PATTERNS) - 1
+_AGE_OPENING = re.compile(
+    r"\W*(?:(?:female|male)\s+)?(?:patients?|women|men|subjects?|participants?|persons?|girls?"
+    r"|boys?|people|individuals?|adults?)?\s*(?:who\s+are\s+|aged\s+)?",
+    re.IGNORECASE,
+)
+_AGE_QUALIFIED_AFTER = re.compile(
+    r"\s*(?:years?\s*)?(?:of\s+age\s*|old\s*)?,?\s*(?:with|who|whose|should|must|at\s+(?:the\s+"
+    r"time\s+of\s+)?diagnosis|that|if|when|reports?|may|can)\b",
+    re.IGNORECASE,
 )
 #: Patterns that read a number of years as an age only when the item talks about age.
 _NEED_CONTEXT = frozenset({2, 4, 5})
@@ -184,6 +204,11 @@ def read_age(view: ItemView) -> list[Draft]:
             ):
                 continue  # "children 3 years of age and under", "death under 40 in relatives",
                 # "atrophic gastritis (age < 60)": someone else's age, or a condition's
+            if index == _PRE_AGE and (
+                not _AGE_OPENING.fullmatch(w, 0, match.start())
+                or _AGE_QUALIFIED_AFTER.match(w, match.end())
+            ):
+                continue
             groups = match.groupdict()
             low: float | None = None
             high: float | None = None
@@ -192,10 +217,12 @@ def read_age(view: ItemView) -> list[Draft]:
                 if not 10 <= low < high <= 120:
                     continue
             else:
-                value = float(groups["v"])
+                value = float(groups.get("v") or groups["v2"])
                 if not 1 <= value <= 120:
                     continue
                 cmp = groups.get("cmp")
+                if groups.get("pre"):
+                    cmp = "<" if groups["pre"].lower().startswith(("u", "b", "y", "l")) else ">"
                 direction = (groups.get("dir") or "").lower()
                 upward = direction in {"older", "over", "above", "greater", "more"}
                 if upward or groups.get("plus") or groups.get("minimum"):
@@ -423,6 +450,14 @@ _SEX_IN_DEFINITION = re.compile(
 _MENOPAUS_WORDS = gate_words("menopaus")
 
 
+#: "(women) under the age of 18", "(men) younger than 21 years", "(patients) aged < 18".
+_AGE_AFTER_SEX = re.compile(
+    r"\s*(?:who\s+are\s+|aged\s+)?(?:under|below|younger\s+than|less\s+than|<|over|older"
+    r"\s+than|above|>)\s*(?:the\s+age\s+of\s+)?\d{2}\b",
+    re.IGNORECASE,
+)
+
+
 def read_sex(view: ItemView) -> list[Draft]:
     w = view.w
     if view.has(_BOTH_WORDS) and _BOTH.search(w, view.low):
@@ -432,6 +467,8 @@ def read_sex(view: ItemView) -> list[Draft]:
         return []
     if view.has(_MENOPAUSE_WORDS) and _SEX_IN_DEFINITION.match(w):
         return []  # "Women under 50 are considered postmenopausal if ...": a definition
+    if view.section == Section.EXCLUSION and _AGE_AFTER_SEX.match(w, match.end()):
+        return []  # "Women under the age of 18 are not eligible": an age limit, not a sex one
     if match.group("s4") and (
         view.section != Section.INCLUSION
         or _SUBGROUP_AFTER.match(w, match.end())
