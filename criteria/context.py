@@ -20,6 +20,15 @@ _ANY_OF = re.compile(
     re.IGNORECASE,
 )
 _ALL_OF = re.compile(r"\ball (?:of )?(?:the )?following\b|\bboth\b", re.IGNORECASE)
+#: "Endocrine-resistant disease, defined as:", "Postmenopausal status is defined by:": the
+#: children are the ways to have that status, each enough on its own (a checklist defines a
+#: function or a level instead: "adequate organ function, defined as:").
+DEFINED_STATUS = re.compile(
+    r"\b(?:resistan\w*|refractor\w*|sensitiv\w*|post-?menopaus\w*|menopaus\w*"
+    r"|(?:non-?|not of )child-?bearing|HER-?2[\s-]*(?:positive|negative|low|\+|-))"
+    r"[^:.;]{0,40}?\bdefined\s+(?:as|by)\b(?:\s+follows)?\s*:?\s*$",
+    re.IGNORECASE,
+)
 _NONE_OF = re.compile(
     r"\bnone of\b|\bmust not (?:have )?(?:had|received|be|meet)\b|\bno (?:prior|previous)\b"
     r"|\bnot (?:have )?(?:had|received)\b|(?<!\bor )\bwithout\b"

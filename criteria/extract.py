@@ -743,7 +743,16 @@ _MID_COHORT = re.compile(
     r"[.;]\s+(?:for|in)\s+(?:the\s+)?(?P<label>[^:;,.()]{0,40}?\b(?:cohorts?|arms?|parts?|groups?)"
     r"(?-i:\s+[A-Z0-9]{1,3}\b)?)\s*(?:only\s*)?:"
     r"|[.;]\s+\(\s*(?:for|in)\s+(?:the\s+)?(?P<bracketed>(?:cohorts?|arms?|parts?|groups?)"
-    r"(?-i:\s+[A-Z0-9]{1,3}\b))\s*(?:only\s*)?\)\s*:?",
+    r"(?-i:\s+[A-Z0-9]{1,3}\b))\s*(?:only\s*)?\)\s*:?"
+    # "... For the phase 2, no more than 2 regimens", "..., for cohort 2, should have failed X"
+    r"|[.;,]\s+for\s+(?:the\s+)?(?P<named>(?:cohorts?|arms?|parts?|groups?|phases?)"
+    r"(?-i:\s+(?:[A-Z0-9]{1,3}[a-z]?|I{1,3}V?|IV))|phases?\s+[1-4])\s*(?:only\s*)?[,:]"
+    # "... The Refractory Expansion Part only: X", "...; Arm 2: patients with ..."
+    r"|[.;]\s+(?:the\s+)?(?P<only>[^:;,.()]{0,40}?\b(?:cohorts?|arms?|parts?|groups?|phases?)"
+    r"(?-i:\s+[A-Z0-9]{1,3}\b)?)\s+only\s*:"
+    # "...; Arm 2: patients with ...", "... . Dose-expansion phase: patients who ..."
+    r"|[.;]\s+(?P<bare>(?:cohort|arm|part|group|phase)(?-i:\s+(?:[A-Z0-9]{1,3}[a-z]?|I{1,3}V?|IV))"
+    r"|(?-i:[A-Z])[\w-]{2,20}\s+(?:cohort|arm|part|phase))\s*:\s",
     re.IGNORECASE,
 )
 
@@ -760,7 +769,7 @@ _INCLUDED_IN_COHORT = re.compile(
 )
 
 
-_COHORT_WORDS = gate_words("cohort", " arm", "part ", "group")
+_COHORT_WORDS = gate_words("cohort", " arm", "part ", "group", "phase ")
 #: "A ... (part 1 only) or B ... (part 2 only)": each label closes the words it governs.
 _TRAILING_LABEL = re.compile(
     r"\(\s*(?P<label>(?:part|cohort|arm|phase|group|stage)\s*(?-i:[A-Z0-9]{1,3}))\s*"
@@ -782,11 +791,21 @@ def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
                 if start <= draft.start < label.start() and not draft.fields.get("cohort"):
                     draft.fields["cohort"] = label.group("label")
             start = label.end()
-    for label in (*_MID_COHORT.finditer(view.w), *_INCLUDED_IN_COHORT.finditer(view.w)):
-        named = label.group("label") or label.group("bracketed")
-        for draft in drafts:
-            if draft.start >= label.end() and not draft.fields.get("cohort"):
-                draft.fields["cohort"] = named
+    labels = sorted(
+        (*_MID_COHORT.finditer(view.w), *_INCLUDED_IN_COHORT.finditer(view.w)),
+        key=lambda m: m.start(),
+    )
+    if not labels:
+        return
+    # a label's own words ("TKI-naive Expansion Cohort only:") are not a criterion
+    drafts[:] = [d for d in drafts if not any(m.start() < d.start < m.end() for m in labels)]
+    for draft in drafts:
+        governing = [m for m in labels if m.end() <= draft.start]
+        if governing and not draft.fields.get("cohort"):
+            # the nearest label before it: "For phase 1, ... For phase 2, ..." each governs
+            # its own sentence
+            label = governing[-1]
+            draft.fields["cohort"] = next(g for g in label.groups() if g)
 
 
 def _beyond(view: ItemView, position: int) -> bool:

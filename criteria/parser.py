@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 from pydantic import ValidationError
 
 from criteria.clauses import refer_back
-from criteria.context import Context, intro_context
+from criteria.context import DEFINED_STATUS, Context, intro_context
 from criteria.extract import Draft, extract_item
 from criteria.model import (
     Administrative,
@@ -37,7 +37,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.74.0"
+PARSER_VERSION = "0.75.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -156,9 +156,105 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
         if item.or_previous is not None:
             built = _join_alternatives(out, built, item.or_previous, group_counter)
         out.extend(built)
-    out = _stage_qualifiers(_required_again(_suppression_route(out)))
+    # after the suppression route has widened plain 'postmenopausal' requirements, which a
+    # definition of postmenopause ("defined as: ...") is made of
+    out = _situation_routes(_suppression_route(out), shape, words, group_counter)
+    out = _stage_qualifiers(_required_again(out))
     out = _childbearing_alternatives(_condition_cohorts(_beyond_local(out)))
     return _cancer_alternatives(_one_spelling(out), group_counter)
+
+
+#: An introduction that asks for every child ("all of the following", "both", "and").
+_CHECKLIST_INTRO = re.compile(
+    r"\ball\b|\bboth\b|\beach\b|\bevery\b|\band\s*:?\s*$|\bin addition\b", re.IGNORECASE
+)
+
+
+_SITUATION_FIELDS = {
+    "relation", "settings", "relapse_within_months", "relapse_after_months", "within_days",
+    "most_recent",
+}  # fmt: skip
+_NOT_STATED = ("administrative", "unrecognized")
+
+
+def _situation(c: Criterion) -> tuple[object, ...] | None:
+    """What a prior-therapy criterion says about when and how the therapy went ('relapse within
+    12 months of adjuvant AI', 'progression on an AI for metastatic disease'); None when it says
+    neither a setting nor an outcome nor a timing."""
+    if c.kind != "prior_therapy" or c.negated:
+        return None
+    fields = c.model_dump(include=_SITUATION_FIELDS)
+    if fields["relation"] == "received" and not any(
+        v for k, v in fields.items() if k != "relation"
+    ):
+        return None
+    return tuple(sorted((k, str(v)) for k, v in fields.items()))
+
+
+def _therapies(c: Criterion) -> set[str]:
+    return {*getattr(c, "classes", ()), *getattr(c, "agents", ())}
+
+
+#: What a status's definition is made of (receptor results, menopause by age, surgery or hormone
+#: levels, the therapies it resisted): a list with anything else is not only that definition.
+_DEFINING_KINDS = frozenset(
+    {"receptor", "biomarker", "menopausal_status", "lab", "age", "prior_therapy", "administrative",
+     "unrecognized"}
+)  # fmt: skip
+
+
+def _situations_of_one_therapy(typed: list[list[Criterion]]) -> bool:
+    """Each child states a different situation (setting, outcome, timing) of one same therapy."""
+    situations = [[c for c in m if _situation(c) is not None] for m in typed]
+    if not all(situations):
+        return False
+    shared = set.intersection(*(set.union(*map(_therapies, m)) for m in situations))
+    kinds = [frozenset(_situation(c) for c in m) for m in situations]
+    return bool(shared) and len(set(kinds)) == len(kinds)
+
+
+def _situation_routes(
+    criteria: list[Criterion], shape: Layout, words: list[str], counter: list[int]
+) -> list[Criterion]:
+    """Inclusion children of a list whose introduction says neither "all" nor "one of" are
+    alternatives when each is a different situation of the same therapy: "Prior endocrine
+    therapy:" / "a) relapse on adjuvant AI" / "b) relapse within 12 months of finishing it" /
+    "c) progression on an AI for advanced disease" (a patient is in one of them; read as a
+    checklist, no one could be). Each child stays one route: what it states holds together."""
+    by_item: dict[int, list[int]] = {}
+    for i, c in enumerate(criteria):
+        by_item.setdefault(c.item, []).append(i)
+    out = criteria
+    for parent in shape.items:
+        if (
+            not parent.intro
+            or parent.section != Section.INCLUSION
+            or len(parent.children) < 2
+            or any(shape.items[child].children for child in parent.children)
+        ):
+            continue
+        members = [[criteria[i] for i in by_item.get(child, ())] for child in parent.children]
+        typed = [[c for c in m if c.kind not in _NOT_STATED] for m in members]
+        if any(c.any_of is not None for m in members for c in m) or _CHECKLIST_INTRO.search(
+            words[parent.index]
+        ):
+            continue
+        # the ways to have a status ("HER2-negative, defined as:" / "IHC 0-1+" / "IHC 2+ and
+        # ISH-negative"), or the situations of one therapy
+        defines = (
+            DEFINED_STATUS.search(words[parent.index]) is not None
+            and {c.kind for m in typed for c in m} <= _DEFINING_KINDS
+        )
+        if not defines and not (all(typed) and _situations_of_one_therapy(typed)):
+            continue
+        counter[0] += 1
+        if out is criteria:
+            out = list(criteria)
+        for child in parent.children:
+            for i in by_item.get(child, ()):
+                if out[i].kind != "administrative":
+                    out[i] = out[i].model_copy(update={"any_of": counter[0]})
+    return out
 
 
 def _one_spelling(criteria: list[Criterion]) -> list[Criterion]:

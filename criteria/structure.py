@@ -110,27 +110,31 @@ _FOR_COHORT = re.compile(
     r"|patients|participants|subjects)\b[^:]{0,40}?)\s*(?:only)?\s*:",
     re.IGNORECASE,
 )
-#: "For the 1st-line expansion cohort ONLY, ...", "For Cohorts 5a, 5b, and 7, subjects must ...".
+#: "For the 1st-line expansion cohort ONLY, ...", "For Cohorts 5a, 5b, and 7, subjects must ...",
+#: "For phase II, prior chemotherapy for advanced disease" (a phase of the trial enrols its own).
 _FOR_COHORT_COMMA = re.compile(
     r"^(?:for|in)\s+(?:the\s+)?(?P<label>(?:[\w/+-]+\s+){0,5}?(?:cohorts?|parts?|arms?|groups?)"
-    r"(?:\s+(?!only\b)[A-Z0-9]{1,3}[a-z]?\b(?:\s*(?:,|and|or|&)\s*(?:and\s+)?[A-Z0-9]{1,3}[a-z]?\b)*)?)"
-    r"(?P<note>)(?:\s+only)?\s*,\s+(?=\S)",
+    r"(?:\s+(?!only\b)[A-Z0-9]{1,3}[a-z]?\b(?:\s*(?:,|and|or|&)\s*(?:and\s+)?[A-Z0-9]{1,3}[a-z]?\b)*)?"
+    r"|phases?\s+(?:I{1,3}V?|IV|[1-4])[ab]?\b)"
+    r"(?P<note>)(?:\s+(?:portion|patients|participants|subjects))?(?:\s+only)?\s*,\s+(?=\S)",
     re.IGNORECASE,
 )
 _TOPIC_HEADER = re.compile(r"^[A-Z][A-Z0-9 ,/&()'-]{3,60}:?$")
 _INLINE_COHORT = re.compile(
     r"^(?:\*\*)?(?:for\s+)?(?:the\s+)?(?P<label>(?:[\w/+-]+\s+){0,5}?(?:cohorts?|parts?|arms?"
-    r"|phases?|groups?|substudy)(?:\s+[A-Z0-9]{1,3}[a-z]?\b)?(?:\s*(?:and|or|,|&)\s*[A-Z0-9]{1,3}"
+    r"|phases?|groups?|substudy)(?:\s+(?!only\b)[A-Z0-9]{1,3}[a-z]?\b)?(?:\s*(?:and|or|,|&)\s*[A-Z0-9]{1,3}"
     r"\b)*|(?:cohorts?|parts?|arms?|phases?|groups?)\s+[A-Z0-9]{1,3}[a-z]?)"
-    r"(?:\s*\((?P<note>[^()]{0,100})\))?(?:\s+only)?\s*(?:\*\*)?"
-    r"\s*(?::\s+(?=\S)|,\s*(?=(?:one|any|all|either|at least|each)\b[^:]{0,30}:\s*$))",
+    r"(?:\s*\((?P<note>[^()]{0,100})\))?(?:\s+(?:portion|patients|participants|subjects))?"
+    r"(?:\s+only)?\s*(?:\*\*)?"
+    r"\s*(?::\s+(?=\S)|:(?=[A-Z])|,\s*(?=(?:one|any|all|either|at least|each)\b[^:]{0,30}:\s*$))",
     re.IGNORECASE,
 )
 
 
-#: "(For cohort B): Primary tumour of at least 1 cm", "(Cohort A only) Measurable disease".
+#: "(For cohort B): Primary tumour of at least 1 cm", "(Cohort A only) Measurable disease",
+#: "(in Cohort 2) Progression after one prior ALK inhibitor".
 _BRACKETED_LEAD = re.compile(
-    r"^\(\s*(?:for\s+)?(?:the\s+)?(?P<label>(?:cohorts?|parts?|arms?|groups?)\s+[A-Z0-9]{1,3}[a-z]?"
+    r"^\(\s*(?:(?:for|in)\s+)?(?:the\s+)?(?P<label>(?:cohorts?|parts?|arms?|groups?)\s+[A-Z0-9]{1,3}[a-z]?"
     r"(?:\s*(?:,|and|or|&)\s*[A-Z0-9]{1,3}[a-z]?)*)(?P<note>)(?:\s+only)?\s*\)\s*:?\s*(?=\S)",
     re.IGNORECASE,
 )
@@ -353,7 +357,7 @@ def leading_cohort(words: str) -> tuple[str, int] | None:
     if not match:
         return None
     label = match.group("label").strip()
-    if not (_COHORT.search(label) or re.search(r"cohort|arm|part|group", label, re.IGNORECASE)):
+    if not (_COHORT.search(label) or re.search(r"cohort|arm|part|group|phase", label, re.I)):
         return None
     note = match.group("note")
     if note and re.search(r"\bclosed\b", note, re.IGNORECASE):
