@@ -776,6 +776,58 @@ def test_progression_within_months_of_starting_is_time_on_the_therapy() -> None:
     assert judged(early, undated) is UNKNOWN
 
 
+def test_a_window_on_the_first_line_is_about_the_first_line_only() -> None:
+    """'Progression within 6 months of starting first-line endocrine therapy': a short second
+    line does not meet it, nor does a long first line."""
+    first_line = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        relation="progressed",
+        settings=("metastatic",),
+        max_duration_months=6,
+        line=1,
+    )
+    short_first = patient(treatments=[
+        {"agents": ["anastrozole", "ribociclib"], "setting": "metastatic",
+         "start": "2025-09-10", "end": "2026-01-20", "outcome": "progression"},
+        {"agents": ["capecitabine"], "setting": "metastatic", "start": "2026-02",
+         "outcome": "ongoing"},
+    ])  # fmt: skip
+    assert judged(first_line, short_first) is MET
+    short_second = patient(treatments=[
+        {"agents": ["letrozole", "palbociclib"], "setting": "metastatic",
+         "start": "2023-01", "end": "2025-06", "outcome": "progression"},
+        {"agents": ["fulvestrant"], "setting": "metastatic",
+         "start": "2025-07-01", "end": "2025-10-15", "outcome": "progression"},
+    ])  # fmt: skip
+    judgement = evaluate(first_line, short_second)
+    assert judgement.result is NOT_MET, judgement.explanation
+    assert "as line 1 for advanced disease" in judgement.explanation
+    # adjuvant therapy is no line for advanced disease; a first line after it still is one
+    after_adjuvant = patient(treatments=[
+        {"agents": ["tamoxifen"], "setting": "adjuvant", "start": "2018-01", "end": "2023-01",
+         "outcome": "completed"},
+        {"agents": ["fulvestrant", "abemaciclib"], "setting": "metastatic",
+         "start": "2025-09-10", "end": "2026-01-20", "outcome": "progression"},
+    ])  # fmt: skip
+    assert judged(first_line, after_adjuvant) is MET
+    # an earlier regimen without a setting may have been the first line
+    unsure = patient(treatments=[
+        {"agents": ["letrozole"], "start": "2023-01", "end": "2025-06", "outcome": "progression"},
+        {"agents": ["fulvestrant"], "setting": "metastatic",
+         "start": "2025-07-01", "end": "2025-10-15", "outcome": "progression"},
+    ])  # fmt: skip
+    assert judged(first_line, unsure) is UNKNOWN
+    # after first-line chemotherapy, a short first endocrine line: which the trial means is open
+    after_chemo = patient(treatments=[
+        {"agents": ["paclitaxel"], "setting": "metastatic", "start": "2024-01",
+         "end": "2024-07", "outcome": "completed"},
+        {"agents": ["fulvestrant"], "setting": "metastatic",
+         "start": "2025-07-01", "end": "2025-10-15", "outcome": "progression"},
+    ])  # fmt: skip
+    assert judged(first_line, after_chemo) is UNKNOWN
+
+
 def test_a_regimen_that_does_not_qualify_says_what_the_criterion_asks() -> None:
     on_it_now = crit(
         m.PriorTherapy, classes=("cdk4_6_inhibitor",), relation="progressed", within_days=0

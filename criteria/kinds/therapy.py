@@ -1849,6 +1849,8 @@ def _prior_therapy(
         fields.setdefault("within_days", 0)  # a washout given beside it is kept
     if view.has(_RECENT_WORDS) and _most_recent(w, run, before, after, relation, limit - run.end):
         fields["most_recent"] = True
+    if view.has(_LINE_NAMED_WORDS) and (line := _line_named(before, after, near, early)):
+        fields["line"] = line
     setting = _SETTING_PHRASE.match(after, l_after)
     end = run.end + (setting.end() if setting else 0)
     return Draft(
@@ -1965,6 +1967,57 @@ def _most_recent(w: str, run: _Run, before: str, after: str, relation: str, reac
         and found.start("cue") < reach
         and not _NOT_NEEDED.search(after, 0, found.end())
     )
+
+
+_LINE_NAMED_WORDS = gate_words("line")
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_ORDINAL = r"\b(?P<ord>first|1st|second|2nd|third|3rd)[- ]?line\b"
+#: "first- or second-line", "first-line or later": no one line is named.
+_NOT_ONE_LINE = (
+    r"(?!\s*(?:-|/|,|or|and|and/or|to)\s*(?:(?:first|1st|second|2nd|third|3rd|later|further"
+    r"|subsequent|beyond)\b|\w+[- ]line\b))"
+)
+#: "(within 6 months of starting) first-line endocrine therapy", "the 2nd line of ET": the
+#: ordinal right before the therapy.
+_LINE_BEFORE = re.compile(
+    _ORDINAL + r"(?:\s+of)?\s+(?:(?:the|their|prior|previous|standard|systemic|palliative"
+    r"|metastatic)\s+)*$",
+    re.IGNORECASE,
+)
+#: Words before an ordinal that make it no line of the history: the second of two ("first- or
+#: second-line", "adjuvant or first-line ET": either will do), the line to come ("at the time of
+#: third-line X", "could receive second-line chemotherapy"), or a definition ("the adjuvant
+#: therapy counts as the first line").
+_NOT_THE_LINE_BEFORE = re.compile(
+    r"(?:\b(?:or|and|and/or)\s+|/\s*|\b(?:first|1st|second|2nd|third|3rd)(?:[- ]?line)?[- ]*"
+    r"(?:to|through)\s+|\b(?:at the time of|prior to|before|eligible for|candidates? for|receive"
+    r"|considered(?: as)?|regarded as|counted as|counts as|defined as)\s+(?:the\s+|a\s+)?)$",
+    re.IGNORECASE,
+)
+#: "X (given) as first-line therapy", "X in the second-line setting".
+_LINE_AFTER = re.compile(
+    r"^\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:(?:given|administered|received|used)\s+)?"
+    r"(?:as|in)\s+(?:the\s+|a\s+|their\s+)?" + _ORDINAL + _NOT_ONE_LINE,
+    re.IGNORECASE,
+)
+#: "progression on X within 6 months of starting first-line treatment": the window's line.
+_LINE_OF_WINDOW = re.compile(r"\s+(?:the\s+|their\s+)?" + _ORDINAL + _NOT_ONE_LINE, re.I)
+
+
+def _line_named(before: str, after: str, near: str, early: re.Match[str] | None) -> int | None:
+    """Which line for advanced disease the words make the therapy, if they name one: the
+    ordinal before it, after it ("as first-line therapy"), or as the object of the window that
+    times it ("progression on X within 6 months of starting first-line treatment")."""
+    before = before[-60:]
+    found = _LINE_BEFORE.search(before)
+    if found is not None:
+        if _NOT_THE_LINE_BEFORE.search(before, 0, found.start()):
+            return None
+    else:
+        found = _LINE_AFTER.match(after)
+    if found is None and early is not None:
+        found = _LINE_OF_WINDOW.match(near, early.end())
+    return _ORDINALS[found.group("ord").lower()] if found is not None else None
 
 
 #: "within the previous 6 months", "in the last 3 months": a time back from now (not "within 6
