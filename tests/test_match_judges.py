@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from criteria import model as m
+from criteria import parse_criteria
 from matcher.judges import evaluate
 from matcher.loading import parse_profile
 from matcher.patient import Patient
@@ -826,6 +827,40 @@ def test_a_window_on_the_first_line_is_about_the_first_line_only() -> None:
          "start": "2025-07-01", "end": "2025-10-15", "outcome": "progression"},
     ])  # fmt: skip
     assert judged(first_line, after_chemo) is UNKNOWN
+
+
+def test_an_elliptical_or_of_two_settings_lets_in_either_history() -> None:
+    """'Progressed within 12 months from prior adjuvant or within 1 month from prior metastatic
+    endocrine therapy': two alternatives, one per setting."""
+    text = (
+        "Inclusion Criteria:\n* Disease progressed within 12 months from prior adjuvant or within"
+        " 1 month from prior metastatic endocrine therapy"
+    )
+    routes = [c for c in parse_criteria(text) if c.kind == "prior_therapy"]
+    assert len(routes) == 2 and routes[0].any_of == routes[1].any_of is not None
+
+    def results(treatments: list[dict[str, Any]]) -> list[Result]:
+        return [judged(c, patient(treatments=treatments)) for c in routes]
+
+    early_relapse = [
+        {"agents": ["anastrozole"], "setting": "adjuvant", "start": "2021-01", "end": "2026-01",
+         "outcome": "completed"},
+        {"agents": ["fulvestrant"], "setting": "metastatic", "start": "2026-05",
+         "outcome": "ongoing"},
+    ]  # fmt: skip
+    assert results(early_relapse) == [MET, NOT_MET]
+    on_metastatic_therapy = [
+        {"agents": ["letrozole"], "setting": "metastatic", "start": "2024-01", "end": "2026-06",
+         "outcome": "progression"},
+    ]  # fmt: skip
+    assert results(on_metastatic_therapy) == [NOT_MET, MET]
+    late_relapse = [
+        {"agents": ["tamoxifen"], "setting": "adjuvant", "start": "2015-01", "end": "2020-01",
+         "outcome": "completed"},
+        {"agents": ["paclitaxel"], "setting": "metastatic", "start": "2026-02",
+         "outcome": "ongoing"},
+    ]  # fmt: skip
+    assert results(late_relapse) == [NOT_MET, NOT_MET]
 
 
 def test_a_regimen_that_does_not_qualify_says_what_the_criterion_asks() -> None:
