@@ -45,6 +45,8 @@ def _therapy(c: model.PriorTherapy) -> str:
         parts.append(f"relapse after {c.relapse_after_months:g} months")
     if c.most_recent:
         parts.append("as the most recent therapy")
+    if c.line is not None:
+        parts.append(f"as line {c.line} for advanced disease")
     return ", ".join(parts)
 
 

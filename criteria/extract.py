@@ -259,6 +259,13 @@ def extract_item(
     for progression, count in view.memo.get(COUNT_PROGRESSION, ()):
         if count.fields.get("any_of") is not None:
             progression.fields["any_of"] = count.fields["any_of"]
+    if view.section == Section.INCLUSION:
+        for half, whole in view.memo.get(ELLIPTICAL_OR, ()):
+            if half in drafts and whole in drafts and "any_of" not in half.fields:
+                if "any_of" not in whole.fields:
+                    counter[0] += 1
+                    whole.fields["any_of"] = counter[0]
+                half.fields["any_of"] = whole.fields["any_of"]
     clauses.group_cancer_types(drafts, view, counter)
     clauses.inherit_windows(drafts, view)
     return drafts
@@ -309,6 +316,9 @@ SETTLED = ("settled drafts",)
 #: `ItemView.memo` key: (progression, count) pairs of "progression after 1-2 lines of X": the
 #: progression takes the count's any-of group.
 COUNT_PROGRESSION = ("count progression",)
+#: `ItemView.memo` key: (first half, therapy) pairs of an elliptical "or" ("within 12 months of
+#: adjuvant or within 1 month of metastatic X"): in an inclusion item they are alternatives.
+ELLIPTICAL_OR = ("elliptical or",)
 
 
 def settle(view: ItemView, draft: Draft) -> Draft:

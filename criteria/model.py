@@ -156,6 +156,13 @@ class PriorTherapy(_Base):
         "line of treatment', 'X must be the last regimen before enrolment'); an extension of "
         "the contract",
     )
+    line: int | None = Field(
+        default=None,
+        ge=1,
+        description="the therapy was the patient's Nth line for advanced disease ('within 6 "
+        "months of starting first-line endocrine therapy', 'X as second-line treatment'); an "
+        "extension of the contract",
+    )
 
 
 class LineCount(_Base):

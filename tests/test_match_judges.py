@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from criteria import model as m
+from criteria import parse_criteria
 from matcher.judges import evaluate
 from matcher.loading import parse_profile
 from matcher.patient import Patient
@@ -774,6 +775,92 @@ def test_progression_within_months_of_starting_is_time_on_the_therapy() -> None:
         treatments=[{"agents": ["palbociclib"], "setting": "metastatic", "outcome": "progression"}]
     )
     assert judged(early, undated) is UNKNOWN
+
+
+def test_a_window_on_the_first_line_is_about_the_first_line_only() -> None:
+    """'Progression within 6 months of starting first-line endocrine therapy': a short second
+    line does not meet it, nor does a long first line."""
+    first_line = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        relation="progressed",
+        settings=("metastatic",),
+        max_duration_months=6,
+        line=1,
+    )
+    short_first = patient(treatments=[
+        {"agents": ["anastrozole", "ribociclib"], "setting": "metastatic",
+         "start": "2025-09-10", "end": "2026-01-20", "outcome": "progression"},
+        {"agents": ["capecitabine"], "setting": "metastatic", "start": "2026-02",
+         "outcome": "ongoing"},
+    ])  # fmt: skip
+    assert judged(first_line, short_first) is MET
+    short_second = patient(treatments=[
+        {"agents": ["letrozole", "palbociclib"], "setting": "metastatic",
+         "start": "2023-01", "end": "2025-06", "outcome": "progression"},
+        {"agents": ["fulvestrant"], "setting": "metastatic",
+         "start": "2025-07-01", "end": "2025-10-15", "outcome": "progression"},
+    ])  # fmt: skip
+    judgement = evaluate(first_line, short_second)
+    assert judgement.result is NOT_MET, judgement.explanation
+    assert "as line 1 for advanced disease" in judgement.explanation
+    # adjuvant therapy is no line for advanced disease; a first line after it still is one
+    after_adjuvant = patient(treatments=[
+        {"agents": ["tamoxifen"], "setting": "adjuvant", "start": "2018-01", "end": "2023-01",
+         "outcome": "completed"},
+        {"agents": ["fulvestrant", "abemaciclib"], "setting": "metastatic",
+         "start": "2025-09-10", "end": "2026-01-20", "outcome": "progression"},
+    ])  # fmt: skip
+    assert judged(first_line, after_adjuvant) is MET
+    # an earlier regimen without a setting may have been the first line
+    unsure = patient(treatments=[
+        {"agents": ["letrozole"], "start": "2023-01", "end": "2025-06", "outcome": "progression"},
+        {"agents": ["fulvestrant"], "setting": "metastatic",
+         "start": "2025-07-01", "end": "2025-10-15", "outcome": "progression"},
+    ])  # fmt: skip
+    assert judged(first_line, unsure) is UNKNOWN
+    # after first-line chemotherapy, a short first endocrine line: which the trial means is open
+    after_chemo = patient(treatments=[
+        {"agents": ["paclitaxel"], "setting": "metastatic", "start": "2024-01",
+         "end": "2024-07", "outcome": "completed"},
+        {"agents": ["fulvestrant"], "setting": "metastatic",
+         "start": "2025-07-01", "end": "2025-10-15", "outcome": "progression"},
+    ])  # fmt: skip
+    assert judged(first_line, after_chemo) is UNKNOWN
+
+
+def test_an_elliptical_or_of_two_settings_lets_in_either_history() -> None:
+    """'Progressed within 12 months from prior adjuvant or within 1 month from prior metastatic
+    endocrine therapy': two alternatives, one per setting."""
+    text = (
+        "Inclusion Criteria:\n* Disease progressed within 12 months from prior adjuvant or within"
+        " 1 month from prior metastatic endocrine therapy"
+    )
+    routes = [c for c in parse_criteria(text) if c.kind == "prior_therapy"]
+    assert len(routes) == 2 and routes[0].any_of == routes[1].any_of is not None
+
+    def results(treatments: list[dict[str, Any]]) -> list[Result]:
+        return [judged(c, patient(treatments=treatments)) for c in routes]
+
+    early_relapse = [
+        {"agents": ["anastrozole"], "setting": "adjuvant", "start": "2021-01", "end": "2026-01",
+         "outcome": "completed"},
+        {"agents": ["fulvestrant"], "setting": "metastatic", "start": "2026-05",
+         "outcome": "ongoing"},
+    ]  # fmt: skip
+    assert results(early_relapse) == [MET, NOT_MET]
+    on_metastatic_therapy = [
+        {"agents": ["letrozole"], "setting": "metastatic", "start": "2024-01", "end": "2026-06",
+         "outcome": "progression"},
+    ]  # fmt: skip
+    assert results(on_metastatic_therapy) == [NOT_MET, MET]
+    late_relapse = [
+        {"agents": ["tamoxifen"], "setting": "adjuvant", "start": "2015-01", "end": "2020-01",
+         "outcome": "completed"},
+        {"agents": ["paclitaxel"], "setting": "metastatic", "start": "2026-02",
+         "outcome": "ongoing"},
+    ]  # fmt: skip
+    assert results(late_relapse) == [NOT_MET, NOT_MET]
 
 
 def test_a_regimen_that_does_not_qualify_says_what_the_criterion_asks() -> None:

@@ -176,6 +176,10 @@ def read_stage(view: ItemView) -> list[Draft]:
                 continue  # "only site of metastatic disease is unmeasurable": a site, no stage
             if _CNS_AFTER.match(w, match.end()):
                 continue  # "no primary or metastatic brain tumour": brain metastases, no stage
+            if _PRIOR_BEFORE.search(w, max(0, match.start() - 30), match.start()) and (
+                _THERAPY_AFTER.match(w, match.end())
+            ):
+                continue  # "prior metastatic endocrine therapy": the therapy's setting
             if _TESTED_IN_BEFORE.search(w, max(0, match.start() - 60), match.start()):
                 continue  # "HER2-positive, confirmed in the adjuvant or metastatic setting"
             earlier = (
@@ -255,6 +259,13 @@ _SETTING_AFTER = re.compile(
     re.I,
 )
 
+#: "(from) prior metastatic (endocrine therapy)", "previous advanced/metastatic (therapy)".
+_PRIOR_BEFORE = re.compile(r"\b(?:prior|previous|earlier)\s+(?:[\w-]+\s*/\s*)?$", re.I)
+_THERAPY_AFTER = re.compile(
+    r"(?:\s*/\s*[\w-]+)?\s+(?:[\w-]+\s+){0,3}?(?:therap(?:y|ies)|treatments?|chemotherap(?:y|ies)"
+    r"|regimens?|lines?)\b",
+    re.I,
+)
 _BRACKETED = re.compile(r"\([^()]*\)")
 _LIST_SETTING_BEFORE = re.compile(
     r"(?:\b(?:for|in|during)|\b(?:treatments?|therap(?:y|ies)|regimens?|chemotherapy)\s+of)\s+"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from criteria import cues, lexicon
-from criteria.extract import COUNT_PROGRESSION, Draft, ItemView
+from criteria.extract import COUNT_PROGRESSION, ELLIPTICAL_OR, Draft, ItemView
 from criteria.fastre import Fast, gate_words, pattern_words
 from trialmatch.vocab import Section
 
@@ -334,6 +334,13 @@ _EARLY_PROGRESSION = Fast(
     r"\b(?:progress\w*|relaps\w*|recurr\w*|PD)\b[^.;]{0,60}?\bwithin\s*(?:the\s+first\s+)?"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s*" + _RESTATED + r"(?:of|after|from"
     r"|since)\s+(?:the\s+)?(?:start\w*|initiat\w*|commenc\w*|beginning|begin\w*|being on)\b"
+)
+#: The window of `_EARLY_PROGRESSION` alone, after the progression named before an elliptical 'or'.
+_WITHIN_OF_START = Fast(
+    r"\bwithin\s*(?:the\s+first\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s*"
+    + _RESTATED
+    + r"(?:of|after|from|since)\s+(?:the\s+)?(?:start\w*|initiat\w*|commenc\w*|beginning"
+    r"|begin\w*|being on)\b"
 )
 _RELAPSE_AFTER = Fast(
     r"(?:>=|>|\bafter|\bbeyond)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?)\s*(?:\w+\s+)"
@@ -760,6 +767,10 @@ def _read(view: ItemView) -> list[Draft]:
             companion = view.memo.pop(("spared", run.start), None)
             if companion is not None:
                 out.append(companion)
+            half = view.memo.pop(("elliptical", run.start), None)
+            if half is not None:
+                out.insert(len(out) - 1, half)  # the first half, in reading order
+                view.memo.setdefault(ELLIPTICAL_OR, []).append((half, draft))
             excepted = _exception_window(view, draft)
             if excepted is not None:
                 out.append(excepted)
@@ -1665,6 +1676,9 @@ def _prior_therapy(
     previous = list(_NEXT_ALTERNATIVE.finditer(own_before)) if alternatives else []
     if previous:  # "adjuvant X, or progression on Y": the words before "or" describe X
         own_before = own_before[previous[-1].start() :]
+    elliptical = _elliptical_half(view, run, mentions, begin)
+    if elliptical is not None:  # "within 12 months of adjuvant or within 1 month of metastatic X"
+        own_before = w[elliptical.or_end : run.context]
     opened = w.rfind("(", begin, run.context)
     if (
         opened > w.rfind(")", opened, run.context)
@@ -1749,6 +1763,8 @@ def _prior_therapy(
     behind = list(_NEXT_ALTERNATIVE.finditer(w, near_start, run.context)) if alternatives else []
     if behind:  # "..., or relapse while on adjuvant X": not the alternative's words before it
         near_start = behind[-1].start()
+    if elliptical is not None:
+        near_start = max(near_start, elliptical.or_start)
     near = w[near_start : min(stop, ahead.start() if ahead else limit)]
     l_near = near.lower()
     early = (
@@ -1756,6 +1772,9 @@ def _prior_therapy(
         if numbers and view.has(_EARLY_PROGRESSION_WORDS)
         else None
     )
+    if early is None and elliptical is not None and _PROGRESSED.search(w[begin : run.context]):
+        # "progressed within 12 months of adjuvant or within 6 months of starting first-line X"
+        early = _WITHIN_OF_START.search(near, l_near)
     if early:
         # "progression within 6 months of starting first-line ET": time on it, not a relapse
         fields["max_duration_months"] = cues.months(float(early.group("n")), early.group("unit"))
@@ -1832,6 +1851,16 @@ def _prior_therapy(
     ):
         # "progression while on, or within 1 month of, X for advanced disease": progression on
         # X; a relapse window belongs to (neo)adjuvant therapy
+        fields.pop("relapse_within_months")
+        relation = "progressed"
+    elif (
+        elliptical is not None
+        and fields.get("relapse_within_months") is not None
+        and settings == ("metastatic",)
+        and _PROGRESSED.search(w[begin : run.context])
+    ):
+        # the same for the second half of "progressed within 12 months of adjuvant or within 1
+        # month of metastatic X"
         fields.pop("relapse_within_months")
         relation = "progressed"
     duration = times.duration if times is not None else None
@@ -1938,8 +1967,12 @@ def _prior_therapy(
         fields.setdefault("within_days", 0)  # a washout given beside it is kept
     if view.has(_RECENT_WORDS) and _most_recent(w, run, before, after, relation, limit - run.end):
         fields["most_recent"] = True
+    if view.has(_LINE_NAMED_WORDS) and (line := _line_named(before, after, near, early)):
+        fields["line"] = line
     setting = _SETTING_PHRASE.match(after, l_after)
     end = run.end + (setting.end() if setting else 0)
+    if elliptical is not None:
+        view.memo[("elliptical", run.start)] = _first_half(view, elliptical, fields)
     return Draft(
         "prior_therapy",
         fields,
@@ -1947,6 +1980,97 @@ def _prior_therapy(
         run.start,
         end,
         run.end,
+    )
+
+
+#: "(progressed) within 12 months from prior adjuvant or within 1 month from prior metastatic
+#: (endocrine therapy)": two settings, each with its window, share the therapy named once at the
+#: end. The first half ends at "or"; the second is the therapy's own.
+_ELLIPTICAL = Fast(
+    r"\bwithin\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s+"
+    + _RESTATED
+    + r"(?:of|from|after|following)\s+(?:(?:completing|completion\s+of|the\s+end\s+of|the"
+    r"|their|prior|previous|receiving)\s+)*(?P<setting>[\w()/-]+(?:\s+(?:setting|therapy"
+    r"|treatment))?)(?P<or>\s*,?\s+or\s+)(?:(?:progress\w*|relaps\w*|recurr\w*|PD|disease"
+    r"|has|have|had)\s+)*within\s+\d+(?:\.\d+)?\s*(?:months?|years?|weeks?)\s+"
+    + _RESTATED
+    + r"(?:of|from|after|following)\s+[^.;]{0,60}$"
+)
+_ELLIPTICAL_WORDS = pattern_words(_ELLIPTICAL)
+
+
+@dataclass(frozen=True, slots=True)
+class _Half:
+    """The first half of an elliptical 'or': where it starts, where its 'or' lies, its setting
+    and its window in months."""
+
+    start: int
+    or_start: int
+    or_end: int
+    settings: tuple[str, ...]
+    months: float
+
+
+#: The progression an elliptical 'or' is about, said before its first half.
+_SAID_BEFORE = re.compile(
+    r"\b(?:progress\w*|relaps\w*|recurr\w*|PD)\b(?:\s+(?:on\s+or|during\s+or|while\s+on\s+or))?"
+    r"\s+$",
+    re.IGNORECASE,
+)
+
+
+def _elliptical_half(
+    view: ItemView, run: _Run, mentions: list[lexicon.Mention], begin: int
+) -> _Half | None:
+    """The first half of an elliptical 'or' before a therapy (`_ELLIPTICAL`): only when the
+    two halves name different settings and no therapy is named between them."""
+    if not view.has(_ELLIPTICAL_WORDS) or " or " not in view.low:
+        return None
+    origin = max(begin, run.context - 200)
+    found = _ELLIPTICAL.search(view.w[origin : run.context])
+    if found is None:
+        return None
+    first = cues.settings_in(found.group("setting"))
+    second = cues.settings_in(view.w[origin + found.end("or") : run.end + 60])
+    if (
+        not first
+        or not second
+        or set(first) & set(second)
+        or any(origin + found.start() <= m.start < run.context for m in mentions)
+    ):
+        return None
+    months = cues.months(float(found.group("n")), found.group("unit"))
+    start = origin + found.start()
+    said = _SAID_BEFORE.search(view.w, max(begin, start - 40), start)  # "Progressed" (within ...)
+    return _Half(
+        said.start() if said else start,
+        origin + found.start("or"),
+        origin + found.end("or"),
+        first,
+        months,
+    )
+
+
+def _first_half(view: ItemView, found: _Half, fields: dict[str, object]) -> Draft:
+    """The therapy as the first half of an elliptical 'or' states it: in its own setting, with
+    its own window (a relapse window after early therapy; progression on therapy for advanced
+    disease, as for 'progression on or within 1 month of X for advanced disease')."""
+    settings, months = found.settings, found.months
+    timed = {"within_days", "max_duration_months", "min_duration_months", "relapse_after_months",
+             "relapse_within_months", "line", "most_recent"}  # fmt: skip
+    half = {k: v for k, v in fields.items() if k not in timed}
+    half["settings"] = settings
+    if set(settings) <= {"neoadjuvant", "adjuvant"}:
+        half.update(relation="received", relapse_within_months=months)
+    else:
+        half["relation"] = "progressed"
+    return Draft(
+        "prior_therapy",
+        half,
+        view.evidence(*_whole_words(view.w, found.start, found.or_start)),
+        found.start,
+        found.or_start,
+        found.or_start,
     )
 
 
@@ -2054,6 +2178,57 @@ def _most_recent(w: str, run: _Run, before: str, after: str, relation: str, reac
         and found.start("cue") < reach
         and not _NOT_NEEDED.search(after, 0, found.end())
     )
+
+
+_LINE_NAMED_WORDS = gate_words("line")
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_ORDINAL = r"\b(?P<ord>first|1st|second|2nd|third|3rd)[- ]?line\b"
+#: "first- or second-line", "first-line or later": no one line is named.
+_NOT_ONE_LINE = (
+    r"(?!\s*(?:-|/|,|or|and|and/or|to)\s*(?:(?:first|1st|second|2nd|third|3rd|later|further"
+    r"|subsequent|beyond)\b|\w+[- ]line\b))"
+)
+#: "(within 6 months of starting) first-line endocrine therapy", "the 2nd line of ET": the
+#: ordinal right before the therapy.
+_LINE_BEFORE = re.compile(
+    _ORDINAL + r"(?:\s+of)?\s+(?:(?:the|their|prior|previous|standard|systemic|palliative"
+    r"|metastatic)\s+)*$",
+    re.IGNORECASE,
+)
+#: Words before an ordinal that make it no line of the history: the second of two ("first- or
+#: second-line", "adjuvant or first-line ET": either will do), the line to come ("at the time of
+#: third-line X", "could receive second-line chemotherapy"), or a definition ("the adjuvant
+#: therapy counts as the first line").
+_NOT_THE_LINE_BEFORE = re.compile(
+    r"(?:\b(?:or|and|and/or)\s+|/\s*|\b(?:first|1st|second|2nd|third|3rd)(?:[- ]?line)?[- ]*"
+    r"(?:to|through)\s+|\b(?:at the time of|prior to|before|eligible for|candidates? for|receive"
+    r"|considered(?: as)?|regarded as|counted as|counts as|defined as)\s+(?:the\s+|a\s+)?)$",
+    re.IGNORECASE,
+)
+#: "X (given) as first-line therapy", "X in the second-line setting".
+_LINE_AFTER = re.compile(
+    r"^\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:(?:given|administered|received|used)\s+)?"
+    r"(?:as|in)\s+(?:the\s+|a\s+|their\s+)?" + _ORDINAL + _NOT_ONE_LINE,
+    re.IGNORECASE,
+)
+#: "progression on X within 6 months of starting first-line treatment": the window's line.
+_LINE_OF_WINDOW = re.compile(r"\s+(?:the\s+|their\s+)?" + _ORDINAL + _NOT_ONE_LINE, re.I)
+
+
+def _line_named(before: str, after: str, near: str, early: re.Match[str] | None) -> int | None:
+    """Which line for advanced disease the words make the therapy, if they name one: the
+    ordinal before it, after it ("as first-line therapy"), or as the object of the window that
+    times it ("progression on X within 6 months of starting first-line treatment")."""
+    before = before[-60:]
+    found = _LINE_BEFORE.search(before)
+    if found is not None:
+        if _NOT_THE_LINE_BEFORE.search(before, 0, found.start()):
+            return None
+    else:
+        found = _LINE_AFTER.match(after)
+    if found is None and early is not None:
+        found = _LINE_OF_WINDOW.match(near, early.end())
+    return _ORDINALS[found.group("ord").lower()] if found is not None else None
 
 
 #: "within the previous 6 months", "in the last 3 months": a time back from now (not "within 6

@@ -261,6 +261,8 @@ def _asked(c: PriorTherapy, wanted: str) -> str:
         conditions.append(f"relapse more than {c.relapse_after_months:g} months after its end")
     if c.most_recent:
         conditions.append("as the most recent therapy")
+    if c.line is not None:
+        conditions.append(f"as line {c.line} for advanced disease")
     return ", ".join([text, *conditions])
 
 
@@ -304,6 +306,8 @@ def _conditions(
         checks.append(_half_life_window(c.within_half_lives, regimen, history))
     if c.min_duration_months is not None or c.max_duration_months is not None:
         checks.append(_time_on_fits(c, regimen, history))
+    if c.line is not None:
+        checks.append(_line_fits(c, regimen, history))
     if c.relapse_within_months is not None or c.relapse_after_months is not None:
         months = history.months_to_relapse(regimen)
         if months is None:
@@ -321,6 +325,42 @@ def _conditions(
     if any(v is None for v, _ in checks):
         return None, why
     return True, why
+
+
+def _line_place(regimens: list[Regimen]) -> tuple[int, int]:
+    """The place (lowest, highest) of the line that follows these regimens among the lines for
+    advanced disease: one after each metastatic-setting line; one whose setting is not given
+    may or may not be one."""
+    lines = [r for r in regimens if r.counts_as_line]
+    low = 1 + sum(r.setting == "metastatic" for r in lines)
+    return low, low + sum(r.setting is None for r in lines)
+
+
+def _line_fits(
+    c: PriorTherapy, regimen: Regimen, history: TreatmentHistory
+) -> tuple[bool | None, str]:
+    """'Within 6 months of starting first-line endocrine therapy': the regimen (from the start
+    of its course, see `_course`) must be that line for advanced disease. 'First-line endocrine
+    therapy' can also mean the first endocrine line (after chemotherapy, say): a regimen that is
+    only that is left unknown."""
+    n = c.line or 0
+    if regimen.setting in _EARLY:
+        if set(c.settings) & _EARLY:
+            # "a taxane as adjuvant or as first-line therapy": the line is the other setting's
+            return True, ""
+        return False, f", given as {regimen.setting} therapy, not as line {n} for advanced disease"
+    first, _ = _course(c, regimen, history)
+    earlier = list(history.regimens[: first.index])
+    low, high = _line_place(earlier)
+    said = f", line {low} for advanced disease" if low == high else f", line {low}-{high}"
+    if low == high == n:
+        return True, said
+    if low <= n <= high:
+        return None, said + " (settings of earlier regimens not given)"
+    own_low, own_high = _line_place([r for r in earlier if any(_agent_in(c, a) for a in r.agents)])
+    if own_low <= n <= own_high and c.classes:
+        return None, f"{said}, but line {n} of {wanted_words(c)}: which the trial means is open"
+    return False, said
 
 
 #: The longest elimination half-life among the drugs washouts are written for (fulvestrant and
