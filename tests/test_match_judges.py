@@ -1142,3 +1142,21 @@ def test_bone_lesions_beside_unmeasurable_sites_are_for_the_investigator() -> No
     route = crit(m.MeasurableDisease, or_bone_only=True)
     assert judged(route, bone_and_brain) is UNKNOWN
     assert judged(route, brain_only) is NOT_MET
+
+
+def test_a_late_relapse_after_adjuvant_therapy_is_no_sure_progression_on_it() -> None:
+    def relapsed(adjuvant_end: str, metastatic_start: str) -> Patient:
+        return patient(
+            treatments=[
+                {"agents": ["letrozole"], "setting": "adjuvant", "start": "2016-01",
+                 "end": adjuvant_end, "outcome": "completed"},
+                {"agents": ["fulvestrant", "ribociclib"], "setting": "metastatic",
+                 "start": metastatic_start, "outcome": "ongoing"},
+            ]
+        )  # fmt: skip
+
+    progressed = crit(m.PriorTherapy, classes=("aromatase_inhibitor",), relation="progressed")
+    assert judged(progressed, relapsed("2021-01", "2021-08")) is MET  # within 12 months
+    assert judged(progressed, relapsed("2021-01", "2025-08")) is UNKNOWN  # years later
+    received = crit(m.PriorTherapy, classes=("aromatase_inhibitor",))
+    assert judged(received, relapsed("2021-01", "2025-08")) is MET

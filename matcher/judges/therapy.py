@@ -458,7 +458,16 @@ def _relation(
     if regimen.setting in _EARLY and (
         any(r.setting == "metastatic" for r in later) or p.stage == "metastatic"
     ):
-        return True, ", relapsed afterwards"
+        if c.relapse_within_months is not None or c.relapse_after_months is not None:
+            return True, ", relapsed afterwards"  # the criterion's own window decides
+        # a relapse during or soon after (neo)adjuvant therapy is progression on it; one long
+        # after it (endocrine-sensitive disease, a relapse years after adjuvant osimertinib) is
+        # not, by the usual convention, and trials differ on what counts
+        early = history.early_relapse(regimen)
+        if early:
+            return True, ", relapsed during or within 12 months of it"
+        when = "more than 12 months after it" if early is False else "afterwards, date unknown"
+        return None, f", relapsed {when}: whether that is progression on it is for the investigator"
     if regimen.outcome in {"ongoing", "completed", "toxicity"} and all(r.outcome for r in later):
         return False, " (no progression recorded)"
     return None, " (outcome not given)"
