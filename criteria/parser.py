@@ -37,7 +37,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.76.0"
+PARSER_VERSION = "0.77.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -359,8 +359,25 @@ def _required_again(criteria: list[Criterion]) -> list[Criterion]:
     if not required:
         return criteria
 
+    # "chemotherapy for metastatic TNBC or HR+/HER2- disease": where an exclusion item also
+    # names a receptor status the inclusion does not require, its statuses are alternatives
+    # that say whom the exclusion is for, and all of them stay
+    listed = {
+        c.item
+        for c in criteria
+        if c.section == Section.EXCLUSION
+        and isinstance(c, Receptor)
+        and not c.negated
+        and _statement(c) not in required
+    }
+
     def contradicts(c: Criterion) -> bool:
-        return c.section == Section.EXCLUSION and not c.negated and _statement(c) in required
+        return (
+            c.section == Section.EXCLUSION
+            and not c.negated
+            and _statement(c) in required
+            and not (isinstance(c, Receptor) and c.item in listed)
+        )
 
     return _without(criteria, contradicts, "names a disease the trial requires")
 

@@ -1320,7 +1320,8 @@ def _her2_details(tail: str, raw: str) -> dict[str, object]:
     elif _ISH_POS.search(window) and raw.lower() not in {"negative", "neg", "-"}:
         details["ish"] = "positive"
     status = _status_word(raw, "HER2")
-    if scores and (status is None or raw in {"0", "1+", "2+"}):
+    if scores and (status is None or raw in {"0", "1+", "2+"} or raw.lower().startswith("expres")):
+        # "HER2 expression of 1+ or 2+": the scores say which category the expression is
         status = _ihc_status(scores, details.get("ish")) or status
     details["status"] = status
     return details
