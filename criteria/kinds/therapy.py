@@ -802,7 +802,18 @@ _PART_OF = re.compile(
     r"|previous|prior|(?:1st|first|2nd|second|3rd|third)[- ]line)\s+)*",
     re.IGNORECASE,
 )
-_CLASS_WITH = re.compile(r"\s+(?:therapy\s+|treatment\s+)?(?:with|using)\s+(?:the\s+)?", re.I)
+#: Only a space or hyphen between a named therapy and the generic words after it.
+_HEAD_NOUN_GAP = re.compile(r"[\s-]{1,2}")
+#: A name that ends in its own noun ("chemotherapy", "CDK4/6 inhibitors") has no head noun after
+#: it: "chemotherapy systemic anticancer therapy" lists two.
+_NOUN_END = re.compile(
+    r"(?:therap(?:y|ies)|treatments?|agents?|drugs?|inhibitors?|antibod(?:y|ies)|regimens?"
+    r"|conjugates?|medications?)\W*$",
+    re.IGNORECASE,
+)
+_CLASS_WITH = re.compile(
+    r"\s+(?:therapy\s+|treatment\s+)?(?:with|using)\s+(?:the\s+|an?\s+)?", re.I
+)
 
 
 _WITH_NAMED = re.compile(
@@ -844,16 +855,28 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
     out: list[lexicon.Mention] = []
     for m in kept:
         previous = out[-1] if out else None
+        if (
+            previous is not None
+            and m.id == "systemic_anticancer_therapy"
+            and previous.id != m.id
+            and _HEAD_NOUN_GAP.fullmatch(w, previous.end, m.start)
+            and not _NOUN_END.search(previous.text)
+        ):
+            # "taxane anticancer drugs": the generic words are the named therapy's head noun
+            out[-1] = dataclasses.replace(previous, end=m.end, text=w[previous.start : m.end])
+            continue
         if previous is not None and _PART_OF.fullmatch(w, previous.end, m.start):
             continue  # "anthracyclines as part of previous chemotherapy": the anthracyclines
         if (
             previous is not None
             and previous.kind == "class"
-            and m.kind != "class"
+            and m.id != previous.id
             and _CLASS_WITH.fullmatch(w, previous.end, m.start)
             and _within_class(m, previous.id)
         ):
-            out[-1] = m  # "hormonal therapy with fulvestrant": fulvestrant, not any of the class
+            # "hormonal therapy with fulvestrant", "chemotherapy with a taxane": the member named,
+            # not any of the class
+            out[-1] = m
             continue
         if (
             previous is not None
