@@ -1160,3 +1160,12 @@ def test_a_late_relapse_after_adjuvant_therapy_is_no_sure_progression_on_it() ->
     assert judged(progressed, relapsed("2021-01", "2025-08")) is UNKNOWN  # years later
     received = crit(m.PriorTherapy, classes=("aromatase_inhibitor",))
     assert judged(received, relapsed("2021-01", "2025-08")) is MET
+
+
+def test_progressing_brain_metastases_are_unknown_for_active_ones() -> None:
+    active = patient(
+        diagnosis={"brain_metastases": "active", "brain_metastases_symptomatic": False}
+    )
+    unstable = crit(m.CnsMetastases, "exclusion", states=("progressing", "symptomatic"))
+    assert judged(unstable, active) is UNKNOWN  # untreated and quiet, or growing: not recorded
+    assert judged(crit(m.CnsMetastases, "exclusion", states=("symptomatic",)), active) is NOT_MET

@@ -439,6 +439,19 @@ def _named_states(window: str) -> list[str]:
     return found
 
 
+#: A definition right after an "active brain metastases" mention.
+_ACTIVE_DEFINED = re.compile(
+    r"\s*(?:\(\s*(?:i\.?e\.?|e\.?g\.?|defined\s+as|such\s+as)?,?|,?\s*(?:i\.?e\.?|defined\s+as)[,:]?)"
+    r"\s*(?P<body>[^()]{3,120})",
+    re.IGNORECASE,
+)
+#: "stable for < 4 weeks", "progressing", "growing": not stable, in a definition of active.
+_UNSTABLE = re.compile(
+    r"\bstable\s+(?:for\s+)?(?:<|less\s+than|fewer\s+than|under)|progress|grow|enlarg|\bnew\b",
+    re.IGNORECASE,
+)
+
+
 def read_cns(view: ItemView) -> list[Draft]:
     w = view.w
     states: list[str] = []
@@ -466,6 +479,15 @@ def read_cns(view: ItemView) -> list[Draft]:
         window = w[max(begin, match.start() - 60) : match.end() + 40]
         cut = window.find("unless")
         named = _named_states(window if cut < 0 else window[:cut])
+        defined = _ACTIVE_DEFINED.match(w, match.end()) if "active" in named else None
+        if defined is not None:
+            # "active brain metastases (i.e., symptomatic or needing steroids)": the bracket
+            # says which ones are meant
+            meant = [s for s in _named_states(defined.group("body")) if s != "active"]
+            if _UNSTABLE.search(defined.group("body")):
+                meant.append("progressing")
+            if meant:
+                named = [s for s in named if s != "active"] + meant
         states += named
         if not named and not _QUALIFIED.search(w) and not view.exceptions:
             bare = True  # "known brain metastases": whatever their state

@@ -118,6 +118,14 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
                 "the criterion's exception (check by hand)",
             )
         return met(words)
+    if brain == "active" and states & _ACTIVE_STATES == {"progressing"}:
+        # "stable for less than 4 weeks": the profile's active covers untreated ones too
+        if symptomatic and "symptomatic" in states:
+            return met(words)
+        return unknown(
+            f"{words}; whether they are progressing (not stable) is not recorded",
+            "whether the brain metastases are stable",
+        )
     if brain == "active" and states & _ACTIVE_STATES:
         return met(words)
     if "symptomatic" in states:
