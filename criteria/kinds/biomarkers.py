@@ -49,7 +49,8 @@ _SCORE_AFTER = re.compile(
 _ALTERATION_DRUGS_AFTER = re.compile(
     r"^[\s/-]*(?:(?:HER2|ERBB2|EGFR|exon\s*\d+\w*|ex\d+\w*|ins\w*|insertions?|mutant|mutations?"
     r"|mutated|G12C|V600E?|activating|sensitizing|selective|specific|-)[\s/-]*){1,5}"
-    r"(?:small[- ]molecule\s+)?(?:TKIs?|inhibitors?|antibod\w+|(?:targeted|directed)\s+"
+    r"(?:small[- ]molecule\s+)?(?:TKIs?|(?:tyrosine[- ]kinase\s+)?inhibitors?|antibod\w+"
+    r"|(?:targeted|directed)\s+"
     r"(?:therap|agent|drug|treatment)\w*)",
     re.I,
 )
@@ -293,7 +294,7 @@ def read(view: ItemView) -> list[Draft]:
         before = w[max(0, start - 55) : start]
         next_gene = next((g.start for g in genes if g.start > end), len(w))
         after = after[: max(0, next_gene - end)] if next_gene - end < 45 else after
-        if _ALTERATION_DRUGS_AFTER.match(after):
+        if _ALTERATION_DRUGS_AFTER.match(w[end : min(end + 90, next_gene)]):
             drugs_named = True
             continue  # "EGFR/HER2 exon20ins small molecule inhibitors": drugs, named by target
         if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
@@ -393,6 +394,9 @@ def _gene_from_variants(view: ItemView) -> list[Draft]:
     for match in _VARIANT.finditer(view.w):
         value = _variant_text(match)
         gene = table.get(value or "")
+        before = _GENE_WORD_END.sub("", view.w[max(0, match.start() - 50) : match.start()])
+        if _TARGET_BEFORE.search(before) or _ALTERATION_DRUGS_AFTER.match(view.w, match.end()):
+            continue  # "drugs targeting EGFR exon 20 insertions": the drugs' target
         if value and gene:
             found.setdefault(gene, []).append(value)
             first, last = min(first, match.start()), max(last, match.end())
@@ -422,6 +426,8 @@ def _gene_from_variants(view: ItemView) -> list[Draft]:
     return out
 
 
+#: A gene symbol just before a variant ("EGFR exon 20 ..."), stepped over to read what precedes it.
+_GENE_WORD_END = re.compile(r"\b[A-Z][A-Z0-9]{1,6}\s*$")
 #: "EGFR wt status (for exon 19 deletions and L858R)": the variants a wild type is stated for.
 _WILD_FOR = re.compile(
     r"\b(?:wild[- ]?type|WT|non-?mutated|unmutated)\b[^.;]{0,25}?(?:\(|\bfor\b|:)\s*(?:\w+\s+)?$",
