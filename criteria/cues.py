@@ -257,8 +257,18 @@ def exceptions(work: str) -> list[Exception_]:
                 end = close + 1 if close != -1 else len(work)
             elif work.count(")", match.end(), end) > work.count("(", match.end(), end):
                 end = work.find(")", match.end())
+        if _CROSS_REFERENCE.fullmatch(work, match.end(), max(end, match.end())):
+            continue  # "with the exception noted below": the next items state it
         found.append(Exception_(match.start(), max(end, match.end()), match.end()))
     return found
+
+
+#: What an exception says when it only points elsewhere: "(with the exception) noted below".
+_CROSS_REFERENCE = re.compile(
+    r"\s*(?:(?:as\s+)?(?:noted|listed|described|specified|stated|given|outlined|detailed)\s+)?"
+    r"(?:below|above|hereafter|in\s+the\s+following)\W*",
+    re.IGNORECASE,
+)
 
 
 def inside(spans: list[Exception_], position: int) -> Exception_ | None:
