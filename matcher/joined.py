@@ -44,6 +44,13 @@ _TOGETHER_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+#: Words between a condition and the lab limit that defines which cases count.
+_CONDITION_DEFINED_BY = re.compile(
+    r"(?:\bwith|\(|\bdefined\s+(?:as|by)|\bi\.?e\.?,?|\bas\s+(?:shown|evidenced)\s+by)\s*"
+    r"(?:an?\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+
 _ONLY_WHOM = "this only says whom the exclusion is about"
 
 _SENTENCE_END = re.compile(r"[.;]\s*(?=[A-Z][a-z]|\(|\d)|\n")
@@ -81,7 +88,11 @@ def joined_items(raw: Sequence[dict[str, Any]]) -> tuple[Joined, ...]:
     for positions in sentences.values():
         if len(positions) < 2:
             continue
-        qualifiers = tuple(p for p in positions if _is_qualifier(raw[p], inherited))
+        qualifiers = tuple(
+            p
+            for p in positions
+            if _is_qualifier(raw[p], inherited) or _defines_condition(raw, p, positions)
+        )
         parts = tuple(
             p
             for p in positions
@@ -107,6 +118,23 @@ def _sentence(criterion: dict[str, Any]) -> int | None:
         return None
     where = at if criterion.get("kind") in QUALIFIER_KINDS else at + len(evidence)
     return len(_SENTENCE_END.findall(text, 0, where))
+
+
+def _defines_condition(raw: Sequence[dict[str, Any]], position: int, sentence: list[int]) -> bool:
+    """A lab limit that says which cases of a condition named before it are meant: "diabetes
+    with fasting glucose > 200 mg/dL", "diabetes (HbA1c >= 8%)"."""
+    criterion = raw[position]
+    if criterion.get("kind") != Kind.LAB:
+        return False
+    text, evidence = criterion.get("text") or "", criterion.get("evidence") or ""
+    at = text.find(evidence) if evidence else -1
+    if at < 0 or not _CONDITION_DEFINED_BY.search(text, 0, at):
+        return False
+    return any(
+        raw[p].get("kind") == Kind.COMORBIDITY
+        and 0 <= text.find(raw[p].get("evidence") or "\0") < at
+        for p in sentence
+    )
 
 
 def _is_qualifier(criterion: dict[str, Any], inherited: set[int]) -> bool:

@@ -162,3 +162,22 @@ def test_two_lab_limits_that_must_hold_together_exclude_only_together() -> None:
     raw = [dict(r, text=either) for r in raw]
     raw[1]["evidence"] = "creatinine clearance below 50 mL/min"
     assert joined_items(raw) == ()
+
+
+def test_a_lab_limit_says_which_cases_of_a_condition_exclude() -> None:
+    text = "Diabetes with an HbA1c above 8 percent"
+    condition = {"section": "exclusion", "kind": "comorbidity", "condition": "diabetes",
+                 "item": 0, "text": text, "evidence": "Diabetes"}  # fmt: skip
+    limit = {"section": "exclusion", "kind": "lab", "analyte": "hba1c", "comparator": ">",
+             "value": 8.0, "unit": "%", "item": 0, "text": text,
+             "evidence": "HbA1c above 8 percent"}  # fmt: skip
+
+    def diabetic(hba1c: float | None) -> Any:
+        labs = {} if hba1c is None else {"hba1c": hba1c}
+        return parse_profile({"id": "pt-d", "sex": "female", "age": 60, "labs": labs,
+                              "diagnosis": {"cancer": "breast cancer"},
+                              "conditions": ["type 2 diabetes"]})  # fmt: skip
+
+    assert _result(diabetic(7.1), condition, limit).verdict is Verdict.ELIGIBLE
+    assert _result(diabetic(9.0), condition, limit).verdict is Verdict.INELIGIBLE
+    assert _result(diabetic(None), condition, limit).verdict is Verdict.POSSIBLY_ELIGIBLE
