@@ -29,6 +29,12 @@ _PERMISSION_FOR = re.compile(
     r"\b(?:permitted|allowed|acceptable|accepted|eligible)\s+only\s+(?:in|for|to)\b[^.;]*$",
     re.IGNORECASE,
 )
+#: "(breast cancer) treatment", "(MBC) therapies": the cancer words qualify another noun.
+_NOUN_OF_CANCER_AFTER = re.compile(
+    r"\s*(?:(?:cancer|carcinoma)\s+)?(?:treatments?|therap(?:y|ies)|regimens?|drugs?|medications?|surgery|care|trials?"
+    r"|stud(?:y|ies)|diagnosis|screening|survivors?)\b",
+    re.IGNORECASE,
+)
 _LEADING_NO = re.compile(r"^\W*(?:no|not|none|without)\b", re.IGNORECASE)
 #: The cancer is one of a list of cancers ("..., small cell carcinoma, or lymphoma").
 _LISTED_BEFORE = re.compile(
@@ -107,6 +113,8 @@ def read(view: ItemView) -> list[Draft]:
                 and _LISTED_BEFORE.search(w, max(0, start - 70), start) is not None
                 and cues.negated_before(w, start)
             )  # "No germ cell tumour, small cell carcinoma or lymphoma"
+            if negated and _NOUN_OF_CANCER_AFTER.match(w, end):
+                continue  # "no changes to MBC treatments": the cancer names whose treatments
             draft = view.draft("cancer_type", start, end, negated=negated, **fields)
             draft.setting = bool(_SETTING_BEFORE.search(w[max(0, start - 50) : start]))
             out.append(draft)
