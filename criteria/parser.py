@@ -37,7 +37,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.82.0"
+PARSER_VERSION = "0.83.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -48,6 +48,20 @@ _BRACKETED_COHORT = re.compile(
 )
 #: An introduction this short is repeated in front of each child so that the child reads alone.
 _PREFIX_MAX = 100
+
+
+#: An introduction whose entries are kinds of cancer ("Histologically confirmed cancer of one
+#: of these types:", "Malignancy at one of the following sites:"): an entry names an organ.
+_CANCER_NOUN = re.compile(
+    r"\b(?:cancers?|carcinomas?|tumou?rs?|malignan\w*|neoplasms?|\w*(?:omas?|emias?|aemias?)|nsclc"
+    r"|sclc|crc|mbc|disease)\b",
+    re.IGNORECASE,
+)
+_CANCER_KINDS_INTRO = re.compile(
+    r"\b(?:cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies)|neoplasms?)\b[^:.;]{0,60}?"
+    r"\b(?:types?|sites?|origins?|primary sites?)\b[^:.;]{0,20}:\s*$",
+    re.IGNORECASE,
+)
 
 
 def _item_words(text: str, item: Item) -> str:
@@ -117,6 +131,13 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
                 read = (
                     shown  # a topic label ("Hepatic:") helps read the child; logic words would not
                 )
+        if (
+            item.parent is not None
+            and len(own.split()) <= 3
+            and _CANCER_KINDS_INTRO.search(words[item.parent])
+            and not _CANCER_NOUN.search(own)
+        ):
+            read = f"{read} cancer"  # "cancer of one of these types:" / "Colon": colon cancer
         if item.cohort is None and (bracketed := _BRACKETED_COHORT.search(own)) is not None:
             item.cohort = bracketed.group("label")  # "ESR1 mutation in plasma (Cohort B only)"
         label = leading_cohort(own) if item.cohort else None

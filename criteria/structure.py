@@ -424,6 +424,116 @@ def _lets_in_on_condition(words: str) -> bool:
     return permission is not None and _ON_CONDITION.match(words, permission.end()) is not None
 
 
+#: Words a criterion does not end with: the line goes on below ("... any other concurrent
+#: systemic therapy, including" / "hormonal agents"; "... at doses greater than" / "those used
+#: for replacement"). Lower case only: "Hepatitis A" ends a criterion.
+_DANGLING_END = re.compile(
+    r"(?:^|\s)(?:including|such as|e\.g\.|i\.e\.|of|with|without|to|the|a|an|for|in|than|by"
+    r"|from|that|which|who|whom|whose|as|at|on|per|via|between|within|except|excluding|other"
+    r"|any|are|is|be|must|if|unless|using)\s*$"
+)
+#: An introduction without its colon ("postmenopausal is defined as" / "A prior bilateral
+#: oophorectomy, or" / ...): its entries stay entries, none joins it.
+_OPEN_INTRO_END = re.compile(
+    r"\b(?:defined|consisting|composed|comprised|as follows|the following|one of|any of|either)"
+    r"(?:\s+(?:as|of|by))?\s*$",
+    re.IGNORECASE,
+)
+#: "and" / "or" at the end: the next line goes on when it starts in lower case ("... PI3K
+#: inhibitors, or" / "other agents targeting AKT"); in upper case it is the other alternative.
+_CONJUNCTION_END = re.compile(r"(?:^|[\s,;])(?:and|or|and/or|nor|but)\s*$", re.IGNORECASE)
+#: A line that opens with a word no criterion opens with ("with metastatic disease", "than
+#: 1.5 x ULN", "those used for", "where W is the weight"): the line above goes on.
+_CONTINUING_START = re.compile(
+    r"(?:with|without|of|to|than|by|and|or|nor|but|that|which|who|whom|whose|where|as|from"
+    r"|plus|including|excluding|unless|except|those|respectively|i\.e\.|e\.g\.)\b"
+    r"(?!\s+situ\b)"
+)
+#: A formula line under the criterion that uses it ("Female CrCl = ((140 - age) x weight x
+#: 0.85) / (72 x creatinine)"): a short name, "=", then arithmetic with brackets.
+_FORMULA = re.compile(
+    r"^[^=<>≤≥]{1,50}?(?<![<>=!])=(?![<>=])\s*(?=[^=]*[(\[])(?=(?:[^=]*?(?:\s[x×*/+-]\s|[×*/])){2})"
+)
+
+
+def _bracket_depth(words: str) -> int:
+    return words.count("(") + words.count("[") - words.count(")") - words.count("]")
+
+
+def _closes_bracket(words: str) -> bool:
+    """The line closes a bracket it did not open ("intent) with the following ...")."""
+    depth = 0
+    for ch in words:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
+def _continues(above: str, words: str, in_list: bool = False) -> bool:
+    """In the older layout (one line per element, no bullets), a line that only carries on the
+    line above: the words above stop mid-phrase, or a bracket opened above closes here, or the
+    line opens with a word that no criterion opens with, or it is a formula the line above
+    uses. "Is receiving any other concurrent therapy, including" / "hormonal agents" is one
+    criterion; "Prior tamoxifen" / "cardiac arrhythmia" are two, and so are "have an order
+    for treatment; and" / "are willing to travel" (entries of a list)."""
+    return _continuation_rule(above, words, in_list) is not None
+
+
+def _continuation_rule(above: str, words: str, in_list: bool = False) -> str | None:
+    above = above.rstrip()
+    if _FORMULA.match(words):
+        return "formula"
+    if re.search(r"(?<!\be\.g)(?<!\bi\.e)[.;:!?]$", above):
+        return None
+    conjunction = _CONJUNCTION_END.search(above)
+    if conjunction is not None:
+        # "..., PI3K inhibitors, or" / "other agents": one list; "...; or" / "have a pacemaker",
+        # "..., or" / "are pregnant", "creatinine <= ULN OR" / "creatinine clearance > 60" and
+        # the entries under "defined as:" ("no menses for 9 months or" / "...") are alternatives
+        if (
+            in_list
+            or above[: conjunction.start() + 1].rstrip().endswith(";")
+            or not conjunction.group(0).strip(" ,;").islower()
+            or not words[:1].islower()
+            or _CLAUSE_START.match(words)
+        ):
+            return None
+        return "conjunction"
+    if _DANGLING_END.search(above) and not (
+        _OPEN_INTRO_END.search(above) or _OWN_CRITERION.match(words)
+    ):
+        return "dangling"
+    if _bracket_depth(above) > 0 and _closes_bracket(words):
+        return "bracket"
+    start = _CONTINUING_START.match(words)
+    if start is None or above.split()[0].lower() == start.group(0).lower():
+        return None  # "with breast cancer on an AI" / "with no metastases": parallel entries
+    return "start"
+
+
+#: An entry of a list of clauses ("are pregnant or nursing", "have a pacemaker").
+_CLAUSE_START = re.compile(
+    r"(?:are|is|was|were|have|has|had|be|must|will|can|cannot|should|may|do|does|did|agree"
+    r"|receive[ds]?|undergo|undergoing|meet|meets)\b"
+)
+
+
+def _leaves_list(entries: list[str], words: str) -> bool:
+    """In the older layout, after list entries written in lower case ("tumour size > 2 cm" /
+    "age < 35 years"), a long line with a capital is no entry of that list but a criterion of
+    its own ("Had a known HER2 status before signing the consent")."""
+    return (
+        len(entries) >= 2
+        and all(entry[:1].islower() for entry in entries)
+        and words[:1].isupper()
+        and len(words.split()) > 8
+    )
+
+
 def _is_fragment(words: str) -> bool:
     return bool(_FRAGMENT_START.match(words)) or len(words.split()) <= 6
 
@@ -494,6 +604,23 @@ def layout(text: str) -> Layout:
             headers.append(Header((line.start, line.end), None, cohort))
             joined_or = words.strip(" .;:*").upper() != "AND"
             continue
+        if (
+            not bullet_mode
+            and previous is not None
+            and not blank
+            and _continues(_words(text, previous), words, previous.parent is not None)
+        ):
+            previous.lines.append((line.start, line.end))
+            if intro is previous and not previous.children and _FORMULA.match(words):
+                # "... (by the formula below):" introduced the formula, not the lines after it
+                previous.intro = False
+                intro = items[previous.parent] if previous.parent is not None else None
+                if intro is not None:
+                    intro_words = _words(text, intro)
+                    intro_strong = bool(_STRONG_INTRO.search(intro_words)) or is_label(intro_words)
+                    intro_lets_in = _lets_in_on_condition(intro_words)
+                    intro_count = 0
+            continue
         if bullet_mode and not line.bullet and previous is not None:
             next_bullet = _next_is_bullet(lines, position)
             if not (words.endswith(":") and next_bullet) and (
@@ -534,6 +661,12 @@ def layout(text: str) -> Layout:
                 # if all of the following:"
             ):
                 sibling_label = True  # a criterion of its own
+            if (
+                not bullet_mode
+                and not is_label(_words(text, intro))
+                and _leaves_list([_words(text, items[c]) for c in intro.children], words)
+            ):
+                sibling_label = True
             if intro_count:  # "the following 3 criteria": that many lines, whatever they say
                 sibling_label = len(intro.children) >= intro_count
             if not sibling_label and (

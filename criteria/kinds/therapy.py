@@ -616,6 +616,25 @@ def _agents_targeting(mentions: list[lexicon.Mention], w: str) -> list[lexicon.M
     return sorted([*kept, *added], key=lambda m: m.start)
 
 
+def _generic_with_examples(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    """ "Any other concurrent systemic therapy, including hormonal agents": the therapies named
+    after "including" are examples; the generic therapy before them is what the item is about."""
+    generic = _GENERIC.search(w, 0, mentions[0].start)
+    if (
+        generic is None
+        or generic.group(0).split()[0].lower() in _LATEST_WORDS
+        or not _INCLUDING.fullmatch(w, generic.end(), mentions[0].start)
+    ):
+        return mentions
+    found = lexicon.Mention(
+        generic.start(), generic.end(), "systemic_anticancer_therapy", "class", generic.group(0)
+    )
+    return [found, *mentions]
+
+
+_LATEST_WORDS = frozenset({"most", "last", "prior", "previous", "preceding", "latest", "standard"})
+
+
 #: "clinical trials of other antitumor drugs": the drugs of a trial are investigational.
 _TRIAL_OF_BEFORE = re.compile(
     r"\b(?:clinical\s+)?(?:trials?|stud(?:y|ies))\s+(?:of|with|involving|testing|using)\s+"
@@ -706,6 +725,8 @@ def _read(view: ItemView) -> list[Draft]:
                     generic.group(0),
                 )
             ]
+    elif mentions and view.has(_GENERIC_WORDS):
+        mentions = _generic_with_examples(mentions, view.w)
     if mentions and view.has(_TRIAL_WORDS):
         mentions = [_in_a_trial(m, view.w) for m in mentions]
     if mentions and view.has(_OTHER_WORDS):
