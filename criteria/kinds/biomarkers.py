@@ -300,6 +300,16 @@ def read(view: ItemView) -> list[Draft]:
         if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
             continue  # "tissue for PIK3CA-mutation testing": a test, not the alteration
         alteration = _alteration(after, before, symbols_t)
+        listed = _EXAMPLE_LIST_BEFORE.search(before) if alteration is None else None
+        if listed is not None:
+            # "resistance mutations (e.g., T790M, MET)": the list's head says what the genes
+            # stand for, loosely (any alteration of them)
+            head = w[
+                max(0, start - len(before) + listed.start() - 60) : start
+                - len(before)
+                + listed.start()
+            ]
+            alteration = "alteration" if _alteration("", head, symbols_t) else None
         protein_only = all(m.protein for m in group)
         if alteration is None or (protein_only and alteration not in {"mutation", "amplification"}):
             continue
@@ -313,10 +323,16 @@ def read(view: ItemView) -> list[Draft]:
         # "BRAF V600E or KRAS G12C" (one written before its gene only when no gene precedes)
         earlier = any(g.end <= start for g in genes)
         region = w[end : min(len(w), end + 120, next_gene)]
+        owners = phrases().variant_genes
         for variant in _VARIANT.finditer(
             w[start if earlier else max(0, start - 40) : min(end + 120, next_gene)]
         ):
             for value in _variant_texts(variant, symbols_t):
+                if (
+                    not value.startswith("exon")
+                    and owners.get(value, symbols_t[0]) not in symbols_t
+                ):
+                    continue  # "(e.g., C797S, MET amplification)": C797S is EGFR's
                 if value not in variants:
                     variants.append(value)
         for variant in _VARIANT.finditer(region):
@@ -360,13 +376,30 @@ def read(view: ItemView) -> list[Draft]:
         if examples and variants:
             fields["variants_are_examples"] = True
         out.append(view.draft("biomarker", start, stop, **fields))
-    if not out and not drugs_named and (protein_change or "exon" in view.low):
-        out.extend(_gene_from_variants(view))  # its variants are protein changes or exons
+    if not drugs_named and (protein_change or "exon" in view.low):
+        # variants with no gene written: their genes, unless a draft already names them
+        # ("HER2 exon 20 insertion" names its gene; an exon alone is no other gene's)
+        named = {g for d in out for g in d.fields["genes"]}
+        out.extend(
+            d
+            for d in _gene_from_variants(view)
+            if not out
+            or not (
+                set(d.fields["genes"]) & named
+                or any(v.startswith("exon") for v in d.fields["variants"])
+            )
+        )
     out.extend(_markers(view))
     return out
 
 
 _NUMBER = re.compile(r"\d+")
+#: Genes listed as examples: "(e.g., T790M, MET", "such as ALK, ROS1 or".
+_EXAMPLE_LIST_BEFORE = re.compile(
+    r"(?:\(\s*|\b)(?:e\.?g\.?|eg|such\s+as|including|for\s+example)[,:]?\s*"
+    r"(?:[\w-]+\s*(?:,|\bor\b|\band\b)\s*)*$",
+    re.IGNORECASE,
+)
 _EXAMPLES_AFTER = re.compile(r",\s*(?:such as|e\.g\.?|eg|for example|including)\b", re.I)
 _WITHOUT = re.compile(
     r"\b(?:without|not|no|non|absence of|absent (?:from|in)|rather than)\b[^.;,]{0,40}$", re.I
