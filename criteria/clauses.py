@@ -162,33 +162,65 @@ def _relapse_rule(draft: Draft, w: str) -> bool:
 
 
 _NOT_ALTERNATIVE = frozenset({"administrative", "unrecognized", "cancer_type"})
-_EITHER = Fast(r"^\W*(?:[\w-]+\s+){0,6}?either\b")
+#: "either" among the first words of a sentence (the item's first or a later one).
+_EITHER = Fast(r"(?:^|[.;]\s+)\W*(?:[\w-]+\s+){0,6}?either\b")
 _OR = re.compile(r",?\s+or\s+")
+#: An "or" inside a pair of words that names one thing ("locally advanced or metastatic",
+#: "first- or second-generation", "on or after"): no split between the sides of "either".
+_PAIR_OR = re.compile(
+    r"\s*(?:metastatic|advanced|recurrent|unresectable|second|2nd|third|3rd|later|after"
+    r"|cytologically|histologically|refractory|relapsed)\b",
+    re.IGNORECASE,
+)
 
 
 def apply_either(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
-    """'Either A, or B' in an inclusion item: what each side states is an alternative."""
+    """'Either A, or B' in an inclusion item: what each side states is an alternative. When
+    one side names a treatment history and the other only says how the therapy named before
+    'either' was given ("X given either as first-line therapy, or as second-line therapy after
+    Y"), that therapy stands for the bare side: Y alone is no requirement."""
     if view.section != Section.INCLUSION or len(drafts) < 2 or "either" not in view.low:
         return
     w = view.w
-    either = _EITHER.search(w, view.low)
-    if either is None:
-        return
+    for either in _EITHER.finditer(w, view.low):
+        _either_sides(drafts, view, either, counter)
+
+
+def _either_sides(
+    drafts: list[Draft], view: ItemView, either: re.Match[str], counter: list[int]
+) -> None:
+    w = view.w
     begin = either.end() - len("either")
-    depth, split = 0, None
-    for match in _OR.finditer(w, either.end()):
+    stop = _SENTENCE_END.search(w, either.end())
+    limit = stop.start() if stop else len(w)
+    first = begin == w.find("either") and not w[: either.start()].strip(" .;")
+    split = None
+    for match in _OR.finditer(w, either.end(), len(w) if first else limit):
         depth = w.count("(", either.end(), match.start()) - w.count(
             ")", either.end(), match.start()
         )
-        if depth == 0:
+        if depth == 0 and (first or not _PAIR_OR.match(w, match.end())):
             split = match
             break
     if split is None:
         return
     sides = [
         [d for d in drafts if begin <= d.start < split.start()],
-        [d for d in drafts if d.start >= split.end()],
+        [d for d in drafts if d.start >= split.end() and (first or d.start < limit)],
     ]
+    histories = [[d for d in side if d.kind in _HISTORIES] for side in sides]
+    if not first and any(histories) and not all(histories):
+        # the bare side is how the therapy named before "either" was given
+        opened = _sentence_start(w, begin)
+        subject = [d for d in drafts if opened <= d.start < begin and d.kind in _HISTORIES]
+        if not subject or any(
+            "any_of" in d.fields for d in (*subject, *histories[0], *histories[1])
+        ):
+            return
+        counter[0] += 1
+        for draft in (*subject, *histories[0], *histories[1]):
+            draft.fields["any_of"] = counter[0]
+        return
     # a cancer named after both sides ("either HER2+ or HER2- breast cancer") belongs to both
     chosen = [d for side in sides for d in side if d.kind not in _NOT_ALTERNATIVE]
     if not all(s for s in ([d for d in side if d in chosen] for side in sides)) or any(
@@ -469,6 +501,82 @@ def apply_routes(drafts: list[Draft], view: ItemView, counter: list[int]) -> lis
             ):
                 draft.fields["relapse_after_months"] = 0.0
     return [d for d in drafts if d not in term]
+
+
+#: "..., meeting any of the following requirements:", "must fulfil one of the following:": what
+#: follows, up to the item's end, lists ways in, one a sentence, clause or line.
+_LIST_HEAD = Fast(
+    r"\b(?:meets?|meeting|fulfil\w*|satisf\w*|(?:can|may|must|should)\s+be|have|has|had)\s+"
+    r"(?:at least\s+)?(?:any|one|1|either)\s+(?:of\s+)?(?:the\s+)?(?:following|below)"
+    r"(?:\s+[\w-]+){0,3}?\s*:"
+)
+_LIST_WORDS = gate_words("following", "below")
+#: Where one way in of such a list ends: a sentence end (also "failure.Patients" without a
+#: space, not "e.g." or "etc."), a semicolon, a line break, or a letter or numeral mark.
+_WAY_END = re.compile(
+    r"(?<!\be\.g)(?<!\beg)(?<!\betc)(?<!\bi\.e)\.(?:\s+|(?=[A-Z][a-z]))|;\s*|\n\s*"
+    r"|\s(?=(?:[a-h]|i{1,3}|iv|v)[.)]\s)|\s(?=\((?:[a-h]|i{1,3}|iv|v|\d)\)\s)"
+    r"|,?\s+or\s+(?=(?:if\s+)?(?:progress|relaps|recurr|failure|disease progression)\w*\b)",
+    re.IGNORECASE,
+)
+#: A sentence that leaves the list: a statement about every patient, or a note.
+_LIST_LEFT = Fast(
+    r"^\W*(?:in addition|additionally|also|furthermore|moreover|all (?:patients|participants"
+    r"|subjects))\b"
+)
+#: Kinds a way in can state: a treatment history, a finding, how the disease presented.
+_WAY_KINDS = frozenset({"prior_therapy", "line_count", "biomarker"})
+
+
+def apply_listed_routes(drafts: list[Draft], view: ItemView, counter: list[int]) -> list[Draft]:
+    """'Earlier EGFR TKI that failed, meeting any of the following: progression on a first- or
+    second-generation TKI and no T790M afterwards. Progression on osimertinib.' in an inclusion
+    item: each sentence (or clause, line, lettered part) after the head is one way in. What a
+    way in states shares one `any_of` group with the others, and a `route` number of its own,
+    so a way in of two statements needs both; what the words before the head state stays
+    required of everyone."""
+    if view.section != Section.INCLUSION or len(drafts) < 2 or not view.has(_LIST_WORDS):
+        return drafts
+    w = view.w
+    head = _LIST_HEAD.search(w, view.low)
+    if head is None or (view.context is not None and view.context.any_of is not None):
+        return drafts
+    bounds = [head.end()]
+    depth = 0
+    last = head.end()
+    for match in _WAY_END.finditer(w, head.end()):
+        depth += w.count("(", last, match.start()) - w.count(")", last, match.start())
+        depth += w.count("[", last, match.start()) - w.count("]", last, match.start())
+        last = match.start()
+        if depth <= 0:
+            bounds.append(match.end())
+    bounds.append(len(w))
+    ways: list[list[Draft]] = []
+    for a, b in pairwise(bounds):
+        if _LIST_LEFT.search(w[a:b], view.low[a:b]):
+            break
+        ways.append(
+            [
+                d
+                for d in drafts
+                if a <= d.start < b
+                and (
+                    d.kind in _WAY_KINDS
+                    or (d.kind == "disease_stage" and d.fields.get("presentation"))
+                )
+                and "any_of" not in d.fields
+                and not (d.fields.get("negated") and TIMING_FIELDS & d.fields.keys())
+            ]
+        )
+    ways = [way for way in ways if way]
+    if len(ways) < 2:
+        return drafts
+    counter[0] += 1
+    for number, way in enumerate(ways, 1):
+        for draft in way:
+            draft.fields["any_of"] = counter[0]
+            draft.fields["route"] = number
+    return drafts
 
 
 #: "De novo stage IV disease, or recurrence after adjuvant therapy" (either order): the two ways

@@ -244,6 +244,7 @@ def extract_item(
     drafts = clauses.drop_allowed_if(clauses.drop_case_by_case(drafts, view), view)
     drafts = clauses.apply_adjuvant_permission(drafts, view)
     drafts = clauses.apply_inclusion_washouts(drafts, view)
+    drafts = clauses.apply_listed_routes(drafts, view, counter)
     drafts = clauses.apply_routes(drafts, view, counter)
     drafts = clauses.apply_conditions(drafts, view, counter)
     clauses.apply_either(drafts, view, counter)

@@ -11,6 +11,9 @@ Reading a criterion:
   metastatic setting"); `negated` turns it around ("has NOT received ..."). For an exclusion
   criterion the statement is what excludes.
 - `any_of`: criteria that share this group number are alternatives (the item says "A or B").
+- `route`: within one item's `any_of` group, criteria sharing this number are one way in and
+  hold together ("progression on a first-generation EGFR TKI without T790M; or progression on
+  osimertinib": the first way in is two criteria, both needed).
 - `exceptions` keeps "except ...", "unless ...", "other than ..." clauses as written; kinds that can
   act on them also carry structured fields (for example `except_agents`).
 - `cohort` is the cohort, part or arm label that governs the criterion, when the text has one.
@@ -41,6 +44,9 @@ class _Base(BaseModel):
     item: int = Field(description="index of the source item, shared by criteria from one item")
     negated: bool = False
     any_of: int | None = None
+    route: int | None = Field(
+        default=None, description="one way in of an item's any_of group: its criteria hold together"
+    )
     cohort: str | None = None
     exceptions: tuple[str, ...] = ()
     evidence: str | None = Field(default=None, description="the words that produced this criterion")

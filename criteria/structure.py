@@ -630,6 +630,14 @@ def layout(text: str) -> Layout:
                 or words.lower().startswith(("note", "(", "and ", "or "))
             ):
                 previous.lines.append((line.start, line.end))
+                if (
+                    previous is intro
+                    and bullet_mode
+                    and not words.lower().startswith(("note", "("))
+                ):
+                    # "* ... meeting one of the following:" with its ways in on its own lines:
+                    # the bullets after it are not its children
+                    intro = None
                 blank = False
                 continue
         if bullet_mode and not line.bullet:

@@ -302,9 +302,9 @@ def _blocks(exclusion: bool, result: Result) -> bool:
     return result is Result.MET if exclusion else result is Result.NOT_MET
 
 
-#: (index, exclusion, any_of, judgement, route): a grouped criterion's route is its source item
-#: and whether it names a cancer type
-Unit = tuple[int, bool, int | None, Judgement, tuple[int, bool] | None]
+#: (index, exclusion, any_of, judgement, route): a grouped criterion's route is its source item,
+#: whether it names a cancer type, and its way in within the item when the item has several
+Unit = tuple[int, bool, int | None, Judgement, tuple[int, bool, int | None] | None]
 
 
 Grouped = list[tuple[Result, list[Unit]]]  #: each item, or any-of group, with its result
@@ -342,11 +342,13 @@ def group_result(members: list[Unit]) -> Result:
     breast cancer after a CDK4/6 inhibitor; (b) a CCNE1-amplified solid tumour") offers one
     route per item, and a route holds only if everything its item states does. The cancers one item
     names are alternatives within its route ("colorectal, pancreatic or ovarian cancer"): a
-    patient has one primary cancer."""
-    routes: dict[int | None, tuple[list[Judgement], list[Judgement]]] = {}
+    patient has one primary cancer. One item can state several routes itself ("after a
+    first-generation TKI without T790M; or after osimertinib"): each criterion's `route` says
+    which."""
+    routes: dict[tuple[int | None, int | None], tuple[list[Judgement], list[Judgement]]] = {}
     for member in members:
-        item, cancer = member[4] if member[4] is not None else (None, False)
-        cancers, others = routes.setdefault(item, ([], []))
+        item, cancer, way = member[4] if member[4] is not None else (None, False, None)
+        cancers, others = routes.setdefault((item, way), ([], []))
         (cancers if cancer else others).append(member[3])
     if members[0][1] or len(routes) < 2:
         return any_of([m[3] for m in members])
@@ -431,7 +433,7 @@ def judge_trial(
                 place.exclusion,
                 place.any_of,
                 judgements[offset + n],
-                None if place.item is None else (place.item, place.cancer),
+                None if place.item is None else (place.item, place.cancer, place.route),
             )
             for n, place in enumerate(trial.places)
             if place.cohort is None or place.cohort in trial.cohort_labels.get(cohort or "", ())

@@ -2,7 +2,8 @@
 
 Extensions to the contract, all additive: `as_of`, `open_questions`, and per match `cohort`; per
 criterion `source` ("criteria" or "registry"), `cohort`, `any_of` (criteria sharing the number
-are alternatives: one of them is enough) and `missing` (the fact that would settle an unknown).
+are alternatives: one of them is enough), `route` (within one item's group, the criteria of one
+way in, which hold together) and `missing` (the fact that would settle an unknown).
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def judged_json(entry: Judged) -> dict[str, Any]:
         out["cohort"] = item.cohort
     if item.any_of is not None:
         out["any_of"] = item.any_of
+        route = getattr(item, "route", None)
+        if route is not None:
+            out["route"] = route
     if judgement.result is Result.UNKNOWN and judgement.missing:
         out["missing"] = judgement.missing
     return out

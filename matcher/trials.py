@@ -35,7 +35,7 @@ from trialmatch.vocab import Phase
 
 #: Fields that do not change how a criterion is judged (the section does: an exception the
 #: profile cannot settle softens only a blocking result).
-_PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of"})
+_PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of", "route"})
 #: Kinds whose judges also read the criterion's words: qualifiers such as "needing insulin",
 #: "bone-only disease with a lytic lesion", "if X was given, relapse more than 12 months after".
 _READS_WORDS = {"comorbidity", "measurable_disease"}
@@ -72,6 +72,7 @@ class Place(NamedTuple):
     joined: bool = False  #: part of an exclusion item whose parts apply together
     item: int | None = None  #: the source item (an any-of group across items: one route each)
     cancer: bool = False  #: names a cancer type (the cancers of one route are alternatives)
+    route: int | None = None  #: one of several ways in within one item's any-of group
 
 
 @dataclass(slots=True)
@@ -335,6 +336,7 @@ class Interner:
                 position in in_joined,
                 item.get("item") if item.get("any_of") is not None else None,
                 item.get("kind") == "cancer_type",
+                item.get("route") if item.get("any_of") is not None else None,
             )
             places.append(self.places.setdefault(place, place))
         return tuple(keys), tuple(places), joined

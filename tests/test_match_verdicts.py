@@ -120,6 +120,21 @@ def test_a_group_across_items_holds_only_through_a_whole_route() -> None:
     assert verdicts({"nct_id": "NCT1", "criteria": within})["NCT1"].verdict is Verdict.ELIGIBLE
 
 
+def test_the_routes_of_one_item_each_hold_only_whole() -> None:
+    """'Meeting any of the following: ESR1-mutant with ECOG 0; no earlier CDK4/6 inhibitor':
+    one item, two ways in; the first needs both of its parts."""
+    esr1 = {**ESR1, "any_of": 1, "item": 0, "route": 1}
+    ecog0 = {**ECOG, "max": 0, "any_of": 1, "item": 0, "route": 1}  # the patient has ECOG 1
+    cdk = {**NO_CDK, "section": "inclusion", "any_of": 1, "item": 0, "route": 2, "negated": True}
+    result = verdicts({"nct_id": "NCT1", "criteria": [esr1, ecog0, cdk]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE  # without routes, ESR1 alone would have done
+    ecog1 = {**ecog0, "max": 1}
+    result = verdicts({"nct_id": "NCT1", "criteria": [esr1, ecog1, cdk]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE
+    rows = [judged_json(j) for j in result.judged if j.source == "criteria"]
+    assert [r.get("route") for r in rows] == [1, 1, 2]
+
+
 def test_the_cancers_of_one_route_are_alternatives() -> None:
     """A basket's list item and a single-cancer item joined across items: within the list's
     route the cancers are alternatives (a patient has one primary cancer)."""

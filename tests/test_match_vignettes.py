@@ -66,7 +66,8 @@ def _unit_results(result: Any) -> list[Result]:
         if j.item.any_of is not None:
             exclusion = j.item.section is Section.EXCLUSION
             item = getattr(j.item, "item", None)
-            route = None if item is None else (item, j.item.kind == "cancer_type")
+            way = getattr(j.item, "route", None)
+            route = None if item is None else (item, j.item.kind == "cancer_type", way)
             unit = (n, exclusion, j.item.any_of, j.judgement, route)
             groups.setdefault((j.item.section, j.item.any_of), []).append(unit)
     return [

@@ -468,6 +468,8 @@ class Lexicon:
                 found = self._shared_target(text, found)
             if _has_head_word(text):
                 found = self._shared_head(text, found)
+            if "generation" in text:
+                found = self._shared_generation(text, found)
             cached = tuple(found)
             if len(self._mentions) >= CACHE_SIZE:
                 self._mentions.clear()
@@ -509,6 +511,33 @@ class Lexicon:
         if not added:
             return found
         return sorted(found + added, key=lambda m: m.start)
+
+    def _shared_generation(self, text: str, found: list[Mention]) -> list[Mention]:
+        """'first- or second-generation EGFR TKI', '1st/2nd generation EGFR-TKI': the class
+        words after the last generation belong to each generation named."""
+        for match in _SHARED_GENERATION.finditer(text):
+            head = next(
+                (m for m in found if m.kind == "class" and m.start <= match.end() < m.end), None
+            )
+            if head is None:
+                continue
+            words = text[match.end() : head.end]
+            last = self.resolve_class(f"{match.group('b')}-generation {words}")
+            added = []
+            for ordinal in _ORDINAL.finditer(text, match.start("run"), match.end("run")):
+                named = self.resolve_class(f"{ordinal.group(0)}-generation {words}")
+                if named is not None and last is not None and named.id != last.id:
+                    added.append(Mention(*ordinal.span(), named.id, "class", ordinal.group(0)))
+            if last is None or not added:
+                continue
+            found = [m for m in found if m is not head] + added
+            found.append(
+                Mention(
+                    match.start("b"), head.end, last.id, "class", text[match.start("b") : head.end]
+                )
+            )
+            found.sort(key=lambda m: m.start)
+        return found
 
     def could_mention_drug(self, text: str, tokens: list[str] | None = None) -> bool:
         """Whether a drug or class name can start in `text` (cheap; never wrong when False).
@@ -586,6 +615,14 @@ def _has_head_word(text: str) -> bool:
 
 
 #: A list of targets sharing one head noun: "PI3K, AKT or mTOR inhibitors", "EGFR or ALK TKI".
+#: "first- or second-generation", "1st/2nd generation (of)", "first/second/third-generation":
+#: the class words follow the last generation.
+_SHARED_GENERATION = re.compile(
+    r"\b(?P<run>(?:(?:first|1st|second|2nd)(?:[\s-]*generation)?[\s-]*(?:,|or|and/or|/)\s*)+)"
+    r"(?P<b>second|2nd|third|3rd)[\s-]*generations?\s+(?:of\s+)?",
+    re.IGNORECASE,
+)
+_ORDINAL = re.compile(r"first|1st|second|2nd", re.IGNORECASE)
 _SHARED_HEAD = re.compile(
     r"\b(?P<items>(?:[A-Za-z][\w/-]{0,15}\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|and/or|/)\s*){1,6})"
     r"(?P<last>[A-Za-z][\w/-]{0,15})[\s-]+(?P<head>inhibitors?|TKIs?|antibod(?:y|ies)"
