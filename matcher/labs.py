@@ -4,6 +4,7 @@ another unit, or in multiples of the upper limit of normal, is compared with the
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -87,10 +88,20 @@ def entries_for(analyte: str) -> tuple[LabEntry | None, LabEntry | None]:
     return absolute, relative
 
 
+#: "x 10^4/mm3", "10e3/uL": a count's power of ten, and a unit per microlitre (= per mm3).
+_POWER = re.compile(r"10(?:\^|\*\*|e|\*)(\d{1,2})")
+_PER_MICROLITRE = re.compile(r"/(?:mm3|mm\^3|ul|mcl|cumm|cmm)\b")
+
+
 def to_unit(entry: LabEntry, value: float, unit: str | None) -> float:
     """A trial's threshold, written in `unit`, in the entry's unit."""
     u = (unit or "").lower().replace(" ", "").replace("µ", "u").replace("μ", "u")
     if entry.family == "count":
+        power = _POWER.search(u)
+        if power is not None and _PER_MICROLITRE.search(u):
+            return value * 10 ** int(power.group(1)) / 1000  # "10 x 10^4/mm3" is 100 x 10^9/L
+        if power is not None and u.endswith("/l"):
+            return value * 10 ** int(power.group(1)) / 1e9
         if any(s in u for s in ("10^9", "10⁹", "10*9", "10e9", "g/l", "10^3/u", "10³/u", "k/u")):
             return value
         if any(s in u for s in ("mm", "/ul", "/mcl", "cells")) or value >= 500:

@@ -1169,3 +1169,13 @@ def test_progressing_brain_metastases_are_unknown_for_active_ones() -> None:
     unstable = crit(m.CnsMetastases, "exclusion", states=("progressing", "symptomatic"))
     assert judged(unstable, active) is UNKNOWN  # untreated and quiet, or growing: not recorded
     assert judged(crit(m.CnsMetastases, "exclusion", states=("symptomatic",)), active) is NOT_MET
+
+
+def test_a_condition_resolved_with_steroids_needed_them() -> None:
+    text = "History of pneumonitis requiring steroid therapy"
+    c = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="pneumonitis", evidence="pneumonitis",
+    )  # fmt: skip
+    treated = patient(conditions=["grade 1 pneumonitis on T-DXd, resolved with prednisone"])
+    assert judged(c, treated) is MET

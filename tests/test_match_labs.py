@@ -138,3 +138,12 @@ def test_a_limit_relaxed_for_liver_metastases_in_its_own_clause(
     profile = {"id": "p", "labs": {"ast_xuln": 3.4}, "diagnosis": diagnosis}
     patient = Patient(parse_profile(profile), dt.date(2026, 11, 24))
     assert evaluate(criterion, patient).result is expected
+
+
+def test_counts_with_a_power_of_ten_per_microlitre() -> None:
+    from matcher.labs import lab_table, to_unit
+
+    platelets = lab_table()["platelets"]
+    assert to_unit(platelets, 10, "x10^4/mm3") == 100  # 10 x 10^4/mm3 = 100 x 10^9/L
+    assert to_unit(platelets, 100, "x 10^3/uL") == 100
+    assert to_unit(platelets, 150, "x10^9/L") == 150

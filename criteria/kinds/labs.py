@@ -64,7 +64,7 @@ _SITUATION = Fast(
     r"|except)\b"
 )
 _GAP_OK = Fast(
-    r"^[\s,:()\[\]\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|value|values|must|be|should|of|is"
+    r"^[\s,:()\[\]\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|absolute|value|values|must|be|should|of|is"
     r"|are|at screening|rate|"
     r"serum|plasma|blood|total|concentration|[\w']+ formula|by \w+|on (?:the )?screening ECG"
     r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min"

@@ -46,6 +46,8 @@ def _bounds(match: re.Match[str], step: int) -> tuple[int | None, int | None]:
         return min(values), max(values)
     if post:
         cmp = ">=" if post.lower() in {"higher", "greater", "more", "above", "better"} else "<="
+        if post.lower() == "better" and step == 1:
+            cmp = "<="  # "ECOG 2 or better": ECOG scores fall as patients do better
     if cmp == "<=":
         return None, first
     if cmp == "<":

@@ -431,7 +431,7 @@ def _affirms(qualifier: str, words: str) -> bool:
 def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
     """A condition that needs ("requiring treatment") or needed ("that required steroids")
     treatment: a condition that is over denies the first, not the second."""
-    if _TAKES.search(words) and not _UNTREATED.search(words):
+    if (_TAKES.search(words) and not _UNTREATED.search(words)) or _TREATED_WITH.search(words):
         return met(f"{words}: treated, as the criterion's '{qualifier}' says")
     needed = qualifier.startswith(("required", "needed"))
     if _NO_TREATMENT.search(words) or (not needed and _DENIES.search(words)):
@@ -442,6 +442,13 @@ def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
     )
 
 
+#: "resolved with steroids", "treated with prednisone", "managed with insulin".
+_TREATED_WITH = re.compile(
+    r"\b(?:resolved|recovered|improved|treated|managed|controlled|settled)\s+(?:with|on|after|using)"
+    r"\s+(?!no\b)(?:\w+\s+)?(?:(?:gluco)?cortico|steroid|prednis|dexameth|methylpred|hydrocort"
+    r"|insulin|medication|treatment|therapy|drugs?)",
+    re.I,
+)
 #: A patient's words that say a condition needs or needed no treatment ("resolved" does not:
 #: it may have needed steroids to resolve).
 _NO_TREATMENT = re.compile(
