@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from criteria.text import normalise
 
+#: "any of the following", "at least one of these", "one or more of", "either" (a bare "one"
+#: or "any" is not enough: "adequate function one week before ...", "any prior therapy:").
 _ANY_OF = re.compile(
-    r"\b(?:any|one|1|either|at least (?:one|1)|>= ?1|one or more|1 or more) (?:of )?"
-    r"(?:the )?(?:following|below|these)?|\beither\b|\bone of\b",
+    r"\b(?:any|one|1|either|at least (?:one|1)|>= ?1)(?:\s*\(?\s*or\s+more\s*\)?)?\s+"
+    r"(?:of\b|(?:the\s+)?(?:following|below|these)\b)|\beither\b",
     re.IGNORECASE,
 )
 _ALL_OF = re.compile(r"\ball (?:of )?(?:the )?following\b|\bboth\b", re.IGNORECASE)
