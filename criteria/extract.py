@@ -260,6 +260,8 @@ def extract_item(
     for progression, count in view.memo.get(COUNT_PROGRESSION, ()):
         if count.fields.get("any_of") is not None:
             progression.fields["any_of"] = count.fields["any_of"]
+            if view.context is None or view.context.any_of != count.fields["any_of"]:
+                _same_route(drafts, count, progression)  # a group of this item's own
     if view.section == Section.INCLUSION:
         for half, whole in view.memo.get(ELLIPTICAL_OR, ()):
             if half in drafts and whole in drafts and "any_of" not in half.fields:
@@ -320,6 +322,25 @@ COUNT_PROGRESSION = ("count progression",)
 #: `ItemView.memo` key: (first half, therapy) pairs of an elliptical "or" ("within 12 months of
 #: adjuvant or within 1 month of metastatic X"): in an inclusion item they are alternatives.
 ELLIPTICAL_OR = ("elliptical or",)
+
+
+def _same_route(drafts: list[Draft], count: Draft, progression: Draft) -> None:
+    """'Recurrence on adjuvant ET, or progression after 1-2 lines of ET': the count and its
+    progression are one way in, which holds only when both do; the group's other members stay
+    ways in of their own."""
+    group = count.fields["any_of"]
+    members = [d for d in drafts if d.fields.get("any_of") == group]
+    if len(members) <= 2 or count.fields.get("route") is not None:
+        if count.fields.get("route") is not None:
+            progression.fields["route"] = count.fields["route"]
+        return
+    number = max((d.fields.get("route") or 0) for d in members)
+    for draft in members:
+        if draft is progression or draft.fields.get("route") is not None:
+            continue
+        number += 1
+        draft.fields["route"] = number
+    progression.fields["route"] = count.fields["route"]
 
 
 def settle(view: ItemView, draft: Draft) -> Draft:
