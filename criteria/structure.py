@@ -259,6 +259,8 @@ def section_header(words: str) -> Header | None:
         match
         and not _SENTENCE_VERB.search(match.group("pre") + " " + match.group("post"))
         and not (_TIME_OF.search(match.group("pre")) and "criteri" not in stripped.lower())
+        # "Prior treatment with, ineligibility for, or unavailability of ...": one of a list
+        and not match.group("pre").rstrip().endswith(",")
     ):
         which = match.group("which").lower()
         section = (
