@@ -44,7 +44,8 @@ _LISTED_BEFORE = re.compile(
 )
 _OTHER_CANCER = Fast(
     r"\b(?:other|another|second|prior|previous|history of|concurrent|additional|except|than"
-    r"|different|family|contralateral|ipsilateral)\b[^.;]{0,40}$"
+    r"|different|family|contralateral|ipsilateral|relatives?|mothers?|sisters?|daughters?"
+    r"|fathers?|brothers?|kindreds?|first[- ]degree|second[- ]degree)\b[^.;]{0,40}$"
 )
 #: "(therapy) for advanced NSCLC": the cancer names a therapy's setting.
 _SETTING_BEFORE = re.compile(
