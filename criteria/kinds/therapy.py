@@ -331,7 +331,7 @@ _RELAPSE_BEFORE = Fast(
 #: "progression within 6 months of starting first-line endocrine therapy", "recurrence while
 #: receiving adjuvant ET, within 24 months of starting it".
 _EARLY_PROGRESSION = Fast(
-    r"\b(?:progress\w*|relaps\w*|recurr\w*|PD)\b[^.;]{0,60}?\bwithin\s*(?:the\s+first\s+)?"
+    r"\b(?:progress\w*|relaps\w*|recurr\w*|PD)\b[^.;]{0,60}?(?:\bwithin|<=|<)\s*(?:the\s+first\s+)?"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|years?|weeks?)\s*" + _RESTATED + r"(?:of|after|from"
     r"|since)\s+(?:the\s+)?(?:start\w*|initiat\w*|commenc\w*|beginning|begin\w*|being on)\b"
 )
