@@ -1473,3 +1473,44 @@ def inherit_windows(drafts: list[Draft], view: ItemView) -> None:
             ):
                 draft.fields["within_days"] = window
                 draft.fields.pop("within_half_lives", None)
+
+
+#: "However, the following are inclusible:", "The following patients are eligible:", "Patients
+#: with X are allowed." opening a later sentence of an exclusion item: what follows lets in.
+_ALLOWANCES_FROM_HERE = Fast(
+    r"(?:^|[.;:]\s+)(?:however|but|nevertheless)?\s*,?\s*(?:the\s+following\s+(?:\w+\s+)?"
+    r"|these\s+(?:\w+\s+)?)(?:are|is|will\s+be|may\s+be|can\s+be)\s+(?:not\s+excluded|"
+    r"inclusible|eligible|allowed|permitted|acceptable|included|exempt\w*)\b"
+)
+_ALLOWANCE_WORDS = gate_words("inclusible", "eligible", "allowed", "permitted", "acceptable",
+                              "included", "exempt", "not excluded")  # fmt: skip
+
+
+def drop_allowances(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """An exclusion item whose later sentence lists what is let in ("Active autoimmune disease.
+    However, the following are inclusible: ... no exacerbation requiring methotrexate or
+    biologics within 12 months"): the words from there on exclude nothing; they are the
+    exception of what the item excludes (a window they state is not the exclusion's)."""
+    if view.section != Section.EXCLUSION or not drafts or not view.has(_ALLOWANCE_WORDS):
+        return drafts
+    found = _ALLOWANCES_FROM_HERE.search(view.w, view.low)
+    if found is None:
+        return drafts
+    at = found.start() + len(found.group(0)) - len(found.group(0).lstrip(" .;:"))
+    kept = [d for d in drafts if d.start < at]
+    if not kept:
+        return drafts  # the item opens with its allowance: read as it is
+    allowance = view.evidence(at, len(view.w)).strip()
+    for draft in kept:
+        if draft.kind in {"comorbidity", "cns_metastases", "prior_therapy"}:
+            draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), allowance)
+        if (
+            draft.kind == "comorbidity"
+            and draft.fields.get("within_years") is not None
+            and not _WINDOW_WORDS.search(view.w, 0, at)
+        ):
+            draft.fields.pop("within_years")  # the window was the allowance's
+    return kept
+
+
+_WINDOW_WORDS = re.compile(r"\b(?:years?|months?|yrs?)\b", re.IGNORECASE)
