@@ -1478,12 +1478,12 @@ def inherit_windows(drafts: list[Draft], view: ItemView) -> None:
 #: "However, the following are inclusible:", "The following patients are eligible:", "Patients
 #: with X are allowed." opening a later sentence of an exclusion item: what follows lets in.
 _ALLOWANCES_FROM_HERE = Fast(
-    r"(?:^|[.;:]\s+)(?:however|but|nevertheless)?\s*,?\s*(?:the\s+following\s+(?:\w+\s+)?"
-    r"|these\s+(?:\w+\s+)?)(?:are|is|will\s+be|may\s+be|can\s+be)\s+(?:not\s+excluded|"
-    r"inclusible|eligible|allowed|permitted|acceptable|included|exempt\w*)\b"
+    r"(?:^|[.;:]\s+)(?:(?:however|but|nevertheless)\s*,?\s*[^.;]{0,200}?|(?:the\s+following"
+    r"|these)\s+(?:\w+\s+)?)(?:are|is|will\s+be|may\s+be|can\s+be)\s+(?:not\s+excluded|"
+    r"inclusible|eligible|allowed|permitted|acceptable|included|enrolled|exempt\w*)\b"
 )
 _ALLOWANCE_WORDS = gate_words("inclusible", "eligible", "allowed", "permitted", "acceptable",
-                              "included", "exempt", "not excluded")  # fmt: skip
+                              "included", "enrolled", "exempt", "not excluded")  # fmt: skip
 
 
 def drop_allowances(drafts: list[Draft], view: ItemView) -> list[Draft]:
@@ -1497,20 +1497,30 @@ def drop_allowances(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if found is None:
         return drafts
     at = found.start() + len(found.group(0)) - len(found.group(0).lstrip(" .;:"))
-    kept = [d for d in drafts if d.start < at]
-    if not kept:
+    if not view.w[:at].strip(" *-•\t"):
         return drafts  # the item opens with its allowance: read as it is
-    allowance = view.evidence(at, len(view.w)).strip()
+    # "the following are allowed: a. ... b. ...": to the end; "However, patients with X can be
+    # enrolled if ...": that sentence (a run-on item may go on with more exclusions)
+    listed = _LIST_ALLOWANCE.search(found.group(0)) is not None
+    stop = len(view.w) if listed else cues.sentence_stop(view.w, found.end())
+    kept = [d for d in drafts if d.start < at or d.start >= stop]
+    allowance = view.evidence(at, stop).strip()
+    # the allowance is an exception of what the sentence before it excludes
+    before = 0 if listed else cues.sentence_start(view.w, max(0, at - 2))
     for draft in kept:
+        if draft.start < before or draft.start >= stop:
+            continue
         if draft.kind in {"comorbidity", "cns_metastases", "prior_therapy"}:
             draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), allowance)
         if (
             draft.kind == "comorbidity"
             and draft.fields.get("within_years") is not None
             and not _WINDOW_WORDS.search(view.w, 0, at)
+            and not _WINDOW_WORDS.search(view.w, stop)
         ):
             draft.fields.pop("within_years")  # the window was the allowance's
     return kept
 
 
+_LIST_ALLOWANCE = re.compile(r"\b(?:the\s+following|these)\b", re.IGNORECASE)
 _WINDOW_WORDS = re.compile(r"\b(?:years?|months?|yrs?)\b", re.IGNORECASE)
