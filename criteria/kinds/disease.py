@@ -345,7 +345,8 @@ _CNS_COMPLEMENT = (
     (
         "active",
         re.compile(
-            r"\b(?:stable|inactive|controlled|(?:drug-)?controllable|completely recovered)\b",
+            # "stable" alone rules out progressing ones: untreated ones may be stable too
+            r"\b(?:inactive|controlled|(?:drug-)?controllable|completely recovered)\b",
             re.I,
         ),
     ),
