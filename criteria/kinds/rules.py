@@ -24,6 +24,10 @@ _NOT_A_DIAGNOSIS = re.compile(
     r"\s*(?:screening|prevention|risk|awareness|survivorship|predisposition|susceptibility)\b",
     re.IGNORECASE,
 )
+#: "(elevated) risk for developing invasive breast cancer": the cancer is not had (yet).
+_RISK_OF_BEFORE = re.compile(
+    r"\b(?:risk\s+(?:of|for)|prevent\w*(?:\s+of)?|developing)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 #: "crizotinib is permitted only in ALK-rearranged NSCLC patients": whom a permission is for.
 _PERMISSION_FOR = re.compile(
     r"\b(?:permitted|allowed|acceptable|accepted|eligible)\s+only\s+(?:in|for|to)\b[^.;]*$",
@@ -103,6 +107,7 @@ def read(view: ItemView) -> list[Draft]:
             if (
                 _OTHER_CANCER.search(w[max(0, start - 50) : start])
                 or _NOT_A_DIAGNOSIS.match(w, end)
+                or _RISK_OF_BEFORE.search(w, max(0, start - 50), start)
                 or _PERMISSION_FOR.search(w[max(0, start - 80) : start])
             ):
                 continue

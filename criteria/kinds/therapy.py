@@ -36,7 +36,8 @@ _NAIVE_WORDS = gate_words("naive", "naïve", "untreated")
 
 _PROGRESSED = Fast(
     r"\b(?:progress\w*|relaps\w*|recurr\w*|refractory|resistan\w+|fail\w*"
-    r"|PD\b(?!-?\s*(?:1|L1|L2)\b)(?!\s*-?\s*\d)|worsen\w*)"  # not "PD 0332991", a drug code
+    r"|PD\b(?!-?\s*(?:1|L1|L2)\b)(?!\s*-?\s*\d)|worsen\w*"  # not "PD 0332991", a drug code
+    r"|continu\w+\s+to\s+grow|(?:has|have)\s+grown)"
 )
 _INTOLERANT = Fast(
     r"\b(?:intoleran\w+|incompatib\w+|unable to tolerate|could not tolerate"
@@ -48,6 +49,7 @@ _FUTURE = Fast(
     r"\b(?:candidates? (?:for|to)|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for"
     r"|willing to"
     r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
+    r"|abilit(?:y|ies) (?:\w+ ){0,4}?to (?:safely )?(?:receive|tolerate|undergo|complete)"
     r"|planning to|plans? for|expected to (?:receive|undergo|be treated)"
     r"|needs? to (?:receive|undergo|be treated)"
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
