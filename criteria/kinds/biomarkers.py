@@ -300,6 +300,8 @@ def read(view: ItemView) -> list[Draft]:
         if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
             continue  # "tissue for PIK3CA-mutation testing": a test, not the alteration
         alteration = _alteration(after, before, symbols_t)
+        if alteration is None and _VARIANT_NEXT.match(after):
+            alteration = "mutation"  # "EGFR Ex19del or L858R": the variants are mutations
         listed = _EXAMPLE_LIST_BEFORE.search(before) if alteration is None else None
         if listed is not None:
             # "resistance mutations (e.g., T790M, MET)": the list's head says what the genes
@@ -342,6 +344,11 @@ def read(view: ItemView) -> list[Draft]:
             ):
                 examples = True
                 break
+        if variants and any(
+            g.start > end and g.id in symbols_t and _OR_OTHER_BEFORE.search(w, end, g.start)
+            for g in genes
+        ):
+            examples = True  # "EGFR ex20ins or other uncommon EGFR mutations": any of them
         negated = (
             view.negated(start, end)
             or bool(_NEGATIVE.search(after[:25]))
@@ -394,6 +401,14 @@ def read(view: ItemView) -> list[Draft]:
 
 
 _NUMBER = re.compile(r"\d+")
+#: "... or (any) other (uncommon, single or compound) ..." before the same gene again.
+_OR_OTHER_BEFORE = re.compile(r"\bor\s+(?:any\s+)?(?:an)?other\b[^.;]{0,40}$", re.IGNORECASE)
+#: A gene written right before its variant ("EGFR Ex19del", "PIK3CA H1047R", "KRAS G12C").
+_VARIANT_NEXT = re.compile(
+    r"^\s*[:(]?\s*(?:ex(?:on)?\s*\d{1,2}\s*(?:del\w*|ins\w*)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}"
+    r"(?:[ACDEFGHIKLMNPQRSTVWY]|X|del|ins|fs)\b)",
+    re.IGNORECASE,
+)
 #: Genes listed as examples: "(e.g., T790M, MET", "such as ALK, ROS1 or".
 _EXAMPLE_LIST_BEFORE = re.compile(
     r"(?:\(\s*|\b)(?:e\.?g\.?|eg|such\s+as|including|for\s+example)[,:]?\s*"
