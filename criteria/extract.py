@@ -264,7 +264,7 @@ def extract_item(
             if view.context is None or view.context.any_of != count.fields["any_of"]:
                 _same_route(drafts, count, progression)  # a group of this item's own
     if view.section == Section.INCLUSION:
-        for half, whole in view.memo.get(ELLIPTICAL_OR, ()):
+        for half, whole in view.memo.get(ALTERNATIVE_PAIRS, ()):
             if half in drafts and whole in drafts and "any_of" not in half.fields:
                 if "any_of" not in whole.fields:
                     counter[0] += 1
@@ -320,9 +320,10 @@ SETTLED = ("settled drafts",)
 #: `ItemView.memo` key: (progression, count) pairs of "progression after 1-2 lines of X": the
 #: progression takes the count's any-of group.
 COUNT_PROGRESSION = ("count progression",)
-#: `ItemView.memo` key: (first half, therapy) pairs of an elliptical "or" ("within 12 months of
-#: adjuvant or within 1 month of metastatic X"): in an inclusion item they are alternatives.
-ELLIPTICAL_OR = ("elliptical or",)
+#: `ItemView.memo` key: (added, first) pairs that in an inclusion item are alternatives: the two
+#: halves of an elliptical "or" ("within 12 months of adjuvant or within 1 month of metastatic
+#: X"), or "progression on, or intolerance to, X" read as one criterion each.
+ALTERNATIVE_PAIRS = ("alternative pairs",)
 
 
 def _same_route(drafts: list[Draft], count: Draft, progression: Draft) -> None:

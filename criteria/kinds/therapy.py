@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from criteria import cues, lexicon
-from criteria.extract import COUNT_PROGRESSION, ELLIPTICAL_OR, Draft, ItemView
+from criteria.extract import ALTERNATIVE_PAIRS, COUNT_PROGRESSION, Draft, ItemView
 from criteria.fastre import Fast, gate_words, pattern_words
 from trialmatch.vocab import Section
 
@@ -790,10 +790,19 @@ def _read(view: ItemView) -> list[Draft]:
             companion = view.memo.pop(("spared", run.start), None)
             if companion is not None:
                 out.append(companion)
+            if view.memo.pop(("or intolerant", run.start), False):
+                if draft.fields.get("negated"):
+                    draft.fields["relation"] = "received"  # "not ... for progression or
+                    # intolerance": neither, which no pair of alternatives says
+                else:
+                    # "progression on, or intolerance to, X": progressed, or intolerant
+                    twin = draft.with_fields({**draft.fields, "relation": "intolerant"})
+                    out.append(twin)
+                    view.memo.setdefault(ALTERNATIVE_PAIRS, []).append((twin, draft))
             half = view.memo.pop(("elliptical", run.start), None)
             if half is not None:
                 out.insert(len(out) - 1, half)  # the first half, in reading order
-                view.memo.setdefault(ELLIPTICAL_OR, []).append((half, draft))
+                view.memo.setdefault(ALTERNATIVE_PAIRS, []).append((half, draft))
             excepted = _exception_window(view, draft)
             if excepted is not None:
                 out.append(excepted)
@@ -1688,8 +1697,10 @@ def _prior_therapy(
         or _PROGRESSION_OR_INTOLERANCE.search(w, cues.sentence_start(w, run.context), run.context)
     ):
         # "progression or intolerance on X": either will do (the progression may stand before
-        # a bracket that ends the clause: "progression (during or after it) or intolerance")
-        relation = "received"
+        # a bracket that ends the clause: "progression (during or after it) or intolerance");
+        # `_read` adds the intolerance as the alternative
+        relation = "progressed"
+        view.memo[("or intolerant", run.start)] = True
     elif _INTOLERANT.search(cue_text, l_cue):
         relation = "intolerant"
     elif (
