@@ -30,7 +30,7 @@ _ALTERATIONS = (
         "fusion",
         re.compile(r"\b(?:fusions?|rearrange\w*|translocat\w*|re-arrange\w*|inversion)", re.I),
     ),
-    ("overexpression", re.compile(r"\bover-?expressi\w*|\bhigh expression", re.I)),
+    ("overexpression", re.compile(r"\bover-?express\w*|\bhigh expression", re.I)),
     ("expression", re.compile(r"\bexpressi\w*|\bIHC\b|\bstaining\b", re.I)),
     (
         "alteration",
@@ -299,7 +299,11 @@ def read(view: ItemView) -> list[Draft]:
             continue  # "EGFR/HER2 exon20ins small molecule inhibitors": drugs, named by target
         if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
             continue  # "tissue for PIK3CA-mutation testing": a test, not the alteration
-        alteration = _alteration(after, before, symbols_t)
+        alteration = (
+            "overexpression"
+            if _OVEREXPRESS_BEFORE.search(before)
+            else _alteration(after, before, symbols_t)
+        )  # "(tumour that) over-expresses HER2 (IHC 3+ ...)": the verb says it
         if alteration is None and _VARIANT_NEXT.match(after):
             alteration = "mutation"  # "EGFR Ex19del or L858R": the variants are mutations
         listed = _EXAMPLE_LIST_BEFORE.search(before) if alteration is None else None
@@ -403,6 +407,7 @@ def read(view: ItemView) -> list[Draft]:
 _NUMBER = re.compile(r"\d+")
 #: "... or (any) other (uncommon, single or compound) ..." before the same gene again.
 _OR_OTHER_BEFORE = re.compile(r"\bor\s+(?:any\s+)?(?:an)?other\b[^.;]{0,40}$", re.IGNORECASE)
+_OVEREXPRESS_BEFORE = re.compile(r"\bover-?express\w*\s+(?:the\s+)?$", re.IGNORECASE)
 #: A gene written right before its variant ("EGFR Ex19del", "PIK3CA H1047R", "KRAS G12C").
 _VARIANT_NEXT = re.compile(
     r"^\s*[:(]?\s*(?:ex(?:on)?\s*\d{1,2}\s*(?:del\w*|ins\w*)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}"
