@@ -362,7 +362,10 @@ _GAP = re.compile(
     r"|\bprior\b|\bprevious\b|\bbased\b|-based\b|\btherapy\b|\btreatment\b|\bagents?\b|\bdrugs?\b"
     r"|\binhibitors?\b|\bregimens?\b|\bcontaining\b|-containing\b|\bcombination\b|\btargeting\b"
     r"|\bclass\b|\bsimilar\b|\bincl\.?|\bor another\b|\bagent\b|\bmedications?\b"
-    r"|\bcombined\b|\btogether\b|\bgiven\b|\btaken\b|\bas well as\b|\bin\b|-)*$",
+    r"|\bcombined\b|\btogether\b|\bgiven\b|\btaken\b|\bas well as\b|\bin\b|-"
+    # "(surgery, chemotherapy, radiation, and/or hormone therapy)": a local treatment listed
+    # between two drugs does not part them
+    r"|\bsurgery\b|\bradiation\b|\bradiotherapy\b|\birradiation\b)*$",
     re.IGNORECASE,
 )
 _EXAMPLE_CUE = re.compile(
