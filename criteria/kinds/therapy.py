@@ -496,8 +496,33 @@ def _first_line_candidate(view: ItemView) -> list[Draft]:
     ]
 
 
+#: "Scheduled to receive 2nd line chemotherapy", "candidates for third-line treatment": the
+#: lines before it are done (1 or 2), whatever they were.
+_LATER_LINE_CANDIDATE = Fast(
+    r"\b(?:(?:candidates?|eligible|suitable|appropriate|indicated)\s+(?:\w+\s+){0,2}?"
+    r"(?:for|to\s+receive)|(?:intend\w*|plann\w*|scheduled|due)\s+to\s+(?:receive|start|begin"
+    r"|undergo))\s+(?:an?\s+|the\s+|their\s+)?(?P<n>second|2nd|third|3rd)[-\s]line\s+"
+    r"(?:systemic\s+|palliative\s+)?(?:chemo\w*|treatment|therapy|regimen)\b"
+)
+_LATER_LINE_WORDS = gate_words("second", "2nd", "third", "3rd")
+
+
+def _later_line_candidate(view: ItemView) -> list[Draft]:
+    if view.section != Section.INCLUSION or not view.has(_LATER_LINE_WORDS):
+        return []
+    found = _LATER_LINE_CANDIDATE.search(view.w, view.low)
+    if found is None or view.negated(found.start(), found.end()):
+        return []
+    done = 1 if found.group("n").lower() in {"second", "2nd"} else 2
+    return [
+        view.draft(
+            "line_count", *found.span(), scope="any", settings=("metastatic",), min=done, max=done
+        )
+    ]
+
+
 def read(view: ItemView) -> list[Draft]:
-    drafts = _first_line_candidate(view) + _read(view)
+    drafts = _first_line_candidate(view) + _later_line_candidate(view) + _read(view)
     if view.has(_CUMULATIVE_WORDS):
         drafts = _cumulative_doses(view, drafts)
     return drafts
