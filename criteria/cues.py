@@ -128,6 +128,8 @@ def clause_start(work: str, position: int) -> int:
 
 _NEW_VERB = re.compile(
     r"\b(?:and|who|which|that)\s+(?:has|have|had|is|are|must|with)\b"
+    # "no deterioration over 2 weeks and a minimum life expectancy": a new, plain conjunct
+    r"|\band\s+(?:an?|the)\s+(?:minimum|maximum|minimal|life|stable)\b"
     r"|,\s*(?:the\s+|all\s+)?(?:patients?|participants?|subjects?)\s+(?:must|should|shall|will"
     r"|may|has|have|is|are)\b"
 )
