@@ -1179,3 +1179,14 @@ def test_a_condition_resolved_with_steroids_needed_them() -> None:
     )  # fmt: skip
     treated = patient(conditions=["grade 1 pneumonitis on T-DXd, resolved with prednisone"])
     assert judged(c, treated) is MET
+
+
+def test_a_year_in_the_condition_settles_a_within_years_limit() -> None:
+    text = "Another malignancy within the last 5 years"
+    c = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="other_malignancy", evidence="Another malignancy", within_years=5,
+    )  # fmt: skip
+    assert judged(c, patient(conditions=["melanoma excised in 2012, no recurrence"])) is NOT_MET
+    assert judged(c, patient(conditions=["thyroid cancer treated in 2024"])) is MET
+    assert judged(c, patient(conditions=["thyroid cancer, treated"])) is UNKNOWN

@@ -373,10 +373,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if c.exceptions:
         return unknown(f"{words}; the criterion has exceptions ({'; '.join(c.exceptions)})", label)
     if c.within_years is not None:
-        return unknown(
-            f"{words}; whether it was within {c.within_years:g} years is not given",
-            f"{label} dates",
-        )
+        return _within_years(c.within_years, words, label, p)
     if comorbidities.only_suggested(next(iter(hits)), words, c.evidence or c.text):
         return unknown(
             f"{words}: a sign of {label}, not a diagnosis of it; whether it counts is for the "
@@ -426,6 +423,26 @@ def _affirms(qualifier: str, words: str) -> bool:
         grade_asked or not _GRADE_QUALIFIER.match(found.group(0))
         for found in _QUALIFIED.finditer(words)
     )
+
+
+#: A year written in a condition entry ("prostate cancer treated in 2019").
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
+
+
+def _within_years(years: float, words: str, label: str, p: Patient) -> Judgement:
+    """'Other malignancy within 5 years': the latest year the patient's entry names settles it
+    (the condition is at least that old, and no older than the end of that year)."""
+    written = [int(y) for y in _YEAR.findall(words) if int(y) <= p.as_of.year]
+    if not written:
+        return unknown(
+            f"{words}; whether it was within {years:g} years is not given", f"{label} dates"
+        )
+    latest = max(written)
+    if p.as_of.year - latest > years:
+        return not_met(f"{words}: {latest}, more than {years:g} years ago")
+    if p.as_of.year - (latest + 1) < years:
+        return met(f"{words}: {latest}, within {years:g} years")
+    return unknown(f"{words}; {latest} is about {years:g} years ago", f"{label} dates")
 
 
 def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
