@@ -254,7 +254,7 @@ _SETTING_BEFORE = re.compile(r"\b(?:for|in|during)\s+(?:the\s+)?(?:[\w/+-]+\s+){
 #: "(adjuvant treatment for) early breast cancer": the phrase names its disease itself.
 _NOUN_END = re.compile(r"\b(?:disease|cancer|BC|carcinoma)$", re.I)
 _SETTING_AFTER = re.compile(
-    r"^(?:\s*(?:,|or|and|/)\s*[\w-]+)*[\s/-]*(?:[\w+-]+\s+){0,2}?(?:disease|setting|cancer|BC\b"
+    r"^(?:\s*(?:,|or|and|/)\s*[\w-]+)*[\s/-]*(?:[\w+-]+\s+){0,3}?(?:disease|setting|cancer|BC\b"
     r"|MBC\b|ABC\b|NSCLC|carcinoma|tumou?rs?|malignanc\w*|stage)",
     re.I,
 )
