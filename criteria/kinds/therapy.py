@@ -2654,9 +2654,53 @@ def _scope(
         return "endocrine_therapy"
     if "chemo" in lowered or "cytotoxic" in lowered:
         return "chemotherapy"
+    listed = _listed_from(after[0], mentions, w) if after else []
+    if _drug_list(listed, w):
+        return _shared_scope(listed)  # "lines with erlotinib, gefitinib or afatinib": EGFR TKIs
     for mention in after:
         return _line_scope(mention.id if mention.kind == "class" else _main_class(mention.id))
     return "any"
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|or\s+|and/or\s+|/\s*)")
+
+
+def _listed_from(
+    first: lexicon.Mention, mentions: list[lexicon.Mention], w: str
+) -> list[lexicon.Mention]:
+    """`first` and the mentions listed right after it."""
+    out = [first]
+    for m in mentions:
+        if m.start >= out[-1].end and _LIST_GAP.fullmatch(w, out[-1].end, m.start):
+            out.append(m)
+    return out
+
+
+def _drug_list(mentions: list[lexicon.Mention], w: str) -> bool:
+    """Several drugs (no classes) named one after another as a list."""
+    return (
+        len(mentions) > 1
+        and all(m.kind != "class" for m in mentions)
+        and all(
+            _LIST_GAP.fullmatch(w, a.end, b.start) is not None
+            for a, b in itertools.pairwise(mentions)
+        )
+    )
+
+
+def _shared_scope(mentions: list[lexicon.Mention]) -> str:
+    """The narrowest class every therapy named belongs to."""
+    sets = [
+        {m.id, *lexicon.class_ancestors(m.id)}
+        if m.kind == "class"
+        else set(lexicon.drug_classes(m.id))
+        for m in mentions
+    ]
+    shared = set.intersection(*sets) - {"systemic_anticancer_therapy"}
+    for broad in ("endocrine_therapy", "chemotherapy"):
+        if broad in shared:
+            return broad
+    return max(sorted(shared), key=lambda c: len(lexicon.class_ancestors(c))) if shared else "any"
 
 
 def _line_scope(class_id: str) -> str:
@@ -2664,8 +2708,13 @@ def _line_scope(class_id: str) -> str:
 
 
 def _main_class(drug: str) -> str:
-    classes = sorted(lexicon.drug_classes(drug))
+    """The class a count of a drug's regimens counts: endocrine therapy or chemotherapy as a
+    whole, else the drug's narrowest class ('trastuzumab-containing regimens': HER2
+    antibodies, not every biologic)."""
+    classes = sorted(lexicon.drug_classes(drug) - {"systemic_anticancer_therapy"})
     for broad in ("endocrine_therapy", "chemotherapy"):
         if broad in classes:
             return broad
-    return classes[0] if classes else "any"
+    if not classes:
+        return "any"
+    return max(classes, key=lambda c: len(lexicon.class_ancestors(c)))
