@@ -110,11 +110,17 @@ def _progressed_in(text: str, lower: str) -> bool:
     if _PROGRESSED.search(text, lower) is None:
         return False
     if "progress" not in lower and "relaps" not in lower and "recurr" not in lower:
-        return True
+        # "pain that developed or worsened during AI therapy": a symptom worsened, not the disease
+        return not ("worsen" in lower and _SYMPTOM_WORSENED.search(text))
     kept = _NO_PROGRESSION.sub(" ", text)
     return _PROGRESSED.search(kept, kept.lower()) is not None
 
 
+_SYMPTOM_WORSENED = re.compile(
+    r"\b(?:pain|arthralgi\w*|myalgi\w*|neuropath\w*|symptoms?|toxicit\w*|fatigue|hot flash\w*"
+    r"|stiffness|insomnia|depression|nausea)\b[^.;]{0,60}\bworsen",
+    re.IGNORECASE,
+)
 _PROGRESSION_OR_INTOLERANCE = re.compile(
     r"\b(?:progress\w*|PD)\b[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:intoleran\w+|toxicity)"
     r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)"
@@ -1733,7 +1739,11 @@ def _prior_therapy(
         relation = "intolerant"
     elif (
         _progressed_in(cue_text, l_cue)
-        or (_WHILE_ON.search(l_before[-20:]) and _PROGRESSED.search(wide[-60:], wide[-60:].lower()))
+        or (
+            _WHILE_ON.search(l_before[-20:])
+            and _PROGRESSED.search(wide[-60:], wide[-60:].lower())
+            and not _SYMPTOM_WORSENED.search(wide[-80:])
+        )
         or (
             ")" in w[max(0, run.context - 160) : run.context]
             and _PROGRESSED_BRACKETED.search(w[max(0, run.context - 160) : run.context])
