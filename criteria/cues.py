@@ -36,7 +36,9 @@ _NOT_NEGATION = Fast(
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
     r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?"
     r"|not[\s-]+(?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for)"
-    r"|(?:do|does|did) not exist|(?:is|are) not (?:available|possible|feasible))\b"
+    r"|(?:do|does|did) not exist|(?:is|are) not (?:available|possible|feasible)"
+    # "resistance to, lack of response to, or intolerance of X": a failure of X, not its absence
+    r"|lack of (?:response|benefit|efficacy|clinical benefit))\b"
 )
 #: Clause boundaries: negation does not cross them.
 #: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.

@@ -124,7 +124,7 @@ _SYMPTOM_WORSENED = re.compile(
 _PROGRESSION_OR_INTOLERANCE = re.compile(
     r"\b(?:progress\w*|PD)\b[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:intoleran\w+|toxicity)"
     r"|\bintoleran\w+[^.;]{0,30}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?(?:progress\w*|PD\b)"
-    r"|\b(?:refractory|resistant)\s+(?:to\s+)?(?:or|and/or)\s+intoleran\w+",
+    r"|\b(?:refractor\w*|resistan\w*)\b[^.;]{0,50}?\b(?:or|and/or)\s+(?:\w+\s+){0,2}?intoleran\w+",
     re.IGNORECASE,
 )
 #: "progressive disease (PD) during treatment or within 30 days after stopping X": the bracket
