@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from criteria import cues, lexicon
 from criteria.extract import ALTERNATIVE_PAIRS, COUNT_PROGRESSION, Draft, ItemView
-from criteria.fastre import Fast, gate_words, pattern_words
+from criteria.fastre import Fast, GateWords, gate_words, pattern_words
 from trialmatch.vocab import Section
 
 #: Gate words of this stop's readings (one set test per item, `ItemView.has`).
@@ -485,11 +485,17 @@ _FIRST_LINE_CANDIDATE = Fast(
 _FIRST_LINE_WORDS = gate_words("first-line", "first line", "1st line", "1st-line")
 
 
+def _candidate(view: ItemView, words: GateWords, pattern: Fast) -> re.Match[str] | None:
+    """An inclusion's 'candidate for the Nth line' phrase, unless negated."""
+    if view.section != Section.INCLUSION or not view.has(words):
+        return None
+    found = pattern.search(view.w, view.low)
+    return None if found is None or view.negated(found.start(), found.end()) else found
+
+
 def _first_line_candidate(view: ItemView) -> list[Draft]:
-    if view.section != Section.INCLUSION or not view.has(_FIRST_LINE_WORDS):
-        return []
-    found = _FIRST_LINE_CANDIDATE.search(view.w, view.low)
-    if found is None or view.negated(found.start(), found.end()):
+    found = _candidate(view, _FIRST_LINE_WORDS, _FIRST_LINE_CANDIDATE)
+    if found is None:
         return []
     return [
         view.draft(
@@ -514,10 +520,8 @@ _LATER_LINE_WORDS = gate_words("second", "2nd", "third", "3rd")
 
 
 def _later_line_candidate(view: ItemView) -> list[Draft]:
-    if view.section != Section.INCLUSION or not view.has(_LATER_LINE_WORDS):
-        return []
-    found = _LATER_LINE_CANDIDATE.search(view.w, view.low)
-    if found is None or view.negated(found.start(), found.end()):
+    found = _candidate(view, _LATER_LINE_WORDS, _LATER_LINE_CANDIDATE)
+    if found is None:
         return []
     done = 1 if found.group("n").lower() in {"second", "2nd"} else 2
     return [
