@@ -307,7 +307,9 @@ _STATES = (
     (
         "symptomatic",
         re.compile(
-            r"(?<!a)\bsymptomatic\b|\buncontrolled\s+(?:\w+\s+)?symptoms|\b(?:requir\w+|need\w*|on)\s+(?:\w+\s+){0,3}"
+            r"(?<!a)\bsymptomatic\b|\buncontrolled\s+(?:\w+\s+)?symptoms"
+            r"|\b(?:exhibiting|causing|with|having|showing)\s+(?:neurologic\w*\s+)?symptoms\b"
+            r"|\b(?:requir\w+|need\w*|on)\s+(?:\w+\s+){0,3}"
             r"(?:steroids?|corticosteroids?|glucocorticoids?|dexamethasone|anticonvulsants?"
             r"|anti-?epilep\w+)",
             re.I,
@@ -440,6 +442,12 @@ def _named_states(window: str) -> list[str]:
     return found
 
 
+#: Two states that must both hold: "symptomatic and untreated", "symptoms but untreated".
+_BOTH_STATES = re.compile(
+    r"\b(?:symptomatic|symptoms)\s+(?:and|but)\s+(?:\w+\s+)?untreated\b"
+    r"|\buntreated\s+(?:and|but)\s+(?:\w+\s+)?symptomatic\b",
+    re.IGNORECASE,
+)
 #: A definition right after an "active brain metastases" mention.
 _ACTIVE_DEFINED = re.compile(
     r"\s*(?:\(\s*(?:i\.?e\.?|e\.?g\.?|defined\s+as|such\s+as)?,?|,?\s*(?:i\.?e\.?|defined\s+as)[,:]?)"
@@ -480,6 +488,10 @@ def read_cns(view: ItemView) -> list[Draft]:
         window = w[max(begin, match.start() - 60) : match.end() + 40]
         cut = window.find("unless")
         named = _named_states(window if cut < 0 else window[:cut])
+        if {"symptomatic", "untreated"} <= set(named) and _BOTH_STATES.search(window):
+            # "symptomatic and untreated", "exhibiting symptoms but untreated": only those with
+            # both; symptoms are the narrower test the profile can answer
+            named = [s for s in named if s != "untreated"]
         defined = _ACTIVE_DEFINED.match(w, match.end()) if "active" in named else None
         if defined is not None:
             # "active brain metastases (i.e., symptomatic or needing steroids)": the bracket
