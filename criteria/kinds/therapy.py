@@ -392,7 +392,7 @@ _LINES = Fast(
 _PERMITTED_COUNT = re.compile(
     r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated\s+with"
     r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+(?:to\s+(?:receive|have)\s+)?\n"
-    r"|\n[^.;]{0,60}?\b(?:is|are|was|were)\s+(?:also\s+)?(?:allowed|permitted|acceptable"
+    r"|\n[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:also\s+)?)?(?:allowed|permitted|acceptable"
     r"|accepted)\b",
     re.I,
 )
