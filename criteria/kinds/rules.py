@@ -39,6 +39,10 @@ _NOUN_OF_CANCER_AFTER = re.compile(
     r"|stud(?:y|ies)|diagnosis|screening|survivors?)\b",
     re.IGNORECASE,
 )
+#: "(breast cancer) patients who are male / pregnant / older than 70": the subject of the rule.
+_WHO_ARE_AFTER = re.compile(
+    r"\s+(?:patients?|participants?|subjects?)\s+who\s+(?:are|have)\b", re.IGNORECASE
+)
 _LEADING_NO = re.compile(r"^\W*(?:no|not|none|without)\b", re.IGNORECASE)
 #: The cancer is one of a list of cancers ("..., small cell carcinoma, or lymphoma").
 _LISTED_BEFORE = re.compile(
@@ -121,6 +125,8 @@ def read(view: ItemView) -> list[Draft]:
             )  # "No germ cell tumour, small cell carcinoma or lymphoma"
             if negated and _NOUN_OF_CANCER_AFTER.match(w, end):
                 continue  # "no changes to MBC treatments": the cancer names whose treatments
+            if view.section == Section.EXCLUSION and _WHO_ARE_AFTER.match(w, end):
+                continue  # "breast cancer patients who are male": the cancer is whose, not what
             draft = view.draft("cancer_type", start, end, negated=negated, **fields)
             draft.setting = bool(_SETTING_BEFORE.search(w[max(0, start - 50) : start]))
             out.append(draft)
