@@ -250,10 +250,14 @@ class TreatmentHistory:
                 elif early is None:
                     early_maybe = True
         if early_sure:
-            fewest += 1
+            # many trials count it as one line ("relapse within 12 months of adjuvant therapy
+            # counts as a line"), others do not ("adjuvant therapy is not a line for ABC"): a
+            # count that hangs on it stays for the investigator
             most += 1
             named = " then ".join(r.describe() for r in early_sure)
-            reasons.append(f"{named}: relapse within 12 months, counted as one line")
+            reasons.append(
+                f"{named}: relapse within 12 months, which many trials count as one line"
+            )
         elif early_maybe:
             most += 1
         return fewest, most, reasons

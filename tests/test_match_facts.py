@@ -95,9 +95,10 @@ HISTORY = [
 def test_lines_in_the_advanced_setting_overall_and_per_class() -> None:
     history = patient(treatments=HISTORY).history
     assert history is not None
-    # adjuvant anastrozole ended 2022-12, relapse 2023-06: within 12 months, so it counts
-    assert history.advanced_lines("any")[:2] == (3, 3)
-    assert history.advanced_lines("endocrine_therapy")[:2] == (2, 2)
+    # adjuvant anastrozole ended 2022-12, relapse 2023-06: within 12 months, so many trials
+    # count it as a line and some do not (the range says so)
+    assert history.advanced_lines("any")[:2] == (2, 3)
+    assert history.advanced_lines("endocrine_therapy")[:2] == (1, 2)
     assert history.advanced_lines("chemotherapy")[:2] == (1, 1)
     assert history.advanced_lines("taxane")[:2] == (1, 1)
     assert history.advanced_lines("cdk4_6_inhibitor")[:2] == (1, 1)
@@ -225,7 +226,7 @@ def test_a_count_that_leaves_out_endocrine_therapy_skips_endocrine_lines() -> No
     assert history is not None
     # fulvestrant + ribociclib is an endocrine line; the early-relapse anastrozole too
     assert history.advanced_lines("any", ("endocrine_therapy",))[:2] == (1, 1)
-    assert history.advanced_lines("any", ("taxane",))[:2] == (2, 2)
+    assert history.advanced_lines("any", ("taxane",))[:2] == (1, 2)
 
 
 def test_a_regimen_partly_of_a_class_left_out_may_or_may_not_count() -> None:

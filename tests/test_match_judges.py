@@ -1190,3 +1190,33 @@ def test_a_year_in_the_condition_settles_a_within_years_limit() -> None:
     assert judged(c, patient(conditions=["melanoma excised in 2012, no recurrence"])) is NOT_MET
     assert judged(c, patient(conditions=["thyroid cancer treated in 2024"])) is MET
     assert judged(c, patient(conditions=["thyroid cancer, treated"])) is UNKNOWN
+
+
+def test_progression_after_a_latest_therapy_stopped_for_toxicity_is_unknown() -> None:
+    stopped = patient(
+        treatments=[
+            {"agents": ["anastrozole", "ribociclib"], "setting": "metastatic",
+             "outcome": "progression"},
+            {"agents": ["fulvestrant", "alpelisib"], "setting": "metastatic",
+             "outcome": "toxicity"},
+        ]
+    )  # fmt: skip
+    on_last = crit(m.PriorTherapy, classes=("pi3k_inhibitor",), relation="progressed")
+    assert judged(on_last, stopped) is UNKNOWN
+    earlier = crit(m.PriorTherapy, classes=("cdk4_6_inhibitor",), relation="progressed")
+    assert judged(earlier, stopped) is MET
+
+
+def test_an_early_relapse_on_adjuvant_therapy_leaves_a_line_count_open() -> None:
+    relapsed = patient(
+        treatments=[
+            {"agents": ["letrozole"], "setting": "adjuvant", "start": "2019-01",
+             "end": "2024-01", "outcome": "completed"},
+            {"agents": ["fulvestrant", "abemaciclib"], "setting": "metastatic",
+             "start": "2024-07", "end": "2025-05", "outcome": "progression"},
+            {"agents": ["capecitabine"], "setting": "metastatic", "start": "2025-06",
+             "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
+    assert judged(one_or_two, relapsed) is UNKNOWN  # 2, or 3 if the adjuvant line counts

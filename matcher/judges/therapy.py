@@ -468,6 +468,9 @@ def _relation(
             return True, ", relapsed during or within 12 months of it"
         when = "more than 12 months after it" if early is False else "afterwards, date unknown"
         return None, f", relapsed {when}: whether that is progression on it is for the investigator"
+    if not later and regimen.outcome in {"completed", "toxicity"} and regimen.setting != "adjuvant":
+        # the latest therapy was stopped: whether the disease has grown since is not recorded
+        return None, f" ({regimen.outcome}; progression since is not recorded)"
     if regimen.outcome in {"ongoing", "completed", "toxicity"} and all(r.outcome for r in later):
         return False, " (no progression recorded)"
     return None, " (outcome not given)"
