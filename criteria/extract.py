@@ -812,7 +812,23 @@ _TRAILING_LABEL = re.compile(
 )
 
 
+#: "... more than 2 endocrine lines in Cohort 1; more than 1 in Cohort2": a clause's own label.
+_TRAILING_IN_LABEL = re.compile(
+    r"\bin\s+(?P<label>(?:cohort|part|arm)\s*(?-i:[A-Z0-9]{1,3}))\b(?=\s*(?:[;.]|$|\s+For\b))",
+    re.IGNORECASE,
+)
+_LABEL_SPACE = re.compile(r"(?i)^(cohort|part|arm)\s*")
+
+
 def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
+    ending = list(_TRAILING_IN_LABEL.finditer(view.w))
+    if len({_LABEL_SPACE.sub(r"\1 ", m.group("label")).lower() for m in ending}) >= 2:
+        start = 0
+        for label in ending:
+            for draft in drafts:
+                if start <= draft.start < label.start() and not draft.fields.get("cohort"):
+                    draft.fields["cohort"] = _LABEL_SPACE.sub(r"\1 ", label.group("label"))
+            start = label.end()
     trailing = list(_TRAILING_LABEL.finditer(view.w))
     if (
         len({m.group("label").lower() for m in trailing}) >= 2
