@@ -820,27 +820,30 @@ _TRAILING_IN_LABEL = re.compile(
 _LABEL_SPACE = re.compile(r"(?i)^(cohort|part|arm)\s*")
 
 
+def _label_clauses(drafts: list[Draft], labels: list[tuple[int, int, str]]) -> None:
+    """Each label closes the words since the one before it: their criteria are its cohort's."""
+    start = 0
+    for label_start, label_end, label in labels:
+        for draft in drafts:
+            if start <= draft.start < label_start and not draft.fields.get("cohort"):
+                draft.fields["cohort"] = label
+        start = label_end
+
+
 def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
-    ending = list(_TRAILING_IN_LABEL.finditer(view.w))
-    if len({_LABEL_SPACE.sub(r"\1 ", m.group("label")).lower() for m in ending}) >= 2:
-        start = 0
-        for label in ending:
-            for draft in drafts:
-                if start <= draft.start < label.start() and not draft.fields.get("cohort"):
-                    draft.fields["cohort"] = _LABEL_SPACE.sub(r"\1 ", label.group("label"))
-            start = label.end()
+    ending = [
+        (m.start(), m.end(), _LABEL_SPACE.sub(r"\1 ", m.group("label")))
+        for m in _TRAILING_IN_LABEL.finditer(view.w)
+    ]
+    if len({label.lower() for _, _, label in ending}) >= 2:
+        _label_clauses(drafts, ending)
     trailing = list(_TRAILING_LABEL.finditer(view.w))
     if (
         len({m.group("label").lower() for m in trailing}) >= 2
         and trailing[0].start() > 10  # "(Cohort A) ..." opens its words instead
         and "(for " not in view.low
     ):
-        start = 0
-        for label in trailing:
-            for draft in drafts:
-                if start <= draft.start < label.start() and not draft.fields.get("cohort"):
-                    draft.fields["cohort"] = label.group("label")
-            start = label.end()
+        _label_clauses(drafts, [(m.start(), m.end(), m.group("label")) for m in trailing])
     labels = sorted(
         (*_MID_COHORT.finditer(view.w), *_INCLUDED_IN_COHORT.finditer(view.w)),
         key=lambda m: m.start(),

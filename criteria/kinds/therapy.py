@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -2182,7 +2181,7 @@ TOGETHER = "excludes only when all of them were received"
 
 def _sequence_excludes_together(drafts: list[Draft], w: str) -> None:
     histories = [d for d in drafts if d.kind == "prior_therapy"]
-    for first, second in itertools.pairwise(sorted(histories, key=lambda d: d.start)):
+    for first, second in pairwise(sorted(histories, key=lambda d: d.start)):
         if first.run_end < second.start and _THEN.search(w, first.run_end, second.start):
             for draft in (first, second):
                 if TOGETHER not in draft.fields.get("exceptions", ()):
@@ -2669,7 +2668,7 @@ def _scope(
     if "chemo" in lowered or "cytotoxic" in lowered:
         return "chemotherapy"
     listed = _listed_from(after[0], mentions, w) if after else []
-    if _drug_list(listed, w):
+    if len(listed) > 1 and all(m.kind != "class" for m in listed):
         return _shared_scope(listed)  # "lines with erlotinib, gefitinib or afatinib": EGFR TKIs
     for mention in after:
         return _line_scope(mention.id if mention.kind == "class" else _main_class(mention.id))
@@ -2690,31 +2689,9 @@ def _listed_from(
     return out
 
 
-def _drug_list(mentions: list[lexicon.Mention], w: str) -> bool:
-    """Several drugs (no classes) named one after another as a list."""
-    return (
-        len(mentions) > 1
-        and all(m.kind != "class" for m in mentions)
-        and all(
-            _LIST_GAP.fullmatch(w, a.end, b.start) is not None
-            for a, b in itertools.pairwise(mentions)
-        )
-    )
-
-
 def _shared_scope(mentions: list[lexicon.Mention]) -> str:
-    """The narrowest class every therapy named belongs to."""
-    sets = [
-        {m.id, *lexicon.class_ancestors(m.id)}
-        if m.kind == "class"
-        else set(lexicon.drug_classes(m.id))
-        for m in mentions
-    ]
-    shared = set.intersection(*sets) - {"systemic_anticancer_therapy"}
-    for broad in ("endocrine_therapy", "chemotherapy"):
-        if broad in shared:
-            return broad
-    return max(sorted(shared), key=lambda c: len(lexicon.class_ancestors(c))) if shared else "any"
+    """The narrowest class every drug named belongs to."""
+    return _narrowest(frozenset.intersection(*(lexicon.drug_classes(m.id) for m in mentions)))
 
 
 def _line_scope(class_id: str) -> str:
@@ -2722,13 +2699,15 @@ def _line_scope(class_id: str) -> str:
 
 
 def _main_class(drug: str) -> str:
-    """The class a count of a drug's regimens counts: endocrine therapy or chemotherapy as a
-    whole, else the drug's narrowest class ('trastuzumab-containing regimens': HER2
+    """The class a count of a drug's regimens counts ('trastuzumab-containing regimens': HER2
     antibodies, not every biologic)."""
-    classes = sorted(lexicon.drug_classes(drug) - {"systemic_anticancer_therapy"})
+    return _narrowest(lexicon.drug_classes(drug))
+
+
+def _narrowest(classes: frozenset[str]) -> str:
+    """Endocrine therapy or chemotherapy as a whole, else the deepest of the classes."""
+    classes -= {"systemic_anticancer_therapy"}
     for broad in ("endocrine_therapy", "chemotherapy"):
         if broad in classes:
             return broad
-    if not classes:
-        return "any"
-    return max(classes, key=lambda c: len(lexicon.class_ancestors(c)))
+    return max(sorted(classes), key=lambda c: len(lexicon.class_ancestors(c))) if classes else "any"
