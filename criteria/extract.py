@@ -330,19 +330,15 @@ def _same_route(drafts: list[Draft], count: Draft, progression: Draft) -> None:
     """'Recurrence on adjuvant ET, or progression after 1-2 lines of ET': the count and its
     progression are one way in, which holds only when both do; the group's other members stay
     ways in of their own."""
-    group = count.fields["any_of"]
-    members = [d for d in drafts if d.fields.get("any_of") == group]
-    if len(members) <= 2 or count.fields.get("route") is not None:
-        if count.fields.get("route") is not None:
-            progression.fields["route"] = count.fields["route"]
-        return
-    number = max((d.fields.get("route") or 0) for d in members)
-    for draft in members:
-        if draft is progression or draft.fields.get("route") is not None:
-            continue
-        number += 1
-        draft.fields["route"] = number
-    progression.fields["route"] = count.fields["route"]
+    members = [d for d in drafts if d.fields.get("any_of") == count.fields["any_of"]]
+    if count.fields.get("route") is None and len(members) > 2:
+        number = max((d.fields.get("route") or 0) for d in members)
+        for draft in members:
+            if draft is not progression and draft.fields.get("route") is None:
+                number += 1
+                draft.fields["route"] = number
+    if count.fields.get("route") is not None:
+        progression.fields["route"] = count.fields["route"]
 
 
 def settle(view: ItemView, draft: Draft) -> Draft:

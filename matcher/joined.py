@@ -130,11 +130,10 @@ def _defines_condition(raw: Sequence[dict[str, Any]], position: int, sentence: l
     at = text.find(evidence) if evidence else -1
     if at < 0 or not _CONDITION_DEFINED_BY.search(text, 0, at):
         return False
-    return any(
-        raw[p].get("kind") == Kind.COMORBIDITY
-        and 0 <= text.find(raw[p].get("evidence") or "\0") < at
-        for p in sentence
-    )
+    conditions = [
+        raw[p].get("evidence") or "" for p in sentence if raw[p].get("kind") == Kind.COMORBIDITY
+    ]
+    return any(named and 0 <= text.find(named) < at for named in conditions)
 
 
 def _is_qualifier(criterion: dict[str, Any], inherited: set[int]) -> bool:

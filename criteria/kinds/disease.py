@@ -340,14 +340,13 @@ _STEROIDS = (
     r"(?:(?:cortico)?steroids?|glucocorticoids?|dexamethasone|anti-?epilep\w+|anti-?convulsants?)"
 )
 #: The condition a brain metastasis must meet to be allowed, and the state it rules out:
-#: "treated" rules out untreated ones, "stable" active and progressing ones, "asymptomatic"
-#: symptomatic ones.
+#: "treated" rules out untreated ones, "inactive" or "controlled" active ones, "stable"
+#: progressing ones (untreated ones may be stable too), "asymptomatic" symptomatic ones.
 _CNS_COMPLEMENT = (
     ("untreated", re.compile(_TREATED, re.I)),
     (
         "active",
         re.compile(
-            # "stable" alone rules out progressing ones: untreated ones may be stable too
             r"\b(?:inactive|controlled|(?:drug-)?controllable|completely recovered)\b",
             re.I,
         ),
