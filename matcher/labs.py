@@ -102,6 +102,10 @@ def to_unit(entry: LabEntry, value: float, unit: str | None) -> float:
             return value * 10 ** int(power.group(1)) / 1000  # "10 x 10^4/mm3" is 100 x 10^9/L
         if power is not None and u.endswith("/l"):
             return value * 10 ** int(power.group(1)) / 1e9
+        if power is not None and "/" not in u and int(power.group(1)) < 6:
+            # "platelets >= 10 x 10^4" with no volume: counts per litre are written in 10^9 or
+            # 10^12, so a small power counts cells per microlitre
+            return value * 10 ** int(power.group(1)) / 1000
         if any(s in u for s in ("10^9", "10⁹", "10*9", "10e9", "g/l", "10^3/u", "10³/u", "k/u")):
             return value
         if any(s in u for s in ("mm", "/ul", "/mcl", "cells")) or value >= 500:

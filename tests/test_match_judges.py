@@ -585,6 +585,39 @@ def test_liver_metastases_exception_is_unknown_when_sites_are_not_given() -> Non
     assert judged(relaxed, patient(labs={"ast_xuln": 2})) is MET
 
 
+
+def test_gilbert_syndrome_raises_the_bilirubin_limit_only_for_those_who_have_it() -> None:
+    c = crit(
+        m.Lab,
+        analyte="bilirubin",
+        comparator="<=",
+        value=1,
+        uln_multiple=True,
+        evidence="Total bilirubin <= ULN",
+        exceptions=("or <= 3 x ULN for subjects with Gilbert's disease",),
+    )
+    high = {"bilirubin_xuln": 2}
+    assert judged(c, patient(labs=high, conditions=["Gilbert's syndrome"])) is MET
+    assert judged(c, patient(labs=high, conditions=[])) is NOT_MET
+    assert judged(c, patient(labs=high)) is UNKNOWN  # comorbidities not given
+    assert judged(c, patient(labs={"bilirubin_xuln": 4}, conditions=["Gilbert syndrome"])) is NOT_MET
+
+
+def test_a_gilbert_limit_on_direct_bilirubin_leaves_the_total_undecided() -> None:
+    c = crit(
+        m.Lab,
+        analyte="bilirubin",
+        comparator="<=",
+        value=1.5,
+        uln_multiple=True,
+        evidence="Total bilirubin <= 1.5 x ULN",
+        exceptions=("direct bilirubin <= 1.5 x ULN if Gilbert's syndrome",),
+    )
+    high = {"bilirubin_xuln": 2}
+    assert judged(c, patient(labs=high, conditions=["Gilbert's syndrome"])) is UNKNOWN
+    assert judged(c, patient(labs=high, conditions=["type 2 diabetes"])) is NOT_MET
+
+
 def test_non_histology_means_anything_but() -> None:
     lung = patient(
         diagnosis={"cancer": "non-small cell lung cancer", "histology": "adenocarcinoma"}

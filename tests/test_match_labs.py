@@ -147,3 +147,6 @@ def test_counts_with_a_power_of_ten_per_microlitre() -> None:
     assert to_unit(platelets, 10, "x10^4/mm3") == 100  # 10 x 10^4/mm3 = 100 x 10^9/L
     assert to_unit(platelets, 100, "x 10^3/uL") == 100
     assert to_unit(platelets, 150, "x10^9/L") == 150
+    # no volume written: a small power of ten counts per microlitre, 10^9 per litre
+    assert to_unit(platelets, 10, "x 10^4") == 100
+    assert to_unit(platelets, 100, "x 10^9") == 100

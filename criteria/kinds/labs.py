@@ -231,27 +231,67 @@ _ONLY_CONTEXT = re.compile(
 )
 
 
-def _within_normal(view: ItemView, group: list[_Mention], end: int, tail: str) -> list[Draft]:
+def _within_normal(
+    view: ItemView, group: list[_Mention], end: int, tail: str, following: list[_Mention]
+) -> list[Draft]:
     """'Total bilirubin within normal institutional limits': at most 1 x ULN (an inclusion's
     limit for analytes whose limit is an upper one)."""
     names = tuple(dict.fromkeys(a for m in group for a in m.analytes))
     found = _WITHIN_NORMAL.match(tail, tail.lower())
     if found is None or view.section != Section.INCLUSION or not set(names) <= _AT_MOST:
         return []
+    stop = end + found.end()
+    exceptions = view.exception_texts(group[0].start)
+    situation = _situation_after(view, stop, "<=", group, following)
+    if situation is not None:  # "<= ULN; or <= 3 x ULN in patients with Gilbert's syndrome"
+        exceptions = (situation[0], *exceptions)
     return [
         view.draft(
             "lab",
             group[0].start,
-            end + found.end(),
+            stop,
             analyte=analyte,
             comparator="<=",
             value=1.0,
             unit=None,
             uln_multiple=True,
-            exceptions=view.exception_texts(group[0].start),
+            exceptions=exceptions,
         )
         for analyte in names
     ]
+
+
+def _situation_after(
+    view: ItemView, stop: int, cmp: str, group: list[_Mention], following: list[_Mention]
+) -> tuple[str, int] | None:
+    """A second limit for a situation right after a threshold ("(<= 3 x ULN with Gilbert's
+    syndrome)", "; or <= 5 x ULN if liver metastases"): its words and where they end."""
+    w = view.w
+    extra = _EXCEPTION.match(w[stop:])
+    if extra is None:
+        return None
+    if extra.group("alt") and (
+        extra.group("cmp")[0] != cmp[0]
+        or (extra.group("named") and not _same_analytes(extra, stop, group, following))
+    ):
+        # "and platelets >= 100 in ...": the next threshold; "<= 1.5 x ULN or > 1.5 x ULN
+        # with a clearance >= 60": alternatives, not a second limit for a situation
+        return None
+    extra_end = stop + extra.end()
+    if extra.group("alt"):
+        # flattened lists run on: "... if liver metastases Total bilirubin <= 1.5"
+        situation = stop + extra.start("sit")
+        extra_end = next(
+            (m.start for m in following if m.start > situation
+             and m.start < extra_end and not _shares(m, group)),
+            extra_end,
+        )  # fmt: skip
+    body = w[stop + extra.start() : extra_end]
+    if not (_SITUATION.search(body) or re.search(r"<=|<|>=|>", body)):
+        return None
+    # "(<= 3 if on warfarin)": the drug says when, not what the patient must have had
+    view.memo.setdefault(LAB_SITUATIONS, []).append((stop + extra.start(), extra_end))
+    return view.evidence(stop + extra.start(), extra_end).strip("() ,;"), extra_end
 
 
 _INVOLVEMENT_WORDS = gate_words("metasta", "involvement")
@@ -295,7 +335,7 @@ def read(view: ItemView) -> list[Draft]:
         if (threshold is None or cmp is None) and view.section == Section.INCLUSION:
             threshold, cmp = _bare(tail, group)
         if threshold is None or cmp is None:
-            out += _within_normal(view, group, end, tail)
+            out += _within_normal(view, group, end, tail, mentions[i:])
             continue
         if view.section == Section.EXCLUSION and view.in_exception(group[0].start):
             continue  # "unresolved toxicity, except alopecia and haemoglobin >= 9": not a bar
@@ -319,37 +359,13 @@ def read(view: ItemView) -> list[Draft]:
             value, unit = round(value * 1000), "ms"  # "QTc > 0.47 seconds" is 470 ms
         stop = end + threshold.end()
         exceptions: list[str] = []
-        extra = _EXCEPTION.match(w[stop:])
-        if (
-            extra
-            and extra.group("alt")
-            and (
-                extra.group("cmp")[0] != cmp[0]
-                or (extra.group("named") and not _same_analytes(extra, stop, group, mentions[i:]))
-            )
-        ):
-            # "and platelets >= 100 in ...": the next threshold; "<= 1.5 x ULN or > 1.5 x ULN
-            # with a clearance >= 60": alternatives, not a second limit for a situation
-            extra = None
-        if extra:
-            extra_end = stop + extra.end()
-            if extra.group("alt"):
-                # flattened lists run on: "... if liver metastases Total bilirubin <= 1.5"
-                situation = stop + extra.start("sit")
-                extra_end = next(
-                    (m.start for m in mentions[i:] if m.start > situation
-                     and m.start < extra_end and not _shares(m, group)),
-                    extra_end,
-                )  # fmt: skip
-            body = w[stop + extra.start() : extra_end]
-            if _SITUATION.search(body) or re.search(r"<=|<|>=|>", body):
-                exceptions.append(view.evidence(stop + extra.start(), extra_end).strip("() ,;"))
-                # "(or ALT and AST <= 5 x ULN if liver metastases)": the names in the exception
-                # belong to it, not to new thresholds
-                while i < len(mentions) and mentions[i].start < extra_end:
-                    i += 1
-                # "(<= 3 if on warfarin)": the drug says when, not what the patient must have had
-                view.memo.setdefault(LAB_SITUATIONS, []).append((stop + extra.start(), extra_end))
+        found = _situation_after(view, stop, cmp, group, mentions[i:])
+        if found is not None:
+            exceptions.append(found[0])
+            # "(or ALT and AST <= 5 x ULN if liver metastases)": the names in the exception
+            # belong to it, not to new thresholds
+            while i < len(mentions) and mentions[i].start < found[1]:
+                i += 1
         exceptions.extend(view.exception_texts(group[0].start))
         analytes = tuple(dict.fromkeys(a for m in group for a in m.analytes))
         # "Must not have QTc > 470 ms" in an inclusion item: the threshold is what bars

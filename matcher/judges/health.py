@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
+from dataclasses import dataclass
 
 from criteria.model import Comorbidity, Lab, OrganFunction
 from matcher import conditions as comorbidities
@@ -25,10 +27,10 @@ def lab(c: Lab, p: Patient) -> Judgement:
     implied = not c.uln_multiple and _implies_uln(absolute, c)
     uln_multiple = c.uln_multiple or implied
     threshold = c.value if uln_multiple else labs.to_unit(absolute, c.value, c.unit)
-    relaxed, applies = _exception_threshold(c, p)
+    relaxed = _exception_threshold(c, p) if uln_multiple else None
     note = " (no unit written; read as x ULN)" if implied else ""
-    if relaxed is not None and applies:
-        threshold, note = relaxed, " (relaxed for metastases, per the criterion)"
+    if relaxed is not None and relaxed.applies:
+        threshold, note = relaxed.value, f" (relaxed for {relaxed.situation}, per the criterion)"
     unit = "x ULN" if uln_multiple else absolute.unit
     wanted = f"{c.comparator} {threshold:g} {unit}{note}"
     found = _patient_range(absolute, relative, given, uln_multiple)
@@ -39,13 +41,13 @@ def lab(c: Lab, p: Patient) -> Judgement:
     verdict = compare_range(low, high, c.comparator, threshold)
     if (
         relaxed is not None
-        and not applies
-        and verdict is not compare_range(low, high, c.comparator, relaxed)
+        and relaxed.applies is None
+        and verdict is not compare_range(low, high, c.comparator, relaxed.value)
     ):
         return unknown(
             f"{said}: within the limit only if the exception ({'; '.join(c.exceptions)}) applies, "
-            "and the metastatic sites are not given",
-            "metastatic sites",
+            f"and the profile does not give the {relaxed.missing}",
+            relaxed.missing,
         )
     if verdict is True:
         return met(f"{said} ({wanted})")
@@ -111,27 +113,58 @@ def _patient_range(
 _ULN_IN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.I)
 
 
-def _exception_threshold(c: Lab, p: Patient) -> tuple[float | None, bool]:
-    """The threshold an exception such as '<= 5 x ULN with liver metastases' sets, and whether it
-    applies to the patient (True), or cannot be told because the metastatic sites are not given
-    (None threshold when there is no such exception)."""
+@dataclass(frozen=True, slots=True)
+class _Relaxed:
+    """A limit an exception sets for a situation ("<= 5 x ULN with liver metastases", "<= 3 x ULN
+    for Gilbert's syndrome"), and whether the patient is in that situation (None: the profile
+    does not tell)."""
+
+    value: float
+    applies: bool | None
+    situation: str
+    missing: str
+
+
+_GILBERT = re.compile(r"gilbert", re.IGNORECASE)
+#: "(direct bilirubin <= 1.5 x ULN in Gilbert's syndrome)": a limit on another fraction
+_OTHER_FRACTION = re.compile(r"\b(?:direct|conjugated|indirect|unconjugated)\b", re.IGNORECASE)
+
+
+def _exception_threshold(c: Lab, p: Patient) -> _Relaxed | None:
+    """The x ULN limit an exception of the criterion sets for metastases in an organ or for
+    Gilbert's syndrome, and whether it applies to the patient (None when there is none)."""
     diagnosis = p.profile.diagnosis
     sites = diagnosis.metastatic_sites if diagnosis else None
     lowered_sites = {s.lower() for s in sites} if sites is not None else None
+    conditions = p.profile.conditions
     for text in c.exceptions:
+        found = _ULN_IN.search(text)
+        if found is None:
+            continue
         lowered = text.lower()
+        if _GILBERT.search(text):
+            gilbert = None if conditions is None else any(_GILBERT.search(x) for x in conditions)
+            if gilbert is False:
+                continue
+            fraction = _OTHER_FRACTION.search(text)
+            if fraction and not _OTHER_FRACTION.search(c.evidence or ""):
+                # the profile holds total bilirubin only: with Gilbert's, the other fraction's
+                # limit decides, and no value of the total settles it
+                missing = f"{fraction.group(0).lower()} bilirubin"
+                return _Relaxed(math.inf, None, "Gilbert's syndrome", missing)
+            return _Relaxed(float(found.group(1)), gilbert, "Gilbert's syndrome", "comorbidities")
         organ = (
             "liver"
             if ("liver" in lowered or "hepatic" in lowered)
             else ("bone" if "bone" in lowered else None)
         )
-        found = _ULN_IN.search(text)
-        if organ is None or found is None:
+        if organ is None:
             continue
-        applies = lowered_sites is not None and organ in lowered_sites
-        if lowered_sites is None or applies:
-            return float(found.group(1)), applies
-    return None, False
+        if lowered_sites is None:
+            return _Relaxed(float(found.group(1)), None, f"{organ} metastases", "metastatic sites")
+        if organ in lowered_sites:
+            return _Relaxed(float(found.group(1)), True, f"{organ} metastases", "metastatic sites")
+    return None
 
 
 #: Usual thresholds for "adequate organ function" when a trial does not give its own:
