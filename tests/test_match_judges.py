@@ -585,7 +585,6 @@ def test_liver_metastases_exception_is_unknown_when_sites_are_not_given() -> Non
     assert judged(relaxed, patient(labs={"ast_xuln": 2})) is MET
 
 
-
 def test_gilbert_syndrome_raises_the_bilirubin_limit_only_for_those_who_have_it() -> None:
     c = crit(
         m.Lab,
@@ -600,7 +599,9 @@ def test_gilbert_syndrome_raises_the_bilirubin_limit_only_for_those_who_have_it(
     assert judged(c, patient(labs=high, conditions=["Gilbert's syndrome"])) is MET
     assert judged(c, patient(labs=high, conditions=[])) is NOT_MET
     assert judged(c, patient(labs=high)) is UNKNOWN  # comorbidities not given
-    assert judged(c, patient(labs={"bilirubin_xuln": 4}, conditions=["Gilbert syndrome"])) is NOT_MET
+    assert (
+        judged(c, patient(labs={"bilirubin_xuln": 4}, conditions=["Gilbert syndrome"])) is NOT_MET
+    )
 
 
 def test_a_gilbert_limit_on_direct_bilirubin_leaves_the_total_undecided() -> None:

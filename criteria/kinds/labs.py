@@ -233,19 +233,20 @@ _ONLY_CONTEXT = re.compile(
 
 def _within_normal(
     view: ItemView, group: list[_Mention], end: int, tail: str, following: list[_Mention]
-) -> list[Draft]:
+) -> tuple[list[Draft], int]:
     """'Total bilirubin within normal institutional limits': at most 1 x ULN (an inclusion's
-    limit for analytes whose limit is an upper one)."""
+    limit for analytes whose limit is an upper one). Also returns where its words end, a
+    situation's limit after it included ("<= ULN; or <= 3 x ULN with Gilbert's syndrome")."""
     names = tuple(dict.fromkeys(a for m in group for a in m.analytes))
     found = _WITHIN_NORMAL.match(tail, tail.lower())
     if found is None or view.section != Section.INCLUSION or not set(names) <= _AT_MOST:
-        return []
+        return [], end
     stop = end + found.end()
     exceptions = view.exception_texts(group[0].start)
     situation = _situation_after(view, stop, "<=", group, following)
-    if situation is not None:  # "<= ULN; or <= 3 x ULN in patients with Gilbert's syndrome"
-        exceptions = (situation[0], *exceptions)
-    return [
+    if situation is not None:
+        exceptions = tuple(dict.fromkeys((situation[0], *exceptions)))
+    drafts = [
         view.draft(
             "lab",
             group[0].start,
@@ -259,6 +260,7 @@ def _within_normal(
         )
         for analyte in names
     ]
+    return drafts, situation[1] if situation is not None else stop
 
 
 def _situation_after(
@@ -335,7 +337,10 @@ def read(view: ItemView) -> list[Draft]:
         if (threshold is None or cmp is None) and view.section == Section.INCLUSION:
             threshold, cmp = _bare(tail, group)
         if threshold is None or cmp is None:
-            out += _within_normal(view, group, end, tail, mentions[i:])
+            drafts, stop = _within_normal(view, group, end, tail, mentions[i:])
+            out += drafts
+            while i < len(mentions) and mentions[i].start < stop:
+                i += 1  # the names in a situation's limit belong to it
             continue
         if view.section == Section.EXCLUSION and view.in_exception(group[0].start):
             continue  # "unresolved toxicity, except alopecia and haemoglobin >= 9": not a bar

@@ -137,7 +137,8 @@ def _exception_threshold(c: Lab, p: Patient) -> _Relaxed | None:
     sites = diagnosis.metastatic_sites if diagnosis else None
     lowered_sites = {s.lower() for s in sites} if sites is not None else None
     conditions = p.profile.conditions
-    for text in c.exceptions:
+    # "(or 1.5 x ULN if liver metastases; or 3 x ULN in Gilbert's syndrome)": one situation each
+    for text in (part for exception in c.exceptions for part in exception.split(";")):
         found = _ULN_IN.search(text)
         if found is None:
             continue
