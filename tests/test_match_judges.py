@@ -619,6 +619,38 @@ def test_a_gilbert_limit_on_direct_bilirubin_leaves_the_total_undecided() -> Non
     assert judged(c, patient(labs=high, conditions=["type 2 diabetes"])) is NOT_MET
 
 
+def test_a_gilbert_exception_without_a_limit_lifts_the_limit() -> None:
+    excluded = crit(
+        m.Lab,
+        "exclusion",
+        analyte="bilirubin",
+        comparator=">",
+        value=1.5,
+        uln_multiple=True,
+        exceptions=("people with Gilbert's syndrome can take part",),
+    )
+    high = {"bilirubin_xuln": 2}
+    assert judged(excluded, patient(labs=high, conditions=["Gilbert's syndrome"])) is NOT_MET
+    assert judged(excluded, patient(labs=high, conditions=[])) is MET
+    assert judged(excluded, patient(labs=high)) is UNKNOWN
+
+
+def test_a_gilbert_limit_in_mg_per_dl_is_compared_with_the_value() -> None:
+    c = crit(
+        m.Lab,
+        analyte="bilirubin",
+        comparator="<",
+        value=1.5,
+        uln_multiple=True,
+        exceptions=("up to 3 mg/dL if Gilbert's syndrome",),
+    )
+    assert judged(c, patient(labs={"bilirubin": 1.9}, conditions=["Gilbert's syndrome"])) is MET
+    assert judged(c, patient(labs={"bilirubin": 3.4}, conditions=["Gilbert's syndrome"])) is NOT_MET
+    ast = crit(m.Lab, analyte="ast", comparator="<=", value=3, uln_multiple=True,
+               exceptions=("except Gilbert's syndrome",))  # fmt: skip
+    assert judged(ast, patient(labs={"ast_xuln": 4}, conditions=["Gilbert's syndrome"])) is NOT_MET
+
+
 def test_non_histology_means_anything_but() -> None:
     lung = patient(
         diagnosis={"cancer": "non-small cell lung cancer", "histology": "adenocarcinoma"}

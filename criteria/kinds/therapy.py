@@ -1251,6 +1251,7 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
             ):
                 continue  # "endocrine therapy with or without a CDK4/6 inhibitor": optional
             kept.append(mention)
+        kept = _closed_lists(w, kept)
         for group in _conjuncts(view, kept):
             agents = [m.id for m in group if m.kind != "class"]
             classes = [m.id for m in group if m.kind == "class"]
@@ -1263,6 +1264,53 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
                     run[0].start,
                 )
             )
+    return out
+
+
+#: Between the drugs of a bracketed list: commas, "or", "and", slashes.
+_LIST_GAP = re.compile(r"\s*(?:,|/|\bor\b|\band\b|\band/or\b)?\s*(?:(?:or|and)\s+)?")
+
+
+@functools.cache
+def _generational() -> frozenset[str]:
+    """Classes whose drugs come in generations ("EGFR TKI", "ALK inhibitor"), and their
+    ancestors: trials tell the generations apart by resistance, so a list names a choice."""
+    return frozenset(
+        ancestor
+        for c in lexicon.all_classes()
+        if "_generation" in c.id
+        for ancestor in lexicon.class_ancestors(c.id)
+    )
+
+
+def _closed_lists(w: str, run: list[lexicon.Mention]) -> list[lexicon.Mention]:
+    """'first-line EGFR TKIs (gefitinib or erlotinib or icotinib)': a class whose drugs come in
+    generations, followed by a bracket that names two or more of its drugs and nothing else,
+    with no "e.g." or "such as" (whose drugs are dropped as examples before this), is that list:
+    a patient treated with a drug of another generation is not what it speaks of. Lists after
+    other classes ("a taxane (paclitaxel or docetaxel)", "corticosteroids (prednisone, ...)")
+    stay the class: there they illustrate."""
+    out = list(run)
+    for index, mention in enumerate(run):
+        if mention.kind != "class" or mention.id not in _generational():
+            continue
+        opened = re.compile(r"\s*\(\s*").match(w, mention.end)
+        if opened is None:
+            continue
+        listed: list[lexicon.Mention] = []
+        at = opened.end()
+        for other in run[index + 1 :]:
+            if other.kind != "drug" or other.start != at:
+                break
+            listed.append(other)
+            gap = _LIST_GAP.match(w, other.end)
+            at = gap.end() if gap else other.end
+        if (
+            len(listed) >= 2
+            and w.startswith(")", at)
+            and all(mention.id in lexicon.drug_classes(d.id) for d in listed)
+        ):
+            out.remove(mention)
     return out
 
 

@@ -12,7 +12,7 @@ from matcher import conditions as comorbidities
 from matcher import labs
 from matcher.judgement import Judgement, compare_range, met, not_met, unknown
 from matcher.patient import Patient
-from trialmatch.vocab import Result
+from trialmatch.vocab import Result, Section
 
 
 def lab(c: Lab, p: Patient) -> Judgement:
@@ -26,23 +26,27 @@ def lab(c: Lab, p: Patient) -> Judgement:
     given = p.profile.labs or {}
     implied = not c.uln_multiple and _implies_uln(absolute, c)
     uln_multiple = c.uln_multiple or implied
-    threshold = c.value if uln_multiple else labs.to_unit(absolute, c.value, c.unit)
-    relaxed = _exception_threshold(c, p) if uln_multiple else None
+    limit = _Limit(c.value, uln_multiple, c.unit)
     note = " (no unit written; read as x ULN)" if implied else ""
+    relaxed = _exception_threshold(c, p)
     if relaxed is not None and relaxed.applies:
-        threshold, note = relaxed.value, f" (relaxed for {relaxed.situation}, per the criterion)"
-    unit = "x ULN" if uln_multiple else absolute.unit
+        limit, note = relaxed.limit, f" (relaxed for {relaxed.situation}, per the criterion)"
+    if limit.value == math.inf:  # "(patients with Gilbert's syndrome may be enrolled)"
+        said = f"{relaxed.situation if relaxed else 'the situation'} is excepted by the criterion"
+        return not_met(said) if c.section is Section.EXCLUSION else met(said)
+    threshold = limit.in_units(absolute)
+    unit = "x ULN" if limit.uln else absolute.unit
     wanted = f"{c.comparator} {threshold:g} {unit}{note}"
-    found = _patient_range(absolute, relative, given, uln_multiple)
+    found = _patient_range(absolute, relative, given, limit.uln)
     if found is None:
-        missing = f"{absolute.label}" + (" (x ULN or value)" if uln_multiple else "")
+        missing = f"{absolute.label}" + (" (x ULN or value)" if limit.uln else "")
         return unknown(f"{absolute.label} not given (criterion: {wanted})", missing)
     low, high, said = found
     verdict = compare_range(low, high, c.comparator, threshold)
     if (
         relaxed is not None
         and relaxed.applies is None
-        and verdict is not compare_range(low, high, c.comparator, relaxed.value)
+        and verdict is not _verdict(relaxed.limit, c.comparator, absolute, relative, given)
     ):
         return unknown(
             f"{said}: within the limit only if the exception ({'; '.join(c.exceptions)}) applies, "
@@ -56,6 +60,33 @@ def lab(c: Lab, p: Patient) -> Judgement:
     return unknown(
         f"{said}: too close to the criterion's limit to tell ({wanted})", missing_label(absolute)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Limit:
+    """A threshold as written: a multiple of the ULN or a value in `unit` (infinite: none)."""
+
+    value: float
+    uln: bool
+    unit: str | None = None
+
+    def in_units(self, absolute: labs.LabEntry) -> float:
+        return self.value if self.uln else labs.to_unit(absolute, self.value, self.unit)
+
+
+def _verdict(
+    limit: _Limit,
+    comparator: str,
+    absolute: labs.LabEntry,
+    relative: labs.LabEntry | None,
+    given: dict[str, float],
+) -> bool | None:
+    if limit.value == math.inf:
+        return comparator.startswith("<")  # no limit: an upper bound always holds
+    found = _patient_range(absolute, relative, given, limit.uln)
+    if found is None:
+        return None
+    return compare_range(found[0], found[1], comparator, limit.in_units(absolute))
 
 
 def _implies_uln(absolute: labs.LabEntry, c: Lab) -> bool:
@@ -111,15 +142,19 @@ def _patient_range(
 
 
 _ULN_IN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.I)
+#: "(<= 3 mg/dL in case of Gilbert's syndrome)": a limit in a unit of measure.
+_VALUE_IN = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(mg/dl|[µμu]mol/l|mmol/l|g/dl|g/l|i?u/l)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
 class _Relaxed:
     """A limit an exception sets for a situation ("<= 5 x ULN with liver metastases", "<= 3 x ULN
-    for Gilbert's syndrome"), and whether the patient is in that situation (None: the profile
-    does not tell)."""
+    for Gilbert's syndrome", none at all: "Gilbert's syndrome excepted"), and whether the
+    patient is in that situation (None: the profile does not tell)."""
 
-    value: float
+    limit: _Limit
     applies: bool | None
     situation: str
     missing: str
@@ -130,20 +165,27 @@ _GILBERT = re.compile(r"gilbert", re.IGNORECASE)
 _OTHER_FRACTION = re.compile(r"\b(?:direct|conjugated|indirect|unconjugated)\b", re.IGNORECASE)
 
 
+def _written_limit(text: str) -> _Limit | None:
+    if found := _ULN_IN.search(text):
+        return _Limit(float(found.group(1)), True)
+    if found := _VALUE_IN.search(text):
+        return _Limit(float(found.group(1).replace(",", ".")), False, found.group(2))
+    return None
+
+
 def _exception_threshold(c: Lab, p: Patient) -> _Relaxed | None:
-    """The x ULN limit an exception of the criterion sets for metastases in an organ or for
-    Gilbert's syndrome, and whether it applies to the patient (None when there is none)."""
+    """The limit an exception of the criterion sets for metastases in an organ or for Gilbert's
+    syndrome, and whether it applies to the patient (None when there is none)."""
     diagnosis = p.profile.diagnosis
     sites = diagnosis.metastatic_sites if diagnosis else None
     lowered_sites = {s.lower() for s in sites} if sites is not None else None
     conditions = p.profile.conditions
     # "(or 1.5 x ULN if liver metastases; or 3 x ULN in Gilbert's syndrome)": one situation each
     for text in (part for exception in c.exceptions for part in exception.split(";")):
-        found = _ULN_IN.search(text)
-        if found is None:
-            continue
-        lowered = text.lower()
+        limit = _written_limit(text)
         if _GILBERT.search(text):
+            if "bilirubin" not in c.analyte:
+                continue  # a list's last exception, carried to the limits before it
             gilbert = None if conditions is None else any(_GILBERT.search(x) for x in conditions)
             if gilbert is False:
                 continue
@@ -152,8 +194,13 @@ def _exception_threshold(c: Lab, p: Patient) -> _Relaxed | None:
                 # the profile holds total bilirubin only: with Gilbert's, the other fraction's
                 # limit decides, and no value of the total settles it
                 missing = f"{fraction.group(0).lower()} bilirubin"
-                return _Relaxed(math.inf, None, "Gilbert's syndrome", missing)
-            return _Relaxed(float(found.group(1)), gilbert, "Gilbert's syndrome", "comorbidities")
+                return _Relaxed(_Limit(math.inf, True), None, "Gilbert's syndrome", missing)
+            # no limit written: "(except Gilbert's syndrome)", "(Gilbert's may be included)"
+            limit = limit or _Limit(math.inf, True)
+            return _Relaxed(limit, gilbert, "Gilbert's syndrome", "comorbidities")
+        if limit is None or not limit.uln:
+            continue
+        lowered = text.lower()
         organ = (
             "liver"
             if ("liver" in lowered or "hepatic" in lowered)
@@ -162,9 +209,9 @@ def _exception_threshold(c: Lab, p: Patient) -> _Relaxed | None:
         if organ is None:
             continue
         if lowered_sites is None:
-            return _Relaxed(float(found.group(1)), None, f"{organ} metastases", "metastatic sites")
+            return _Relaxed(limit, None, f"{organ} metastases", "metastatic sites")
         if organ in lowered_sites:
-            return _Relaxed(float(found.group(1)), True, f"{organ} metastases", "metastatic sites")
+            return _Relaxed(limit, True, f"{organ} metastases", "metastatic sites")
     return None
 
 
