@@ -1003,7 +1003,8 @@ _RECEPTOR = re.compile(_NAME, re.IGNORECASE)
 _STATUS = Fast(
     r"^\s*(?:\((?-i:HR|ER|PR|PgR|HER-?2)\)\s*)?(?:[-:]?\s*|\s+is\s+|\s+status\s*:?\s*)"
     r"(?:(?:IHC|immunohistochemistry)\s*(?:score\s*)?(?:of\s*)?)?"
-    r"(?P<s>positive|negative|pos\b|neg\b|ultra-?low|low\b|zero\b|null\b|\+{1,3}(?![\w])"
+    r"(?P<s>positive|negative|pos\b|neg\b|ultra-?low|low\b|zero\b|null\b"
+    r"|\+{1,3}(?:(?![\w])|(?=her-?\s?2|er\b|pr\b|pgr\b))"  # "HR+HER2-": run together
     r"|-(?![\w])(?!\s*(?:er|pr|pgr|hr|her|estrogen|oestrogen|progesterone)\b)"
     r"|expressi(?:ng|on)|over-?expressi\w+|non-?amplified|not amplified|0\b"
     r"|enriched|[1-3]\+)"

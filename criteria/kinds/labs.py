@@ -28,7 +28,8 @@ class _Mention:
 
 _DIGIT = re.compile(r"\d")
 _EXPAND = {"transaminases": ("ast", "alt")}
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+#: "1,500" groups thousands; "1,5" (a comma and one or two digits) is a decimal comma
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+|,\d{1,2}(?!\d))?|\.\d+"
 _ULN = (
     r"(?:x|\*|times|fold)?\s*(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|UNL|LLN|IULN|ULRR"
     r"|upper limits? of (?:the )?\(?(?:institutional\)? )?normal(?: range| limits?| values?)?"
@@ -41,6 +42,16 @@ _UNIT = (
     r"|µg|ug|mcg|micrograms?)(?![^\W\d_])|/)[\w/.^µμ0-9²³]*(?:\s*/\s*[\w.^²³]+)*(?:\s*1\.73\s*m\s*[²2])?|/\s*(?:mm\^?3|mm³|[µμu]L|L|mcL"
     r"|dL|cu\.? ?mm|microliter|HPF)\b|msec\b|ms\b|mmHg|mm Hg|bpm|beats|kg\b|seconds?|sec\b)?"
 )
+
+
+def _number(text: str) -> float:
+    """'1,500' is 1500, '1,5' is 1.5 (`_NUMBER` admits a decimal comma with one or two digits)."""
+    head, comma, tail = text.partition(",")
+    if comma and len(tail) <= 2:
+        return float(f"{head}.{tail}")
+    return float(text.replace(",", ""))
+
+
 _THRESHOLD = Fast(
     r"^(?P<gap>[^;<>=\d]{0,45}?|[^;<>=\d]{0,30}?\bwithin\s+\d{1,3}\s+(?:days?|weeks?)\s+(?:prior\s+to"
     r"|before)\s+[^;<>=\d]{0,45}?)(?P<cmp>>=|<=|>|<|=)\s*(?P<value>" + _NUMBER + r")\s*" + _UNIT
@@ -199,7 +210,7 @@ def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], se
                     mention.end,
                     analyte=analyte,
                     comparator=found.group("cmp"),
-                    value=float(found.group("value").replace(",", "")),
+                    value=_number(found.group("value")),
                     unit=unit or None,
                     uln_multiple=bool(re.search(r"ULN|upper|IULN|ULRR", unit_raw, re.I)),
                     lln_multiple=bool(re.search(r"LLN|lower limit", unit_raw, re.I)),
@@ -348,7 +359,7 @@ def read(view: ItemView) -> list[Draft]:
             continue  # "[Note: no transfusion within 14 days before the haemoglobin >= 9 test]"
         if _CONDITION_BEFORE.search(w, max(0, group[0].start - 40), group[0].start):
             continue  # "If LVEF is greater than 70%, an ECHO should be done as well": a condition
-        value = float(threshold.group("value").replace(",", ""))
+        value = _number(threshold.group("value"))
         unit_raw = threshold.group("unit")
         unit_start = end + threshold.start("unit") if unit_raw else None
         unit = view.evidence(unit_start, end + threshold.end("unit")) if unit_start else None
