@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -1876,7 +1877,13 @@ def _prior_therapy(
         negated = True
     window = None
     washout = None
-    times = _clause_times(view, begin, stop, clause, l_clause) if numbers else None
+    aside = _early_aside(view, run.end, stop, settings) if numbers else stop
+    if aside < stop:  # the aside's times are its own: read only the words before it
+        clause_t, low_t = w[begin:aside], low[begin:aside]
+        numbers = _DIGIT.search(clause_t) is not None and _TIME_UNIT.search(low_t) is not None
+        times = _clause_times(view, begin, aside, clause_t, low_t) if numbers else None
+    else:
+        times = _clause_times(view, begin, stop, clause, l_clause) if numbers else None
     if times is not None:
         window = (
             cues.within_days(clause[run.start - begin :]) if times.window is not None else None
@@ -2435,6 +2442,31 @@ class _Times:
     washout: re.Match[str] | None
     started: re.Match[str] | None
     duration: re.Match[str] | None
+
+
+def _early_aside(view: ItemView, after: int, stop: int, settings: Sequence[str]) -> int:
+    """Where a bracket or exception about early use of a therapy barred for advanced disease
+    starts ("no chemotherapy for stage IV disease (adjuvant chemotherapy allowed if finished
+    > 6 months before)"): its time belongs to the early use, not to the bar. `stop` if none."""
+    if "metastatic" not in settings or "adjuvant" in settings:
+        return stop
+    w = view.w
+    asides = [(e.start, e.end) for e in view.exceptions if after <= e.start < stop]
+    opened = w.find("(", after, stop)
+    while opened != -1:
+        closed = w.find(")", opened)
+        asides.append((opened, closed if closed != -1 else stop))
+        opened = w.find("(", opened + 1, stop)
+    for start, end in sorted(asides):
+        words = w[start:end]
+        if {"neoadjuvant", "adjuvant"} & set(cues.settings_in(words)):
+            # "unless adjuvant and relapse came > 12 months after it": a relapse interval,
+            # which the relapse readers take from here
+            return stop if _RELAPSE_WORDS.search(words) else start
+    return stop
+
+
+_RELAPSE_WORDS = re.compile(r"recurr|relaps|progress|disease[- ]free|\bDFI\b", re.IGNORECASE)
 
 
 def _clause_times(view: ItemView, begin: int, stop: int, clause: str, low: str) -> _Times:
