@@ -230,8 +230,9 @@ _SECONDS = re.compile(r"^(?:s|sec|secs|seconds?)\b", re.IGNORECASE)
 #: A value that opens a condition ("If LVEF is > 70%, ...", "When creatinine is above ..."),
 #: not a limit of its own.
 _CONDITION_BEFORE = re.compile(
-    r"(?:^|[.;:(]\s*)(?:if|when|whenever|in case|in patients whose|for patients whose)\s+"
-    r"(?:the\s+|their\s+|baseline\s+|screening\s+)*$",
+    r"(?:^|[.;:(,]\s*)(?:(?:that is|i\.e\.?)\s*,?\s*)?(?:if|when|whenever|in case"
+    r"|in patients whose|for patients whose)\s+(?:the\s+|their\s+|baseline\s+|screening\s+"
+    r"|serum\s+|plasma\s+)*$",
     re.IGNORECASE,
 )
 #: A value named in a note about how it is measured, not as a threshold of its own.
