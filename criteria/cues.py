@@ -155,8 +155,15 @@ def negated_before(work: str, start: int, window: int = 70) -> bool:
 
 
 def negated_after(work: str, end: int) -> bool:
-    """'... are not allowed', '... excluded', '(HIV) negative' right after the phrase."""
-    return bool(_NEG_AFTER.match(work[end:]) or _NEGATIVE_AFTER.match(work[end:]))
+    """'... are not allowed', '... excluded', '(HIV) negative' right after the phrase; not the
+    words of a bracket opened after it ("EGFR TKI (third-generation TKIs are not included)"),
+    which speak of the bracket's own subject."""
+    found = _NEG_AFTER.match(work[end:])
+    if found is not None:
+        said = work[end : end + found.end()]
+        if said.count("(") > said.count(")"):
+            found = None
+    return bool(found or _NEGATIVE_AFTER.match(work[end:]))
 
 
 #: "HIV negative", "HIV (test) seronegative", "hepatitis B-negative".
