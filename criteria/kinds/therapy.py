@@ -2460,13 +2460,17 @@ def _early_aside(view: ItemView, after: int, stop: int, settings: Sequence[str])
     for start, end in sorted(asides):
         words = w[start:end]
         if {"neoadjuvant", "adjuvant"} & set(cues.settings_in(words)):
-            # "unless adjuvant and relapse came > 12 months after it": a relapse interval,
-            # which the relapse readers take from here
-            return stop if _RELAPSE_WORDS.search(words) else start
+            # only a time before the study ("finished > 6 months before randomisation"); an
+            # interval to relapse ("came back > 12 months after it") is the relapse readers'
+            return start if _BEFORE_STUDY.search(words) else stop
     return stop
 
 
-_RELAPSE_WORDS = re.compile(r"recurr|relaps|progress|disease[- ]free|\bDFI\b", re.IGNORECASE)
+_BEFORE_STUDY = re.compile(
+    r"\b(?:before|prior to|preceding)\s+(?:the\s+)?(?:(?:first|1st)\s+dose|day\s*1|randomi"
+    r"|enrol|registration|study|entry|screening|inclusion|(?:start\s+of\s+)?treatment)",
+    re.IGNORECASE,
+)
 
 
 def _clause_times(view: ItemView, begin: int, stop: int, clause: str, low: str) -> _Times:
