@@ -1126,6 +1126,28 @@ def test_a_therapy_named_in_general_counts_lines_not_ovarian_suppression() -> No
     assert judged(anything, history) is MET  # no class named: any line (paclitaxel)
 
 
+def test_ongoing_ovarian_suppression_is_no_recent_anticancer_therapy() -> None:
+    """'Radiotherapy, targeted or other anticancer therapy within 4 weeks': goserelin that goes
+    on through the trial is not the therapy a washout asks about; a named class of it is."""
+    on_goserelin = patient(
+        treatments=[
+            {"agents": ["tamoxifen"], "setting": "adjuvant", "outcome": "progression",
+             "start": "2020-01", "end": "2022-06"},
+            {"agents": ["goserelin"], "setting": "metastatic", "outcome": "ongoing",
+             "start": "2022-07"},
+        ]
+    )  # fmt: skip
+    washout = crit(
+        m.PriorTherapy,
+        "exclusion",
+        classes=("targeted_therapy", "systemic_anticancer_therapy"),
+        within_days=28,
+    )
+    assert judged(washout, on_goserelin) is NOT_MET
+    gnrh = crit(m.PriorTherapy, "exclusion", classes=("gnrh_agonist",), within_days=28)
+    assert judged(gnrh, on_goserelin) is MET
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

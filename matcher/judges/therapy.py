@@ -102,12 +102,16 @@ def _agent_in(c: PriorTherapy, agent: str) -> bool:
         return False
     if not c.agents and not c.classes:
         return lexicon.counts_as_line(agent)
-    if not c.agents and set(c.classes) <= _ANY:
-        # "anticancer therapy" or "endocrine therapy" in general: ovarian suppression and bone
-        # agents, which go on through many trials (premenopausal trials require them), are not
-        # what it asks about
-        return lexicon.counts_as_line(agent) and bool(classes & set(c.classes))
-    return agent in c.agents or bool(classes & set(c.classes))
+    if agent in c.agents:
+        return True
+    hit = classes & set(c.classes)
+    if hit and hit <= _ANY:
+        # reached only through "anticancer therapy" or "endocrine therapy" in general (also
+        # beside other classes: "chemotherapy or other antitumour therapy within 4 weeks"):
+        # ovarian suppression and bone agents, which go on through many trials (premenopausal
+        # trials require them), are not what it asks about
+        return lexicon.counts_as_line(agent)
+    return bool(hit)
 
 
 def _describe(regimen: Regimen, c: PriorTherapy) -> str:
