@@ -153,7 +153,8 @@ _VARIANT = re.compile(
     r"|\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
     r"(?:/[ACDEFGHIKLMNPQRSTVWY])*)\b"
     r"|\bdel(?:etion)?\s*(?P<del_exon>19)\b|\b(?P<del_exon2>19)\s*-?\s*del(?:etion)?s?\b"
-    r"|\b(?:exon|ex)\s*(?P<exon>\d{1,2})(?:\s*(?:-|–|to|through)\s*(?:exon\s*)?(?P<exon_to>\d{1,2})\b)?"
+    r"|\b(?:exons?|ex)\s*(?P<exon>\d{1,2})(?:\s*(?:(?P<exon_sep>-|–|to|through)\s*(?:exons?\s*)?|(?:or|and|,)\s*)"
+    r"(?P<exon_to>\d{1,2})\b(?!\s*(?:%|mg|days?|weeks?|months?|years?)))?"
     r"\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
     r"|"
     r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4}(?:\s*(?:,|or|and|/|-|to|through)\s*(?:codons?\s*)?"
@@ -443,7 +444,8 @@ _NOT_SENSITISING = ("exon 20 insertion", "T790M")
 #: "Patients with exon 20 insertions are not eligible": variants the item turns away.
 _TURNED_AWAY = re.compile(
     r"\b(?:patients?|subjects?|participants?|those|tumou?rs?|cases?)\s+(?:with|harbou?ring|having"
-    r"|carrying)\s+(?P<what>[^.;]{1,60}?)\s+(?:are|is|will be)\s+(?:not\s+(?:be\s+)?(?:eligible"
+    r"|carrying|whose\s+(?:tumou?rs?|cancers?|disease)\s+(?:has|have|harbou?rs?|carr(?:y|ies)))"
+    r"\s+(?P<what>[^.;]{1,60}?)\s+(?:are|is|will be)\s+(?:not\s+(?:be\s+)?(?:eligible"
     r"|allowed|permitted|included)|ineligible|excluded)\b",
     re.I,
 )
@@ -605,12 +607,12 @@ def _variant_texts(match: re.Match[str], genes: tuple[str, ...]) -> list[str]:
     """The variants a match names: a codon list ("codons 536 to 538") gives one entry per codon,
     written with its reference amino acid when the gene's is known ("Y537" covers "Y537S")."""
     if match.group("exon_to"):
-        # "exon 18-21": each exon of the range ("exon 18", ..., "exon 21")
+        # "exon 18-21": each exon of the range; "exons 19 or 21": both
         low, high = int(match.group("exon")), int(match.group("exon_to"))
         value = _variant_text(match) or ""
-        if 0 < high - low <= 5:
-            return [value.replace(f"exon {low}", f"exon {n}", 1) for n in range(low, high + 1)]
-        return [value] if value else []
+        spanned = match.group("exon_sep") is not None
+        numbers = range(low, high + 1) if spanned and 0 < high - low <= 5 else (low, high)
+        return [value.replace(f"exon {low}", f"exon {n}", 1) for n in dict.fromkeys(numbers)]
     if not match.group("codon"):
         value = _variant_text(match)
         return [value] if value else []
