@@ -468,7 +468,8 @@ def _variant_limits(
             kind = _KIND_BEFORE.search(w, max(a, match.start() - 25), match.start())
             if kind and re.fullmatch(r"exon \d+", value):
                 # "insertions in exon 20": the kind written before the exon
-                value = f"{value} {'deletion' if kind.group(0).lower().startswith('del') else 'insertion'}"
+                deleted = kind.group(0).lower().startswith("del")
+                value = f"{value} {'deletion' if deleted else 'insertion'}"
             if value and value not in into:
                 into.append(value)
 
@@ -609,10 +610,10 @@ def _variant_texts(match: re.Match[str], genes: tuple[str, ...]) -> list[str]:
     if match.group("exon_to"):
         # "exon 18-21": each exon of the range; "exons 19 or 21": both
         low, high = int(match.group("exon")), int(match.group("exon_to"))
-        value = _variant_text(match) or ""
+        written = _variant_text(match) or ""
         spanned = match.group("exon_sep") is not None
-        numbers = range(low, high + 1) if spanned and 0 < high - low <= 5 else (low, high)
-        return [value.replace(f"exon {low}", f"exon {n}", 1) for n in dict.fromkeys(numbers)]
+        exons = list(range(low, high + 1)) if spanned and 0 < high - low <= 5 else [low, high]
+        return [written.replace(f"exon {low}", f"exon {n}", 1) for n in dict.fromkeys(exons)]
     if not match.group("codon"):
         value = _variant_text(match)
         return [value] if value else []
