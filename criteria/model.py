@@ -108,6 +108,12 @@ class Biomarker(_Base):
         default=False,
         description="the variants are examples ('e.g.', 'such as', 'including'), not a restriction",
     )
+    except_variants: tuple[str, ...] = Field(
+        default=(),
+        description="variants the criterion leaves out, normalised like `variants` ('an EGFR "
+        "mutation other than an exon 20 insertion', 'sensitising EGFR mutations'); an "
+        "extension of the contract",
+    )
     marker: str | None = Field(default=None, description="PD-L1, TMB, MSI-H, dMMR, HRD, AR, TROP2")
     comparator: Comparator | None = None
     value: float | None = None

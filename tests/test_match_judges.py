@@ -1308,3 +1308,76 @@ def test_an_early_relapse_on_adjuvant_therapy_leaves_a_line_count_open() -> None
     )  # fmt: skip
     one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
     assert judged(one_or_two, relapsed) is UNKNOWN  # 2, or 3 if the adjuvant line counts
+
+
+# --- variants a biomarker criterion leaves out --------------------------------------------------
+
+
+def _egfr(alteration: str) -> Patient:
+    return patient(biomarkers=[{"gene": "EGFR", "alteration": alteration}])
+
+
+def _biomarker(text: str, section: str = "Inclusion") -> Any:
+    parsed = parse_criteria(f"{section} Criteria:\n* {text}")
+    return next(c for c in parsed if c.kind == "biomarker")
+
+
+@pytest.mark.parametrize(
+    ("text", "alteration", "expected"),
+    [
+        ("EGFR mutation in exons 18 to 21, other than an exon 20 insertion", "exon 20 insertion",
+         NOT_MET),
+        ("EGFR mutation in exons 18 to 21, other than an exon 20 insertion", "L858R", MET),
+        ("EGFR mutation in exons 18 to 21, other than an exon 20 insertion", "exon 19 deletion",
+         MET),
+        ("Tumour with one of the two common EGFR mutations", "exon 20 insertion", NOT_MET),
+        ("Tumour with one of the two common EGFR mutations", "L858R", MET),
+        ("Sensitising EGFR mutation", "exon 20 insertion", NOT_MET),
+        ("Sensitising EGFR mutation", "G719A", MET),
+        ("Sensitising EGFR mutation", "mutation", UNKNOWN),
+        ("Activating EGFR mutation", "exon 20 insertion", MET),
+        ("Activating EGFR mutation. Patients whose tumour has an exon 20 insertion are not "
+         "eligible, except for those with A763_Y764insFQEA", "exon 20 insertion", UNKNOWN),
+        ("Activating EGFR mutation. Patients whose tumour has an exon 20 insertion are not "
+         "eligible, except for those with A763_Y764insFQEA", "exon 19 deletion", MET),
+    ],
+)  # fmt: skip
+def test_variants_left_out_of_a_mutation(text: str, alteration: str, expected: Result) -> None:
+    assert judged(_biomarker(text), _egfr(alteration)) is expected
+
+
+def test_an_insertion_other_than_a_named_one_is_unknown_for_an_unnamed_insertion() -> None:
+    c = _biomarker("An EGFR exon 20 insertion other than A763_Y764insFQEA", "Exclusion")
+    assert judged(c, _egfr("exon 20 insertion")) is UNKNOWN
+    assert judged(c, _egfr("L858R")) is NOT_MET
+
+
+# --- viral infections counted only while the virus replicates -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        ("Hepatitis B surface antigen positive with HBV DNA of 500 IU/mL or more",
+         "chronic hepatitis B on tenofovir, HBV DNA undetectable", NOT_MET),
+        ("Hepatitis B surface antigen positive with HBV DNA of 500 IU/mL or more",
+         "chronic hepatitis B", UNKNOWN),
+        ("Hepatitis B surface antigen positive with HBV DNA of 500 IU/mL or more",
+         "chronic hepatitis B, HBV DNA 12000 IU/mL", MET),
+        ("Known hepatitis B, hepatitis C or HIV infection that is not controlled by treatment",
+         "chronic hepatitis B on entecavir, HBV DNA undetectable", NOT_MET),
+        # near misses: an unqualified history, and an RNA level that is hepatitis C's
+        ("Known history of hepatitis B or hepatitis C",
+         "chronic hepatitis B on entecavir, HBV DNA undetectable", MET),
+        ("Hepatitis B surface antigen positive, or hepatitis C with detectable HCV RNA",
+         "chronic hepatitis B on entecavir, HBV DNA undetectable", MET),
+    ],
+)  # fmt: skip
+def test_a_suppressed_hepatitis_b_is_not_a_replicating_one(
+    text: str, words: str, expected: Result
+) -> None:
+    c = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="hepatitis_b", evidence="hepatitis B" if "hepatitis B" in text else "Hepatitis B",
+    )  # fmt: skip
+    assert judged(c, patient(conditions=[words])) is expected

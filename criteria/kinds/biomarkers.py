@@ -148,10 +148,14 @@ _STATED_STATUS = re.compile(
 )
 _CONNECT = re.compile(r"^\s*(?:,|/|or|and|and/or|,\s*or|,\s*and)\s*$", re.I)
 _VARIANT = re.compile(
-    r"\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
+    r"\b(?:p\.)?(?P<span>[ACDEFGHIKLMNPQRSTVWY]\d{2,4}_[ACDEFGHIKLMNPQRSTVWY]\d{2,4}"
+    r"(?:delins|ins|del|dup)[ACDEFGHIKLMNPQRSTVWY]*)\b"
+    r"|\b(?:p\.)?(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|dup|ins)"
     r"(?:/[ACDEFGHIKLMNPQRSTVWY])*)\b"
     r"|\bdel(?:etion)?\s*(?P<del_exon>19)\b|\b(?P<del_exon2>19)\s*-?\s*del(?:etion)?s?\b"
-    r"|\b(?:exon|ex)\s*(?P<exon>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
+    r"|\b(?:exons?|ex)\s*(?P<exon>\d{1,2})(?:\s*(?:(?P<exon_sep>-|–|to|through)\s*(?:exons?\s*)?|(?:or|and|,)\s*)"
+    r"(?P<exon_to>\d{1,2})\b(?!\s*(?:%|mg|days?|weeks?|months?|years?)))?"
+    r"\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
     r"|"
     r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4}(?:\s*(?:,|or|and|/|-|to|through)\s*(?:codons?\s*)?"
     r"\d{1,4}\b)*)",
@@ -330,9 +334,11 @@ def read(view: ItemView) -> list[Draft]:
         earlier = any(g.end <= start for g in genes)
         region = w[end : min(len(w), end + 120, next_gene)]
         owners = phrases().variant_genes
-        for variant in _VARIANT.finditer(
-            w[start if earlier else max(0, start - 40) : min(end + 120, next_gene)]
-        ):
+        left_out, let_back, limits = _variant_limits(view, start, end, symbols_t)
+        offset = start if earlier else max(0, start - 40)
+        for variant in _VARIANT.finditer(w[offset : min(end + 120, next_gene)]):
+            if any(a <= offset + variant.start() < b for a, b in limits):
+                continue  # "except insertions in exon 20": left out, not asked for
             for value in _variant_texts(variant, symbols_t):
                 if (
                     not value.startswith("exon")
@@ -384,6 +390,27 @@ def read(view: ItemView) -> list[Draft]:
             "negated": negated,
             "exceptions": view.exception_texts(start),
         }
+        if "EGFR" in symbols_t and alteration == "mutation" and not negated:
+            near = f"{before[-30:]} {after[:35]}"
+            if not variants and _COMMON.search(near):
+                variants = list(_COMMON_EGFR)  # "EGFR common mutation": ex19del or L858R
+            if _SENSITISING.search(near):
+                # "EGFR-sensitising mutation": exon 20 insertions and T790M alone are not,
+                # unless the item goes on to name them ("(exon 20 insertions are allowed)")
+                named = {
+                    value
+                    for m in _VARIANT.finditer(w, start)
+                    if not any(a <= m.start() < b for a, b in limits)
+                    for value in _variant_texts(m, symbols_t)
+                }
+                left_out.extend(v for v in _NOT_SENSITISING if v not in {*variants, *named})
+        if let_back:
+            variants.extend(v for v in let_back if v not in variants)
+            examples = True  # "... not eligible, except A763_Y764insFQEA": that one may come in
+        fields["variants"] = tuple(variants)
+        left_out = [v for v in dict.fromkeys(left_out) if v not in variants]
+        if left_out:
+            fields["except_variants"] = tuple(left_out)
         if examples and variants:
             fields["variants_are_examples"] = True
         out.append(view.draft("biomarker", start, stop, **fields))
@@ -405,6 +432,76 @@ def read(view: ItemView) -> list[Draft]:
 
 
 _NUMBER = re.compile(r"\d+")
+#: "one of the two common EGFR mutations", "EGFR common mutation" (not "uncommon", "less common").
+_COMMON = re.compile(
+    r"(?<![\w-])(?<!less )(?<!rare or )(?:common|classic(?:al)?)\b(?!\s+or\s+(?:un|rare))", re.I
+)
+_COMMON_EGFR = ("exon 19 deletion", "L858R")
+#: "EGFR-sensitising mutation", "TKI-sensitive EGFR mutation": the TKI-sensitive ones, which
+#: exon 20 insertions and T790M (on its own) are not.
+_SENSITISING = re.compile(r"\bsensiti(?:[sz]ing|[sz]ed|ve)\b", re.I)
+_NOT_SENSITISING = ("exon 20 insertion", "T790M")
+#: "Patients with exon 20 insertions are not eligible": variants the item turns away.
+_TURNED_AWAY = re.compile(
+    r"\b(?:patients?|subjects?|participants?|those|tumou?rs?|cases?)\s+(?:with|harbou?ring|having"
+    r"|carrying|whose\s+(?:tumou?rs?|cancers?|disease)\s+(?:has|have|harbou?rs?|carr(?:y|ies)))"
+    r"\s+(?P<what>[^.;]{1,60}?)\s+(?:are|is|will be)\s+(?:not\s+(?:be\s+)?(?:eligible"
+    r"|allowed|permitted|included)|ineligible|excluded)\b",
+    re.I,
+)
+
+
+def _variant_limits(
+    view: ItemView, start: int, end: int, genes: tuple[str, ...]
+) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """Variants an item leaves out of a gene's alteration ("an EGFR mutation in exons 18-21,
+    except exon 20 insertions"; "exon 20 insertions are not eligible"), those an exception to
+    that lets back in ("... not eligible, except A763_Y764insFQEA"), and where both are written."""
+    w = view.w
+    out: list[str] = []
+    back: list[str] = []
+    limits: list[tuple[int, int]] = []
+
+    def read_variants(a: int, b: int, into: list[str]) -> None:
+        for match in _VARIANT.finditer(w, a, b):
+            value = _variant_text(match) or ""
+            kind = _KIND_BEFORE.search(w, max(a, match.start() - 25), match.start())
+            if kind and re.fullmatch(r"exon \d+", value):
+                # "insertions in exon 20": the kind written before the exon
+                deleted = kind.group(0).lower().startswith("del")
+                value = f"{value} {'deletion' if deleted else 'insertion'}"
+            if value and value not in into:
+                into.append(value)
+
+    turned = _TURNED_AWAY.search(w, end, min(len(w), end + 250))
+    turned_end = -1
+    if turned is not None and not any(
+        g.id not in genes and end <= g.start < turned.end("what") for g in view.genes
+    ):  # "..., patients with a KRAS mutation are excluded" is about another gene
+        read_variants(turned.start("what"), turned.end("what"), out)
+        if out:
+            limits.append((turned.start("what"), turned.end("what")))
+            turned_end = turned.end()
+    for span in view.exceptions:
+        if span.start < end:
+            continue
+        if 0 <= span.start - turned_end <= 3:
+            found: list[str] = []
+            read_variants(span.body_start, span.end, found)
+            back.extend(found)
+            limits.append((span.body_start, span.end))
+            continue
+        if cues.SENTENCE_END.search(w[start : span.start]):
+            continue
+        found = []
+        read_variants(span.body_start, span.end, found)
+        if found:
+            out.extend(found)
+            limits.append((span.body_start, span.end))
+    return out, [v for v in back if v not in out], limits
+
+
+_KIND_BEFORE = re.compile(r"\b(?:insertions?|ins|deletions?|del)\s+(?:in|of|within)\s+$", re.I)
 #: "... or (any) other (uncommon, single or compound) ..." before the same gene again.
 _OR_OTHER_BEFORE = re.compile(r"\bor\s+(?:any\s+)?(?:an)?other\b[^.;]{0,40}$", re.IGNORECASE)
 _OVEREXPRESS_BEFORE = re.compile(r"\bover-?express\w*\s+(?:the\s+)?$", re.IGNORECASE)
@@ -444,9 +541,13 @@ def _gene_from_variants(view: ItemView) -> list[Draft]:
     table = phrases().variant_genes
     found: dict[str, list[str]] = {}
     first, last = len(view.w), 0
+    left_out: list[str] = []
     for match in _VARIANT.finditer(view.w):
         value = _variant_text(match)
         gene = table.get(value or "")
+        if value and view.in_exception(match.start()):
+            left_out.append(value)  # "an exon 20 insertion other than A763_Y764insFQEA"
+            continue
         before = _GENE_WORD_END.sub("", view.w[max(0, match.start() - 50) : match.start()])
         if _TARGET_BEFORE.search(before) or _ALTERATION_DRUGS_AFTER.match(view.w, match.end()):
             continue  # "drugs targeting EGFR exon 20 insertions": the drugs' target
@@ -472,6 +573,7 @@ def _gene_from_variants(view: ItemView) -> list[Draft]:
                 genes=(gene,),
                 alteration=alteration,
                 variants=tuple(dict.fromkeys(variants)),
+                except_variants=tuple(v for v in dict.fromkeys(left_out) if v not in variants),
                 negated=view.negated(first, last)
                 or bool(_WILD_FOR.search(view.w, max(0, first - 40), first)),
             )
@@ -505,6 +607,13 @@ def _alteration_end(after: str) -> int:
 def _variant_texts(match: re.Match[str], genes: tuple[str, ...]) -> list[str]:
     """The variants a match names: a codon list ("codons 536 to 538") gives one entry per codon,
     written with its reference amino acid when the gene's is known ("Y537" covers "Y537S")."""
+    if match.group("exon_to"):
+        # "exon 18-21": each exon of the range; "exons 19 or 21": both
+        low, high = int(match.group("exon")), int(match.group("exon_to"))
+        written = _variant_text(match) or ""
+        spanned = match.group("exon_sep") is not None
+        exons = list(range(low, high + 1)) if spanned and 0 < high - low <= 5 else [low, high]
+        return [written.replace(f"exon {low}", f"exon {n}", 1) for n in dict.fromkeys(exons)]
     if not match.group("codon"):
         value = _variant_text(match)
         return [value] if value else []
@@ -522,6 +631,8 @@ def _variant_texts(match: re.Match[str], genes: tuple[str, ...]) -> list[str]:
 
 
 def _variant_text(match: re.Match[str]) -> str | None:
+    if match.group("span"):
+        return match.group("span")  # "A763_Y764insFQEA": one named insertion
     if match.group("v"):
         value = match.group("v")
         if re.fullmatch(r"[A-Z]\d{1,4}[A-Z*]", value, re.I) and value[0].isupper():

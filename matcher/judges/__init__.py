@@ -102,7 +102,11 @@ def _structured(criterion: Criterion) -> bool:
     """True when the criterion's exceptions are carried in its fields and judged."""
     if criterion.kind in _READS_EXCEPTIONS:
         return True
-    return bool(getattr(criterion, "except_agents", ()) or getattr(criterion, "except_classes", ()))
+    return bool(
+        getattr(criterion, "except_agents", ())
+        or getattr(criterion, "except_classes", ())
+        or getattr(criterion, "except_variants", ())
+    )
 
 
 #: "with the exception of neoadjuvant or adjuvant therapy": an exception that names settings

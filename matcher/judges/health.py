@@ -437,6 +437,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if not hits:
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
+    if wanted & _VIRAL and (viral := _viral_load(c, words, label)) is not None:
+        return viral
     graded = _grade_compared(c, words)
     if graded is not None and graded.result is Result.NOT_MET:
         return graded  # "grade > 1 neuropathy (except ...)": a grade 1 neuropathy is not counted
@@ -494,6 +496,60 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
 
 
 _GRADE_QUALIFIER = re.compile(r"grade|≥", re.I)
+
+#: Infections a trial counts by whether the virus is replicating.
+_VIRAL = frozenset({"hepatitis_b", "hepatitis_c", "hiv"})
+#: An item that counts the infection only when the virus replicates or is not controlled:
+#: "HBsAg positive with HBV DNA above 500 IU/mL", "detectable viral load", "hepatitis B ...
+#: that is not controlled with treatment" (a clause after the list, about all of it).
+_REPLICATING = re.compile(
+    r"\b(?P<nucleic>DNA|RNA)\b|viral load|\btit(?:er|re)s?\b|\bPCR\b|\bcopies\b|\bIU\s*/\s*m[lL]\b"
+    r"|replicat\w*|\b(?:that|which)\s+(?:is|are|remains?)\s+(?:\w+\s+){0,2}?(?:unstable"
+    r"|uncontrolled|not (?:well[- ])?controlled|active)\b",
+    re.I,
+)
+#: A patient's words that say the virus is suppressed: "HBV DNA undetectable", "viral load
+#: not detected", "hepatitis C, SVR after sofosbuvir", "cured".
+_SUPPRESSED = re.compile(
+    r"\b(?:DNA|RNA|viral load|PCR|tit(?:er|re))\b[^,;]{0,20}?\b(?:undetectable|negative"
+    r"|not detected|suppressed|below)|\bundetectable\b[^,;]{0,15}?\b(?:DNA|RNA|viral load)"
+    r"|\bSVR\d*\b|sustained virolog\w* response|\bcured\b|\bcleared\b",
+    re.I,
+)
+#: ... and words that say it replicates: "HBV DNA 3000 IU/mL", "detectable viral load".
+_REPLICATES = re.compile(
+    r"\b(?:DNA|RNA|viral load)\b[^,;]{0,20}?(?:\bdetectable|\bpositive|\d)|(?<!un)detectable"
+    r"|\bactive\b|uncontrolled|not controlled|viraemi|viremi",
+    re.I,
+)
+
+
+def _viral_load(c: Comorbidity, words: str, label: str) -> Judgement | None:
+    """A viral infection the item counts only when it replicates or is not controlled: the
+    patient's words on the virus settle it ("chronic hepatitis B on entecavir, HBV DNA
+    undetectable" is not "HBsAg positive with HBV DNA >= 2000 IU/mL")."""
+    genome = "DNA" if c.condition == "hepatitis_b" else "RNA"  # "HCV RNA" is not about HBV
+    asked = next(
+        (m for m in _REPLICATING.finditer(c.text) if m.group("nucleic") in {None, genome}), None
+    )
+    if asked is None:
+        return None
+    if _SUPPRESSED.search(words) and not _UNDETECTABLE_ASKED.search(c.text):
+        return not_met(f"{words}: the virus is suppressed; the criterion counts {label} "
+                       f"only with '{asked.group(0)}'")  # fmt: skip
+    if _REPLICATES.search(words):
+        return None
+    return unknown(
+        f"{words}: the criterion counts {label} only with '{asked.group(0)}'; the profile "
+        "does not give the viral load",
+        f"{label} viral load",
+    )
+
+
+#: "... even with undetectable HBV DNA": an item that counts a suppressed virus too.
+_UNDETECTABLE_ASKED = re.compile(
+    r"\b(?:even|including|regardless)\b[^.;]{0,30}\b(?:undetectable|suppressed|negative)", re.I
+)
 
 
 def _affirms(qualifier: str, words: str) -> bool:

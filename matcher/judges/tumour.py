@@ -366,6 +366,9 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
             )
         return not_met(f"{label} is {finding.origin}; criterion: {c.origin} alteration")
     level = GENE_LEVEL
+    left_out = _left_out(c, finding)
+    if left_out is not None:
+        return left_out
     if c.variants:
         variant = finding.variant
         if variant is not None and _variant_in(variant, c.variants, finding.gene):
@@ -384,6 +387,49 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
         )
     where = f" in {finding.specimen}" if finding.specimen else ""
     return met(f"{label} found{where}", target=label, level=level)
+
+
+def _left_out(c: Biomarker, finding: GeneFinding) -> Judgement | None:
+    """A finding among the variants the criterion leaves out ("an EGFR mutation other than an
+    exon 20 insertion"): not met; unknown when the finding may be the one variant of that kind
+    the criterion lets back ("insertions are not eligible, except A763_Y764insFQEA") or may be
+    the one variant left out ("an exon 20 insertion other than A763_Y764insFQEA")."""
+    variant = finding.variant
+    if not c.except_variants:
+        return None
+    label = finding.label()
+    if variant is None:
+        return unknown(
+            f"{label} found; criterion: not {' or '.join(c.except_variants)}",
+            f"{finding.gene} variant",
+        )
+    if _variant_in(variant, c.except_variants, finding.gene):
+        if any(_may_be(variant, v) for v in c.variants):
+            return unknown(
+                f"{label} found; criterion lets in {' or '.join(c.variants)} only",
+                f"{finding.gene} {variant} (which one)",
+            )
+        if _variant_in(variant, c.variants, finding.gene) and c.variants_are_examples:
+            return None
+        return not_met(f"{label}; criterion: not {' or '.join(c.except_variants)}")
+    if any(_may_be(variant, v) for v in c.except_variants):
+        return unknown(
+            f"{label} found; criterion: not {' or '.join(c.except_variants)}",
+            f"{finding.gene} {variant} (which one)",
+        )
+    return None
+
+
+_SPECIFIC_KIND = re.compile(r"exon\s*(\d{1,2})\s+(insertion|deletion)$", re.I)
+
+
+def _may_be(variant: str, specific: str) -> bool:
+    """Whether a finding given only by its kind ('exon 20 insertion') may be a named variant of
+    that kind ('A763_Y764insFQEA')."""
+    kind = _SPECIFIC_KIND.fullmatch(variant.strip())
+    if kind is None or specific.lower().startswith("exon"):
+        return False
+    return ("ins" if kind.group(2).lower() == "insertion" else "del") in specific.lower()
 
 
 #: Exons of the point mutations trials name by exon ("EGFR exon 21 mutations" include L858R):
