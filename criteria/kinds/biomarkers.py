@@ -66,7 +66,8 @@ _NEGATIVE = re.compile(
     re.I,
 )
 _TARGET_BEFORE = re.compile(
-    r"\b(?:(?:directed|targeted|aimed)\s+(?:against|at|to)|targets?|targeting|inhibitors?\s+of)\s+"
+    r"\b(?:(?:directed|targeted|aimed)\s+(?:against|at|to)|targets?|targeting|inhibitors?\s+of"
+    r"|(?:activity|active|effective|efficacy)\s+(?:against|on|in))\s+"
     r"(?:the\s+)?(?:(?:mutant|mutated|activated|activating)\s+)?"
     r"(?:[\w-]+\s+(?:or|and|and/or|/)\s+)?$",
     re.IGNORECASE,
