@@ -902,6 +902,22 @@ _UNNAMED_DRUG_AFTER = re.compile(
     r"|(?:this|the)\s+(?:study|investigational|trial)\s+(?:drugs?|products?|medications?"
     r"|treatments?|agents?))\b"
 )
+#: "a single-agent EGFR TKI", "monotherapy with an approved ALK inhibitor", "osimertinib
+#: monotherapy", "X as a single agent": X given alone. Not "X monotherapy or in combination",
+#: which allows both.
+_SINGLE_BEFORE = re.compile(
+    r"\b(?:single[- ]agents?|mono-?\s?therapy\s+(?:with|of))\s+(?:(?:an?|the|any|approved)\s+)*"
+    # the examples of a single-agent class: "monotherapy with an X (ie, A, B, ..."
+    r"(?:[\w/-]+\s+){0,4}?(?:[\w/-]+\s*)?(?:\(\s*(?:ie|i\.e\.|e\.g\.|eg|including|such as)[.,:]?\s*"
+    r"(?:[\w-]+\s*(?:,|or|and)?\s*){0,4})?$"
+    r"|\bmono-?\s?therapy\s*\(\s*(?:ie|i\.e\.|e\.g\.|eg|including|such as)[.,:]?\s*"
+    r"(?:[\w-]+\s*(?:,|or|and)?\s*){0,4}$"
+)
+_SINGLE_AFTER = re.compile(
+    r"^[\s)]*(?:\([^()]{0,80}\)\s*)?(?:as\s+(?:an?\s+)?)?(?:mono-?\s?therapy|single[- ]agents?)\b"
+    r"(?!\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|with or without)\b)"
+)
+_SINGLE_WORDS = gate_words("single", "mono")
 #: A half-life window that the therapy must be past, not within: "ended at least 5 half-lives
 #: before day 1", "completed a minimum of 5 half-lives ahead of entry".
 _HALF_LIFE_WASHOUT = re.compile(
@@ -2164,6 +2180,12 @@ def _prior_therapy(
         fields["most_recent"] = True
     if view.has(_LINE_NAMED_WORDS) and (line := _line_named(before, after, near, early)):
         fields["line"] = line
+    if (
+        view.has(_SINGLE_WORDS)
+        and (_SINGLE_BEFORE.search(l_before[-45:]) or _SINGLE_AFTER.match(l_after))
+        and not _COMBINED_IN.search(w, run.context, run.end)  # "X in combination with Y"
+    ):
+        fields["single_agent"] = True
     setting = _SETTING_PHRASE.match(after, l_after)
     end = run.end + (setting.end() if setting else 0)
     if elliptical is not None:
