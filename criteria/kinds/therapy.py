@@ -28,6 +28,7 @@ _REACTION_WORDS = gate_words("hypersensitiv", "allerg", "anaphyla", "reaction")
 _CLASSIFIED_WORDS = gate_words("consider", "regard", "deem", "counted", "classified")
 _DOSING_WORDS = gate_words("dosing", "dose", "administration")
 _START_WORDS = gate_words("start", "initiat", "beginning", "commenc")
+_PREMEDICATION_WORDS = gate_words("supplement", "medicat")
 _LABEL_WORDS = gate_words("smpc", "label", "prescribing", "package", "product")
 _TARGETING_WORDS = gate_words("target", "against", "directed", "inhibit")
 _TRIAL_WORDS = gate_words("trial", "stud")
@@ -1498,6 +1499,13 @@ _DOSING_OF_BEFORE = re.compile(
     r"\b(?:dosing|(?:the\s+)?(?:first|initial)\s+(?:dose|dosing|administration))"
     r"\s+(?:of|with)\s+(?:the\s+)?(?:study\s+(?:drug\s+)?)?$"
 )
+#: "vitamin B12 supplementation during treatment with pemetrexed", "premedication before each
+#: dose of X": the drug the supportive care goes with, the study's regimen, not a past one.
+_PREMEDICATION_FOR_BEFORE = re.compile(
+    r"\b(?:supplement(?:ation|s)?|pre-?\s?medications?|pre-?\s?medicat\w+)\b[^.;]{0,40}?"
+    r"\b(?:during|for|before|alongside)\s+(?:(?:the|each|every)\s+)?(?:study\s+)?"
+    r"(?:(?:treatment|therapy|administration|dose|infusion)\s+(?:with|of)\s+)?(?:the\s+)?$"
+)
 #: "as set out in the product labels for X and Y", "per the SmPC of X": the drugs name the
 #: documents that define a rule, not a therapy the patient had.
 _LABEL_OF_BEFORE = re.compile(
@@ -1779,7 +1787,9 @@ def _prior_therapy(
     if view.has(_DOSING_WORDS) and _DOSING_OF_BEFORE.search(l_before[-45:]):
         return None  # "a biopsy within 28 days of dosing of avitinib": the study's own drug
     if view.has(_START_WORDS) and _START_OF_BEFORE.search(l_before[-60:]):
-        return None
+        return None  # "cannot be stopped 1 week prior to the start of X": the study's drug
+    if view.has(_PREMEDICATION_WORDS) and _PREMEDICATION_FOR_BEFORE.search(l_before):
+        return None  # "folic acid supplementation during treatment with X": the regimen ahead
     if view.has(_LABEL_WORDS) and _LABEL_OF_BEFORE.search(wide.lower()):
         return None  # "a live vaccine, as the labels of X and Y forbid": whose label, not a past
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
