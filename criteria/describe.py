@@ -47,6 +47,8 @@ def _therapy(c: model.PriorTherapy) -> str:
         parts.append("as the most recent therapy")
     if c.line is not None:
         parts.append(f"as line {c.line} for advanced disease")
+    if c.single_agent:
+        parts.append("as a single agent")
     return ", ".join(parts)
 
 

@@ -175,6 +175,12 @@ class PriorTherapy(_Base):
         "months of starting first-line endocrine therapy', 'X as second-line treatment'); an "
         "extension of the contract",
     )
+    single_agent: bool = Field(
+        default=False,
+        description="the therapy was given alone ('a single-agent EGFR TKI', 'osimertinib "
+        "monotherapy'): a regimen that added another anticancer drug does not count; an "
+        "extension of the contract",
+    )
 
 
 class LineCount(_Base):

@@ -1042,6 +1042,37 @@ def test_most_recent_therapy_is_only_the_latest_line() -> None:
     assert judged(any_latest, toxic_last) is NOT_MET
 
 
+def test_single_agent_therapy_needs_a_regimen_without_partners() -> None:
+    single_tki = crit(m.PriorTherapy, classes=("egfr_tki",), single_agent=True)
+    with_chemo = patient(
+        treatments=[
+            {"agents": ["osimertinib", "carboplatin", "pemetrexed"], "setting": "metastatic",
+             "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    result = evaluate(single_tki, with_chemo)
+    assert result.result is NOT_MET
+    assert "not alone" in result.explanation
+    # the same history meets the criterion that does not ask for a single agent
+    assert judged(single_tki.model_copy(update={"single_agent": False}), with_chemo) is MET
+    alone_then_chemo = patient(
+        treatments=[
+            {"agents": ["gefitinib"], "setting": "metastatic", "outcome": "progression"},
+            {"agents": ["carboplatin", "pemetrexed"], "setting": "metastatic",
+             "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(single_tki, alone_then_chemo) is MET
+    # a bone agent given beside it is no partner
+    with_bone_agent = patient(
+        treatments=[
+            {"agents": ["erlotinib", "denosumab"], "setting": "metastatic",
+             "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(single_tki, with_bone_agent) is MET
+
+
 @pytest.mark.parametrize(
     ("text", "evidence", "expected"),
     [

@@ -28,6 +28,9 @@ _MAY_WORDS = gate_words("may", "might", "can", "could")
 _REACTION_WORDS = gate_words("hypersensitiv", "allerg", "anaphyla", "reaction")
 _CLASSIFIED_WORDS = gate_words("consider", "regard", "deem", "counted", "classified")
 _DOSING_WORDS = gate_words("dosing", "dose", "administration")
+_START_WORDS = gate_words("start", "initiat", "beginning", "commenc")
+_PREMEDICATION_WORDS = gate_words("supplement", "medicat")
+_LABEL_WORDS = gate_words("smpc", "label", "prescribing", "package", "product")
 _TARGETING_WORDS = gate_words("target", "against", "directed", "inhibit")
 _TRIAL_WORDS = gate_words("trial", "stud")
 _OTHER_WORDS = gate_words("other")
@@ -48,7 +51,9 @@ _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)
 _FUTURE = Fast(
     r"\b(?:candidates? (?:for|to)|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for"
     r"|willing to"
-    r"|able to (?:receive|take)|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
+    r"|able to (?:receive|take)|unable (?:or unwilling )?to (?:receive|take)"
+    r"|unwilling to(?! (?:discontinue|stop|interrupt|withhold|cease))"
+    r"|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
     r"|abilit(?:y|ies) (?:\w+ ){0,4}?to (?:safely )?(?:receive|tolerate|undergo|complete)"
     r"|planning to|plans? for|expected to (?:receive|undergo|be treated)"
     r"|needs? to (?:receive|undergo|be treated)"
@@ -755,6 +760,7 @@ def _read(view: ItemView) -> list[Draft]:
             and not _DIRECTED_AT.match(view.w, generic.end())
             and not _UNNAMED_DRUG_AFTER.match(view.w, generic.end())
             and not _CONTROLS_BEFORE.search(view.w, max(0, generic.start() - 30), generic.start())
+            and not _FOLLOWING_AFTER.match(view.w, generic.end())
         ):
             mentions = [
                 lexicon.Mention(
@@ -897,6 +903,35 @@ _UNNAMED_DRUG_AFTER = re.compile(
     r"\s+with\s+(?:[A-Z][\w-]*|\w*\d\w*|\w+(?:mab|nib|lib|stat|tide|mide|platin|taxel|rubicin)"
     r"|(?:this|the)\s+(?:study|investigational|trial)\s+(?:drugs?|products?|medications?"
     r"|treatments?|agents?))\b"
+)
+#: "a single-agent EGFR TKI", "monotherapy with an approved ALK inhibitor", "osimertinib
+#: monotherapy", "X as a single agent": X given alone. Not "X monotherapy or in combination",
+#: which allows both.
+_SINGLE_BEFORE = re.compile(
+    r"\b(?:single[- ]agents?|mono-?\s?therapy\s+(?:with|of))\s+(?:(?:an?|the|any|approved)\s+)*"
+    # the examples of a single-agent class: "monotherapy with an X (ie, A, B, ..."
+    r"(?:[\w/-]+\s+){0,4}?(?:[\w/-]+\s*)?(?:\(\s*(?:ie|i\.e\.|e\.g\.|eg|including|such as)[.,:]?\s*"
+    r"(?:[\w-]+\s*(?:,|or|and)?\s*){0,4})?$"
+    r"|\bmono-?\s?therapy\s*\(\s*(?:ie|i\.e\.|e\.g\.|eg|including|such as)[.,:]?\s*"
+    r"(?:[\w-]+\s*(?:,|or|and)?\s*){0,4}$"
+)
+_SINGLE_AFTER = re.compile(
+    r"^[\s)]*(?:\([^()]{0,80}\)\s*)?(?:as\s+(?:an?\s+)?)?(?:mono-?\s?therapy|single[- ]agents?)\b"
+    r"(?!\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|with or without)\b)"
+)
+_SINGLE_WORDS = gate_words("single", "mono")
+#: A half-life window that the therapy must be past, not within: "ended at least 5 half-lives
+#: before day 1", "completed a minimum of 5 half-lives ahead of entry".
+_HALF_LIFE_WASHOUT = re.compile(
+    r"\b(?:complet\w*|discontinu\w*|stopp\w*|ceased|ended|finished|elapsed|wash-?\s?out"
+    r"|at\s+least|a\s+minimum|minimum\s+of)\b"
+)
+#: "Earlier therapy with one of these (in the stated windows):": a list's heading; its items
+#: say which therapies count, the heading alone is not "any therapy".
+_FOLLOWING_AFTER = re.compile(
+    r"\s+(?:with|by|using|of)\s+(?:any|one|either|(?:at\s+least\s+)?one)\s+of\s+"
+    r"(?:the\s+)?(?:following|these|below)\b",
+    re.IGNORECASE,
 )
 #: "Hypertension uncontrolled by standard therapies": the therapy of another condition.
 _CONTROLS_BEFORE = re.compile(r"\b(?:un)?controlled\s+(?:by|with|on)\s+$", re.IGNORECASE)
@@ -1454,9 +1489,31 @@ _COMPLETED_ALL_BEFORE = re.compile(
     r"(?:(?:prior|previous|earlier)\s+)?$",
     re.IGNORECASE,
 )
+#: "stopped 1 week prior to the start of X treatment", "prior to initiating X": a time point
+#: ahead, so X is the study's drug (unlike "start of X > 30 days before", a history).
+_START_OF_BEFORE = re.compile(
+    r"\b(?:before|prior\s+to)\s+(?:initiating|starting|beginning|commencing|(?:the\s+)?"
+    r"(?:start|initiation|beginning|commencement)\s+of)\s+(?:(?:treatment|therapy)\s+with\s+)?"
+    r"(?:the\s+)?(?:study\s+)?$"
+)
 _DOSING_OF_BEFORE = re.compile(
     r"\b(?:dosing|(?:the\s+)?(?:first|initial)\s+(?:dose|dosing|administration))"
     r"\s+(?:of|with)\s+(?:the\s+)?(?:study\s+(?:drug\s+)?)?$"
+)
+#: "vitamin B12 supplementation during treatment with pemetrexed", "premedication before each
+#: dose of X": the drug the supportive care goes with, the study's regimen, not a past one.
+_PREMEDICATION_FOR_BEFORE = re.compile(
+    r"\b(?:supplement(?:ation|s)?|pre-?\s?medications?|pre-?\s?medicat\w+)\b[^.;]{0,40}?"
+    r"\b(?:during|for|before|alongside)\s+(?:(?:the|each|every)\s+)?(?:study\s+)?"
+    r"(?:(?:treatment|therapy|administration|dose|infusion)\s+(?:with|of)\s+)?(?:the\s+)?$"
+)
+#: "as set out in the product labels for X and Y", "per the SmPC of X": the drugs name the
+#: documents that define a rule, not a therapy the patient had.
+_LABEL_OF_BEFORE = re.compile(
+    r"\b(?:per|see|according\s+to|as(?:\s+(?:per|defined|specified|stated|described"
+    r"|set\s+out)\s+(?:in|by))?)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:smpcs?|labels?|labell?ing"
+    r"|prescribing\s+information|package\s+inserts?|product\s+characteristics"
+    r"|product\s+information)\s*(?:\([^()]{0,20}\)\s*)?(?:of|for)\s+(?:the\s+)?$"
 )
 _FOR_LESIONS_AFTER = re.compile(
     r"^\s*(?:for|of|to)\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:cns|brain|cerebral|intracranial"
@@ -1465,6 +1522,7 @@ _FOR_LESIONS_AFTER = re.compile(
 #: "(... 6 weeks for nitrosoureas or mitomycin; 1 week for capecitabine)": a drug's own washout.
 _OWN_WINDOW_BEFORE = re.compile(
     r"[(;,]\s*(?:last\s+|at least\s+|>=?\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)"
+    r"\s*(?:\([^()]{0,60}\)\s*)?"  # "2 weeks (or 5 half-lives, whichever is longer) for X"
     r"\s+(?:for|with|after)\s+(?:(?:prior\s+)?[\w-]+\s*(?:,|or|and|/)?\s*){0,3}$",
     re.IGNORECASE,
 )
@@ -1482,8 +1540,11 @@ _IF_REACTION_AFTER = re.compile(
     r"\b(?:hypersensitiv|allerg|anaphyla|infusion[- ]related reaction|infusion reaction)",
     re.IGNORECASE,
 )
+#: "allergy to X (grade 3), or to Y": also a fragment that goes on after a full stop ("known
+#: allergy to the study drug. To Y and Z (ie, ...) as well").
 _ALLERGY_BEFORE = re.compile(
-    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b[^.;]{0,100}?\bto\s+(?:[\w-]+[\s,、]+){0,6}$",
+    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b(?:[^.;]|\.\s+(?=to\b)){0,100}?\bto\s+"
+    r"(?:[\w-]+[\s,、()]+){0,6}$",
     re.IGNORECASE,
 )
 _HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
@@ -1726,6 +1787,12 @@ def _prior_therapy(
         return None  # "bevacizumab will not be considered investigational therapy": a definition
     if view.has(_DOSING_WORDS) and _DOSING_OF_BEFORE.search(l_before[-45:]):
         return None  # "a biopsy within 28 days of dosing of avitinib": the study's own drug
+    if view.has(_START_WORDS) and _START_OF_BEFORE.search(l_before[-60:]):
+        return None  # "cannot be stopped 1 week prior to the start of X": the study's drug
+    if view.has(_PREMEDICATION_WORDS) and _PREMEDICATION_FOR_BEFORE.search(l_before):
+        return None  # "folic acid supplementation during treatment with X": the regimen ahead
+    if view.has(_LABEL_WORDS) and _LABEL_OF_BEFORE.search(wide.lower()):
+        return None  # "a live vaccine, as the labels of X and Y forbid": whose label, not a past
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
         return None  # "the last treatment for CNS metastases": local treatment of the lesions
     if view.has(_MAY_WORDS) and _MAY_INCLUDE.search(w, begin, run.context):
@@ -2063,6 +2130,14 @@ def _prior_therapy(
             fields["within_days"] = half_days
         elif half_lives is not None:
             fields["within_half_lives"] = half_lives
+        if (
+            (half_days is not None or half_lives is not None)
+            and view.section == Section.INCLUSION
+            and _HALF_LIFE_WASHOUT.search(l_clause)
+        ):
+            # "X must have been stopped 5 half-lives before entry": the last dose is at least
+            # that long ago, so what the inclusion asks is no X within that time
+            negated = True
     if run.classes and not run.agents and set(run.classes) <= _SUPPORTIVE:
         relation = "received"  # steroids, anticoagulants...: taken, not "progressed on"
     early_before = _EARLY_BEFORE.search(before[-90:]) if "within" in l_before else None
@@ -2099,8 +2174,8 @@ def _prior_therapy(
     fields["relation"] = relation
     fields["negated"] = negated
     own = (
-        _OWN_WINDOW_BEFORE.search(w, max(0, run.context - 50), run.context)
-        if _DIGIT.search(w, max(0, run.context - 50), run.context)
+        _OWN_WINDOW_BEFORE.search(w, max(0, run.context - 110), run.context)
+        if _DIGIT.search(w, max(0, run.context - 110), run.context)
         else None
     )
     if own is not None and "within_days" in fields:
@@ -2122,6 +2197,12 @@ def _prior_therapy(
         fields["most_recent"] = True
     if view.has(_LINE_NAMED_WORDS) and (line := _line_named(before, after, near, early)):
         fields["line"] = line
+    if (
+        view.has(_SINGLE_WORDS)
+        and (_SINGLE_BEFORE.search(l_before[-45:]) or _SINGLE_AFTER.match(l_after))
+        and not _COMBINED_IN.search(w, run.context, run.end)  # "X in combination with Y"
+    ):
+        fields["single_agent"] = True
     setting = _SETTING_PHRASE.match(after, l_after)
     end = run.end + (setting.end() if setting else 0)
     if elliptical is not None:

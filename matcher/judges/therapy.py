@@ -188,6 +188,10 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     refusals: list[str] = []
     for regimen in relevant:
         described = _describe(regimen, c)
+        partners = _partners(c, regimen)
+        if partners:
+            refusals.append(f"{described}: given with {' + '.join(partners)}, not alone")
+            continue
         if settings and regimen.setting not in settings:
             if regimen.setting is None:
                 maybe.append((regimen, f"{described}: setting not given"))
@@ -224,6 +228,14 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     if maybe:
         return unknown("; ".join(why for _, why in maybe), _missing(c))
     return not_met("; ".join(refusals) + f"; the criterion asks for {_asked(c, wanted)}")
+
+
+def _partners(c: PriorTherapy, regimen: Regimen) -> list[str]:
+    """For a single-agent criterion ('a single-agent EGFR TKI'), the regimen's other anticancer
+    drugs: osimertinib with carboplatin and pemetrexed was no single-agent EGFR TKI."""
+    if not c.single_agent:
+        return []
+    return [a for a in regimen.agents if not _agent_in(c, a) and lexicon.counts_as_line(a)]
 
 
 _CONJUGATE_NOTE = (
@@ -267,6 +279,8 @@ def _asked(c: PriorTherapy, wanted: str) -> str:
         conditions.append("as the most recent therapy")
     if c.line is not None:
         conditions.append(f"as line {c.line} for advanced disease")
+    if c.single_agent:
+        conditions.append("as a single agent")
     return ", ".join([text, *conditions])
 
 
