@@ -89,8 +89,13 @@ def entries_for(analyte: str) -> tuple[LabEntry | None, LabEntry | None]:
 
 
 #: "x 10^4/mm3", "10e3/uL": a count's power of ten, and a unit per microlitre (= per mm3).
-_POWER = re.compile(r"10(?:\^|\*\*|e|\*)(\d{1,2})")
+#: "10^4", "10**4", "10e4"; also "x104" where the caret was lost ("10 x 104/mm3" is 10 x 10^4)
+_POWER = re.compile(r"10(?:\^|\*\*|e|\*)(\d{1,2})|^[x×*]10([3-9]|1[0-2])(?=/|$)")
 _PER_MICROLITRE = re.compile(r"/(?:mm3|mm\^3|ul|mcl|cumm|cmm)\b")
+
+
+def _exponent(power: re.Match[str]) -> int:
+    return int(power.group(1) or power.group(2))
 
 
 def to_unit(entry: LabEntry, value: float, unit: str | None) -> float:
@@ -99,13 +104,13 @@ def to_unit(entry: LabEntry, value: float, unit: str | None) -> float:
     if entry.family == "count":
         power = _POWER.search(u)
         if power is not None and _PER_MICROLITRE.search(u):
-            return value * 10 ** int(power.group(1)) / 1000  # "10 x 10^4/mm3" is 100 x 10^9/L
+            return value * 10 ** _exponent(power) / 1000  # "10 x 10^4/mm3" is 100 x 10^9/L
         if power is not None and u.endswith("/l"):
-            return value * 10 ** int(power.group(1)) / 1e9
-        if power is not None and "/" not in u and int(power.group(1)) < 6:
+            return value * 10 ** _exponent(power) / 1e9
+        if power is not None and "/" not in u and _exponent(power) < 6:
             # "platelets >= 10 x 10^4" with no volume: counts per litre are written in 10^9 or
             # 10^12, so a small power counts cells per microlitre
-            return value * 10 ** int(power.group(1)) / 1000
+            return value * 10 ** _exponent(power) / 1000
         if any(s in u for s in ("10^9", "10⁹", "10*9", "10e9", "g/l", "10^3/u", "10³/u", "k/u")):
             return value
         if any(s in u for s in ("mm", "/ul", "/mcl", "cells")) or value >= 500:

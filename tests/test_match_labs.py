@@ -150,3 +150,6 @@ def test_counts_with_a_power_of_ten_per_microlitre() -> None:
     # no volume written: a small power of ten counts per microlitre, 10^9 per litre
     assert to_unit(platelets, 10, "x 10^4") == 100
     assert to_unit(platelets, 100, "x 10^9") == 100
+    # the caret lost in copying: "10 x 104/mm3" is 10 x 10^4 per mm3
+    assert to_unit(platelets, 10, "×104/mm^3") == 100
+    assert to_unit(platelets, 1.5, "x 109/L") == 1.5
