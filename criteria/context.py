@@ -21,6 +21,11 @@ _ANY_OF = re.compile(
     r"(?:of\b|(?:the\s+)?(?:following|below|these)\b)|\beither\b",
     re.IGNORECASE,
 )
+#: "Hormone refractory [*a] or life-threatening metastases [*b]." over children that define
+#: each marked term: the children are the alternatives.
+_MARKED_ALTERNATIVES = re.compile(
+    r"\[\s*\*\s*\w\s*\][^\[\]]{0,80}?\bor\b[^\[\]]{1,80}?\[\s*\*\s*\w\s*\]", re.IGNORECASE
+)
 _ALL_OF = re.compile(r"\ball (?:of )?(?:the )?following\b|\bboth\b", re.IGNORECASE)
 #: "Endocrine-resistant disease, defined as:", "Postmenopausal status is defined by:": the
 #: children are the ways to have that status, each enough on its own (a checklist defines a
@@ -108,7 +113,11 @@ def intro_context(words: str, parent: Context | None, counter: list[int]) -> Con
     work = normalise(words).work
     any_of: int | None = None
     negated = bool(_NONE_OF.search(work))
-    if _ANY_OF.search(work) and not _ALL_OF.search(work) and not negated:
+    if (
+        (_ANY_OF.search(work) or _MARKED_ALTERNATIVES.search(words))
+        and not _ALL_OF.search(work)
+        and not negated
+    ):
         # "none of" / "no X, including any of the following": each child is ruled out on its
         # own; as alternatives, lacking one would do
         counter[0] += 1

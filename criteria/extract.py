@@ -715,6 +715,8 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
                 )
         if not drafts and _CONTRACEPTIVE.search(view.w):
             drafts.append(view.draft("administrative", 0, len(view.w), topic="contraception"))
+    if context.any_of is not None:
+        _nest_alternatives(drafts, context.any_of)
     for draft in drafts:
         if negated and draft.kind != "administrative":
             # "No concurrent therapy, including any of the following:" / "No prior X": a child
@@ -725,6 +727,23 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
                 draft.fields["within_days"] = 0  # "no concurrent X": not X now, X before is fine
         if context.any_of is not None and draft.kind != "administrative":
             draft.fields.setdefault("any_of", context.any_of)
+
+
+def _nest_alternatives(drafts: list[Draft], outer: int) -> None:
+    """A child of "one of the following" that is itself "A or B" ("recurrence within 2 years of
+    adjuvant endocrine therapy, or progression within 6 months of it for advanced disease"):
+    A and B are two more ways in of the list, each its own route, not a group of their own
+    that the list would require beside it. Only when every statement of the child is one of
+    its alternatives (a part they share would have to go with each)."""
+    stated = [d for d in drafts if d.kind not in ("administrative", "unrecognized")]
+    groups = {d.fields.get("any_of") for d in stated}
+    if len(stated) < 2 or len(groups) != 1 or None in groups or outer in groups:
+        return
+    if any(d.fields.get("route") is not None for d in stated):
+        return  # routes of its own already say which statements go together
+    for number, draft in enumerate(stated, start=1):
+        draft.fields["any_of"] = outer
+        draft.fields["route"] = number
 
 
 #: "Participants must not have received X within 21 days" under an exclusion header: the rule as
