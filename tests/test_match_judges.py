@@ -1183,9 +1183,9 @@ def test_ongoing_ovarian_suppression_is_no_recent_anticancer_therapy() -> None:
     ("text", "expected"),
     [
         ("Toxicities of earlier therapy recovered to <= grade 1", MET),
-        ("Unresolved toxicity from earlier therapy above grade 2", UNKNOWN),
+        ("Unresolved toxicity from earlier therapy above grade 2", NOT_MET),
         ("Lasting toxicity of grade 2 or higher from prior therapy", MET),
-        ("Unresolved toxicity (> grade 1) of prior therapy, except grade 2 neuropathy", UNKNOWN),
+        ("Unresolved toxicity (> grade 1) of prior therapy, except grade 2 neuropathy", NOT_MET),
     ],
 )
 def test_a_graded_toxicity_in_the_conditions_settles_unresolved_toxicity(
@@ -1197,7 +1197,8 @@ def test_a_graded_toxicity_in_the_conditions_settles_unresolved_toxicity(
         section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
         condition="unresolved_toxicity", evidence=text.split(" of ")[0], exceptions=exceptions,
     )  # fmt: skip
-    assert judged(c, neuropathy) is expected  # the toxicity is there (MET) or left open
+    # the toxicity is there (MET), or the complete condition list holds none the item counts
+    assert judged(c, neuropathy) is expected
 
 
 def test_a_resolved_toxicity_is_not_a_residual_one() -> None:
@@ -1208,7 +1209,8 @@ def test_a_resolved_toxicity_is_not_a_residual_one() -> None:
         section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
         condition="unresolved_toxicity", evidence="Toxicity from earlier treatment",
     )  # fmt: skip
-    assert judged(residual, healed) is UNKNOWN  # other toxicities may not be listed
+    assert judged(residual, healed) is NOT_MET  # the condition list is complete (contract)
+    assert judged(residual, patient(conditions=["type 2 diabetes"])) is UNKNOWN  # no grades
     assert judged(residual, lasting) is MET
 
 

@@ -1515,6 +1515,11 @@ _LABEL_OF_BEFORE = re.compile(
     r"|prescribing\s+information|package\s+inserts?|product\s+characteristics"
     r"|product\s+information)\s*(?:\([^()]{0,20}\)\s*)?(?:of|for)\s+(?:the\s+)?$"
 )
+#: "... excluded because of possible drug-drug interactions with X": X is the study's drug.
+_INTERACTION_WITH_BEFORE = re.compile(
+    r"\binteractions?\s+(?:with|between|of|that\s+(?:may\s+)?affects?|affecting)\s+(?:the\s+)?$"
+)
+_INTERACTION_WORDS = gate_words("interaction")
 _FOR_LESIONS_AFTER = re.compile(
     r"^\s*(?:for|of|to)\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:cns|brain|cerebral|intracranial"
     r"|spinal|bone|skeletal)\b"
@@ -1793,6 +1798,8 @@ def _prior_therapy(
         return None  # "folic acid supplementation during treatment with X": the regimen ahead
     if view.has(_LABEL_WORDS) and _LABEL_OF_BEFORE.search(wide.lower()):
         return None  # "a live vaccine, as the labels of X and Y forbid": whose label, not a past
+    if view.has(_INTERACTION_WORDS) and _INTERACTION_WITH_BEFORE.search(l_before[-40:]):
+        return None  # "strong CYP3A4 inducers (risk of drug-drug interaction with X)": the study's
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
         return None  # "the last treatment for CNS metastases": local treatment of the lesions
     if view.has(_MAY_WORDS) and _MAY_INCLUDE.search(w, begin, run.context):

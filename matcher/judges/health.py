@@ -679,13 +679,21 @@ def _graded_toxicity(c: Comorbidity, p: Patient) -> Judgement | None:
     if not p.profile.conditions:
         return None
     limit = _allowed_grade(c.text)
+    settled: list[str] = []  #: graded entries that are resolved or within the limit
     for words in p.profile.conditions:
         grade = _PATIENT_GRADE.search(words)
-        if grade is None or int(grade.group(1)) <= limit or _RESOLVED.search(words):
-            continue  # "grade 3 stomatitis, resolved": at most grade 0 now
+        if grade is None:
+            continue
+        if int(grade.group(1)) <= limit or _RESOLVED.search(words):
+            settled.append(words)  # "grade 3 stomatitis, resolved": at most grade 0 now
+            continue
         if any(_excepted(words, exception) for exception in c.exceptions):
+            settled.append(words)
             continue  # "except grade 2 neuropathy"
         return met(f"{words}: above grade {limit}, the most the criterion lets stay")
+    if settled:
+        # the complete condition list records the toxicities, each resolved or mild enough
+        return not_met(f"{'; '.join(settled)}: none above grade {limit} now")
     return None
 
 
