@@ -248,7 +248,10 @@ _DFI_WORDS = (
     r"(?:disease[- ]free(?: interval| survival)?|\bdfi\b|treatment[- ]free interval|relaps\w*"
     r"|recurrences?|recurred|progression|progressed)"
 )
-_STOPPED = r"(?:finished|completed|ended|stopped|discontinued)\s+(?:[\w-]+\s+){0,3}?"
+_STOPPED = (
+    r"(?:finished|completed|ended|stopped|discontinued|performed|given|administered|received)"
+    r"\s+(?:[\w-]+\s+){0,3}?"
+)
 _EARLY_CONDITION = Fast(
     rf"(?P<dfi>{_DFI_WORDS}[^.;]{{0,160}}?(?<![\w.]){_AT_LEAST}\s*{_TIME.format('')}"
     rf"|{_AT_LEAST}\s*(?:an?\s+)?{_TIME.format('2')}\s+(?:of\s+)?"
@@ -647,7 +650,9 @@ _PERMITTED = Fast(
     r"\b(?:(?:is|are|will be|would be|also|is also|are also)\s+(?:\w+\s+)?(?:allowed|permitted"
     r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*\**\s*(?:[.;)]|$)"
     r"|is not an exclusion|are not excluded|does not exclude|do not exclude|(?:is|are) optional"
-    r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))"
+    r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible"
+    r"|accepted|allowed|permitted))"
+    r"|\b(?:patients?|participants?|subjects?)\s+could\s+(?:be|have)\b"
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
     r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))"
 )

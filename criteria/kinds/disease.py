@@ -308,7 +308,8 @@ _STATES = (
         "symptomatic",
         re.compile(
             r"(?<!a)\bsymptomatic\b|\buncontrolled\s+(?:\w+\s+)?symptoms"
-            r"|\b(?:exhibiting|causing|with|having|showing)\s+(?:neurologic\w*\s+)?symptoms\b"
+            r"|\b(?:exhibiting|causing|with|having|showing)\s+(?:(?:neurologic\w*|clinical|obvious"
+            r"|significant)\s+)?symptoms\b"
             r"|\b(?:requir\w+|need\w*|on)\s+(?:\w+\s+){0,3}"
             r"(?:steroids?|corticosteroids?|glucocorticoids?|dexamethasone|anticonvulsants?"
             r"|anti-?epilep\w+)",
@@ -447,6 +448,10 @@ _BOTH_STATES = re.compile(
     r"|\buntreated\s+(?:and|but)\s+(?:\w+\s+)?symptomatic\b",
     re.IGNORECASE,
 )
+_QUALIFIER_AFTER = re.compile(
+    r"\s*(?:with|having|causing|exhibiting|showing|that|which|requiring|needing)\b", re.IGNORECASE
+)
+_SITE_LIST_GAP = re.compile(r"\s*(?:,|/|or|and|and/or)\s*(?:(?:or|and)\s+)?", re.IGNORECASE)
 #: A definition right after an "active brain metastases" mention.
 _ACTIVE_DEFINED = re.compile(
     r"\s*(?:\(\s*(?:i\.?e\.?|e\.?g\.?|defined\s+as|such\s+as)?,?|,?\s*(?:i\.?e\.?|defined\s+as)[,:]?)"
@@ -466,7 +471,8 @@ def read_cns(view: ItemView) -> list[Draft]:
     parts: list[tuple[int, int]] = []
     first, last = len(w), 0
     found = bare = False
-    for match in _CNS.finditer(w):
+    matches = list(_CNS.finditer(w))
+    for index, match in enumerate(matches):
         if view.in_exception(match.start()) or _NOT_TARGET_AFTER.match(w, match.end()):
             continue
         found = True
@@ -484,7 +490,16 @@ def read_cns(view: ItemView) -> list[Draft]:
         ):
             continue  # "(... excluded.) Treated brain metastases are allowed": not what is meant
         begin = cues.clause_start(w, match.start())
-        window = w[max(begin, match.start() - 60) : match.end() + 40]
+        # "CNS metastases or meningeal metastases with clinical symptoms": words after a list
+        # of sites qualify each of them
+        tail = match.end()
+        for later in matches[index + 1 :]:
+            if not _SITE_LIST_GAP.fullmatch(w, tail, later.start()):
+                break
+            tail = later.end()
+        if not _QUALIFIER_AFTER.match(w, tail):
+            tail = match.end()  # "..., leptomeningeal disease, or untreated cord compression"
+        window = w[max(begin, match.start() - 60) : tail + 40]
         cut = window.find("unless")
         named = _named_states(window if cut < 0 else window[:cut])
         if {"symptomatic", "untreated"} <= set(named) and _BOTH_STATES.search(window):

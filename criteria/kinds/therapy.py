@@ -1515,6 +1515,12 @@ _LABEL_OF_BEFORE = re.compile(
     r"|prescribing\s+information|package\s+inserts?|product\s+characteristics"
     r"|product\s+information)\s*(?:\([^()]{0,20}\)\s*)?(?:of|for)\s+(?:the\s+)?$"
 )
+#: "The washout only applies to patients who have not yet started X": who a rule is for.
+_APPLIES_TO_BEFORE = re.compile(
+    r"\bappl(?:y|ies)\s+(?:only\s+)?(?:to|for)\s+(?:the\s+)?(?:patients?|participants?|subjects?"
+    r"|those|people)\s+(?:who|that|with|whose)\b[^.;]{0,50}$"
+)
+_APPLIES_WORDS = gate_words("appl")
 #: "... excluded because of possible drug-drug interactions with X": X is the study's drug.
 _INTERACTION_WITH_BEFORE = re.compile(
     r"\binteractions?\s+(?:with|between|of|that\s+(?:may\s+)?affects?|affecting)\s+(?:the\s+)?$"
@@ -1798,6 +1804,8 @@ def _prior_therapy(
         return None  # "folic acid supplementation during treatment with X": the regimen ahead
     if view.has(_LABEL_WORDS) and _LABEL_OF_BEFORE.search(wide.lower()):
         return None  # "a live vaccine, as the labels of X and Y forbid": whose label, not a past
+    if view.has(_APPLIES_WORDS) and _APPLIES_TO_BEFORE.search(l_before):
+        return None  # "the washout only applies to patients who have not started X": whom for
     if view.has(_INTERACTION_WORDS) and _INTERACTION_WITH_BEFORE.search(l_before[-40:]):
         return None  # "strong CYP3A4 inducers (risk of drug-drug interaction with X)": the study's
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
