@@ -1414,3 +1414,17 @@ def test_a_suppressed_hepatitis_b_is_not_a_replicating_one(
         condition="hepatitis_b", evidence="hepatitis B" if "hepatitis B" in text else "Hepatitis B",
     )  # fmt: skip
     assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_a_resistance_variant_is_unknown_after_the_therapy_it_answers() -> None:
+    """T790M arises under an EGFR TKI: a driver-only EGFR result says nothing of it once the
+    patient has had one, while before any TKI the driver result stands."""
+    t790m = crit(m.Biomarker, genes=("EGFR",), alteration="mutation", variants=("T790M",))
+    finding = [{"gene": "EGFR", "alteration": "L858R", "origin": "somatic"}]
+    after_tki = patient(
+        biomarkers=finding,
+        treatments=[{"agents": ["gefitinib"], "setting": "metastatic", "outcome": "progression"}],
+    )
+    naive = patient(biomarkers=finding, treatments=[])
+    assert judged(t790m, after_tki) is UNKNOWN
+    assert judged(t790m, naive) is NOT_MET

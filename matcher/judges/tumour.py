@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from criteria import lexicon
 from criteria.model import (
     BREAST_ONLY_RECEPTORS,
     Biomarker,
@@ -318,6 +319,8 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
             pending.append(verdict)
     if best is not None:
         return best
+    if (acquired := _acquired_open(c, p)) is not None:
+        return acquired
     unknowns = [j for j in pending if j.result == "unknown"]
     if unknowns:
         return unknowns[0]
@@ -340,6 +343,41 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
     if pending:
         return pending[0]
     return not_met(f"tested negative for {genes_text}")
+
+
+#: Variants a tumour acquires as resistance to a therapy (gene: variants or codons, the class
+#: they answer): a test from before that therapy does not rule them out.
+_ACQUIRED = {
+    "EGFR": (("T790M", "C797", "L718", "G724"), "egfr_tki"),
+    "ALK": (("G1202", "L1196", "I1171", "F1174", "G1269", "C1156", "L1198"), "alk_inhibitor"),
+}
+
+
+def _acquired_open(c: Biomarker, p: Patient) -> Judgement | None:
+    """'EGFR T790M positive' for a patient whose EGFR finding is the driver (L858R) and who has
+    since had an EGFR TKI: whether the resistance variant arose is a question for a test after
+    that therapy, which the profile does not report (unknown, not absent)."""
+    if not c.variants or c.variants_are_examples or c.negated:
+        return None
+    history = p.history
+    for gene in c.genes:
+        acquired, therapy = _ACQUIRED.get(gene, ((), ""))
+        findings = p.genes.get(gene, [])
+        if (
+            not findings
+            or history is None
+            or not all(v.upper().startswith(acquired) for v in c.variants)
+            or not any(therapy in r.classes for r in history.regimens)
+        ):
+            continue
+        wanted = " or ".join(c.variants)
+        said = "; ".join(f.label() for f in findings)
+        return unknown(
+            f"{said}: {gene} {wanted} arises under {lexicon.class_label(therapy)} treatment and "
+            "is not reported from a test after it",
+            f"{gene} {wanted} status after progression",
+        )
+    return None
 
 
 def _genes_label(genes: list[str]) -> str:
