@@ -630,8 +630,9 @@ _AGENT_TARGETING = re.compile(
     r"(?P<more>(?!))?"  # never set: the kind of drug is not narrowed (`_target_classes`)
     r"\b(?:(?:therapeutic|investigational|anti-?cancer|targeted|systemic|other)\s+)?"
     r"(?:agents?|drugs?|therap(?:y|ies)|treatments?|compounds?|medications?)\s+(?:that\s+|which\s+)?"
-    r"(?:(?:is|are)\s+)?(?:targeting|targets?|directed\s+(?:at|against|to)|against"
-    r"|(?:known\s+to\s+)?inhibit(?:s|ing)?)\s+(?:the\s+)?(?P<targets>[^;,.()]{2,40})",
+    r"(?:(?:is|are)\s+)?(?:(?:specifically|selectively|primarily)\s+)?(?:targeting|targets?"
+    r"|directed\s+(?:at|against|to)|against|(?:known\s+to\s+)?inhibit(?:s|ing)?)\s+(?:the\s+)?"
+    r"(?P<targets>[^;,.()]{2,40})",
     re.IGNORECASE,
 )
 
@@ -799,6 +800,8 @@ def _read(view: ItemView) -> list[Draft]:
         untreated = _untreated_setting(view, mentions)
         mentions = sorted([*mentions, *untreated], key=lambda m: m.start)
     lines = _line_counts(view, mentions)
+    if not lines and view.section == Section.INCLUSION and view.has(_ONLY_WORDS):
+        lines = _only_line(view, mentions)
     line_spans = [(d.start, d.end) for d in lines]
     out: list[Draft] = list(lines)
     if lines and view.has(_PROGRESSION_WORDS):
@@ -869,6 +872,8 @@ def _read(view: ItemView) -> list[Draft]:
                 and (d.fields["agents"], d.fields["classes"], d.fields["settings"]) in windows
             )
         ]
+    if view.section == Section.INCLUSION and view.has(_ONLY_WORDS) and out:
+        out += _only_line(view, mentions)
     return out
 
 
@@ -1020,7 +1025,8 @@ def _named_after_generic(mentions: list[lexicon.Mention], w: str) -> list[lexico
 #: "(an antibody-drug conjugate or antibody) targeting EGFR and/or HER3": the target narrows it.
 _TARGETING = re.compile(
     r"(?P<more>\s+(?:or|and|and/or)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?)?\s*(?:\([^()]{1,15}\)\s*)?"
-    r"(?:that\s+|which\s+)?(?:targeting|targets?|directed\s+(?:at|against|to)|against)\s+"
+    r"(?:that\s+|which\s+)?(?:(?:specifically|selectively|primarily)\s+)?"
+    r"(?:targeting|targets?|directed\s+(?:at|against|to)|against)\s+"
     r"(?P<targets>[^;,.()]{2,40})",
     re.IGNORECASE,
 )
@@ -1033,8 +1039,11 @@ def _targeted(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
         return mentions
     out: list[lexicon.Mention] = []
     for m in mentions:
-        found = _TARGETING.match(w, m.end) if m.kind == "class" and m.id in _MODALITIES else None
-        classes = [] if found is None else _target_classes(m.id, found)
+        kind_named = m.kind == "class" and (m.id in _MODALITIES or m.id in _ANY_THERAPY)
+        found = _TARGETING.match(w, m.end) if kind_named else None
+        # "therapy directed against ALK": no kind of drug named, the target's drugs of any kind
+        modality = "" if m.id in _ANY_THERAPY else m.id
+        classes = [] if found is None else _target_classes(modality, found)
         if found is None or not classes:
             out.append(m)
             continue
@@ -1131,6 +1140,8 @@ _KIND_SUFFIX = {"antibody_drug_conjugate": "adc", "monoclonal_antibody": "antibo
 
 #: Kinds of drug that a target narrows ("anti-HER2 therapy including an antibody-drug
 #: conjugate" means the HER2-directed conjugates).
+#: Therapy in general, which a target narrows to the target's drugs ("therapy against ALK").
+_ANY_THERAPY = frozenset({"systemic_anticancer_therapy", "targeted_therapy"})
 _MODALITIES = frozenset(
     {"antibody_drug_conjugate", "tyrosine_kinase_inhibitor", "kinase_inhibitor",
      "monoclonal_antibody", "bispecific_antibody"}
@@ -2581,6 +2592,34 @@ def _clause_times(view: ItemView, begin: int, stop: int, clause: str, low: str) 
         )
         view.memo[key] = found
     return found
+
+
+_ONLY_WORDS = gate_words("only")
+#: "Have received only first-line osimertinib as a prior line of therapy (for advanced
+#: disease)": that therapy and no other line before the study.
+_ONLY_PRIOR_LINE = re.compile(
+    r"\b(?:received|had|been\s+treated\s+with)\s+only\s+(?:(?:one|1|a\s+single)\s+)?"
+    r"(?P<what>[^.;]{2,60}?)\s+as\s+(?:a|the|their)\s+(?:only\s+)?(?:prior|previous)\s+"
+    r"(?:line|regimen|therapy|treatment)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_line(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]:
+    """The one line "only X as a prior line" allows, as a count of at most one line in the
+    setting it names (the therapy itself is read as a prior therapy besides)."""
+    found = _ONLY_PRIOR_LINE.search(view.w)
+    if found is None or not any(
+        found.start("what") <= m.start < found.end("what") for m in mentions
+    ):
+        return []
+    tail = view.w[found.end() : found.end() + 80]
+    settings = cues.settings_in(tail) or ("metastatic",)
+    return [
+        # the words after the therapy, so that the therapy's own reading stays beside it
+        view.draft("line_count", found.end("what"), found.end(), scope="any", min=None, max=1,
+                   settings=settings)
+    ]  # fmt: skip
 
 
 def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]:
