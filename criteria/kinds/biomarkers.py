@@ -408,6 +408,13 @@ def read(view: ItemView) -> list[Draft]:
         if let_back:
             variants.extend(v for v in let_back if v not in variants)
             examples = True  # "... not eligible, except A763_Y764insFQEA": that one may come in
+        if _OTHER_GENE_BEFORE.search(before[-25:]):
+            # "(ex19del or L858R); no other EGFR mutations", "other EGFR mutations besides
+            # ex19del or L858R": the variants named are the ones left out, not the ones asked
+            asked_before = [str(v) for d in out if set(d.fields["genes"]) & set(symbols_t)
+                            for v in d.fields["variants"]]  # fmt: skip
+            left_out.extend(variants or asked_before)
+            variants = []
         fields["variants"] = tuple(variants)
         left_out = [v for v in dict.fromkeys(left_out) if v not in variants]
         if left_out:
@@ -504,6 +511,12 @@ def _variant_limits(
 
 _KIND_BEFORE = re.compile(r"\b(?:insertions?|ins|deletions?|del)\s+(?:in|of|within)\s+$", re.I)
 #: "... or (any) other (uncommon, single or compound) ..." before the same gene again.
+#: "no other EGFR mutations", "any other EGFR alteration": other than the variants named.
+#: ("in combination with other EGFR mutations" adds to them: not this).
+_OTHER_GENE_BEFORE = re.compile(
+    r"(?<!with )(?<!plus )(?<!and )\b(?:an)?other\s+(?:known\s+)?(?:activating\s+)?$",
+    re.IGNORECASE,
+)
 _OR_OTHER_BEFORE = re.compile(r"\bor\s+(?:any\s+)?(?:an)?other\b[^.;]{0,40}$", re.IGNORECASE)
 _OVEREXPRESS_BEFORE = re.compile(r"\bover-?express\w*\s+(?:the\s+)?$", re.IGNORECASE)
 #: A gene written right before its variant ("EGFR Ex19del", "PIK3CA H1047R", "KRAS G12C").

@@ -297,6 +297,9 @@ _CURRENT = Fast(
     r"|presently|still (?:on|receiving)|while (?:on|receiving)|undergoing"
     r"|actively (?:receiving|on|treated|undergoing))\b"
 )
+#: "Use of other anticancer drugs" opening an item, with no time and no "prior": use now.
+_EVER_WORDS = re.compile(r"\b(?:prior|previous(?:ly)?|before|history|ever|past)\b", re.IGNORECASE)
+_USE_OF = re.compile(r"\W*use\s+of\s+(?!(?:\w+\s+)?(?:prior|previous|earlier)\b)", re.IGNORECASE)
 _WASHOUT = Fast(
     r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
     r"(?:since|from|after)\s+(?:the\s+)?(?:last|final|end|completion|discontinu\w*|stop\w*|prior)"
@@ -2001,6 +2004,15 @@ def _prior_therapy(
         fields["within_days"] = cues.days(float(recent.group("n")), recent.group("unit"))
     elif relation != "progressed" and _CURRENT.search(before[-45:], l_before[-45:]):
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
+    elif (
+        relation != "progressed"
+        and not numbers
+        and begin == 0
+        and _USE_OF.match(w)
+        and not _EVER_WORDS.search(clause)
+        and not settings  # "use of chemotherapy in the metastatic setting": a history
+    ):
+        fields["within_days"] = 0  # "Use of other anticancer drugs": taking them now
     elif relation != "progressed" and _current_list(w, low, begin, run.context):
         fields["within_days"] = 0  # "Concurrent anticancer therapy (chemotherapy, ..., X)"
     # relapse windows are read near the therapy, not from an alternative named after it
