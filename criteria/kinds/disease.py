@@ -298,8 +298,11 @@ _STATES = (
         "untreated",
         re.compile(
             r"\b(?:untreated|not (?:\w+\s+)?(?:treated|irradiated)|non-?irradiated|not-irradiated"
-            r"|previously untreated|unirradiated|require (?:\w+\s+){0,2}(?:treatment|radiation)"
-            r"|requiring (?:\w+\s+){0,2}(?:local )?(?:treatment|therapy|radiation)"
+            r"|previously untreated|unirradiated"
+            r"|(?<!immediately )(?<!urgently )require (?!immediate|urgent)(?:\w+\s+){0,2}"
+            r"(?:treatment|radiation)"
+            r"|(?<!immediately )(?<!urgently )requiring (?!immediate|urgent)(?:\w+\s+){0,2}"
+            r"(?:local )?(?:treatment|therapy|radiation)"
             r"|candidates? for (?:\w+\s+){0,2}(?:local|radiation|surgery))",
             re.I,
         ),
@@ -320,7 +323,10 @@ _STATES = (
         "progressing",
         re.compile(
             r"(?<!non-)(?<!non)(?<!not )(?<!no )(?<!without )\b(?:progressi\w+|progressing"
-            r"|unstable|growing|new or enlarging|not stable)\b",
+            r"|unstable|growing|new or enlarging|not stable)\b"
+            # "requiring immediate therapy": active enough to need it now (not just untreated)
+            r"|\b(?:immediately|urgently)\s+(?:requir|need)\w*|\b(?:requir|need)\w*\s+"
+            r"(?:\w+\s+)?(?:immediate|urgent)\b",
             re.I,
         ),
     ),

@@ -80,6 +80,11 @@ _MORE_ORGANS = re.compile(
 _ANY_ORGAN = re.compile(r"\b(?:end[- ]?)?organs?\b(?![- ]specific)", re.IGNORECASE)
 
 
+#: "Mixed lung adenocarcinoma and squamous cell carcinoma": one tumour of both, adenosquamous.
+_MIXED_BEFORE = re.compile(r"\bmixed\s+(?:\w+\s+)?$", re.IGNORECASE)
+_SQUAMOUS_AFTER = re.compile(r"\s*(?:and|with|/|-)\s*(?:a\s+)?squamous", re.IGNORECASE)
+
+
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
@@ -176,6 +181,14 @@ def read(view: ItemView) -> list[Draft]:
             cancers = [d for d in cancers if d not in inner]
     if cancers:
         _histology(cancers, view)
+    for draft in out:
+        if (
+            draft.kind == "cancer_type"
+            and draft.fields.get("histology") == "adenocarcinoma"
+            and _MIXED_BEFORE.search(w, max(0, draft.start - 30), draft.start)
+            and _SQUAMOUS_AFTER.match(w, draft.end)
+        ):
+            draft.fields["histology"] = "adenosquamous"  # "mixed adenocarcinoma and squamous"
     return out
 
 
