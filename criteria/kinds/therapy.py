@@ -877,7 +877,39 @@ def _read(view: ItemView) -> list[Draft]:
         ]
     if view.section == Section.INCLUSION and view.has(_ONLY_WORDS) and out:
         out += _only_line(view, mentions)
+    if not out and view.section == Section.INCLUSION and view.has(_PROGRESSION_WORDS):
+        out += _bare_progression(view)
     return out
+
+
+#: An inclusion item that is only "documented radiographic disease progression" (at entry):
+#: progression of the disease on or after the latest therapy.
+_BARE_PROGRESSION = re.compile(
+    r"^\W*(?:(?:patients?|participants?|subjects?)\s+)?(?:must\s+(?:have|show)\s+)?"
+    r"(?:(?:documented|radiographic(?:al(?:ly)?)?|radiologic(?:al(?:ly)?)?|objective|confirmed"
+    r"|recent|clear|evidence\s+of|imaging)\s+)+(?:disease\s+)?(?:progression|progressive\s+disease)"
+    r"(?:\s+(?:at|before|prior\s+to)\s+(?:the\s+time\s+of\s+)?(?:study\s+)?(?:entry|enrol\w*"
+    r"|randomi[sz]ation|registration|screening|inclusion))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def _bare_progression(view: ItemView) -> list[Draft]:
+    found = _BARE_PROGRESSION.match(view.w)
+    if found is None:
+        return []
+    fields: dict[str, object] = {
+        "agents": (),
+        "classes": ("systemic_anticancer_therapy",),
+        "relation": "progressed",
+        "settings": (),
+        "except_agents": (),
+        "except_classes": (),
+        "exceptions": (),
+        "negated": False,
+        "most_recent": True,  # a patient still on a line without progression has not progressed
+    }
+    return [Draft("prior_therapy", fields, view.evidence(0, len(view.w)), 0, len(view.w))]
 
 
 #: "Systemic treatment with (any) immunosuppressive medication": the words after "with" say which.
