@@ -1428,3 +1428,14 @@ def test_a_resistance_variant_is_unknown_after_the_therapy_it_answers() -> None:
     naive = patient(biomarkers=finding, treatments=[])
     assert judged(t790m, after_tki) is UNKNOWN
     assert judged(t790m, naive) is NOT_MET
+
+
+def test_a_locally_advanced_recurrence_after_adjuvant_therapy_is_a_relapse() -> None:
+    c = crit(m.PriorTherapy, classes=("endocrine_therapy",), relation="progressed",
+             settings=("adjuvant",))  # fmt: skip
+    recurred = patient(
+        diagnosis={"cancer": "breast cancer", "stage": "locally advanced"},
+        treatments=[{"agents": ["anastrozole"], "setting": "adjuvant", "outcome": "completed",
+                     "start": "2012-01", "end": "2017-01"}],
+    )  # fmt: skip
+    assert judged(c, recurred) is UNKNOWN  # relapsed long after: for the investigator

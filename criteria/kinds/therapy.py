@@ -418,6 +418,7 @@ _EXCEPTION_WHEN = re.compile(
 _NAME_NUMBER = re.compile(r"[A-Za-z]-$")
 #: "3) Prior chemotherapy", "b) ...": a list mark that opens a sub-item ("(2) lines" is a count).
 _ENUMERATION = re.compile(r"(?<![(\w])\d{1,2}\)(?!\))")
+_STRATEGY_AFTER = re.compile(r"\s+(?:strateg\w*|options?|plans?|modalit\w*)\b", re.IGNORECASE)
 _NOT_LINES = re.compile(
     r"\b(?:days?|weeks?|months?|years?|cycles?|doses?|mg|hours?|times|x|grade|fractions?|Gy"
     r"|sessions?|%|half-?li\w+)\b",
@@ -2687,6 +2688,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             continue  # a bare number in a count's own words ("one or both regimens")
         between = match.group("between") or ""
         noun = match.group("noun").lower()
+        if _STRATEGY_AFTER.match(w, match.end("noun")):
+            continue  # "receiving one or more treatment strategies": care plans, not lines
         if _NOT_LINES.search(between) or (
             noun.startswith(("agent", "course"))
             and "line" not in between

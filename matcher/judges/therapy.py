@@ -455,6 +455,11 @@ def _course(
     return first, last
 
 
+#: Stages that, after early-setting therapy, mean the disease came back (a locally advanced
+#: cancer after adjuvant therapy is a recurrence).
+_RECURRED = frozenset({"metastatic", "locally advanced"})
+
+
 def _relation(
     c: PriorTherapy, regimen: Regimen, history: TreatmentHistory, p: Patient
 ) -> tuple[bool | None, str]:
@@ -474,7 +479,7 @@ def _relation(
     if any(r.outcome == "progression" for r in later):
         return True, ", progressed on later therapy"
     if regimen.setting in _EARLY and (
-        any(r.setting == "metastatic" for r in later) or p.stage == "metastatic"
+        any(r.setting == "metastatic" for r in later) or p.stage in _RECURRED
     ):
         if c.relapse_within_months is not None or c.relapse_after_months is not None:
             return True, ", relapsed afterwards"  # the criterion's own window decides
