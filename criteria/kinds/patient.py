@@ -403,6 +403,16 @@ _SEX = Fast(
     r"|\bmust be (?:a\s+)?(?P<s3>female|male|women|men|woman|man)\b"
     r"|\b(?:pre|peri|post)[\s-]*menopausal\s+(?P<s4>women|woman|females?)\b"
 )
+#: An excluded kind of woman or man, not a sex: "premenopausal women", "women with lupus".
+_KIND_OF_WOMAN_BEFORE = re.compile(
+    r"\b(?:(?:pre|peri|post)[\s-]*menopausal|pregnant|lactating|nursing|breast-?feeding"
+    r"|fertile|sexually active)\s+(?:(?:or|and|and/or)\s+\w+\s+)?$",
+    re.I,
+)
+_KIND_OF_WOMAN_AFTER = re.compile(
+    r"\s+(?:patients?\s+)?(?:with|who|whose|having|of\s+(?:child|reproductive)|in\s+whom|that)\b",
+    re.I,
+)
 _SUBGROUP_BEFORE = re.compile(r"\b(?:for|in|if|among|of)\s+(?:all\s+)?$", re.I)
 _SUBGROUP_AFTER = re.compile(
     r"\s+(?:patients?\s+|participants?\s+|subjects?\s+)?(?:must|should|may|can|could|will|need"
@@ -471,6 +481,15 @@ def read_sex(view: ItemView) -> list[Draft]:
         return []  # "Women under 50 are considered postmenopausal if ...": a definition
     if view.section == Section.EXCLUSION and _AGE_AFTER_SEX.match(w, match.end()):
         return []  # "Women under the age of 18 are not eligible": an age limit, not a sex one
+    if (
+        view.section == Section.EXCLUSION
+        and match.group("s")
+        and (
+            _KIND_OF_WOMAN_BEFORE.search(w, max(0, match.start("s") - 30), match.start("s"))
+            or _KIND_OF_WOMAN_AFTER.match(w, match.end())
+        )
+    ):
+        return []  # "Women with scleroderma", "Premenopausal women": the kind excluded
     if match.group("s4") and (
         view.section != Section.INCLUSION
         or _SUBGROUP_AFTER.match(w, match.end())

@@ -295,7 +295,7 @@ _CURRENT = Fast(
     r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)?|ongoing|simultaneous(?:ly)?"
     r"|on (?:stable|a stable)"
     r"|presently|still (?:on|receiving)|while (?:on|receiving)|undergoing"
-    r"|actively (?:receiving|on|treated|undergoing))\b"
+    r"|actively (?:receiving|on|treated|undergoing)|being (?:treated|given))\b"
 )
 #: "Use of other anticancer drugs" opening an item, with no time and no "prior": use now.
 _EVER_WORDS = re.compile(r"\b(?:prior|previous(?:ly)?|before|history|ever|past)\b", re.IGNORECASE)
@@ -323,6 +323,9 @@ _WASHOUT = Fast(
     r"|(?:>=|>)\s*(?P<n10>\d+(?:\.\d+)?)\s*(?P<unit10>days?|weeks?|months?)\s+(?:since|from|after)"
     r"\s+(?:any\s+|prior\s+|previous\s+)?(?=[a-z])(?!(?:diagnosis|surgery|randomi|enrol|registr"
     r"|initiat|start|begin|commenc|first|the\s+(?:diagnosis|first|start|initiation|beginning)))"
+    # "must be off hormonal agents for 1 week": the time since the last dose
+    r"|\b(?:be|been|remain)\s+off\b(?:\s+of)?[^.;]{0,80}?\bfor\s+(?:at\s+least\s+|>=\s*)?"
+    r"(?P<n11>\d+(?:\.\d+)?)\s*(?P<unit11>days?|weeks?|months?)"
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -1562,6 +1565,29 @@ _LABEL_OF_BEFORE = re.compile(
     r"|prescribing\s+information|package\s+inserts?|product\s+characteristics"
     r"|product\s+information)\s*(?:\([^()]{0,20}\)\s*)?(?:of|for)\s+(?:the\s+)?$"
 )
+_FOLLOWING_WORDS = gate_words("following", "these", "below")
+#: "Any of the following prior therapies:" (the items come next).
+_HEADING_BEFORE = re.compile(
+    r"^\W*(?:any|one|either|all)\s+of\s+(?:the\s+)?(?:following|these|below)\s+(?:\w+\s+)?$"
+)
+_HEADING_END = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?[:.]?\s*$")
+#: "... while on study treatment", "during the study": what the trial forbids from now on.
+_ON_STUDY_AFTER = re.compile(
+    r"^\s*(?:while|during)\s+(?:on\s+|receiving\s+)?(?:the\s+)?(?:study|protocol|trial)"
+    r"(?:\s+(?:treatment|therapy|drugs?|period|participation))?\s*(?:[.;,(]|will\b|$)"
+)  # not "during the study or within 4 weeks of entry", which holds a washout too
+#: "within 72 hours prior to chemotherapy": the study's chemotherapy is a time point.
+_TIME_POINT_BEFORE = re.compile(
+    r"\b\d+\s*(?:hours?|hrs?|h)\s+(?:prior\s+to|before)\s+(?:(?:the|each|any|starting|receiving)"
+    r"\s+)?$"
+)
+#: "For subjects who have received prior anthracyclines, LVEF < 50%": the subgroup a rule is for.
+_FOR_THOSE_WHO_HAD = re.compile(
+    r"^\W*(?:for|in|among)\s+(?:patients?|subjects?|participants?|those|women)\s+(?:who|that)\s+"
+    r"(?:have\s+|has\s+|had\s+)?(?:received|had|been\s+(?:treated|exposed))\s+(?:with\s+|to\s+)?"
+    r"(?:(?:a|an|any|prior|previous)\s+)*$"
+)
+_THEN_A_RULE = re.compile(r"^[^,;:]{0,30}[,:;]\s*\S")
 #: "The washout only applies to patients who have not yet started X": who a rule is for.
 _APPLIES_TO_BEFORE = re.compile(
     r"\bappl(?:y|ies)\s+(?:only\s+)?(?:to|for)\s+(?:the\s+)?(?:patients?|participants?|subjects?"
@@ -1853,6 +1879,22 @@ def _prior_therapy(
         return None  # "a live vaccine, as the labels of X and Y forbid": whose label, not a past
     if view.has(_APPLIES_WORDS) and _APPLIES_TO_BEFORE.search(l_before):
         return None  # "the washout only applies to patients who have not started X": whom for
+    if (
+        view.has(_FOLLOWING_WORDS)
+        and _HEADING_BEFORE.search(l_before)
+        and _HEADING_END.match(l_after)
+    ):
+        return None  # "Any of the following prior therapies:": a list's heading
+    if _ON_STUDY_AFTER.match(l_after):
+        return None  # "other anticancer therapy while on study treatment": a rule for later
+    if _TIME_POINT_BEFORE.search(l_before[-40:]):
+        return None  # "antibiotics within 72 hours prior to chemotherapy": a time point ahead
+    if (
+        view.section == Section.EXCLUSION
+        and _FOR_THOSE_WHO_HAD.search(l_before)
+        and (_THEN_A_RULE.match(l_after))
+    ):
+        return None  # "For subjects who received an anthracycline, LVEF < 50%": who it is for
     if view.has(_INTERACTION_WORDS) and _INTERACTION_WITH_BEFORE.search(l_before[-40:]):
         return None  # "strong CYP3A4 inducers (risk of drug-drug interaction with X)": the study's
     if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
@@ -2020,7 +2062,9 @@ def _prior_therapy(
         washout = times.washout
     if washout:
         found = next(
-            g for g in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10") if washout.group(f"n{g}")
+            g
+            for g in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")
+            if washout.group(f"n{g}")
         )
         n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
