@@ -651,7 +651,7 @@ _PERMITTED = Fast(
     r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*\**\s*(?:[.;)]|$)"
     r"|is not an exclusion|are not excluded|does not exclude|do not exclude|(?:is|are) optional"
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible"
-    r"|accepted|allowed|permitted))"
+    r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated)))"
     r"|\b(?:patients?|participants?|subjects?)\s+could\s+(?:be|have)\b"
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
     r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))"
@@ -778,7 +778,9 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
             w[begin:end], draft.start - begin, examples=view.section == Section.INCLUSION
         )
         low = clause.lower()
-        if view.section == Section.EXCLUSION and (
+        if view.section == Section.EXCLUSION and _NO_X_ALLOWED.search(w, begin, end):
+            kept.append(draft)  # "No prior chemotherapy is allowed": a prohibition
+        elif view.section == Section.EXCLUSION and (
             not _apart(w, begin, draft.start, low) or _TIMED.intersection(draft.fields)
         ):
             kept.append(draft)  # "(allowed if stopped > 6 months before)": the window excludes
@@ -801,6 +803,11 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     return _represented(kept, dropped)
 
 
+#: "No concurrent radiotherapy is allowed": not a permission but its refusal.
+_NO_X_ALLOWED = re.compile(
+    r"(?:^|[.;:]\s*)\W*no\s+[^.;]{1,80}?\b(?:is|are|will\s+be)\s+(?:allowed|permitted)\b",
+    re.IGNORECASE,
+)
 _TIMED = frozenset({"within_days", "relapse_within_months", "relapse_after_months"})
 #: A bracket that lists what the words before it permit: "is permitted (chemotherapy, ...".
 _PERMITTED_LIST_BEFORE = re.compile(
@@ -895,6 +902,9 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
         before = w[begin : draft.start]
         if _CONDITION_BEFORE.search(before):
             out.append(draft)  # "If treated with chemotherapy, at most 2 lines are allowed"
+            continue
+        if _NO_X_ALLOWED.search(w, begin, end):
+            out.append(draft)  # "No prior chemotherapy is allowed": a prohibition
             continue
         may_have = _MAY_HAVE.search(before, before.lower())
         if (

@@ -243,8 +243,10 @@ def _line(start: int, content: str, indent: int, is_bullet: bool) -> _Line:
 #: Words without which neither header pattern can match (a cheap test before them).
 _HEADER_WORD = re.compile(
     r"inclusion|exclusion|eligib|exclud|join|take part|must meet all|enter the study|enrolled"
-    r"|included"
+    r"|included|contraindication"
 )
+#: "Contraindications:" alone on a line (older layout): the exclusions follow.
+_CONTRAINDICATIONS = re.compile(r"^contra-?indications?\s*(?:to\s+(?:the\s+)?study)?\s*:?$", re.I)
 
 
 def section_header(words: str) -> Header | None:
@@ -254,6 +256,8 @@ def section_header(words: str) -> Header | None:
         stripped = _SECTION_NUMBER.sub("", stripped)
     if len(stripped) > 200 or _HEADER_WORD.search(stripped.lower()) is None:
         return None  # both kinds of header need one of these words
+    if _CONTRAINDICATIONS.match(stripped):
+        return Header((0, 0), Section.EXCLUSION, None)
     match = _SECTION_HEADER.match(stripped)
     if (
         match

@@ -1571,6 +1571,24 @@ _HEADING_BEFORE = re.compile(
     r"^\W*(?:any|one|either|all)\s+of\s+(?:the\s+)?(?:following|these|below)\s+(?:\w+\s+)?$"
 )
 _HEADING_END = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?[:.]?\s*$")
+_IS_ALLOWED_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:is|are|will\s+be)\s+(?:allowed|permitted|acceptable)\b", re.IGNORECASE
+)
+_INTERACTION_AFTER = re.compile(
+    r"^\s*(?:for|of)\s+(?:[\w-]+\s+){0,4}?(?:drug[- ]?)?interactions?\b"
+)
+#: "because X is a VEGF inhibitor", "since X is": an explanation naming the study's drug.
+_DESCRIBED_BEFORE = re.compile(
+    r"\b(?:because|since|as)\s+[\w-]+\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$"
+)
+_STUDY_WITH_BEFORE = re.compile(
+    r"\b(?:during|in|for)\s+(?:the\s+)?(?:stud(?:y|ies)|trials?)\s+(?:with|of)\s+$"
+)
+#: "HER2-positive patients (are eligible) only if previously treated with": a subgroup's rule.
+_SUBGROUP_ONLY_IF_BEFORE = re.compile(
+    r"\b(?:patients?|subjects?|participants?|women|men|those)\s+(?:are\s+(?:eligible|allowed)\s+)?"
+    r"only\s+if\s+(?:\w+\s+){0,5}$"
+)
 #: "... while on study treatment", "during the study": what the trial forbids from now on.
 _ON_STUDY_AFTER = re.compile(
     r"^\s*(?:while|during)\s+(?:on\s+|receiving\s+)?(?:the\s+)?(?:study|protocol|trial)"
@@ -1885,6 +1903,12 @@ def _prior_therapy(
         and _HEADING_END.match(l_after)
     ):
         return None  # "Any of the following prior therapies:": a list's heading
+    if view.section == Section.INCLUSION and _SUBGROUP_ONLY_IF_BEFORE.search(l_before):
+        return None  # "(HER2-positive patients only if treated with trastuzumab)": a subgroup's
+    if _INTERACTION_AFTER.match(l_after) or _DESCRIBED_BEFORE.search(l_before[-40:]):
+        return None  # "the potential of X for drug interactions", "because X is a VEGF inhibitor"
+    if _STUDY_WITH_BEFORE.search(l_before[-40:]):
+        return None  # "prohibited during studies with X": the study's drug
     if _ON_STUDY_AFTER.match(l_after):
         return None  # "other anticancer therapy while on study treatment": a rule for later
     if _TIME_POINT_BEFORE.search(l_before[-40:]):
@@ -2046,6 +2070,8 @@ def _prior_therapy(
     negated = cues.negated_before(w, run.start) or cues.naive_after(w, run.end)
     if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
         negated = True
+    if negated and view.section == Section.EXCLUSION and _IS_ALLOWED_AFTER.match(w, run.end):
+        negated = False  # "No concurrent radiotherapy is allowed" in an exclusion: X excludes
     window = None
     washout = None
     aside = _early_aside(view, run.end, stop, settings) if numbers else stop
