@@ -186,6 +186,16 @@ _SOMEONE_ELSE = re.compile(
 )
 
 
+#: "Patients aged 15-17 years must weigh at least 50 kg": an age naming whom a rule is for.
+_SUBGROUP_AGE_BEFORE = re.compile(
+    r"\b(?:patients?|participants?|subjects?|those|children|adolescents)\s+(?:aged?\s+)?$", re.I
+)
+_SUBGROUP_RULE_AFTER = re.compile(
+    r"\s*(?:years?\s*(?:old|of\s+age)?\s*)?(?:must|should|need|will|may|are\s+required|require)\b",
+    re.I,
+)
+
+
 def read_age(view: ItemView) -> list[Draft]:
     w = view.w
     if not _AGE_CONTEXT.search(w):
@@ -201,6 +211,10 @@ def read_age(view: ItemView) -> list[Draft]:
                 continue  # "2 years since menopause"; but "18 ~ 75 years old, postmenopausal"
             if _OTHER_UNIT.match(w, match.end()):
                 continue  # "amenorrhoeic for 12 or more months": a duration, not an age
+            if _SUBGROUP_AGE_BEFORE.search(w, max(0, match.start() - 25), match.start()) and (
+                _SUBGROUP_RULE_AFTER.match(w, match.end())
+            ):
+                continue  # "(Age 15-70.) Patients aged 15-17 years must weigh >= 50 kg": whom for
             if _SOMEONE_ELSE.search(w, max(0, match.start() - 45), match.start()) and not (
                 _CHILDREN_ITEM.match(w)  # "Children (< 18 years old)": the patient's age
             ):
