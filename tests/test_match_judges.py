@@ -1439,3 +1439,13 @@ def test_a_locally_advanced_recurrence_after_adjuvant_therapy_is_a_relapse() -> 
                      "start": "2012-01", "end": "2017-01"}],
     )  # fmt: skip
     assert judged(c, recurred) is UNKNOWN  # relapsed long after: for the investigator
+
+
+def test_type_1_diabetes_is_not_type_2() -> None:
+    text = "Type I diabetes"
+    type1 = m.Comorbidity(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+        condition="diabetes", evidence="diabetes",
+    )  # fmt: skip
+    assert judged(type1, patient(conditions=["type 2 diabetes on metformin"])) is NOT_MET
+    assert judged(type1, patient(conditions=["type 1 diabetes"])) is MET

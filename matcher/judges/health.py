@@ -418,6 +418,29 @@ def _wanted(c: Comorbidity) -> frozenset[str]:
     ) or comorbidities.condition_ids(c.evidence or "")
 
 
+_TYPE_1 = re.compile(r"\btype\s*(?:1|I)\b(?!\s*(?:or|and|/)\s*(?:type\s*)?(?:2|II)\b)|\bT1DM\b"
+                     r"|insulin[- ]dependent|juvenile", re.I)
+_TYPE_2 = re.compile(r"\btype\s*(?:2|II)\b|\bT2DM\b|non[- ]insulin[- ]dependent|NIDDM", re.I)
+
+
+def _near_evidence(c: Comorbidity) -> str:
+    """The criterion's words with the few before them ("Type I" before "diabetes")."""
+    evidence = c.evidence or c.text
+    at = c.text.find(evidence)
+    return c.text[max(0, at - 20) : at + len(evidence)] if at >= 0 else evidence
+
+
+def _other_diabetes_type(criterion: str, words: str) -> str | None:
+    """'Type I diabetes' for a patient with type 2 diabetes (or the reverse): another disease."""
+    if _TYPE_1.search(criterion) and not _TYPE_2.search(criterion) and _TYPE_2.search(words):
+        return "type 1 diabetes"
+    if _TYPE_2.search(criterion) and not _TYPE_1.search(criterion) and (
+        _TYPE_1.search(words) and not _TYPE_2.search(words)
+    ):
+        return "type 2 diabetes"
+    return None
+
+
 def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if c.condition == "unresolved_toxicity" and (graded := _graded_toxicity(c, p)) is not None:
         return graded
@@ -463,6 +486,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             "investigator",
             label,
         )
+    if "diabetes" in hits and (other := _other_diabetes_type(_near_evidence(c), words)):
+        return not_met(f"{words}: the criterion names {other}")
     named = comorbidities.forms(next(iter(hits)), c.evidence or c.text)
     if named is not None and not named & (comorbidities.forms(next(iter(hits)), words) or set()):
         return unknown(
