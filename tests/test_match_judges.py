@@ -1449,3 +1449,22 @@ def test_type_1_diabetes_is_not_type_2() -> None:
     )  # fmt: skip
     assert judged(type1, patient(conditions=["type 2 diabetes on metformin"])) is NOT_MET
     assert judged(type1, patient(conditions=["type 1 diabetes"])) is MET
+
+
+def test_progression_while_receiving_is_not_a_later_relapse() -> None:
+    text = "Disease progression while receiving a taxane"
+    on_taxane = m.PriorTherapy(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0, evidence=text,
+        classes=("taxane",), relation="progressed",
+    )  # fmt: skip
+    later = patient(
+        treatments=[
+            {"agents": ["paclitaxel"], "setting": "neoadjuvant", "outcome": "completed"},
+            {"agents": ["capecitabine"], "setting": "metastatic", "outcome": "progression"},
+        ]
+    )
+    assert judged(on_taxane, later) is NOT_MET
+    during = patient(
+        treatments=[{"agents": ["paclitaxel"], "setting": "metastatic", "outcome": "progression"}]
+    )
+    assert judged(on_taxane, during) is MET

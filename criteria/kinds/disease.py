@@ -38,7 +38,10 @@ _EITHER_PRESENTATION = re.compile(
     r"|\bde[- ]novo\s*(?:,|/|or|and/or)\s*(?:or\s+)?(?:recurr\w*|relaps\w*)"
     # "newly diagnosed metastatic disease, or known metastatic disease that has progressed"
     r"|\bnewly diagnosed\b[^.;]{0,60}\bor\s+(?:\w+\s+){0,3}(?:known|existing|established"
-    r"|previously diagnosed|recurrent|relapsed)\s+(?:metastatic|advanced)",
+    r"|previously diagnosed|recurrent|relapsed)\s+(?:metastatic|advanced)"
+    # "newly diagnosed metastatic or relapsed breast cancer"
+    r"|\bnewly diagnosed\s+(?:\w+\s+){0,2}(?:metastatic|advanced)\s*(?:,|/|or|and/or)\s*"
+    r"(?:or\s+)?(?:recurr\w*|relaps\w*)",
     re.I,
 )
 _STAGE_NOISE = Fast(

@@ -80,6 +80,11 @@ _MORE_ORGANS = re.compile(
 _ANY_ORGAN = re.compile(r"\b(?:end[- ]?)?organs?\b(?![- ]specific)", re.IGNORECASE)
 
 
+_STAGE_QUALIFIER_BEFORE = re.compile(
+    r"\b(?:locally\s+|loco-?regionally\s+)?(?:recurrent|relapsed|advanced|metastatic|inflammatory"
+    r"|stage\s+[0IV]+[ABC]?|unresectable|inoperable)\s+(?:and\s+\w+\s+)?$",
+    re.IGNORECASE,
+)
 #: "Mixed lung adenocarcinoma and squamous cell carcinoma": one tumour of both, adenosquamous.
 _MIXED_BEFORE = re.compile(r"\bmixed\s+(?:\w+\s+)?$", re.IGNORECASE)
 _SQUAMOUS_AFTER = re.compile(r"\s*(?:and|with|/|-)\s*(?:a\s+)?squamous", re.IGNORECASE)
@@ -130,6 +135,8 @@ def read(view: ItemView) -> list[Draft]:
             )  # "No germ cell tumour, small cell carcinoma or lymphoma"
             if negated and _NOUN_OF_CANCER_AFTER.match(w, end):
                 continue  # "no changes to MBC treatments": the cancer names whose treatments
+            if negated and _STAGE_QUALIFIER_BEFORE.search(w, max(0, start - 35), start):
+                continue  # "No locally recurrent breast cancer": the stage is what is ruled out
             if view.section == Section.EXCLUSION and _WHO_ARE_AFTER.match(w, end):
                 continue  # "breast cancer patients who are male": the cancer is whose, not what
             draft = view.draft("cancer_type", start, end, negated=negated, **fields)

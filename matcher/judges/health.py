@@ -418,8 +418,11 @@ def _wanted(c: Comorbidity) -> frozenset[str]:
     ) or comorbidities.condition_ids(c.evidence or "")
 
 
-_TYPE_1 = re.compile(r"\btype\s*(?:1|I)\b(?!\s*(?:or|and|/)\s*(?:type\s*)?(?:2|II)\b)|\bT1DM\b"
-                     r"|insulin[- ]dependent|juvenile", re.I)
+_TYPE_1 = re.compile(
+    r"\btype\s*(?:1|I)\b(?!\s*(?:or|and|/)\s*(?:type\s*)?(?:2|II)\b)|\bT1DM\b"
+    r"|insulin[- ]dependent|juvenile",
+    re.I,
+)
 _TYPE_2 = re.compile(r"\btype\s*(?:2|II)\b|\bT2DM\b|non[- ]insulin[- ]dependent|NIDDM", re.I)
 
 
@@ -434,8 +437,10 @@ def _other_diabetes_type(criterion: str, words: str) -> str | None:
     """'Type I diabetes' for a patient with type 2 diabetes (or the reverse): another disease."""
     if _TYPE_1.search(criterion) and not _TYPE_2.search(criterion) and _TYPE_2.search(words):
         return "type 1 diabetes"
-    if _TYPE_2.search(criterion) and not _TYPE_1.search(criterion) and (
-        _TYPE_1.search(words) and not _TYPE_2.search(words)
+    if (
+        _TYPE_2.search(criterion)
+        and not _TYPE_1.search(criterion)
+        and (_TYPE_1.search(words) and not _TYPE_2.search(words))
     ):
         return "type 2 diabetes"
     return None

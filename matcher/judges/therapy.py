@@ -455,6 +455,14 @@ def _course(
     return first, last
 
 
+#: "... while on it, or within 12 months after it": after it counts too.
+_OR_AFTER = re.compile(r"\bor\s+(?:\w+\s+){0,2}(?:within|after|following|since)\b", re.I)
+_STRICTLY_ON = re.compile(
+    r"\bwhile\s+(?:on|receiving|being\s+treated|taking)\b|\bduring\s+(?:the\s+)?(?:treatment|therapy"
+    r"|administration)\s+with\b|\bdiscontinu\w*\s+(?:\w+\s+)?(?:due\s+to|because\s+of|for)\s+"
+    r"(?:disease\s+)?progress",
+    re.IGNORECASE,
+)
 #: Stages that, after early-setting therapy, mean the disease came back (a locally advanced
 #: cancer after adjuvant therapy is a recurrence).
 _RECURRED = frozenset({"metastatic", "locally advanced"})
@@ -476,6 +484,15 @@ def _relation(
     if regimen.outcome == "progression":
         return True, ""
     later = history.regimens[regimen.index + 1 :]
+    said = c.evidence or c.text
+    if (
+        _STRICTLY_ON.search(said)
+        and not _OR_AFTER.search(said)
+        and regimen.outcome in {"completed", "toxicity"}
+    ):
+        # "progression while receiving a taxane", "stopped X because of progression": on it,
+        # not after a course that was completed or stopped for toxicity
+        return False, " (no progression while on it)"
     if any(r.outcome == "progression" for r in later):
         return True, ", progressed on later therapy"
     if regimen.setting in _EARLY and (
