@@ -920,11 +920,11 @@ _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:e
 
 #: "relapse on adjuvant X, or progression while on Y": two treatment histories as alternatives
 _OR_HISTORY = re.compile(
-    r"^[\s,;()]*or\s+(?:[a-h]\)\s*)?(?:(?:radiolog\w*|objective|clinical|documented)\s+)?"
+    r"^[\s,;()]*or\s+(?:\(?[a-h1-9]\)\s*)?(?:(?:radiolog\w*|objective|clinical|documented)\s+)?"
     r"(?:(?:evidence|signs?)\s+of\s+)?(?:breast cancer\s+)?"
     r"(?:(?:whose|who|in whom|with|that|having)\s+)?(?:(?:their|the|a|an)\s+)?"
-    r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?:progression|relapse|recurrence|progressed|relapsed"
-    r"|recurred)\b[^;.]{0,60}$",
+    r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?:progress\w*|relaps\w*|recurr\w*"
+    r"|(?:during|while\s+(?:on|receiving))\b)[^;.]{0,60}$",
     re.IGNORECASE,
 )
 _HISTORIES = frozenset({"prior_therapy", "line_count"})
@@ -1014,6 +1014,30 @@ def _tnbc_or_hr(drafts: list[Draft], counter: list[int]) -> None:
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 
 
+def _counts_join_their_alternative(drafts: list[Draft]) -> None:
+    """'Progression during at least one line of endocrine therapy for metastatic disease, or
+    relapse within 12 months of adjuvant endocrine therapy': the count is part of the first
+    alternative (one route with its progression), not a requirement beside the group."""
+    for count in drafts:
+        if count.kind != "line_count" or "any_of" in count.fields or not count.fields.get("min"):
+            continue
+        partner = next(
+            (d for d in drafts if d.kind == "prior_therapy" and "any_of" in d.fields
+             and d.start <= count.start < d.end),
+            None,
+        )  # fmt: skip
+        if partner is None:
+            continue
+        group = partner.fields["any_of"]
+        members = [d for d in drafts if d.fields.get("any_of") == group]
+        if any(d.fields.get("route") is not None for d in members):
+            continue  # routes of their own already say which statements go together
+        for number, member in enumerate(members, start=1):
+            member.fields["route"] = number
+        count.fields["any_of"] = group
+        count.fields["route"] = partner.fields["route"]
+
+
 def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """In an inclusion item, 'A or B' between two criteria makes them alternatives."""
     if view.section != Section.INCLUSION or len(drafts) < 2:
@@ -1056,6 +1080,7 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             group = counter[0]
             left.fields["any_of"] = group
         right.fields["any_of"] = group
+    _counts_join_their_alternative(drafts)
     # "HER2-positive, HER2-low or HER2-ultralow": a comma list whose last two are alternatives
     for left, right in reversed(list(pairwise(drafts))):
         if (
