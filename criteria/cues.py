@@ -310,7 +310,9 @@ _WITHIN = Fast(
     + r"[^,;]*?"
     r"|\(\s*" + _ABOUT + r"\d+" + _HALF_LIFE + r"[^)]*\))?)"
     r"(?=\s*(?:\w+\s+){0,3}(?:before|prior|of|from|preceding|since|until|to)\b"
-    r"|\s*after\s+(?:the\s+)?(?:latest|last|previous|prior|final)\b|\s*$|\s*[,;.()])",
+    r"|\s*after\s+(?:the\s+)?(?:latest|last|previous|prior|final)\b|\s*$|\s*[,;.()]"
+    # "within 4 weeks or concurrently": the window, and use now besides
+    r"|\s*or\s+(?:concurrent|concomitant|simultaneous|current|ongoing)\w*)",
     first=True,
 )
 _BEFORE = Fast(
@@ -398,6 +400,9 @@ _SETTINGS = (
             r"|\bneo\s*\(\s*adjuvant\s*\)"
             r"|\b(?:post|peri)-?operative"
             r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)"
+            # "in the early or advanced setting", "localized or metastatic setting"
+            r"|\b(?:early|locali[sz]ed)(?:[- ]stage)?\s*(?:,|or|and|/)\s*(?:[\w-]+\s+){0,3}?"
+            r"(?:settings?|disease)\b"
             r"|\bcurative(?:[- ]intent)?"
             r"\s+(?:setting|treatment|therapy)"
         ),
@@ -427,6 +432,7 @@ _SETTING_WORDS = (
     "line",
     "unresect",
     "incurab",
+    "locali",
 )
 
 
