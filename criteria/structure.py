@@ -702,6 +702,19 @@ def layout(text: str) -> Layout:
             and (_ends_with_or(_words(text, previous)) or _LEADING_OR.match(words))
         ):
             item.or_previous = previous.index  # "* A, or" / "* B", "* A" / "* Or B": alternatives
+        elif (
+            previous is not None
+            and section == Section.INCLUSION
+            and item.or_previous is None
+            and previous.parent is not None
+            and not items[previous.parent].intro  # "defined as:" lists its own alternatives
+            and items[previous.parent].parent == item.parent
+            and items[previous.parent].indent == item.indent
+            and _ends_with_or(_words(text, previous))
+        ):
+            # "* A measurable lesion" / "  * 20 mm ..., or" / "* Bone lesions ...": the "or"
+            # that ends A's last sub-line joins A and the next item
+            item.or_previous = previous.parent
         if item.parent is not None:
             items[item.parent].children.append(item.index)
             if not items[item.parent].intro:
