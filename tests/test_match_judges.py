@@ -1468,3 +1468,21 @@ def test_progression_while_receiving_is_not_a_later_relapse() -> None:
         treatments=[{"agents": ["paclitaxel"], "setting": "metastatic", "outcome": "progression"}]
     )
     assert judged(on_taxane, during) is MET
+
+
+def test_progression_on_at_least_n_lines_counts_lines_that_progressed() -> None:
+    text = "Disease progression on at least 2 previous lines of endocrine therapy"
+    c = m.LineCount(
+        section=Section.INCLUSION, text=text, span=(0, len(text)), item=0,
+        evidence="at least 2 previous lines of endocrine therapy", scope="endocrine_therapy",
+        min=2,
+    )  # fmt: skip
+    stopped = patient(
+        treatments=[
+            {"agents": ["letrozole", "ribociclib"], "setting": "metastatic",
+             "outcome": "progression"},
+            {"agents": ["fulvestrant", "alpelisib"], "setting": "metastatic",
+             "outcome": "toxicity"},
+        ]
+    )  # fmt: skip
+    assert judged(c, stopped) is NOT_MET

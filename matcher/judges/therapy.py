@@ -562,6 +562,10 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     high_ok = (
         None if c.max is None else (True if most <= c.max else (False if fewest > c.max else None))
     )
+    if low_ok and c.min and _PROGRESSED_ON_LINES.search(c.text):
+        low_ok = _progressed_lines(c, history)
+        if low_ok is not True:
+            said += " (not all of them ended in progression)"
     checks = [x for x, bound in ((low_ok, c.min), (high_ok, c.max)) if bound is not None]
     if any(x is False for x in checks):
         return not_met(f"{said}; criterion: {bounds}")
@@ -576,6 +580,32 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     return unknown(
         f"{said}; settings or dates of some regimens not given", "treatment settings and dates"
     )
+
+
+#: "Disease progression on at least 2 previous lines of endocrine therapy": lines that ended
+#: in progression, not lines stopped for toxicity.
+_PROGRESSED_ON_LINES = re.compile(
+    r"\bprogress\w*\s+(?:on|after|following|during|with)\s+(?:at\s+least|>=|≥|a\s+minimum\s+of)"
+    r"\s*(?:\d+|one|two|three)\b",
+    re.IGNORECASE,
+)
+
+
+def _progressed_lines(c: LineCount, history: TreatmentHistory) -> bool | None:
+    """Whether at least `c.min` of the advanced-disease lines in scope ended in progression."""
+    lines = [
+        r
+        for r in history.regimens
+        if r.setting in (c.settings or ("metastatic",))
+        and r.counts_as_line
+        and (c.scope in ANY_SCOPES or c.scope in r.classes)
+    ]
+    progressed = sum(1 for r in lines if r.outcome == "progression")
+    open_ended = sum(1 for r in lines if r.outcome is None)
+    minimum = c.min or 0
+    if progressed >= minimum:
+        return True
+    return None if progressed + open_ended >= minimum else False
 
 
 def _bounds_text(c: LineCount) -> str:
