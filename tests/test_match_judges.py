@@ -1486,3 +1486,20 @@ def test_progression_on_at_least_n_lines_counts_lines_that_progressed() -> None:
         ]
     )  # fmt: skip
     assert judged(c, stopped) is NOT_MET
+
+
+def test_active_hepatitis_does_not_qualify_a_known_hiv_infection() -> None:
+    """'Active hepatitis B or C and/or known HIV': 'active' is the hepatitis's; 'HCV RNA
+    positive' is hepatitis C's, not a viral-load condition on HIV."""
+    on_art = patient(
+        conditions=["HIV infection on antiretroviral therapy, undetectable viral load"]
+    )
+    for text in (
+        "Active hepatitis B or C infection and/or known HIV carrier",
+        "Hepatitis C (HCV RNA positive) or HIV antibody-positive",
+    ):
+        c = m.Comorbidity(
+            section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0,
+            condition="hiv", evidence="HIV",
+        )  # fmt: skip
+        assert judged(c, on_art) is MET, text

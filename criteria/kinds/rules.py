@@ -267,6 +267,8 @@ def _with_polarity(
         negated = cues.negated_before(view.w, start, window=25)
     elif kind == "comorbidity" and _NORMAL_BEFORE.search(view.w, max(0, start - 20), start):
         negated = True  # "normal cardiac conduction": no conduction disease
+    elif kind == "comorbidity" and _NEGATIVE_BEFORE.search(view.w, max(0, start - 20), start):
+        negated = True  # "Negative HIV test", "seronegative for hepatitis B"
     else:
         negated = view.negated(start, end)
         if kind == "comorbidity" and not negated:
@@ -288,6 +290,7 @@ _RESOLVED_TO = Fast(
     first=True,
 )
 _NORMAL_BEFORE = re.compile(r"\b(?:normal|unremarkable)\s+$", re.IGNORECASE)
+_NEGATIVE_BEFORE = re.compile(r"\b(?:sero-?)?negative\s+(?:for\s+)?$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;](?:\s|$)")
 _YEARS = Fast(

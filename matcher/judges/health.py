@@ -465,7 +465,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if not hits:
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
-    if wanted & _VIRAL and (viral := _viral_load(c, words, label)) is not None:
+    if wanted & _VIRAL and (viral := _viral_load(c, words, label, wanted)) is not None:
         return viral
     graded = _grade_compared(c, words)
     if graded is not None and graded.result is Result.NOT_MET:
@@ -554,17 +554,29 @@ _REPLICATES = re.compile(
 )
 
 
-def _viral_load(c: Comorbidity, words: str, label: str) -> Judgement | None:
+#: "(hepatitis B, hepatitis C or HIV) that is unstable or not controlled with treatment": a
+#: clause after the list, about every infection in it.
+_CLAUSE_ON_ALL = re.compile(
+    r"\b(?:that|which)\s+(?:is|are|remains?)\s+(?:\w+\s+){0,2}?(?:unstable|uncontrolled"
+    r"|not (?:well[- ])?controlled|active)\b",
+    re.I,
+)
+
+
+def _viral_load(c: Comorbidity, words: str, label: str, wanted: frozenset[str]) -> Judgement | None:
     """A viral infection the item counts only when it replicates or is not controlled: the
     patient's words on the virus settle it ("chronic hepatitis B on entecavir, HBV DNA
     undetectable" is not "HBsAg positive with HBV DNA >= 2000 IU/mL")."""
     genome = "DNA" if c.condition == "hepatitis_b" else "RNA"  # "HCV RNA" is not about HBV
+    # the words of this infection's own list element ("... hepatitis C (HCV RNA positive) or
+    # HIV antibody-positive": the RNA is hepatitis C's), and the item's clause after the list
+    said = " ".join([_said_of(c, wanted), *(m.group(0) for m in _CLAUSE_ON_ALL.finditer(c.text))])
     asked = next(
-        (m for m in _REPLICATING.finditer(c.text) if m.group("nucleic") in {None, genome}), None
+        (m for m in _REPLICATING.finditer(said) if m.group("nucleic") in {None, genome}), None
     )
     if asked is None:
         return None
-    if _SUPPRESSED.search(words) and not _UNDETECTABLE_ASKED.search(c.text):
+    if _SUPPRESSED.search(words) and not _UNDETECTABLE_ASKED.search(said):
         return not_met(f"{words}: the virus is suppressed; the criterion counts {label} "
                        f"only with '{asked.group(0)}'")  # fmt: skip
     if _REPLICATES.search(words):
@@ -662,6 +674,11 @@ def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
     if at < 0:
         return f"{c.text} {evidence}"
     head = c.text[:at]  # an item's opening qualifier governs its notes ("significant ...")
+    if comorbidities.condition_ids(head) - wanted:
+        # "Active hepatitis B or C, and/or known HIV": "active" is the hepatitis's, not HIV's
+        elements = list(_ELEMENT.finditer(head))
+        if elements:
+            head = head[elements[-1].end() :]
     tail = c.text[at + len(evidence) :]
     end = _SENTENCE.search(tail)
     tail = tail[: end.start()] if end else tail
