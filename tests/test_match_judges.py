@@ -1503,3 +1503,9 @@ def test_active_hepatitis_does_not_qualify_a_known_hiv_infection() -> None:
             condition="hiv", evidence="HIV",
         )  # fmt: skip
         assert judged(c, on_art) is MET, text
+
+
+def test_a_codon_with_x_covers_every_change_at_it() -> None:
+    c = crit(m.Biomarker, genes=("EGFR",), alteration="mutation", variants=("G719X", "L861Q"))
+    found = patient(biomarkers=[{"gene": "EGFR", "alteration": "G719A", "origin": "somatic"}])
+    assert judged(c, found) is MET

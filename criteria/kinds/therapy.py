@@ -298,6 +298,11 @@ _CURRENT = Fast(
     r"|actively (?:receiving|on|treated|undergoing)|being (?:treated|given))\b"
 )
 #: "Use of other anticancer drugs" opening an item, with no time and no "prior": use now.
+#: "Prior or current treatment with X", "previous or concurrent X": ever, not only now.
+_PRIOR_OR_CURRENT = re.compile(
+    r"\b(?:prior|previous|past|earlier|history of)\s*(?:,|/|or|and/or)\s*(?:current|concurrent"
+    r"|concomitant|ongoing)"
+)
 _EVER_WORDS = re.compile(r"\b(?:prior|previous(?:ly)?|before|history|ever|past)\b", re.IGNORECASE)
 _USE_OF = re.compile(r"\W*use\s+of\s+(?!(?:\w+\s+)?(?:prior|previous|earlier)\b)", re.IGNORECASE)
 _WASHOUT = Fast(
@@ -2105,7 +2110,11 @@ def _prior_therapy(
     elif relation == "progressed" and (recent := _LOOKBACK.search(clause, l_clause)):
         # "failure of AI therapy within the previous 6 months": the failure is recent
         fields["within_days"] = cues.days(float(recent.group("n")), recent.group("unit"))
-    elif relation != "progressed" and _CURRENT.search(before[-45:], l_before[-45:]):
+    elif (
+        relation != "progressed"
+        and _CURRENT.search(before[-45:], l_before[-45:])
+        and not _PRIOR_OR_CURRENT.search(l_before[-60:])
+    ):
         fields["within_days"] = 0  # "progressed while receiving X" is progression on X
     elif (
         relation != "progressed"

@@ -501,6 +501,16 @@ def _variant_in(variant: str, wanted: tuple[str, ...], gene: str = "") -> bool:
         # a codon ("E545") or exon named in the criterion covers the specific change
         if w_up[-1].isdigit() and v.startswith(w_up) and not v[len(w_up)].isdigit():
             return True
+        # "G719X": any change at that codon ("G719A", "G719S")
+        if (
+            len(w_up) > 2
+            and w_up.endswith("X")
+            and w_up[-2].isdigit()
+            and v.startswith(w_up[:-1])
+            and len(v) > len(w_up) - 1
+            and not v[len(w_up) - 1].isdigit()
+        ):
+            return True
     return False
 
 
