@@ -232,7 +232,10 @@ _SECONDS = re.compile(r"^(?:s|sec|secs|seconds?)\b", re.IGNORECASE)
 _CONDITION_BEFORE = re.compile(
     r"(?:^|[.;:(,]\s*)(?:(?:that is|i\.e\.?)\s*,?\s*)?(?:if|when|whenever|in case"
     r"|in patients whose|for patients whose)\s+(?:the\s+|their\s+|baseline\s+|screening\s+"
-    r"|serum\s+|plasma\s+)*$",
+    r"|serum\s+|plasma\s+)*$"
+    # "clearance is only required when creatinine is > 1.5 x ULN"
+    r"|\b(?:only|required|needed|necessary|performed|done)\s+(?:only\s+)?(?:if|when|in case)\s+"
+    r"(?:the\s+|serum\s+|plasma\s+)*$",
     re.IGNORECASE,
 )
 #: A value named in a note about how it is measured, not as a threshold of its own.
