@@ -401,7 +401,7 @@ _SETTINGS = (
             r"|\b(?:post|peri)-?operative"
             r"|\bearly(?:[- ]stage)? (?:breast )?(?:cancer|disease|setting)"
             # "in the early or advanced setting", "localized or metastatic setting"
-            r"|\b(?:early|locali[sz]ed)(?:[- ]stage)?\s*(?:,|or|and|/)\s*(?:[\w-]+,?\s+){0,4}?"
+            r"|\b(?:early|locali[sz]ed)(?:[- ]stage)?\s*(?:,|or|and|/)\s*(?:[\w-]+,?\s+){0,5}?"
             r"(?:settings?|disease|nsclc|cancer|breast cancer)\b"
             r"|\bcurative(?:[- ]intent)?"
             r"\s+(?:setting|treatment|therapy)"
