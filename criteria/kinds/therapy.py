@@ -429,7 +429,7 @@ _ENUMERATION = re.compile(r"(?<![(\w])\d{1,2}\)(?!\))")
 _STRATEGY_AFTER = re.compile(r"\s+(?:strateg\w*|options?|plans?|modalit\w*)\b", re.IGNORECASE)
 _NOT_LINES = re.compile(
     r"\b(?:days?|weeks?|months?|years?|cycles?|doses?|mg|hours?|times|x|grade|fractions?|Gy"
-    r"|sessions?|%|half-?li\w+)\b",
+    r"|sessions?|%|half-?li\w+|generations?)\b",
     re.IGNORECASE,
 )
 
