@@ -457,6 +457,8 @@ _BOTH_STATES = re.compile(
     r"|\buntreated\s+(?:and|but)\s+(?:\w+\s+)?symptomatic\b",
     re.IGNORECASE,
 )
+#: A sentence that asks for brain metastases: "must have documented CNS metastases".
+_MUST_HAVE = re.compile(r"\b(?:must|required?|need(?:s|ed)? to)\s+(?:have|be|show)\b", re.I)
 _QUALIFIER_AFTER = re.compile(
     r"\s*(?:with|having|causing|exhibiting|showing|that|which|requiring|needing)\b", re.IGNORECASE
 )
@@ -488,16 +490,16 @@ def read_cns(view: ItemView) -> list[Draft]:
         first, last = min(first, match.start()), max(last, match.end())
         parts.append(match.span())
         phrase = match.group(0).lower()
-        if "leptomeningeal" in phrase or "meningeal" in phrase or "meningitis" in phrase:
-            states.append("leptomeningeal")
-            if not _BRAIN.search(phrase) or "only" in phrase:
-                continue  # "brain metastases or leptomeningeal disease" names both
         if (
             len(parts) > 1
             and cues.sentence_start(w, match.start()) > cues.sentence_start(w, parts[0][0])
             and _lets_in(_sentence(w, match.start()))
         ):
             continue  # "(... excluded.) Treated brain metastases are allowed": not what is meant
+        if "leptomeningeal" in phrase or "meningeal" in phrase or "meningitis" in phrase:
+            states.append("leptomeningeal")
+            if not _BRAIN.search(phrase) or "only" in phrase:
+                continue  # "brain metastases or leptomeningeal disease" names both
         begin = cues.clause_start(w, match.start())
         # "CNS metastases or meningeal metastases with clinical symptoms": words after a list
         # of sites qualify each of them
@@ -559,8 +561,12 @@ def read_cns(view: ItemView) -> list[Draft]:
                     return [view.draft("cns_metastases", first, last).no_requirement()]
                 return [settle(view, view.draft("cns_metastases", first, last, states=allowed,
                                                   negated=True))]  # fmt: skip
-            if cues.permissive(w[max(0, first - 80) : last + 80]):
-                return []  # "regardless of brain metastases": no requirement
+            if cues.permissive(w[max(0, first - 80) : last + 80]) and not _MUST_HAVE.search(
+                _sentence(w, first)
+            ):
+                return []  # "regardless of brain metastases": no requirement (in the sentence
+                # that asks for them: "must have brain metastases. BM+ patients with X are
+                # eligible" still asks for them)
         elif (alternative := _or_allowed(w, parts[0][1])) is not None:
             # "without brain metastases, or with asymptomatic ones": none, or only these
             return [settle(view, view.draft("cns_metastases", first, last, states=alternative,

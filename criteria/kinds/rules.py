@@ -85,6 +85,7 @@ _STAGE_QUALIFIER_BEFORE = re.compile(
     r"|stage\s+[0IV]+[ABC]?|unresectable|inoperable)\s+(?:and\s+\w+\s+)?$",
     re.IGNORECASE,
 )
+_STAGE_BRACKET_BEFORE = re.compile(r"\bstage\s*[0IV]+[ABC]?\s*\([^()]*$", re.IGNORECASE)
 #: "Mixed lung adenocarcinoma and squamous cell carcinoma": one tumour of both, adenosquamous.
 _MIXED_BEFORE = re.compile(r"\bmixed\s+(?:\w+\s+)?$", re.IGNORECASE)
 _SQUAMOUS_AFTER = re.compile(r"\s*(?:and|with|/|-)\s*(?:a\s+)?squamous", re.IGNORECASE)
@@ -159,6 +160,12 @@ def read(view: ItemView) -> list[Draft]:
             out.append(draft)
             continue
         fields = dict(rule.fields)
+        if (
+            rule.kind == "comorbidity"
+            and view.section == Section.INCLUSION
+            and _STAGE_BRACKET_BEFORE.search(w, max(0, start - 80), start)
+        ):
+            continue  # "Stage IIIB (with pleural or pericardial effusion)": what the stage is
         if rule.kind == "comorbidity" and within is False:
             within = _within_years(w, view.low)
         if rule.kind == "comorbidity" and within is not None and within is not False:
