@@ -173,6 +173,13 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
                 f"no {wanted} in the treatment history, which need not list radiotherapy",
                 f"history of {wanted}",
             )
+        if _local(c) or _concomitant(c):
+            # the history holds systemic anticancer therapy (contract): say so rather than claim
+            # the patient never had radiotherapy or takes no anticoagulant
+            return not_met(
+                f"no {wanted} recorded (the profile's treatment history lists systemic "
+                "anticancer therapy only; check by hand)"
+            )
         return not_met(f"no {wanted} in the treatment history")
     if c.cumulative_dose:
         # the history records which drugs, not how much of them
