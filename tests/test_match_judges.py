@@ -1509,3 +1509,10 @@ def test_a_codon_with_x_covers_every_change_at_it() -> None:
     c = crit(m.Biomarker, genes=("EGFR",), alteration="mutation", variants=("G719X", "L861Q"))
     found = patient(biomarkers=[{"gene": "EGFR", "alteration": "G719A", "origin": "somatic"}])
     assert judged(c, found) is MET
+
+
+def test_a_medicine_named_in_the_conditions_is_taken() -> None:
+    c = crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",), within_days=0)
+    on_apixaban = patient(conditions=["atrial fibrillation, anticoagulated with apixaban"])
+    assert judged(c, on_apixaban) is MET
+    assert judged(c, patient(conditions=["atrial fibrillation"])) is NOT_MET

@@ -50,6 +50,23 @@ def wanted_words(c: PriorTherapy) -> str:
 _RECORDED = ("radiotherapy", "investigational_agent")
 
 
+def _named_in_conditions(c: PriorTherapy, p: Patient) -> str | None:
+    """A condition entry that names a drug the criterion asks about ("anticoagulation with
+    apixaban" for "use of anticoagulants"): such medicines live in `conditions`, not in the
+    cancer-treatment history."""
+    for words in p.profile.conditions or ():
+        for mention in lexicon.find_drug_mentions(words):
+            if mention.kind != "drug":
+                continue
+            try:
+                classes = lexicon.drug_classes(mention.id)
+            except KeyError:
+                continue
+            if mention.id in c.agents or classes & set(c.classes):
+                return words
+    return None
+
+
 def _concomitant(c: PriorTherapy) -> bool:
     """Whether every drug and class the criterion names is a medicine other than a cancer
     treatment (an antacid, an antiarrhythmic, a steroid, a bisphosphonate)."""
@@ -156,6 +173,11 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
             "had it"
         )
     conjugates = _conjugates_as_chemotherapy(c, history, relevant)
+    if not relevant and not conjugates and _concomitant(c):
+        named = _named_in_conditions(c, p)
+        if named is not None:
+            # "atrial fibrillation on apixaban": a medicine the conditions name, now
+            return met(f"{named} (among the patient's conditions)")
     if not relevant and not conjugates:
         if (c.section == Section.INCLUSION) != c.negated and _concomitant(c):
             # a profile's history lists cancer treatments; its silence about an antacid or an
