@@ -1515,4 +1515,4 @@ def test_a_medicine_named_in_the_conditions_is_taken() -> None:
     c = crit(m.PriorTherapy, "exclusion", classes=("anticoagulant",), within_days=0)
     on_apixaban = patient(conditions=["atrial fibrillation, anticoagulated with apixaban"])
     assert judged(c, on_apixaban) is MET
-    assert judged(c, patient(conditions=["atrial fibrillation"])) is NOT_MET
+    assert judged(c, patient(conditions=["atrial fibrillation"], treatments=[])) is NOT_MET

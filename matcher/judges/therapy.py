@@ -150,6 +150,9 @@ def _describe(regimen: Regimen, c: PriorTherapy) -> str:
 def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     history = p.history
     wanted = wanted_words(c)
+    if _concomitant(c) and (named := _named_in_conditions(c, p)) is not None:
+        # "atrial fibrillation on apixaban": a medicine the conditions name is taken
+        return met(f"{named} (among the patient's conditions)")
     if history is None:
         return unknown(f"treatment history not given (criterion: {wanted})", "treatment history")
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
@@ -173,11 +176,6 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
             "had it"
         )
     conjugates = _conjugates_as_chemotherapy(c, history, relevant)
-    if not relevant and not conjugates and _concomitant(c):
-        named = _named_in_conditions(c, p)
-        if named is not None:
-            # "atrial fibrillation on apixaban": a medicine the conditions name, now
-            return met(f"{named} (among the patient's conditions)")
     if not relevant and not conjugates:
         if (c.section == Section.INCLUSION) != c.negated and _concomitant(c):
             # a profile's history lists cancer treatments; its silence about an antacid or an
