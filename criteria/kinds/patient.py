@@ -434,8 +434,9 @@ _SUBGROUP_AFTER = re.compile(
     re.I,
 )
 _BOTH = Fast(
-    r"\b(?:male or female|female or male|men (?:and|or) women|women (?:and|or) men|both (?:sexes|"
-    r"genders)|males? and females?|females? and males?|any (?:sex|gender)|all (?:sexes|genders))\b"
+    r"\b(?:male or fem(?:ale|al)|fem(?:ale|al) or male|men (?:and|or) women|women (?:and|or) men"
+    r"|both (?:sexes|genders)|males? (?:and|or) females?|females? (?:and|or) males?"
+    r"|any (?:sex|gender)|all (?:sexes|genders))\b"
 )
 _BOTH_WORDS = pattern_words(_BOTH)
 #: Both sexes named as people who may take part ("Postmenopausal women, or men, aged 18 or

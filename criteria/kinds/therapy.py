@@ -886,9 +886,41 @@ def _read(view: ItemView) -> list[Draft]:
         ]
     if view.section == Section.INCLUSION and view.has(_ONLY_WORDS) and out:
         out += _only_line(view, mentions)
+    if len(out) > 1 and view.has(_INCLUDING_WORDS):
+        out = _examples_of_generic(out, view.w)
     if not out and view.section == Section.INCLUSION and view.has(_PROGRESSION_WORDS):
         out += _bare_progression(view)
     return out
+
+
+_INCLUDING_WORDS = gate_words("including", "such as", "e.g")
+#: Between a therapy in general and a list of its kinds: "..., including targeted agents".
+_INCLUDING_BETWEEN = re.compile(r"^[^.;]*\b(?:including|such as|e\.g\.?)\s", re.IGNORECASE)
+
+
+def _examples_of_generic(out: list[Draft], w: str) -> list[Draft]:
+    """'No prior systemic treatment for advanced disease, including targeted agents,
+    immunotherapy or chemotherapy': the therapies after "including" are kinds of the general
+    one before them (already its statement), not a requirement of their own."""
+    kept: list[Draft] = []
+    for draft in out:
+        general = next(
+            (d for d in kept if d.kind == "prior_therapy"
+             and d.fields.get("classes") == ("systemic_anticancer_therapy",)
+             and not d.fields.get("agents")
+             and d.end <= draft.end
+             and _INCLUDING_BETWEEN.match(w[d.end : draft.end])),
+            None,
+        )  # fmt: skip
+        if (
+            general is not None
+            and draft.kind == "prior_therapy"
+            and draft.fields.get("negated") != general.fields.get("negated")
+            and not set(draft.fields.get("settings", ())) - set(general.fields.get("settings", ()))
+        ):
+            continue
+        kept.append(draft)
+    return kept
 
 
 #: An inclusion item that is only "documented radiographic disease progression" (at entry):
