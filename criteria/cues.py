@@ -154,6 +154,12 @@ def negated_before(work: str, start: int, window: int = 70) -> bool:
     return False
 
 
+_ALLOWED_IF = re.compile(
+    r"\b(?:allowed|permitted|eligible|acceptable)\s+(?:only\s+)?(?:if|provided|when|as long as)\b",
+    re.IGNORECASE,
+)
+
+
 def negated_after(work: str, end: int) -> bool:
     """'... are not allowed', '... excluded', '(HIV) negative' right after the phrase; not the
     words of a bracket opened after it ("EGFR TKI (third-generation TKIs are not included)"),
@@ -161,8 +167,8 @@ def negated_after(work: str, end: int) -> bool:
     found = _NEG_AFTER.match(work[end:])
     if found is not None:
         said = work[end : end + found.end()]
-        if said.count("(") > said.count(")"):
-            found = None
+        if said.count("(") > said.count(")") or _ALLOWED_IF.search(said):
+            found = None  # "X is allowed if it was not given with Y": the "not" is the if's
     return bool(found or _NEGATIVE_AFTER.match(work[end:]))
 
 

@@ -1626,6 +1626,12 @@ _SUBGROUP_ONLY_IF_BEFORE = re.compile(
     r"\b(?:patients?|subjects?|participants?|women|men|those)\s+(?:are\s+(?:eligible|allowed)\s+)?"
     r"only\s+if\s+(?:\w+\s+){0,5}$"
 )
+#: "allergic reactions attributed to compounds similar to X or other agents (e.g., Y, Z)".
+_ALLERGY_TO_COMPOUNDS = re.compile(
+    r"\b(?:allerg\w*|hypersensitiv\w*)\b(?:[^.;]|\.(?!\s))*\b(?:attributed\s+to|compounds?"
+    r"|components?|excipients?|composition)\b(?:[^.;]|\.(?!\s))*$",
+    re.IGNORECASE,
+)
 #: "... while on study treatment", "during the study": what the trial forbids from now on.
 _ON_STUDY_AFTER = re.compile(
     r"^\s*(?:while|during)\s+(?:on\s+|receiving\s+)?(?:the\s+)?(?:study|protocol|trial)"
@@ -1946,6 +1952,10 @@ def _prior_therapy(
         return None  # "the potential of X for drug interactions", "because X is a VEGF inhibitor"
     if _STUDY_WITH_BEFORE.search(l_before[-40:]):
         return None  # "prohibited during studies with X": the study's drug
+    if view.has(_ALLERGY_WORDS) and _ALLERGY_TO_COMPOUNDS.search(
+        w, max(0, run.start - 250), run.start
+    ):
+        return None  # "allergic reactions attributed to compounds similar to X (e.g., Y)"
     if _ON_STUDY_AFTER.match(l_after):
         return None  # "other anticancer therapy while on study treatment": a rule for later
     if _TIME_POINT_BEFORE.search(l_before[-40:]):
