@@ -1359,6 +1359,8 @@ def _her2_details(tail: str, raw: str) -> dict[str, object]:
         scores.append(raw)
     for match in _IHC.finditer(window):
         written = match.group("score")
+        if written.startswith("+") and _ISH_BEFORE.search(window[: match.start()]):
+            continue  # "FISH +": an in situ result, not an IHC score
         score = {"+": "1+", "++": "2+", "+++": "3+", "1": "1+", "2": "2+", "3": "3+"}.get(
             written, written
         )
@@ -1390,6 +1392,9 @@ def _her2_details(tail: str, raw: str) -> dict[str, object]:
         status = _ihc_status(scores, details.get("ish")) or status
     details["status"] = status
     return details
+
+
+_ISH_BEFORE = re.compile(r"\b(?:FISH|ISH|CISH|SISH|in situ hybridi[sz]ation)\s*$", re.IGNORECASE)
 
 
 def _ihc_status(scores: list[str], ish: object) -> str | None:
