@@ -1038,6 +1038,8 @@ _STATUS = Fast(
     r"|-(?![\w])(?!\s*(?:er|pr|pgr|hr|her|estrogen|oestrogen|progesterone)\b)"
     r"|expressi(?:ng|on)|over-?expressi\w+|non-?amplified|not amplified|0\b"
     r"|enriched|[1-3]\+)"
+    # "Hormone receptor status: Negative pregnancy test": a heading run into another item
+    r"(?!\s+(?:pregnancy|serum|urine|blood|hiv|hepatitis|hbv|hcv|tuberculosis|covid)\b)"
 )
 _CONNECT = Fast(r"^\s*(?:and/or|or|and|/|,)\s*")
 #: "at least one of ER and PgR is positive": the names joined by "and" are alternatives.
