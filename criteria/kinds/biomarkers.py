@@ -9,6 +9,7 @@ reported as HGNC symbols. "HER2-positive" is a receptor status (`criteria.kinds.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from criteria import cues, lexicon
 from criteria.extract import Draft, ItemView
@@ -436,7 +437,26 @@ def read(view: ItemView) -> list[Draft]:
             )
         )
     out.extend(_markers(view))
+    _negation_down_the_list(out, view.w)
     return out
+
+
+#: Between two markers of one list: "KRAS mutations, HER2 mutations, ALK or ROS1 ...".
+_MARKER_LIST_GAP = re.compile(r"\s*(?:,|;|/|or|and|nor|and/or)\s*(?:(?:or|and|nor)\s+)?")
+
+
+def _negation_down_the_list(drafts: list[Draft], w: str) -> None:
+    """'No evidence of other drivers, including KRAS mutations, HER2 mutations, ALK or ROS1
+    rearrangements': the "no" reaches every marker of the list, however long it runs."""
+    markers = sorted((d for d in drafts if d.kind == "biomarker"), key=lambda d: d.start)
+    for before, after in pairwise(markers):
+        if (
+            before.fields.get("negated")
+            and not after.fields.get("negated")
+            and before.end <= after.start
+            and _MARKER_LIST_GAP.fullmatch(w, before.end, after.start)
+        ):
+            after.fields["negated"] = True
 
 
 _NUMBER = re.compile(r"\d+")
