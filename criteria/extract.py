@@ -1015,9 +1015,9 @@ _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 
 
 def _counts_join_their_alternative(drafts: list[Draft]) -> None:
-    """'Progression during at least one line of endocrine therapy for metastatic disease, or
-    relapse within 12 months of adjuvant endocrine therapy': the count is part of the first
-    alternative (one route with its progression), not a requirement beside the group."""
+    """'Progressed on one or more endocrine lines for advanced disease, or relapsed within a
+    year of adjuvant endocrine treatment': the count is part of the first alternative (one
+    route with its progression), not a requirement beside the group."""
     for count in drafts:
         if count.kind != "line_count" or "any_of" in count.fields or not count.fields.get("min"):
             continue

@@ -2761,8 +2761,8 @@ def _clause_times(view: ItemView, begin: int, stop: int, clause: str, low: str) 
 
 
 _ONLY_WORDS = gate_words("only")
-#: "Have received only first-line osimertinib as a prior line of therapy (for advanced
-#: disease)": that therapy and no other line before the study.
+#: "must have had only first-line osimertinib as their earlier line (in the advanced
+#: setting)": that therapy and no other line before the study.
 _ONLY_PRIOR_LINE = re.compile(
     r"\b(?:received|had|been\s+treated\s+with)\s+only\s+(?:(?:one|1|a\s+single)\s+)?"
     r"(?P<what>[^.;]{2,60}?)\s+as\s+(?:a|the|their)\s+(?:only\s+)?(?:prior|previous)\s+"
