@@ -44,6 +44,9 @@ _EITHER_PRESENTATION = re.compile(
     r"(?:or\s+)?(?:recurr\w*|relaps\w*)",
     re.I,
 )
+_A_TEST_AFTER = re.compile(
+    r"\s*(?:work-?\s?ups?|evaluations?|surveys?|screening|staging\s+(?:scans?|work-?up))\b", re.I
+)
 _STAGE_NOISE = Fast(
     r"(?:brain|cns|bone|liver|hepatic|lung|visceral|leptomeningeal|skin|lymph"
     r"|nodal)[\w\s,/-]{0,20}$"
@@ -201,6 +204,8 @@ def read_stage(view: ItemView) -> list[Draft]:
                 and not _STAGED_DISEASE_AFTER.match(w, match.end())
             ):
                 continue  # "liver metastatic lesion"; but "diagnosis of metastatic NSCLC"
+            if _A_TEST_AFTER.match(w, match.end()):
+                continue  # "a negative metastatic work-up": a test, not the disease's stage
             if (
                 parts
                 and cues.SENTENCE_END.search(w, min(a for a, _ in parts), match.start())

@@ -86,6 +86,11 @@ _STAGE_QUALIFIER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _STAGE_BRACKET_BEFORE = re.compile(r"\bstage\s*[0IV]+[ABC]?\s*\([^()]*$", re.IGNORECASE)
+_NO_PROOF_OF_BEFORE = re.compile(
+    r"\b(?:no|lack of|absence of|without)\s+(?:\w+\s+){0,2}?(?:documentation|confirmation"
+    r"|proof|evidence|diagnosis)\s+of\s+(?:(?:an?|the|invasive|primary)\s+)*$",
+    re.IGNORECASE,
+)
 #: "Mixed lung adenocarcinoma and squamous cell carcinoma": one tumour of both, adenosquamous.
 _MIXED_BEFORE = re.compile(r"\bmixed\s+(?:\w+\s+)?$", re.IGNORECASE)
 _SQUAMOUS_AFTER = re.compile(r"\s*(?:and|with|/|-)\s*(?:a\s+)?squamous", re.IGNORECASE)
@@ -129,10 +134,17 @@ def read(view: ItemView) -> list[Draft]:
             fields = dict(rule.fields)
             if "histology" in fields and _NON_BEFORE.search(w, max(0, start - 4), start):
                 fields["histology"] = f"non-{fields['histology']}"  # "non-inflammatory carcinoma"
-            negated = cues.negated_before(w, start, window=25) or (
-                _LEADING_NO.match(w) is not None
-                and _LISTED_BEFORE.search(w, max(0, start - 70), start) is not None
-                and cues.negated_before(w, start)
+            undocumented = view.section == Section.EXCLUSION and _NO_PROOF_OF_BEFORE.search(
+                w, max(0, start - 60), start
+            )  # "No histologic documentation of breast cancer" excludes those without it
+            negated = (
+                bool(undocumented)
+                or cues.negated_before(w, start, window=25)
+                or (
+                    _LEADING_NO.match(w) is not None
+                    and _LISTED_BEFORE.search(w, max(0, start - 70), start) is not None
+                    and cues.negated_before(w, start)
+                )
             )  # "No germ cell tumour, small cell carcinoma or lymphoma"
             if negated and _NOUN_OF_CANCER_AFTER.match(w, end):
                 continue  # "no changes to MBC treatments": the cancer names whose treatments
