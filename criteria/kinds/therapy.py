@@ -690,6 +690,24 @@ def _generic_with_examples(mentions: list[lexicon.Mention], w: str) -> list[lexi
     return [found, *mentions]
 
 
+def _without_restated_kind(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    """'anti-PD-L1 therapeutic antibody': the kind of drug after a class of that kind restates
+    it; read alone it would be every antibody (trastuzumab among them)."""
+    out: list[lexicon.Mention] = []
+    for m in mentions:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and m.kind == previous.kind == "class"
+            and m.id in _MODALITIES
+            and not w[previous.end : m.start].strip(" -")
+            and lexicon.is_subclass(previous.id, m.id)
+        ):
+            continue
+        out.append(m)
+    return out
+
+
 _LATEST_WORDS = frozenset({"most", "last", "prior", "previous", "preceding", "latest", "standard"})
 
 
@@ -786,6 +804,8 @@ def _read(view: ItemView) -> list[Draft]:
             ]
     elif mentions and view.has(_GENERIC_WORDS):
         mentions = _generic_with_examples(mentions, view.w)
+    if len(mentions) > 1:
+        mentions = _without_restated_kind(mentions, view.w)
     if mentions and view.has(_TRIAL_WORDS):
         mentions = [_in_a_trial(m, view.w) for m in mentions]
     if mentions and view.has(_OTHER_WORDS):
@@ -1649,6 +1669,7 @@ _FOR_THOSE_WHO_HAD = re.compile(
     r"(?:(?:a|an|any|prior|previous)\s+)*$"
 )
 _THEN_A_RULE = re.compile(r"^[^,;:]{0,30}[,:;]\s*\S")
+_USED_AS_BEFORE = re.compile(r"\bas\s+(?:an?\s+)?$")
 #: "The washout only applies to patients who have not yet started X": who a rule is for.
 _APPLIES_TO_BEFORE = re.compile(
     r"\bappl(?:y|ies)\s+(?:only\s+)?(?:to|for)\s+(?:the\s+)?(?:patients?|participants?|subjects?"
@@ -1938,6 +1959,12 @@ def _prior_therapy(
         return None  # "folic acid supplementation during treatment with X": the regimen ahead
     if view.has(_LABEL_WORDS) and _LABEL_OF_BEFORE.search(wide.lower()):
         return None  # "a live vaccine, as the labels of X and Y forbid": whose label, not a past
+    if (
+        run.classes == ("systemic_anticancer_therapy",)
+        and not run.agents
+        and _USED_AS_BEFORE.search(l_before[-12:])
+    ):
+        return None  # "valproic acid, (given) as anti-tumour therapy": what the use was for
     if view.has(_APPLIES_WORDS) and _APPLIES_TO_BEFORE.search(l_before):
         return None  # "the washout only applies to patients who have not started X": whom for
     if (
