@@ -165,6 +165,9 @@ _NOT_ALTERNATIVE = frozenset({"administrative", "unrecognized", "cancer_type"})
 #: "either" among the first words of a sentence (the item's first or a later one).
 _EITHER = Fast(r"(?:^|[.;]\s+)\W*(?:[\w-]+\s+){0,6}?either\b")
 _OR = re.compile(r",?\s+or\s+")
+_SHARED_AFTER = re.compile(
+    r",\s*(?:and\s+)?(?:with|without|provided|as long as)\s+(?:no|not|without|none)\b", re.I
+)
 #: An "or" inside a pair of words that names one thing ("locally advanced or metastatic",
 #: "first- or second-generation", "on or after"): no split between the sides of "either".
 _PAIR_OR = re.compile(
@@ -204,9 +207,14 @@ def _either_sides(
             break
     if split is None:
         return
+    end = len(w) if first else limit
+    # "either A or B, with no prior chemotherapy for metastatic disease": a condition on both
+    shared = _SHARED_AFTER.search(w, split.end(), end)
+    if shared is not None:
+        end = shared.start()
     sides = [
         [d for d in drafts if begin <= d.start < split.start()],
-        [d for d in drafts if d.start >= split.end() and (first or d.start < limit)],
+        [d for d in drafts if split.end() <= d.start < end],
     ]
     histories = [[d for d in side if d.kind in _HISTORIES] for side in sides]
     if not first and any(histories) and not all(histories):
