@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from criteria import cues
@@ -462,6 +463,22 @@ _BOTH_STATES = re.compile(
     r"|\buntreated\s+(?:and|but)\s+(?:\w+\s+)?symptomatic\b",
     re.IGNORECASE,
 )
+_AS_INDICATED = re.compile(
+    r"\btreated\s+as\s+(?:clinically\s+)?(?:indicated|appropriate|needed)"
+    r"|\bno\s+(?:current\s+)?indication\s+for\s+(?:further\s+)?(?:definitive\s+)?"
+    r"(?:local\s+)?(?:therapy|treatment)",
+    re.IGNORECASE,
+)
+
+
+def _as_indicated(states: Sequence[str], w: str) -> tuple[str, ...]:
+    """'All lesions treated as clinically indicated (no current indication for local therapy)':
+    only metastases that need treatment now are ruled out, not every untreated one."""
+    if "untreated" not in states or not _AS_INDICATED.search(w):
+        return tuple(states)
+    return tuple(dict.fromkeys("progressing" if s == "untreated" else s for s in states))
+
+
 #: A sentence that asks for brain metastases: "must have documented CNS metastases".
 _MUST_HAVE = re.compile(r"\b(?:must|required?|need(?:s|ed)? to)\s+(?:have|be|show)\b", re.I)
 _QUALIFIER_AFTER = re.compile(
@@ -564,6 +581,7 @@ def read_cns(view: ItemView) -> list[Draft]:
                 if not allowed:
                     # "brain metastases are allowed (if treated)": a permission requires nothing
                     return [view.draft("cns_metastases", first, last).no_requirement()]
+                allowed = _as_indicated(allowed, w)
                 return [settle(view, view.draft("cns_metastases", first, last, states=allowed,
                                                   negated=True))]  # fmt: skip
             if cues.permissive(w[max(0, first - 80) : last + 80]) and not _MUST_HAVE.search(
