@@ -54,6 +54,7 @@ _FUTURE = Fast(
     r"|able to (?:receive|take)|unable (?:or unwilling )?to (?:receive|take)"
     r"|unwilling to(?! (?:discontinue|stop|interrupt|withhold|cease))"
     r"|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
+    r"|(?:^|[.;:)]\s*)\W*(?:choose|chosen to receive|opt(?:ing)? for)"  # "Choose X as first-line"
     r"|abilit(?:y|ies) (?:\w+ ){0,4}?to (?:safely )?(?:receive|tolerate|undergo|complete)"
     r"|planning to|plans? for|expected to (?:receive|undergo|be treated)"
     r"|needs? to (?:receive|undergo|be treated)"
