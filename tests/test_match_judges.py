@@ -585,11 +585,14 @@ def test_liver_metastases_exception_is_unknown_when_sites_are_not_given() -> Non
     assert judged(relaxed, patient(labs={"ast_xuln": 2})) is MET
 
 
-def _bilirubin(value: float, exception: str) -> Any:
+def _bilirubin(
+    value: float, exception: str, comparator: str = "<=", section: str = "inclusion"
+) -> Any:
     """A bilirubin limit in x ULN with one written exception."""
     return crit(
-        m.Lab, analyte="bilirubin", comparator="<=", value=value, uln_multiple=True,
-        evidence=f"Total bilirubin <= {value:g} x ULN", exceptions=(exception,),
+        m.Lab, section, analyte="bilirubin", comparator=comparator, value=value,
+        uln_multiple=True, evidence=f"Total bilirubin {comparator} {value:g} x ULN",
+        exceptions=(exception,),
     )  # fmt: skip
 
 
@@ -611,15 +614,7 @@ def test_a_gilbert_limit_on_direct_bilirubin_leaves_the_total_undecided() -> Non
 
 
 def test_a_gilbert_exception_without_a_limit_lifts_the_limit() -> None:
-    excluded = crit(
-        m.Lab,
-        "exclusion",
-        analyte="bilirubin",
-        comparator=">",
-        value=1.5,
-        uln_multiple=True,
-        exceptions=("people with Gilbert's syndrome can take part",),
-    )
+    excluded = _bilirubin(1.5, "people with Gilbert's syndrome can take part", ">", "exclusion")
     high = {"bilirubin_xuln": 2}
     assert judged(excluded, patient(labs=high, conditions=["Gilbert's syndrome"])) is NOT_MET
     assert judged(excluded, patient(labs=high, conditions=[])) is MET
@@ -627,14 +622,7 @@ def test_a_gilbert_exception_without_a_limit_lifts_the_limit() -> None:
 
 
 def test_a_gilbert_limit_in_mg_per_dl_is_compared_with_the_value() -> None:
-    c = crit(
-        m.Lab,
-        analyte="bilirubin",
-        comparator="<",
-        value=1.5,
-        uln_multiple=True,
-        exceptions=("up to 3 mg/dL if Gilbert's syndrome",),
-    )
+    c = _bilirubin(1.5, "up to 3 mg/dL if Gilbert's syndrome", "<")
     assert judged(c, patient(labs={"bilirubin": 1.9}, conditions=["Gilbert's syndrome"])) is MET
     assert judged(c, patient(labs={"bilirubin": 3.4}, conditions=["Gilbert's syndrome"])) is NOT_MET
     ast = crit(m.Lab, analyte="ast", comparator="<=", value=3, uln_multiple=True,

@@ -1438,7 +1438,7 @@ def _closed_lists(w: str, run: list[lexicon.Mention]) -> list[lexicon.Mention]:
     for index, mention in enumerate(run):
         if mention.kind != "class" or mention.id not in _generational():
             continue
-        opened = re.compile(r"\s*\(\s*").match(w, mention.end)
+        opened = _OPENED.match(w, mention.end)
         if opened is None:
             continue
         listed: list[lexicon.Mention] = []
@@ -1647,12 +1647,6 @@ _SUBGROUP_ONLY_IF_BEFORE = re.compile(
     r"\b(?:patients?|subjects?|participants?|women|men|those)\s+(?:are\s+(?:eligible|allowed)\s+)?"
     r"only\s+if\s+(?:\w+\s+){0,5}$"
 )
-#: "allergic reactions attributed to compounds similar to X or other agents (e.g., Y, Z)".
-_ALLERGY_TO_COMPOUNDS = re.compile(
-    r"\b(?:allerg\w*|hypersensitiv\w*)\b(?:[^.;]|\.(?!\s))*\b(?:attributed\s+to|compounds?"
-    r"|components?|excipients?|composition)\b(?:[^.;]|\.(?!\s))*$",
-    re.IGNORECASE,
-)
 #: "... while on study treatment", "during the study": what the trial forbids from now on.
 _ON_STUDY_AFTER = re.compile(
     r"^\s*(?:while|during)\s+(?:on\s+|receiving\s+)?(?:the\s+)?(?:study|protocol|trial)"
@@ -1708,10 +1702,13 @@ _IF_REACTION_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: "allergy to X (grade 3), or to Y": also a fragment that goes on after a full stop ("known
-#: allergy to the study drug. To Y and Z (ie, ...) as well").
+#: allergy to the study drug. To Y and Z (ie, ...) as well"), and "allergic reactions
+#: attributed to compounds similar to X or other agents (e.g., Y, Z)".
 _ALLERGY_BEFORE = re.compile(
     r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b(?:[^.;]|\.\s+(?=to\b)){0,100}?\bto\s+"
-    r"(?:[\w-]+[\s,、()]+){0,6}$",
+    r"(?:[\w-]+[\s,、()]+){0,6}$"
+    r"|\b(?:allerg\w*|hypersensitiv\w*)\b(?:[^.;]|\.(?!\s))*\b(?:attributed\s+to|compounds?"
+    r"|components?|excipients?|composition)\b(?:[^.;]|\.(?!\s))*$",
     re.IGNORECASE,
 )
 _HISTORY_WORD = re.compile(r"\b(?:prior|previous|received|progress)")
@@ -1980,10 +1977,6 @@ def _prior_therapy(
         return None  # "the potential of X for drug interactions", "because X is a VEGF inhibitor"
     if _STUDY_WITH_BEFORE.search(l_before[-40:]):
         return None  # "prohibited during studies with X": the study's drug
-    if view.has(_ALLERGY_WORDS) and _ALLERGY_TO_COMPOUNDS.search(
-        w, max(0, run.start - 250), run.start
-    ):
-        return None  # "allergic reactions attributed to compounds similar to X (e.g., Y)"
     if _ON_STUDY_AFTER.match(l_after):
         return None  # "other anticancer therapy while on study treatment": a rule for later
     if _TIME_POINT_BEFORE.search(l_before[-40:]):

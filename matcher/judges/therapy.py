@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from criteria import lexicon
@@ -54,17 +55,25 @@ def _named_in_conditions(c: PriorTherapy, p: Patient) -> str | None:
     """A condition entry that names a drug the criterion asks about ("anticoagulation with
     apixaban" for "use of anticoagulants"): such medicines live in `conditions`, not in the
     cancer-treatment history."""
+    wanted = set(c.classes)
     for words in p.profile.conditions or ():
-        for mention in lexicon.find_drug_mentions(words):
-            if mention.kind != "drug":
-                continue
+        if any(drug in c.agents or classes & wanted for drug, classes in _drugs_named(words)):
+            return words
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _drugs_named(words: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The drugs a condition entry names, with their classes (read once per entry: the same
+    profile is judged against every criterion of every trial)."""
+    found = []
+    for mention in lexicon.find_drug_mentions(words):
+        if mention.kind == "drug":
             try:
-                classes = lexicon.drug_classes(mention.id)
+                found.append((mention.id, lexicon.drug_classes(mention.id)))
             except KeyError:
                 continue
-            if mention.id in c.agents or classes & set(c.classes):
-                return words
-    return None
+    return tuple(found)
 
 
 def _concomitant(c: PriorTherapy) -> bool:
