@@ -304,7 +304,7 @@ def _situation_after(
             extra_end,
         )  # fmt: skip
     body = w[stop + extra.start() : extra_end]
-    if not (_SITUATION.search(body) or re.search(r"<=|<|>=|>", body)):
+    if not (_SITUATION.search(body) or "<" in body or ">" in body):
         return None
     # "(<= 3 if on warfarin)": the drug says when, not what the patient must have had
     view.memo.setdefault(LAB_SITUATIONS, []).append((stop + extra.start(), extra_end))
