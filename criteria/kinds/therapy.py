@@ -767,6 +767,47 @@ def _systemic_id(id_: str, is_class: bool) -> bool:
         return False
 
 
+_INVESTIGATIONAL_WORDS = gate_words("investigational", "experimental")
+#: "investigational SERDs", "other experimental endocrine agents", "investigational SERDs/
+#: endocrine agents" (the qualifier also covers the next class of a slashed pair)
+_INVESTIGATIONAL_BEFORE = re.compile(
+    r"\b(?:investigational|experimental)\s+(?:[\w-]+s?\s*/\s*)?$", re.IGNORECASE
+)
+#: "approved or investigational therapy": both, so no narrower class
+_APPROVED_OR_BEFORE = re.compile(
+    r"\b(?:approved|marketed|commercial(?:ly available)?|licensed|registered|standard)\s*"
+    r"(?:or|and|and/or|/)\s*$",
+    re.IGNORECASE,
+)
+#: Classes that, qualified as investigational, mean the drugs still in trials rather than every
+#: approved member: investigational SERDs are the oral ones (fulvestrant, the injectable SERD, is
+#: approved), and "investigational endocrine therapy" does not rule out a prior aromatase
+#: inhibitor: it is an investigational agent.
+_INVESTIGATIONAL_CLASS = {
+    "serd": "oral_serd",
+    "endocrine_therapy": "investigational_agent",
+    "systemic_anticancer_therapy": "investigational_agent",
+    "chemotherapy": "investigational_agent",
+}
+
+
+def _investigational(
+    mention: lexicon.Mention, mentions: list[lexicon.Mention], w: str
+) -> lexicon.Mention:
+    """A class qualified as investigational names the drugs still in trials
+    (`_INVESTIGATIONAL_CLASS`)."""
+    narrower = _INVESTIGATIONAL_CLASS.get(mention.id) if mention.kind == "class" else None
+    if narrower is None:
+        return mention
+    before = _INVESTIGATIONAL_BEFORE.search(w, max(0, mention.start - 40), mention.start)
+    if before is None or _APPROVED_OR_BEFORE.search(w, max(0, before.start() - 30), before.start()):
+        return mention
+    slash = w.rfind("/", before.start(), mention.start)
+    if slash >= 0 and not any(m.end <= slash and m.start > before.start() for m in mentions):
+        return mention  # the word before the slash is no class the qualifier also covers
+    return dataclasses.replace(mention, id=narrower)
+
+
 def _in_a_trial(mention: lexicon.Mention, w: str) -> lexicon.Mention:
     if mention.id != "systemic_anticancer_therapy" or not _TRIAL_OF_BEFORE.search(
         w, max(0, mention.start - 50), mention.start
@@ -809,6 +850,8 @@ def _read(view: ItemView) -> list[Draft]:
         mentions = _without_restated_kind(mentions, view.w)
     if mentions and view.has(_TRIAL_WORDS):
         mentions = [_in_a_trial(m, view.w) for m in mentions]
+    if mentions and view.has(_INVESTIGATIONAL_WORDS):
+        mentions = [_investigational(m, mentions, view.w) for m in mentions]
     if mentions and view.has(_OTHER_WORDS):
         mentions = _any_other_after(mentions, view.w)
     naive: list[lexicon.Mention] = []
