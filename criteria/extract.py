@@ -213,6 +213,8 @@ def extract_item(
     for position, reader in layout.reader_positions:
         if position in found:
             drafts.extend(reader(view))
+    if drafts and view.has(_TARGET_WORDS):
+        drafts = _without_target_notes(drafts, view)
     if view.has(_WASHOUT_INTRO_WORDS) and _washout_intro(view.w):
         # "At least the following periods must have passed since the last dose:" introduces
         # washouts; it asks for no prior therapy itself
@@ -879,6 +881,33 @@ def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
 def _beyond(view: ItemView, position: int) -> bool:
     span = cues.inside(view.exceptions, position)
     return span is not None and view.low.startswith("beyond", span.start)
+
+
+_TARGET_WORDS = gate_words("target")
+#: "Brain lesions may not be used as target lesions if they were irradiated": how lesions are
+#: chosen for measurement, not who may take part
+_TARGET_NOTE = re.compile(
+    r"\b(?:(?:may|can|should|shall|must|will|are|is)\s+not|cannot)\s+be\s+(?:used|selected"
+    r"|chosen|considered|counted)\s+(?:as|for)\s+(?:an?\s+)?target\b",
+    re.IGNORECASE,
+)
+
+
+def _without_target_notes(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """Drafts outside the sentences that say which lesions may not be target lesions (the
+    measurable-disease requirement stays: it is what such a note qualifies)."""
+    w = view.w
+    notes = [
+        (cues.sentence_start(w, m.start()), cues.sentence_stop(w, m.end()))
+        for m in _TARGET_NOTE.finditer(w)
+    ]
+    if not notes:
+        return drafts
+    return [
+        d
+        for d in drafts
+        if d.kind == "measurable_disease" or not any(a <= d.start < b for a, b in notes)
+    ]
 
 
 def _washout_intro(w: str) -> bool:

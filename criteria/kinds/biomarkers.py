@@ -75,6 +75,11 @@ _TARGET_BEFORE = re.compile(
 )
 #: "Wild-type BRCA1 and BRCA2", "non-mutated EGFR": the status named before the genes.
 _WILD_BEFORE = re.compile(r"\b(?:wild[- ]?type|WT|non-?mutated|unmutated)\s*(?:for\s+)?$", re.I)
+#: "with wild-type EGFR and negative ALK fusion gene": a result written before the gene (not one
+#: glued to the word before, as in "HER2-negative EGFR-mutant")
+_NEGATIVE_BEFORE = re.compile(
+    r"(?:^|\b(?:with|and|or|be|is|are|was|were|of)\s+|[,(:;]\s*)negative\s+(?:for\s+)?$", re.I
+)
 _THERAPY_AFTER = re.compile(
     r"^[\s-]*(?:\w+[\s-]+)?(?:TKIs?|inhibitors?|antibod\w+|targeted|directed|blockers?|therap\w+|"
     r"agents?|drugs?|treatments?|ADCs?|i\b|tyrosine kinase inhibitors?)",
@@ -369,6 +374,7 @@ def read(view: ItemView) -> list[Draft]:
                 alteration in {"mutation", "alteration", None}
                 and bool(_WILD_BEFORE.search(w[max(0, start - 25) : start]))
             )
+            or bool(_NEGATIVE_BEFORE.search(w[max(0, start - 25) : start]))
         )
         if alteration == "alteration" and re.match(r"^\s*-?\s*negative", after, re.I):
             negated = True

@@ -607,8 +607,8 @@ def read_cns(view: ItemView) -> list[Draft]:
 _ONLY = re.compile(r"^only\s+", re.I)
 #: "Brain metastases should not be considered as target lesions": a rule on measuring them.
 _NOT_TARGET_AFTER = re.compile(
-    r"\s*(?:(?:should|shall|will|are|must|can)\s+not|cannot)\s+be\s+(?:considered|counted|used|selected"
-    r"|chosen)\b",
+    r"\s*(?:(?:should|shall|will|are|must|can|may|might)\s+not|cannot)\s+be\s+"
+    r"(?:considered|counted|used|selected|chosen)\b",
     re.I,
 )
 #: Words that let a patient in: "are eligible", "may be enrolled", "could have".
