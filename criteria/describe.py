@@ -97,7 +97,10 @@ def _fields(c: model.Criterion) -> str:
         return _therapy(c)
     if isinstance(c, model.LineCount):
         settings = f" in {'/'.join(c.settings)}" if c.settings else ""
-        return f"{_range(c.min, c.max)} lines of {c.scope.replace('_', ' ')}{settings}"
+        said = ""
+        if c.adjuvant_counts is not None:
+            said = "; adjuvant relapse counts" if c.adjuvant_counts else "; adjuvant no line"
+        return f"{_range(c.min, c.max)} lines of {c.scope.replace('_', ' ')}{settings}{said}"
     if isinstance(c, model.PerformanceStatus):
         return f"{'ECOG' if c.scale == 'ecog' else 'Karnofsky'} {_range(c.min, c.max)}"
     if isinstance(c, model.Age):

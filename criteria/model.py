@@ -196,6 +196,13 @@ class LineCount(_Base):
         description="classes or agents the count leaves out ('2 lines other than endocrine "
         "therapy', 'ALK inhibitors other than crizotinib'); an extension of the contract",
     )
+    adjuvant_counts: bool | None = Field(
+        default=None,
+        description="what the trial says of (neo)adjuvant therapy: True when relapse during or "
+        "soon after it counts as a line for advanced disease, False when it is no such line "
+        "('adjuvant endocrine therapy is not considered a line for ABC'), None when the trial "
+        "does not say; an extension of the contract",
+    )
 
 
 class PerformanceStatus(_Base):

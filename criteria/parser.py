@@ -26,6 +26,7 @@ from criteria.model import (
     CancerType,
     Criterion,
     DiseaseStage,
+    LineCount,
     MenopausalStatus,
     Receptor,
     Unrecognized,
@@ -37,7 +38,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.154.0"
+PARSER_VERSION = "0.155.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -182,7 +183,64 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
     out = _situation_routes(_suppression_route(out), shape, words, group_counter)
     out = _stage_qualifiers(_required_again(out))
     out = _childbearing_alternatives(_condition_cohorts(_beyond_local(out)))
+    out = _adjuvant_line_rules(text, out)
     return _cancer_alternatives(_one_spelling(out), group_counter)
+
+
+#: "Adjuvant endocrine therapy is not considered a line of therapy for ABC", "(neo)adjuvant
+#: chemotherapy regimens do not count as a prior line": what the trial's counts leave out.
+_ADJUVANT_NO_LINE = re.compile(
+    r"\b(?:neo-?)?adjuvant\b(?P<what>[^.;:]{0,80}?)\b(?:is|are|will|does|do|shall|would)\s+not\s+"
+    r"(?:be\s+)?(?:considered|counted|classed|classified|regarded|count)\s+"
+    r"(?:as|towards?|in(?:\s+the\s+number\s+of)?)?\s*"
+    r"(?:an?\s+|one\s+|1\s+)?(?:prior\s+|previous\s+|separate\s+)?lines?\b",
+    re.IGNORECASE,
+)
+#: "Relapse within 12 months of (neo)adjuvant endocrine therapy counts as one line", "...
+#: will be considered 1 line of therapy for metastatic disease".
+_ADJUVANT_A_LINE = re.compile(
+    r"\b(?:relapse[sd]?|relapsing|recurren(?:ce|t)|recurred|progressi(?:on|ve)|progressed)\b"
+    r"[^.;:]{0,90}?"
+    r"\b(?:neo-?)?adjuvant\b(?P<what>[^.;:]{0,60}?)\b(?:is|are|will|shall|would|may|to)?\s*"
+    r"(?:be\s+)?(?:considered|counted|classed|regarded|counts?|qualif(?:y|ies))\s+"
+    r"(?:as\s+|to\s+have\s+(?:failed|received|had)\s+)?"
+    r"(?:an?|one|1|the\s+first|first)\s+(?:prior\s+|previous\s+)?(?:line|regimen)\b"
+    # "adjuvant chemotherapy will count as one line of chemotherapy"
+    r"|\b(?:neo-?)?adjuvant\b(?P<said>\s+(?:[\w/-]+\s+){0,3}?)(?:will|shall|is|are|would)\s+"
+    r"(?:be\s+)?(?:count(?:ed)?|considered)\s+as\s+(?:a|one|1)\s+(?:prior\s+)?line\b",
+    re.IGNORECASE,
+)
+_ENDOCRINE_WORDS = re.compile(r"\b(?:endocrine|hormon\w*|ET)\b", re.IGNORECASE)
+_CHEMO_WORDS = re.compile(r"\bchemo", re.IGNORECASE)
+
+
+def _adjuvant_line_rules(text: str, criteria: list[Criterion]) -> list[Criterion]:
+    """A trial that says whether (neo)adjuvant therapy counts as a line for advanced disease
+    settles that for each of its line counts of the therapy it names (endocrine therapy,
+    chemotherapy, or any when it names neither)."""
+    low = text.lower()
+    if "adjuvant" not in low or "line" not in low:
+        return criteria
+    rules: list[tuple[str, bool]] = []
+    for pattern, counts in ((_ADJUVANT_NO_LINE, False), (_ADJUVANT_A_LINE, True)):
+        for found in pattern.finditer(text):
+            what = found.group(0)
+            if _ENDOCRINE_WORDS.search(what):
+                rules.append(("endocrine_therapy", counts))
+            elif _CHEMO_WORDS.search(what):
+                rules.append(("chemotherapy", counts))
+            else:
+                rules.append(("any", counts))
+    if not rules:
+        return criteria
+    out = []
+    for c in criteria:
+        if isinstance(c, LineCount) and c.adjuvant_counts is None:
+            said = {counts for scope, counts in rules if scope in ("any", c.scope)}
+            if len(said) == 1:  # a trial that says both leaves it open
+                c = c.model_copy(update={"adjuvant_counts": said.pop()})
+        out.append(c)
+    return out
 
 
 #: An introduction that asks for every child ("all of the following", "both", "and").

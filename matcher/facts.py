@@ -172,6 +172,13 @@ class TreatmentHistory:
         gap = self.months_to_relapse(regimen)
         return None if gap is None else gap <= months
 
+    def early_relapses(self) -> bool:
+        """Whether relapse came during or soon after some (neo)adjuvant line (`early_relapse`)."""
+        return any(
+            r.counts_as_line and r.setting in _EARLY and self.early_relapse(r) is True
+            for r in self.regimens
+        )
+
     @cached_property
     def latest(self) -> Regimen | None:
         """The most recent line of therapy: the last regimen (the history is oldest first) with
@@ -189,7 +196,7 @@ class TreatmentHistory:
         return tuple(r for r in self.regimens if r.counts_as_line and maybe_chemotherapy(r))
 
     def advanced_lines(
-        self, scope: str, left_out: Iterable[str] = ()
+        self, scope: str, left_out: Iterable[str] = (), adjuvant_counts: bool | None = None
     ) -> tuple[int, int, list[str]]:
         """Lines of therapy for advanced disease within a scope, as (fewest, most, reasons).
 
@@ -207,6 +214,10 @@ class TreatmentHistory:
         a targeted partner (fulvestrant + palbociclib) when endocrine therapy is left out; one
         that mixes them with others (osimertinib + chemotherapy, "other than EGFR inhibitors")
         may or may not be, so it widens the range.
+
+        `adjuvant_counts`: what the trial says of (neo)adjuvant therapy. True: an early relapse
+        makes it a line for certain; False: it is never a line; None (the trial does not say):
+        an early relapse widens the range, as trials differ.
         """
         fewest = most = 0
         reasons: list[str] = []
@@ -215,6 +226,8 @@ class TreatmentHistory:
         for regimen in self.regimens:
             if not regimen.counts_as_line:
                 continue
+            if adjuvant_counts is False and regimen.setting in _EARLY:
+                continue  # "adjuvant endocrine therapy is not considered a line for ABC"
             if not self._in_scope(regimen, scope):
                 if scope == "chemotherapy" and regimen in self.adc_lines:
                     most += 1
@@ -250,14 +263,19 @@ class TreatmentHistory:
                 elif early is None:
                     early_maybe = True
         if early_sure:
-            # many trials count it as one line ("relapse within 12 months of adjuvant therapy
-            # counts as a line"), others do not ("adjuvant therapy is not a line for ABC"): a
-            # count that hangs on it stays for the investigator
-            most += 1
             named = " then ".join(r.describe() for r in early_sure)
-            reasons.append(
-                f"{named}: relapse within 12 months, which many trials count as one line"
-            )
+            most += 1
+            if adjuvant_counts:
+                fewest += 1
+                reasons.append(f"{named}: relapse within 12 months, a line by the trial's rule")
+            else:
+                # many trials count it as one line ("relapse within 12 months of adjuvant
+                # therapy counts as a line"), others do not ("adjuvant therapy is not a line for
+                # ABC"): a count that hangs on it, where the trial does not say, stays for the
+                # investigator
+                reasons.append(
+                    f"{named}: relapse within 12 months, which many trials count as one line"
+                )
         elif early_maybe:
             most += 1
         return fewest, most, reasons

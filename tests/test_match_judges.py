@@ -1302,6 +1302,36 @@ def test_an_early_relapse_on_adjuvant_therapy_leaves_a_line_count_open() -> None
     )  # fmt: skip
     one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
     assert judged(one_or_two, relapsed) is UNKNOWN  # 2, or 3 if the adjuvant line counts
+    # a trial that says how it counts adjuvant therapy settles it
+    for adjuvant_counts, expected in ((False, MET), (True, NOT_MET)):
+        said = crit(
+            m.LineCount,
+            scope="any",
+            settings=("metastatic",),
+            min=1,
+            max=2,
+            adjuvant_counts=adjuvant_counts,
+        )
+        assert judged(said, relapsed) is expected
+
+
+def test_a_trial_rule_on_adjuvant_lines_is_read_and_applied() -> None:
+    text = (
+        "Inclusion Criteria:\n* One or two earlier endocrine lines for advanced disease\n"
+        "* Endocrine therapy given in the adjuvant setting is not counted as a line for "
+        "advanced disease\n"
+    )
+    count = next(c for c in parse_criteria(text) if c.kind == "line_count")
+    assert count.adjuvant_counts is False
+    relapsed_on_adjuvant = patient(
+        treatments=[
+            {"agents": ["anastrozole"], "setting": "adjuvant", "start": "2023-01",
+             "outcome": "progression"},
+            {"agents": ["letrozole", "palbociclib"], "setting": "metastatic",
+             "start": "2025-01", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(count, relapsed_on_adjuvant) is MET  # one line, the adjuvant AI is none
 
 
 # --- variants a biomarker criterion leaves out --------------------------------------------------

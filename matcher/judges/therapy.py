@@ -584,7 +584,7 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
         reasons = [r.describe() for r, kept in counted if kept is not False]
         where = f"in the {'/'.join(c.settings)} setting"
     else:
-        fewest, most, reasons = history.advanced_lines(c.scope, c.except_scopes)
+        fewest, most, reasons = history.advanced_lines(c.scope, c.except_scopes, c.adjuvant_counts)
         where = "for advanced disease"
     count = str(fewest) if fewest == most else f"{fewest} to {most}"
     if c.except_scopes:
@@ -612,6 +612,12 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
             f"{said}; whether the trial counts an antibody-drug conjugate as chemotherapy is "
             "for the investigator",
             "whether an antibody-drug conjugate counts as a chemotherapy line",
+        )
+    if c.adjuvant_counts is None and history.early_relapses():
+        return unknown(
+            f"{said}; whether this trial counts relapse on (neo)adjuvant therapy as a line is "
+            "for the investigator",
+            "whether relapse on (neo)adjuvant therapy counts as a line",
         )
     return unknown(
         f"{said}; settings or dates of some regimens not given", "treatment settings and dates"
