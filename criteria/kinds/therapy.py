@@ -45,7 +45,20 @@ _PROGRESSED = Fast(
 _INTOLERANT = Fast(
     r"\b(?:intoleran\w+|incompatib\w+|unable to tolerate|could not tolerate"
     r"|toxicity (?:to|from|with|due)"
-    r"|discontinu\w+ (?:\w+\s+){0,3}(?:due to|because of) (?:\w+\s+)?(?:toxicit|intoleran|adverse))"
+    r"|discontinu\w+ (?:\w+\s+){0,3}(?:due to|because of) (?:\w+\s+)?(?:toxicit|intoleran|adverse)"
+    # "a toxicity that led to permanent discontinuation", "adverse events requiring dose reduction"
+    r"|(?:toxicit\w*|adverse (?:events?|reactions?)|AEs?) (?:\w+\s+){0,2}(?:led|leading|resulted"
+    r"|resulting|requir\w*) (?:to |in )?(?:\w+\s+)?(?:discontinu|dose reduc|cessation|withdraw))"
+)
+#: "treated with osimertinib, another third-generation TKI or EMB-01 and experienced a toxicity
+#: that led to discontinuation": the toxicity, said once after the list, is each one's
+_LATER_INTOLERANCE = re.compile(
+    r"\b(?:and|who|but|where|with)\s+(?:the\s+)?(?:patients?\s+|participants?\s+|they\s+)?"
+    r"(?:have\s+|has\s+|had\s+)?(?:experienced|had|developed|suffered)\s+"
+    r"(?:an?\s+|any\s+)?(?:\w+\s+){0,2}(?:toxicit\w*|adverse (?:events?|reactions?)|AEs?)\s+"
+    r"(?:\w+\s+){0,2}(?:led|leading|resulted|resulting|requir\w*)\s+(?:to\s+|in\s+)?(?:\w+\s+)?"
+    r"(?:discontinu|dose reduc|cessation|withdraw)",
+    re.IGNORECASE,
 )
 _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
 _FUTURE = Fast(
@@ -89,7 +102,8 @@ _FUTURE = Fast(
 )
 _AFTERMATH = Fast(
     r"\b(?:toxicit\w*|adverse \w+|side[- ]effects?|effects?|reactions?|complications?|sequelae"
-    r"|damage|injur\w+|AEs?|neuropath\w*|pneumonitis)\b[^.;]{0,70}?\b(?:from|of|due to|related to"
+    r"|damage|injur\w+|AEs?|neuropath\w*|pneumonitis)\b(?:[^.;]|\.(?=\d)){0,70}?"  # "CTCAE v5.0"
+    r"\b(?:from|of|due to|related to"
     r"|caused by|attributed to"
     r"|associated with|after|following|induced by|linked to|linked with|resulting from"
     r"|secondary to)\s+(?:[\w-]+,?\s+){0,6}$"
@@ -693,8 +707,12 @@ def _generic_with_examples(mentions: list[lexicon.Mention], w: str) -> list[lexi
 
 def _without_restated_kind(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
     """'anti-PD-L1 therapeutic antibody': the kind of drug after a class of that kind restates
-    it; read alone it would be every antibody (trastuzumab among them)."""
+    it; read alone it would be every antibody (trastuzumab among them). 'EGFR-targeting agents
+    (e.g., small molecule inhibitors, monoclonal antibodies)': kinds of drug given as examples
+    of a class are that class's drugs of the kind (anti-EGFR antibodies), or nothing more than
+    the class itself when it has several such subclasses."""
     out: list[lexicon.Mention] = []
+    owner: lexicon.Mention | None = None  #: the class whose examples are being listed
     for m in mentions:
         previous = out[-1] if out else None
         if (
@@ -705,8 +723,39 @@ def _without_restated_kind(mentions: list[lexicon.Mention], w: str) -> list[lexi
             and lexicon.is_subclass(previous.id, m.id)
         ):
             continue
+        if previous is not None and previous.kind == "class" and previous.id not in _MODALITIES:
+            owner = previous if _EXAMPLES_OPEN.match(w, previous.end) else None
+        if owner is not None and m.kind == "class" and m.id in _MODALITIES:
+            if not _EXAMPLE_LIST_GAP.fullmatch(w, out[-1].end, m.start):
+                owner = None
+            else:
+                both = _kinds_of(owner.id, m.id)
+                if len(both) > 1:
+                    continue  # an example of the owner's class, which the owner already names
+                if both:
+                    m = dataclasses.replace(m, id=both[0])
         out.append(m)
     return out
+
+
+#: A bracket or clause that opens a class's examples: "(e.g., ", ", such as ", " including ".
+_EXAMPLES_OPEN = re.compile(
+    r"\s*[,(]?\s*(?:e\.g\.?|eg|such as|including|for example|i\.e\.?)[\s,:]", re.IGNORECASE
+)
+#: Between two examples of one list: "e.g., small molecules, monoclonal antibodies".
+_EXAMPLE_LIST_GAP = re.compile(
+    r"(?:\s*[,(]?\s*(?:e\.g\.?|eg|such as|including|for example|i\.e\.?)[\s,:]*)?[^.;()]{0,80}",
+    re.IGNORECASE,
+)
+
+
+@functools.cache
+def _kinds_of(class_id: str, modality: str) -> tuple[str, ...]:
+    """The broadest classes below both a class and a kind of drug (the anti-EGFR antibodies for
+    EGFR-targeted therapy and monoclonal antibodies). None: the kind is not the class's (a TKI
+    listed after "biologic therapy" is an item of its own)."""
+    both = [c for c in lexicon.class_descendants(class_id) if lexicon.is_subclass(c, modality)]
+    return tuple(c for c in both if not any(o != c and lexicon.is_subclass(c, o) for o in both))
 
 
 _LATEST_WORDS = frozenset({"most", "last", "prior", "previous", "preceding", "latest", "standard"})
@@ -767,6 +816,13 @@ def _systemic_id(id_: str, is_class: bool) -> bool:
         return False
 
 
+_BIOPSY_WORDS = gate_words("biops", "sample", "specimen", "tissue")
+_SINCE_SAMPLE_AFTER = re.compile(
+    r"\s+(?:(?:was|were|has been|have been|is|given|received|administered|started)\s+){0,2}"
+    r"(?:since|after|following)\s+(?:the\s+|this\s+|that\s+|its\s+)?(?:most\s+recent\s+)?"
+    r"(?:biops\w*|samples?|specimens?|tissue\s+(?:collection|sampling))",
+    re.IGNORECASE,
+)
 _INVESTIGATIONAL_WORDS = gate_words("investigational", "experimental")
 #: "investigational SERDs", "other experimental endocrine agents", "investigational SERDs/
 #: endocrine agents" (the qualifier also covers the next class of a slashed pair)
@@ -846,6 +902,9 @@ def _read(view: ItemView) -> list[Draft]:
             ]
     elif mentions and view.has(_GENERIC_WORDS):
         mentions = _generic_with_examples(mentions, view.w)
+    if mentions and view.has(_BIOPSY_WORDS):
+        # "a new biopsy (no anticancer therapy given since the biopsy)": which tissue will do
+        mentions = [m for m in mentions if not _SINCE_SAMPLE_AFTER.match(view.w, m.end)]
     if len(mentions) > 1:
         mentions = _without_restated_kind(mentions, view.w)
     if mentions and view.has(_TRIAL_WORDS):
@@ -2093,7 +2152,10 @@ def _prior_therapy(
         # `_read` adds the intolerance as the alternative
         relation = "progressed"
         view.memo[("or intolerant", run.start)] = True
-    elif _INTOLERANT.search(cue_text, l_cue):
+    elif _INTOLERANT.search(cue_text, l_cue) or (
+        view.has(_TOXICITY_WORDS)
+        and _LATER_INTOLERANCE.search(w, run.end, cues.sentence_stop(w, run.end))
+    ):
         relation = "intolerant"
     elif (
         _progressed_in(cue_text, l_cue)

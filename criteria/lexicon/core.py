@@ -470,6 +470,8 @@ class Lexicon:
                 found = self._shared_head(text, found)
             if "generation" in text:
                 found = self._shared_generation(text, found)
+            if found and _QUALIFIER_WORDS.search(text):
+                found = self._shared_qualifier(text, found)
             cached = tuple(found)
             if len(self._mentions) >= CACHE_SIZE:
                 self._mentions.clear()
@@ -511,6 +513,33 @@ class Lexicon:
         if not added:
             return found
         return sorted(found + added, key=lambda m: m.start)
+
+    def _shared_qualifier(self, text: str, found: list[Mention]) -> list[Mention]:
+        """'EGFR-targeting small molecules or antibodies': the target qualifies the second head
+        too, so "antibodies" there are anti-EGFR antibodies, not any monoclonal antibody."""
+        for match in _SHARED_QUALIFIER.finditer(text):
+            first = next(
+                (m for m in found if m.kind == "class" and m.end == match.end("one")), None
+            )
+            if first is None or not match.start() <= first.start < match.end("qualifier"):
+                continue  # the first head is not the one the qualifier names
+            words = match.group("qualifier").split()
+            # the qualifier's own first word is unknown ("with EGFR-targeting"): try from each
+            named = next(
+                (
+                    c
+                    for k in range(len(words))
+                    if (c := self.resolve_class(f"{' '.join(words[k:])} {match.group('two')}"))
+                ),
+                None,
+            )
+            if named is None or named.id == first.id:
+                continue
+            start, end = match.span("two")
+            kept = [m for m in found if m.end <= start or m.start >= end]
+            found = sorted([*kept, Mention(start, end, named.id, "class", text[start:end])],
+                           key=lambda m: m.start)  # fmt: skip
+        return found
 
     def _shared_generation(self, text: str, found: list[Mention]) -> list[Mention]:
         """'first- or second-generation EGFR TKI', '1st/2nd generation EGFR-TKI': the class
@@ -627,6 +656,16 @@ _SHARED_HEAD = re.compile(
     r"\b(?P<items>(?:[A-Za-z][\w/-]{0,15}\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|and/or|/)\s*){1,6})"
     r"(?P<last>[A-Za-z][\w/-]{0,15})[\s-]+(?P<head>inhibitors?|TKIs?|antibod(?:y|ies)"
     r"|targeted (?:therapy|therapies|agents?)|directed (?:therapy|therapies|agents?))\b",
+    re.IGNORECASE,
+)
+#: "EGFR-targeting small molecules or antibodies", "HER2-directed antibodies or TKIs".
+_QUALIFIER_WORDS = re.compile(r"target|direct", re.IGNORECASE)
+_SHARED_QUALIFIER = re.compile(
+    r"(?P<qualifier>\b(?:[A-Za-z][\w/-]*\s+){0,3}[A-Za-z][\w/-]*?[\s-]+"
+    r"(?:targeting|targeted|directed))[\s-]+"
+    r"(?P<one>(?:[\w-]+\s+){0,2}?[\w-]+?)\s*(?:,?\s*or|,?\s*and|/|and/or)\s+"
+    r"(?P<two>(?:monoclonal\s+)?antibod(?:y|ies)|mAbs?|TKIs?|tyrosine kinase inhibitors?"
+    r"|small[- ]molecules?(?:\s+inhibitors?)?|inhibitors?|ADCs?|antibody[- ]drug conjugates?)\b",
     re.IGNORECASE,
 )
 _LIST_WORD = re.compile(r"\b(?!(?:or|and|any|other|the|a|an)\b)[A-Za-z][\w/-]{0,15}", re.IGNORECASE)
