@@ -282,7 +282,10 @@ class Administrative(_Base):
     """Consent, contraception, pregnancy tests, tissue samples, compliance: never block a match."""
 
     kind: Literal[Kind.ADMINISTRATIVE] = Kind.ADMINISTRATIVE
-    topic: str = Field(description="consent, contraception, pregnancy, tissue, compliance, ...")
+    topic: str = Field(
+        description="consent, contraception, pregnancy, tissue, compliance, definition (words "
+        "that define a term the other criteria use), ..."
+    )
 
 
 class Unrecognized(_Base):

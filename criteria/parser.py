@@ -26,6 +26,7 @@ from criteria.model import (
     CancerType,
     Criterion,
     DiseaseStage,
+    Lab,
     LineCount,
     MenopausalStatus,
     Receptor,
@@ -38,7 +39,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.156.0"
+PARSER_VERSION = "0.157.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -183,8 +184,65 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
     out = _situation_routes(_suppression_route(out), shape, words, group_counter)
     out = _stage_qualifiers(_required_again(out))
     out = _childbearing_alternatives(_condition_cohorts(_beyond_local(out)))
-    out = _adjuvant_line_rules(text, out)
+    out = _status_definitions(_adjuvant_line_rules(text, out), shape, words)
     return _cancer_alternatives(_one_spelling(out), group_counter)
+
+
+#: "Postmenopausal status was defined either by: ...": how the trial tells the statuses apart.
+_STATUS_DEFINED = re.compile(
+    r"^\W*(?:\w{1,3}[.)]\s*)?(?:pre|peri|post)[\s/-]*menopaus\w*(?:\s+(?:status|state))?\s+"
+    r"(?:was|is|will be|shall be|are|were)\s+(?:defined|determined|characteri[sz]ed)\b",
+    re.IGNORECASE,
+)
+
+
+def _status_definitions(
+    criteria: list[Criterion], shape: Layout, words: list[str]
+) -> list[Criterion]:
+    """A trial that states which menopausal statuses may join in one item and defines a status
+    in others ("both pre- and postmenopausal women were allowed"; "Postmenopausal status was
+    defined by: ...", with its ways as children): the definitions require nothing. Each
+    defining item stays, as one definition."""
+    statuses = [
+        c
+        for c in criteria
+        if isinstance(c, MenopausalStatus)
+        or (
+            isinstance(c, Administrative)
+            and c.topic == "no_requirement"
+            and "menopaus" in c.text.lower()
+        )
+    ]  # what the trial says of the statuses: a requirement, or that there is none
+    if not any(isinstance(c, MenopausalStatus) for c in statuses):
+        return criteria
+    defined = {i for i, said in enumerate(words) if _STATUS_DEFINED.match(said)}
+    if not defined:
+        return criteria
+    # a defining item's children that name a status or its hormone levels are its ways ("No
+    # spontaneous menses for >= 1 year", "FSH > 20 IU/L"); a flattened list may hang other
+    # items under it too ("Not pregnant or nursing"), which stay as they are
+    ways = {
+        c.item
+        for c in criteria
+        if isinstance(c, MenopausalStatus)
+        or (isinstance(c, Lab) and c.analyte in _MENOPAUSE_ANALYTES)
+    }
+    below = defined | {i.index for i in shape.items if i.parent in defined and i.index in ways}
+    if all(c.item in below for c in statuses):
+        return criteria  # the trial's only words on the statuses: they are its requirement
+    out: list[Criterion] = []
+    seen: set[int] = set()
+    for c in criteria:
+        if c.item not in below:
+            out.append(c)
+        elif c.item not in seen:
+            seen.add(c.item)
+            out.append(Administrative(**c.model_dump(include=_COMMON_FIELDS), topic="definition"))
+    return out
+
+
+_COMMON_FIELDS = {"section", "text", "span", "item", "cohort", "evidence"}
+_MENOPAUSE_ANALYTES = frozenset({"fsh", "estradiol", "lh"})
 
 
 #: "Adjuvant endocrine therapy is not considered a line of therapy for ABC", "(neo)adjuvant

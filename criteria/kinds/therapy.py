@@ -816,6 +816,27 @@ def _systemic_id(id_: str, is_class: bool) -> bool:
         return False
 
 
+_SUITED_WORDS = gate_words("eligible", "candidate", "suitable", "appropriate")
+#: "Patients who have not received endocrine therapy and are eligible to receive fulvestrant":
+#: the exclusion holds only with its second half, which is the investigator's judgement
+_AND_SUITED = re.compile(
+    r"\s*,?\s*\b(?:and|who)\s+(?P<said>(?:who\s+)?(?:are|is|were|was|be|considered)\s+(?:considered\s+)?"
+    r"(?:an?\s+)?(?:eligible|candidates?|suitable|appropriate)\s+(?:for|to)\b[^.;]*)",
+    re.IGNORECASE,
+)
+
+
+def _add_suitability(view: ItemView, draft: Draft) -> None:
+    """An exclusion's 'and are eligible for X' after a therapy is a condition the exclusion
+    needs: carried as the criterion's exception, so that the matcher leaves it to a person."""
+    start = draft.run_end or draft.end
+    found = _AND_SUITED.search(view.w, start, cues.sentence_stop(view.w, start))
+    if found is None:
+        return
+    said = found.group("said").strip(" ,")
+    draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), f"only if they {said}")
+
+
 _BIOPSY_WORDS = gate_words("biops", "sample", "specimen", "tissue")
 _SINCE_SAMPLE_AFTER = re.compile(
     r"\s+(?:(?:was|were|has been|have been|is|given|received|administered|started)\s+){0,2}"
@@ -988,6 +1009,8 @@ def _read(view: ItemView) -> list[Draft]:
             excepted = _exception_window(view, draft)
             if excepted is not None:
                 out.append(excepted)
+            if view.section == Section.EXCLUSION and view.has(_SUITED_WORDS):
+                _add_suitability(view, draft)
     if view.section == Section.EXCLUSION and view.has(_SEQUENCE_WORDS):
         _sequence_excludes_together(out, view.w)
     windows = {
