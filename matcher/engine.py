@@ -3,7 +3,7 @@ the contract's verdict rule."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from criteria.model import Criterion
@@ -60,7 +60,9 @@ class Decision:
 @dataclass
 class TrialResult:
     """A trial's verdict for one patient. `judgements` follow the order of `judged`: the
-    registry's checks first, then the criteria in source order."""
+    registry's checks first, then the criteria in source order. They are the results the verdict
+    counted: one that did not count is `not_applicable` and says why (`_settled_alternatives`,
+    `_other_cohort`). `decisive` holds the rows that block, or else those still unknown."""
 
     trial: Trial
     verdict: Verdict
@@ -345,18 +347,31 @@ def group_result(members: list[Unit]) -> Result:
     patient has one primary cancer. One item can state several routes itself ("after a
     first-generation TKI without T790M; or after osimertinib"): each criterion's `route` says
     which."""
-    routes: dict[tuple[int | None, int | None], tuple[list[Judgement], list[Judgement]]] = {}
+    routes = _group_routes(members)
+    if routes is None:
+        return any_of([m[3] for m in members])
+    return any_result([_route_result(cancers, others) for cancers, others in routes])
+
+
+Route = tuple[list[Unit], list[Unit]]  #: a way into an any-of group: its cancers, everything else
+
+
+def _group_routes(members: list[Unit]) -> list[Route] | None:
+    """The routes of an inclusion group across several items or ways in (see `group_result`);
+    None where the members are plain alternatives."""
+    routes: dict[tuple[int | None, int | None], Route] = {}
     for member in members:
         item, cancer, way = member[4] if member[4] is not None else (None, False, None)
         cancers, others = routes.setdefault((item, way), ([], []))
-        (cancers if cancer else others).append(member[3])
+        (cancers if cancer else others).append(member)
     if members[0][1] or len(routes) < 2:
-        return any_of([m[3] for m in members])
-    return any_result(
-        [
-            all_results([j.result for j in others] + ([any_of(cancers)] if cancers else []))
-            for cancers, others in routes.values()
-        ]
+        return None
+    return list(routes.values())
+
+
+def _route_result(cancers: list[Unit], others: list[Unit]) -> Result:
+    return all_results(
+        [m[3].result for m in others] + ([any_of([m[3] for m in cancers])] if cancers else [])
     )
 
 
@@ -364,23 +379,65 @@ def group_result(members: list[Unit]) -> Result:
 _Best = tuple[tuple[int, int], Verdict, list[Decision], int, str | None, list[Unit], Grouped]
 
 
-def _settled_alternatives(grouped: Grouped, judgements: list[Judgement]) -> list[Judgement]:
-    """Judgements in which an inclusion alternative that fails, or is open, inside a group that
-    another alternative satisfies says so: its own result stays true to its statement, but a
-    reader must not take it for a reason against the trial."""
-    out = judgements
+#: Why an inclusion alternative's own result does not count, appended to its explanation.
+ALTERNATIVE_MET = "an alternative to this is met"
+ALTERNATIVE_OPEN = "not met; an alternative to this is still open"
+ROUTE_CLOSED = "does not count: this alternative fails on another of its requirements"
+_OPEN_OR_FAILED = (Result.NOT_MET, Result.UNKNOWN)
+NOT_MET, UNKNOWN = Result.NOT_MET, Result.UNKNOWN
+
+
+def _settled_alternatives(grouped: Grouped) -> dict[int, str]:
+    """The inclusion alternatives whose own result did not count toward the verdict, by
+    position in `judgements`, each with the reason: in a group another alternative satisfies,
+    every one that fails or is open; in a group still open, every one that fails, and every
+    part of a route that another of its parts closes. (A group that fails blocks: all of it
+    counts.)"""
+    out: dict[int, str] = {}
     for result, members in grouped:
-        if result is not Result.MET or members[0][2] is None or members[0][1]:
+        if members[0][2] is None or members[0][1]:
             continue
-        for index, _, _, judgement, _ in members:
-            if judgement.result in (Result.NOT_MET, Result.UNKNOWN):
-                if out is judgements:
-                    out = list(judgements)
-                out[index] = replace(
-                    judgement,
-                    explanation=f"{judgement.explanation} (an alternative to this is met)",
-                    missing=None,
-                )
+        if result is Result.MET:
+            for unit in members:
+                if unit[3].result in _OPEN_OR_FAILED:
+                    out[unit[0]] = ALTERNATIVE_MET
+        elif result is Result.UNKNOWN:
+            routes = _group_routes(members)
+            if routes is None:  # plain alternatives: one that fails leaves the others open
+                out.update({u[0]: ALTERNATIVE_OPEN for u in members if u[3].result is NOT_MET})
+                continue
+            for cancers, others in routes:
+                if _route_result(cancers, others) is Result.NOT_MET:  # a closed way in
+                    for unit in cancers + others:
+                        if unit[3].result is NOT_MET:
+                            out[unit[0]] = ALTERNATIVE_OPEN
+                        elif unit[3].result is not Result.NOT_APPLICABLE:
+                            out[unit[0]] = ROUTE_CLOSED
+                    continue
+                # an open way in: its cancers are alternatives within it
+                cancer_met = any_of([m[3] for m in cancers]) is Result.MET
+                for unit in cancers:
+                    if unit[3].result is NOT_MET or (cancer_met and unit[3].result is UNKNOWN):
+                        out[unit[0]] = ALTERNATIVE_MET if cancer_met else ALTERNATIVE_OPEN
+    return out
+
+
+def _other_cohort(label: str, cohort: str | None) -> str:
+    """Why a criterion of a cohort the patient is not judged under does not count."""
+    if cohort:
+        return f"for {label}; this patient is considered for {cohort}"
+    return f"only for {label}, which does not include this patient"
+
+
+def _as_counted(judgements: list[Judgement], uncounted: dict[int, str]) -> list[Judgement]:
+    """The judgements as the verdict counted them: one that did not count is `not_applicable`,
+    its explanation still saying what was found, and why it does not count."""
+    if not uncounted:
+        return judgements
+    out = list(judgements)
+    for index, why in uncounted.items():
+        judgement = out[index]
+        out[index] = Judgement(Result.NOT_APPLICABLE, f"{judgement.explanation} ({why})")
     return out
 
 
@@ -398,7 +455,9 @@ def judge_trial(
     """Judge every item of a trial. With `full=False`, return None as soon as an item that holds
     for every cohort blocks (the trial is ineligible and its details are not needed).
 
-    `cache` holds this patient's judgements by semantic criterion id and registry key."""
+    `cache` holds this patient's judgements by semantic criterion id and registry key. The
+    verdict is reached through the best cohort; the judgements returned are reported as it
+    counted them (see `TrialResult`)."""
     judgements: list[Judgement] = []
     keys = registry_keys(trial)
     for check in keys:
@@ -445,7 +504,27 @@ def judge_trial(
     assert best is not None
     _, verdict, decisive, count, cohort, units, grouped = best
     cohort = cohort or None  # the route of patients no condition label names
-    judgements = _settled_alternatives(grouped, judgements)
+    uncounted = _settled_alternatives(grouped)
+    if verdict is not Verdict.INELIGIBLE:
+        # reached through one cohort: the others' criteria do not count (an ineligible trial
+        # failed through every cohort, and each cohort's criteria say why)
+        counted = {unit[0] for unit in units}
+        for n, place in enumerate(trial.places):
+            if offset + n not in counted and place.cohort is not None:
+                uncounted[offset + n] = _other_cohort(place.cohort, cohort)
+    judgements = _as_counted(judgements, uncounted)
+    # what decides, row by row: the results that block, or the open ones that still count (not
+    # a group's other members, which say nothing against the trial or settle nothing)
+    decisive = [
+        d
+        for d in decisive
+        if d.index not in uncounted
+        and (
+            _blocks(d.exclusion, d.judgement.result)
+            if verdict is Verdict.INELIGIBLE
+            else d.judgement.result is Result.UNKNOWN
+        )
+    ] or decisive
     targets = sorted(
         (
             j

@@ -4,6 +4,12 @@ Extensions to the contract, all additive: `as_of`, `open_questions`, and per mat
 criterion `source` ("criteria" or "registry"), `cohort`, `any_of` (criteria sharing the number
 are alternatives: one of them is enough), `route` (within one item's group, the criteria of one
 way in, which hold together) and `missing` (the fact that would settle an unknown).
+
+Each `result` is the one the verdict counted (`matcher.engine.judge_trial`), so the contract's
+rule over the rows gives `verdict`: a criterion that did not count (an alternative another one
+settles, a part of a way in another part rules out, a criterion of a cohort the patient is not
+considered for) is `not_applicable`, its explanation saying what was found and, in parentheses,
+why it does not count.
 """
 
 from __future__ import annotations

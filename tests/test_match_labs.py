@@ -12,7 +12,9 @@ from criteria import parse_criteria
 from matcher.judges import evaluate
 from matcher.labs import canonical_key, entries_for, lab_table, to_unit
 from matcher.loading import parse_profile
+from matcher.match import match_patient
 from matcher.patient import Patient
+from tests.match_helpers import make_trials
 from trialmatch.errors import ProfileError
 from trialmatch.vocab import Result, Section
 
@@ -153,3 +155,46 @@ def test_counts_with_a_power_of_ten_per_microlitre() -> None:
     # the caret lost in copying: "10 x 104/mm3" is 10 x 10^4 per mm3
     assert to_unit(platelets, 10, "×104/mm^3") == 100
     assert to_unit(platelets, 1.5, "x 109/L") == 1.5
+
+
+def _renal_alternatives(analyte: str, limit: float) -> list[dict[str, Any]]:
+    """'Serum creatinine <= 1.5 x ULN or creatinine clearance >= LIMIT mL/min' as the parser
+    writes it: two lab criteria of one item sharing an any-of group."""
+    group = {"section": "inclusion", "kind": "lab", "any_of": 1, "item": 0}
+    creatinine = {"analyte": "creatinine", "comparator": "<=", "value": 1.5, "unit": "x ULN"}
+    clearance = {"analyte": analyte, "comparator": ">=", "value": limit, "unit": "mL/min"}
+    return [{**group, **creatinine, "uln_multiple": True}, {**group, **clearance}]
+
+
+CRCL_55 = {"creatinine_clearance": 55}
+
+
+@pytest.mark.parametrize(
+    ("analyte", "limit", "labs", "verdict"),
+    [
+        # one alternative fails, the other is missing: open, not a reason to exclude
+        ("creatinine_clearance", 60, CRCL_55, "possibly_eligible"),
+        ("creatinine_clearance", 60, {"creatinine_xuln": 2.0}, "possibly_eligible"),
+        # both known to fail
+        ("creatinine_clearance", 60, {**CRCL_55, "creatinine_xuln": 2.0}, "ineligible"),
+        # either one holding is enough
+        ("creatinine_clearance", 60, {"creatinine_clearance": 65}, "eligible"),
+        ("creatinine_clearance", 60, {**CRCL_55, "creatinine_xuln": 1.2}, "eligible"),
+        # a GFR limit is answered by the creatinine clearance (labs.yaml: one entry, "or eGFR")
+        ("gfr", 50, CRCL_55, "eligible"),
+        ("egfr", 60, CRCL_55, "possibly_eligible"),
+        ("gfr", 50, {}, "possibly_eligible"),
+    ],
+)
+def test_a_creatinine_limit_or_a_clearance_limit_is_enough(
+    analyte: str, limit: float, labs: dict[str, float], verdict: str
+) -> None:
+    patient = {"id": "p", "sex": "female", "age": 60, "diagnosis": {"cancer": "breast cancer"}}
+    trials = make_trials({"nct_id": "NCT1", "criteria": _renal_alternatives(analyte, limit)})
+    report = match_patient(
+        parse_profile({**patient, "labs": labs}),
+        trials,
+        as_of=dt.date(2026, 11, 24),
+        include_ineligible=True,
+    )
+    assert report.matches[0].verdict.value == verdict

@@ -97,7 +97,8 @@ def test_any_of_group_holds_when_one_alternative_holds() -> None:
     }
     result = verdicts({"nct_id": "NCT1", "criteria": [er, pr]})["NCT1"]
     assert result.verdict is Verdict.ELIGIBLE
-    # the open alternative says it does not count against the trial, and the JSON groups them
+    # the open alternative does not count against the trial, says so, and the JSON groups them
+    assert result.judgements[-1].result is Result.NOT_APPLICABLE
     assert result.judgements[-1].explanation.endswith("(an alternative to this is met)")
     rows = [judged_json(j) for j in result.judged if j.source == "criteria"]
     assert [r.get("any_of") for r in rows] == [1, 1]
