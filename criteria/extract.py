@@ -947,6 +947,11 @@ _NO_CONCURRENT = re.compile(r"\bno (?:other )?(?:concurrent|concomitant|current)
 _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:either\s+)?$", re.I)
 
 
+#: "creatinine <= 1.5 x ULN or a calculated creatinine clearance >= 60": either limit will do
+#: (so will "and/or": meeting one is enough)
+_OR_LAB = re.compile(
+    r"^[\s,;()]*(?:either\s+)?(?:or|and/or)\b(?!\s*equal)[\s,;()]*(?:[a-z-]+\s+){0,4}$", re.I
+)
 #: "relapse on adjuvant X, or progression while on Y": two treatment histories as alternatives
 _OR_HISTORY = re.compile(
     r"^[\s,;()]*or\s+(?:\(?[a-h1-9]\)\s*)?(?:(?:radiolog\w*|objective|clinical|documented)\s+)?"
@@ -1085,14 +1090,16 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
         between = w[left.end : right.start]
         histories = left.kind in _HISTORIES and right.kind in _HISTORIES
         markers = left.kind == right.kind == "biomarker"
+        labs = left.kind == right.kind == "lab"
         if (
             len(between) > (80 if histories or markers else 40)
             or not (
                 _OR_BETWEEN.search(between)
                 or (histories and _OR_HISTORY.search(between))
                 or (markers and _OR_MARKER.search(between))
+                or (labs and _OR_LAB.search(between))
             )
-            or "and/or" in between
+            or ("and/or" in between and not labs)
         ):
             continue
         if left.kind == right.kind == "administrative":

@@ -235,7 +235,10 @@ _CONDITION_BEFORE = re.compile(
     r"|serum\s+|plasma\s+)*$"
     # "clearance is only required when creatinine is > 1.5 x ULN"
     r"|\b(?:only|required|needed|necessary|performed|done)\s+(?:only\s+)?(?:if|when|in case)\s+"
-    r"(?:the\s+|serum\s+|plasma\s+)*$",
+    r"(?:the\s+|serum\s+|plasma\s+)*$"
+    # "..., or clearance >= 60 mL/min for patients with creatinine levels above 1.5 x ULN"
+    r"|\b(?:for|in)\s+(?:patients?|subjects?|participants?|those)\s+(?:with|who have|having)\s+"
+    r"(?:an?\s+|the\s+|serum\s+|plasma\s+|baseline\s+)*$",
     re.IGNORECASE,
 )
 #: A value named in a note about how it is measured, not as a threshold of its own.
