@@ -39,7 +39,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.158.0"
+PARSER_VERSION = "0.159.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -183,7 +183,7 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
     # definition of postmenopause ("defined as: ...") is made of
     out = _situation_routes(_suppression_route(out), shape, words, group_counter)
     out = _stage_qualifiers(_required_again(out))
-    out = _childbearing_alternatives(_condition_cohorts(_beyond_local(out)))
+    out = _childbearing_alternatives(_condition_cohorts(_breast_receptors(_beyond_local(out))))
     out = _status_definitions(_adjuvant_line_rules(text, out), shape, words)
     return _cancer_alternatives(_one_spelling(out), group_counter)
 
@@ -634,6 +634,39 @@ def _condition_cohorts(criteria: list[Criterion]) -> list[Criterion]:
         for i in positions:
             if not isinstance(criteria[i], CancerType):
                 out[i] = criteria[i].model_copy(update={"cohort": label})
+    return out
+
+
+#: "... non-TNBC HER2-negative breast cancer, gastric cancer, ...": the status says which breast
+#: cancers, right before the words "breast cancer"
+_BREAST_AFTER = re.compile(r"[\s,)-]*(?:\w+\s+){0,2}?(?:breast|BC\b|MBC\b)", re.IGNORECASE)
+
+
+def _breast_receptors(criteria: list[Criterion]) -> list[Criterion]:
+    """In an item that lists several cancers as alternatives, a receptor status written as part
+    of the breast cancer ("TNBC, HER2-negative breast cancer, NSCLC, gastric cancer") is what the
+    breast cancers must be: a condition on patients with breast cancer (labelled so, as
+    `_condition_cohorts` labels them), not a requirement for the gastric cancers."""
+    groups: dict[tuple[int, int], set[str]] = {}
+    for c in criteria:
+        if _names_a_cancer(c) and c.any_of is not None:
+            groups.setdefault((c.item, c.any_of), set()).add(c.cancer)
+    listing = {item for (item, _), cancers in groups.items() if len(cancers) >= 2}
+    if not listing:
+        return criteria
+    out = list(criteria)
+    for i, c in enumerate(criteria):
+        if (
+            isinstance(c, Receptor)
+            and c.item in listing
+            and c.any_of is None
+            and c.cohort is None
+            and c.section == Section.INCLUSION
+            and c.evidence
+        ):
+            at = c.text.find(c.evidence)
+            if at >= 0 and _BREAST_AFTER.match(c.text, at + len(c.evidence)):
+                out[i] = c.model_copy(update={"cohort": "Patients with breast cancer"})
     return out
 
 
