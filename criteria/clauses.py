@@ -657,6 +657,9 @@ def apply_presentation(drafts: list[Draft], view: ItemView, counter: list[int]) 
 _PERMITTED = Fast(
     r"\b(?:(?:is|are|will be|would be|also|is also|are also)\s+(?:\w+\s+)?(?:allowed|permitted"
     r"|acceptable|accepted|allowable)|(?<!not )(?:allowed|permitted|acceptable)\s*\**\s*(?:[.;)]|$)"
+    # "Concurrent trastuzumab allowed at the physician's discretion", "allowed (but not required)"
+    r"|(?<!not )(?:allowed|permitted)\s+(?:at|per|upon|by)\s+(?:the\s+)?(?:[\w'’]+\s+){0,3}?"
+    r"discretion|(?<!not )(?:allowed|permitted)\s*\(?\s*but not (?:required|mandatory)"
     r"|is not an exclusion|are not excluded|does not exclude|do not exclude|(?:is|are) optional"
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible"
     r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated)))"

@@ -215,6 +215,8 @@ def extract_item(
             drafts.extend(reader(view))
     if drafts and view.has(_TARGET_WORDS):
         drafts = _without_target_notes(drafts, view)
+    if len(drafts) > 1 and "(" in view.w:
+        drafts = _without_subgroups(drafts, view)
     if view.has(_WASHOUT_INTRO_WORDS) and _washout_intro(view.w):
         # "At least the following periods must have passed since the last dose:" introduces
         # washouts; it asks for no prior therapy itself
@@ -254,6 +256,8 @@ def extract_item(
     clauses.apply_presentation(drafts, view, counter)
     if view.section == Section.EXCLUSION and drafts and view.has(_RULE_NOT_WORDS):
         _rules_stated_as_inclusions(drafts, view)
+    if view.section == Section.EXCLUSION and drafts and view.has(_INTERVAL_RULE_WORDS):
+        _intervals_stated_as_rules(drafts, view)
     if view.section == Section.INCLUSION and drafts:
         _other_ways_in(drafts, view)
     if view.has(_COHORT_WORDS) and len(view.w) > 40:
@@ -758,6 +762,30 @@ _RULE_NOT = re.compile(
 _RULE_NOT_WORDS = gate_words("must not", "should not", "shall not", "may not", "cannot", "n't")
 
 
+_INTERVAL_RULE_WORDS = gate_words("had to be", "must be", "should be", "needs to be", "has to be")
+#: "If the prior adjuvant therapy included letrozole, the disease-free interval had to be
+#: greater than 12 months": the rule a patient must meet, written inside an exclusion item
+_INTERVAL_RULE = re.compile(
+    r"\b(?:had|has|have|needs?)\s+to\s+be|\b(?:must|should|shall)\s+(?:have\s+)?been\b"
+    r"|\b(?:must|should|shall)\s+be\b",
+    re.IGNORECASE,
+)
+
+
+def _intervals_stated_as_rules(drafts: list[Draft], view: ItemView) -> None:
+    """An exclusion item's 'the disease-free interval had to be > 12 months' after adjuvant X is
+    what lets a patient in: what it excludes is relapse within those months."""
+    for draft in drafts:
+        months = draft.fields.get("relapse_after_months")
+        if draft.kind != "prior_therapy" or months is None or draft.fields.get("negated"):
+            continue
+        sentence = view.w[cues.sentence_start(view.w, draft.start) : cues.sentence_stop(
+            view.w, draft.start)]  # fmt: skip
+        if _INTERVAL_RULE.search(sentence):
+            del draft.fields["relapse_after_months"]
+            draft.fields["relapse_within_months"] = months
+
+
 _INELIGIBLE_WORDS = gate_words(
     "ineligib", "unsuitab", "candidate", "suitable", "eligible", "unavailab", "available",
     "contraindicat", "refus", "unable to",
@@ -907,6 +935,29 @@ def _without_target_notes(drafts: list[Draft], view: ItemView) -> list[Draft]:
         d
         for d in drafts
         if d.kind == "measurable_disease" or not any(a <= d.start < b for a, b in notes)
+    ]
+
+
+#: "LVEF normal by ECHO (for patients with hypertension or > 60 years of age)": who must have
+#: the item's test, not what every patient must be
+_SUBGROUP_BRACKET = re.compile(
+    r"\(\s*(?:only\s+)?(?:for|in)\s+(?:patients|subjects|participants|women|men|those)\s+"
+    r"(?:with|who|aged|older|over|above|>)[^()]*\)",
+    re.IGNORECASE,
+)
+_SUBGROUP_KINDS = frozenset({"age", "comorbidity", "sex", "menopausal_status"})
+
+
+def _without_subgroups(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """Drafts outside brackets that name the patients an item's test is for (the test itself,
+    before the bracket, stays)."""
+    brackets = [m.span() for m in _SUBGROUP_BRACKET.finditer(view.w)]
+    if not brackets:
+        return drafts
+    return [
+        d
+        for d in drafts
+        if d.kind not in _SUBGROUP_KINDS or not any(a <= d.start < b for a, b in brackets)
     ]
 
 

@@ -296,6 +296,10 @@ _CNS = Fast(
     r"|malignan\w*\s+involving\s+(?:the\s+)?(?:brain|cns|central nervous system)"
     r"|(?:cancer|tumou?r)s?\s+(?:to|in)\s+the\s+brain"
     r"|leptomeningeal\s*(?:\w+)?|carcinomatous meningitis"
+    # "brain or leptomeningeal disease": the noun after the list is the brain's too
+    r"|(?:brain|cns|central nervous system)(?=\s*(?:,|/|or|and|and/or)\s*(?:\w+\s+)?"
+    r"(?:leptomeningeal|meningeal|spinal cord)\s+(?:disease|metasta\w+|involvement|mets"
+    r"|carcinomatosis|spread|lesions?))"
     r"|meningeal carcinomatosis|brain mets"
     r"|(?:metastatic|secondary)\s+(?:brain|cns|central nervous system)\s+(?:\(cns\)\s+)?"
     r"(?:malignan\w*|cancers?|disease)(?!\s+only\b))",
