@@ -702,6 +702,31 @@ def test_a_specific_form_of_heart_disease_needs_the_same_form() -> None:
     assert judged(heart("cardiac disease"), fibrillation) is MET
     failure = patient(conditions=["heart failure"])
     assert judged(heart("congestive heart failure"), failure) is MET
+    # a qualified heart disease is a form ("atherosclerotic heart disease")
+    atherosclerotic = crit(
+        m.Comorbidity, "exclusion", condition="cardiac_disease", evidence="heart disease"
+    ).model_copy(update={"text": "Known atherosclerotic heart disease"})
+    assert judged(atherosclerotic, fibrillation) is UNKNOWN
+    # a child of "... including any of the following:" names the form in its own words, and
+    # its exceptions do not make another form count
+    ventricular = crit(
+        m.Comorbidity,
+        "exclusion",
+        condition="cardiac_disease",
+        evidence="heart disease",
+        exceptions=("except for benign extrasystoles",),
+    ).model_copy(
+        update={"text": "Active heart disease, any of the following: ventricular arrhythmias"}
+    )
+    assert judged(ventricular, fibrillation) is UNKNOWN
+
+
+def test_plain_hypertension_is_no_hypertensive_crisis() -> None:
+    crisis = crit(
+        m.Comorbidity, "exclusion", condition="hypertension", evidence="hypertensive crisis"
+    ).model_copy(update={"text": "Earlier hypertensive crisis or hypertensive encephalopathy"})
+    assert judged(crisis, patient(conditions=["hypertension"])) is UNKNOWN
+    assert judged(crisis, patient(conditions=["hypertensive crisis in 2024"])) is MET
 
 
 @pytest.mark.parametrize(

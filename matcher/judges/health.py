@@ -426,6 +426,39 @@ _TYPE_1 = re.compile(
 _TYPE_2 = re.compile(r"\btype\s*(?:2|II)\b|\bT2DM\b|non[- ]insulin[- ]dependent|NIDDM", re.I)
 
 
+def _own_words(c: Comorbidity) -> str | None:
+    """The words of a child item after its list's introduction ("Active cardiac disease
+    including any of the following: ventricular arrhythmias ..."), when the criterion's evidence
+    lies in the introduction: the child's words say which form is meant."""
+    if not c.evidence or ":" not in c.text:
+        return None
+    own = c.text.rsplit(":", 1)[1]
+    return own if c.evidence not in own and own.strip() else None
+
+
+def _named_forms(condition: str, c: Comorbidity) -> frozenset[str] | None:
+    """The forms of a condition the criterion names (see `matcher.conditions.forms`)."""
+    named = comorbidities.forms(condition, _near_evidence(c))  # "atherosclerotic heart disease"
+    own = _own_words(c) if named is None else None
+    if own is not None:
+        return comorbidities.forms(condition, own) or None
+    return named
+
+
+def _form_words(c: Comorbidity) -> str:
+    """The words naming the form, for an explanation: whole words only."""
+    own = _own_words(c)
+    if own is not None:
+        return own.strip(" ;.")[:80]
+    near = _near_evidence(c)
+    if not c.text.startswith(near) and " " in near:
+        near = near.split(" ", 1)[1]  # the first word may be cut
+    return _LEADING_SMALL_WORDS.sub("", near).strip(" ;.")[:80]
+
+
+_LEADING_SMALL_WORDS = re.compile(r"^(?:(?:of|with|a|an|the|any|or|and|history)\s+)+", re.I)
+
+
 def _near_evidence(c: Comorbidity) -> str:
     """The criterion's words with the few before them ("Type I" before "diabetes")."""
     evidence = c.evidence or c.text
@@ -473,6 +506,13 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     for exception in c.exceptions:
         if _excepted(words, exception):
             return not_met(f"{words}: covered by the criterion's exception ({exception})")
+    named = _named_forms(next(iter(hits)), c)
+    if named is not None and not named & (comorbidities.forms(next(iter(hits)), words) or set()):
+        return unknown(
+            f"{words}: the criterion names {_form_words(c)}; whether this counts is for "
+            "the investigator",
+            f"{label} (which kind)",
+        )
     if (
         c.exceptions
         and not any(_STATE_EXCEPTION.search(e) for e in c.exceptions)
@@ -493,13 +533,6 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         )
     if "diabetes" in hits and (other := _other_diabetes_type(_near_evidence(c), words)):
         return not_met(f"{words}: the criterion names {other}")
-    named = comorbidities.forms(next(iter(hits)), c.evidence or c.text)
-    if named is not None and not named & (comorbidities.forms(next(iter(hits)), words) or set()):
-        return unknown(
-            f"{words}: the criterion names {c.evidence or label}; whether this counts is for "
-            "the investigator",
-            f"{label} (which kind)",
-        )
     graded = _grade_compared(c, words)
     if graded is not None:
         return graded
