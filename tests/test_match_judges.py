@@ -1532,3 +1532,16 @@ def test_a_medicine_named_in_the_conditions_is_taken() -> None:
     on_apixaban = patient(conditions=["atrial fibrillation, anticoagulated with apixaban"])
     assert judged(c, on_apixaban) is MET
     assert judged(c, patient(conditions=["atrial fibrillation"], treatments=[])) is NOT_MET
+
+
+def test_a_line_count_open_only_for_want_of_a_relapse_date_says_so() -> None:
+    adjuvant_only = patient(
+        treatments=[
+            {"agents": ["letrozole"], "setting": "adjuvant", "start": "2019-01",
+             "end": "2024-01", "outcome": "completed"},
+        ]
+    )  # fmt: skip
+    one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
+    judgement = evaluate(one_or_two, adjuvant_only)
+    assert judgement.result is UNKNOWN
+    assert judgement.missing == "when the disease relapsed"

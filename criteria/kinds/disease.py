@@ -1076,7 +1076,7 @@ _ONE_OF_BEFORE = re.compile(
 _SUSPENDED = re.compile(r"-\s*(?:and/or|or|and)\s*", re.IGNORECASE)
 _HYPHENATED_STATUS = re.compile(r"-(?:positive|negative|low)\b", re.IGNORECASE)
 _STATUS_BEFORE = Fast(
-    r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+"
+    r"(?P<s>positive|negative|over-?expressing|over-?expression of)\s+(?:for\s+)?(?:either\s+"
     r"|both\s+)?$|(?P<s2>ultra-?low|low)[\s-]+$"
 )
 _TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b")

@@ -422,7 +422,10 @@ _LINES = Fast(
 #: permitted"): a maximum. Read on the words before the count, a newline, and the words after it.
 _PERMITTED_COUNT = re.compile(
     r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated\s+with"
-    r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+(?:to\s+(?:receive|have)\s+)?\n"
+    r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+"
+    # "allowed (but not required) to have one", "adjuvant X is permitted as well as one line"
+    r"(?:\(?\s*but\s+not\s+(?:required|mandatory)\s*\)?\s*,?\s*)?"
+    r"(?:to\s+(?:receive|have)\s+|as\s+well\s+as\s+)?\n"
     r"|\n[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:also\s+)?)?(?:allowed|permitted|acceptable"
     r"|accepted)\b",
     re.I,
@@ -882,7 +885,12 @@ def _investigational(
     slash = w.rfind("/", before.start(), mention.start)
     if slash >= 0 and not any(m.end <= slash and m.start > before.start() for m in mentions):
         return mention  # the word before the slash is no class the qualifier also covers
-    return dataclasses.replace(mention, id=narrower)
+    if slash >= 0:
+        return dataclasses.replace(mention, id=narrower)
+    # the qualifier is the mention's own first word ("investigational systemic therapy")
+    return dataclasses.replace(
+        mention, id=narrower, start=before.start(), text=w[before.start() : mention.end]
+    )
 
 
 def _in_a_trial(mention: lexicon.Mention, w: str) -> lexicon.Mention:
@@ -2948,7 +2956,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
     capped_to: int | None = None  #: the end of the last capped count's noun
     for match in _LINES.finditer(w, view.low):
         inside, read_to = match.start() < read_to, max(read_to, match.end("tail"))
-        prefix = w[max(0, match.start() - 30) : match.start()]
+        prefix = w[max(0, match.start() - 45) : match.start()]
         allowed = _PERMITTED_COUNT.search(prefix + "\n" + match.group("tail")) is not None
         # "no more than 1 chemotherapy or 1 targeted regimen": the cap goes on to the next count
         allowed = allowed or bool(

@@ -619,6 +619,15 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
             "for the investigator",
             "whether relapse on (neo)adjuvant therapy counts as a line",
         )
+    if history.relapse_date is None and any(
+        r.setting in _EARLY and r.counts_as_line for r in history.regimens
+    ):
+        return unknown(
+            f"{said}; when the disease relapsed after the (neo)adjuvant therapy is not given (a "
+            "relapse on it, or a dated first treatment for advanced disease, would say; a "
+            "relapse during or soon after it may count as a line)",
+            "when the disease relapsed",
+        )
     return unknown(
         f"{said}; settings or dates of some regimens not given", "treatment settings and dates"
     )
