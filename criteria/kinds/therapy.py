@@ -997,6 +997,11 @@ def _read(view: ItemView) -> list[Draft]:
                 draft.fields["negated"] = True
             if any(m.start == run.start for m in untreated):
                 _only_own_setting(draft, view.w)
+            elif draft.fields.get("negated") and draft.fields.get("settings") == ("metastatic",):
+                # "relapsed > 1 year after adjuvant ET and no ET for metastatic disease": the
+                # relapse window is the adjuvant therapy's, not the absent one's
+                for key in ("relapse_within_months", "relapse_after_months"):
+                    draft.fields.pop(key, None)
             out.append(draft)
             companion = view.memo.pop(("spared", run.start), None)
             if companion is not None:
