@@ -1130,10 +1130,11 @@ def _status_word(raw: str, receptor: str) -> str | None:
 
 #: Receptor names start a word (the pattern begins with \b): these words, or words starting so.
 _RECEPTOR_TOKENS = frozenset({"er", "pr", "hr", "pgr", "human"})
+#: Words that start so may name a receptor. The prefix test runs over the item's tokens as they
+#: are: a set of every token's first three letters, built for every item so as to skip the test
+#: where no token can pass, cost more than the test itself.
 _RECEPTOR_PREFIXES = ("her", "erbb", "estrogen", "oestrogen", "hormon", "progesterone", "triple",
                       "tnbc")  # fmt: skip
-#: Their first three letters: most items have no word starting so, and skip the prefix test.
-_RECEPTOR_HEADS = frozenset(prefix[:3] for prefix in _RECEPTOR_PREFIXES)
 
 
 def _suspended(w: str, first: re.Match[str], second: re.Match[str]) -> bool:
@@ -1149,13 +1150,7 @@ def _suspended(w: str, first: re.Match[str], second: re.Match[str]) -> bool:
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
     tokens = view.words.tokens
-    if not (
-        tokens & _RECEPTOR_TOKENS
-        or (
-            not view.words.prefixes.isdisjoint(_RECEPTOR_HEADS)
-            and any(t.startswith(_RECEPTOR_PREFIXES) for t in tokens)
-        )
-    ):
+    if not (tokens & _RECEPTOR_TOKENS or any(t.startswith(_RECEPTOR_PREFIXES) for t in tokens)):
         return []
     out: list[Draft] = []
     names = [m for m in _RECEPTOR.finditer(w) if not view.in_exception(m.start())]
