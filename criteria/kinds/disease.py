@@ -1075,7 +1075,7 @@ _STATUS_BEFORE = Fast(
     r"(?P<s>positive|negative|over-?expressing|overexpression of)\s+(?:for\s+)?(?:either\s+"
     r"|both\s+)?$|(?P<s2>ultra-?low|low)[\s-]+$"
 )
-_TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b")
+_TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b", first=True)
 _PERCENT = re.compile(
     r"(?P<c>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*%|(?P<a>\d+(?:\.\d+)?)\s*%?\s*(?:-|to)\s*"
     r"(?P<b>\d+(?:\.\d+)?)\s*%|(?P<o>\d+(?:\.\d+)?)\s*%\s*(?:or|and)\s*(?:more|greater|higher"

@@ -331,7 +331,8 @@ _WASHOUT = Fast(
     r"|initiat|start|begin|commenc|first|the\s+(?:diagnosis|first|start|initiation|beginning)))"
     # "must be off hormonal agents for 1 week": the time since the last dose
     r"|\b(?:be|been|remain)\s+off\b(?:\s+of)?[^.;]{0,80}?\bfor\s+(?:at\s+least\s+|>=\s*)?"
-    r"(?P<n11>\d+(?:\.\d+)?)\s*(?P<unit11>days?|weeks?|months?)"
+    r"(?P<n11>\d+(?:\.\d+)?)\s*(?P<unit11>days?|weeks?|months?)",
+    first=True,
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
