@@ -678,7 +678,8 @@ def layout(text: str) -> Layout:
         if joined_or and previous is not None:
             item.or_previous = previous.index
             joined_or = False
-        counted = _COUNTED_INTRO.search(words)
+        # (every match holds "follow": most lines are not searched)
+        counted = _COUNTED_INTRO.search(words) if "follow" in words.lower() else None
         labelled = words.endswith(":") or is_label(words) or counted is not None
         if intro is not None and item.parent == intro.index and item.indent > intro.indent:
             intro = None  # its children are nested: the items after them are not its children

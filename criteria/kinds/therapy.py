@@ -2042,7 +2042,8 @@ def _prior_therapy(
     cue_text = f"{intro} {before} {cue_after}"
     l_cue = cue_text.lower()
     relation = "received"
-    if _INTOLERANT.search(cue_text, l_cue) and (
+    intolerant = _INTOLERANT.search(cue_text, l_cue) is not None  # (searched once for both)
+    if intolerant and (
         _PROGRESSION_OR_INTOLERANCE.search(cue_text)
         or _PROGRESSION_OR_INTOLERANCE.search(w, cues.sentence_start(w, run.context), run.context)
     ):
@@ -2051,7 +2052,7 @@ def _prior_therapy(
         # `_read` adds the intolerance as the alternative
         relation = "progressed"
         view.memo[("or intolerant", run.start)] = True
-    elif _INTOLERANT.search(cue_text, l_cue):
+    elif intolerant:
         relation = "intolerant"
     elif (
         _progressed_in(cue_text, l_cue)
