@@ -265,16 +265,15 @@ _ASCII_TOKEN = re.compile(r"[a-z]+|\d+|\([a-z]\)")  #: the same on lower-case AS
 
 
 class Words:
-    """An item's lower-cased text and its tokens, computed once: in order (`sequence`, for the
-    lexicon's gates) and as a set."""
+    """An item's lower-cased text and its tokens in order (`sequence`, for the lexicon's gates
+    and the receptor reader's), computed once."""
 
-    __slots__ = ("lower", "sequence", "tokens")
+    __slots__ = ("lower", "sequence")
 
     def __init__(self, lower: str) -> None:
         self.lower = lower
         text = lower.replace("(s)", "s  ") if "(s)" in lower else lower
         self.sequence = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
-        self.tokens = set(self.sequence)
 
 
 class GateWords(frozenset[str]):
