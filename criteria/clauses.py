@@ -665,7 +665,8 @@ _PERMITTED = Fast(
     r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated)))"
     r"|\b(?:patients?|participants?|subjects?)\s+could\s+(?:be|have)\b"
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
-    r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))"
+    r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))",
+    first=True,
 )
 #: "Patients who received <= 14 days of letrozole for advanced disease are eligible": a short
 #: exposure let in, not a requirement.

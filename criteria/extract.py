@@ -460,12 +460,18 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if view.section == Section.EXCLUSION:
         _exclusion_prohibitions(keep, view.w)
         keep = [d for d in keep if not _admission_condition(d, view.w) and not _required(d, view.w)]
-    if len(keep) < 2:
+    kinds = [d.kind for d in keep]
+    repeated = {kind for kind in kinds if kinds.count(kind) > 1}
+    if not repeated:
         return keep  # nothing to deduplicate
-    # one criterion per kind and identical fields
+    # one criterion per kind and identical fields (only a kind read twice can repeat one: the
+    # key, its fields' text, costs more than all the rest)
     seen: set[tuple[str, str]] = set()
     unique: list[Draft] = []
     for draft in keep:
+        if draft.kind not in repeated:
+            unique.append(draft)
+            continue
         key = (draft.kind, repr(sorted(draft.fields.items())))
         if key in seen:
             continue

@@ -265,18 +265,15 @@ _ASCII_TOKEN = re.compile(r"[a-z]+|\d+|\([a-z]\)")  #: the same on lower-case AS
 
 
 class Words:
-    """An item's lower-cased text and the keys `FactorIndex` looks up, computed once: its tokens
-    in order (`sequence`, for the lexicon's gates), as a set, and their first three letters."""
+    """An item's lower-cased text and its tokens in order (`sequence`, for the lexicon's gates
+    and the receptor reader's), computed once."""
 
-    __slots__ = ("lower", "prefixes", "sequence", "tokens")
+    __slots__ = ("lower", "sequence")
 
     def __init__(self, lower: str) -> None:
         self.lower = lower
         text = lower.replace("(s)", "s  ") if "(s)" in lower else lower
         self.sequence = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
-        tokens = set(self.sequence)
-        self.tokens = tokens
-        self.prefixes = {t[:3] for t in tokens}
 
 
 class GateWords(frozenset[str]):

@@ -433,10 +433,13 @@ def _lets_in_on_condition(words: str) -> bool:
 #: Words a criterion does not end with: the line goes on below ("... any other concurrent
 #: systemic therapy, including" / "hormonal agents"; "... at doses greater than" / "those used
 #: for replacement"). Lower case only: "Hepatitis A" ends a criterion.
+_DANGLING_WORDS = ("including", "such as", "e.g.", "i.e.", "of", "with", "without", "to", "the",
+                   "a", "an", "for", "in", "than", "by", "from", "that", "which", "who", "whom",
+                   "whose", "as", "at", "on", "per", "via", "between", "within", "except",
+                   "excluding", "other", "any", "are", "is", "be", "must", "if", "unless",
+                   "using")  # fmt: skip
 _DANGLING_END = re.compile(
-    r"(?:^|\s)(?:including|such as|e\.g\.|i\.e\.|of|with|without|to|the|a|an|for|in|than|by"
-    r"|from|that|which|who|whom|whose|as|at|on|per|via|between|within|except|excluding|other"
-    r"|any|are|is|be|must|if|unless|using)\s*$"
+    r"(?:^|\s)(?:" + "|".join(re.escape(word) for word in _DANGLING_WORDS) + r")\s*$"
 )
 #: An introduction without its colon ("postmenopausal is defined as" / "A prior bilateral
 #: oophorectomy, or" / ...): its entries stay entries, none joins it.
@@ -447,7 +450,20 @@ _OPEN_INTRO_END = re.compile(
 )
 #: "and" / "or" at the end: the next line goes on when it starts in lower case ("... PI3K
 #: inhibitors, or" / "other agents targeting AKT"); in upper case it is the other alternative.
-_CONJUNCTION_END = re.compile(r"(?:^|[\s,;])(?:and|or|and/or|nor|but)\s*$", re.IGNORECASE)
+_CONJUNCTIONS = ("and", "or", "and/or", "nor", "but")
+_CONJUNCTION_END = re.compile(
+    r"(?:^|[\s,;])(?:" + "|".join(_CONJUNCTIONS) + r")\s*$", re.IGNORECASE
+)
+#: A line that ends its sentence or clause: the next line is a criterion of its own.
+_CLOSED_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.;:!?]$")
+#: How far from its end a match of each end pattern can start in a line without trailing spaces
+#: (where "$" is the end, so "\s*" takes nothing): one separating character and the longest word.
+#: `_continuation_rule` searches only there: a search from the line's start tries every position
+#: for nothing, and made up most of its time. The look-behinds and "\s" still see the characters
+#: before, and "^" can match only when the search starts at 0, as it must.
+_CLOSED_REACH = 1
+_CONJUNCTION_REACH = 1 + max(len(word) for word in _CONJUNCTIONS)
+_DANGLING_REACH = 1 + max(len(word) for word in _DANGLING_WORDS)
 #: A line that opens with a word no criterion opens with ("with metastatic disease", "than
 #: 1.5 x ULN", "those used for", "where W is the weight"): the line above goes on.
 _CONTINUING_START = re.compile(
@@ -493,9 +509,10 @@ def _continuation_rule(above: str, words: str, in_list: bool = False) -> str | N
     above = above.rstrip()
     if _FORMULA.match(words):
         return "formula"
-    if re.search(r"(?<!\be\.g)(?<!\bi\.e)[.;:!?]$", above):
+    size = len(above)
+    if _CLOSED_END.search(above, max(0, size - _CLOSED_REACH)):
         return None
-    conjunction = _CONJUNCTION_END.search(above)
+    conjunction = _CONJUNCTION_END.search(above, max(0, size - _CONJUNCTION_REACH))
     if conjunction is not None:
         # "..., PI3K inhibitors, or" / "other agents": one list; "...; or" / "have a pacemaker",
         # "..., or" / "are pregnant", "creatinine <= ULN OR" / "creatinine clearance > 60" and
@@ -509,7 +526,7 @@ def _continuation_rule(above: str, words: str, in_list: bool = False) -> str | N
         ):
             return None
         return "conjunction"
-    if _DANGLING_END.search(above) and not (
+    if _DANGLING_END.search(above, max(0, size - _DANGLING_REACH)) and not (
         _OPEN_INTRO_END.search(above) or _OWN_CRITERION.match(words)
     ):
         return "dangling"
@@ -661,7 +678,8 @@ def layout(text: str) -> Layout:
         if joined_or and previous is not None:
             item.or_previous = previous.index
             joined_or = False
-        counted = _COUNTED_INTRO.search(words)
+        # (every match holds "follow": most lines are not searched)
+        counted = _COUNTED_INTRO.search(words) if "follow" in words.lower() else None
         labelled = words.endswith(":") or is_label(words) or counted is not None
         if intro is not None and item.parent == intro.index and item.indent > intro.indent:
             intro = None  # its children are nested: the items after them are not its children

@@ -1079,7 +1079,7 @@ _STATUS_BEFORE = Fast(
     r"(?P<s>positive|negative|over-?expressing|over-?expression of)\s+(?:for\s+)?(?:either\s+"
     r"|both\s+)?$|(?P<s2>ultra-?low|low)[\s-]+$"
 )
-_TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b")
+_TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b", first=True)
 _PERCENT = re.compile(
     r"(?P<c>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*%|(?P<a>\d+(?:\.\d+)?)\s*%?\s*(?:-|to)\s*"
     r"(?P<b>\d+(?:\.\d+)?)\s*%|(?P<o>\d+(?:\.\d+)?)\s*%\s*(?:or|and)\s*(?:more|greater|higher"
@@ -1134,10 +1134,10 @@ def _status_word(raw: str, receptor: str) -> str | None:
 
 #: Receptor names start a word (the pattern begins with \b): these words, or words starting so.
 _RECEPTOR_TOKENS = frozenset({"er", "pr", "hr", "pgr", "human"})
+#: Words that start so may name a receptor (tested on every item's tokens as they are: a pre-test
+#: on a set of their first three letters cost more than it saved).
 _RECEPTOR_PREFIXES = ("her", "erbb", "estrogen", "oestrogen", "hormon", "progesterone", "triple",
                       "tnbc")  # fmt: skip
-#: Their first three letters: most items have no word starting so, and skip the prefix test.
-_RECEPTOR_HEADS = frozenset(prefix[:3] for prefix in _RECEPTOR_PREFIXES)
 
 
 def _suspended(w: str, first: re.Match[str], second: re.Match[str]) -> bool:
@@ -1152,13 +1152,11 @@ def _suspended(w: str, first: re.Match[str], second: re.Match[str]) -> bool:
 
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
-    tokens = view.words.tokens
-    if not (
-        tokens & _RECEPTOR_TOKENS
-        or (
-            not view.words.prefixes.isdisjoint(_RECEPTOR_HEADS)
-            and any(t.startswith(_RECEPTOR_PREFIXES) for t in tokens)
-        )
+    # the tokens as listed: testing the list costs less than building a set to test (an item
+    # has about twenty tokens, few of them twice)
+    tokens = view.words.sequence
+    if _RECEPTOR_TOKENS.isdisjoint(tokens) and not any(
+        t.startswith(_RECEPTOR_PREFIXES) for t in tokens
     ):
         return []
     out: list[Draft] = []

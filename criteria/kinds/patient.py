@@ -29,7 +29,8 @@ _AGE_WORD_RE = re.compile(r"\bage\b|\baged\b", re.I)
 _YEARS_OLD = re.compile(r"\b(?:years?|yrs?)\s+old\b|\bof age\b", re.I)
 _PS_GENERIC = Fast(
     r"\b(?:performance status|performance score|PS)(?:\s*\((?:PS|ECOG|WHO)\))?\s*(?:of|is|:|="
-    r"|score)?\s*" + _VALUE
+    r"|score)?\s*" + _VALUE,
+    first=True,
 )
 _KARNOFSKY = Fast(
     r"\b(?:Karnofsky|KPS|Lansky)(?:\s*\((?:KPS)\))?(?:[\s-]*(?:(?:performance|status|score|scale"

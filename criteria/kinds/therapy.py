@@ -345,7 +345,8 @@ _WASHOUT = Fast(
     r"|initiat|start|begin|commenc|first|the\s+(?:diagnosis|first|start|initiation|beginning)))"
     # "must be off hormonal agents for 1 week": the time since the last dose
     r"|\b(?:be|been|remain)\s+off\b(?:\s+of)?[^.;]{0,80}?\bfor\s+(?:at\s+least\s+|>=\s*)?"
-    r"(?P<n11>\d+(?:\.\d+)?)\s*(?P<unit11>days?|weeks?|months?)"
+    r"(?P<n11>\d+(?:\.\d+)?)\s*(?P<unit11>days?|weeks?|months?)",
+    first=True,
 )
 _DURATION = Fast(
     r"(?:>=|>|for)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>months?|weeks?|years?)\s*(?:of|on|with|"
@@ -2179,7 +2180,8 @@ def _prior_therapy(
     cue_text = f"{intro} {before} {cue_after}"
     l_cue = cue_text.lower()
     relation = "received"
-    if _INTOLERANT.search(cue_text, l_cue) and (
+    intolerant = _INTOLERANT.search(cue_text, l_cue) is not None  # (searched once for both)
+    if intolerant and (
         _PROGRESSION_OR_INTOLERANCE.search(cue_text)
         or _PROGRESSION_OR_INTOLERANCE.search(w, cues.sentence_start(w, run.context), run.context)
     ):
@@ -2188,7 +2190,7 @@ def _prior_therapy(
         # `_read` adds the intolerance as the alternative
         relation = "progressed"
         view.memo[("or intolerant", run.start)] = True
-    elif _INTOLERANT.search(cue_text, l_cue) or (
+    elif intolerant or (
         view.has(_TOXICITY_WORDS)
         and _LATER_INTOLERANCE.search(w, run.end, cues.sentence_stop(w, run.end))
     ):
