@@ -561,10 +561,24 @@ def _is_fragment(words: str) -> bool:
     return bool(_FRAGMENT_START.match(words)) or len(words.split()) <= 6
 
 
+def _bullets_until_next_section(lines: list[_Line | None], start: int) -> bool:
+    """Whether a bulleted line comes before the next inclusion or exclusion header."""
+    for line in lines[start:]:
+        if line is None:
+            continue
+        if line.bullet:
+            return True
+        header = section_header(line.words.strip())
+        if header is not None and header.section is not None:
+            return False
+    return False
+
+
 def layout(text: str) -> Layout:
     """Split an eligibility text into headers and items, with nesting and cohort labels."""
     lines = _lines(text)
-    bullet_mode = any(line is not None and line.bullet for line in lines)
+    bulleted = any(line is not None and line.bullet for line in lines)
+    bullet_mode = bulleted and _bullets_until_next_section(lines, 0)
     items: list[Item] = []
     headers: list[Header] = []
     section = Section.INCLUSION
@@ -600,6 +614,10 @@ def layout(text: str) -> Layout:
         words = line.words.strip()
         header = None if (line.bullet and len(words) > 60) else section_header(words)
         if header is not None:
+            if bulleted and header.section is not None:
+                # a section of plain lines in an otherwise bulleted text ("Exclusion Criteria:"
+                # then one criterion per line) has items of its own, not one long item
+                bullet_mode = _bullets_until_next_section(lines, position + 1)
             section = header.section or section
             cohort = header.cohort
             headers.append(Header((line.start, line.end), section, cohort))

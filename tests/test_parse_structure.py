@@ -25,6 +25,24 @@ def test_sections_and_items() -> None:
     ]
 
 
+def test_a_section_of_plain_lines_in_a_bulleted_text_has_one_item_per_line() -> None:
+    """The older layout can mix: a bulleted inclusion list, then an exclusion section with one
+    criterion per line and no bullets. Each of those lines is an item, not one long item."""
+    mixed = (
+        "Inclusion Criteria:\n"
+        "  * Metastatic breast cancer\n"
+        "Exclusion Criteria:\n"
+        "  Has received an anti-PD-1 antibody before\n"
+        "  Has known active hepatitis B\n"
+        "  Has received a live vaccine within 30 days of the first dose\n"
+    )
+    parsed = parse_criteria(mixed)
+    excluded = {c.item for c in parsed if c.section == "exclusion"}
+    assert len(excluded) == 3
+    pd1 = next(c for c in parsed if c.kind == "prior_therapy" and c.classes)
+    assert pd1.within_days is None  # the vaccine's 30 days are not the antibody's
+
+
 def test_text_is_unescaped_and_span_points_into_the_original() -> None:
     last = parse_criteria(BULLETS)[-1]
     assert last.text == "Pregnant > 12 weeks"
