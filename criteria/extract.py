@@ -694,6 +694,17 @@ def _cns_qualifier(draft: Draft) -> bool:
     )
 
 
+_STEROID_WORDS = gate_words("steroid", "dexamethasone")
+#: A way in under a CNS exclusion: "(eligible if ...) not receiving steroids for brain
+#: metastases", "off corticosteroids".
+_OFF_STEROIDS = re.compile(
+    r"\b(?:not\s+(?:be\s+)?(?:receiving|requiring|taking|on|need(?:ing)?)|no\s+(?:longer\s+)?"
+    r"(?:requir\w+|need\w*|receiv\w+)?|off|without)\s+(?:\w+\s+){0,2}?"
+    r"(?:(?:cortico)?steroids?|dexamethasone)\b",
+    re.IGNORECASE,
+)
+
+
 def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     context = view.context
     if context is None:
@@ -710,6 +721,12 @@ def _apply_context(drafts: list[Draft], view: ItemView, counter: list[int]) -> N
         # CNS reader turns a condition on the metastases into the exclusion of the rest
         # ("stable" excludes progressing ones); other conditions exclude no one.
         kept = [d for d in drafts if d.kind in ("administrative", "cns_metastases")]
+        steroids = _OFF_STEROIDS.search(view.w) if view.has(_STEROID_WORDS) else None
+        if steroids is not None and not any(d.kind == "cns_metastases" for d in kept):
+            # "not receiving steroids for brain metastases": those needing steroids stay out
+            kept.append(view.draft("cns_metastases", *steroids.span(), states=("symptomatic",)))
+            drafts[:] = [d for d in drafts if d.kind == "unrecognized"] + kept
+            return
         if len(kept) < len([d for d in drafts if d.kind != "unrecognized"]):
             drafts[:] = kept or [
                 view.draft("administrative", 0, len(view.w), topic="permission_condition")

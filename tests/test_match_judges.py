@@ -1545,3 +1545,14 @@ def test_a_line_count_open_only_for_want_of_a_relapse_date_says_so() -> None:
     judgement = evaluate(one_or_two, adjuvant_only)
     assert judgement.result is UNKNOWN
     assert judgement.missing == "when the disease relapsed"
+
+
+def test_steroid_use_recorded_in_conditions_settles_a_steroid_cns_criterion() -> None:
+    needing = crit(m.CnsMetastases, "exclusion", states=("symptomatic",)).model_copy(
+        update={"text": "not receiving corticosteroids for the brain metastases"}
+    )
+    treated = {"brain_metastases": "treated_stable"}
+    on_them = patient(diagnosis=treated, conditions=["dexamethasone 2 mg daily"])
+    assert judged(needing, on_them) is MET
+    past_course = patient(diagnosis=treated, conditions=["pneumonitis treated with steroids"])
+    assert judged(needing, past_course) is NOT_MET

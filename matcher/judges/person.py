@@ -3,6 +3,8 @@ metastases, measurable disease, visceral crisis, life expectancy, administrative
 
 from __future__ import annotations
 
+import re
+
 from criteria.kinds.disease import bone_allowance_lytic_only
 from criteria.model import (
     Administrative,
@@ -110,6 +112,10 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     states = set(c.states)
     if brain == "none":
         return not_met(words)
+    steroids = _steroid_use(p) if _STEROIDS.search(" ".join((c.text, *c.exceptions))) else None
+    if steroids and ("symptomatic" in states or ("any" in states and c.exceptions)):
+        # "... unless not receiving steroids for them": a patient on dexamethasone fails it
+        return met(f"{words}; on steroids ({steroids})")
     if "any" in states:
         if c.exceptions and brain == "treated_stable":
             return unknown(
@@ -143,6 +149,34 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
             f"{words}; leptomeningeal involvement not recorded", "leptomeningeal disease"
         )
     return unknown(f"{words}; criterion states {', '.join(sorted(states))}", "brain metastases")
+
+
+_STEROIDS = re.compile(r"\b(?:steroids?|corticosteroids?|dexamethasone|glucocorticoids?)\b", re.I)
+#: A patient's condition entry that says a steroid is taken now ("dexamethasone 2 mg daily").
+_STEROID_USE = re.compile(
+    r"\b(?:dexamethasone|prednis\w*|methylprednisolone|hydrocortisone|(?:cortico)?steroids?)\b",
+    re.I,
+)
+#: ... as current use: a dose, or "on", "taking", "currently" ("radiation pneumonitis treated
+#: with steroids" is a past course)
+_STEROID_NOW = re.compile(
+    r"\b(?:on|taking|takes|receiving|currently|ongoing|daily|\d+(?:\.\d+)?\s*mg)\b", re.I
+)
+_STEROID_STOPPED = re.compile(
+    r"\b(?:off|no|stopped|tapered|discontinued|ceased|without|treated with|resolved|past)\b", re.I
+)
+
+
+def _steroid_use(p: Patient) -> str | None:
+    """The condition entry that records current steroid use, if any."""
+    for words in p.profile.conditions or ():
+        if (
+            _STEROID_USE.search(words)
+            and _STEROID_NOW.search(words)
+            and not _STEROID_STOPPED.search(words)
+        ):
+            return words
+    return None
 
 
 def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
