@@ -240,11 +240,21 @@ _ALTERATION_KINDS = {
 _ALTERATION_WORDS = set(_ALTERATION_KINDS)
 
 
+#: A protein change over a range, with what was inserted: "D770_N771insSVD",
+#: "A767_V769dupASV", "L747_P753delinsS", "p.(E746_A750del)".
+_HGVS_RANGE = re.compile(
+    r"(?:p\.)?\(?[A-Z][a-z]{0,2}\d{1,5}(?:_[A-Z][a-z]{0,2}\d{1,5})?"
+    r"(?:del|ins|dup|delins)[A-Za-z*]{0,40}\)?"
+)
+
+
 def normalise_variant(text: str) -> str:
     """'p.H1047R' -> 'H1047R'; 'p.His1047Arg' stays as written minus the prefix; trims space."""
     value = text.strip()
     if value.lower().startswith("p."):
         value = value[2:]
+    if value.startswith("(") and value.endswith(")"):
+        value = value[1:-1]  # "p.(E746_A750del)": a predicted change, written in brackets
     return value
 
 
@@ -276,7 +286,7 @@ class GeneFinding(BaseModel):
             return text.lower()
         if re.fullmatch(
             r"(?:p\.)?[A-Za-z*]{1,3}\d{1,5}[A-Za-z*_]{0,12}\d{0,5}[A-Za-z*]{0,3}", text
-        ):
+        ) or _HGVS_RANGE.fullmatch(text):
             return normalise_variant(text)
         if re.fullmatch(r"(?i)(?:exon|codon)\s*\d{1,3}\s*\w*", text) or text.startswith("c."):
             return text

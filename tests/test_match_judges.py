@@ -1556,3 +1556,25 @@ def test_steroid_use_recorded_in_conditions_settles_a_steroid_cns_criterion() ->
     assert judged(needing, on_them) is MET
     past_course = patient(diagnosis=treated, conditions=["pneumonitis treated with steroids"])
     assert judged(needing, past_course) is NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("alteration", "wanted", "expected"),
+    [
+        ("A767_V769dup", "exon 20 insertion", MET),
+        ("D770_N771insSVD", "exon 20 insertion", MET),
+        ("p.(D770delinsGY)", "exon 20 insertion", MET),
+        ("E746_A750del", "exon 19 deletion", MET),
+        ("L747_P753delinsS", "exon 19 deletion", MET),
+        ("E746_A750del", "exon 20 insertion", NOT_MET),
+        ("A767_V769dup", "exon 19 deletion", NOT_MET),
+    ],
+)
+def test_egfr_variants_by_protein_position_fall_in_their_exon(
+    alteration: str, wanted: str, expected: Any
+) -> None:
+    """HGVS notation a molecular report uses places a variant in its exon (standard EGFR codon
+    numbering), so a criterion naming the exon's insertions or deletions can be settled."""
+    c = crit(m.Biomarker, genes=("EGFR",), alteration="mutation", variants=(wanted,))
+    finding = patient(biomarkers=[{"gene": "EGFR", "alteration": alteration}])
+    assert judged(c, finding) is expected

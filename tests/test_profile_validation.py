@@ -254,3 +254,14 @@ def test_forgiving_spellings_of_contract_values() -> None:
     assert profile.receptors.her2 and profile.receptors.her2.ihc == "2+"  # type: ignore[union-attr]
     assert [f.label() for f in profile.biomarkers or ()] == ["MSI high", "PD-L1 12 CPS"]
     assert profile.treatments and profile.treatments[0].setting == "metastatic"
+
+
+@pytest.mark.parametrize(
+    "alteration", ["D770_N771insSVD", "A767_V769dupASV", "L747_P753delinsS", "p.(E746_A750del)"]
+)
+def test_protein_changes_over_a_range_are_accepted(alteration: str) -> None:
+    """Molecular reports write insertions and deletions over a range of codons (HGVS)."""
+    profile = parse_profile(
+        {"id": "pt-v", "biomarkers": [{"gene": "EGFR", "alteration": alteration}]}
+    )
+    assert profile.biomarkers[0].alteration == alteration.removeprefix("p.").strip("()")

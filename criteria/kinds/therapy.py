@@ -742,6 +742,43 @@ def _without_restated_kind(mentions: list[lexicon.Mention], w: str) -> list[lexi
     return out
 
 
+#: An examples bracket: "(e.g., alectinib, brigatinib)".
+_EXAMPLES_BRACKET = re.compile(
+    r"\(\s*(?:e\.g\.?|eg|such as|including|for example|i\.e\.?)[\s,:]*[^()]*\)", re.IGNORECASE
+)
+
+
+def _without_class_examples(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
+    """'No prior ALK TKI for advanced or metastatic (stage IV) disease (e.g., alectinib,
+    brigatinib)': drugs in an examples bracket that belong to a class named earlier in the
+    sentence are that class's examples, not a requirement of their own."""
+    dropped: set[int] = set()
+    for bracket in _EXAMPLES_BRACKET.finditer(w):
+        inside = [m for m in mentions if bracket.start() < m.start < bracket.end()]
+        begin = cues.sentence_start(w, bracket.start())
+        owners = [
+            c.id
+            for c in mentions
+            if c.kind == "class" and begin <= c.start and c.end + 25 < bracket.start()
+        ]  # a class named further back: the examples next to one are read with it already
+        if (
+            owners
+            and inside
+            and all(m.kind == "drug" and not _drug_classes(m.id).isdisjoint(owners) for m in inside)
+            and not any(bracket.start() - 25 <= c.end <= bracket.start() for c in mentions)
+        ):
+            dropped.update(id(m) for m in inside)
+    return [m for m in mentions if id(m) not in dropped] if dropped else mentions
+
+
+@functools.cache
+def _drug_classes(drug: str) -> frozenset[str]:
+    try:
+        return lexicon.drug_classes(drug)
+    except KeyError:
+        return frozenset()
+
+
 #: A bracket or clause that opens a class's examples: "(e.g., ", ", such as ", " including ".
 _EXAMPLES_OPEN = re.compile(
     r"\s*[,(]?\s*(?:e\.g\.?|eg|such as|including|for example|i\.e\.?)[\s,:]", re.IGNORECASE
@@ -937,6 +974,8 @@ def _read(view: ItemView) -> list[Draft]:
         mentions = [m for m in mentions if not _SINCE_SAMPLE_AFTER.match(view.w, m.end)]
     if len(mentions) > 1:
         mentions = _without_restated_kind(mentions, view.w)
+        if "(" in view.w:
+            mentions = _without_class_examples(mentions, view.w)
     if mentions and view.has(_TRIAL_WORDS):
         mentions = [_in_a_trial(m, view.w) for m in mentions]
     if mentions and view.has(_INVESTIGATIONAL_WORDS):

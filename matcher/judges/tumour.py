@@ -484,6 +484,34 @@ _EXON_OF = {
     },
 }
 _EXON_WANTED = re.compile(r"exon\s*(\d{1,2})(?:\s+(?:mutations?|alterations?|variants?))?$", re.I)
+#: Codons of each exon, for variants written by protein position (HGVS: "E746_A750del",
+#: "A767_V769dup", "D770_N771insSVD"): the standard EGFR numbering.
+_EXON_CODONS = {"EGFR": {18: (688, 728), 19: (729, 761), 20: (762, 823), 21: (824, 875)}}
+_PROTEIN_POSITION = re.compile(r"^[A-Z*](\d{1,4})(?:_[A-Z*]\d{1,4})?(?P<change>[A-Z*]*)$")
+
+
+def _exon_of(gene: str, variant: str) -> tuple[int, str] | None:
+    """(exon, 'insertion' | 'deletion' | 'substitution') of a protein change in a gene whose
+    exons are known, else None."""
+    found = _PROTEIN_POSITION.match(variant)
+    exons = _EXON_CODONS.get(gene)
+    if found is None or exons is None:
+        return None
+    codon = int(found.group(1))
+    exon = next((n for n, (low, high) in exons.items() if low <= codon <= high), None)
+    if exon is None:
+        return None
+    change = found.group("change")
+    if "DELINS" in change:
+        # an in-frame delins in exon 20 adds residues (D770delinsGY); in exon 19 it deletes
+        kind = "insertion" if exon == 20 else "deletion"
+    elif "INS" in change or "DUP" in change:
+        kind = "insertion"
+    elif "DEL" in change:
+        kind = "deletion"
+    else:
+        kind = "substitution"
+    return exon, kind
 
 
 def _variant_in(variant: str, wanted: tuple[str, ...], gene: str = "") -> bool:
@@ -498,6 +526,13 @@ def _variant_in(variant: str, wanted: tuple[str, ...], gene: str = "") -> bool:
             for change, number in _EXON_OF.get(gene, {}).items()
         ):
             return True  # "exon 21 mutation" covers L858R
+        placed = _exon_of(gene, v)
+        if placed is not None:
+            kind = _SPECIFIC_KIND.fullmatch(w.strip())
+            if kind and (int(kind.group(1)), kind.group(2).lower()) == placed:
+                return True  # "exon 20 insertion" covers A767_V769dup
+            if exon and int(exon.group(1)) == placed[0]:
+                return True  # "exon 19 mutation" covers E746_A750del
         # a codon ("E545") or exon named in the criterion covers the specific change
         if w_up[-1].isdigit() and v.startswith(w_up) and not v[len(w_up)].isdigit():
             return True
