@@ -248,6 +248,14 @@ _HGVS_RANGE = re.compile(
 )
 
 
+#: A fusion written as its partners: "EML4-ALK", "EML4::ALK", "EML4-ALK variant 3", "KIF5B-RET".
+_FUSION_PAIR = re.compile(
+    r"[A-Z][A-Z0-9]{1,9}\s*(?:-|::|/|–)\s*[A-Z][A-Z0-9]{1,9}"
+    r"(?:\s*(?:\(?\s*(?:v|variant\s*)\d+[a-c]?\s*\)?))?(?:\s+(?:fusion|rearrangement))?",
+    re.IGNORECASE,
+)
+
+
 def normalise_variant(text: str) -> str:
     """'p.H1047R' -> 'H1047R'; 'p.His1047Arg' stays as written minus the prefix; trims space."""
     value = text.strip()
@@ -290,6 +298,8 @@ class GeneFinding(BaseModel):
             return normalise_variant(text)
         if re.fullmatch(r"(?i)(?:exon|codon)\s*\d{1,3}\s*\w*", text) or text.startswith("c."):
             return text
+        if _FUSION_PAIR.fullmatch(text):
+            return "fusion"  # "EML4-ALK v3", "EML4::ALK": a fusion (its partner is not judged)
         raise ValueError(
             "must be mutation, amplification, deletion, loss, fusion, overexpression (or a "
             "kind of these, such as frameshift or homozygous deletion), or a protein change "

@@ -265,3 +265,12 @@ def test_protein_changes_over_a_range_are_accepted(alteration: str) -> None:
         {"id": "pt-v", "biomarkers": [{"gene": "EGFR", "alteration": alteration}]}
     )
     assert profile.biomarkers[0].alteration == alteration.removeprefix("p.").strip("()")
+
+
+@pytest.mark.parametrize("alteration", ["EML4-ALK", "EML4::ALK", "EML4-ALK v3", "KIF5B-RET fusion"])
+def test_a_fusion_written_as_its_partners_is_a_fusion(alteration: str) -> None:
+    gene = alteration.split("-")[-1].split(":")[-1].split()[0]
+    profile = parse_profile(
+        {"id": "pt-f", "biomarkers": [{"gene": gene, "alteration": alteration}]}
+    )
+    assert profile.biomarkers[0].kind == "fusion"
