@@ -55,17 +55,24 @@ def refines(general: Id, specific: Id) -> bool:
     return name[-1].isdigit() != other[len(name)].isdigit()
 
 
-def routes(labels: Iterable[str]) -> dict[str, frozenset[str]]:
-    """For each route (a display name), the labels whose criteria apply to it."""
+def routes(
+    labels: Iterable[str], entry_labels: Iterable[str] | None = None
+) -> dict[str, frozenset[str]]:
+    """For each route (a display name), the labels whose criteria apply to it.
+
+    `entry_labels`: the labels of inclusion criteria, when some are labelled. Only they make
+    routes: a label met only in the exclusions ("In phase II: earlier third-generation TKIs")
+    narrows the routes it names, and is no way in that skips every labelled inclusion."""
     labels = sorted(set(labels))
+    entries = labels if entry_labels is None else sorted(set(entry_labels)) or labels
     ids = {label: identifiers(label) for label in labels}
-    every = {i for found in ids.values() for i in found}
+    every = {i for label in entries for i in ids[label]}
     leaves = sorted(i for i in every if not any(o != i and refines(i, o) for o in every))
     out: dict[str, frozenset[str]] = {}
     for leaf in leaves:
         applying = frozenset(label for label in labels if any(refines(i, leaf) for i in ids[label]))
         out[_name(leaf, applying, ids)] = applying
-    for label in labels:
+    for label in entries:
         if not ids[label]:
             out[label] = frozenset({label})
     if labels and all(is_condition(label) for label in labels):

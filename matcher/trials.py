@@ -384,7 +384,10 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
             if not parsed:
                 unparsed += 1
             required = _required_genes(keys, places, interner.criteria)
-            routes = cohort_routes(p.cohort for p in places if p.cohort)
+            routes = cohort_routes(
+                (p.cohort for p in places if p.cohort),
+                (p.cohort for p in places if p.cohort and not p.exclusion),
+            )
             trials.append(
                 Trial(
                     nct_id=row.nct_id,

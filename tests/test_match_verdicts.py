@@ -412,3 +412,14 @@ def test_a_her2_status_only_the_title_states_is_checked() -> None:
     assert verdicts["NCT00000211"] is Verdict.POSSIBLY_ELIGIBLE
     # the criteria state a HER2 status: they decide, not the title
     assert verdicts["NCT00000212"] is Verdict.INELIGIBLE
+
+
+def test_a_label_met_only_in_the_exclusions_is_no_way_around_the_inclusions() -> None:
+    """'In phase II: earlier X' among the exclusions narrows phase II; it does not open a
+    route on which the labelled inclusions (ESR1 wild-type for Part A and Part B) do not
+    apply."""
+    part_a = {**ESR1_WT, "cohort": "Part A"}
+    part_b = {**ESR1_WT, "cohort": "Part B"}
+    phase_2 = {**NO_CDK, "cohort": "Phase II"}
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, part_a, part_b, phase_2]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE  # the patient's tumour has an ESR1 mutation
