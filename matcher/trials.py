@@ -75,6 +75,16 @@ class Place(NamedTuple):
     route: int | None = None  #: one of several ways in within one item's any-of group
 
 
+def places_routes(places: Iterable[Place]) -> dict[str, frozenset[str]]:
+    """A trial's routes from its criteria's cohort labels: where inclusion criteria are
+    labelled, only their labels make routes (`matcher.cohorts.routes`)."""
+    places = list(places)
+    return cohort_routes(
+        (p.cohort for p in places if p.cohort),
+        (p.cohort for p in places if p.cohort and not p.exclusion),
+    )
+
+
 @dataclass(slots=True)
 class Trial:
     nct_id: str
@@ -384,10 +394,7 @@ def load_trials(db_path: str | Path, statuses: tuple[str, ...] | None = None) ->
             if not parsed:
                 unparsed += 1
             required = _required_genes(keys, places, interner.criteria)
-            routes = cohort_routes(
-                (p.cohort for p in places if p.cohort),
-                (p.cohort for p in places if p.cohort and not p.exclusion),
-            )
+            routes = places_routes(places)
             trials.append(
                 Trial(
                     nct_id=row.nct_id,

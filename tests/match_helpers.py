@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from matcher.cohorts import routes
 from matcher.trials import (
     Interner,
     Site,
@@ -14,6 +13,7 @@ from matcher.trials import (
     _required_genes,
     early_conditions,
     names_cancer,
+    places_routes,
     title_limits,
     treats,
     trial_categories,
@@ -49,8 +49,8 @@ def make_trials(*specs: dict[str, Any]) -> TrialSet:
                 keys=keys,
                 places=places,
                 categories=trial_categories(conditions, spec.get("title")),
-                cohorts=tuple(routes(p.cohort for p in places if p.cohort)),
-                cohort_labels=routes(p.cohort for p in places if p.cohort),
+                cohorts=tuple(places_routes(places)),
+                cohort_labels=places_routes(places),
                 parsed=spec.get("parsed", True),
                 criteria_json=json.dumps(raw),
                 required_genes=_required_genes(keys, places, interner.criteria),

@@ -420,6 +420,6 @@ def test_a_label_met_only_in_the_exclusions_is_no_way_around_the_inclusions() ->
     apply."""
     part_a = {**ESR1_WT, "cohort": "Part A"}
     part_b = {**ESR1_WT, "cohort": "Part B"}
-    phase_2 = {**NO_CDK, "cohort": "Phase II"}
+    phase_2 = {**NO_CDK, "classes": ["parp_inhibitor"], "cohort": "Phase II"}
     result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, part_a, part_b, phase_2]})["NCT1"]
     assert result.verdict is Verdict.INELIGIBLE  # the patient's tumour has an ESR1 mutation
