@@ -1578,3 +1578,16 @@ def test_egfr_variants_by_protein_position_fall_in_their_exon(
     c = crit(m.Biomarker, genes=("EGFR",), alteration="mutation", variants=(wanted,))
     finding = patient(biomarkers=[{"gene": "EGFR", "alteration": alteration}])
     assert judged(c, finding) is expected
+
+
+def test_a_viral_load_qualifier_in_a_bracket_counts_for_the_infection() -> None:
+    hbv = crit(
+        m.Comorbidity, "exclusion", condition="hepatitis_b", evidence="Hepatitis B"
+    ).model_copy(
+        update={
+            "text": "Hepatitis B at screening (HBsAg and/or anti-HBc antibody positive with HBV "
+            "DNA >= 2000 IU/mL; those below it on antivirals may join), or active hepatitis C"
+        }
+    )
+    suppressed = patient(conditions=["anti-HBc positive, HBV DNA undetectable"])
+    assert judged(hbv, suppressed) is NOT_MET

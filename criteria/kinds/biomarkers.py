@@ -21,7 +21,8 @@ _ALTERATIONS = (
         "mutation",
         re.compile(
             r"\b(?:mutat\w*|mutant|variants?|SNVs?|substitutions?|activating|pathogenic|deleterious"
-            r"|sensitizing|sensitising|insertions?|skipping|wild[- ]?type|WT\b|exon\s*\d+)",
+            r"|sensitizing|sensitising|insertions?|skipping|wild[- ]?type|WT\b|exon\s*\d+"
+            r"|\d{1,2}\s*exon\b)",  # "EGFR 19 exon deletion": an exon's deletion is a mutation
             re.I,
         ),
     ),
@@ -165,7 +166,10 @@ _VARIANT = re.compile(
     r"\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?"
     r"|"
     r"alterations?|in-frame)?|\bcodons?\s*(?P<codon>\d{1,4}(?:\s*(?:,|or|and|/|-|to|through)\s*(?:codons?\s*)?"
-    r"\d{1,4}\b)*)",
+    r"\d{1,4}\b)*)"
+    # "EGFR 20 exon insertion", "19 exon deletion": the number first
+    r"|\b(?P<exon_rev>\d{1,2})(?:st|nd|rd|th)?\s*exons?\s+(?P<kind_rev>deletions?|insertions?"
+    r"|skipping|mutations?)",
     re.IGNORECASE,
 )
 _EXAMPLES = re.compile(
@@ -234,6 +238,16 @@ _MARKERS = (
             re.I,
         ),
     ),
+)
+
+
+#: Drugs named by the alteration they treat: "drugs for EGFR exon 20 insertion mutations",
+#: "therapies targeting the KRAS G12C mutation".
+_DRUGS_FOR_BEFORE = re.compile(
+    r"\b(?:drugs?|agents?|therap(?:y|ies)|inhibitors?|treatments?|TKIs?|medications?"
+    r"|medicines?)\s+(?:specifically\s+)?(?:for|against|targeting|directed\s+(?:at|against)"
+    r"|that\s+targets?)\s+(?:the\s+|an?\s+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -310,6 +324,9 @@ def read(view: ItemView) -> list[Draft]:
             continue  # "EGFR/HER2 exon20ins small molecule inhibitors": drugs, named by target
         if _STATUS_ONLY.match(after) and not _STATED_STATUS.search(after[:30]):
             continue  # "tissue for PIK3CA-mutation testing": a test, not the alteration
+        if _DRUGS_FOR_BEFORE.search(before):
+            drugs_named = True
+            continue  # "received drugs for EGFR exon 20 insertions": drugs, named by target
         alteration = (
             "overexpression"
             if _OVEREXPRESS_BEFORE.search(before)
@@ -689,6 +706,8 @@ def _variant_text(match: re.Match[str]) -> str | None:
     if match.group("codon"):
         first = _NUMBER.search(match.group("codon"))
         return f"codon {first.group(0)}" if first else None
+    if match.group("exon_rev"):
+        return f"exon {match.group('exon_rev')} {match.group('kind_rev').lower().rstrip('s')}"
     return None
 
 

@@ -722,6 +722,11 @@ def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
         if piece and not comorbidities.condition_ids(piece) & wanted:
             break
         cut = stop
+    if tail[:cut].count("(") > tail[:cut].count(")"):
+        # a bracket opened in its element goes on about it: "Hepatitis B (HBsAg and/or HBcAb
+        # positive with HBV DNA >= 2000 IU/mL)"
+        closing = tail.find(")", cut)
+        cut = closing + 1 if closing >= 0 else len(tail)
     return head + evidence + tail[:cut]
 
 
