@@ -664,6 +664,8 @@ _PERMITTED = Fast(
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible"
     r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated)))"
     r"|\b(?:patients?|participants?|subjects?)\s+could\s+(?:be|have)\b"
+    # "Patients can receive more than one line of prior therapy": allowed, not required
+    r"|\b(?:patients?|participants?|subjects?)\s+(?:can|may)\s+(?:also\s+)?receive\b"
     r"|can (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included))"
     r"|(?:is|are) (?:also )?eligible (?:if|provided|as long as|when))",
     first=True,

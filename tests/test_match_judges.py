@@ -707,6 +707,10 @@ def test_a_specific_form_of_heart_disease_needs_the_same_form() -> None:
         m.Comorbidity, "exclusion", condition="cardiac_disease", evidence="heart disease"
     ).model_copy(update={"text": "Known atherosclerotic heart disease"})
     assert judged(atherosclerotic, fibrillation) is UNKNOWN
+    insufficiency = crit(
+        m.Comorbidity, "exclusion", condition="cardiac_disease", evidence="Cardiac insufficiency"
+    )
+    assert judged(insufficiency, fibrillation) is UNKNOWN
     # a child of "... including any of the following:" names the form in its own words, and
     # its exceptions do not make another form count
     ventricular = crit(

@@ -422,7 +422,7 @@ _LINES = Fast(
 #: A count that is allowed ("may have received one prior chemotherapy", "one earlier regimen is
 #: permitted"): a maximum. Read on the words before the count, a newline, and the words after it.
 _PERMITTED_COUNT = re.compile(
-    r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated\s+with"
+    r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|receive|had|been\s+treated\s+with"
     r"|been\s+given)\s+(?:\w+\s+)?\n|\b(?:allowed|permitted)\s+"
     # "allowed (but not required) to have one", "adjuvant X is permitted as well as one line"
     r"(?:\(?\s*but\s+not\s+(?:required|mandatory)\s*\)?\s*,?\s*)?"
@@ -430,6 +430,11 @@ _PERMITTED_COUNT = re.compile(
     r"|\n[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:also\s+)?)?(?:allowed|permitted|acceptable"
     r"|accepted)\b",
     re.I,
+)
+#: "Patients can receive (more than one line)", "may have had (2 or more regimens)".
+_MAY_HAVE_BEFORE = re.compile(
+    r"\b(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|receive|had)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
 )
 #: "no more than 1 prior targeted agent": a cap on earlier agents counts them.
 _CAPPED_AGENTS = re.compile(
@@ -3054,6 +3059,13 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             # "may have received one prior chemotherapy": a maximum, not a requirement; in an
             # exclusion ("(1 prior regimen is allowed)") more than that excludes
             cmp = ">" if view.section == Section.EXCLUSION else "<="
+        elif (
+            view.section == Section.INCLUSION
+            and m is None
+            and cmp in (">", ">=")
+            and _MAY_HAVE_BEFORE.search(prefix)
+        ):
+            continue  # "patients can receive more than one line": allowed, not required
         elif allowed and view.section == Section.EXCLUSION and m is None and cmp in ("<=", "<"):
             # "(exclusion:) no more than one prior chemotherapy regimen was permitted": what
             # excludes is more than that
