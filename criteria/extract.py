@@ -1032,9 +1032,13 @@ _OR_HISTORY = re.compile(
     r"(?:(?:evidence|signs?)\s+of\s+)?(?:breast cancer\s+)?"
     r"(?:(?:whose|who|in whom|with|that|having)\s+)?(?:(?:their|the|a|an)\s+)?"
     r"(?:disease\s+)?(?:(?:has|have|had)\s+)?(?:progress\w*|relaps\w*|recurr\w*"
-    r"|(?:during|while\s+(?:on|receiving))\b)[^;.]{0,60}$",
+    r"|(?:during|while\s+(?:on|receiving))\b"
+    # "... or following an EGFR TKI and a platinum doublet"; not "on or after the most recent"
+    r"|(?:following|after)\b(?!\s+(?:the\s+)?(?:most\s+recent|last|latest)))[^;.]{0,60}$",
     re.IGNORECASE,
 )
+#: "... or following an EGFR TKI and a platinum doublet": the second history of one way in.
+_AND_HISTORY = re.compile(r"^\s*,?\s*(?:and|plus|\+|with|as well as)\s+(?:an?\s+|the\s+)?$", re.I)
 _HISTORIES = frozenset({"prior_therapy", "line_count"})
 #: "an ALK rearrangement, as determined by FISH or IHC, or a ROS1 rearrangement": two markers
 #: as alternatives, the first with how it is found.
@@ -1146,6 +1150,28 @@ def _counts_join_their_alternative(drafts: list[Draft]) -> None:
         count.fields["route"] = partner.fields["route"]
 
 
+def _histories_join_their_alternative(drafts: list[Draft], w: str) -> None:
+    """'Progression following a first-line EGFR TKI, or following an EGFR TKI and a platinum
+    doublet': the platinum doublet belongs to the second way in, which holds only with both
+    (each way in becomes a route of the group)."""
+    for first, second, third in zip(drafts, drafts[1:], drafts[2:], strict=False):
+        group = second.fields.get("any_of")
+        if (
+            group is None
+            or first.fields.get("any_of") != group
+            or "any_of" in third.fields
+            or third.kind != "prior_therapy"
+            or second.kind != "prior_therapy"
+            or not _AND_HISTORY.match(w[second.run_end or second.end : third.start])
+            or any(
+                d.fields.get("route") is not None for d in drafts if d.fields.get("any_of") == group
+            )
+        ):
+            continue
+        first.fields["route"], second.fields["route"] = 1, 2
+        third.fields["any_of"], third.fields["route"] = group, 2
+
+
 def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """In an inclusion item, 'A or B' between two criteria makes them alternatives."""
     if view.section != Section.INCLUSION or len(drafts) < 2:
@@ -1191,6 +1217,7 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             left.fields["any_of"] = group
         right.fields["any_of"] = group
     _counts_join_their_alternative(drafts)
+    _histories_join_their_alternative(drafts, w)
     # "HER2-positive, HER2-low or HER2-ultralow": a comma list whose last two are alternatives
     for left, right in reversed(list(pairwise(drafts))):
         if (
