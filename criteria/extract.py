@@ -935,7 +935,7 @@ def _beyond(view: ItemView, position: int) -> bool:
 
 
 _TARGET_WORDS = gate_words("target")
-#: "Brain lesions may not be used as target lesions if they were irradiated": how lesions are
+#: "Irradiated brain lesions may not serve as target lesions": how lesions are
 #: chosen for measurement, not who may take part
 _TARGET_NOTE = re.compile(
     r"\b(?:(?:may|can|should|shall|must|will|are|is)\s+not|cannot)\s+be\s+(?:used|selected"

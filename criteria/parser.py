@@ -245,7 +245,7 @@ _COMMON_FIELDS = {"section", "text", "span", "item", "cohort", "evidence"}
 _MENOPAUSE_ANALYTES = frozenset({"fsh", "estradiol", "lh"})
 
 
-#: "Adjuvant endocrine therapy is not considered a line of therapy for ABC", "(neo)adjuvant
+#: "Endocrine therapy given as adjuvant is not considered a line for ABC", "(neo)adjuvant
 #: chemotherapy regimens do not count as a prior line": what the trial's counts leave out.
 _ADJUVANT_NO_LINE = re.compile(
     r"\b(?:neo-?)?adjuvant\b(?P<what>[^.;:]{0,80}?)\b(?:is|are|will|does|do|shall|would)\s+not\s+"

@@ -34,7 +34,7 @@ def test_a_section_of_plain_lines_in_a_bulleted_text_has_one_item_per_line() -> 
         "Exclusion Criteria:\n"
         "  Has received an anti-PD-1 antibody before\n"
         "  Has known active hepatitis B\n"
-        "  Has received a live vaccine within 30 days of the first dose\n"
+        "  Has had a live vaccine in the 30 days before the first dose\n"
     )
     parsed = parse_criteria(mixed)
     excluded = {c.item for c in parsed if c.section == "exclusion"}

@@ -1246,7 +1246,7 @@ def read_receptors(view: ItemView) -> list[Draft]:
     return out
 
 
-#: Plain-language summaries: "Have ER proteins but not overexpression of HER2 protein in their
+#: Plain-language summaries: "Have ER proteins, without HER2 protein overexpression, in their
 #: tumors", "breast cancer that has estrogen receptors and no extra HER2".
 _PLAIN_ER = re.compile(
     r"\b(?:have|has|with|express\w*)\s+(?:\w+\s+){0,2}?(?:estrogen|oestrogen|ER)"

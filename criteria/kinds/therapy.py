@@ -1685,8 +1685,8 @@ _NO_WASHOUT = re.compile(
 )
 _WITHIN = re.compile(r"\bwithin\s+(\d+)\s*(days?|weeks?|months?)", re.I)
 _LEAD_CUT = re.compile(r"[.;]\s|\s[a-h]\)(?=\s*[A-Z])")
-#: The drugs a washout rule gives as examples, or applies to ("a longer washout may be required
-#: for drugs with a long half-life (e.g., biologics)"): no exclusion of their own.
+#: The drugs a washout rule gives as examples, or applies to ("drugs with a long half-life,
+#: e.g. biologics, may need a longer washout"): no exclusion of their own.
 _WASHOUT_EXAMPLES = re.compile(
     r"washout\b[^.;]{0,60}\b(?:for example|e\.g\.?|such as)[^.;]*$"
     r"|washout (?:period )?(?:may be |is |will be )?(?:required|needed|necessary) for[^.;]*$"
