@@ -652,8 +652,8 @@ def _breast_receptors(criteria: list[Criterion]) -> list[Criterion]:
         if _names_a_cancer(c) and c.any_of is not None:
             groups.setdefault((c.item, c.any_of), set()).add(c.cancer)
     listing = {item for (item, _), cancers in groups.items() if len(cancers) >= 2}
-    if not listing:
-        return criteria
+    if not listing or any(c.cohort and not c.cohort.startswith("Patients with") for c in criteria):
+        return criteria  # (beside cohorts to enrol in, a condition label would be a route)
     out = list(criteria)
     for i, c in enumerate(criteria):
         if (
