@@ -3160,6 +3160,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
                     )
                     if other_scope not in scopes and other_scope != "any":
                         scopes.append(other_scope)
+        part = _OF_WHICH.match(w, end) if not settings else None
         for counted in scopes:
             out.append(
                 view.draft(
@@ -3167,14 +3168,44 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
                     start,
                     end,
                     scope=counted,
-                    settings=settings,
+                    settings=_EVERY_SETTING if part is not None else settings,
                     min=low,
                     max=high,
                     except_scopes=left_out,
                     negated=view.negated(match.start(), end),
                 )
             )
+            if part is not None:
+                # "at least 2 chemotherapy regimens, of which 1 to 2 for metastatic disease":
+                # the first count is over every setting, the second over the one it names
+                high_part = part.group("high")
+                out.append(
+                    view.draft(
+                        "line_count",
+                        part.start("low"),
+                        part.end(),
+                        scope=counted,
+                        settings=("metastatic",),
+                        min=int(part.group("low")) if part.group("floor") else None,
+                        max=int(high_part)
+                        if high_part
+                        else (None if part.group("floor") else int(part.group("low"))),
+                        except_scopes=left_out,
+                        negated=False,
+                    )
+                )
+                read_to = max(read_to, part.end())
     return out
+
+
+_EVERY_SETTING = ("neoadjuvant", "adjuvant", "metastatic")
+#: "..., of which at least 1 but no more than 2 were given for metastatic disease"
+_OF_WHICH = re.compile(
+    r"\s*,?\s*(?:\(\s*)?of\s+(?:which|these|them)\s+(?P<floor>>=\s*|at\s+least\s+)?"
+    r"(?P<low>\d)\s*(?:(?:but|and)\s+(?:<=|no\s+more\s+than|at\s+most)\s*|-|to\s+)?"
+    r"(?P<high>\d)?\s+(?:\w+\s+){0,5}?(?:for|in)\s+(?:the\s+)?(?:advanced|metastatic)",
+    re.IGNORECASE,
+)
 
 
 #: Settings listed after a count, in brackets or as alternatives: "(adjuvant or metastatic)",
