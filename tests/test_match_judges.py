@@ -1595,3 +1595,28 @@ def test_a_viral_load_qualifier_in_a_bracket_counts_for_the_infection() -> None:
     )
     suppressed = patient(conditions=["anti-HBc positive, HBV DNA undetectable"])
     assert judged(hbv, suppressed) is NOT_MET
+
+
+def test_a_small_cell_transformation_in_the_histology_is_a_small_cell_component() -> None:
+    sclc = crit(m.CancerType, "exclusion", cancer="small cell lung cancer")
+    transformed = patient(
+        diagnosis={
+            "cancer": "non-small cell lung cancer",
+            "histology": "adenocarcinoma with small cell transformation",
+        }
+    )
+    assert judged(sclc, transformed) is MET
+    plain = patient(
+        diagnosis={"cancer": "non-small cell lung cancer", "histology": "adenocarcinoma"}
+    )
+    assert judged(sclc, plain) is NOT_MET
+
+
+def test_a_drug_toxicity_is_no_radiation_related_toxicity() -> None:
+    radiation = crit(m.Comorbidity, "exclusion", condition="unresolved_toxicity").model_copy(
+        update={"text": "Ongoing radiation-related toxicities"}
+    )
+    oedema = patient(conditions=["grade 3 peripheral oedema from capmatinib"])
+    assert judged(radiation, oedema) is NOT_MET
+    pneumonitis = patient(conditions=["grade 2 radiation pneumonitis"])
+    assert judged(radiation, pneumonitis) is MET

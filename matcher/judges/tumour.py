@@ -40,6 +40,10 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
         return unknown(f"cancer type '{c.cancer}' not recognised", "cancer type (check by hand)")
     diagnosis = p.profile.diagnosis
     words = diagnosis.cancer if diagnosis and diagnosis.cancer else p.cancer
+    histology = (diagnosis.histology if diagnosis else None) or ""
+    if "small_cell_lung" in wanted and _SMALL_CELL_PART.search(histology):
+        # an EGFR-mutant adenocarcinoma transformed to small cell: it has a small-cell component
+        return met(f"patient has {words}, {histology}")
     if not any(cancers.covers(w, p.cancer) for w in wanted):
         return not_met(f"patient has {words}; criterion: {c.cancer}")
     if c.histology and c.histology.lower() not in _GENERIC_HISTOLOGY:
@@ -62,6 +66,10 @@ def cancer_type(c: CancerType, p: Patient) -> Judgement:
             return unknown(f"histology not given; criterion: {c.histology}", "histology")
         return not_met(f"histology {histology}; criterion: {c.histology}")
     return met(f"patient has {words}")
+
+
+#: A histology with a small-cell part: "small cell transformation", "combined small cell".
+_SMALL_CELL_PART = re.compile(r"(?<!non)(?<!non-)(?<!non )\bsmall[- ]cell\b|\bSCLC\b", re.I)
 
 
 # --- stage and setting --------------------------------------------------------------------------
