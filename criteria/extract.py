@@ -371,6 +371,9 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
             for d in drafts
             if d.kind not in _SITUATION_KINDS or not any(s <= d.start < e for s, e in situations)
         ]
+    #: the kinds read: the steps below only drop drafts (or make one "administrative"), so a
+    #: step for a kind not read is skipped without looking through the drafts again
+    read_kinds = {d.kind for d in drafts}
     keep: list[Draft] = []
     specific = [d for d in drafts if d.kind in _CORE]
     covering = [d for d in drafts if d.kind in _COVERING]
@@ -390,18 +393,21 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         )
         if not covered:
             keep.append(draft)
-    if view.section == Section.EXCLUSION and any(d.kind == "cns_metastases" for d in keep):
+    cns = "cns_metastases" in read_kinds
+    if cns and view.section == Section.EXCLUSION and any(d.kind == "cns_metastases" for d in keep):
         # "(must not be) receiving steroids for brain metastases": the drug is what excludes
         keep = [d for d in keep if not _cns_purpose(d, view.w)]
     # steroids or anticonvulsants named with brain metastases qualify them ("needing steroids")
-    if any(d.kind == "cns_metastases" for d in keep):
+    if cns and any(d.kind == "cns_metastases" for d in keep):
         keep = [d for d in keep if not _cns_qualifier(d)]
     # "diabetes that needs insulin", "autoimmune disease that required systemic treatment":
     # the therapy says how serious the condition is, not what the patient must (not) have had
-    qualified = [d for d in keep if d.kind in _CONDITIONS]
+    qualified = (
+        [d for d in keep if d.kind in _CONDITIONS] if not read_kinds.isdisjoint(_CONDITIONS) else []
+    )
     if qualified:
         keep = [d for d in keep if not _condition_qualifier(d, qualified, view.w)]
-    labs = sum(d.kind == "lab" for d in keep)
+    labs = sum(d.kind == "lab" for d in keep) if "lab" in read_kinds else 0
     if labs >= 2 or (labs and view.section == Section.EXCLUSION):
         # "adequate organ function: ANC >= 1.5, ...", "blood tests outside these limits: ...":
         # the item's own thresholds say what adequate means
@@ -416,7 +422,11 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
                 and not _ADEQUATE.search(draft.evidence or "")
             ):
                 draft.fields["negated"] = True
-    topics = {d.fields.get("topic") for d in keep if d.kind == "administrative"}
+    topics = (
+        {d.fields.get("topic") for d in keep if d.kind == "administrative"}
+        if "administrative" in read_kinds
+        else set()
+    )
     if view.section == Section.INCLUSION and (
         "ovarian_suppression" in topics or any(d.kind == "menopausal_status" for d in keep)
     ):
@@ -431,11 +441,16 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
                 for d in keep
                 if not (d.kind == "menopausal_status" and len(d.fields.get("statuses", ())) == 1)
             ]
-    if view.section == Section.INCLUSION and any(d.kind == "receptor" for d in keep):
+    receptors = "receptor" in read_kinds and view.section == Section.INCLUSION
+    if receptors and any(d.kind == "receptor" for d in keep):
         keep = _either_status(keep, view.w)
-    if view.section == Section.INCLUSION and sum(d.kind == "receptor" for d in keep) >= 2:
+    if receptors and sum(d.kind == "receptor" for d in keep) >= 2:
         keep = _without_any_status(keep, view.w)
-    conditions = {d.fields.get("condition") for d in keep if d.kind == "comorbidity"}
+    conditions = (
+        {d.fields.get("condition") for d in keep if d.kind == "comorbidity"}
+        if "comorbidity" in read_kinds
+        else set()
+    )
     if "other_malignancy" in conditions:
         # "another cancer, other than breast cancer": the cancer named is not the trial's
         keep = [d for d in keep if d.kind != "cancer_type"]
@@ -455,7 +470,11 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
                 and _STUDY_DRUG.search(view.w[max(0, d.start - 45) : d.start])
             )
         ]
-    if view.section == Section.EXCLUSION and any(d.kind == "cancer_type" for d in keep):
+    if (
+        view.section == Section.EXCLUSION
+        and "cancer_type" in read_kinds
+        and any(d.kind == "cancer_type" for d in keep)
+    ):
         keep = _qualified_cancers(keep, view.w)
     if view.section == Section.EXCLUSION:
         _exclusion_prohibitions(keep, view.w)

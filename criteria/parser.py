@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from criteria.clauses import refer_back
 from criteria.context import DEFINED_STATUS, Context, intro_context
 from criteria.extract import Draft, extract_item
+from criteria.fastre import Fast
 from criteria.model import (
     Administrative,
     CancerType,
@@ -247,16 +248,19 @@ _MENOPAUSE_ANALYTES = frozenset({"fsh", "estradiol", "lh"})
 
 #: "Endocrine therapy given as adjuvant is not considered a line for ABC", "(neo)adjuvant
 #: chemotherapy regimens do not count as a prior line": what the trial's counts leave out.
-_ADJUVANT_NO_LINE = re.compile(
+#: (Both run on the lower-cased text with a first-character look-ahead: each is searched through
+#: a whole eligibility text, and that halves the time; the words read from a match are only
+#: tested without regard to case.)
+_ADJUVANT_NO_LINE = Fast(
     r"\b(?:neo-?)?adjuvant\b(?P<what>[^.;:]{0,80}?)\b(?:is|are|will|does|do|shall|would)\s+not\s+"
     r"(?:be\s+)?(?:considered|counted|classed|classified|regarded|count)\s+"
     r"(?:as|towards?|in(?:\s+the\s+number\s+of)?)?\s*"
     r"(?:an?\s+|one\s+|1\s+)?(?:prior\s+|previous\s+|separate\s+)?lines?\b",
-    re.IGNORECASE,
+    first=True,
 )
 #: "Relapse within 12 months of (neo)adjuvant endocrine therapy counts as one line", "...
 #: will be considered 1 line of therapy for metastatic disease".
-_ADJUVANT_A_LINE = re.compile(
+_ADJUVANT_A_LINE = Fast(
     r"\b(?:relapse[sd]?|relapsing|recurren(?:ce|t)|recurred|progressi(?:on|ve)|progressed)\b"
     r"[^.;:]{0,90}?"
     r"\b(?:neo-?)?adjuvant\b(?P<what>[^.;:]{0,60}?)\b(?:is|are|will|shall|would|may|to)?\s*"
@@ -266,7 +270,7 @@ _ADJUVANT_A_LINE = re.compile(
     # "adjuvant chemotherapy will count as one line of chemotherapy"
     r"|\b(?:neo-?)?adjuvant\b(?P<said>\s+(?:[\w/-]+\s+){0,3}?)(?:will|shall|is|are|would)\s+"
     r"(?:be\s+)?(?:count(?:ed)?|considered)\s+as\s+(?:a|one|1)\s+(?:prior\s+)?line\b",
-    re.IGNORECASE,
+    first=True,
 )
 _ENDOCRINE_WORDS = re.compile(r"\b(?:endocrine|hormon\w*|ET)\b", re.IGNORECASE)
 _CHEMO_WORDS = re.compile(r"\bchemo", re.IGNORECASE)
@@ -281,7 +285,7 @@ def _adjuvant_line_rules(text: str, criteria: list[Criterion]) -> list[Criterion
         return criteria
     rules: list[tuple[str, bool]] = []
     for pattern, counts in ((_ADJUVANT_NO_LINE, False), (_ADJUVANT_A_LINE, True)):
-        for found in pattern.finditer(text):
+        for found in pattern.finditer(text, low):
             what = found.group(0)
             if _ENDOCRINE_WORDS.search(what):
                 rules.append(("endocrine_therapy", counts))

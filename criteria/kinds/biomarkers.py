@@ -460,7 +460,8 @@ def read(view: ItemView) -> list[Draft]:
             )
         )
     out.extend(_markers(view))
-    _negation_down_the_list(out, view.w)
+    if len(out) > 1:  # a list needs two markers (most items have none: skip the sort)
+        _negation_down_the_list(out, view.w)
     return out
 
 

@@ -1988,6 +1988,13 @@ _NEXT_ALTERNATIVE_WORDS = pattern_words(_NEXT_ALTERNATIVE)
 _EARLY_PROGRESSION_WORDS = pattern_words(_EARLY_PROGRESSION)
 _RELAPSE_AFTER_WORDS = pattern_words(_RELAPSE_AFTER)
 _AFTER_FIRST_WORDS = pattern_words(_AFTER_FIRST)
+_AFTER_STUDY_WORDS = pattern_words(_AFTER_STUDY)
+_EFFECTS_OF_WORDS = pattern_words(_EFFECTS_OF_BEFORE)
+_CURABLE_WITH_WORDS = pattern_words(_CURABLE_WITH)
+_NO_WASHOUT_NEEDED_WORDS = pattern_words(_NO_WASHOUT_NEEDED)
+_BESIDES_WORDS = pattern_words(_BESIDES)
+_WASHOUT_EXAMPLES_WORDS = pattern_words(_WASHOUT_EXAMPLES)
+_OPENS_WITH_PROGRESSION_WORDS = pattern_words(_OPENS_WITH_PROGRESSION)
 
 
 #: "the prior neo (adjuvant) therapy": the bracket is part of the setting, not a clause's end.
@@ -2049,7 +2056,7 @@ def _prior_therapy(
     wide = w[max(0, run.context - 100) : run.context]  # not cut at brackets: "(grade > 2)"
     if (
         (view.has(_AFTERMATH_WORDS) and _AFTERMATH.search(wide))
-        or _AFTER_STUDY.search(before, l_before)
+        or (view.has(_AFTER_STUDY_WORDS) and _AFTER_STUDY.search(before, l_before))
         or ("(" in wide and view.has(_TOXICITY_WORDS) and _TOXICITY_EXAMPLES.search(wide))
         or _RELATED_AFTER.match(after)
     ):
@@ -2073,7 +2080,9 @@ def _prior_therapy(
     if view.has(_MENOPAUSE_WORDS) and _DEFINES_MENOPAUSE.search(low, 0, run.context):
         return None  # "Premenopausal status is defined as ... if on tamoxifen within 14 days"
     if _DESCRIBED_AFTER.match(l_after) or (
-        _EFFECTS_OF_BEFORE.search(l_before[-40:]) and _ON_THE_FETUS_AFTER.match(l_after)
+        view.has(_EFFECTS_OF_WORDS)
+        and _EFFECTS_OF_BEFORE.search(l_before[-40:])
+        and _ON_THE_FETUS_AFTER.match(l_after)
     ):
         return None  # "PARP inhibitors are known to be teratogenic": what a drug does, not a past
     if set(run.classes) <= _CONTRACEPTIVE_CLASSES and (
@@ -2105,7 +2114,7 @@ def _prior_therapy(
         )  # fmt: skip
     if view.has(_DOSE_BEFORE_WORDS) and _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
-    if _CURABLE_WITH.search(l_before[-40:]):
+    if view.has(_CURABLE_WITH_WORDS) and _CURABLE_WITH.search(l_before[-40:]):
         return None  # "solid tumour not curable with available standard therapy": the disease
     if view.has(_DATES_A_TEST_WORDS) and _DATES_A_TEST.search(wide):
         return None  # "echo obtained ... within 4 weeks of prior Herceptin": a date for a test
@@ -2115,7 +2124,7 @@ def _prior_therapy(
         and (_LEVEL_BEFORE.search(l_before[-30:]) or _LEVEL_AFTER.match(l_after))
     ):
         return None  # "postmenopausal ranges of estradiol or FSH": a blood level, not a drug
-    if _NO_WASHOUT_NEEDED.search(l_before[-50:]):
+    if view.has(_NO_WASHOUT_NEEDED_WORDS) and _NO_WASHOUT_NEEDED.search(l_before[-50:]):
         return None  # "no washout for anti-estrogen therapy (is) required"
     if view.has(_PREGNANCY_WORDS) and _PREGNANCY_NOTE.search(
         low, max(cues.sentence_start(w, run.context), run.context - 90), run.context
@@ -2195,11 +2204,12 @@ def _prior_therapy(
         )
     ):
         return None  # "EGFR TKI sensitivity", "allergy to drugs in a similar class to X"
-    if _BESIDES.search(l_before):
+    if view.has(_BESIDES_WORDS) and _BESIDES.search(l_before):
         return None  # "In addition to endocrine therapy, (the rule for chemotherapy)": a context
-    lead = _LEAD_CUT.split(w[max(0, run.context - 200) : run.context])[-1]
-    if _WASHOUT_EXAMPLES.search(lead.lower()):
-        return None  # "(without a washout,) for example within 4 weeks of an antibody": examples
+    if view.has(_WASHOUT_EXAMPLES_WORDS):
+        lead = _LEAD_CUT.split(w[max(0, run.context - 200) : run.context])[-1]
+        if _WASHOUT_EXAMPLES.search(lead.lower()):
+            return None  # "(without a washout,) for example within 4 weeks of an antibody"
     # "a lesion not previously irradiated": about the lesion, not the patient. An exclusion
     # looks only at the sentence of the radiotherapy ("Radiotherapy within 4 weeks. Irradiated
     # lesions are not target lesions" still excludes recent radiotherapy); in an inclusion a
@@ -2252,7 +2262,9 @@ def _prior_therapy(
         )
     ):
         relation = "progressed"  # "progressive disease (PD) while on X": the bracket is no end
-    elif _OPENS_WITH_PROGRESSION.match(w, cues.sentence_start(w, run.context), run.context):
+    elif view.has(_OPENS_WITH_PROGRESSION_WORDS) and _OPENS_WITH_PROGRESSION.match(
+        w, cues.sentence_start(w, run.context), run.context
+    ):
         relation = "progressed"  # "Progression while on, or within 1 month (30 days) of X"
     elif _RESPONDED.search(cue_text, l_cue):
         relation = "responded"
