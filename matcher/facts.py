@@ -134,6 +134,22 @@ def months_between(earlier: dt.date, later: dt.date) -> float:
 _EARLY = {"adjuvant", "neoadjuvant"}
 ANY_SCOPES = {"any", "systemic", "systemic_anticancer_therapy"}
 
+#: Classes too broad to make two regimens one line ("endocrine therapy" after an AI stopped for
+#: toxicity may be fulvestrant, a new line); a shared agent or a narrower class does.
+_BROAD_CLASSES = frozenset(
+    {
+        "systemic_anticancer_therapy",
+        "endocrine_therapy",
+        "targeted_therapy",
+        "chemotherapy",
+        "kinase_inhibitor",
+        "tyrosine_kinase_inhibitor",
+        "monoclonal_antibody",
+        "immunotherapy",
+        "biologic_therapy",
+    }
+)
+
 #: Relapse within this many months of the end of (neo)adjuvant therapy counts that therapy as a
 #: line for advanced disease, the convention most trials state ("relapse during or within 12
 #: months of adjuvant endocrine therapy counts as one line").
@@ -171,6 +187,32 @@ class TreatmentHistory:
         """True when relapse came during or within `months` of this (neo)adjuvant regimen."""
         gap = self.months_to_relapse(regimen)
         return None if gap is None else gap <= months
+
+    @cached_property
+    def switched(self) -> frozenset[int]:
+        """Regimens that continue the line before them: after a regimen stopped for toxicity
+        (not progression), in the same setting, one that keeps one of its drugs or swaps a drug
+        for another of the same kind (letrozole + ribociclib stopped for QTc prolongation, then
+        letrozole + abemaciclib). Switching drugs within a line to manage toxicity is no new
+        line, as trials that define lines say."""
+        out = set()
+        for before, after in zip(self.regimens, self.regimens[1:], strict=False):
+            if (
+                before.outcome == "toxicity"
+                and before.setting == after.setting
+                and before.counts_as_line
+                and (
+                    set(before.agents) & set(after.agents)
+                    or (before.classes & after.classes) - _BROAD_CLASSES
+                )
+                and not (
+                    before.end is not None
+                    and after.start is not None
+                    and months_between(before.end.latest(), after.start.earliest()) > 3
+                )
+            ):
+                out.add(after.index)
+        return frozenset(out)
 
     def early_relapses(self) -> bool:
         """Whether relapse came during or soon after some (neo)adjuvant line (`early_relapse`)."""
@@ -224,7 +266,7 @@ class TreatmentHistory:
         early_sure: list[Regimen] = []
         early_maybe = False
         for regimen in self.regimens:
-            if not regimen.counts_as_line:
+            if not regimen.counts_as_line or regimen.index in self.switched:
                 continue
             if adjuvant_counts is False and regimen.setting in _EARLY:
                 continue  # "adjuvant endocrine therapy is not considered a line for ABC"

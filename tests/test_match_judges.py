@@ -1620,3 +1620,32 @@ def test_a_drug_toxicity_is_no_radiation_related_toxicity() -> None:
     assert judged(radiation, oedema) is NOT_MET
     pneumonitis = patient(conditions=["grade 2 radiation pneumonitis"])
     assert judged(radiation, pneumonitis) is MET
+
+
+def test_a_drug_switched_for_toxicity_stays_within_its_line() -> None:
+    """Letrozole + ribociclib stopped for QTc prolongation, then letrozole + abemaciclib until
+    progression: one line of endocrine therapy and of CDK4/6 inhibitors, not two."""
+    switched = patient(
+        treatments=[
+            {"agents": ["letrozole", "ribociclib"], "setting": "metastatic", "start": "2024-01",
+             "end": "2024-03", "outcome": "toxicity"},
+            {"agents": ["letrozole", "abemaciclib"], "setting": "metastatic", "start": "2024-03",
+             "end": "2025-09", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    for scope in ("endocrine_therapy", "cdk4_6_inhibitor", "any"):
+        one = crit(m.LineCount, scope=scope, settings=("metastatic",), max=1)
+        assert judged(one, switched) is MET
+    # a stop for progression is a new line
+    progressed = patient(
+        treatments=[
+            {"agents": ["letrozole", "ribociclib"], "setting": "metastatic", "start": "2024-01",
+             "end": "2024-09", "outcome": "progression"},
+            {"agents": ["fulvestrant", "abemaciclib"], "setting": "metastatic",
+             "start": "2024-10", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert (
+        judged(crit(m.LineCount, scope="any", settings=("metastatic",), max=1), progressed)
+        is NOT_MET
+    )

@@ -381,11 +381,11 @@ def _conditions(
     return True, why
 
 
-def _line_place(regimens: list[Regimen]) -> tuple[int, int]:
+def _line_place(regimens: list[Regimen], switched: frozenset[int] = frozenset()) -> tuple[int, int]:
     """The place (lowest, highest) of the line that follows these regimens among the lines for
     advanced disease: one after each metastatic-setting line; one whose setting is not given
     may or may not be one."""
-    lines = [r for r in regimens if r.counts_as_line]
+    lines = [r for r in regimens if r.counts_as_line and r.index not in switched]
     low = 1 + sum(r.setting == "metastatic" for r in lines)
     return low, low + sum(r.setting is None for r in lines)
 
@@ -405,13 +405,15 @@ def _line_fits(
         return False, f", given as {regimen.setting} therapy, not as line {n} for advanced disease"
     first, _ = _course(c, regimen, history)
     earlier = list(history.regimens[: first.index])
-    low, high = _line_place(earlier)
+    low, high = _line_place(earlier, history.switched)
     said = f", line {low} for advanced disease" if low == high else f", line {low}-{high}"
     if low == high == n:
         return True, said
     if low <= n <= high:
         return None, said + " (settings of earlier regimens not given)"
-    own_low, own_high = _line_place([r for r in earlier if any(_agent_in(c, a) for a in r.agents)])
+    own_low, own_high = _line_place(
+        [r for r in earlier if any(_agent_in(c, a) for a in r.agents)], history.switched
+    )
     if own_low <= n <= own_high and c.classes:
         return None, f"{said}, but line {n} of {wanted_words(c)}: which the trial means is open"
     return False, said
@@ -577,6 +579,7 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
             for r in history.regimens
             if (r.setting in c.settings or (every and r.setting is None))
             and r.counts_as_line
+            and r.index not in history.switched
             and (c.scope in ANY_SCOPES or c.scope in r.classes)
         ]
         fewest = sum(1 for _, kept in counted if kept)
