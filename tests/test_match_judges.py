@@ -1649,3 +1649,15 @@ def test_a_drug_switched_for_toxicity_stays_within_its_line() -> None:
         judged(crit(m.LineCount, scope="any", settings=("metastatic",), max=1), progressed)
         is NOT_MET
     )
+
+
+def test_bone_only_disease_is_not_bone_beside_other_sites() -> None:
+    only = crit(m.MeasurableDisease, or_bone_only=True).model_copy(
+        update={"text": "At least one measurable lesion, or only bone metastases without one"}
+    )
+    bone_and_peritoneum = patient(
+        diagnosis={"measurable_disease": False, "metastatic_sites": ["bone", "peritoneum"]}
+    )
+    assert judged(only, bone_and_peritoneum) is NOT_MET
+    bone = patient(diagnosis={"measurable_disease": False, "metastatic_sites": ["bone"]})
+    assert judged(only, bone) is MET

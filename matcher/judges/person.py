@@ -179,6 +179,16 @@ def _steroid_use(p: Patient) -> str | None:
     return None
 
 
+#: Bone disease allowed only when it is all there is: "bone-only", "only bone metastases",
+#: "simple bone metastases", "bone as the sole site".
+_BONE_ONLY = re.compile(
+    r"\bbone[- ]only\b|\bonly\s+(?:\w+\s+){0,2}bone|\bbone\s+(?:\w+\s+){0,2}only\b"
+    r"|\bsimple\s+bone|\bbone\s+(?:\w+\s+){0,3}(?:sole|exclusive)|\b(?:solely|exclusively)\s+"
+    r"(?:\w+\s+){0,2}bone|\bcan\s+only\s+be\s+bone",
+    re.IGNORECASE,
+)
+
+
 def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
     diagnosis = p.profile.diagnosis
     measurable = diagnosis.measurable_disease if diagnosis else None
@@ -201,6 +211,12 @@ def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
                 "metastatic sites",
             )
         if c.or_bone_only and sites & {"bone", "bones", "skeletal"}:
+            if _BONE_ONLY.search(c.text):
+                # "measurable disease or only bone metastases": other sites are not bone-only
+                return not_met(
+                    f"no measurable disease; bone lesions with other sites "
+                    f"({', '.join(sorted(sites))}), and the criterion allows bone-only disease"
+                )
             # bone lesions beside other sites that cannot be measured (a treated brain lesion):
             # whether they are the bone disease the criterion allows is for the investigator
             return unknown(
