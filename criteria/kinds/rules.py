@@ -181,7 +181,9 @@ def read(view: ItemView) -> list[Draft]:
         if rule.kind == "comorbidity" and within is False:
             within = _within_years(w, view.low)
         if rule.kind == "comorbidity" and within is not None and within is not False:
-            fields["within_years"] = within
+            years = _window_for(w, view.low, start)
+            if years is not None:
+                fields["within_years"] = years
         if rule.kind == "comorbidity":
             fields["exceptions"] = view.exception_texts(start)
         draft = _with_polarity(view, rule.kind, start, end, fields)
@@ -316,6 +318,33 @@ _YEARS = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
     r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)",
     first=True,
+)
+
+
+def _window_for(w: str, low: str, start: int) -> float | None:
+    """The time window of the condition named at `start`: one written after it in its
+    sentence ("MI, stroke or unstable angina within 6 months": the list's), or before it when it
+    opens the sentence or a list ("Within the past 6 months: MI or stroke") or nothing breaks
+    the list between. A window that closed an earlier element is that element's ("MI within 1
+    year, any history of ventricular arrhythmia": not the arrhythmia's)."""
+    begin = cues.sentence_start(w, start)
+    stop = cues.sentence_stop(w, start)
+    for match in _YEARS.finditer(w[begin:stop], low[begin:stop]):
+        at = begin + match.start()
+        between = w[begin + match.end() : start]
+        leading = _LEAD_IN.fullmatch(w, begin, at) is not None  # "Within 6 months: MI or stroke"
+        if at >= start or leading or ":" in between or not _LIST_BREAK.search(between):
+            n = float(match.group("n"))
+            return n if match.group("u").lower().startswith("y") else round(n / 12, 2)
+    return None
+
+
+_LIST_BREAK = re.compile(r"[,;]|\bor\b|\band\b")
+#: Words that may stand before a window that opens the sentence ("History of, within 6 months").
+_LEAD_IN = re.compile(
+    r"\W*(?:\w{1,2}[.)]\s*)?(?:(?:any|a|history|of|patients?|subjects?|with|who|have|has|had"
+    r"|occurring|event|events)\W+){0,4}",
+    re.IGNORECASE,
 )
 
 
