@@ -30,7 +30,9 @@ class Judgement:
         flipped = {Result.MET: Result.NOT_MET, Result.NOT_MET: Result.MET}.get(
             self.result, self.result
         )
-        return replace(self, result=flipped, target=None, level=0)
+        # "HER2-low; criterion: HER2-positive" for "never HER2-positive": say what is asked
+        explanation = self.explanation.replace("; criterion: ", "; criterion: not ", 1)
+        return replace(self, result=flipped, explanation=explanation, target=None, level=0)
 
 
 def met(explanation: str, target: str | None = None, level: int = 0) -> Judgement:

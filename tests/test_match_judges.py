@@ -1661,3 +1661,10 @@ def test_bone_only_disease_is_not_bone_beside_other_sites() -> None:
     assert judged(only, bone_and_peritoneum) is NOT_MET
     bone = patient(diagnosis={"measurable_disease": False, "metastatic_sites": ["bone"]})
     assert judged(only, bone) is MET
+
+
+def test_organ_function_names_a_lab_outside_the_usual_limits_even_with_others_missing() -> None:
+    renal = crit(m.OrganFunction, systems=("bone marrow", "renal"))
+    judgement = evaluate(renal, patient(labs={"creatinine_clearance": 20, "anc": 3.0}))
+    assert judgement.result is UNKNOWN
+    assert "20" in judgement.explanation and "platelet" in judgement.explanation.lower()

@@ -240,7 +240,10 @@ def organ_function(c: OrganFunction, p: Patient) -> Judgement:
             outside.append(found[2])
     what = f"adequate {'/'.join(systems)} function"
     if missing:
-        return unknown(f"{what}: labs not given ({', '.join(missing)})", "organ function labs")
+        near = f"; outside or near the usual thresholds: {'; '.join(outside)}" if outside else ""
+        return unknown(
+            f"{what}: labs not given ({', '.join(missing)}){near}", "organ function labs"
+        )
     if outside:
         return unknown(
             f"{what}: outside or near the usual thresholds ({'; '.join(outside)}); "
