@@ -31,7 +31,6 @@ _NOT_NEGATION = Fast(
     r"\b(?:not (?:amenable|candidates?|eligible for|suitable for|limited to|be limited to"
     r"|otherwise|applicable|specified|required|necessary|only|necessarily|considered|exceed)"
     r"|not\s+a\s+candidate|whether or not|if not|or not|non[- ]?small|no (?:longer|later|more|less)"
-    r"|(?:no|none|zero|0)\s+or\s+(?:at most|one|1)\b"
     r"|not (?:yet )?(?:recovered|resolved)|not been (?:recovered|resolved)|no evidence of disease"
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
     r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?"
@@ -40,9 +39,11 @@ _NOT_NEGATION = Fast(
     # "resistance to, lack of response to, or intolerance of X": a failure of X, not its absence
     r"|lack of (?:response|benefit|efficacy|clinical benefit))\b"
 )
-#: "no or <= 1 earlier line": a count from zero, whose "<=" starts the count itself (so the
-#: words after the negation cue reach past where the count's phrase begins).
-_NONE_OR_COUNT = re.compile(r"(?:no|none|zero|0)\s+or\s+(?:<=|at most|up to)", re.IGNORECASE)
+#: "no or one prior line", "no or <= 1 earlier line": a count from zero, not a negation. It is
+#: matched in the whole text: the count's own phrase may begin at its "<=" or number, inside it.
+_NONE_OR_COUNT = re.compile(
+    r"(?:no|none|zero|0)\s+or\s+(?:<=|at most|up to|(?:one|1)\b)", re.IGNORECASE
+)
 #: Clause boundaries: negation does not cross them.
 #: A full stop after "e.g.", "i.e.", "etc." or "vs." ends no sentence.
 ABBREVIATION = r"(?<!e\.g)(?<!i\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)"

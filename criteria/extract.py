@@ -10,6 +10,7 @@ down, and groups genuine alternatives ("A or B" in an inclusion item) with a sha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -256,8 +257,6 @@ def extract_item(
     clauses.apply_presentation(drafts, view, counter)
     if view.section == Section.EXCLUSION and drafts and view.has(_RULE_NOT_WORDS):
         _rules_stated_as_inclusions(drafts, view)
-    if view.section == Section.EXCLUSION and drafts and view.has(_INTERVAL_RULE_WORDS):
-        _intervals_stated_as_rules(drafts, view)
     if view.section == Section.INCLUSION and drafts:
         _other_ways_in(drafts, view)
     if view.has(_COHORT_WORDS) and len(view.w) > 40:
@@ -804,30 +803,6 @@ _RULE_NOT = re.compile(
 _RULE_NOT_WORDS = gate_words("must not", "should not", "shall not", "may not", "cannot", "n't")
 
 
-_INTERVAL_RULE_WORDS = gate_words("had to be", "must be", "should be", "needs to be", "has to be")
-#: "If the prior adjuvant therapy included letrozole, the disease-free interval had to be
-#: greater than 12 months": the rule a patient must meet, written inside an exclusion item
-_INTERVAL_RULE = re.compile(
-    r"\b(?:had|has|have|needs?)\s+to\s+be|\b(?:must|should|shall)\s+(?:have\s+)?been\b"
-    r"|\b(?:must|should|shall)\s+be\b",
-    re.IGNORECASE,
-)
-
-
-def _intervals_stated_as_rules(drafts: list[Draft], view: ItemView) -> None:
-    """An exclusion item's 'the disease-free interval had to be > 12 months' after adjuvant X is
-    what lets a patient in: what it excludes is relapse within those months."""
-    for draft in drafts:
-        months = draft.fields.get("relapse_after_months")
-        if draft.kind != "prior_therapy" or months is None or draft.fields.get("negated"):
-            continue
-        sentence = view.w[cues.sentence_start(view.w, draft.start) : cues.sentence_stop(
-            view.w, draft.start)]  # fmt: skip
-        if _INTERVAL_RULE.search(sentence):
-            del draft.fields["relapse_after_months"]
-            draft.fields["relapse_within_months"] = months
-
-
 _INELIGIBLE_WORDS = gate_words(
     "ineligib", "unsuitab", "candidate", "suitable", "eligible", "unavailab", "available",
     "contraindicat", "refus", "unable to",
@@ -971,13 +946,7 @@ def _without_target_notes(drafts: list[Draft], view: ItemView) -> list[Draft]:
         (cues.sentence_start(w, m.start()), cues.sentence_stop(w, m.end()))
         for m in _TARGET_NOTE.finditer(w)
     ]
-    if not notes:
-        return drafts
-    return [
-        d
-        for d in drafts
-        if d.kind == "measurable_disease" or not any(a <= d.start < b for a, b in notes)
-    ]
+    return _without_drafts_in(drafts, notes, lambda d: d.kind != "measurable_disease")
 
 
 #: "LVEF normal by ECHO (for patients with hypertension or > 60 years of age)": who must have
@@ -994,13 +963,16 @@ def _without_subgroups(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Drafts outside brackets that name the patients an item's test is for (the test itself,
     before the bracket, stays)."""
     brackets = [m.span() for m in _SUBGROUP_BRACKET.finditer(view.w)]
-    if not brackets:
+    return _without_drafts_in(drafts, brackets, lambda d: d.kind in _SUBGROUP_KINDS)
+
+
+def _without_drafts_in(
+    drafts: list[Draft], spans: list[tuple[int, int]], droppable: Callable[[Draft], bool]
+) -> list[Draft]:
+    """The drafts, less the droppable ones that start inside one of the spans."""
+    if not spans:
         return drafts
-    return [
-        d
-        for d in drafts
-        if d.kind not in _SUBGROUP_KINDS or not any(a <= d.start < b for a, b in brackets)
-    ]
+    return [d for d in drafts if not (droppable(d) and any(a <= d.start < b for a, b in spans))]
 
 
 def _washout_intro(w: str) -> bool:

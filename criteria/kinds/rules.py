@@ -99,7 +99,7 @@ _SQUAMOUS_AFTER = re.compile(r"\s*(?:and|with|/|-)\s*(?:a\s+)?squamous", re.IGNO
 def read(view: ItemView) -> list[Draft]:
     w = view.w
     out: list[Draft] = []
-    within: float | bool | None = False  # read once, when a comorbidity needs it
+    windows: bool | None = None  # whether the item can state a time window (read once)
     rules = phrases().rules
     cancers: list[Draft] = []  #: cancer types that take the item's histology word
     for position in sorted(view.rule_candidates):
@@ -178,9 +178,9 @@ def read(view: ItemView) -> list[Draft]:
             and _STAGE_BRACKET_BEFORE.search(w, max(0, start - 80), start)
         ):
             continue  # "Stage IIIB (with pleural or pericardial effusion)": what the stage is
-        if rule.kind == "comorbidity" and within is False:
-            within = _within_years(w, view.low)
-        if rule.kind == "comorbidity" and within is not None and within is not False:
+        if rule.kind == "comorbidity" and windows is None:
+            windows = _may_state_window(w, view.low)
+        if rule.kind == "comorbidity" and windows:
             years = _window_for(w, view.low, start)
             if years is not None:
                 fields["within_years"] = years
@@ -348,11 +348,6 @@ _LEAD_IN = re.compile(
 )
 
 
-def _within_years(w: str, low: str) -> float | None:
-    if _DIGIT.search(w) is None or ("year" not in low and "month" not in low and "yr" not in low):
-        return None
-    match = _YEARS.search(w)
-    if not match:
-        return None
-    n = float(match.group("n"))
-    return n if match.group("u").lower().startswith("y") else round(n / 12, 2)
+def _may_state_window(w: str, low: str) -> bool:
+    """A cheap test that the item can hold a window in years or months."""
+    return _DIGIT.search(w) is not None and ("year" in low or "month" in low or "yr" in low)

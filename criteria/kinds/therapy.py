@@ -769,19 +769,11 @@ def _without_class_examples(mentions: list[lexicon.Mention], w: str) -> list[lex
         if (
             owners
             and inside
-            and all(m.kind == "drug" and not _drug_classes(m.id).isdisjoint(owners) for m in inside)
+            and all(m.kind == "drug" and any(_within_class(m, o) for o in owners) for m in inside)
             and not any(bracket.start() - 25 <= c.end <= bracket.start() for c in mentions)
         ):
             dropped.update(id(m) for m in inside)
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
-
-
-@functools.cache
-def _drug_classes(drug: str) -> frozenset[str]:
-    try:
-        return lexicon.drug_classes(drug)
-    except KeyError:
-        return frozenset()
 
 
 #: A bracket or clause that opens a class's examples: "(e.g., ", ", such as ", " including ".
@@ -1962,7 +1954,9 @@ _LEVEL_AFTER = re.compile(
 _CURABLE_WITH = re.compile(
     r"\b(?:curable|cured|amenable|treatable|controlled)\s+(?:with|by|to)\s+(?:\w+\s+){0,2}$"
 )
-_MUST = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|is required to)\b", re.I)
+_MUST = re.compile(
+    r"\b(?:must|should|shall|has to|have to|had to|needs? to|is required to)\b", re.I
+)
 #: A time restated in brackets ends no clause: "within 12 months (365 days) of completion of X".
 _RESTATED_BEFORE = re.compile(r"\d\s*(?:months?|years?|weeks?)\s*\([^()]{1,20}\)\s*$", re.I)
 #: "Current or recent use (within 3 months) of X": the bracket's window is X's.
