@@ -767,14 +767,14 @@ def _graded_toxicity(c: Comorbidity, p: Patient) -> Judgement | None:
     if not p.profile.conditions:
         return None
     limit = _allowed_grade(c.text)
-    source = _toxicity_source(c.text)
+    radiation = _RADIATION_TOXICITY.search(c.text) is not None
     settled: list[str] = []  #: graded entries that are resolved or within the limit
     other_cause: list[str] = []  #: graded entries of another cause than the one named
     for words in p.profile.conditions:
         grade = _PATIENT_GRADE.search(words)
         if grade is None:
             continue
-        if source is not None and not source.search(words):
+        if radiation and not _RADIATION_WORDS.search(words):
             other_cause.append(words)  # "radiation-related toxicities": not a drug's oedema
             continue
         if int(grade.group(1)) <= limit or _RESOLVED.search(words):
@@ -793,8 +793,8 @@ def _graded_toxicity(c: Comorbidity, p: Patient) -> Judgement | None:
     return None
 
 
-#: Toxicities the criterion ties to one cause: "radiation-related toxicities", "toxicity from
-#: prior radiotherapy", "adverse events of prior osimertinib".
+#: Toxicities the criterion ties to radiotherapy: "radiation-related toxicities", "toxicity from
+#: prior radiotherapy" (a graded entry from another cause does not meet it).
 _RADIATION_TOXICITY = re.compile(
     r"\b(?:radiation|radiotherapy|irradiation|chemoradi\w*)[- ](?:related|induced|associated)"
     r"|\b(?:toxicit\w*|adverse\s+(?:events?|effects?)|AEs?)\s+(?:\w+\s+){0,2}?(?:from|of|due\s+to"
@@ -802,13 +802,7 @@ _RADIATION_TOXICITY = re.compile(
     r"(?:radiation|radiotherapy|irradiation|chemoradi\w*)",
     re.IGNORECASE,
 )
-_RADIATION_WORDS = re.compile(r"radiation|radiotherapy|irradiat|chemoradi|radiation-induced", re.I)
-
-
-def _toxicity_source(text: str) -> re.Pattern[str] | None:
-    """The words a patient's toxicity entry must hold to come from the cause the criterion
-    names, or None when it names none (any prior therapy)."""
-    return _RADIATION_WORDS if _RADIATION_TOXICITY.search(text) else None
+_RADIATION_WORDS = re.compile(r"radiation|radiotherapy|irradiat|chemoradi", re.I)
 
 
 def _serious_illness(p: Patient) -> Judgement:

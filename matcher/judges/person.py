@@ -4,7 +4,9 @@ metastases, measurable disease, visceral crisis, life expectancy, administrative
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from criteria import lexicon
 from criteria.kinds.disease import bone_allowance_lytic_only
 from criteria.model import (
     Administrative,
@@ -112,7 +114,7 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     states = set(c.states)
     if brain == "none":
         return not_met(words)
-    steroids = _steroid_use(p) if _STEROIDS.search(" ".join((c.text, *c.exceptions))) else None
+    steroids = _steroid_use(p) if _names_steroid(" ".join((c.text, *c.exceptions))) else None
     if steroids and ("symptomatic" in states or ("any" in states and c.exceptions)):
         # "... unless not receiving steroids for them": a patient on dexamethasone fails it
         return met(f"{words}; on steroids ({steroids})")
@@ -151,14 +153,21 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     return unknown(f"{words}; criterion states {', '.join(sorted(states))}", "brain metastases")
 
 
-_STEROIDS = re.compile(r"\b(?:steroids?|corticosteroids?|dexamethasone|glucocorticoids?)\b", re.I)
-#: A patient's condition entry that says a steroid is taken now ("dexamethasone 2 mg daily").
-_STEROID_USE = re.compile(
-    r"\b(?:dexamethasone|prednis\w*|methylprednisolone|hydrocortisone|(?:cortico)?steroids?)\b",
-    re.I,
-)
-#: ... as current use: a dose, or "on", "taking", "currently" ("radiation pneumonitis treated
-#: with steroids" is a past course)
+@lru_cache(maxsize=4096)
+def _names_steroid(words: str) -> bool:
+    """Whether the words name a corticosteroid, as the drug lexicon knows them ("steroids",
+    "glucocorticoids", "dexamethasone")."""
+    for mention in lexicon.find_drug_mentions(words):
+        if mention.id == _STEROID_CLASS:
+            return True
+        if mention.kind == "drug" and _STEROID_CLASS in lexicon.drug_classes(mention.id):
+            return True
+    return False
+
+
+_STEROID_CLASS = "corticosteroid"
+#: A condition entry that names a steroid as taken now: a dose, or "on", "taking", "currently"
+#: ("dexamethasone 2 mg daily"; "radiation pneumonitis treated with steroids" is a past course)
 _STEROID_NOW = re.compile(
     r"\b(?:on|taking|takes|receiving|currently|ongoing|daily|\d+(?:\.\d+)?\s*mg)\b", re.I
 )
@@ -171,9 +180,9 @@ def _steroid_use(p: Patient) -> str | None:
     """The condition entry that records current steroid use, if any."""
     for words in p.profile.conditions or ():
         if (
-            _STEROID_USE.search(words)
-            and _STEROID_NOW.search(words)
+            _STEROID_NOW.search(words)
             and not _STEROID_STOPPED.search(words)
+            and _names_steroid(words)
         ):
             return words
     return None

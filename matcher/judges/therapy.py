@@ -381,10 +381,10 @@ def _conditions(
     return True, why
 
 
-def _line_place(regimens: list[Regimen], switched: frozenset[int] = frozenset()) -> tuple[int, int]:
+def _line_place(regimens: list[Regimen], switched: frozenset[int]) -> tuple[int, int]:
     """The place (lowest, highest) of the line that follows these regimens among the lines for
     advanced disease: one after each metastatic-setting line; one whose setting is not given
-    may or may not be one."""
+    may or may not be one. `switched`: regimens that continue the line before them."""
     lines = [r for r in regimens if r.counts_as_line and r.index not in switched]
     low = 1 + sum(r.setting == "metastatic" for r in lines)
     return low, low + sum(r.setting is None for r in lines)

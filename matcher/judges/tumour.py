@@ -478,22 +478,9 @@ def _may_be(variant: str, specific: str) -> bool:
     return ("ins" if kind.group(2).lower() == "insertion" else "del") in specific.lower()
 
 
-#: Exons of the point mutations trials name by exon ("EGFR exon 21 mutations" include L858R):
-#: the standard EGFR numbering (exon 18 G719X, exon 20 T790M/S768I/C797S, exon 21 L858R/L861Q).
-_EXON_OF = {
-    "EGFR": {
-        "G719": 18,
-        "E709": 18,
-        "S768I": 20,
-        "T790M": 20,
-        "C797S": 20,
-        "L858R": 21,
-        "L861Q": 21,
-    },
-}
 _EXON_WANTED = re.compile(r"exon\s*(\d{1,2})(?:\s+(?:mutations?|alterations?|variants?))?$", re.I)
-#: Codons of each exon, for variants written by protein position (HGVS: "E746_A750del",
-#: "A767_V769dup", "D770_N771insSVD"): the standard EGFR numbering.
+#: Codons of each exon, for variants written by protein position ("L858R", "G719S", HGVS
+#: "E746_A750del", "A767_V769dup", "D770_N771insSVD"): the standard EGFR numbering.
 _EXON_CODONS = {"EGFR": {18: (688, 728), 19: (729, 761), 20: (762, 823), 21: (824, 875)}}
 _PROTEIN_POSITION = re.compile(r"^[A-Z*](\d{1,4})(?:_[A-Z*]\d{1,4})?(?P<change>[A-Z*]*)$")
 
@@ -529,18 +516,13 @@ def _variant_in(variant: str, wanted: tuple[str, ...], gene: str = "") -> bool:
         if v == w_up:
             return True
         exon = _EXON_WANTED.fullmatch(w.strip())
-        if exon and any(
-            v.startswith(change) and number == int(exon.group(1))
-            for change, number in _EXON_OF.get(gene, {}).items()
-        ):
-            return True  # "exon 21 mutation" covers L858R
         placed = _exon_of(gene, v)
         if placed is not None:
             kind = _SPECIFIC_KIND.fullmatch(w.strip())
             if kind and (int(kind.group(1)), kind.group(2).lower()) == placed:
                 return True  # "exon 20 insertion" covers A767_V769dup
             if exon and int(exon.group(1)) == placed[0]:
-                return True  # "exon 19 mutation" covers E746_A750del
+                return True  # "exon 21 mutation" covers L858R, "exon 19" E746_A750del
         # a codon ("E545") or exon named in the criterion covers the specific change
         if w_up[-1].isdigit() and v.startswith(w_up) and not v[len(w_up)].isdigit():
             return True
