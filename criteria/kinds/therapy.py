@@ -1880,7 +1880,7 @@ _IF_REACTION_AFTER = re.compile(
 #: allergy to the study drug. To Y and Z (ie, ...) as well"), and "allergic reactions
 #: attributed to compounds similar to X or other agents (e.g., Y, Z)".
 _ALLERGY_BEFORE = re.compile(
-    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b(?:[^.;]|\.\s+(?=to\b)){0,100}?\bto\s+"
+    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*)\b(?:[^.;]|\.\s+(?=to\b)){0,100}?\bto(?:\s*:)?\s+"
     r"(?:[\w-]+[\s,、()]+){0,6}$"
     r"|\b(?:allerg\w*|hypersensitiv\w*)\b(?:[^.;]|\.(?!\s))*\b(?:attributed\s+to|compounds?"
     r"|components?|excipients?|composition)\b(?:[^.;]|\.(?!\s))*$",
@@ -2096,6 +2096,8 @@ def _prior_therapy(
         and not _COUNTED_OTHER.search(low, run.context, run.end)
     ):
         # "progressed on more than one CDK4/6 inhibitor": a count of that class, not any use
+        if not lexicon.counts_as_line(run.classes[0]):
+            return None  # "despite two or more antihypertensive agents": how severe a disease is
         start = run.context - len(l_before[-25:]) + counted.start()
         return Draft(
             "line_count",
@@ -3107,6 +3109,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         )
         if scope in left_out:
             scope = "any"
+        if scope != "any" and not lexicon.counts_as_line(scope):
+            continue  # "despite two or more antihypertensive agents": not anticancer lines
         tail_cut = re.split(
             r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1
         )[0]
