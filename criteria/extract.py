@@ -10,7 +10,7 @@ down, and groups genuine alternatives ("A or B" in an inclusion item) with a sha
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -168,11 +168,12 @@ class ItemView:
     def evidence(self, start: int, end: int) -> str:
         return self.work.evidence(start, end)
 
-    def exception_texts(self, start: int) -> tuple[str, ...]:
-        """Exception clauses that follow a phrase starting at `start` in the same sentence."""
+    def exception_texts(self, start: int, skip: Collection[int] = frozenset()) -> tuple[str, ...]:
+        """Exception clauses that follow a phrase starting at `start` in the same sentence
+        (but those starting at a position in `skip`)."""
         out: list[str] = []
         for span in self.exceptions:
-            if span.start < start:
+            if span.start < start or span.start in skip:
                 continue
             between = self.w[start : span.start]
             if cues.SENTENCE_END.search(between):

@@ -1482,6 +1482,53 @@ def _sentence_of(w: str, low: str, run: _Run) -> str:
     return low[cues.sentence_start(w, run.context) : cues.sentence_stop(w, run.end)]
 
 
+def _others_exceptions(
+    view: ItemView, run: _Run, mentions: list[lexicon.Mention]
+) -> frozenset[int]:
+    """Starts of the exceptions after a therapy that belong to another therapy named between
+    them: "chemotherapy within 3 weeks, and radiotherapy (except palliative radiotherapy)"."""
+    own = {*run.agents, *run.classes}
+    out: set[int] = set()
+    for span in view.exceptions:
+        if span.start <= run.end:
+            continue
+        head = next((m for m in mentions if span.body_start <= m.start < span.end), None)
+        if (
+            head is not None
+            and head.id not in own
+            and any(
+                run.end <= m.start < span.start
+                and m.id == head.id
+                and not view.in_exception(m.start)
+                for m in mentions
+            )
+        ):
+            out.add(span.start)
+    return frozenset(out)
+
+
+def _future_before(before: str, l_before: str) -> bool:
+    """Whether the words before a therapy make it a plan ("eligible for X"), unless a history
+    starts again after the plan's cue: "within 3 weeks before study treatment, and had received
+    X", "scheduled to receive a live vaccine or received one within 28 days"."""
+    found = _FUTURE.search(before, l_before)
+    return found is not None and not _HISTORY_RESUMES.search(l_before, found.end())
+
+
+_HISTORY_RESUMES = re.compile(
+    r"(?:[,;]|\b(?:or|and)\b)\s*(?:(?:patients|participants|subjects)\s+who\s+)?"
+    r"(?:(?:had|has|have)\s+)?(?:been\s+)?(?:taken/)?(?:received|taken|treated)\b"
+)
+
+
+def _lesion_in_sentence(view: ItemView, run: _Run) -> bool:
+    """Whether the sentence of a therapy speaks of lesions outside its exceptions
+    ("radiotherapy (except palliative radiotherapy to non-target lesions)" does not)."""
+    start = cues.sentence_start(view.w, run.context)
+    sentence = _sentence_of(view.w, view.low, run)
+    return any(not view.in_exception(start + m.start()) for m in re.finditer("lesion", sentence))
+
+
 def _exception_window(view: ItemView, draft: Draft) -> Draft | None:
     """'X or Y, except Z if stopped >= 3 months before': the window is the exception's condition,
     not a limit on X or Y. The draft loses it, and Z within the window is a criterion of its own
@@ -2056,7 +2103,7 @@ def _prior_therapy(
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if (
-        (view.has(_FUTURE_WORDS) and _FUTURE.search(before[-70:], l_before[-70:]))
+        (view.has(_FUTURE_WORDS) and _future_before(before[-70:], l_before[-70:]))
         or (view.has(_GIVEN_AFTER_WORDS) and _GIVEN_AFTER.match(l_after))
         or (view.has(_CONTINUE_WORDS) and _CONTINUE_AFTER.match(l_after))
         or (
@@ -2214,7 +2261,7 @@ def _prior_therapy(
         run.classes == ("radiotherapy",)
         and not run.agents
         and "lesion" in low
-        and (view.section != Section.EXCLUSION or "lesion" in _sentence_of(w, low, run))
+        and (view.section != Section.EXCLUSION or _lesion_in_sentence(view, run))
     ):
         return None
     if (
@@ -2226,7 +2273,10 @@ def _prior_therapy(
     intro = ""
     if view.context is not None and view.context.therapy and len(view.context.intro_work) <= 80:
         intro = view.context.intro_work
-    cue_after = _without_setting(w[run.end : stop])[:60]
+    # an exception's words say nothing of how X went: "RT other than for pain in progressing
+    # bone lesions"
+    cue_stop = next((e.start for e in view.exceptions if run.end <= e.start < stop), stop)
+    cue_after = _without_setting(w[run.end : cue_stop])[:60]
     cue_text = f"{intro} {before} {cue_after}"
     l_cue = cue_text.lower()
     relation = "received"
@@ -2295,12 +2345,17 @@ def _prior_therapy(
     settings_text = f"{intro} {own_before} {after[: min(70, max(cut, 0))]}"
     settings = cues.settings_in(settings_text)
     # "(except for neoadjuvant/adjuvant chemotherapy)": the exception names settings, not drugs
-    exception_texts = view.exception_texts(run.start)
+    foreign = _others_exceptions(view, run, mentions)
+    exception_texts = view.exception_texts(run.start, foreign)
     spared: tuple[tuple[str, ...], int, int] | None = None
     except_agents: list[str] = []
     except_classes: list[str] = []
     for span in view.exceptions:
-        if span.start < run.start or cues.SENTENCE_END.search(w, run.end, span.start):
+        if (
+            span.start < run.start
+            or span.start in foreign
+            or cues.SENTENCE_END.search(w, run.end, span.start)
+        ):
             continue
         examples = _EXAMPLES_IN.search(w, span.body_start, span.end)
         stop_at = examples.start() if examples else span.end
@@ -2309,16 +2364,25 @@ def _prior_therapy(
         named = [m for m in mentions if span.body_start <= m.start < stop_at]
         excluded = cues.settings_in(w[span.body_start : span.end])
         if (
-            excluded
-            and named
+            named
             and {m.id for m in named} <= {*run.agents, *run.classes}
-            and not _DIGIT.search(w, span.body_start, span.end)
-            and not _EXCEPTION_WHEN.search(w, span.body_start, span.end)
+            and (
+                not excluded
+                or (
+                    not _DIGIT.search(w, span.body_start, span.end)
+                    and not _EXCEPTION_WHEN.search(w, span.body_start, span.end)
+                )
+            )
         ):
-            named = []  # "chemotherapy (except adjuvant chemotherapy)": a setting is excepted
+            # "chemotherapy (except adjuvant chemotherapy)": a setting is excepted; "RT except
+            # localized RT for pain": a use of it (the exception's text says which)
+            named = []
         for mention in named:
             (except_classes if mention.kind == "class" else except_agents).append(mention.id)
         if excluded and not except_agents and not except_classes and not settings:
+            if _radiation(run):
+                continue  # "radiotherapy (except palliative radiotherapy)": a purpose, not a
+                # setting of the disease; the exception's text says it
             settings = tuple(
                 s for s in ("neoadjuvant", "adjuvant", "metastatic") if s not in excluded
             )
@@ -3335,6 +3399,13 @@ def _listed_from(
 def _shared_scope(mentions: list[lexicon.Mention]) -> str:
     """The narrowest class every drug named belongs to."""
     return _narrowest(frozenset.intersection(*(lexicon.drug_classes(m.id) for m in mentions)))
+
+
+def _radiation(run: _Run) -> bool:
+    """A run of radiotherapy alone (whole-brain, stereotactic... included)."""
+    return not run.agents and all(
+        c == "radiotherapy" or "radiotherapy" in lexicon.class_ancestors(c) for c in run.classes
+    )
 
 
 def _line_scope(class_id: str) -> str:
