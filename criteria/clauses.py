@@ -1515,6 +1515,36 @@ _ALLOWANCE_WORDS = gate_words("inclusible", "eligible", "allowed", "permitted", 
                               "included", "enrolled", "exempt", "not excluded")  # fmt: skip
 
 
+_EITHER_WAY_WORDS = gate_words("with or without", "with/without")
+#: "with or without therapeutic anticoagulation", "with or without (treated) brain metastases":
+#: the words just before a reading that make it either way.
+_EITHER_WAY_BEFORE = re.compile(r"\bwith\s*(?:or|/)\s*without\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_EITHER_WAY_KINDS = frozenset(
+    ["comorbidity", "cns_metastases", "biomarker", "disease_stage", "measurable_disease",
+     "visceral_crisis", "prior_therapy"]
+)  # fmt: skip
+
+
+def drop_either_way(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """'Patients with or without brain metastases', 'with or without anticoagulation': what
+    either way will do requires nothing (the item stays represented as such)."""
+    if not drafts or not view.has(_EITHER_WAY_WORDS):
+        return drafts
+    w = view.w
+    dropped = [
+        d
+        for d in drafts
+        if d.kind in _EITHER_WAY_KINDS
+        and _EITHER_WAY_BEFORE.search(w, cues.clause_start(w, d.start), d.start)
+        # brain metastases in some state named further on ("Patients with or without brain
+        # metastases. Symptomatic ones must be stable") are that state's rule
+        and d.fields.get("states", ("any",)) == ("any",)
+    ]
+    if not dropped:
+        return drafts
+    return _represented([d for d in drafts if d not in dropped], dropped)
+
+
 def drop_allowances(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """An exclusion item whose later sentence lists what is let in ("Active autoimmune disease.
     However, the following are inclusible: ... no exacerbation requiring methotrexate or

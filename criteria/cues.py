@@ -149,15 +149,19 @@ def negated_before(work: str, start: int, window: int = 70) -> bool:
         rest = before[match.start() :]
         if _NOT_NEGATION.match(rest) or _NONE_OR_COUNT.match(work, begin + match.start()):
             continue
+        if _WITH_OR.search(before, 0, match.start()):
+            continue  # "with or without brain metastases": either will do
         # "no ... or ..." reaches over lists, but not over a second verb phrase or a new
         # subject ("with no barriers to access, patients must have received X")
         between = before[match.end() :]
-        if _NEW_VERB.search(between):
-            continue
+        if _NEW_VERB.search(between) or _EITHER_WAY.search(between):
+            continue  # (or "without X, with or without Y": Y either way)
         return True
     return False
 
 
+_WITH_OR = re.compile(r"\bwith\s*(?:or|/)\s*$", re.IGNORECASE)
+_EITHER_WAY = re.compile(r"\bwith\s*(?:or|/)\s*without\b", re.IGNORECASE)
 _ALLOWED_IF = re.compile(
     r"\b(?:allowed|permitted|eligible|acceptable)\s+(?:only\s+)?(?:if|provided|when|as long as)\b",
     re.IGNORECASE,
