@@ -1515,10 +1515,15 @@ _ALLOWANCE_WORDS = gate_words("inclusible", "eligible", "allowed", "permitted", 
                               "included", "enrolled", "exempt", "not excluded")  # fmt: skip
 
 
-_EITHER_WAY_WORDS = gate_words("with or without", "with/without")
-#: "with or without therapeutic anticoagulation", "with or without (treated) brain metastases":
-#: the words just before a reading that make it either way.
-_EITHER_WAY_BEFORE = re.compile(r"\bwith\s*(?:or|/)\s*without\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_EITHER_WAY_WORDS = gate_words("with or without", "with/without", "alone or")
+#: "with or without therapeutic anticoagulation", "with or without (treated) brain metastases",
+#: "(the insertion) alone or in combination with other EGFR or HER2 mutations": the words just
+#: before a reading that make it either way.
+_EITHER_WAY_BEFORE = re.compile(
+    r"\bwith\s*(?:or|/)\s*without\s+(?:[\w-]+\s+){0,3}$"
+    r"|\balone\s+or\s+(?:in\s+)?(?:combination|together|conjunction)\s+with\s+[^.;]{0,60}$",
+    re.IGNORECASE,
+)
 _EITHER_WAY_KINDS = frozenset(
     ["comorbidity", "cns_metastases", "biomarker", "disease_stage", "measurable_disease",
      "visceral_crisis", "prior_therapy"]

@@ -227,9 +227,11 @@ EXCEPTION_WORDS = gate_words(
     "save for",
     "not including",
     "beyond",
+    "in addition to",
 )
 _EXCEPTION = Fast(
     r"(?:\(\s*)?\b(?:except(?:ion)?(?:\s+(?:for|of|in|that|when|if))?|with the exception of"
+    r"|in addition to"
     r"|unless|other than|apart from|excluding|excluded are|but not(?! limited)|save for"
     r"|not including|(?<!weeks )(?<!week )(?<!days )(?<!day )(?<!months )(?<!years )"
     r"beyond(?= (?:the |a |\d+ |first |initial )?(?:\w+[\s-]+){0,3}?"
@@ -261,6 +263,10 @@ def exceptions(work: str) -> list[Exception_]:
     for match in _EXCEPTION.finditer(work):
         if found and match.start() < found[-1].end:
             continue
+        if match.group(0).lower().endswith("addition to") and not _OTHER_BEFORE.search(
+            work, max(0, match.start() - 60), match.start()
+        ):
+            continue  # "X in addition to Y" is both; "any other X in addition to Y", X but Y
         opened = work[match.start()] == "("
         if opened:
             close = work.find(")", match.end())
@@ -284,10 +290,14 @@ def exceptions(work: str) -> list[Exception_]:
                 end = work.find(")", match.end())
         if _CROSS_REFERENCE.fullmatch(work, match.end(), max(end, match.end())):
             continue  # "with the exception noted below": the next items state it
+        if match.group(0).lower().endswith("addition to"):
+            comma = work.find(",", match.end(), end)
+            end = comma if comma != -1 else end  # "in addition to steroids, or ...": one name
         found.append(Exception_(match.start(), max(end, match.end()), match.end()))
     return found
 
 
+_OTHER_BEFORE = re.compile(r"\b(?:other|another|additional)\b[^.;,]*$", re.IGNORECASE)
 #: What an exception says when it only points elsewhere: "(with the exception) noted below".
 _CROSS_REFERENCE = re.compile(
     r"\s*(?:(?:as\s+)?(?:noted|listed|described|specified|stated|given|outlined|detailed)\s+)?"

@@ -63,6 +63,23 @@ _SETTING_WORDS = frozenset({"disease_stage", "cancer_type"})
 _SETTING_READERS = _COVERING | _QUALIFIED  #: drafts whose words can name a setting
 
 
+#: "(chemotherapy) for (advanced) ALK-positive NSCLC": a marker naming the disease a therapy
+#: was given for.
+_FOR_DISEASE_BEFORE = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:[\w/-]+\s+){0,2}$", re.I)
+_DISEASE_AFTER = re.compile(
+    r"[\s-]*(?:[\w-]+\s+){0,2}?(?:NSCLC|disease|cancer|carcinoma|tumou?rs?|malignanc\w*|MBC|BC)"
+    r"\b",
+    re.I,
+)
+
+
+def _names_treated_disease(draft: Draft, w: str) -> bool:
+    return bool(
+        _FOR_DISEASE_BEFORE.search(w, max(0, draft.start - 40), draft.start)
+        and _DISEASE_AFTER.match(w, draft.end)
+    )
+
+
 def _covered(draft: Draft, by: list[Draft]) -> bool:
     """Every phrase of `draft` lies within the words of another draft in `by`."""
     return all(
@@ -385,6 +402,13 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
             _covered(draft, settings) or (draft.setting and covering)
         ):
             continue  # "chemotherapy for advanced disease", "visceral spread that is advanced"
+        if (
+            draft.kind == "biomarker"
+            and covering
+            and view.section == Section.EXCLUSION
+            and _names_treated_disease(draft, view.w)
+        ):
+            continue  # "(excluded:) chemotherapy for ALK-positive NSCLC": not the ALK fusion
         if draft.kind in _CORE or draft.kind == "unrecognized":
             keep.append(draft)
             continue
