@@ -362,7 +362,12 @@ def days(n: float, unit: str) -> int:
 def within_days(work: str) -> tuple[int, int, int] | None:
     """'within 14 days before the first dose' -> (14, start, end) in the working string."""
     match = next(
-        (m for m in _WITHIN.finditer(work) if not _AGE_BEFORE.search(work, 0, m.start())), None
+        (
+            m
+            for m in _WITHIN.finditer(work)
+            if not _AGE_BEFORE.search(work, 0, m.start()) and not _AGE_AFTER.match(work, m.end())
+        ),
+        None,
     )
     match = match or _BEFORE.search(work)
     if not match:
@@ -396,6 +401,7 @@ def half_life_window(work: str) -> tuple[int | None, float | None]:
 
 #: "age < 60 years" is an age, not a time window
 _AGE_BEFORE = re.compile(r"\bage[ds]?\s*(?:of\s*|is\s*|:\s*)?$", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"\s*(?:of\s+age|old)\b", re.IGNORECASE)  #: "under 40 years of age"
 
 
 def months(n: float, unit: str) -> float:

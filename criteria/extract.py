@@ -478,6 +478,10 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if "other_malignancy" in conditions:
         # "another cancer, other than breast cancer": the cancer named is not the trial's
         keep = [d for d in keep if d.kind != "cancer_type"]
+    if "compliance" in topics:
+        # "willing to comply with scheduled visits, laboratory tests and other procedures": the
+        # tests are what the patient agrees to, not a bar on organ function
+        keep = [d for d in keep if d.kind != "organ_function" or d.fields.get("systems")]
     if "tissue" in topics:
         # "tissue from the metastatic breast cancer": the words describe the sample
         keep = [d for d in keep if d.kind not in {"cancer_type", "disease_stage"}]

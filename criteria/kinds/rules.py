@@ -306,7 +306,8 @@ _NEGATIVE_TEST = re.compile(r"\bnegative (?:tests?|results?|screen\w*)\b[^.;]*$"
 #: "(toxicity) has returned to <= grade 1", "resolved to baseline", "recovered to grade 0-1".
 _RESOLVED_TO = Fast(
     r"(?<!not )(?<!n't )\b(?:returned|resolved|recovered|come back|back|reverted|improved)\s+"
-    r"to\s+(?:<=\s*|grade\s*(?:<=\s*)?)?(?:grade\s*)?(?:[01]\b|baseline)"
+    r"to\s+(?:(?:NCI\s+)?CTC(?:AE)?\s*(?:\([^()]{0,20}\)\s*|v(?:ersion)?\s*[\d.]+\s+)?)?"
+    r"(?:<=\s*|grade\s*(?:<=\s*)?)?(?:grade\s*)?(?:[01]\b|baseline)"
     r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)",
     first=True,
 )
@@ -316,7 +317,8 @@ _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;](?:\s|$)")
 _YEARS = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
-    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)",
+    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)"
+    r"\b(?!\s+(?:of\s+age|old)\b)",  # "sudden death under 40 years of age": an age
     first=True,
 )
 

@@ -2098,7 +2098,13 @@ def _prior_therapy(
     if (
         (view.has(_AFTERMATH_WORDS) and _AFTERMATH.search(wide))
         or (view.has(_AFTER_STUDY_WORDS) and _AFTER_STUDY.search(before, l_before))
-        or ("(" in wide and view.has(_TOXICITY_WORDS) and _TOXICITY_EXAMPLES.search(wide))
+        or (
+            "(" in wide
+            and view.has(_TOXICITY_WORDS)
+            # (the toxicity may stand further back: "adverse events (except alopecia) of
+            # CTCAE > grade 1 due to prior treatment (e.g., adjuvant chemotherapy")
+            and _TOXICITY_EXAMPLES.search(w, max(0, run.context - 160), run.context)
+        )
         or _RELATED_AFTER.match(after)
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
