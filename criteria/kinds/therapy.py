@@ -2416,8 +2416,14 @@ def _prior_therapy(
         times = _clause_times(view, begin, stop, clause, l_clause) if numbers else None
     if times is not None:
         window = (
-            cues.within_days(clause[run.start - begin :]) if times.window is not None else None
-        ) or times.window
+            cues.within_days(w[run.start : min(aside, stop)]) if times.window is not None else None
+        )
+        if window is None and not (
+            # a bar with an early aside ("no chemotherapy for metastatic disease (adjuvant
+            # > 6 months before allowed)") takes no window from the words before it either
+            aside < stop and times.window is not None and begin + times.window[1] < run.start
+        ):
+            window = times.window
         washout = times.washout
     if washout:
         found = next(
