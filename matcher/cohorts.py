@@ -9,7 +9,8 @@ of its identifiers is the route's or refines into it ("b" into "b1", "1" into "1
 into "12"; "Part 1" and "Cohort 1" are different routes). A label that names no identifier is a
 route of its own, as before. A closed cohort is no route. A label that names a kind of patient
 ("Patients with prostate cancer") is a condition: when every label is one, patients whom none
-names are judged by the unlabelled criteria alone.
+names are judged by the unlabelled criteria alone; so are they when labels appear only on
+exclusions (no labelled inclusion says who the labelled cohort is).
 """
 
 from __future__ import annotations
@@ -56,15 +57,18 @@ def refines(general: Id, specific: Id) -> bool:
 
 
 def routes(
-    labels: Iterable[str], entry_labels: Iterable[str] | None = None
+    labels: Iterable[str], entry_labels: Iterable[str] | None = None, *, others: bool = False
 ) -> dict[str, frozenset[str]]:
     """For each route (a display name), the labels whose criteria apply to it.
 
     `entry_labels`: the labels of inclusion criteria, when some are labelled. Only they make
     routes: a label met only in the exclusions ("In phase II: earlier third-generation TKIs")
-    narrows the routes it names, and is no way in that skips every labelled inclusion."""
+    narrows the routes it names, and is no way in that skips every labelled inclusion.
+    `others`: the labelled inclusions are only extra ways in among unlabelled ones, so the
+    patients no label names have a route of their own (the unlabelled criteria alone)."""
     labels = sorted(set(labels))
-    entries = labels if entry_labels is None else sorted(set(entry_labels)) or labels
+    given = None if entry_labels is None else sorted(set(entry_labels))
+    entries = labels if given is None else given or labels
     ids = {label: identifiers(label) for label in labels}
     every = {i for label in entries for i in ids[label]}
     leaves = sorted(i for i in every if not any(o != i and refines(i, o) for o in every))
@@ -75,9 +79,11 @@ def routes(
     for label in entries:
         if not ids[label]:
             out[label] = frozenset({label})
-    if labels and all(is_condition(label) for label in labels):
-        # "Patients with prostate cancer" labels what only those patients must meet: everyone
-        # else is judged by the unlabelled criteria alone
+    if labels and (others or given == [] or all(is_condition(label) for label in labels)):
+        # "Patients with prostate cancer" labels what only those patients must meet; "For the
+        # endocrine-naive cohort: (excluded) earlier endocrine therapy", with no labelled
+        # inclusion, binds only that cohort: everyone else is judged by the unlabelled
+        # criteria alone
         out[OTHERS] = frozenset()
     open_routes = {name: applying for name, applying in out.items() if not _closed(name)}
     return open_routes or out

@@ -79,9 +79,23 @@ def places_routes(places: Iterable[Place]) -> dict[str, frozenset[str]]:
     """A trial's routes from its criteria's cohort labels: where inclusion criteria are
     labelled, only their labels make routes (`matcher.cohorts.routes`)."""
     places = list(places)
+    entries = {p.cohort for p in places if p.cohort and not p.exclusion}
     return cohort_routes(
         (p.cohort for p in places if p.cohort),
-        (p.cohort for p in places if p.cohort and not p.exclusion),
+        entries,
+        others=bool(entries) and all(_one_way_among_others(label, places) for label in entries),
+    )
+
+
+def _one_way_among_others(label: str, places: list[Place]) -> bool:
+    """Whether a label's inclusions are only ways in beside unlabelled ones ("meet 1 of the
+    following: ... relapsed within a year of adjuvant ET; for the endocrine-naive cohort: no
+    earlier ET"): the label names one more way in, and the unlabelled ways stay open to the
+    patients it does not name."""
+    groups = {p.any_of for p in places if p.cohort == label and not p.exclusion}
+    return None not in groups and all(
+        any(p.any_of == group and not p.exclusion and not p.cohort for p in places)
+        for group in groups
     )
 
 

@@ -166,6 +166,49 @@ def test_a_condition_label_binds_only_the_patients_it_names() -> None:
     assert result.verdict is Verdict.INELIGIBLE
 
 
+def test_a_cohort_named_only_in_the_exclusions_binds_only_that_cohort() -> None:
+    """'For the endocrine-naive cohort: earlier endocrine therapy' as the trial's only label, on
+    an exclusion: the patient with endocrine therapy is judged in the main population."""
+    labelled = {
+        "section": "exclusion",
+        "kind": "prior_therapy",
+        "classes": ["endocrine_therapy"],
+        "cohort": "endocrine naive cohort",
+    }
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, labelled]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE and result.cohort is None
+    as_entry = {**labelled, "section": "inclusion", "negated": True}  # a labelled way in binds
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, as_entry]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE
+
+
+def test_a_cohort_labelled_way_in_leaves_the_unlabelled_ways_open() -> None:
+    """'Meet 1 of the following: progressed on first-line endocrine therapy; ...; for the
+    endocrine-naive cohort: no earlier endocrine therapy', and that cohort's exclusion of
+    earlier endocrine therapy: a patient who progressed on an AI enters by the first way."""
+    progressed = {
+        "section": "inclusion",
+        "kind": "prior_therapy",
+        "classes": ["aromatase_inhibitor"],
+        "relation": "progressed",
+        "any_of": 1,
+    }
+    naive = {
+        "section": "inclusion",
+        "kind": "prior_therapy",
+        "classes": ["endocrine_therapy"],
+        "negated": True,
+        "any_of": 1,
+        "cohort": "endocrine naive cohort",
+    }
+    barred = {**naive, "section": "exclusion", "negated": False, "any_of": None}
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, progressed, naive, barred]})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE and result.cohort is None
+    alone = {**naive, "any_of": None}  # the label's own requirement, not one way among others
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, progressed, alone, barred]})["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE
+
+
 def test_breast_receptor_words_do_not_concern_other_cancers() -> None:
     lung = parse_profile(
         {"id": "pt-l", "diagnosis": {"cancer": "non-small cell lung cancer", "stage": "metastatic"}}
