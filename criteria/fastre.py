@@ -282,7 +282,7 @@ class GateWords(frozenset[str]):
     finds all of them in the same pass as the patterns' factors."""
 
 
-_GATE_WORDS: set[str] = set()
+_GATES: list[GateWords] = []
 _gate_words_closed = False
 
 
@@ -290,8 +290,9 @@ def gate_words(*fragments: str) -> GateWords:
     """Declare a gate's fragments (at import time: the index that finds them is built once)."""
     if _gate_words_closed:
         raise RuntimeError("gate words must be declared when a module loads, before any parse")
-    _GATE_WORDS.update(fragments)
-    return GateWords(fragments)
+    gate = GateWords(fragments)
+    _GATES.append(gate)
+    return gate
 
 
 def pattern_words(*patterns: Fast | re.Pattern[str]) -> GateWords:
@@ -305,11 +306,11 @@ def pattern_words(*patterns: Fast | re.Pattern[str]) -> GateWords:
     return gate_words(*sorted({f.text for f in factors}))
 
 
-def declared_gate_words() -> frozenset[str]:
-    """Every gate word declared; declaring more afterwards is an error (the index is built)."""
+def declared_gates() -> tuple[GateWords, ...]:
+    """Every gate declared; declaring more afterwards is an error (the index is built)."""
     global _gate_words_closed
     _gate_words_closed = True
-    return frozenset(_GATE_WORDS)
+    return tuple(_GATES)
 
 
 class FactorIndex:
@@ -321,11 +322,11 @@ class FactorIndex:
     item or after a character that is not a letter or digit (`\\w` is exactly `str.isalnum`
     and "_", and lower-casing never turns another character into a letter or digit, so no
     match is missed). Other factors count wherever they occur. A pattern without factors is
-    always a candidate. `extra` texts (gate words) are looked for in the same pass and
-    reported by `read`.
+    always a candidate. The words of `gates` are looked for in the same pass; `read` reports
+    the gates with a word in the item.
     """
 
-    def __init__(self, factor_sets: list[Factors], extra: frozenset[str] = frozenset()) -> None:
+    def __init__(self, factor_sets: list[Factors], gates: tuple[GateWords, ...] = ()) -> None:
         self._always = frozenset(i for i, f in enumerate(factor_sets) if f is None)
         #: factor text -> (patterns it admits wherever it occurs, patterns where it starts a word)
         anywhere: dict[str, set[int]] = {}
@@ -334,11 +335,16 @@ class FactorIndex:
             for factor in factors or ():
                 starts_word = factor.word_start and _WORDCHAR.match(factor.text) is not None
                 (at_word if starts_word else anywhere).setdefault(factor.text, set()).add(index)
+        #: gate word -> the gates it opens (equal gates are one: they open together)
+        opens: dict[str, set[GateWords]] = {}
+        for gate in gates:
+            for text in gate:
+                opens.setdefault(text, set()).add(gate)
         self._automaton = ahocorasick.Automaton()
-        for text in anywhere.keys() | at_word.keys() | extra:
+        for text in anywhere.keys() | at_word.keys() | opens.keys():
             #: found at `end`, the text starts at `end - (len(text) - 1)`
-            entry = (text, len(text) - 1, frozenset(anywhere.get(text, ())),
-                     frozenset(at_word.get(text, ())))  # fmt: skip
+            entry = (len(text) - 1, frozenset(anywhere.get(text, ())),
+                     frozenset(at_word.get(text, ())), frozenset(opens.get(text, ())))  # fmt: skip
             self._automaton.add_word(text, entry)
         if len(self._automaton):
             self._automaton.make_automaton()
@@ -346,22 +352,23 @@ class FactorIndex:
     def candidates(self, words: Words) -> set[int]:
         return self.read(words)[0]
 
-    def read(self, words: Words) -> tuple[set[int], set[str]]:
-        """The candidate patterns, and every factor text and extra text the item contains."""
+    def read(self, words: Words) -> tuple[set[int], set[GateWords]]:
+        """The candidate patterns, and the gates with a word in the item."""
         found = set(self._always)
         if len(self._automaton) == 0:  # nothing to look for (an automaton needs a word)
             return found, set()
         lower = words.lower
-        texts: set[str] = set()
-        for end, (text, back, anywhere, at_word) in self._automaton.iter(lower):
-            texts.add(text)
+        opened: set[GateWords] = set()
+        for end, (back, anywhere, at_word, opens) in self._automaton.iter(lower):
+            if opens:
+                opened |= opens
             if anywhere:
                 found |= anywhere
             if at_word and not at_word <= found:
                 start = end - back
                 if start == 0 or not lower[start - 1].isalnum():
                     found |= at_word
-        return found, texts
+        return found, opened
 
 
 class Gated:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cache
 
 from criteria.extract import Draft, ItemView
-from criteria.fastre import FactorIndex, Factors, declared_gate_words, union_factors
+from criteria.fastre import FactorIndex, Factors, declared_gates, union_factors
 from criteria.kinds import biomarkers, disease, labs, patient, rules, therapy
 from criteria.phrases import phrases
 
@@ -50,7 +50,7 @@ class Gates:
         factor_sets: list[Factors] = [r.gated.factors for r in data.rules]
         factor_sets += [a.gated.factors for a in data.analytes]
         factor_sets += [gate for _, gate in READERS]
-        self.index = FactorIndex(factor_sets, extra=declared_gate_words())
+        self.index = FactorIndex(factor_sets, gates=declared_gates())
         self.rule_positions = frozenset(range(self.rules))
         self.analyte_positions = frozenset(range(self.rules, self.rules + self.analytes))
         #: (position, reader) in reading order
