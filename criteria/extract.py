@@ -908,6 +908,13 @@ _TRAILING_IN_LABEL = re.compile(
     re.IGNORECASE,
 )
 _LABEL_SPACE = re.compile(r"(?i)^(cohort|part|arm)\s*")
+#: An inline list element's mark ("b)", "(ii)") and a label that ends an element.
+ELEMENT_MARK = re.compile(r"(?:^|(?<=\s))\(?(?:[a-h]|i{1,3}|iv|v|vi{1,3})\)\s*")
+_ELEMENT_IN_LABEL = re.compile(
+    r"\bin\s+(?P<label>(?:cohort|part|arm)\s*(?-i:[A-Z0-9]{1,3}))\b"
+    r"(?=\s*\(?(?:[a-h]|i{1,3}|iv|v|vi{1,3})\)\s*\S)",
+    re.IGNORECASE,
+)
 
 
 def _label_clauses(drafts: list[Draft], labels: list[tuple[int, int, str]]) -> None:
@@ -927,6 +934,14 @@ def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
     ]
     if len({label.lower() for _, _, label in ending}) >= 2:
         _label_clauses(drafts, ending)
+    for m in _ELEMENT_IN_LABEL.finditer(view.w):
+        # "a) X b) Fulvestrant and other SERDs in Cohort1 c) Y": the label closes its element
+        opened = [e.end() for e in ELEMENT_MARK.finditer(view.w, 0, m.start())]
+        if opened:
+            label = _LABEL_SPACE.sub(r"\1 ", m.group("label"))
+            for draft in drafts:
+                if opened[-1] <= draft.start < m.start() and not draft.fields.get("cohort"):
+                    draft.fields["cohort"] = label
     trailing = list(_TRAILING_LABEL.finditer(view.w))
     if (
         len({m.group("label").lower() for m in trailing}) >= 2

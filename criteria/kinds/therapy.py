@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from criteria import cues, lexicon
-from criteria.extract import ALTERNATIVE_PAIRS, COUNT_PROGRESSION, Draft, ItemView
+from criteria.extract import ALTERNATIVE_PAIRS, COUNT_PROGRESSION, ELEMENT_MARK, Draft, ItemView
 from criteria.fastre import Fast, GateWords, gate_words, pattern_words
 from trialmatch.vocab import Section
 
@@ -1486,11 +1486,15 @@ def _others_exceptions(
     view: ItemView, run: _Run, mentions: list[lexicon.Mention]
 ) -> frozenset[int]:
     """Starts of the exceptions after a therapy that belong to another therapy named between
-    them: "chemotherapy within 3 weeks, and radiotherapy (except palliative radiotherapy)"."""
+    them ("chemotherapy within 3 weeks, and radiotherapy (except palliative radiotherapy)") or
+    to a later element of an inline list ("b) X c) Y, other than Z")."""
     own = {*run.agents, *run.classes}
     out: set[int] = set()
     for span in view.exceptions:
         if span.start <= run.end:
+            continue
+        if ELEMENT_MARK.search(view.w, run.end, span.start):
+            out.add(span.start)  # "b) fulvestrant c) ... d) any, other than steroids"
             continue
         head = next((m for m in mentions if span.body_start <= m.start < span.end), None)
         if (
