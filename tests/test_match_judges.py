@@ -1668,3 +1668,67 @@ def test_organ_function_names_a_lab_outside_the_usual_limits_even_with_others_mi
     judgement = evaluate(renal, patient(labs={"creatinine_clearance": 20, "anc": 3.0}))
     assert judgement.result is UNKNOWN
     assert "20" in judgement.explanation and "platelet" in judgement.explanation.lower()
+
+
+# --- comorbidities as a coordinator reads them (review of the judged results) -------------------
+
+
+def _item(text: str, condition: str, evidence: str, section: str = "exclusion", **more: Any) -> Any:
+    """A comorbidity criterion whose evidence is the first occurrence of `evidence` in `text`."""
+    assert evidence in text
+    return m.Comorbidity(
+        section=Section(section), text=text, span=(0, len(text)), item=0,
+        condition=condition, evidence=evidence, **more,
+    )  # fmt: skip
+
+
+RESOLVED_HBV = "anti-HBc positive, HBsAg negative, HBV DNA not detected"
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "section", "negated", "expected"),
+    [
+        ("Known to carry the hepatitis B surface antigen", "hepatitis B", "exclusion", False,
+         NOT_MET),
+        ("HBsAg-positive patients, even with normal transaminases", "HBsAg", "exclusion", False,
+         NOT_MET),
+        ("Chronic hepatitis B or hepatitis C", "hepatitis B", "exclusion", False, NOT_MET),
+        ("Serious active infections such as tuberculosis, HIV, HBV or HCV", "HBV", "exclusion",
+         False, NOT_MET),
+        ("A negative HBsAg result at screening", "HBsAg", "inclusion", True, MET),
+        # a past infection is what a history names; its DNA requirement settles it
+        ("For those with a past hepatitis B, a negative HBV PCR is needed", "hepatitis B",
+         "exclusion", False, NOT_MET),
+        ("History of hepatitis B", "hepatitis B", "exclusion", False, MET),
+        # treatment for the infection: nothing recorded on it
+        ("Ongoing antiviral therapy against HBV", "HBV", "exclusion", False, UNKNOWN),
+    ],
+)  # fmt: skip
+def test_a_resolved_hepatitis_b_is_not_an_hbsag_positive_one(
+    text: str, evidence: str, section: str, negated: bool, expected: Result
+) -> None:
+    c = _item(text, "hepatitis_b", evidence, section, negated=negated)
+    assert judged(c, patient(conditions=[RESOLVED_HBV])) is expected
+
+
+def test_an_hbsag_negative_entry_with_detectable_dna_is_left_to_the_usual_reading() -> None:
+    occult = patient(conditions=["HBsAg negative, HBV DNA detectable at 300 IU/mL"])
+    assert judged(_item("Chronic hepatitis B", "hepatitis_b", "hepatitis B"), occult) is MET
+    on_drug = patient(conditions=["HBsAg negative, anti-HBc positive, entecavir prophylaxis"])
+    treated = _item("Ongoing antiviral therapy against HBV", "hepatitis_b", "HBV")
+    assert judged(treated, on_drug) is MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uncontrolled intercurrent illness such as diabetes, heart failure, hypertension or asthma",
+        "Systemic disease not under stable control, including diabetes, hypertension or cirrhosis",
+    ],
+)
+def test_a_list_opening_qualifier_is_every_examples(text: str) -> None:
+    """The qualifier before 'such as' / 'including' is the listed hypertension's too: a
+    controlled one is not what the item excludes, an uncontrolled one is."""
+    c = _item(text, "hypertension", "hypertension")
+    assert judged(c, patient(conditions=["hypertension, controlled on lisinopril"])) is NOT_MET
+    assert judged(c, patient(conditions=["uncontrolled hypertension"])) is MET

@@ -11,6 +11,7 @@ from criteria.model import Comorbidity, Lab, OrganFunction
 from matcher import conditions as comorbidities
 from matcher import labs
 from matcher.judgement import Judgement, compare_range, met, not_met, unknown
+from matcher.judges import serology
 from matcher.patient import Patient
 from trialmatch.vocab import Result, Section
 
@@ -501,6 +502,12 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if not hits:
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
+    if "hepatitis_b" in hits:
+        serology_read = serology.hepatitis_b(
+            _said_of(c, wanted), _sentence_of(c), hits["hepatitis_b"]
+        )
+        if serology_read is not None:
+            return serology_read
     if wanted & _VIRAL and (viral := _viral_load(c, words, label, wanted)) is not None:
         return viral
     graded = _grade_compared(c, words)
@@ -549,9 +556,10 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         return _treatment_qualifier(qualifier.group(0).lower(), words, label)
     affirmed = qualifier is not None and _affirms(qualifier.group(0), words)
     if qualifier and _DENIES.search(words) and not affirmed:
-        return not_met(
-            f"{words}: not {qualifier.group(0).lower()}, which is what the criterion is about"
-        )
+        asked = qualifier.group(0).lower()
+        if asked.startswith("not "):  # "not under stable control"
+            return not_met(f"{words}: the criterion counts it only when {asked}, which it is not")
+        return not_met(f"{words}: not {asked}, which is what the criterion is about")
     if qualifier and not affirmed:
         return unknown(
             f"{words}: the criterion is about {label} that is {qualifier.group(0).lower()}; "
@@ -698,6 +706,18 @@ _RESOLVED = re.compile(
 #: List elements after a condition, and the end of its sentence.
 _ELEMENT = re.compile(r"[,]|\bor\b|\band\b|\bwith the exception\b|\bexcept\b", re.I)
 _SENTENCE = re.compile(r"[;.](?:\s|$)")
+#: The words that open a list of examples: "such as", "including", "e.g.", "for example".
+_EXAMPLES = re.compile(
+    r"\b(?:such as|including|includes|e\.\s?g\.|for example|for instance|in particular)", re.I
+)
+
+
+def _sentence_of(c: Comorbidity) -> str:
+    """The sentence of the item that holds the condition's own words."""
+    at = max(_evidence_at(c), 0)
+    starts = [0, *(m.end() for m in _SENTENCE.finditer(c.text) if m.end() <= at)]
+    end = _SENTENCE.search(c.text, at)
+    return c.text[starts[-1] : end.start() if end else len(c.text)]
 
 
 def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
@@ -711,10 +731,15 @@ def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
         return f"{c.text} {evidence}"
     head = c.text[:at]  # an item's opening qualifier governs its notes ("significant ...")
     if comorbidities.condition_ids(head) - wanted:
-        # "Active hepatitis B or C, and/or known HIV": "active" is the hepatitis's, not HIV's
+        # "Active hepatitis B or C, and/or known HIV": "active" is the hepatitis's, not HIV's;
+        # but "Uncontrolled illness such as diabetes or hypertension": the list's opening
+        # qualifier is every example's
+        sentence = head[max((m.end() for m in _SENTENCE.finditer(head)), default=0) :]
+        opening = list(_EXAMPLES.finditer(sentence))
+        lead = sentence[: opening[-1].end()] + " " if opening else ""
         elements = list(_ELEMENT.finditer(head))
         if elements:
-            head = head[elements[-1].end() :]
+            head = lead + head[elements[-1].end() :]
     tail = c.text[at + len(evidence) :]
     end = _SENTENCE.search(tail)
     tail = tail[: end.start()] if end else tail
