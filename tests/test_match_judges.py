@@ -1732,3 +1732,22 @@ def test_a_list_opening_qualifier_is_every_examples(text: str) -> None:
     c = _item(text, "hypertension", "hypertension")
     assert judged(c, patient(conditions=["hypertension, controlled on lisinopril"])) is NOT_MET
     assert judged(c, patient(conditions=["uncontrolled hypertension"])) is MET
+
+
+@pytest.mark.parametrize(
+    ("symptomatic", "expected"), [(False, NOT_MET), (None, UNKNOWN), (True, MET)]
+)
+def test_stacked_brain_metastasis_states_ask_for_both(
+    symptomatic: bool | None, expected: Result
+) -> None:
+    """'Uncontrolled symptomatic' is one kind of metastasis, not either of two."""
+    both = crit(m.CnsMetastases, "exclusion", states=("active", "symptomatic")).model_copy(
+        update={"text": "Progressing, symptomatic CNS lesions or untreated symptomatic ones"}
+    )
+    either = both.model_copy(update={"text": "Active or symptomatic brain metastases"})
+    diagnosis: dict[str, Any] = {"cancer": "lung cancer", "brain_metastases": "active"}
+    if symptomatic is not None:
+        diagnosis["brain_metastases_symptomatic"] = symptomatic
+    who = patient(diagnosis=diagnosis)
+    assert judged(both, who) is expected
+    assert judged(either, who) is MET
