@@ -1751,3 +1751,42 @@ def test_stacked_brain_metastasis_states_ask_for_both(
     who = patient(diagnosis=diagnosis)
     assert judged(both, who) is expected
     assert judged(either, who) is MET
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "adenocarcinoma of the prostate, Gleason 7, prostatectomy 2021",
+        "follicular lymphoma, in remission since 2019",
+        "leiomyosarcoma of the uterus, resected 2018",
+        "smouldering myeloma under observation",
+    ],
+)
+def test_another_malignancy_is_recognised_by_its_kind(words: str) -> None:
+    """A prior tumour named by its histology, not as 'cancer', is another malignancy."""
+    listed = "except basal cell carcinoma of the skin or carcinoma in situ of the cervix"
+    c = other_malignancy(f"Any other malignancy {listed}", listed)
+    assert judged(c, patient(conditions=[words])) is MET
+    spread = patient(conditions=["lymphangitic carcinomatosis of the lung"])
+    assert judged(c, spread) is NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Active or history of autoimmune disease", "autoimmune"),
+        ("Past or active autoimmune disorders", "autoimmune"),
+        ("Current or prior autoimmune disease of any kind", "autoimmune"),
+    ],
+)
+@pytest.mark.parametrize(
+    "words", ["Hashimoto's thyroiditis, on levothyroxine", "autoimmune thyroiditis, euthyroid"]
+)
+def test_active_or_past_autoimmune_disease_counts_a_treated_one(
+    text: str, evidence: str, words: str
+) -> None:
+    c = _item(text, "autoimmune_disease", evidence)
+    assert judged(c, patient(conditions=[words])) is MET
+    # the qualifier alone still asks whether the disease is active
+    active_only = _item("Active autoimmune disease", "autoimmune_disease", "autoimmune")
+    assert judged(active_only, patient(conditions=[words])) is not MET

@@ -550,6 +550,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
+    if qualifier and _or_history(said, qualifier):
+        qualifier = None  # "active or history of autoimmune disease": any, past or present
     if qualifier and _TREATED.fullmatch(qualifier.group(0)):
         # "pneumonitis that required steroids": only the patient's words about its treatment
         # settle it ("grade 2 pneumonitis, resolved" says nothing about steroids)
@@ -636,6 +638,25 @@ def _viral_load(c: Comorbidity, words: str, label: str, wanted: frozenset[str]) 
 _UNDETECTABLE_ASKED = re.compile(
     r"\b(?:even|including|regardless)\b[^.;]{0,30}\b(?:undetectable|suppressed|negative)", re.I
 )
+
+
+#: "active or history of", "current or prior", "history of or active": a qualifier that is one
+#: of two ways to have the condition, the other being to have had it.
+_OR_PAST_AFTER = re.compile(
+    r"\s*,?\s*(?:or|and/or|/)\s*(?:(?:a|any|known|documented)\s+)*"
+    r"(?:history|prior|past|previous)\b",
+    re.I,
+)
+_OR_PAST_BEFORE = re.compile(
+    r"\b(?:history|prior|past|previous)(?:\s+of)?\s*,?\s*(?:or|and/or|/)\s*$", re.I
+)
+
+
+def _or_history(said: str, qualifier: re.Match[str]) -> bool:
+    return bool(
+        _OR_PAST_AFTER.match(said, qualifier.end())
+        or _OR_PAST_BEFORE.search(said[: qualifier.start()])
+    )
 
 
 def _affirms(qualifier: str, words: str) -> bool:
