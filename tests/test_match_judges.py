@@ -1790,3 +1790,44 @@ def test_active_or_past_autoimmune_disease_counts_a_treated_one(
     # the qualifier alone still asks whether the disease is active
     active_only = _item("Active autoimmune disease", "autoimmune_disease", "autoimmune")
     assert judged(active_only, patient(conditions=[words])) is not MET
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("CKD stage 3b, creatinine stable", NOT_MET),
+        ("chronic kidney disease, not on dialysis", NOT_MET),
+        ("end-stage kidney disease on haemodialysis three times a week", MET),
+        ("chronic kidney disease", UNKNOWN),
+    ],
+)
+def test_kidney_disease_needing_dialysis_is_not_met_by_a_milder_stage(
+    words: str, expected: Result
+) -> None:
+    c = _item("Kidney failure that needs haemodialysis or peritoneal dialysis", "renal_disease",
+              "Kidney failure")  # fmt: skip
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the steroids are a past course: nothing recorded on them leaves it open
+        ("Prior pneumonitis requiring systemic steroids", UNKNOWN),
+        ("Pneumonitis that needed corticosteroid therapy", UNKNOWN),
+        ("Pneumonitis requiring steroid therapy", UNKNOWN),
+        # a current need is denied by a condition that is over
+        ("Current pneumonitis requiring steroids", NOT_MET),
+    ],
+)
+@pytest.mark.parametrize(
+    "words", ["grade 1 pneumonitis from trastuzumab deruxtecan, resolved",
+              "grade 2 pneumonitis on everolimus, resolved"],
+)  # fmt: skip
+def test_steroids_for_a_resolved_pneumonitis_are_not_assumed(
+    text: str, expected: Result, words: str
+) -> None:
+    c = _item(text, "interstitial_lung_disease", "neumonitis")
+    assert judged(c, patient(conditions=[words])) is expected
+    if expected is UNKNOWN:  # a recorded course of steroids settles it
+        assert judged(c, patient(conditions=["pneumonitis, resolved with prednisone"])) is MET

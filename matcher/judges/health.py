@@ -550,12 +550,14 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
+    if _DIALYSIS_ASKED.search(said):
+        return _dialysis(words, label)
     if qualifier and _or_history(said, qualifier):
         qualifier = None  # "active or history of autoimmune disease": any, past or present
     if qualifier and _TREATED.fullmatch(qualifier.group(0)):
         # "pneumonitis that required steroids": only the patient's words about its treatment
         # settle it ("grade 2 pneumonitis, resolved" says nothing about steroids)
-        return _treatment_qualifier(qualifier.group(0).lower(), words, label)
+        return _treatment_qualifier(qualifier.group(0).lower(), words, label, said)
     affirmed = qualifier is not None and _affirms(qualifier.group(0), words)
     if qualifier and _DENIES.search(words) and not affirmed:
         asked = qualifier.group(0).lower()
@@ -640,6 +642,42 @@ _UNDETECTABLE_ASKED = re.compile(
 )
 
 
+#: "renal failure requiring (hemo)dialysis", "on dialysis", "end-stage renal disease": kidney
+#: disease that needs dialysis, which a milder stage does not.
+_DIALYSIS_ASKED = re.compile(
+    r"(?:requir|need|undergo)\w*\s+(?:[\w-]+\s+){0,2}?(?:ha?emo|peritoneal\s+)?dialysis"
+    r"|\bon\s+(?:[\w-]+\s+)?dialysis|dialysis[- ]dependent|end[- ]stage (?:renal|kidney)"
+    r"|\bES[RK]D\b",
+    re.I,
+)
+_ON_DIALYSIS = re.compile(r"dialysis|end[- ]stage (?:renal|kidney)|\bES[RK]D\b", re.I)
+_NO_DIALYSIS = re.compile(
+    r"\b(?:no|not on|not requiring|without|never (?:on|needed|required))\s+(?:\w+\s+)?dialysis"
+    r"|\bpre-?dialysis",
+    re.I,
+)
+#: "CKD stage 3a", "chronic kidney disease stage 4", "CKD 2".
+_KIDNEY_STAGE = re.compile(r"\b(?:CKD|stage)\s*(?:stage\s*)?([1-5])\s*[ab]?\b", re.I)
+
+
+def _dialysis(words: str, label: str) -> Judgement:
+    """Kidney disease the criterion counts only when it needs dialysis."""
+    if _ON_DIALYSIS.search(words) and not _NO_DIALYSIS.search(words):
+        return met(f"{words}: on dialysis, as the criterion says")
+    if _NO_DIALYSIS.search(words):
+        return not_met(f"{words}: no dialysis, which is what the criterion is about")
+    stage = _KIDNEY_STAGE.search(words)
+    if stage and int(stage.group(1)) < 5:
+        return not_met(
+            f"{words}: {stage.group(0).strip()}, short of the kidney failure that needs dialysis, "
+            "which is what the criterion is about"
+        )
+    return unknown(
+        f"{words}: the criterion is about {label} needing dialysis; the profile does not say",
+        f"{label} (whether dialysis is needed)",
+    )
+
+
 #: "active or history of", "current or prior", "history of or active": a qualifier that is one
 #: of two ways to have the condition, the other being to have had it.
 _OR_PAST_AFTER = re.compile(
@@ -689,12 +727,18 @@ def _within_years(years: float, words: str, label: str, p: Patient) -> Judgement
     return unknown(f"{words}; {latest} is about {years:g} years ago", f"{label} dates")
 
 
-def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
-    """A condition that needs ("requiring treatment") or needed ("that required steroids")
-    treatment: a condition that is over denies the first, not the second."""
+def _treatment_qualifier(qualifier: str, words: str, label: str, said: str) -> Judgement:
+    """A condition that needs ("requiring treatment") or needed ("that required steroids",
+    "a history of ILD requiring steroids") treatment: a condition that is over denies the first,
+    not the second. Steroids for a condition are a past course unless the item says current
+    ("current pneumonitis requiring steroids"): a resolved one may have needed them."""
     if (_TAKES.search(words) and not _UNTREATED.search(words)) or _TREATED_WITH.search(words):
         return met(f"{words}: treated, as the criterion's '{qualifier}' says")
-    needed = qualifier.startswith(("required", "needed"))
+    needed = (
+        qualifier.startswith(("required", "needed"))
+        or _HISTORY.search(said) is not None
+        or (re.search(_STEROIDS, qualifier, re.I) is not None and not _NOW.search(said))
+    )
     if _NO_TREATMENT.search(words) or (not needed and _DENIES.search(words)):
         return not_met(f"{words}: not {qualifier}, which is what the criterion is about")
     return unknown(
@@ -703,6 +747,8 @@ def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
     )
 
 
+#: An item's words that put the condition in the present: "current ILD requiring steroids".
+_NOW = re.compile(r"\b(?:current(?:ly)?|active|ongoing|present)\b", re.I)
 #: "resolved with steroids", "treated with prednisone", "managed with insulin".
 _TREATED_WITH = re.compile(
     r"\b(?:resolved|recovered|improved|treated|managed|controlled|settled)\s+(?:with|on|after|using)"
