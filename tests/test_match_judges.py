@@ -1831,3 +1831,24 @@ def test_steroids_for_a_resolved_pneumonitis_are_not_assumed(
     assert judged(c, patient(conditions=[words])) is expected
     if expected is UNKNOWN:  # a recorded course of steroids settles it
         assert judged(c, patient(conditions=["pneumonitis, resolved with prednisone"])) is MET
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Toxicity of prior therapy still above 1 grade, or 2 grade for platinum-related "
+         "neuropathy", "neuropathy"),
+        ("Lasting adverse events (over 1 grade of CTCAE): neuropathy", "neuropathy"),
+    ],
+)  # fmt: skip
+def test_a_grade_written_number_first_is_read(text: str, evidence: str) -> None:
+    c = _item(text, "peripheral_neuropathy", evidence)
+    assert judged(c, patient(conditions=["grade 1 neuropathy from oxaliplatin"])) is NOT_MET
+    assert judged(c, patient(conditions=["grade 3 neuropathy from oxaliplatin"])) is MET
+
+
+def test_an_unresolved_toxicity_limit_written_number_first_is_read() -> None:
+    c = _item("Unresolved toxicity of over 2 grade from earlier therapy", "unresolved_toxicity",
+              "Unresolved toxicity")  # fmt: skip
+    assert judged(c, patient(conditions=["grade 2 fatigue from capecitabine"])) is NOT_MET
+    assert judged(c, patient(conditions=["grade 3 diarrhoea from capecitabine"])) is MET

@@ -357,6 +357,11 @@ _GRADE_FLOOR = re.compile(
     re.I,
 )
 _PATIENT_GRADE = re.compile(r"\bgrade\s*([0-5])\b", re.I)
+#: "over 1 grade", "2 grade": the number before the word.
+_NUMBER_GRADE = re.compile(
+    r"(?:(?P<above>>|(?:greater|higher|more) than|above|over)\s*)?\b(?P<n>[1-5])\s*grades?\b",
+    re.I,
+)
 
 
 def _evidence_at(c: Comorbidity) -> int:
@@ -372,7 +377,14 @@ def _grade_floor(c: Comorbidity) -> int | None:
     window = c.text[max(0, at - 40) : at + len(c.evidence or "") + 30]
     found = _GRADE_FLOOR.search(window)
     if found is None:
-        return None
+        # "over 1 grade of CTCAE", "or 2 grade if ... related neuropathy": the number first,
+        # in the condition's own clause
+        clause = re.split(r"[;.]", c.text[max(0, at - 60) : at])[-1]
+        before = list(_NUMBER_GRADE.finditer(clause))
+        if not before:
+            return None
+        n = int(before[-1].group("n"))
+        return n + 1 if before[-1].group("above") else n
     n = int(found.group("n") or found.group("n2"))
     return n + 1 if found.group("above") or found.group("above2") else n
 
@@ -833,7 +845,9 @@ _GRADE_AT_MOST = re.compile(
     re.I,
 )
 _GRADE_ABOVE = re.compile(
-    r"(?:>(?!=)|above|greater than|more than|worse than)\s*grade\s*([0-4])", re.I
+    r"(?:>(?!=)|above|greater than|more than|worse than|over)\s*(?:grade\s*([0-4])"
+    r"|([0-4])\s*grades?\b)",  # "over 1 grade of CTCAE"
+    re.I,
 )
 _GRADE_FROM = re.compile(
     r"(?:>=|≥)\s*grade\s*([1-4])|grade\s*([1-4])\s*(?:or|and)\s*(?:higher|greater|above|more"
@@ -846,7 +860,7 @@ def _allowed_grade(text: str) -> int:
     if found := _GRADE_AT_MOST.search(text):
         return int(next(g for g in found.groups() if g))
     if found := _GRADE_ABOVE.search(text):
-        return int(found.group(1))
+        return int(next(g for g in found.groups() if g))
     if found := _GRADE_FROM.search(text):
         return int(next(g for g in found.groups() if g)) - 1
     return 1
