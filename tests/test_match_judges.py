@@ -1329,8 +1329,11 @@ def test_an_early_relapse_on_adjuvant_therapy_leaves_a_line_count_open() -> None
              "outcome": "progression"},
         ]
     )  # fmt: skip
-    one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
+    one_or_two = crit(m.LineCount, scope="any", min=1, max=2)
     assert judged(one_or_two, relapsed) is UNKNOWN  # 2, or 3 if the adjuvant line counts
+    # a count of lines given for advanced disease leaves the adjuvant one out
+    for_advanced = one_or_two.model_copy(update={"settings": ("metastatic",)})
+    assert judged(for_advanced, relapsed) is MET
     # a trial that says how it counts adjuvant therapy settles it
     for adjuvant_counts, expected in ((False, MET), (True, NOT_MET)):
         said = crit(
@@ -1545,7 +1548,7 @@ def test_a_line_count_open_only_for_want_of_a_relapse_date_says_so() -> None:
              "end": "2024-01", "outcome": "completed"},
         ]
     )  # fmt: skip
-    one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
+    one_or_two = crit(m.LineCount, scope="any", min=1, max=2)
     judgement = evaluate(one_or_two, adjuvant_only)
     assert judgement.result is UNKNOWN
     assert judgement.missing == "when the disease relapsed"
@@ -1852,3 +1855,37 @@ def test_an_unresolved_toxicity_limit_written_number_first_is_read() -> None:
               "Unresolved toxicity")  # fmt: skip
     assert judged(c, patient(conditions=["grade 2 fatigue from capecitabine"])) is NOT_MET
     assert judged(c, patient(conditions=["grade 3 diarrhoea from capecitabine"])) is MET
+
+
+ADJUVANT_THEN_ONE_LINE = patient(
+    treatments=[
+        {"agents": ["anastrozole"], "setting": "adjuvant", "start": "2020-03",
+         "end": "2025-02", "outcome": "completed"},
+        {"agents": ["fulvestrant", "ribociclib"], "setting": "metastatic", "start": "2025-06",
+         "end": "2026-09", "outcome": "progression"},
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "expected"),
+    [
+        # the words after the count restrict it to advanced disease: the adjuvant AI is no line
+        ("Progression on two or more prior endocrine lines, with or without a targeted agent, "
+         "given to treat metastatic disease", "two or more prior endocrine lines", NOT_MET),
+        ("At least 2 endocrine lines (alone or combined) in the advanced setting",
+         "At least 2 endocrine lines", NOT_MET),
+        # no setting named: relapse within a year of adjuvant therapy may be a line
+        ("At least 2 prior endocrine lines", "At least 2 prior endocrine lines", UNKNOWN),
+        # 'for advanced disease' belongs to another count, after a ';'
+        ("At least 2 endocrine lines in any setting; at most 1 chemotherapy for advanced disease",
+         "At least 2 endocrine lines in any setting", UNKNOWN),
+    ],
+)  # fmt: skip
+def test_a_count_of_lines_for_metastatic_disease_leaves_adjuvant_therapy_out(
+    text: str, evidence: str, expected: Result
+) -> None:
+    c = crit(m.LineCount, scope="endocrine_therapy", min=2).model_copy(
+        update={"text": text, "evidence": evidence}
+    )
+    assert judged(c, ADJUVANT_THEN_ONE_LINE) is expected
