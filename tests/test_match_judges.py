@@ -1889,3 +1889,16 @@ def test_a_count_of_lines_for_metastatic_disease_leaves_adjuvant_therapy_out(
         update={"text": text, "evidence": evidence}
     )
     assert judged(c, ADJUVANT_THEN_ONE_LINE) is expected
+
+
+def test_a_malignancy_criterion_naming_one_kind_is_not_met_by_another() -> None:
+    """Recognising a prior prostate adenocarcinoma as another malignancy must not make it the
+    breast cancer an item names."""
+    prostate = patient(conditions=["prostate adenocarcinoma, prostatectomy 2021"])
+    breast = _item("Earlier invasive breast cancer", "other_malignancy", "invasive breast cancer")
+    assert judged(breast, prostate) is NOT_MET
+    assert judged(breast, patient(conditions=["ductal carcinoma of the left breast"])) is MET
+    assert judged(breast, patient(conditions=["history of another malignancy"])) is UNKNOWN
+    # an exception's kind is not the kind the item counts
+    any_other = _item("Any other cancer except lung cancer", "other_malignancy", "other cancer")
+    assert judged(any_other, prostate) is MET

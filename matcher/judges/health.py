@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from criteria.model import Comorbidity, Lab, OrganFunction
+from matcher import cancers, labs
 from matcher import conditions as comorbidities
-from matcher import labs
 from matcher.judgement import Judgement, compare_range, met, not_met, unknown
 from matcher.judges import serology
 from matcher.patient import Patient
@@ -425,6 +425,36 @@ def _excepted(words: str, exception: str) -> bool:
     return any(w in low for w in _WORD.findall(words.lower()) if w not in _GENERIC_WORDS)
 
 
+#: Where a criterion's words stop naming what it counts and start naming what it excepts.
+_EXCEPT = re.compile(
+    r"\b(?:except|excluding|other than|apart from|unless|with the exception|but not)\b", re.I
+)
+
+
+def _cancer_kind(c: Comorbidity, words: str) -> Judgement | None:
+    """A malignancy criterion that names one kind of cancer ("prior invasive breast cancer",
+    "MDS/AML", "another lung cancer subtype") against the patient's other malignancy: another
+    kind does not meet it, an entry that does not say which kind leaves it open. None when the
+    criterion names no kind ("any other malignancy")."""
+    counted = _EXCEPT.split(c.evidence or "", maxsplit=1)[0]
+    named = cancers.cancer_categories(counted) - _GENERIC_CANCER
+    if not named:
+        return None
+    theirs = cancers.cancer_categories(words) - _GENERIC_CANCER
+    wanted = " or ".join(sorted(cancers.label(n) for n in named))
+    if not theirs:
+        return unknown(
+            f"{words}: the criterion names {wanted}; which cancer this is is not given",
+            "kind of the other malignancy",
+        )
+    if not any(cancers.covers(n, t) or cancers.covers(t, n) for n in named for t in theirs):
+        return not_met(f"{words}: not {wanted}, which the criterion names")
+    return None
+
+
+_GENERIC_CANCER = frozenset({cancers.SOLID_TUMOR, cancers.ANY_CANCER})
+
+
 def _wanted(c: Comorbidity) -> frozenset[str]:
     known = comorbidities.known_ids()
     if c.condition in known:
@@ -522,6 +552,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             return serology_read
     if wanted & _VIRAL and (viral := _viral_load(c, words, label, wanted)) is not None:
         return viral
+    if "other_malignancy" in hits and (kind := _cancer_kind(c, words)) is not None:
+        return kind
     graded = _grade_compared(c, words)
     if graded is not None and graded.result is Result.NOT_MET:
         return graded  # "grade > 1 neuropathy (except ...)": a grade 1 neuropathy is not counted
