@@ -37,15 +37,19 @@ from trialmatch.vocab import Phase
 #: profile cannot settle softens only a blocking result).
 _PRESENTATION = frozenset({"text", "span", "item", "evidence", "cohort", "any_of", "route"})
 #: Kinds whose judges also read the criterion's words: qualifiers such as "needing insulin",
-#: "bone-only disease with a lytic lesion", "if X was given, relapse more than 12 months after".
-_READS_WORDS = {"comorbidity", "measurable_disease"}
+#: "bone-only disease with a lytic lesion", "uncontrolled symptomatic brain metastases",
+#: "progression on at least 2 lines ... for metastatic disease".
+_READS_WORDS = {"comorbidity", "measurable_disease", "cns_metastases", "line_count"}
 
 
 def _reads_words(item: dict[str, Any]) -> bool:
-    """Whether judging this criterion reads its text, so that its wording is part of its id."""
+    """Whether judging this criterion reads its text, so that its wording is part of its id:
+    a prior therapy's too when it sets a relapse interval ("if X was given, relapse more than
+    12 months after") or asks for progression ("progressed on", not "on or after")."""
     kind = item.get("kind")
     return kind in _READS_WORDS or (
-        kind == "prior_therapy" and item.get("relapse_after_months") is not None
+        kind == "prior_therapy"
+        and (item.get("relapse_after_months") is not None or item.get("relation") == "progressed")
     )
 
 

@@ -1329,8 +1329,11 @@ def test_an_early_relapse_on_adjuvant_therapy_leaves_a_line_count_open() -> None
              "outcome": "progression"},
         ]
     )  # fmt: skip
-    one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
+    one_or_two = crit(m.LineCount, scope="any", min=1, max=2)
     assert judged(one_or_two, relapsed) is UNKNOWN  # 2, or 3 if the adjuvant line counts
+    # a count of lines given for advanced disease leaves the adjuvant one out
+    for_advanced = one_or_two.model_copy(update={"settings": ("metastatic",)})
+    assert judged(for_advanced, relapsed) is MET
     # a trial that says how it counts adjuvant therapy settles it
     for adjuvant_counts, expected in ((False, MET), (True, NOT_MET)):
         said = crit(
@@ -1545,7 +1548,7 @@ def test_a_line_count_open_only_for_want_of_a_relapse_date_says_so() -> None:
              "end": "2024-01", "outcome": "completed"},
         ]
     )  # fmt: skip
-    one_or_two = crit(m.LineCount, scope="any", settings=("metastatic",), min=1, max=2)
+    one_or_two = crit(m.LineCount, scope="any", min=1, max=2)
     judgement = evaluate(one_or_two, adjuvant_only)
     assert judgement.result is UNKNOWN
     assert judgement.missing == "when the disease relapsed"
@@ -1668,3 +1671,234 @@ def test_organ_function_names_a_lab_outside_the_usual_limits_even_with_others_mi
     judgement = evaluate(renal, patient(labs={"creatinine_clearance": 20, "anc": 3.0}))
     assert judgement.result is UNKNOWN
     assert "20" in judgement.explanation and "platelet" in judgement.explanation.lower()
+
+
+# --- comorbidities as a coordinator reads them (review of the judged results) -------------------
+
+
+def _item(text: str, condition: str, evidence: str, section: str = "exclusion", **more: Any) -> Any:
+    """A comorbidity criterion whose evidence is the first occurrence of `evidence` in `text`."""
+    assert evidence in text
+    return m.Comorbidity(
+        section=Section(section), text=text, span=(0, len(text)), item=0,
+        condition=condition, evidence=evidence, **more,
+    )  # fmt: skip
+
+
+RESOLVED_HBV = "anti-HBc positive, HBsAg negative, HBV DNA not detected"
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "section", "negated", "expected"),
+    [
+        ("Known to carry the hepatitis B surface antigen", "hepatitis B", "exclusion", False,
+         NOT_MET),
+        ("HBsAg-positive patients, even with normal transaminases", "HBsAg", "exclusion", False,
+         NOT_MET),
+        ("Chronic hepatitis B or hepatitis C", "hepatitis B", "exclusion", False, NOT_MET),
+        ("Serious active infections such as tuberculosis, HIV, HBV or HCV", "HBV", "exclusion",
+         False, NOT_MET),
+        ("A negative HBsAg result at screening", "HBsAg", "inclusion", True, MET),
+        # a past infection is what a history names; its DNA requirement settles it
+        ("For those with a past hepatitis B, a negative HBV PCR is needed", "hepatitis B",
+         "exclusion", False, NOT_MET),
+        ("History of hepatitis B", "hepatitis B", "exclusion", False, MET),
+        # treatment for the infection: nothing recorded on it
+        ("Ongoing antiviral therapy against HBV", "HBV", "exclusion", False, UNKNOWN),
+    ],
+)  # fmt: skip
+def test_a_resolved_hepatitis_b_is_not_an_hbsag_positive_one(
+    text: str, evidence: str, section: str, negated: bool, expected: Result
+) -> None:
+    c = _item(text, "hepatitis_b", evidence, section, negated=negated)
+    assert judged(c, patient(conditions=[RESOLVED_HBV])) is expected
+
+
+def test_an_hbsag_negative_entry_with_detectable_dna_is_left_to_the_usual_reading() -> None:
+    occult = patient(conditions=["HBsAg negative, HBV DNA detectable at 300 IU/mL"])
+    assert judged(_item("Chronic hepatitis B", "hepatitis_b", "hepatitis B"), occult) is MET
+    on_drug = patient(conditions=["HBsAg negative, anti-HBc positive, entecavir prophylaxis"])
+    treated = _item("Ongoing antiviral therapy against HBV", "hepatitis_b", "HBV")
+    assert judged(treated, on_drug) is MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uncontrolled intercurrent illness such as diabetes, heart failure, hypertension or asthma",
+        "Systemic disease not under stable control, including diabetes, hypertension or cirrhosis",
+    ],
+)
+def test_a_list_opening_qualifier_is_every_examples(text: str) -> None:
+    """The qualifier before 'such as' / 'including' is the listed hypertension's too: a
+    controlled one is not what the item excludes, an uncontrolled one is."""
+    c = _item(text, "hypertension", "hypertension")
+    assert judged(c, patient(conditions=["hypertension, controlled on lisinopril"])) is NOT_MET
+    assert judged(c, patient(conditions=["uncontrolled hypertension"])) is MET
+
+
+@pytest.mark.parametrize(
+    ("symptomatic", "expected"), [(False, NOT_MET), (None, UNKNOWN), (True, MET)]
+)
+def test_stacked_brain_metastasis_states_ask_for_both(
+    symptomatic: bool | None, expected: Result
+) -> None:
+    """'Uncontrolled symptomatic' is one kind of metastasis, not either of two."""
+    both = crit(m.CnsMetastases, "exclusion", states=("active", "symptomatic")).model_copy(
+        update={"text": "Progressing, symptomatic CNS lesions or untreated symptomatic ones"}
+    )
+    either = both.model_copy(update={"text": "Active or symptomatic brain metastases"})
+    diagnosis: dict[str, Any] = {"cancer": "lung cancer", "brain_metastases": "active"}
+    if symptomatic is not None:
+        diagnosis["brain_metastases_symptomatic"] = symptomatic
+    who = patient(diagnosis=diagnosis)
+    assert judged(both, who) is expected
+    assert judged(either, who) is MET
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "adenocarcinoma of the prostate, Gleason 7, prostatectomy 2021",
+        "follicular lymphoma, in remission since 2019",
+        "leiomyosarcoma of the uterus, resected 2018",
+        "smouldering myeloma under observation",
+    ],
+)
+def test_another_malignancy_is_recognised_by_its_kind(words: str) -> None:
+    """A prior tumour named by its histology, not as 'cancer', is another malignancy."""
+    listed = "except basal cell carcinoma of the skin or carcinoma in situ of the cervix"
+    c = other_malignancy(f"Any other malignancy {listed}", listed)
+    assert judged(c, patient(conditions=[words])) is MET
+    spread = patient(conditions=["lymphangitic carcinomatosis of the lung"])
+    assert judged(c, spread) is NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Active or history of autoimmune disease", "autoimmune"),
+        ("Past or active autoimmune disorders", "autoimmune"),
+        ("Current or prior autoimmune disease of any kind", "autoimmune"),
+    ],
+)
+@pytest.mark.parametrize(
+    "words", ["Hashimoto's thyroiditis, on levothyroxine", "autoimmune thyroiditis, euthyroid"]
+)
+def test_active_or_past_autoimmune_disease_counts_a_treated_one(
+    text: str, evidence: str, words: str
+) -> None:
+    c = _item(text, "autoimmune_disease", evidence)
+    assert judged(c, patient(conditions=[words])) is MET
+    # the qualifier alone still asks whether the disease is active
+    active_only = _item("Active autoimmune disease", "autoimmune_disease", "autoimmune")
+    assert judged(active_only, patient(conditions=[words])) is not MET
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("CKD stage 3b, creatinine stable", NOT_MET),
+        ("chronic kidney disease, not on dialysis", NOT_MET),
+        ("end-stage kidney disease on haemodialysis three times a week", MET),
+        ("chronic kidney disease", UNKNOWN),
+    ],
+)
+def test_kidney_disease_needing_dialysis_is_not_met_by_a_milder_stage(
+    words: str, expected: Result
+) -> None:
+    c = _item("Kidney failure that needs haemodialysis or peritoneal dialysis", "renal_disease",
+              "Kidney failure")  # fmt: skip
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the steroids are a past course: nothing recorded on them leaves it open
+        ("Prior pneumonitis requiring systemic steroids", UNKNOWN),
+        ("Pneumonitis that needed corticosteroid therapy", UNKNOWN),
+        ("Pneumonitis requiring steroid therapy", UNKNOWN),
+        # a current need is denied by a condition that is over
+        ("Current pneumonitis requiring steroids", NOT_MET),
+    ],
+)
+@pytest.mark.parametrize(
+    "words", ["grade 1 pneumonitis from trastuzumab deruxtecan, resolved",
+              "grade 2 pneumonitis on everolimus, resolved"],
+)  # fmt: skip
+def test_steroids_for_a_resolved_pneumonitis_are_not_assumed(
+    text: str, expected: Result, words: str
+) -> None:
+    c = _item(text, "interstitial_lung_disease", "neumonitis")
+    assert judged(c, patient(conditions=[words])) is expected
+    if expected is UNKNOWN:  # a recorded course of steroids settles it
+        assert judged(c, patient(conditions=["pneumonitis, resolved with prednisone"])) is MET
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Toxicity of prior therapy still above 1 grade, or 2 grade for platinum-related "
+         "neuropathy", "neuropathy"),
+        ("Lasting adverse events (over 1 grade of CTCAE): neuropathy", "neuropathy"),
+    ],
+)  # fmt: skip
+def test_a_grade_written_number_first_is_read(text: str, evidence: str) -> None:
+    c = _item(text, "peripheral_neuropathy", evidence)
+    assert judged(c, patient(conditions=["grade 1 neuropathy from oxaliplatin"])) is NOT_MET
+    assert judged(c, patient(conditions=["grade 3 neuropathy from oxaliplatin"])) is MET
+
+
+def test_an_unresolved_toxicity_limit_written_number_first_is_read() -> None:
+    c = _item("Unresolved toxicity of over 2 grade from earlier therapy", "unresolved_toxicity",
+              "Unresolved toxicity")  # fmt: skip
+    assert judged(c, patient(conditions=["grade 2 fatigue from capecitabine"])) is NOT_MET
+    assert judged(c, patient(conditions=["grade 3 diarrhoea from capecitabine"])) is MET
+
+
+ADJUVANT_THEN_ONE_LINE = patient(
+    treatments=[
+        {"agents": ["anastrozole"], "setting": "adjuvant", "start": "2020-03",
+         "end": "2025-02", "outcome": "completed"},
+        {"agents": ["fulvestrant", "ribociclib"], "setting": "metastatic", "start": "2025-06",
+         "end": "2026-09", "outcome": "progression"},
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "expected"),
+    [
+        # the words after the count restrict it to advanced disease: the adjuvant AI is no line
+        ("Progression on two or more prior endocrine lines, with or without a targeted agent, "
+         "given to treat metastatic disease", "two or more prior endocrine lines", NOT_MET),
+        ("At least 2 endocrine lines (alone or combined) in the advanced setting",
+         "At least 2 endocrine lines", NOT_MET),
+        # no setting named: relapse within a year of adjuvant therapy may be a line
+        ("At least 2 prior endocrine lines", "At least 2 prior endocrine lines", UNKNOWN),
+        # 'for advanced disease' belongs to another count, after a ';'
+        ("At least 2 endocrine lines in any setting; at most 1 chemotherapy for advanced disease",
+         "At least 2 endocrine lines in any setting", UNKNOWN),
+    ],
+)  # fmt: skip
+def test_a_count_of_lines_for_metastatic_disease_leaves_adjuvant_therapy_out(
+    text: str, evidence: str, expected: Result
+) -> None:
+    c = crit(m.LineCount, scope="endocrine_therapy", min=2).model_copy(
+        update={"text": text, "evidence": evidence}
+    )
+    assert judged(c, ADJUVANT_THEN_ONE_LINE) is expected
+
+
+def test_a_malignancy_criterion_naming_one_kind_is_not_met_by_another() -> None:
+    """Recognising a prior prostate adenocarcinoma as another malignancy must not make it the
+    breast cancer an item names."""
+    prostate = patient(conditions=["prostate adenocarcinoma, prostatectomy 2021"])
+    breast = _item("Earlier invasive breast cancer", "other_malignancy", "invasive breast cancer")
+    assert judged(breast, prostate) is NOT_MET
+    assert judged(breast, patient(conditions=["ductal carcinoma of the left breast"])) is MET
+    assert judged(breast, patient(conditions=["history of another malignancy"])) is UNKNOWN
+    # an exception's kind is not the kind the item counts
+    any_other = _item("Any other cancer except lung cancer", "other_malignancy", "other cancer")
+    assert judged(any_other, prostate) is MET

@@ -466,3 +466,22 @@ def test_a_label_met_only_in_the_exclusions_is_no_way_around_the_inclusions() ->
     phase_2 = {**NO_CDK, "classes": ["parp_inhibitor"], "cohort": "Phase II"}
     result = verdicts({"nct_id": "NCT1", "criteria": [ECOG, part_a, part_b, phase_2]})["NCT1"]
     assert result.verdict is Verdict.INELIGIBLE  # the patient's tumour has an ESR1 mutation
+
+
+def test_brain_metastasis_wordings_are_not_shared() -> None:
+    """Two trials whose criteria have the same fields but other words: each is judged by its
+    own ("uncontrolled symptomatic" asks for both states; "active or symptomatic" for one)."""
+    cns = {"kind": "cns_metastases", "section": "exclusion", "states": ["active", "symptomatic"]}
+    either = {**cns, "text": "Active or symptomatic brain metastases"}
+    both = {**cns, "text": "Uncontrolled symptomatic brain metastases"}
+    trials = make_trials(
+        {"nct_id": "NCT00000301", "criteria": [either]},
+        {"nct_id": "NCT00000302", "criteria": [both]},
+    )
+    profile = parse_profile(
+        {"id": "pt-cns", "diagnosis": {"cancer": "lung cancer", "stage": "metastatic",
+         "brain_metastases": "active", "brain_metastases_symptomatic": False}}
+    )  # fmt: skip
+    report = match_patient(profile, trials, as_of=dt.date(2026, 11, 24), include_ineligible=True)
+    results = {m.result.trial.nct_id: m.result.judged[-1].judgement.result for m in report.matches}
+    assert results == {"NCT00000301": Result.MET, "NCT00000302": Result.NOT_MET}

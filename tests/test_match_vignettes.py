@@ -21,12 +21,6 @@ EXPECTATIONS = yaml.safe_load(
 
 #: Cases the engine still gets wrong, each with the reason; strict, so a fix shows up as XPASS.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("pt-early-01", "NCT04072952"): "matcher: relapse on adjuvant endocrine therapy is counted "
-    "as a line for advanced disease",
-    (
-        "pt-early-01",
-        "NCT03778931",
-    ): "matcher: relapse on adjuvant endocrine therapy is counted as a line for advanced disease",
     (
         "pt-premeno-01",
         "NCT04072952",

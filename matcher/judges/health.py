@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass
 
 from criteria.model import Comorbidity, Lab, OrganFunction
+from matcher import cancers, labs
 from matcher import conditions as comorbidities
-from matcher import labs
 from matcher.judgement import Judgement, compare_range, met, not_met, unknown
+from matcher.judges import serology
 from matcher.patient import Patient
 from trialmatch.vocab import Result, Section
 
@@ -356,6 +357,11 @@ _GRADE_FLOOR = re.compile(
     re.I,
 )
 _PATIENT_GRADE = re.compile(r"\bgrade\s*([0-5])\b", re.I)
+#: "over 1 grade", "2 grade": the number before the word.
+_NUMBER_GRADE = re.compile(
+    r"(?:(?P<above>>|(?:greater|higher|more) than|above|over)\s*)?\b(?P<n>[1-5])\s*grades?\b",
+    re.I,
+)
 
 
 def _evidence_at(c: Comorbidity) -> int:
@@ -371,7 +377,14 @@ def _grade_floor(c: Comorbidity) -> int | None:
     window = c.text[max(0, at - 40) : at + len(c.evidence or "") + 30]
     found = _GRADE_FLOOR.search(window)
     if found is None:
-        return None
+        # "over 1 grade of CTCAE", "or 2 grade if ... related neuropathy": the number first,
+        # in the condition's own clause
+        clause = re.split(r"[;.]", c.text[max(0, at - 60) : at])[-1]
+        before = list(_NUMBER_GRADE.finditer(clause))
+        if not before:
+            return None
+        n = int(before[-1].group("n"))
+        return n + 1 if before[-1].group("above") else n
     n = int(found.group("n") or found.group("n2"))
     return n + 1 if found.group("above") or found.group("above2") else n
 
@@ -410,6 +423,36 @@ def _excepted(words: str, exception: str) -> bool:
     names something particular ("prostate", "basal") appears in the exception."""
     low = exception.lower()
     return any(w in low for w in _WORD.findall(words.lower()) if w not in _GENERIC_WORDS)
+
+
+#: Where a criterion's words stop naming what it counts and start naming what it excepts.
+_EXCEPT = re.compile(
+    r"\b(?:except|excluding|other than|apart from|unless|with the exception|but not)\b", re.I
+)
+
+
+def _cancer_kind(c: Comorbidity, words: str) -> Judgement | None:
+    """A malignancy criterion that names one kind of cancer ("prior invasive breast cancer",
+    "MDS/AML", "another lung cancer subtype") against the patient's other malignancy: another
+    kind does not meet it, an entry that does not say which kind leaves it open. None when the
+    criterion names no kind ("any other malignancy")."""
+    counted = _EXCEPT.split(c.evidence or "", maxsplit=1)[0]
+    named = cancers.cancer_categories(counted) - _GENERIC_CANCER
+    if not named:
+        return None
+    theirs = cancers.cancer_categories(words) - _GENERIC_CANCER
+    wanted = " or ".join(sorted(cancers.label(n) for n in named))
+    if not theirs:
+        return unknown(
+            f"{words}: the criterion names {wanted}; which cancer this is is not given",
+            "kind of the other malignancy",
+        )
+    if not any(cancers.covers(n, t) or cancers.covers(t, n) for n in named for t in theirs):
+        return not_met(f"{words}: not {wanted}, which the criterion names")
+    return None
+
+
+_GENERIC_CANCER = frozenset({cancers.SOLID_TUMOR, cancers.ANY_CANCER})
 
 
 def _wanted(c: Comorbidity) -> frozenset[str]:
@@ -501,8 +544,16 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if not hits:
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
+    if "hepatitis_b" in hits:
+        serology_read = serology.hepatitis_b(
+            _said_of(c, wanted), _sentence_of(c), hits["hepatitis_b"]
+        )
+        if serology_read is not None:
+            return serology_read
     if wanted & _VIRAL and (viral := _viral_load(c, words, label, wanted)) is not None:
         return viral
+    if "other_malignancy" in hits and (kind := _cancer_kind(c, words)) is not None:
+        return kind
     graded = _grade_compared(c, words)
     if graded is not None and graded.result is Result.NOT_MET:
         return graded  # "grade > 1 neuropathy (except ...)": a grade 1 neuropathy is not counted
@@ -543,15 +594,20 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
+    if _DIALYSIS_ASKED.search(said):
+        return _dialysis(words, label)
+    if qualifier and _or_history(said, qualifier):
+        qualifier = None  # "active or history of autoimmune disease": any, past or present
     if qualifier and _TREATED.fullmatch(qualifier.group(0)):
         # "pneumonitis that required steroids": only the patient's words about its treatment
         # settle it ("grade 2 pneumonitis, resolved" says nothing about steroids)
-        return _treatment_qualifier(qualifier.group(0).lower(), words, label)
+        return _treatment_qualifier(qualifier.group(0).lower(), words, label, said)
     affirmed = qualifier is not None and _affirms(qualifier.group(0), words)
     if qualifier and _DENIES.search(words) and not affirmed:
-        return not_met(
-            f"{words}: not {qualifier.group(0).lower()}, which is what the criterion is about"
-        )
+        asked = qualifier.group(0).lower()
+        if asked.startswith("not "):  # "not under stable control"
+            return not_met(f"{words}: the criterion counts it only when {asked}, which it is not")
+        return not_met(f"{words}: not {asked}, which is what the criterion is about")
     if qualifier and not affirmed:
         return unknown(
             f"{words}: the criterion is about {label} that is {qualifier.group(0).lower()}; "
@@ -630,6 +686,61 @@ _UNDETECTABLE_ASKED = re.compile(
 )
 
 
+#: "renal failure requiring (hemo)dialysis", "on dialysis", "end-stage renal disease": kidney
+#: disease that needs dialysis, which a milder stage does not.
+_DIALYSIS_ASKED = re.compile(
+    r"(?:requir|need|undergo)\w*\s+(?:[\w-]+\s+){0,2}?(?:ha?emo|peritoneal\s+)?dialysis"
+    r"|\bon\s+(?:[\w-]+\s+)?dialysis|dialysis[- ]dependent|end[- ]stage (?:renal|kidney)"
+    r"|\bES[RK]D\b",
+    re.I,
+)
+_ON_DIALYSIS = re.compile(r"dialysis|end[- ]stage (?:renal|kidney)|\bES[RK]D\b", re.I)
+_NO_DIALYSIS = re.compile(
+    r"\b(?:no|not on|not requiring|without|never (?:on|needed|required))\s+(?:\w+\s+)?dialysis"
+    r"|\bpre-?dialysis",
+    re.I,
+)
+#: "CKD stage 3a", "chronic kidney disease stage 4", "CKD 2".
+_KIDNEY_STAGE = re.compile(r"\b(?:CKD|stage)\s*(?:stage\s*)?([1-5])\s*[ab]?\b", re.I)
+
+
+def _dialysis(words: str, label: str) -> Judgement:
+    """Kidney disease the criterion counts only when it needs dialysis."""
+    if _ON_DIALYSIS.search(words) and not _NO_DIALYSIS.search(words):
+        return met(f"{words}: on dialysis, as the criterion says")
+    if _NO_DIALYSIS.search(words):
+        return not_met(f"{words}: no dialysis, which is what the criterion is about")
+    stage = _KIDNEY_STAGE.search(words)
+    if stage and int(stage.group(1)) < 5:
+        return not_met(
+            f"{words}: {stage.group(0).strip()}, short of the kidney failure that needs dialysis, "
+            "which is what the criterion is about"
+        )
+    return unknown(
+        f"{words}: the criterion is about {label} needing dialysis; the profile does not say",
+        f"{label} (whether dialysis is needed)",
+    )
+
+
+#: "active or history of", "current or prior", "history of or active": a qualifier that is one
+#: of two ways to have the condition, the other being to have had it.
+_OR_PAST_AFTER = re.compile(
+    r"\s*,?\s*(?:or|and/or|/)\s*(?:(?:a|any|known|documented)\s+)*"
+    r"(?:history|prior|past|previous)\b",
+    re.I,
+)
+_OR_PAST_BEFORE = re.compile(
+    r"\b(?:history|prior|past|previous)(?:\s+of)?\s*,?\s*(?:or|and/or|/)\s*$", re.I
+)
+
+
+def _or_history(said: str, qualifier: re.Match[str]) -> bool:
+    return bool(
+        _OR_PAST_AFTER.match(said, qualifier.end())
+        or _OR_PAST_BEFORE.search(said[: qualifier.start()])
+    )
+
+
 def _affirms(qualifier: str, words: str) -> bool:
     """Whether the patient's words say the condition is as the criterion qualifies it: a grade
     answers a grade ("grade 2 neuropathy" for "grade 2-4 neuropathy"), not "active"."""
@@ -660,12 +771,18 @@ def _within_years(years: float, words: str, label: str, p: Patient) -> Judgement
     return unknown(f"{words}; {latest} is about {years:g} years ago", f"{label} dates")
 
 
-def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
-    """A condition that needs ("requiring treatment") or needed ("that required steroids")
-    treatment: a condition that is over denies the first, not the second."""
+def _treatment_qualifier(qualifier: str, words: str, label: str, said: str) -> Judgement:
+    """A condition that needs ("requiring treatment") or needed ("that required steroids",
+    "a history of ILD requiring steroids") treatment: a condition that is over denies the first,
+    not the second. Steroids for a condition are a past course unless the item says current
+    ("current pneumonitis requiring steroids"): a resolved one may have needed them."""
     if (_TAKES.search(words) and not _UNTREATED.search(words)) or _TREATED_WITH.search(words):
         return met(f"{words}: treated, as the criterion's '{qualifier}' says")
-    needed = qualifier.startswith(("required", "needed"))
+    needed = (
+        qualifier.startswith(("required", "needed"))
+        or _HISTORY.search(said) is not None
+        or (re.search(_STEROIDS, qualifier, re.I) is not None and not _NOW.search(said))
+    )
     if _NO_TREATMENT.search(words) or (not needed and _DENIES.search(words)):
         return not_met(f"{words}: not {qualifier}, which is what the criterion is about")
     return unknown(
@@ -674,6 +791,8 @@ def _treatment_qualifier(qualifier: str, words: str, label: str) -> Judgement:
     )
 
 
+#: An item's words that put the condition in the present: "current ILD requiring steroids".
+_NOW = re.compile(r"\b(?:current(?:ly)?|active|ongoing|present)\b", re.I)
 #: "resolved with steroids", "treated with prednisone", "managed with insulin".
 _TREATED_WITH = re.compile(
     r"\b(?:resolved|recovered|improved|treated|managed|controlled|settled)\s+(?:with|on|after|using)"
@@ -698,6 +817,18 @@ _RESOLVED = re.compile(
 #: List elements after a condition, and the end of its sentence.
 _ELEMENT = re.compile(r"[,]|\bor\b|\band\b|\bwith the exception\b|\bexcept\b", re.I)
 _SENTENCE = re.compile(r"[;.](?:\s|$)")
+#: The words that open a list of examples: "such as", "including", "e.g.", "for example".
+_EXAMPLES = re.compile(
+    r"\b(?:such as|including|includes|e\.\s?g\.|for example|for instance|in particular)", re.I
+)
+
+
+def _sentence_of(c: Comorbidity) -> str:
+    """The sentence of the item that holds the condition's own words."""
+    at = max(_evidence_at(c), 0)
+    starts = [0, *(m.end() for m in _SENTENCE.finditer(c.text) if m.end() <= at)]
+    end = _SENTENCE.search(c.text, at)
+    return c.text[starts[-1] : end.start() if end else len(c.text)]
 
 
 def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
@@ -711,10 +842,15 @@ def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
         return f"{c.text} {evidence}"
     head = c.text[:at]  # an item's opening qualifier governs its notes ("significant ...")
     if comorbidities.condition_ids(head) - wanted:
-        # "Active hepatitis B or C, and/or known HIV": "active" is the hepatitis's, not HIV's
+        # "Active hepatitis B or C, and/or known HIV": "active" is the hepatitis's, not HIV's;
+        # but "Uncontrolled illness such as diabetes or hypertension": the list's opening
+        # qualifier is every example's
+        sentence = head[max((m.end() for m in _SENTENCE.finditer(head)), default=0) :]
+        opening = list(_EXAMPLES.finditer(sentence))
+        lead = sentence[: opening[-1].end()] + " " if opening else ""
         elements = list(_ELEMENT.finditer(head))
         if elements:
-            head = head[elements[-1].end() :]
+            head = lead + head[elements[-1].end() :]
     tail = c.text[at + len(evidence) :]
     end = _SENTENCE.search(tail)
     tail = tail[: end.start()] if end else tail
@@ -741,7 +877,9 @@ _GRADE_AT_MOST = re.compile(
     re.I,
 )
 _GRADE_ABOVE = re.compile(
-    r"(?:>(?!=)|above|greater than|more than|worse than)\s*grade\s*([0-4])", re.I
+    r"(?:>(?!=)|above|greater than|more than|worse than|over)\s*(?:grade\s*([0-4])"
+    r"|([0-4])\s*grades?\b)",  # "over 1 grade of CTCAE"
+    re.I,
 )
 _GRADE_FROM = re.compile(
     r"(?:>=|≥)\s*grade\s*([1-4])|grade\s*([1-4])\s*(?:or|and)\s*(?:higher|greater|above|more"
@@ -754,7 +892,7 @@ def _allowed_grade(text: str) -> int:
     if found := _GRADE_AT_MOST.search(text):
         return int(next(g for g in found.groups() if g))
     if found := _GRADE_ABOVE.search(text):
-        return int(found.group(1))
+        return int(next(g for g in found.groups() if g))
     if found := _GRADE_FROM.search(text):
         return int(next(g for g in found.groups() if g)) - 1
     return 1

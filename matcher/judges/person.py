@@ -87,6 +87,13 @@ def _range_words(low: int | None, high: int | None) -> str:
 
 #: States an active brain metastasis has by the profile's definition (untreated or progressing).
 _ACTIVE_STATES = {"active", "untreated", "progressing"}
+_ACTIVE_WORDS = r"(?:uncontrolled|active|untreated|progressive|progressing|unstable)"
+#: Two states stacked on one noun, which asks for both: "uncontrolled symptomatic brain
+#: metastases", "symptomatic and progressing CNS metastases" (not "symptomatic or untreated").
+_BOTH_STATES = re.compile(
+    rf"\b{_ACTIVE_WORDS}\s+(?:and\s+)?symptomatic\b|\bsymptomatic\s+(?:and\s+)?{_ACTIVE_WORDS}\b",
+    re.I,
+)
 
 
 def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
@@ -124,6 +131,16 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
                 f"{words}; but the criterion makes an exception ({'; '.join(c.exceptions)}) "
                 "that the profile cannot settle",
                 "the criterion's exception (check by hand)",
+            )
+        return met(words)
+    if "symptomatic" in states and states & _ACTIVE_STATES and _BOTH_STATES.search(c.text):
+        # "uncontrolled symptomatic brain metastases": both at once, not either
+        if symptomatic is False or brain != "active":
+            return not_met(f"{words}; the criterion is about ones both active and symptomatic")
+        if symptomatic is None:
+            return unknown(
+                f"{words}; whether they cause symptoms or need steroids is not recorded",
+                "whether the brain metastases are symptomatic",
             )
         return met(words)
     if brain == "active" and states & _ACTIVE_STATES == {"progressing"}:

@@ -571,6 +571,10 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
             "treatment history",
         )
     early_only = bool(c.settings) and set(c.settings) <= _EARLY
+    adjuvant_counts = c.adjuvant_counts
+    note = ""
+    if adjuvant_counts is None and _for_advanced_disease(c):
+        adjuvant_counts = False  # "lines given for metastatic disease": not the adjuvant one
     # "(either in the metastatic or the adjuvant setting)": every regimen of those settings
     every = bool(set(c.settings) & _EARLY) and "metastatic" in c.settings
     if early_only or every:
@@ -587,14 +591,18 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
         reasons = [r.describe() for r, kept in counted if kept is not False]
         where = f"in the {'/'.join(c.settings)} setting"
     else:
-        fewest, most, reasons = history.advanced_lines(c.scope, c.except_scopes, c.adjuvant_counts)
+        fewest, most, reasons = history.advanced_lines(c.scope, c.except_scopes, adjuvant_counts)
         where = "for advanced disease"
+        if adjuvant_counts is False and c.adjuvant_counts is None and history.early_relapses():
+            note = " (a relapse on (neo)adjuvant therapy is not counted: the criterion counts "
+            note += "lines given for advanced disease)"
     count = str(fewest) if fewest == most else f"{fewest} to {most}"
     if c.except_scopes:
         scope += " other than " + " or ".join(_label(x) for x in c.except_scopes)
     said = f"{count} line{'s' if most != 1 else ''} of {scope} {where}"
     if reasons:
         said += ": " + "; ".join(reasons)
+    said += note
     low_ok = (
         None if c.min is None else (True if fewest >= c.min else (False if most < c.min else None))
     )
@@ -616,7 +624,7 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
             "for the investigator",
             "whether an antibody-drug conjugate counts as a chemotherapy line",
         )
-    if c.adjuvant_counts is None and history.early_relapses():
+    if adjuvant_counts is None and history.early_relapses():
         return unknown(
             f"{said}; whether this trial counts relapse on (neo)adjuvant therapy as a line is "
             "for the investigator",
@@ -634,6 +642,29 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     return unknown(
         f"{said}; settings or dates of some regimens not given", "treatment settings and dates"
     )
+
+
+#: A count of lines given for advanced disease: "administered for the treatment of metastatic
+#: disease", "given to treat advanced disease", "in the advanced setting", "for MBC".
+_FOR_ADVANCED = re.compile(
+    r"\b(?:for|in|to\s+treat)\s+(?:the\s+)?(?:treatment\s+of\s+)?(?:(?:locally|unresectable)\s+)?"
+    r"(?:advanced|metastatic)\b(?:\s*(?:,|or|and/or|/)\s*(?:\w+\s+)?(?:advanced|metastatic"
+    r"|recurrent|unresectable))?\s+(?:disease|setting|(?:breast\s+)?cancer)"
+    r"|\bfor\s+(?:m|a)BC\b",
+    re.IGNORECASE,
+)
+
+
+def _for_advanced_disease(c: LineCount) -> bool:
+    """Whether the count is of lines given for advanced disease: its settings say so, or, when
+    the parser set none, the words from the count to the end of its clause do ("at least 2
+    lines of ET ... administered for the treatment of metastatic disease"; not a later count's
+    "for advanced disease" after a ';')."""
+    if c.settings:
+        return set(c.settings) == {"metastatic"}
+    at = c.text.find(c.evidence) if c.evidence else -1
+    clause = re.split(r"[;:]|\.(?:\s|$)", c.text[max(at, 0) :])[0]
+    return at >= 0 and _FOR_ADVANCED.search(clause) is not None and "any setting" not in clause
 
 
 #: "Disease progression on at least 2 previous lines of endocrine therapy": lines that ended

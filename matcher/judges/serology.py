@@ -1,0 +1,99 @@
+"""Hepatitis B serology in a patient's condition entry, read against what an item counts.
+
+A resolved (past) infection, hepatitis B core antibody positive with the surface antigen
+(HBsAg) negative, is not the HBsAg-positive, chronic or active hepatitis B most exclusions are
+about; it is the "history of hepatitis B" some items name, and then the HBV DNA they ask about
+settles it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from matcher.judgement import Judgement, met, not_met, unknown
+
+_ANTIGEN = r"(?:HBs\s?Ag|hepatitis\s+B\s+(?:virus\s+)?(?:surface|serum)\s+antigen|\bBsAg\b)"
+#: "HBsAg negative", "HBsAg: non-reactive", "HBsAg-", "negative for HBsAg".
+_ANTIGEN_NEGATIVE = re.compile(
+    _ANTIGEN + r"(?:\s*(?:test|result|status))?\s*[:=]?\s*(?:negative|non-?reactive|not detected"
+    r"|neg\b|[-−](?![\w-]))"
+    r"|\b(?:negative|non-?reactive)\s+(?:for\s+)?(?:an?\s+|the\s+)?" + _ANTIGEN,
+    re.I,
+)
+#: An item's words that count a past infection: "history of hepatitis B", "anti-HBc positive".
+_PAST = re.compile(
+    r"\bhistory\b|\bprior\b|\bprevious|\bpast\b|\bresolved\b|\bever\b|\boccult\b|\bexpos\w+"
+    r"|core\s+antibod\w*|anti-?\s?HBc|\bHBc\s?Ab\b",
+    re.I,
+)
+#: An item's words on HBV replication: "negative PCR test is required", "HBV DNA >= 2000".
+_NUCLEIC = re.compile(r"\bDNA\b|\bPCR\b|viral load|\bcopies\b|\bIU\s*/\s*m[lL]\b", re.I)
+#: A patient's words that the virus is not found: "HBV DNA undetectable", "PCR negative".
+_NOT_FOUND = re.compile(
+    r"\b(?:DNA|PCR|viral load)\b[^,;]{0,20}?\b(?:undetectable|negative|not detected|below)"
+    r"|\bundetectable\b[^,;]{0,15}?\b(?:DNA|viral load)",
+    re.I,
+)
+#: ... and that it replicates: "HBV DNA 3000 IU/mL", "detectable HBV DNA".
+_FOUND = re.compile(
+    r"\b(?:DNA|viral load)\b[^,;]{0,20}?(?:(?<!un)\bdetectable|\bpositive|\d)"
+    r"|(?<!un)\bdetectable\b",
+    re.I,
+)
+#: An item about treatment for the infection: "current treatment with anti-viral therapy for
+#: HBV", "receiving nucleos(t)ide analogues".
+_TREATMENT_ASKED = re.compile(
+    r"\banti-?\s?viral|\bnucleos\(?t?\)?ide|\b(?:treatment|therapy)\s+(?:for|of|against)\b", re.I
+)
+_ANTIVIRAL = re.compile(
+    r"\banti-?\s?viral|entecavir|tenofovir|lamivudine|adefovir|telbivudine|\bnucleos\(?t?\)?ide"
+    r"|prophyla\w+",
+    re.I,
+)
+_NO_ANTIVIRAL = re.compile(
+    r"\b(?:no|without|off|not on|never (?:on|needed|required))\s+(?:\w+\s+)?(?:anti-?\s?viral"
+    r"|treatment|therapy|prophyla\w+)|untreated",
+    re.I,
+)
+
+
+def surface_antigen_negative(words: str) -> bool:
+    """Whether a patient's entry says HBsAg is negative, and nothing in it says the virus
+    replicates (an HBsAg-negative entry with detectable DNA is an occult infection)."""
+    return _ANTIGEN_NEGATIVE.search(words) is not None and _FOUND.search(words) is None
+
+
+def hepatitis_b(said: str, sentence: str, words: str) -> Judgement | None:
+    """An item about hepatitis B against an HBsAg-negative patient (see the module's note).
+
+    `said`: the item's words about hepatitis B; `sentence`: the whole sentence they stand in;
+    `words`: the patient's entry. None when the entry does not say HBsAg is negative.
+    """
+    if not surface_antigen_negative(words):
+        return None
+    if re.search(_ANTIGEN, said, re.I):
+        # "HBsAg positive", "Negative HBsAg test" (negated by the parser): the item names the
+        # surface antigen, and the patient's is negative
+        return not_met(f"{words}: HBsAg negative, so not the HBsAg-positive hepatitis B named")
+    if _TREATMENT_ASKED.search(said):
+        if _ANTIVIRAL.search(words) and not _NO_ANTIVIRAL.search(words):
+            return met(f"{words}: on antiviral therapy, as the criterion says")
+        if _NO_ANTIVIRAL.search(words):
+            return not_met(f"{words}: no antiviral therapy, which is what the criterion is about")
+        return unknown(
+            f"{words}: the criterion is about antiviral therapy for hepatitis B; the profile "
+            "does not say whether the patient takes any",
+            "hepatitis B antiviral therapy",
+        )
+    if _PAST.search(said):
+        # "history of hepatitis B, negative PCR required": a past infection the item counts,
+        # unless the DNA it asks about is not found
+        if _NUCLEIC.search(sentence) and _NOT_FOUND.search(words):
+            return not_met(
+                f"{words}: a past infection with the virus not found, which the criterion allows"
+            )
+        return None
+    return not_met(
+        f"{words}: HBsAg negative, a resolved infection at most, not the current (chronic or "
+        "active) hepatitis B the criterion is about"
+    )
