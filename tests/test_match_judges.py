@@ -1902,3 +1902,19 @@ def test_a_malignancy_criterion_naming_one_kind_is_not_met_by_another() -> None:
     # an exception's kind is not the kind the item counts
     any_other = _item("Any other cancer except lung cancer", "other_malignancy", "other cancer")
     assert judged(any_other, prostate) is MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "History of interstitial lung disease, drug-induced pneumonitis, or radiation "
+        "pneumonitis which needed steroid treatment",
+        "Past interstitial lung disease (e.g., organising pneumonia, pulmonary fibrosis and "
+        "radiation pneumonitis that required corticosteroids)",
+    ],
+)
+def test_a_relative_clause_qualifies_only_the_example_it_closes(text: str) -> None:
+    """'which needed steroids' after the last of a list is that one's: a drug-induced lung
+    disease without recorded steroids still counts."""
+    c = _item(text, "interstitial_lung_disease", "interstitial lung disease")
+    assert judged(c, patient(conditions=["grade 1 pneumonitis from T-DXd, resolved"])) is MET

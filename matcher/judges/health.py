@@ -831,6 +831,11 @@ def _sentence_of(c: Comorbidity) -> str:
     return c.text[starts[-1] : end.start() if end else len(c.text)]
 
 
+_RELATIVE_QUALIFIER = re.compile(
+    r"\b(?:which|that)\s+(?:\w+\s+)?(?:required|requires?|requiring|needs?|needed)\b", re.I
+)
+
+
 def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
     """The words that qualify one condition of an item: those before it, and after it its own
     list element and the following ones that name the same condition. "Known
@@ -856,16 +861,25 @@ def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
     tail = tail[: end.start()] if end else tail
     starts = [m.start() for m in _ELEMENT.finditer(tail)] + [len(tail)]
     cut = starts[0]
+    own_clause = False
     for start, stop in itertools.pairwise(starts):
         piece = _ELEMENT.sub(" ", tail[start:stop]).strip()
         if piece and not comorbidities.condition_ids(piece) & wanted:
             break
+        if _RELATIVE_QUALIFIER.search(piece):
+            # "ILD, drug-induced ILD, radiation pneumonitis which required steroids": the
+            # relative clause is about the element it closes, not the ones before it
+            own_clause = True
+            break
         cut = stop
-    if tail[:cut].count("(") > tail[:cut].count(")"):
+    if not own_clause and tail[:cut].count("(") > tail[:cut].count(")"):
         # a bracket opened in its element goes on about it: "Hepatitis B (HBsAg and/or HBcAb
-        # positive with HBV DNA >= 2000 IU/mL)"
+        # positive with HBV DNA >= 2000 IU/mL)"; not a relative clause of a later example
+        # in it ("ILD (e.g., ..., radiation pneumonitis which needs steroids)")
         closing = tail.find(")", cut)
-        cut = closing + 1 if closing >= 0 else len(tail)
+        closing = closing if closing >= 0 else len(tail)
+        if not _RELATIVE_QUALIFIER.search(tail, cut, closing):
+            cut = closing + 1
     return head + evidence + tail[:cut]
 
 
