@@ -3195,11 +3195,7 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             r"\b(?:and|or|but|with|who|which|including|except)\b|,", tail, maxsplit=1
         )[0]
         # "2 or more lines of endocrine therapy, with or without X, for metastatic disease"
-        setting_tail = re.split(
-            r"\b(?:and|or|but|with|who|which|including|except)\b|,",
-            _OPTIONAL_PART.sub(" ", tail, count=1),
-            maxsplit=1,
-        )[0]
+        setting_tail = _SETTING_TAIL_END.split(_OPTIONAL_PART.sub(" ", tail, count=1), 1)[0]
         start = match.start()
         lead = ""
         if scope == "any" and re.fullmatch(r"(?:[\w-]+\s+)?(?:lines?|regimens?)", between + noun):
@@ -3209,6 +3205,12 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
                 scope = _line_scope(named.id if named.kind == "class" else _main_class(named.id))
                 lead, start = w[named.end : match.start()], named.start
         settings = cues.settings_in(lead + " " + between + " " + setting_tail[:60])
+        rest = w[match.end("noun") : cues.sentence_stop(w, match.end("noun"))]
+        if not settings and "(" in rest:
+            # past a bracket of examples: "2 lines of ET with or without a targeted therapy
+            # (such as CDK4/6 or mTOR inhibitors) administered for metastatic disease"
+            unbracketed = _OPTIONAL_PART.sub(" ", _BRACKETED.sub(" ", rest), count=1)
+            settings = cues.settings_in(_SETTING_TAIL_END.split(unbracketed, 1)[0][:80])
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
         if "metastatic" in settings and len(settings) > 1:
@@ -3344,6 +3346,8 @@ def _left_out(
     return left_out, (start, at + found.end())
 
 
+_SETTING_TAIL_END = re.compile(r"\b(?:and|or|but|with|who|which|including|except)\b|,")
+_BRACKETED = re.compile(r"\((?:[^()]|\([^()]*\))*\)")  #: a bracket (one nested level)
 _OPTIONAL_PART = re.compile(
     r",?\s*(?:with or without|±|\+/-)\s+[^,;()]{1,40}?(?:,|(?=\s+(?:for|in)\b))", re.I
 )
