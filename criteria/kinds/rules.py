@@ -178,6 +178,13 @@ def read(view: ItemView) -> list[Draft]:
             and _STAGE_BRACKET_BEFORE.search(w, max(0, start - 80), start)
         ):
             continue  # "Stage IIIB (with pleural or pericardial effusion)": what the stage is
+        if (
+            fields.get("condition") == "other_malignancy"
+            and view.section == Section.INCLUSION
+            and _CANCER_LIST_BEFORE.search(w, max(0, start - 40), start)
+            and view.low.startswith("other", start)
+        ):
+            continue  # "breast, gastrointestinal, lung or other cancers": more of the trial's own
         if rule.kind == "comorbidity" and windows is None:
             windows = _may_state_window(w, view.low)
         if rule.kind == "comorbidity" and windows:
@@ -207,6 +214,13 @@ def read(view: ItemView) -> list[Draft]:
         if inner:
             out = [d for d in out if d not in inner]
             cancers = [d for d in cancers if d not in inner]
+    if cancers and view.section == Section.INCLUSION and len(cancers) > 1:
+        last = max(d.end for d in cancers)
+        if _OR_OTHERS.match(view.w, last):
+            # "breast, gastrointestinal, non-small cell lung cancer or others": the list is
+            # examples of any cancer, no requirement on its type
+            out = [d for d in out if d not in cancers] + [cancers[0].no_requirement()]
+            cancers = []
     if cancers:
         _histology(cancers, view)
     for draft in out:
@@ -341,6 +355,18 @@ def _window_for(w: str, low: str, start: int) -> float | None:
     return None
 
 
+#: "..., or others", "or other solid tumours" closing a list of cancers.
+_OR_OTHERS = re.compile(
+    r"\s*,?\s*(?:and/)?or\s+(?:any\s+)?others?\b(?:\s+(?:advanced\s+)?(?:solid\s+)?"
+    r"(?:cancers?|tumou?rs?|malignanc\w+|types?))?\s*(?:[.;]|$)",
+    re.IGNORECASE,
+)
+#: The end of a list of cancer types that "or other cancers" goes on.
+_CANCER_LIST_BEFORE = re.compile(
+    r"\b(?:cancers?|carcinomas?|tumou?rs?|NSCLC|SCLC|lymphomas?|melanomas?|sarcomas?)"
+    r"\s*,?\s*or\s+$",
+    re.IGNORECASE,
+)
 _LIST_BREAK = re.compile(r"[,;]|\bor\b|\band\b")
 #: Words that may stand before a window that opens the sentence ("History of, within 6 months").
 _LEAD_IN = re.compile(

@@ -773,6 +773,15 @@ def _without_class_examples(mentions: list[lexicon.Mention], w: str) -> list[lex
             and not any(bracket.start() - 25 <= c.end <= bracket.start() for c in mentions)
         ):
             dropped.update(id(m) for m in inside)
+        elif [m.id for m in inside] == ["investigational_agent"] and any(
+            c.kind == "class"
+            and c.id != "systemic_anticancer_therapy"  # "anticancer agents (incl. ...)": both
+            and 0 <= bracket.start() - c.end <= 2
+            for c in mentions
+        ):
+            # "a second-generation ALK TKI (including unmarketed investigational drugs)": the
+            # bracket says the class takes in drugs still in trials, no requirement of its own
+            dropped.update(id(m) for m in inside)
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
