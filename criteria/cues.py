@@ -268,6 +268,15 @@ def exceptions(work: str) -> list[Exception_]:
         ):
             continue  # "X in addition to Y" is both; "any other X in addition to Y", X but Y
         opened = work[match.start()] == "("
+        if not opened and _COLON_AFTER.match(work, match.end()):
+            # "... cord compression. Except: stable CNS disease (no progression for 4 weeks), no
+            # radiotherapy within 4 weeks, ...": the sentence describes who is let in, brackets
+            # and all
+            stop = _SENTENCE_STOP.search(work, match.end())
+            found.append(
+                Exception_(match.start(), stop.start() if stop else len(work), match.end())
+            )
+            continue
         if opened:
             close = work.find(")", match.end())
             end = close + 1 if close != -1 else len(work)
@@ -297,6 +306,8 @@ def exceptions(work: str) -> list[Exception_]:
     return found
 
 
+_COLON_AFTER = re.compile(r"\s?:")
+_SENTENCE_STOP = re.compile(r";|\.(?:\s|$)")
 _OTHER_BEFORE = re.compile(r"\b(?:other|another|additional)\b[^.;,]*$", re.IGNORECASE)
 #: What an exception says when it only points elsewhere: "(with the exception) noted below".
 _CROSS_REFERENCE = re.compile(
