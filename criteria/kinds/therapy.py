@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from criteria import cues, lexicon
-from criteria.extract import ALTERNATIVE_PAIRS, COUNT_PROGRESSION, ELEMENT_MARK, Draft, ItemView
+from criteria.extract import (
+    ALTERNATIVE_PAIRS,
+    COUNT_PROGRESSION,
+    ELEMENT_MARK,
+    TIMING_FIELDS,
+    Draft,
+    ItemView,
+)
 from criteria.fastre import Fast, GateWords, gate_words, pattern_words
 from trialmatch.vocab import Section
 
@@ -1124,6 +1131,15 @@ def _examples_of_generic(out: list[Draft], w: str) -> list[Draft]:
             and not set(draft.fields.get("settings", ())) - set(general.fields.get("settings", ()))
         ):
             continue
+        if (
+            general is not None
+            and draft.kind == "prior_therapy"
+            and not TIMING_FIELDS & draft.fields.keys()
+        ):
+            # "other antitumour agents (within 2 weeks ...), such as chemotherapy": the kinds
+            # take the general one's window
+            for key in TIMING_FIELDS & general.fields.keys():
+                draft.fields[key] = general.fields[key]
         kept.append(draft)
     return kept
 
@@ -2396,7 +2412,11 @@ def _prior_therapy(
             # "chemotherapy (except adjuvant chemotherapy)": a setting is excepted; "RT except
             # localized RT for pain": a use of it (the exception's text says which)
             named = []
+        own = {*run.agents, *run.classes}
+        mixed = any(m.id not in own for m in named)
         for mention in named:
+            if mixed and mention.id in own:
+                continue  # "X other than Y (including X ...)": X is no exception of itself
             (except_classes if mention.kind == "class" else except_agents).append(mention.id)
         if excluded and not except_agents and not except_classes and not settings:
             if _radiation(run):
