@@ -2036,26 +2036,6 @@ _NO_WASHOUT_NEEDED_WORDS = pattern_words(_NO_WASHOUT_NEEDED)
 _BESIDES_WORDS = pattern_words(_BESIDES)
 _WASHOUT_EXAMPLES_WORDS = pattern_words(_WASHOUT_EXAMPLES)
 _OPENS_WITH_PROGRESSION_WORDS = pattern_words(_OPENS_WITH_PROGRESSION)
-#: Gates of `_prior_therapy`'s guards that searched every therapy's words unconditionally: the
-#: item's words are scanned for them once (`ItemView.has`), so a guard whose words the item lacks
-#: costs a set lookup per therapy instead of a search (exact: every match contains a gate word).
-_RELATED_AFTER_WORDS = pattern_words(_RELATED_AFTER)
-_DESCRIBED_AFTER_WORDS = pattern_words(_DESCRIBED_AFTER)
-_PRECLUDED_WORDS = pattern_words(_PRECLUDED_BEFORE)
-_TOPIC_AFTER_WORDS = pattern_words(_TOPIC_AFTER)
-_INTERACTION_AFTER_WORDS = pattern_words(_INTERACTION_AFTER)
-_STUDY_WITH_WORDS = pattern_words(_STUDY_WITH_BEFORE)
-_ON_STUDY_AFTER_WORDS = pattern_words(_ON_STUDY_AFTER)
-_FOR_LESIONS_WORDS = pattern_words(_FOR_LESIONS_AFTER)
-_WHILE_ON_WORDS = pattern_words(_WHILE_ON)
-_PROGRESSED_BRACKETED_WORDS = pattern_words(_PROGRESSED_BRACKETED)
-_COMPLETED_ALL_WORDS = pattern_words(_COMPLETED_ALL_BEFORE)
-_IS_ALLOWED_AFTER_WORDS = pattern_words(_IS_ALLOWED_AFTER)
-_NO_WASHOUT_WORDS = pattern_words(_NO_WASHOUT)
-_USE_OF_WORDS = pattern_words(_USE_OF)
-_WHILE_RECEIVING_WORDS = pattern_words(_WHILE_RECEIVING)
-_CURRENT_WORDS = pattern_words(_CURRENT)
-_SUBGROUP_ONLY_IF_WORDS = pattern_words(_SUBGROUP_ONLY_IF_BEFORE)
 
 
 #: "the prior neo (adjuvant) therapy": the bracket is part of the setting, not a clause's end.
@@ -2125,7 +2105,7 @@ def _prior_therapy(
             # CTCAE > grade 1 due to prior treatment (e.g., adjuvant chemotherapy")
             and _TOXICITY_EXAMPLES.search(w, max(0, run.context - 160), run.context)
         )
-        or (view.has(_RELATED_AFTER_WORDS) and _RELATED_AFTER.match(after))
+        or _RELATED_AFTER.match(after)
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if (
@@ -2146,7 +2126,7 @@ def _prior_therapy(
         return None
     if view.has(_MENOPAUSE_WORDS) and _DEFINES_MENOPAUSE.search(low, 0, run.context):
         return None  # "Premenopausal status is defined as ... if on tamoxifen within 14 days"
-    if (view.has(_DESCRIBED_AFTER_WORDS) and _DESCRIBED_AFTER.match(l_after)) or (
+    if _DESCRIBED_AFTER.match(l_after) or (
         view.has(_EFFECTS_OF_WORDS)
         and _EFFECTS_OF_BEFORE.search(l_before[-40:])
         and _ON_THE_FETUS_AFTER.match(l_after)
@@ -2199,12 +2179,12 @@ def _prior_therapy(
         low, max(cues.sentence_start(w, run.context), run.context - 90), run.context
     ):
         return None  # "breastfeeding should be discontinued if the mother is treated with X"
-    if view.has(_PRECLUDED_WORDS) and _PRECLUDED_BEFORE.search(l_before[-70:]):
+    if _PRECLUDED_BEFORE.search(l_before[-70:]):
         return None  # "anticoagulants precluding intramuscular injections of fulvestrant": the
         # study drug that something would rule out, not one the patient had
     if view.has(_INDICATED_AFTER_WORDS) and _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
-    if view.has(_TOPIC_AFTER_WORDS) and _TOPIC_AFTER.match(l_after):
+    if _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
     if view.has(_CLASSIFIED_WORDS) and (
         _CLASSIFIED_AFTER.match(l_after) or _CLASSIFIED_BEFORE.search(l_before[-30:])
@@ -2232,19 +2212,13 @@ def _prior_therapy(
         and _HEADING_END.match(l_after)
     ):
         return None  # "Any of the following prior therapies:": a list's heading
-    if (
-        view.section == Section.INCLUSION
-        and view.has(_SUBGROUP_ONLY_IF_WORDS)
-        and _SUBGROUP_ONLY_IF_BEFORE.search(l_before)
-    ):
+    if view.section == Section.INCLUSION and _SUBGROUP_ONLY_IF_BEFORE.search(l_before):
         return None  # "(HER2-positive patients only if treated with trastuzumab)": a subgroup's
-    if (
-        view.has(_INTERACTION_AFTER_WORDS) and _INTERACTION_AFTER.match(l_after)
-    ) or _DESCRIBED_BEFORE.search(l_before[-40:]):
+    if _INTERACTION_AFTER.match(l_after) or _DESCRIBED_BEFORE.search(l_before[-40:]):
         return None  # "the potential of X for drug interactions", "because X is a VEGF inhibitor"
-    if view.has(_STUDY_WITH_WORDS) and _STUDY_WITH_BEFORE.search(l_before[-40:]):
+    if _STUDY_WITH_BEFORE.search(l_before[-40:]):
         return None  # "prohibited during studies with X": the study's drug
-    if view.has(_ON_STUDY_AFTER_WORDS) and _ON_STUDY_AFTER.match(l_after):
+    if _ON_STUDY_AFTER.match(l_after):
         return None  # "other anticancer therapy while on study treatment": a rule for later
     if _TIME_POINT_BEFORE.search(l_before[-40:]):
         return None  # "antibiotics within 72 hours prior to chemotherapy": a time point ahead
@@ -2256,11 +2230,7 @@ def _prior_therapy(
         return None  # "For subjects who received an anthracycline, LVEF < 50%": who it is for
     if view.has(_INTERACTION_WORDS) and _INTERACTION_WITH_BEFORE.search(l_before[-40:]):
         return None  # "strong CYP3A4 inducers (risk of drug-drug interaction with X)": the study's
-    if (
-        run.classes == ("systemic_anticancer_therapy",)
-        and view.has(_FOR_LESIONS_WORDS)
-        and _FOR_LESIONS_AFTER.match(l_after)
-    ):
+    if run.classes == ("systemic_anticancer_therapy",) and _FOR_LESIONS_AFTER.match(l_after):
         return None  # "the last treatment for CNS metastases": local treatment of the lesions
     if view.has(_MAY_WORDS) and _MAY_INCLUDE.search(w, begin, run.context):
         return None  # "following prior therapy which may include anthracyclines": allowed
@@ -2334,14 +2304,12 @@ def _prior_therapy(
     elif (
         _progressed_in(cue_text, l_cue)
         or (
-            view.has(_WHILE_ON_WORDS)
-            and _WHILE_ON.search(l_before[-20:])
+            _WHILE_ON.search(l_before[-20:])
             and _PROGRESSED.search(wide[-60:], wide[-60:].lower())
             and not _SYMPTOM_WORSENED.search(wide[-80:])
         )
         or (
-            view.has(_PROGRESSED_BRACKETED_WORDS)
-            and ")" in w[max(0, run.context - 160) : run.context]
+            ")" in w[max(0, run.context - 160) : run.context]
             and _PROGRESSED_BRACKETED.search(w[max(0, run.context - 160) : run.context])
         )
     ):
@@ -2435,12 +2403,7 @@ def _prior_therapy(
     negated = cues.negated_before(w, run.start) or cues.naive_after(w, run.end)
     if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
         negated = True
-    if (
-        negated
-        and view.section == Section.EXCLUSION
-        and view.has(_IS_ALLOWED_AFTER_WORDS)
-        and _IS_ALLOWED_AFTER.match(w, run.end)
-    ):
+    if negated and view.section == Section.EXCLUSION and _IS_ALLOWED_AFTER.match(w, run.end):
         negated = False  # "No concurrent radiotherapy is allowed" in an exclusion: X excludes
     window = None
     washout = None
@@ -2483,7 +2446,6 @@ def _prior_therapy(
         fields["within_days"] = cues.days(float(recent.group("n")), recent.group("unit"))
     elif (
         relation != "progressed"
-        and view.has(_CURRENT_WORDS)
         and _CURRENT.search(before[-45:], l_before[-45:])
         and not _PRIOR_OR_CURRENT.search(l_before[-60:])
     ):
@@ -2492,7 +2454,6 @@ def _prior_therapy(
         relation != "progressed"
         and not numbers
         and begin == 0
-        and view.has(_USE_OF_WORDS)
         and _USE_OF.match(w)
         and not _EVER_WORDS.search(clause)
         and not settings  # "use of chemotherapy in the metastatic setting": a history
@@ -2629,11 +2590,7 @@ def _prior_therapy(
         fields["min_duration_months"] = cues.months(
             float(duration.group("n")), duration.group("unit")
         )
-    if (
-        "within_days" not in fields
-        and view.has(_NO_WASHOUT_WORDS)
-        and (unspecified := _NO_WASHOUT.search(w, run.end, stop))
-    ):
+    if "within_days" not in fields and (unspecified := _NO_WASHOUT.search(w, run.end, stop)):
         # "X without an appropriate washout period (e.g. within 4 weeks of an antibody)": the
         # longest window the sentence gives, else the usual four weeks
         sentence = cues.SENTENCE_END.search(w, unspecified.end())
@@ -2694,7 +2651,6 @@ def _prior_therapy(
         and set(given) <= {"neoadjuvant", "adjuvant"}
         and "relapse_within_months" not in fields
         and "relapse_after_months" not in fields
-        and view.has(_WHILE_RECEIVING_WORDS)
         and _WHILE_RECEIVING.search(l_before[-60:])
     ):
         # "relapsed while receiving adjuvant endocrine therapy": during it, not after its end
@@ -2716,7 +2672,6 @@ def _prior_therapy(
     if (
         run.classes == ("systemic_anticancer_therapy",)
         and not run.agents
-        and view.has(_COMPLETED_ALL_WORDS)
         and _COMPLETED_ALL_BEFORE.search(l_before[-40:])
     ):
         # "has completed all prior therapy": no therapy still going on
