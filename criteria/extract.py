@@ -134,7 +134,9 @@ class Draft:
         values = {**common, **self.fields}
         if self.evidence:
             values["evidence"] = self.evidence
-        built: model.Criterion = _MODELS[self.kind](**values)
+        # the model's validator called directly: what `Model(**values)` runs, without the
+        # keyword packing and the Python frame of `BaseModel.__init__` (no model here has its own)
+        built: model.Criterion = _MODELS[self.kind].__pydantic_validator__.validate_python(values)
         return built
 
 
