@@ -761,6 +761,20 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
         or (view.has(_NOT_REQUIRED_WORDS) and _NOT_REQUIRED.search(w, view.low))
     ):
         return drafts  # most items: no permission (the word gates skip most searches)
+    if (
+        view.section == Section.EXCLUSION
+        and _WHOLE_PERMISSION.match(w)
+        and not _NO_X_ALLOWED.search(w)
+    ):
+        # "(exclusion:) Concomitant ranitidine or other H2 blockers is acceptable": the whole
+        # item lets its therapies in, current use included (a washout it sets still bars)
+        barred = [
+            d
+            for d in drafts
+            if d.kind in _KEEP
+            or any(d.fields.get(key) for key in _TIMED)  # (within_days 0: use now)
+        ]
+        return _represented(barred, [d for d in drafts if d not in barred])
     bounds = _clause_bounds(w)
     kept: list[Draft] = []
     dropped: list[Draft] = []
@@ -795,7 +809,10 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
         if view.section == Section.EXCLUSION and _NO_X_ALLOWED.search(w, begin, end):
             kept.append(draft)  # "No prior chemotherapy is allowed": a prohibition
         elif view.section == Section.EXCLUSION and (
-            not _apart(w, begin, draft.start, low) or _TIMED.intersection(draft.fields)
+            not _apart(w, begin, draft.start, low)
+            # (a washout the permission sets still bars; "concomitant X is acceptable", whose
+            # window is "now", bars nothing)
+            or any(draft.fields.get(key) for key in _TIMED)
         ):
             kept.append(draft)  # "(allowed if stopped > 6 months before)": the window excludes
         elif _NOT_REQUIRED.search(clause, low) or (

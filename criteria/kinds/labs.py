@@ -170,6 +170,12 @@ _PREFIX = Fast(
 
 
 _LEAD = re.compile(r"(?:^|[,;:(]|\band\b|\bor\b)\s*$")
+#: "(WBC of 3,000 or more) with at least 1500 granulocytes": a count before its cells.
+_COUNT_PREFIX = re.compile(
+    r"(?:^|[,;:(]|\band\b|\bor\b|\bwith\b)\s*(?P<cmp>>=|<=|>|<)\s*"
+    r"(?P<value>\d{1,3}(?:,\d{3})+|\d{3,})(?P<unit>)\s*$"
+)
+_COUNTS = frozenset({"anc", "wbc", "platelets", "lymphocytes"})
 
 
 def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], set[int]]:
@@ -190,17 +196,21 @@ def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], se
             or found.group("unit").endswith(".")  # the end of a sentence, not of a unit
             or not _LEAD.search(gap[: found.start()])
         ):
-            continue  # "more than 1 EGFR TKI": a number before a name is a threshold only
-            # with its unit, at the start of a list entry
+            # "more than 1 EGFR TKI": a number before a name is a threshold only with its unit,
+            # at the start of a list entry; or a cell count of hundreds or more ("with at least
+            # 1500 granulocytes")
+            found = _COUNT_PREFIX.search(gap) if set(mention.analytes) <= _COUNTS else None
+            if found is None:
+                continue
         if index > 0:
             # the numbers may be the previous analyte's own threshold ("ANC >= 1500 platelets")
             own = _THRESHOLD.match(gap) or _POSTFIX.match(gap)
             if own is None or own.end() > found.start():
                 continue
         start = mention.start - len(gap) + found.start()
-        unit_raw = found.group("unit")
+        unit_raw = found.group("unit") or ""
         unit_at = mention.start - len(gap) + found.start("unit")
-        unit = view.evidence(unit_at, unit_at + len(unit_raw))
+        unit = view.evidence(unit_at, unit_at + len(unit_raw)) if unit_raw else None
         used.add(index)
         for analyte in mention.analytes:
             out.append(

@@ -1544,6 +1544,7 @@ def _future_before(before: str, l_before: str) -> bool:
     return found is not None and not _HISTORY_RESUMES.search(l_before, found.end())
 
 
+_EACH_BEFORE = re.compile(r"\b(?:before|prior to|at|with|during|after)\s+(?:each|every)\s+$")
 _HISTORY_RESUMES = re.compile(
     r"(?:[,;]|\b(?:or|and)\b)\s*(?:(?:patients|participants|subjects)\s+who\s+)?"
     r"(?:(?:had|has|have)\s+)?(?:been\s+)?(?:taken/)?(?:received|taken|treated)\b"
@@ -2190,6 +2191,8 @@ def _prior_therapy(
             start,
             run.end,
         )  # fmt: skip
+    if _EACH_BEFORE.search(l_before[-25:]):
+        return None  # "a negative viral load before each chemotherapy administration": on study
     if view.has(_DOSE_BEFORE_WORDS) and _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
     if view.has(_CURABLE_WITH_WORDS) and _CURABLE_WITH.search(l_before[-40:]):
