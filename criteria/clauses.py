@@ -530,6 +530,13 @@ _WAY_END = re.compile(
     r"|,?\s+or\s+(?=(?:if\s+)?(?:progress|relaps|recurr|failure|disease progression)\w*\b)",
     re.IGNORECASE,
 )
+#: A lettered part that opens with the patients it is about: "a) Participants previously
+#: treated with ...", "(b) Patients with ...". The match ends after the colon or mark before it.
+_SUBJECT_MARK = re.compile(
+    r"(?<=[:;.]\s)\(?[a-h][.)]\s*(?=(?:participants?|patients?|subjects?|those)\b)"
+    r"|(?<=:)\(?[a-h][.)]\s*(?=(?:participants?|patients?|subjects?|those)\b)",
+    re.IGNORECASE,
+)
 #: A sentence that leaves the list: a statement about every patient, or a note.
 _LIST_LEFT = Fast(
     r"^\W*(?:in addition|additionally|also|furthermore|moreover|all (?:patients|participants"
@@ -546,10 +553,16 @@ def apply_listed_routes(drafts: list[Draft], view: ItemView, counter: list[int])
     way in states shares one `any_of` group with the others, and a `route` number of its own,
     so a way in of two statements needs both; what the words before the head state stays
     required of everyone."""
-    if view.section != Section.INCLUSION or len(drafts) < 2 or not view.has(_LIST_WORDS):
+    if view.section != Section.INCLUSION or len(drafts) < 2:
         return drafts
     w = view.w
-    head = _LIST_HEAD.search(w, view.low)
+    head = _LIST_HEAD.search(w, view.low) if view.has(_LIST_WORDS) else None
+    if head is None:
+        # "...after an EGFR TKI: a) Participants treated with X must ...; b) Participants with
+        # Y must ...; c) Participants who failed Z are eligible": each lettered group of
+        # patients is a way in
+        marks = list(_SUBJECT_MARK.finditer(w))
+        head = marks[0] if len(marks) >= 2 and ":" in w[: marks[0].start() + 1] else None
     if head is None or (view.context is not None and view.context.any_of is not None):
         return drafts
     bounds = [head.end()]
