@@ -1252,6 +1252,33 @@ _DEFINED_KINDS = frozenset(
 _REQUIRED_TERMS = re.compile(r"menopaus|resist|refractor|sensitiv|naive|pretreated", re.I)
 
 
+_NOTE_WORDS = gate_words("note")
+#: "(Note: prior adjuvant therapy may have included, but is not limited to, X. In addition, a
+#: participant may be enrolled if she has had <= 2 weeks of Y ...)": a bracketed note that says
+#: what is let in.
+_PERMITTING_NOTE = re.compile(
+    r"\(\s*notes?\s*:(?=[^()]*\b(?:may|not limited to|allowed|permitted|acceptable|eligible)\b)"
+    r"[^()]*(?:\([^()]*\)[^()]*)*\)",
+    re.IGNORECASE,
+)
+
+
+def drop_permitting_notes(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """Therapies read from a bracketed note that lets patients in are neither asked for nor
+    barred (the note's text stays with the item)."""
+    if not drafts or not view.has(_NOTE_WORDS):
+        return drafts
+    notes = [(m.start(), m.end()) for m in _PERMITTING_NOTE.finditer(view.w)]
+    if not notes:
+        return drafts
+    dropped = [
+        d
+        for d in drafts
+        if d.kind in {"prior_therapy", "line_count"} and any(a <= d.start < b for a, b in notes)
+    ]
+    return _represented([d for d in drafts if d not in dropped], dropped)
+
+
 _DEFINITION_WORDS = gate_words("defined as", "considered", "regarded", "deemed")
 
 

@@ -267,6 +267,7 @@ def extract_item(
     drafts = clauses.drop_definitions(clauses.drop_disease_treatment(drafts, view), view)
     drafts = clauses.drop_allowed_if(clauses.drop_case_by_case(drafts, view), view)
     drafts = clauses.drop_either_way(clauses.drop_allowances(drafts, view), view)
+    drafts = clauses.drop_permitting_notes(drafts, view)
     drafts = clauses.apply_adjuvant_permission(drafts, view)
     drafts = clauses.apply_inclusion_washouts(drafts, view)
     drafts = clauses.apply_listed_routes(drafts, view, counter)
