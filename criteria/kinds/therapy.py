@@ -1544,6 +1544,12 @@ def _future_before(before: str, l_before: str) -> bool:
     return found is not None and not _HISTORY_RESUMES.search(l_before, found.end())
 
 
+_STARTED_RECENTLY = Fast(
+    r"\b(?:initiat(?:ed|ion|ing)|started|begun|began|commenced|stable\s+dose\s+for)\b"
+    r"(?![^.;]{0,20}\bstudy\b)[^.;]{0,130}?"
+    r"(?:\bwithin|<=?)\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\b"
+    r"(?!\s*(?:after|following|from|of)\b)"  # "within 8 weeks after surgery": another clock
+)
 _EACH_BEFORE = re.compile(r"\b(?:before|prior to|at|with|during|after)\s+(?:each|every)\s+$")
 _HISTORY_RESUMES = re.compile(
     r"(?:[,;]|\b(?:or|and)\b)\s*(?:(?:patients|participants|subjects)\s+who\s+)?"
@@ -2461,6 +2467,21 @@ def _prior_therapy(
         ):
             window = times.window
         washout = times.washout
+    recently = _STARTED_RECENTLY.search(clause, l_clause) if numbers else None
+    if recently is not None and not (
+        # the therapy named inside ("initiation of bisphosphonates within 7 days") or the start
+        # written right after it ("live vaccines initiated less than 4 weeks before")
+        begin + recently.start() <= run.start < begin + recently.end()
+        or 0 <= begin + recently.start() - run.end <= 30
+    ):
+        recently = None
+    if recently is not None:
+        # "initiation of bisphosphonates within 7 days before enrolment", "on a stable dose for
+        # less than 7 days": begun within that time, so given within it and for no longer (an
+        # ongoing course of months is fine, so is one that ended years ago)
+        n, unit = float(recently.group("n")), recently.group("unit")
+        fields["max_duration_months"] = cues.months(n, unit)
+        window, washout, times = (cues.days(n, unit), 0, 0), None, None
     if washout:
         found = next(
             g
