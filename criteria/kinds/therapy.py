@@ -1550,6 +1550,12 @@ _STARTED_RECENTLY = Fast(
     r"(?:\bwithin|<=?)\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\b"
     r"(?!\s*(?:after|following|from|of)\b)"  # "within 8 weeks after surgery": another clock
 )
+#: The rest of a list of settings that a fixed reach cut through.
+_SETTING_LIST_GOES_ON = re.compile(
+    r"[\w-]*(?:\s*,?\s*(?:or|and|and/or)?\s*(?:locally\s+)?(?:advanced|metastatic|recurrent"
+    r"|unresectable|adjuvant|neoadjuvant|neo-adjuvant|early)\b)+\s*(?:settings?|disease|stage)?",
+    re.IGNORECASE,
+)
 _EACH_BEFORE = re.compile(r"\b(?:before|prior to|at|with|during|after)\s+(?:each|every)\s+$")
 _HISTORY_RESUMES = re.compile(
     r"(?:[,;]|\b(?:or|and)\b)\s*(?:(?:patients|participants|subjects)\s+who\s+)?"
@@ -1804,7 +1810,7 @@ def _count_bounds(counted: re.Match[str]) -> tuple[int | None, int | None]:
 
 
 _PREGNANCY_WORDS = gate_words("feed", "nursing", "fetus", "foetus", "teratogen", "abortifacient")
-_ALLOWANCE_WORDS = gate_words("allowed", "permitted", "accept", "eligible", "may ")
+_ALLOWANCE_WORDS = gate_words("allowed", "permitted", "accept", "eligible", "may ", "can be")
 _PREGNANCY_NOTE = re.compile(
     r"\b(?:breast-?\s?feed\w*|nursing infants?|f[o]?etus|teratogen\w*|abortifacient)\b"
     r"(?![^.;]*\b(?:prior|previous|history|received|known)\b)[^.;]*$"
@@ -1815,7 +1821,7 @@ _PRECLUDED_BEFORE = re.compile(
 )
 #: A bracket that allows something: "(adjuvant chemotherapy is acceptable if ...)".
 _ALLOWANCE_BRACKET = re.compile(
-    r"\((?=[^()]{0,80}\b(?:allowed|permitted|acceptable|accepted|eligible|may (?:enter"
+    r"\((?=[^()]{0,200}\b(?:allowed|permitted|acceptable|accepted|eligible|(?:may|can) (?:enter"
     r"|participate|take part|be (?:enrolled|included)))\b)",
     re.IGNORECASE,
 )
@@ -2386,7 +2392,10 @@ def _prior_therapy(
     ):
         # "X for ABC (adjuvant X is allowed ...)": the bracket's X is not the one for ABC
         own_before = w[opened + 1 : run.context]
-    settings_text = f"{intro} {own_before} {after[: min(70, max(cut, 0))]}"
+    reach = min(70, max(cut, 0))
+    if cut > reach and (more := _SETTING_LIST_GOES_ON.match(after, reach)) and more.end() <= cut:
+        reach = more.end()  # "... in the adjuvant, locally | advanced, or metastatic setting"
+    settings_text = f"{intro} {own_before} {after[:reach]}"
     settings = cues.settings_in(settings_text)
     # "(except for neoadjuvant/adjuvant chemotherapy)": the exception names settings, not drugs
     foreign = _others_exceptions(view, run, mentions)
