@@ -979,6 +979,49 @@ def test_time_on_a_therapy_runs_from_the_start_of_its_course() -> None:
     assert judged(within_24, switched) is MET  # a new drug starts a new course
 
 
+def test_a_new_line_that_reuses_a_drug_counts_its_own_time() -> None:
+    """Exemestane + abemaciclib progressed after 4 months, then everolimus + exemestane: two
+    lines. The second does not inherit the first's start, nor its place as line 1."""
+    within_6 = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        relation="progressed",
+        settings=("metastatic",),
+        max_duration_months=6,
+    )
+    first_line_for_a_year = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        relation="progressed",
+        settings=("metastatic",),
+        min_duration_months=12,
+        line=1,
+    )
+    fast_then_long = patient(
+        treatments=[
+            {"agents": ["exemestane", "abemaciclib"], "setting": "metastatic",
+             "start": "2025-01", "end": "2025-05", "outcome": "progression"},
+            {"agents": ["everolimus", "exemestane"], "setting": "metastatic",
+             "start": "2025-06", "end": "2026-10", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(within_6, fast_then_long) is MET
+    judgement = evaluate(first_line_for_a_year, fast_then_long)
+    assert judgement.result is NOT_MET  # line 1 lasted 4 months; the long one is line 2
+    assert "15-17 months on treatment, line 2 for advanced disease" in judgement.explanation
+    # a partner added without progression in between is a new line as well
+    partner_added = patient(
+        treatments=[
+            {"agents": ["fulvestrant"], "setting": "metastatic",
+             "start": "2025-01", "end": "2025-09", "outcome": "completed"},
+            {"agents": ["fulvestrant", "capivasertib"], "setting": "metastatic",
+             "start": "2025-09", "end": "2026-01", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    explanation = evaluate(within_6, partner_added).explanation
+    assert "3-5 months on treatment" in explanation, explanation
+
+
 def excluded_condition(
     text: str, condition: str, evidence: str, exceptions: tuple[str, ...] = ()
 ) -> m.Comorbidity:

@@ -469,10 +469,20 @@ def _course(
     """The first and last regimen of the course this one belongs to: neighbours in the same
     setting that give one of the same agents the criterion is about, each starting within a
     month of the previous one's end (adjuvant anastrozole with abemaciclib, then anastrozole
-    alone, is one course of anastrozole)."""
+    alone, is one course of anastrozole).
+
+    A progression ends a course, and for advanced disease so does a partner drug the regimen
+    before did not give (exemestane + abemaciclib, then everolimus + exemestane): that is a new
+    line that reuses a drug, and its time runs from its own start. A partner swapped for
+    toxicity continues the line (`TreatmentHistory.switched`)."""
     agents = {a for a in regimen.agents if _agent_in(c, a)}
 
     def joined(before: Regimen, after: Regimen) -> bool:
+        if before.outcome == "progression":
+            return False
+        added = {a for a in after.agents if lexicon.counts_as_line(a)} - set(before.agents)
+        if after.setting not in _EARLY and added and after.index not in history.switched:
+            return False
         return (
             before.setting == after.setting
             and bool(agents & set(before.agents) & set(after.agents))
