@@ -1961,3 +1961,30 @@ def test_a_relative_clause_qualifies_only_the_example_it_closes(text: str) -> No
     disease without recorded steroids still counts."""
     c = _item(text, "interstitial_lung_disease", "interstitial lung disease")
     assert judged(c, patient(conditions=["grade 1 pneumonitis from T-DXd, resolved"])) is MET
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("interstitial lung disease, treated with prednisone", UNKNOWN),  # how long: not said
+        ("polymyalgia rheumatica on long-term prednisone", MET),
+        ("asthma, on daily prednisolone", MET),
+        ("hypertension", NOT_MET),
+    ],
+)
+def test_long_term_steroid_use_needs_an_entry_that_says_how_long(
+    words: str, expected: Result
+) -> None:
+    text = "Patients with long-term systematic use of corticosteroids"
+    c = m.PriorTherapy(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0, evidence=text,
+        classes=("corticosteroid",), relation="received",
+    )  # fmt: skip
+    assert judged(c, patient(conditions=[words], treatments=[])) is expected
+
+
+def test_a_steroid_course_of_unknown_date_leaves_a_recent_use_window_open() -> None:
+    c = crit(m.PriorTherapy, "exclusion", classes=("corticosteroid",), within_days=14)
+    past_course = patient(conditions=["pneumonitis, treated with prednisone"], treatments=[])
+    assert judged(c, past_course) is UNKNOWN
+    assert judged(c, patient(conditions=["asthma, on prednisone"], treatments=[])) is MET

@@ -51,26 +51,63 @@ def wanted_words(c: PriorTherapy) -> str:
 _RECORDED = ("radiotherapy", "investigational_agent")
 
 
-def _named_in_conditions(c: PriorTherapy, p: Patient) -> str | None:
+def _named_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
     """A condition entry that names a drug the criterion asks about ("anticoagulation with
     apixaban" for "use of anticoagulants"): such medicines live in `conditions`, not in the
-    cancer-treatment history."""
+    cancer-treatment history. Where the criterion asks for current or long-term use ("within 14
+    days", "long-term use of corticosteroids"), an entry that does not say the drug is taken now
+    or for long ("pneumonitis treated with prednisone": a course, of unknown length and date)
+    leaves it open."""
     wanted = set(c.classes)
     for words in p.profile.conditions or ():
-        if any(drug in c.agents or classes & wanted for drug, classes in _drugs_named(words)):
-            return words
+        found = [
+            start
+            for drug, classes, start in _drugs_named(words)
+            if drug in c.agents or classes & wanted
+        ]
+        if not found:
+            continue
+        before = words[max(0, found[0] - 30) : found[0]]
+        if _LONG_TERM.search(c.evidence or c.text) and not _TAKEN_FOR_LONG.search(before):
+            return unknown(
+                f"{words} (among the patient's conditions): the criterion is about long-term "
+                "use; the entry does not say for how long",
+                f"duration of {wanted_words(c)} use",
+            )
+        if c.within_days is not None and not _TAKEN_NOW.search(before):
+            return unknown(
+                f"{words} (among the patient's conditions): the criterion is about use within "
+                f"{c.within_days} days; the entry does not say when",
+                f"dates of {wanted_words(c)} use",
+            )
+        return met(f"{words} (among the patient's conditions)")
     return None
 
 
+#: A criterion about long use of a medicine: "long-term", "chronic", "prolonged".
+_LONG_TERM = re.compile(r"\blong[- ]?term\b|\bchronic\b|\bprolonged\b", re.I)
+#: Words before a medicine in a condition entry that say it is taken now: "on apixaban",
+#: "anticoagulated with", "maintained on", "daily".
+_TAKEN_NOW = re.compile(
+    r"\b(?:on|taking|takes|receiving|currently|ongoing|daily|maintained|maintenance|chronic"
+    r"|long[- ]?term|continuous|anticoagulated)\b(?:\s+\w+){0,3}\s*$",
+    re.I,
+)
+#: ... and for long: "long-term", "chronic", "maintenance", "daily".
+_TAKEN_FOR_LONG = re.compile(
+    r"\b(?:chronic|long[- ]?term|maintenance|maintained|daily|continuous)\b", re.I
+)
+
+
 @functools.lru_cache(maxsize=4096)
-def _drugs_named(words: str) -> tuple[tuple[str, frozenset[str]], ...]:
-    """The drugs a condition entry names, with their classes (read once per entry: the same
-    profile is judged against every criterion of every trial)."""
+def _drugs_named(words: str) -> tuple[tuple[str, frozenset[str], int], ...]:
+    """The drugs a condition entry names, with their classes and where each is named (read once
+    per entry: the same profile is judged against every criterion of every trial)."""
     found = []
     for mention in lexicon.find_drug_mentions(words):
         if mention.kind == "drug":
             try:
-                found.append((mention.id, lexicon.drug_classes(mention.id)))
+                found.append((mention.id, lexicon.drug_classes(mention.id), mention.start))
             except KeyError:
                 continue
     return tuple(found)
@@ -161,7 +198,7 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     wanted = wanted_words(c)
     if _concomitant(c) and (named := _named_in_conditions(c, p)) is not None:
         # "atrial fibrillation on apixaban": a medicine the conditions name is taken
-        return met(f"{named} (among the patient's conditions)")
+        return named
     if history is None:
         return unknown(f"treatment history not given (criterion: {wanted})", "treatment history")
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
