@@ -1988,3 +1988,98 @@ def test_a_steroid_course_of_unknown_date_leaves_a_recent_use_window_open() -> N
     past_course = patient(conditions=["pneumonitis, treated with prednisone"], treatments=[])
     assert judged(c, past_course) is UNKNOWN
     assert judged(c, patient(conditions=["asthma, on prednisone"], treatments=[])) is MET
+
+
+@pytest.mark.parametrize(
+    ("grade", "expected"),
+    [(1, NOT_MET), (2, MET), (3, MET)],
+)
+def test_an_exception_that_names_a_grade_lets_only_that_grade_stay(
+    grade: int, expected: Result
+) -> None:
+    """'Except alopecia and grade 1 peripheral neuropathy': a grade 2 or 3 neuropathy is not
+    excepted, and is no grade 1 one."""
+    text = (
+        "Not recovered from clinically significant toxicity caused by previous therapy, except "
+        "for alopecia and Grade 1 peripheral neuropathy."
+    )
+    c = _item(text, "unresolved_toxicity", "recovered from clinically significant toxicity",
+              exceptions=("except for alopecia and Grade 1 peripheral neuropathy",))  # fmt: skip
+    judgement = evaluate(c, patient(conditions=[f"grade {grade} peripheral neuropathy"]))
+    assert judgement.result is expected, judgement.explanation
+
+
+def test_an_exception_without_a_grade_is_said_to_be_the_reason() -> None:
+    text = (
+        "Recovered from the acute effects of therapy (to baseline or Grade 1) except for "
+        "residual alopecia or peripheral neuropathy"
+    )
+    c = _item(
+        text,
+        "unresolved_toxicity",
+        "ecovered from the acute effects",
+        "inclusion",
+        negated=True,
+        exceptions=("except for residual alopecia or peripheral neuropathy",),
+    )
+    judgement = evaluate(c, patient(conditions=["grade 2 peripheral neuropathy from docetaxel"]))
+    assert judgement.result is MET  # recovered, as the inclusion asks: the neuropathy may stay
+    assert "exception" in judgement.explanation
+    assert "none above grade 1" not in judgement.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "grade", "expected"),
+    [
+        ("Persistent toxicities (CTCAE Grade >2) caused by previous anticancer therapy", 2,
+         NOT_MET),
+        ("Persistent toxicities (CTCAE Grade >2) caused by previous anticancer therapy", 3, MET),
+        ("Toxicities of previous anticancer therapy not resolved to grade 0 to 1", 1, NOT_MET),
+        ("Toxicities of previous anticancer therapy not resolved to grade 0 to 1", 2, MET),
+        ("Toxicity of previous anticancer therapy not resolved to Grade less than or equal to "
+         "(</=) 1", 2, MET),
+    ],
+)  # fmt: skip
+def test_the_grade_limit_written_after_the_word_grade_is_read(
+    text: str, grade: int, expected: Result
+) -> None:
+    c = _item(text, "unresolved_toxicity", "oxicit")
+    assert judged(c, patient(conditions=[f"grade {grade} fatigue from capecitabine"])) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All acute treatment-related toxicity must have resolved to Grade <= 1 or be deemed "
+        "stable by the Investigator",
+        "Unresolved acute toxicities of prior anticancer therapy above grade 1",
+    ],
+)
+def test_a_lasting_toxicity_is_left_open_by_an_acute_or_stable_item(text: str) -> None:
+    """A grade 2 neuropathy from adjuvant paclitaxel years ago: the item is about acute
+    toxicity, or lets the investigator call it stable, so it does not exclude by itself."""
+    c = _item(text, "unresolved_toxicity", "toxicit")
+    lasting = patient(conditions=["grade 2 peripheral neuropathy from paclitaxel"])
+    assert judged(c, lasting) is UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        ("Have discontinued previous localized radiotherapy for palliative purposes at least 2 "
+         "weeks before and recovered from the acute effects of therapy (to Grade 1)",
+         "grade 2 interstitial lung disease from trastuzumab deruxtecan", NOT_MET),
+        ("Have discontinued previous localized radiotherapy for palliative purposes at least 2 "
+         "weeks before and recovered from the acute effects of therapy (to Grade 1)",
+         "grade 3 radiation dermatitis", UNKNOWN),  # acute: the investigator's call
+        ("Received systemic corticosteroids within 2 weeks and not fully recovered from side "
+         "effects of such treatment", "grade 2 peripheral neuropathy from paclitaxel", NOT_MET),
+        ("Received systemic corticosteroids within 2 weeks and not fully recovered from side "
+         "effects of such treatment", "grade 2 steroid-induced myopathy", MET),
+    ],
+)  # fmt: skip
+def test_a_toxicity_item_about_one_therapy_counts_only_its_toxicities(
+    text: str, words: str, expected: Result
+) -> None:
+    c = _item(text, "unresolved_toxicity", "recovered from")
+    assert judged(c, patient(conditions=[words])) is expected
