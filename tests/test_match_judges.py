@@ -2083,3 +2083,17 @@ def test_a_toxicity_item_about_one_therapy_counts_only_its_toxicities(
 ) -> None:
     c = _item(text, "unresolved_toxicity", "recovered from")
     assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_a_therapy_started_this_month_has_no_negative_time_on_it() -> None:
+    """Denosumab started in the month of the match (dated by month only), still ongoing."""
+    c = crit(m.PriorTherapy, "exclusion", classes=("rankl_inhibitor",),
+             min_duration_months=1)  # fmt: skip
+    this_month = f"{AS_OF.year}-{AS_OF.month:02d}"
+    started = patient(
+        treatments=[{"agents": ["denosumab"], "setting": "metastatic", "start": this_month,
+                     "outcome": "ongoing"}]
+    )  # fmt: skip
+    judgement = evaluate(c, started)
+    assert judgement.result is NOT_MET  # under a month so far
+    assert ", 0-1 months on treatment" in judgement.explanation, judgement.explanation

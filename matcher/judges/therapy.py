@@ -486,8 +486,9 @@ def _time_on_fits(
     end_early = end_late = history.as_of
     if last.end is not None:
         end_early, end_late = last.end.earliest(), last.end.latest()
-    shortest = months_between(first.start.latest(), end_early)
-    longest = months_between(first.start.earliest(), end_late)
+    # a start month that runs past today (or past the end) bounds the time below by none
+    shortest = max(0.0, months_between(first.start.latest(), end_early))
+    longest = max(0.0, months_between(first.start.earliest(), end_late))
     span = (
         f"{longest:.0f}" if round(shortest) == round(longest) else f"{shortest:.0f}-{longest:.0f}"
     )
