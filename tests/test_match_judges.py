@@ -1969,6 +1969,7 @@ def test_a_relative_clause_qualifies_only_the_example_it_closes(text: str) -> No
         ("interstitial lung disease, treated with prednisone", UNKNOWN),  # how long: not said
         ("polymyalgia rheumatica on long-term prednisone", MET),
         ("asthma, on daily prednisolone", MET),
+        ("polymyalgia rheumatica on prednisone 5 mg daily", MET),
         ("hypertension", NOT_MET),
     ],
 )

@@ -68,7 +68,8 @@ def _named_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
         if not found:
             continue
         before = words[max(0, found[0] - 30) : found[0]]
-        if _LONG_TERM.search(c.evidence or c.text) and not _TAKEN_FOR_LONG.search(before):
+        around = words[max(0, found[0] - 30) : found[0] + 40]  # "on prednisone 5 mg daily"
+        if _LONG_TERM.search(c.evidence or c.text) and not _TAKEN_FOR_LONG.search(around):
             return unknown(
                 f"{words} (among the patient's conditions): the criterion is about long-term "
                 "use; the entry does not say for how long",
