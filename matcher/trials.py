@@ -269,9 +269,11 @@ _TITLE_ADVANCED = re.compile(
     re.IGNORECASE,
 )
 _TITLE_MENOPAUSE = re.compile(r"\b(?P<status>pre|post)[- ]?menopausal\b", re.IGNORECASE)
+#: Both named: "pre- and postmenopausal", "pre-/post-menopausal", "postmenopausal or
+#: premenopausal", "pre- or perimenopausal and postmenopausal".
 _TITLE_BOTH_MENOPAUSE = re.compile(
-    r"\b(?:pre|peri)[- ]?(?:\w+[- ]?)?(?:and|or|/)\s*post[- ]?menopausal"
-    r"|\bpost[- ]?menopausal\s*(?:and|or|/)\s*(?:pre|peri)",
+    r"\b(?:pre|peri)[- ]?\s*(?:\w+[- ]?\s*)?(?:and|or|/)\s*post[- ]?menopausal"
+    r"|\bpost[- ]?\s*(?:menopausal\s*)?(?:and|or|/)\s*(?:pre|peri)",
     re.IGNORECASE,
 )
 

@@ -979,6 +979,49 @@ def test_time_on_a_therapy_runs_from_the_start_of_its_course() -> None:
     assert judged(within_24, switched) is MET  # a new drug starts a new course
 
 
+def test_a_new_line_that_reuses_a_drug_counts_its_own_time() -> None:
+    """Exemestane + abemaciclib progressed after 4 months, then everolimus + exemestane: two
+    lines. The second does not inherit the first's start, nor its place as line 1."""
+    within_6 = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        relation="progressed",
+        settings=("metastatic",),
+        max_duration_months=6,
+    )
+    first_line_for_a_year = crit(
+        m.PriorTherapy,
+        classes=("endocrine_therapy",),
+        relation="progressed",
+        settings=("metastatic",),
+        min_duration_months=12,
+        line=1,
+    )
+    fast_then_long = patient(
+        treatments=[
+            {"agents": ["exemestane", "abemaciclib"], "setting": "metastatic",
+             "start": "2025-01", "end": "2025-05", "outcome": "progression"},
+            {"agents": ["everolimus", "exemestane"], "setting": "metastatic",
+             "start": "2025-06", "end": "2026-10", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(within_6, fast_then_long) is MET
+    judgement = evaluate(first_line_for_a_year, fast_then_long)
+    assert judgement.result is NOT_MET  # line 1 lasted 4 months; the long one is line 2
+    assert "15-17 months on treatment, line 2 for advanced disease" in judgement.explanation
+    # a partner added without progression in between is a new line as well
+    partner_added = patient(
+        treatments=[
+            {"agents": ["fulvestrant"], "setting": "metastatic",
+             "start": "2025-01", "end": "2025-09", "outcome": "completed"},
+            {"agents": ["fulvestrant", "capivasertib"], "setting": "metastatic",
+             "start": "2025-09", "end": "2026-01", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    explanation = evaluate(within_6, partner_added).explanation
+    assert "3-5 months on treatment" in explanation, explanation
+
+
 def excluded_condition(
     text: str, condition: str, evidence: str, exceptions: tuple[str, ...] = ()
 ) -> m.Comorbidity:
@@ -1918,3 +1961,140 @@ def test_a_relative_clause_qualifies_only_the_example_it_closes(text: str) -> No
     disease without recorded steroids still counts."""
     c = _item(text, "interstitial_lung_disease", "interstitial lung disease")
     assert judged(c, patient(conditions=["grade 1 pneumonitis from T-DXd, resolved"])) is MET
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("interstitial lung disease, treated with prednisone", UNKNOWN),  # how long: not said
+        ("polymyalgia rheumatica on long-term prednisone", MET),
+        ("asthma, on daily prednisolone", MET),
+        ("polymyalgia rheumatica on prednisone 5 mg daily", MET),
+        ("hypertension", NOT_MET),
+    ],
+)
+def test_long_term_steroid_use_needs_an_entry_that_says_how_long(
+    words: str, expected: Result
+) -> None:
+    text = "Patients with long-term systematic use of corticosteroids"
+    c = m.PriorTherapy(
+        section=Section.EXCLUSION, text=text, span=(0, len(text)), item=0, evidence=text,
+        classes=("corticosteroid",), relation="received",
+    )  # fmt: skip
+    assert judged(c, patient(conditions=[words], treatments=[])) is expected
+
+
+def test_a_steroid_course_of_unknown_date_leaves_a_recent_use_window_open() -> None:
+    c = crit(m.PriorTherapy, "exclusion", classes=("corticosteroid",), within_days=14)
+    past_course = patient(conditions=["pneumonitis, treated with prednisone"], treatments=[])
+    assert judged(c, past_course) is UNKNOWN
+    assert judged(c, patient(conditions=["asthma, on prednisone"], treatments=[])) is MET
+
+
+@pytest.mark.parametrize(
+    ("grade", "expected"),
+    [(1, NOT_MET), (2, MET), (3, MET)],
+)
+def test_an_exception_that_names_a_grade_lets_only_that_grade_stay(
+    grade: int, expected: Result
+) -> None:
+    """'Except alopecia and grade 1 peripheral neuropathy': a grade 2 or 3 neuropathy is not
+    excepted, and is no grade 1 one."""
+    text = (
+        "Not recovered from clinically significant toxicity caused by previous therapy, except "
+        "for alopecia and Grade 1 peripheral neuropathy."
+    )
+    c = _item(text, "unresolved_toxicity", "recovered from clinically significant toxicity",
+              exceptions=("except for alopecia and Grade 1 peripheral neuropathy",))  # fmt: skip
+    judgement = evaluate(c, patient(conditions=[f"grade {grade} peripheral neuropathy"]))
+    assert judgement.result is expected, judgement.explanation
+
+
+def test_an_exception_without_a_grade_is_said_to_be_the_reason() -> None:
+    text = (
+        "Recovered from the acute effects of therapy (to baseline or Grade 1) except for "
+        "residual alopecia or peripheral neuropathy"
+    )
+    c = _item(
+        text,
+        "unresolved_toxicity",
+        "ecovered from the acute effects",
+        "inclusion",
+        negated=True,
+        exceptions=("except for residual alopecia or peripheral neuropathy",),
+    )
+    judgement = evaluate(c, patient(conditions=["grade 2 peripheral neuropathy from docetaxel"]))
+    assert judgement.result is MET  # recovered, as the inclusion asks: the neuropathy may stay
+    assert "exception" in judgement.explanation
+    assert "none above grade 1" not in judgement.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "grade", "expected"),
+    [
+        ("Persistent toxicities (CTCAE Grade >2) caused by previous anticancer therapy", 2,
+         NOT_MET),
+        ("Persistent toxicities (CTCAE Grade >2) caused by previous anticancer therapy", 3, MET),
+        ("Toxicities of previous anticancer therapy not resolved to grade 0 to 1", 1, NOT_MET),
+        ("Toxicities of previous anticancer therapy not resolved to grade 0 to 1", 2, MET),
+        ("Toxicity of previous anticancer therapy not resolved to Grade less than or equal to "
+         "(</=) 1", 2, MET),
+    ],
+)  # fmt: skip
+def test_the_grade_limit_written_after_the_word_grade_is_read(
+    text: str, grade: int, expected: Result
+) -> None:
+    c = _item(text, "unresolved_toxicity", "oxicit")
+    assert judged(c, patient(conditions=[f"grade {grade} fatigue from capecitabine"])) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All acute treatment-related toxicity must have resolved to Grade <= 1 or be deemed "
+        "stable by the Investigator",
+        "Unresolved acute toxicities of prior anticancer therapy above grade 1",
+    ],
+)
+def test_a_lasting_toxicity_is_left_open_by_an_acute_or_stable_item(text: str) -> None:
+    """A grade 2 neuropathy from adjuvant paclitaxel years ago: the item is about acute
+    toxicity, or lets the investigator call it stable, so it does not exclude by itself."""
+    c = _item(text, "unresolved_toxicity", "toxicit")
+    lasting = patient(conditions=["grade 2 peripheral neuropathy from paclitaxel"])
+    assert judged(c, lasting) is UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        ("Have discontinued previous localized radiotherapy for palliative purposes at least 2 "
+         "weeks before and recovered from the acute effects of therapy (to Grade 1)",
+         "grade 2 interstitial lung disease from trastuzumab deruxtecan", NOT_MET),
+        ("Have discontinued previous localized radiotherapy for palliative purposes at least 2 "
+         "weeks before and recovered from the acute effects of therapy (to Grade 1)",
+         "grade 3 radiation dermatitis", UNKNOWN),  # acute: the investigator's call
+        ("Received systemic corticosteroids within 2 weeks and not fully recovered from side "
+         "effects of such treatment", "grade 2 peripheral neuropathy from paclitaxel", NOT_MET),
+        ("Received systemic corticosteroids within 2 weeks and not fully recovered from side "
+         "effects of such treatment", "grade 2 steroid-induced myopathy", MET),
+    ],
+)  # fmt: skip
+def test_a_toxicity_item_about_one_therapy_counts_only_its_toxicities(
+    text: str, words: str, expected: Result
+) -> None:
+    c = _item(text, "unresolved_toxicity", "recovered from")
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_a_therapy_started_this_month_has_no_negative_time_on_it() -> None:
+    """Denosumab started in the month of the match (dated by month only), still ongoing."""
+    c = crit(m.PriorTherapy, "exclusion", classes=("rankl_inhibitor",),
+             min_duration_months=1)  # fmt: skip
+    this_month = f"{AS_OF.year}-{AS_OF.month:02d}"
+    started = patient(
+        treatments=[{"agents": ["denosumab"], "setting": "metastatic", "start": this_month,
+                     "outcome": "ongoing"}]
+    )  # fmt: skip
+    judgement = evaluate(c, started)
+    assert judgement.result is NOT_MET  # under a month so far
+    assert ", 0-1 months on treatment" in judgement.explanation, judgement.explanation

@@ -436,6 +436,25 @@ def test_a_limit_only_the_title_states_leaves_a_misfit_possibly_eligible() -> No
     }
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Drug X in Pre- and Postmenopausal Chinese Women With Breast Cancer",
+        "Drug X in Pre-/Postmenopausal Women With Breast Cancer",
+        "Drug X in Postmenopausal or Premenopausal Women With Breast Cancer",
+    ],
+)
+def test_a_title_that_names_both_menopausal_states_restricts_to_neither(title: str) -> None:
+    ecog = {"kind": "performance_status", "section": "inclusion", "scale": "ecog", "max": 1}
+    trials = make_trials({"nct_id": "NCT00000204", "title": title, "criteria": [ecog]})
+    profile = parse_profile(
+        {"id": "pt-t", "sex": "female", "age": 41, "ecog": 0, "menopausal_status": "premenopausal",
+         "diagnosis": {"cancer": "breast cancer", "stage": "metastatic"}}
+    )  # fmt: skip
+    report = match_patient(profile, trials, as_of=dt.date(2026, 11, 24), include_ineligible=True)
+    assert [m.result.verdict for m in report.matches] == [Verdict.ELIGIBLE]
+
+
 def test_a_her2_status_only_the_title_states_is_checked() -> None:
     ecog = {"kind": "performance_status", "section": "inclusion", "scale": "ecog", "max": 1}
     her2_rule = {"kind": "receptor", "section": "inclusion", "receptor": "HER2", "status": "low"}

@@ -884,64 +884,141 @@ def _said_of(c: Comorbidity, wanted: frozenset[str]) -> str:
 
 
 #: The highest grade of toxicity a criterion lets stay: "recovered to <= grade 1", "grade 1 or
-#: less" (that grade); "> grade 2" (that grade); ">= grade 2", "grade 2 or higher" (one less).
+#: less", "grade 0 to 1", "grade less than or equal to (</=) 1" (that grade); "> grade 2",
+#: "grade > 2" (that grade); ">= grade 2", "grade 2 or higher" (one less).
+#: "grade 0 to 1", "grade 0-1": the range that may stay ("grade 2-4 toxicity" counts, not lets).
+_GRADE_SPAN = re.compile(r"\bgrades?\s*0\s*(?:to|[-–]|or)\s*([1-4])\b", re.I)
+_AT_MOST_WORDS = (
+    r"(?:<=|≤|=<|</=|at most|less than or equal to|no (?:more|greater|higher|worse) than)"
+    r"(?:\s*\(\s*(?:<=|≤|</=)\s*\))?"
+)
 _GRADE_AT_MOST = re.compile(
-    r"(?:<=|≤|\bto|at most|no (?:more|greater|higher) than)\s*(?:ctcae\s+)?grade\s*([0-4])"
-    r"|grade\s*([0-4])\s*or (?:less|lower|below|better)",
+    r"(?:" + _AT_MOST_WORDS + r"|\bto)\s*(?:ctcae\s+)?grade\s*([0-4])"
+    r"|grade\s*([0-4])\s*or (?:less|lower|below|better)"
+    r"|grade\s*" + _AT_MOST_WORDS + r"\s*([0-4])",
     re.I,
 )
 _GRADE_ABOVE = re.compile(
     r"(?:>(?!=)|above|greater than|more than|worse than|over)\s*(?:grade\s*([0-4])"
-    r"|([0-4])\s*grades?\b)",  # "over 1 grade of CTCAE"
+    r"|([0-4])\s*grades?\b)"  # "over 1 grade of CTCAE"
+    r"|grade\s*(?:>(?!=)|above|greater than|more than|worse than|over)\s*([0-4])",
     re.I,
 )
 _GRADE_FROM = re.compile(
     r"(?:>=|≥)\s*grade\s*([1-4])|grade\s*([1-4])\s*(?:or|and)\s*(?:higher|greater|above|more"
-    r"|worse)",
+    r"|worse)|grade\s*(?:>=|≥)\s*([1-4])",
     re.I,
 )
+#: A grade named alone: "grade 1 peripheral neuropathy" (in an exception: that grade at most).
+_GRADE_NAMED = re.compile(r"\bgrade\s*([0-4])\b", re.I)
 
 
-def _allowed_grade(text: str) -> int:
+def _allowed_grade(text: str, default: int | None = 1) -> int | None:
+    if found := _GRADE_SPAN.search(text):
+        return int(found.group(1))
     if found := _GRADE_AT_MOST.search(text):
         return int(next(g for g in found.groups() if g))
     if found := _GRADE_ABOVE.search(text):
         return int(next(g for g in found.groups() if g))
     if found := _GRADE_FROM.search(text):
         return int(next(g for g in found.groups() if g)) - 1
-    return 1
+    return default
+
+
+#: The parts of an exception that name one toxicity each: "alopecia and Grade 1 peripheral
+#: neuropathy" (an "or" before a number joins grades: "grade 1 or 2 neuropathy").
+_EXCEPTION_PART = re.compile(r"[,;()]|\band\b|\bor\b(?!\s*\d)", re.I)
+
+
+def _exception_covers(words: str, exception: str, grade: int) -> bool:
+    """Whether an exception lets this toxicity stay at this grade: it must name the toxicity,
+    and the grade it names with it, if any ("except Grade 1 peripheral neuropathy": not a grade
+    2 one; "except alopecia or peripheral neuropathy": any grade)."""
+    for part in _EXCEPTION_PART.split(exception):
+        if not _excepted(words, part):
+            continue
+        cap = _allowed_grade(part, default=None)
+        if cap is None and (named := _GRADE_NAMED.search(part)):
+            cap = int(named.group(1))
+        if cap is None or grade <= cap:
+            return True
+    return False
+
+
+def _toxicity_cause(text: str) -> tuple[str, re.Pattern[str]] | None:
+    """The one therapy an item ties its toxicities to, with the words that name it as the cause
+    in a condition entry: radiotherapy ("recovered from the acute effects of palliative
+    radiotherapy"), or corticosteroids ("received systemic corticosteroids within 2 weeks and
+    not recovered from side effects of such treatment"). None: any therapy."""
+    if _RADIATION_TOXICITY.search(text):
+        return "radiotherapy", _RADIATION_WORDS
+    if _OTHER_THERAPY.search(text):
+        return None
+    if _RADIATION_WORDS.search(text):
+        return "radiotherapy", _RADIATION_WORDS
+    if _STEROID_WORDS.search(text):
+        return "corticosteroids", _STEROID_CAUSE
+    return None
 
 
 def _graded_toxicity(c: Comorbidity, p: Patient) -> Judgement | None:
     """An unresolved toxicity the condition list states with its grade ("grade 2 peripheral
-    neuropathy"): above the grade the criterion lets stay, it is there. Silence settles nothing
-    (mild toxicities are seldom listed), so only a graded entry decides."""
+    neuropathy"): above the grade the criterion lets stay, and not let stay by its exception,
+    it is there. An item about acute toxicities, or one the investigator may deem stable,
+    leaves it to the investigator. Silence settles nothing (mild toxicities are seldom listed),
+    so only a graded entry decides."""
     if not p.profile.conditions:
         return None
-    limit = _allowed_grade(c.text)
-    radiation = _RADIATION_TOXICITY.search(c.text) is not None
-    settled: list[str] = []  #: graded entries that are resolved or within the limit
+    own = c.text
+    for exception in c.exceptions:
+        own = own.replace(exception, " ")  # "except Grade 1 neuropathy" is no threshold
+    limit = _allowed_grade(own)
+    cause = _toxicity_cause(own)
+    within: list[str] = []  #: graded entries that are resolved or within the limit
+    excepted: list[str] = []  #: graded entries the exception lets stay
     other_cause: list[str] = []  #: graded entries of another cause than the one named
+    open_: list[str] = []  #: above the limit, but the item leaves room
     for words in p.profile.conditions:
-        grade = _PATIENT_GRADE.search(words)
-        if grade is None:
+        graded = _PATIENT_GRADE.search(words)
+        if graded is None:
             continue
-        if radiation and not _RADIATION_WORDS.search(words):
+        grade = int(graded.group(1))
+        if cause is not None and not cause[1].search(words):
             other_cause.append(words)  # "radiation-related toxicities": not a drug's oedema
             continue
-        if int(grade.group(1)) <= limit or _RESOLVED.search(words):
-            settled.append(words)  # "grade 3 stomatitis, resolved": at most grade 0 now
+        if grade <= limit or _RESOLVED.search(words):
+            within.append(words)  # "grade 3 stomatitis, resolved": at most grade 0 now
             continue
-        if any(_excepted(words, exception) for exception in c.exceptions):
-            settled.append(words)
-            continue  # "except grade 2 neuropathy"
+        if any(_exception_covers(words, exception, grade) for exception in c.exceptions):
+            excepted.append(words)  # "except peripheral neuropathy"
+            continue
+        if _ACUTE.search(own) or _INVESTIGATOR_STABLE.search(own):
+            open_.append(words)
+            continue
         return met(f"{words}: above grade {limit}, the most the criterion lets stay")
-    if settled:
-        # the complete condition list records the toxicities, each resolved or mild enough
-        return not_met(f"{'; '.join(settled)}: none above grade {limit} now")
-    if other_cause:
-        causes = "; ".join(other_cause)
-        return not_met(f"{causes}: not from radiotherapy, which the criterion names")
+    if open_:
+        why = (
+            "may be deemed stable by the investigator, as the criterion allows"
+            if _INVESTIGATOR_STABLE.search(own)
+            else "the criterion is about acute toxicities; whether this one still counts as "
+            "acute is for the investigator"
+        )
+        return unknown(
+            f"{'; '.join(open_)}: above grade {limit}, but {why}",
+            "whether the toxicity counts",
+        )
+    said = []
+    if within:
+        said.append(f"{'; '.join(within)}: none above grade {limit} now")
+    if excepted:
+        said.append(f"{'; '.join(excepted)}: let stay by the criterion's exception "
+                    f"({'; '.join(c.exceptions)})")  # fmt: skip
+    if other_cause and cause is not None:
+        said.append(f"{'; '.join(other_cause)}: not from {cause[0]}, which the criterion names")
+    if said:
+        # the complete condition list records the toxicities, each resolved, mild enough,
+        # excepted or of another cause
+        return not_met("; ".join(said))
     return None
 
 
@@ -955,6 +1032,32 @@ _RADIATION_TOXICITY = re.compile(
     re.IGNORECASE,
 )
 _RADIATION_WORDS = re.compile(r"radiation|radiotherapy|irradiat|chemoradi", re.I)
+#: Therapies other than radiotherapy or steroids that an item's toxicities may come from.
+_OTHER_THERAPY = re.compile(
+    r"chemo(?!radi)|anti-?\s?(?:cancer|tumou?r|neoplastic|estrogen|oestrogen|hormon)"
+    r"|therapies for cancer|cancer (?:therap|treat)|endocrine|hormonal|immunotherap|targeted"
+    r"|investigational|surg|operation|aromatase|inhibitor|antibod|systemic (?:therap|treat)",
+    re.I,
+)
+_STEROID_WORDS = re.compile(r"\b(?:cortico)?steroid", re.I)
+#: A condition entry that names a steroid as its cause: "steroid-induced hyperglycaemia",
+#: "myopathy from dexamethasone" (not "pneumonitis treated with prednisone").
+_STEROID_CAUSE = re.compile(
+    r"(?:steroid|prednis\w*|dexameth\w*|hydrocort\w*)[- ](?:induced|related|associated)"
+    r"|\b(?:from|due to|caused by|related to|induced by|secondary to)\s+(?:\w+\s+){0,2}?"
+    r"(?:(?:cortico)?steroid|prednis|dexameth|methylpred|hydrocort)",
+    re.I,
+)
+#: An item about acute toxicities only ("acute treatment-related toxicity", "the acute effects
+#: of therapy"): a lasting one (a neuropathy years after a taxane) may not be what it means.
+_ACUTE = re.compile(r"\bacute\b", re.I)
+#: An item that lets the investigator keep a toxicity that is stable: "or be deemed stable by
+#: the Investigator", "unless considered irreversible".
+_INVESTIGATOR_STABLE = re.compile(
+    r"\b(?:deemed|considered|judged|assessed)\s+(?:to\s+be\s+)?(?:\w+\s+)?(?:stable|irreversible"
+    r"|not clinically significant)|\bstable\b[^.;]{0,40}\binvestigator",
+    re.I,
+)
 
 
 def _serious_illness(p: Patient) -> Judgement:

@@ -51,26 +51,64 @@ def wanted_words(c: PriorTherapy) -> str:
 _RECORDED = ("radiotherapy", "investigational_agent")
 
 
-def _named_in_conditions(c: PriorTherapy, p: Patient) -> str | None:
+def _named_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
     """A condition entry that names a drug the criterion asks about ("anticoagulation with
     apixaban" for "use of anticoagulants"): such medicines live in `conditions`, not in the
-    cancer-treatment history."""
+    cancer-treatment history. Where the criterion asks for current or long-term use ("within 14
+    days", "long-term use of corticosteroids"), an entry that does not say the drug is taken now
+    or for long ("pneumonitis treated with prednisone": a course, of unknown length and date)
+    leaves it open."""
     wanted = set(c.classes)
     for words in p.profile.conditions or ():
-        if any(drug in c.agents or classes & wanted for drug, classes in _drugs_named(words)):
-            return words
+        found = [
+            start
+            for drug, classes, start in _drugs_named(words)
+            if drug in c.agents or classes & wanted
+        ]
+        if not found:
+            continue
+        before = words[max(0, found[0] - 30) : found[0]]
+        around = words[max(0, found[0] - 30) : found[0] + 40]  # "on prednisone 5 mg daily"
+        if _LONG_TERM.search(c.evidence or c.text) and not _TAKEN_FOR_LONG.search(around):
+            return unknown(
+                f"{words} (among the patient's conditions): the criterion is about long-term "
+                "use; the entry does not say for how long",
+                f"duration of {wanted_words(c)} use",
+            )
+        if c.within_days is not None and not _TAKEN_NOW.search(before):
+            return unknown(
+                f"{words} (among the patient's conditions): the criterion is about use within "
+                f"{c.within_days} days; the entry does not say when",
+                f"dates of {wanted_words(c)} use",
+            )
+        return met(f"{words} (among the patient's conditions)")
     return None
 
 
+#: A criterion about long use of a medicine: "long-term", "chronic", "prolonged".
+_LONG_TERM = re.compile(r"\blong[- ]?term\b|\bchronic\b|\bprolonged\b", re.I)
+#: Words before a medicine in a condition entry that say it is taken now: "on apixaban",
+#: "anticoagulated with", "maintained on", "daily".
+_TAKEN_NOW = re.compile(
+    r"\b(?:on|taking|takes|receiving|currently|ongoing|daily|maintained|maintenance|chronic"
+    r"|long[- ]?term|continuous|anticoagulated)\b(?:\s+\w+){0,3}\s*$",
+    re.I,
+)
+#: ... and for long: "long-term", "chronic", "maintenance", "daily".
+_TAKEN_FOR_LONG = re.compile(
+    r"\b(?:chronic|long[- ]?term|maintenance|maintained|daily|continuous)\b", re.I
+)
+
+
 @functools.lru_cache(maxsize=4096)
-def _drugs_named(words: str) -> tuple[tuple[str, frozenset[str]], ...]:
-    """The drugs a condition entry names, with their classes (read once per entry: the same
-    profile is judged against every criterion of every trial)."""
+def _drugs_named(words: str) -> tuple[tuple[str, frozenset[str], int], ...]:
+    """The drugs a condition entry names, with their classes and where each is named (read once
+    per entry: the same profile is judged against every criterion of every trial)."""
     found = []
     for mention in lexicon.find_drug_mentions(words):
         if mention.kind == "drug":
             try:
-                found.append((mention.id, lexicon.drug_classes(mention.id)))
+                found.append((mention.id, lexicon.drug_classes(mention.id), mention.start))
             except KeyError:
                 continue
     return tuple(found)
@@ -161,7 +199,7 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     wanted = wanted_words(c)
     if _concomitant(c) and (named := _named_in_conditions(c, p)) is not None:
         # "atrial fibrillation on apixaban": a medicine the conditions name is taken
-        return met(f"{named} (among the patient's conditions)")
+        return named
     if history is None:
         return unknown(f"treatment history not given (criterion: {wanted})", "treatment history")
     relevant = [r for r in history.regimens if any(_agent_in(c, a) for a in r.agents)]
@@ -449,8 +487,9 @@ def _time_on_fits(
     end_early = end_late = history.as_of
     if last.end is not None:
         end_early, end_late = last.end.earliest(), last.end.latest()
-    shortest = months_between(first.start.latest(), end_early)
-    longest = months_between(first.start.earliest(), end_late)
+    # a start month that runs past today (or past the end) bounds the time below by none
+    shortest = max(0.0, months_between(first.start.latest(), end_early))
+    longest = max(0.0, months_between(first.start.earliest(), end_late))
     span = (
         f"{longest:.0f}" if round(shortest) == round(longest) else f"{shortest:.0f}-{longest:.0f}"
     )
@@ -469,10 +508,20 @@ def _course(
     """The first and last regimen of the course this one belongs to: neighbours in the same
     setting that give one of the same agents the criterion is about, each starting within a
     month of the previous one's end (adjuvant anastrozole with abemaciclib, then anastrozole
-    alone, is one course of anastrozole)."""
+    alone, is one course of anastrozole).
+
+    A progression ends a course, and for advanced disease so does a partner drug the regimen
+    before did not give (exemestane + abemaciclib, then everolimus + exemestane): that is a new
+    line that reuses a drug, and its time runs from its own start. A partner swapped for
+    toxicity continues the line (`TreatmentHistory.switched`)."""
     agents = {a for a in regimen.agents if _agent_in(c, a)}
 
     def joined(before: Regimen, after: Regimen) -> bool:
+        if before.outcome == "progression":
+            return False
+        added = {a for a in after.agents if lexicon.counts_as_line(a)} - set(before.agents)
+        if after.setting not in _EARLY and added and after.index not in history.switched:
+            return False
         return (
             before.setting == after.setting
             and bool(agents & set(before.agents) & set(after.agents))
