@@ -319,7 +319,8 @@ _NEGATIVE_TEST = re.compile(r"\bnegative (?:tests?|results?|screen\w*)\b[^.;]*$"
 
 #: "(toxicity) has returned to <= grade 1", "resolved to baseline", "recovered to grade 0-1".
 _RESOLVED_TO = Fast(
-    r"(?<!not )(?<!n't )\b(?:returned|resolved|recovered|come back|back|reverted|improved)\s+"
+    r"(?<!not )(?<!n't )\b(?:returned|resolved|recovered|come back|back|reverted|improved"
+    r"|alleviated|reduced|decreased|subsided)\s+"
     r"to\s+(?:(?:NCI\s+)?CTC(?:AE)?\s*(?:\([^()]{0,20}\)\s*|v(?:ersion)?\s*[\d.]+\s+)?)?"
     r"(?:<=\s*|grade\s*(?:<=\s*)?)?(?:grade\s*)?(?:[01]\b|baseline)"
     r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)",

@@ -76,7 +76,7 @@ _FUTURE = Fast(
     r"|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
     r"|(?:^|[.;:)]\s*)\W*(?:choose|chosen to receive|opt(?:ing)? for)"  # "Choose X as first-line"
     r"|abilit(?:y|ies) (?:\w+ ){0,4}?to (?:safely )?(?:receive|tolerate|undergo|complete)"
-    r"|planning to|plans? for|expected to (?:receive|undergo|be treated)"
+    r"|planning to|plans? for|expected to (?:receive|undergo|be treated|require|need)"
     r"|needs? to (?:receive|undergo|be treated)"
     r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
     r"|randomi[sz]ed to"
