@@ -1209,6 +1209,10 @@ def _histories_join_their_alternative(drafts: list[Draft], w: str) -> None:
         third.fields["any_of"], third.fields["route"] = group, 2
 
 
+#: "..., or a" right before the second of two markers, with no sentence break before it.
+_OR_JUST_BEFORE = re.compile(r"^[^.;]*,\s*or\s+(?:an?\s+|with\s+(?:an?\s+)?)?$", re.IGNORECASE)
+
+
 def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int]) -> None:
     """In an inclusion item, 'A or B' between two criteria makes them alternatives."""
     if view.section != Section.INCLUSION or len(drafts) < 2:
@@ -1228,7 +1232,9 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
         histories = left.kind in _HISTORIES and right.kind in _HISTORIES
         markers = left.kind == right.kind == "biomarker"
         labs = left.kind == right.kind == "lab"
-        if (
+        if markers and len(between) <= 220 and _OR_JUST_BEFORE.search(between):
+            pass  # "an ALK rearrangement, as determined by (an assay ...), or a ROS1 rearrangement"
+        elif (
             len(between) > (80 if histories or markers else 40)
             or not (
                 _OR_BETWEEN.search(between)
