@@ -35,7 +35,7 @@ _NOT_NEGATION = Fast(
     r"|no other (?:standard|therapeutic|treatment) options?|no (?:standard|available|curative)"
     r"|not (?:be )?(?:a )?(?:suitable|appropriate) candidates?"
     r"|not[\s-]+(?:\w+\s+)?(?:irradiated|chosen|biopsied|selected|used for)"
-    r"|(?:do|does|did) not exist|(?:is|are) not (?:available|possible|feasible)"
+    r"|(?:do|does|did) not exist|(?:is|are|was|were) not (?:\w+\s+)?(?:available|possible|feasible)"
     # "resistance to, lack of response to, or intolerance of X": a failure of X, not its absence
     r"|lack of (?:response|benefit|efficacy|clinical benefit))\b"
 )

@@ -1556,6 +1556,7 @@ _SETTING_LIST_GOES_ON = re.compile(
     r"|unresectable|adjuvant|neoadjuvant|neo-adjuvant|early)\b)+\s*(?:settings?|disease|stage)?",
     re.IGNORECASE,
 )
+_OTHER_IN_BRACKET = re.compile(r"\(\s*(?:any\s+)?other\s+$", re.IGNORECASE)
 _EACH_BEFORE = re.compile(r"\b(?:before|prior to|at|with|during|after)\s+(?:each|every)\s+$")
 _HISTORY_RESUMES = re.compile(
     r"(?:[,;]|\b(?:or|and)\b)\s*(?:(?:patients|participants|subjects)\s+who\s+)?"
@@ -2445,6 +2446,17 @@ def _prior_therapy(
             )
             spared = (excluded, span.body_start, span.end)
     fields["settings"] = tuple(settings)
+    if _OTHER_IN_BRACKET.search(w, max(0, run.context - 12), run.context):
+        # "crizotinib (other ALK inhibitors were not allowed)": the drug before the bracket is
+        # the one member let in
+        opened = w.rfind("(", 0, run.context)
+        except_agents += [
+            m.id
+            for m in mentions
+            if m.kind == "drug"
+            and 0 <= opened - m.end <= 2
+            and set(run.classes) & set(lexicon.drug_classes(m.id))
+        ]
     fields["except_agents"] = tuple(dict.fromkeys(except_agents))
     fields["except_classes"] = tuple(dict.fromkeys(except_classes))
     fields["exceptions"] = exception_texts
