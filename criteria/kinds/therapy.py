@@ -740,7 +740,10 @@ def _without_restated_kind(mentions: list[lexicon.Mention], w: str) -> list[lexi
         ):
             continue
         if previous is not None and previous.kind == "class" and previous.id not in _MODALITIES:
-            owner = previous if _EXAMPLES_OPEN.match(w, previous.end) else None
+            listed = owner is not None and _EXAMPLE_LIST_GAP.fullmatch(w, owner.end, previous.start)
+            if not listed:  # (a class among the owner's examples keeps the owner: "EGFR-targeting
+                # agents (e.g., EGFR TKIs, monoclonal antibodies)")
+                owner = previous if _EXAMPLES_OPEN.match(w, previous.end) else None
         if owner is not None and m.kind == "class" and m.id in _MODALITIES:
             if not _EXAMPLE_LIST_GAP.fullmatch(w, out[-1].end, m.start):
                 owner = None
