@@ -185,6 +185,16 @@ def read(view: ItemView) -> list[Draft]:
             and view.low.startswith("other", start)
         ):
             continue  # "breast, gastrointestinal, lung or other cancers": more of the trial's own
+        if (
+            fields.get("condition") == "other_malignancy"
+            and view.section == Section.INCLUSION
+            and not w[:start].strip(" *-•\t")
+            and _OTHER_SOLID.match(w, start)
+        ):
+            # "(Part 1 tumour types: ... 7.) Other solid tumours with CCNE1 amplification": one
+            # more of the trial's own cancers, any solid one
+            out.append(view.draft("cancer_type", start, end, cancer="solid tumour"))
+            continue
         if rule.kind == "comorbidity" and windows is None:
             windows = _may_state_window(w, view.low)
         if rule.kind == "comorbidity" and windows:
@@ -362,6 +372,7 @@ _OR_OTHERS = re.compile(
     r"(?:cancers?|tumou?rs?|malignanc\w+|types?))?\s*(?:[.;]|$)",
     re.IGNORECASE,
 )
+_OTHER_SOLID = re.compile(r"other\s+(?:advanced\s+)?solid\s+(?:tumou?rs?|cancers?|malignanc)", re.I)
 #: The end of a list of cancer types that "or other cancers" goes on.
 _CANCER_LIST_BEFORE = re.compile(
     r"\b(?:cancers?|carcinomas?|tumou?rs?|NSCLC|SCLC|lymphomas?|melanomas?|sarcomas?)"
