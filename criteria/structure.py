@@ -103,7 +103,7 @@ _COHORT = re.compile(
     r"\b(?i:(?:dose[- ]escalation|dose[- ]expansion|expansion|extension|escalation|randomi[sz]ed"
     r"|safety run-in|run-in)\s+)?(?i:cohorts?|parts?|arms?|phases?|groups?|substud(?:y|ies))"
     r"\s+(?:[A-Z0-9]{1,3}[a-z]?|I{1,3}V?|IV|V|[ivx]{1,4})\b"
-    r"(?:\s*(?:to|and|or|-|,|&)\s*(?:[A-Z0-9]{1,3}[a-z]?)\b)*",
+    r"(?:\s*(?:to|and|or|-|,|&|/)\s*(?:[A-Z0-9]{1,3}[a-z]?)\b)*",
 )
 _FOR_COHORT = re.compile(
     r"^(?:for|in)\s+(?:the\s+)?(?P<label>[^:]{2,70}?\b(?:cohorts?|parts?|arms?|phases?|groups?"
