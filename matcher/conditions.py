@@ -13,6 +13,24 @@ def condition_ids(text: str) -> frozenset[str]:
     return frozenset(entry.id for _, entry in find("conditions", "conditions", text))
 
 
+@lru_cache(maxsize=65536)
+def organ_ids(text: str) -> frozenset[str]:
+    """The organs or systems a text names ("significant cardiovascular disease": heart, vessels)."""
+    return frozenset(entry.id for _, entry in find("conditions", "organs", text))
+
+
+@lru_cache(maxsize=64)
+def organ_covers(organs: frozenset[str]) -> frozenset[str]:
+    """The condition ids that are illnesses of any of these organs."""
+    entries = vocabulary("conditions").organs
+    return frozenset(cid for entry in entries if entry.id in organs for cid in entry.covers)
+
+
+@lru_cache(maxsize=64)
+def organ_label(organ: str) -> str:
+    return next((e.label for e in vocabulary("conditions").organs if e.id == organ), organ)
+
+
 @lru_cache(maxsize=64)
 def label(condition: str) -> str:
     for entry in vocabulary("conditions").conditions:

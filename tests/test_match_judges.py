@@ -1918,3 +1918,44 @@ def test_a_relative_clause_qualifies_only_the_example_it_closes(text: str) -> No
     disease without recorded steroids still counts."""
     c = _item(text, "interstitial_lung_disease", "interstitial lung disease")
     assert judged(c, patient(conditions=["grade 1 pneumonitis from T-DXd, resolved"])) is MET
+
+
+# --- a condition entry counts only for the organ or disease it names ----------------------------
+
+INSULIN_DIABETES = patient(conditions=["type 2 diabetes mellitus on insulin"])
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Has significant cardiovascular disease.", "significant cardiovascular disease"),
+        ("Any clinically significant cardiac disease", "significant cardiac disease"),
+        ("Clinically severe respiratory compromise resulting from intercurrent pulmonary "
+         "illnesses", "intercurrent pulmonary illnesses"),
+        ("Presence of significant functional gastrointestinal disorders that may affect "
+         "absorption", "significant functional gastrointestinal disorders"),
+    ],
+)  # fmt: skip
+def test_an_item_about_one_organ_is_not_met_by_diabetes(text: str, evidence: str) -> None:
+    """The insulin in a diabetes entry makes it neither a heart, a lung nor a gut illness."""
+    c = _item(text, "serious_illness", evidence)
+    assert judged(c, INSULIN_DIABETES) is NOT_MET
+
+
+def test_an_item_about_one_organ_counts_that_organs_serious_illness() -> None:
+    heart = _item("Has significant cardiovascular disease.", "serious_illness",
+                  "significant cardiovascular disease")  # fmt: skip
+    assert judged(heart, patient(conditions=["unstable angina"])) is MET
+    assert judged(heart, patient(conditions=["severe COPD on home oxygen"])) is NOT_MET
+    assert judged(heart, SPARSE) is UNKNOWN
+
+
+def test_insulin_does_not_make_diabetes_a_serious_or_uncontrolled_illness() -> None:
+    generic = _item("Serious illness or medical condition.", "serious_illness",
+                    "Serious illness or medical condition")  # fmt: skip
+    assert judged(generic, INSULIN_DIABETES) is NOT_MET
+    assert judged(generic, patient(conditions=["poorly controlled diabetes"])) is MET
+    uncontrolled = _item("Uncontrolled diabetes mellitus", "diabetes", "diabetes mellitus")
+    assert judged(uncontrolled, INSULIN_DIABETES) is UNKNOWN  # the entry does not say
+    needs_insulin = _item("Diabetes requiring insulin", "diabetes", "Diabetes")
+    assert judged(needs_insulin, INSULIN_DIABETES) is MET

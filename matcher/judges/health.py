@@ -260,12 +260,16 @@ _NOT_IN_PROFILE = {
     "unresolved_toxicity": "unresolved toxicity from prior therapy",
 }
 
-#: Words in a patient's condition that make it serious or uncontrolled.
+#: Words in a patient's condition that make it serious or uncontrolled. How it is treated does
+#: not: diabetes on insulin is not said to be uncontrolled.
 _SERIOUS = re.compile(
     r"uncontrolled|poorly controlled|severe|serious|unstable|decompensated|active|acute|"
-    r"requiring (?:insulin|oxygen|hospital)|on insulin|insulin[- ]dependent",
+    r"requiring (?:oxygen|hospital)",
     re.I,
 )
+#: Words of a serious-illness item that make it about any illness, whatever organs it also names
+#: ("severe pulmonary, cardiac or other systemic disease").
+_ANY_ORGAN = re.compile(r"(?:systemic|systematic|medical|other|comorbid\w*)\b", re.I)
 #: Qualifiers an exclusion puts on a condition ("diabetes requiring insulin", "uncontrolled
 #: hypertension"): the condition alone does not settle it.
 #: "requiring (anti-hyperglycemic) medication": the condition needs treatment.
@@ -532,7 +536,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         label = _NOT_IN_PROFILE[c.condition]
         return unknown(f"{label}: not recorded in the profile", label)
     if c.condition == "serious_illness":
-        return _serious_illness(p)
+        return _serious_illness(c, p)
     wanted = _wanted(c)
     if not wanted:
         words = c.condition.replace("_", " ")
@@ -743,12 +747,20 @@ def _or_history(said: str, qualifier: re.Match[str]) -> bool:
 
 def _affirms(qualifier: str, words: str) -> bool:
     """Whether the patient's words say the condition is as the criterion qualifies it: a grade
-    answers a grade ("grade 2 neuropathy" for "grade 2-4 neuropathy"), not "active"."""
+    answers a grade ("grade 2 neuropathy" for "grade 2-4 neuropathy"), not "active"; words on
+    treatment answer a treatment ("on insulin" for "requiring insulin"), not "uncontrolled"."""
     grade_asked = _GRADE_QUALIFIER.match(qualifier) is not None
+    treatment_asked = _TREATMENT_QUALIFIER.search(qualifier) is not None
     return any(
-        grade_asked or not _GRADE_QUALIFIER.match(found.group(0))
+        (grade_asked or not _GRADE_QUALIFIER.match(found.group(0)))
+        and (_TREATMENT_QUALIFIER.search(found.group(0)) is not None) == treatment_asked
         for found in _QUALIFIED.finditer(words)
     )
+
+
+#: A qualifier about treatment rather than severity: "requiring insulin", "on insulin",
+#: "insulin-dependent", "needing steroids".
+_TREATMENT_QUALIFIER = re.compile(r"insulin|\brequir|\bneed", re.I)
 
 
 #: A year written in a condition entry ("prostate cancer treated in 2019").
@@ -957,13 +969,30 @@ _RADIATION_TOXICITY = re.compile(
 _RADIATION_WORDS = re.compile(r"radiation|radiotherapy|irradiat|chemoradi", re.I)
 
 
-def _serious_illness(p: Patient) -> Judgement:
+def _serious_illness(c: Comorbidity, p: Patient) -> Judgement:
     """'Serious uncontrolled illness': the complete condition list settles it unless an entry
-    says it is serious or uncontrolled."""
+    says it is serious or uncontrolled. An item that names an organ ("significant cardiovascular
+    disease") counts only the patient's conditions of that organ."""
     if p.profile.conditions is None:
         return unknown("comorbidities not given (serious uncontrolled illness)", "comorbidities")
-    serious = [text for text in p.profile.conditions if _SERIOUS.search(text)]
+    evidence = c.evidence or ""
+    organs = frozenset() if _ANY_ORGAN.search(evidence) else comorbidities.organ_ids(evidence)
+    entries = p.profile.conditions
+    what = "serious or uncontrolled illness"
+    if organs:
+        covered = comorbidities.organ_covers(organs)
+        entries = [
+            text
+            for text in entries
+            if comorbidities.organ_ids(text) & organs or comorbidities.condition_ids(text) & covered
+        ]
+        names = " or ".join(sorted(comorbidities.organ_label(o) for o in organs))
+        what = f"serious or uncontrolled illness of the {names}"
+        if not entries:
+            listed = "; ".join(p.profile.conditions) or "none"
+            return not_met(f"no illness of the {names} among the patient's conditions ({listed})")
+    serious = [text for text in entries if _SERIOUS.search(text)]
     if serious:
         return met(f"{'; '.join(serious)}")
-    listed = "; ".join(p.profile.conditions) or "none"
-    return not_met(f"no serious or uncontrolled illness among the patient's conditions ({listed})")
+    listed = "; ".join(entries) or "none"
+    return not_met(f"no {what} among the patient's conditions ({listed})")
