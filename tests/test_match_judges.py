@@ -1959,3 +1959,23 @@ def test_insulin_does_not_make_diabetes_a_serious_or_uncontrolled_illness() -> N
     assert judged(uncontrolled, INSULIN_DIABETES) is UNKNOWN  # the entry does not say
     needs_insulin = _item("Diabetes requiring insulin", "diabetes", "Diabetes")
     assert judged(needs_insulin, INSULIN_DIABETES) is MET
+
+
+PACED = patient(conditions=["permanent pacemaker for complete (third degree) heart block"])
+
+
+def test_complete_heart_block_is_a_conduction_abnormality_the_item_lists() -> None:
+    """A pacemaker for complete heart block is heart disease, and an item that lists third
+    degree heart block among the abnormalities it counts is met by it."""
+    listed = _item(
+        "Any clinically important abnormalities in rhythm, conduction or morphology of resting "
+        "ECGs, eg, complete left bundle branch block, third degree heart block",
+        "cardiac_disease",
+        "heart block",
+    )
+    assert judged(listed, PACED) is MET
+    assert judged(listed, patient(conditions=["atrial fibrillation, rate controlled"])) is UNKNOWN
+    assert judged(listed, INSULIN_DIABETES) is NOT_MET
+    history = _item("History of cardiac arrhythmia or conduction disorder", "cardiac_disease",
+                    "cardiac arrhythmia")  # fmt: skip
+    assert judged(history, PACED) is not NOT_MET

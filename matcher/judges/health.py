@@ -607,6 +607,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         # settle it ("grade 2 pneumonitis, resolved" says nothing about steroids)
         return _treatment_qualifier(qualifier.group(0).lower(), words, label, said)
     affirmed = qualifier is not None and _affirms(qualifier.group(0), words)
+    if qualifier and not affirmed and (example := _listed_example(said, qualifier, hits)):
+        return met(f"{words}: {example}, one of the criterion's examples of what it counts")
     if qualifier and _DENIES.search(words) and not affirmed:
         asked = qualifier.group(0).lower()
         if asked.startswith("not "):  # "not under stable control"
@@ -622,6 +624,25 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
 
 
 _GRADE_QUALIFIER = re.compile(r"grade|≥", re.I)
+
+
+def _listed_example(said: str, qualifier: re.Match[str], hits: dict[str, str]) -> str | None:
+    """The form of the patient's condition that a qualified item lists among its examples
+    ("clinically important abnormalities in rhythm or conduction, e.g. third degree heart block"
+    for "pacemaker for complete heart block"): the item counts that form as it stands."""
+    opening = _EXAMPLES.search(said, qualifier.end())
+    if opening is None:
+        return None
+    examples = said[opening.end() :]
+    for condition, words in hits.items():
+        listed = comorbidities.forms(condition, examples)
+        theirs = comorbidities.forms(condition, words)
+        if listed and theirs and listed & theirs:
+            shared = min(listed & theirs, key=len)
+            found = re.search(f"(?<![A-Za-z]){shared}", examples, re.I)
+            return found.group(0) if found else None
+    return None
+
 
 #: Infections a trial counts by whether the virus is replicating.
 _VIRAL = frozenset({"hepatitis_b", "hepatitis_c", "hiv"})
@@ -831,7 +852,8 @@ _ELEMENT = re.compile(r"[,]|\bor\b|\band\b|\bwith the exception\b|\bexcept\b", r
 _SENTENCE = re.compile(r"[;.](?:\s|$)")
 #: The words that open a list of examples: "such as", "including", "e.g.", "for example".
 _EXAMPLES = re.compile(
-    r"\b(?:such as|including|includes|e\.\s?g\.|for example|for instance|in particular)", re.I
+    r"\b(?:such as|including|includes|e\.\s?g\.|eg\b,?|for example|for instance|in particular)",
+    re.I,
 )
 
 
