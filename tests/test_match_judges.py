@@ -1979,3 +1979,43 @@ def test_complete_heart_block_is_a_conduction_abnormality_the_item_lists() -> No
     history = _item("History of cardiac arrhythmia or conduction disorder", "cardiac_disease",
                     "cardiac arrhythmia")  # fmt: skip
     assert judged(history, PACED) is not NOT_MET
+
+
+CURED_HCV = "hepatitis C, cured with sofosbuvir/velpatasvir in 2021"
+SVR_HCV = (
+    "chronic hepatitis C, treated in 2021 (sustained virological response, HCV RNA undetectable)"
+)
+
+
+@pytest.mark.parametrize("words", [CURED_HCV, SVR_HCV])
+@pytest.mark.parametrize(
+    ("text", "evidence", "section", "negated", "expected"),
+    [
+        ("Patients with active hepatitis B or hepatitis C", "hepatitis C", "exclusion", False,
+         NOT_MET),
+        ("Active hepatitis B or hepatitis C", "hepatitis C", "exclusion", False, NOT_MET),
+        ("Has an active or uncontrolled hepatitis B and/or hepatitis C infection", "hepatitis C",
+         "exclusion", False, NOT_MET),
+        ("Known HIV, hepatitis B or hepatitis C infection", "hepatitis C", "exclusion", False,
+         NOT_MET),
+        # the item lets in whoever had adequate therapy: a completed, curative course is that
+        ("Has a negative test or adequate therapy for HIV, hepatitis B, and/or hepatitis C.",
+         "hepatitis C", "inclusion", True, MET),
+        # a past infection, or the antibody that stays after a cure, is what these count
+        ("Known history of HIV, hepatitis B or hepatitis C", "hepatitis C", "exclusion", False,
+         MET),
+        ("Positive for hepatitis C antibody", "hepatitis C", "exclusion", False, MET),
+    ],
+)  # fmt: skip
+def test_cured_hepatitis_c_is_no_current_infection(
+    words: str, text: str, evidence: str, section: str, negated: bool, expected: Result
+) -> None:
+    c = _item(text, "hepatitis_c", evidence, section, negated=negated)
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_hepatitis_c_not_said_to_be_cured_still_counts() -> None:
+    c = _item("Active hepatitis B or hepatitis C", "hepatitis_c", "hepatitis C")
+    relapsed = "hepatitis C, SVR12 in 2021, relapsed in 2025"
+    assert judged(c, patient(conditions=[relapsed])) is not NOT_MET
+    assert judged(c, patient(conditions=["chronic hepatitis C, untreated"])) is not NOT_MET

@@ -554,6 +554,14 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         )
         if serology_read is not None:
             return serology_read
+    if "hepatitis_c" in hits:
+        sentence = _sentence_of(c)
+        evidence_end = sentence.lower().find((c.evidence or "").lower()) + len(c.evidence or "")
+        cured = serology.hepatitis_c(
+            _said_of(c, wanted), sentence[: max(evidence_end, 0)], hits["hepatitis_c"]
+        )
+        if cured is not None:
+            return cured
     if wanted & _VIRAL and (viral := _viral_load(c, words, label, wanted)) is not None:
         return viral
     if "other_malignancy" in hits and (kind := _cancer_kind(c, words)) is not None:
