@@ -57,6 +57,19 @@ def forms(condition: str, text: str) -> frozenset[str] | None:
     return None
 
 
+def other_kind(condition: str, named: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Whether forms a criterion names (`named`) and a patient's condition has (`theirs`) are
+    all of different kinds of the condition (see `families` in conditions.yaml)."""
+    for entry in vocabulary("conditions").conditions:
+        if entry.id != condition or not entry.families:
+            continue
+        kind = {p: n for n, family in enumerate(entry.families) for p in family}
+        if not named or not theirs or any(p not in kind for p in named | theirs):
+            return False
+        return not {kind[p] for p in named} & {kind[p] for p in theirs}
+    return False
+
+
 def _names(patterns: tuple[str, ...], text: str) -> bool:
     return any(re.search(f"(?<![A-Za-z]){p}", text, re.I) for p in patterns)
 

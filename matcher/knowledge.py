@@ -24,6 +24,7 @@ class Entry(BaseModel):
     within: str | None = None  #: the broader category this one belongs to (cancers.yaml)
     general: tuple[str, ...] = ()  #: patterns naming the whole condition (see conditions.yaml)
     suggestive: tuple[str, ...] = ()  #: patterns that point at it, not prove it (conditions.yaml)
+    families: tuple[tuple[str, ...], ...] = ()  #: kinds of a condition's forms (conditions.yaml)
     covers: tuple[str, ...] = ()  #: an organ's condition ids (conditions.yaml)
     match: tuple[str, ...] = Field(min_length=1)
     no_match: tuple[str, ...] = ()

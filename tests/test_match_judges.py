@@ -2019,3 +2019,73 @@ def test_hepatitis_c_not_said_to_be_cured_still_counts() -> None:
     relapsed = "hepatitis C, SVR12 in 2021, relapsed in 2025"
     assert judged(c, patient(conditions=[relapsed])) is not NOT_MET
     assert judged(c, patient(conditions=["chronic hepatitis C, untreated"])) is not NOT_MET
+
+
+RT_PNEUMONITIS = "grade 2 radiation pneumonitis after thoracic radiotherapy 2025, resolved"
+NO_STEROIDS = f"{RT_PNEUMONITIS} without steroids"
+STEROID_ITEM = ("Past medical history of interstitial lung disease, drug-induced interstitial lung "
+                "disease, radiation pneumonitis which required steroid treatment, or any evidence "
+                "of clinically active interstitial lung disease.")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        (STEROID_ITEM, NO_STEROIDS, NOT_MET),
+        (STEROID_ITEM, RT_PNEUMONITIS, UNKNOWN),  # steroids not said
+        (STEROID_ITEM, f"{RT_PNEUMONITIS} with prednisolone", MET),
+        (STEROID_ITEM.replace("which required", "requiring"), NO_STEROIDS, NOT_MET),
+        (STEROID_ITEM.replace("which required", "requiring"), RT_PNEUMONITIS, UNKNOWN),
+        # an element of the entry's cause decides, whatever the bare "history of ILD" says
+        ("Currently have or have a history of interstitial lung disease, radiation pneumonitis "
+         "that required steroid treatment, or drug-related pneumonitis.", NO_STEROIDS, NOT_MET),
+    ],
+)  # fmt: skip
+def test_radiation_pneumonitis_is_judged_by_the_element_that_names_radiation(
+    text: str, words: str, expected: Result
+) -> None:
+    c = _item(text, "interstitial_lung_disease", "interstitial lung disease")
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_grade_2_pneumonitis_is_clinically_significant() -> None:
+    """CTCAE grade 2 pneumonitis is symptomatic and needs medical intervention."""
+    c = _item(
+        "Patients with a history or presence of interstitial lung disease (ILD) or interstitial "
+        "pneumonitis, including clinically significant radiation pneumonitis (i.e. affecting "
+        "activities of daily living or requiring therapeutic intervention).",
+        "interstitial_lung_disease",
+        "interstitial lung disease",
+    )
+    assert judged(c, patient(conditions=[RT_PNEUMONITIS])) is MET
+    assert judged(c, patient(conditions=["grade 1 radiation pneumonitis, resolved"])) is NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("History of interstitial lung disease related to prior EGFR inhibitor therapy.",
+         "interstitial lung disease"),
+        ("Any history of interstitial lung disease related to EGFR TKI use.",
+         "interstitial lung disease"),
+        ("History of COVID-19-related pneumonitis requiring hospitalization.", "pneumonitis"),
+    ],
+)  # fmt: skip
+def test_a_cause_the_item_names_must_be_the_entrys(text: str, evidence: str) -> None:
+    c = _item(text, "interstitial_lung_disease", evidence)
+    assert judged(c, patient(conditions=[RT_PNEUMONITIS])) is NOT_MET
+    assert judged(c, patient(conditions=["grade 2 pneumonitis"])) is UNKNOWN  # cause not given
+
+
+def test_an_egfr_inhibitor_pneumonitis_meets_an_egfr_tki_item() -> None:
+    c = _item("Any history of interstitial lung disease related to EGFR TKI use.",
+              "interstitial_lung_disease", "interstitial lung disease")  # fmt: skip
+    assert judged(c, patient(conditions=["grade 3 pneumonitis from osimertinib 2024"])) is MET
+
+
+def test_another_kind_of_heart_disease_does_not_meet_an_item_naming_one_kind() -> None:
+    angina = _item("Unstable angina pectoris", "cardiac_disease", "angina")
+    assert judged(angina, PACED) is NOT_MET
+    assert judged(angina, patient(conditions=["unstable angina, admitted 2026"])) is MET
+    arrhythmia = _item("Uncontrolled ventricular arrhythmia", "cardiac_disease", "arrhythmia")
+    assert judged(arrhythmia, PACED) is UNKNOWN  # the same kind: for the investigator

@@ -58,3 +58,9 @@ def test_every_organ_covers_known_conditions() -> None:
     known = {entry.id for entry in vocabulary("conditions").conditions}
     for organ in vocabulary("conditions").organs:
         assert organ.covers and set(organ.covers) <= known, organ.id
+
+
+def test_every_family_holds_patterns_of_its_condition() -> None:
+    for entry in vocabulary("conditions").conditions:
+        for family in entry.families:
+            assert set(family) <= set(entry.patterns) - set(entry.general), entry.id

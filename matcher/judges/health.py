@@ -11,7 +11,7 @@ from criteria.model import Comorbidity, Lab, OrganFunction
 from matcher import cancers, labs
 from matcher import conditions as comorbidities
 from matcher.judgement import Judgement, compare_range, met, not_met, unknown
-from matcher.judges import serology
+from matcher.judges import causes, serology
 from matcher.patient import Patient
 from trialmatch.vocab import Result, Section
 
@@ -573,7 +573,10 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         if _excepted(words, exception):
             return not_met(f"{words}: covered by the criterion's exception ({exception})")
     named = _named_forms(next(iter(hits)), c)
-    if named is not None and not named & (comorbidities.forms(next(iter(hits)), words) or set()):
+    theirs = comorbidities.forms(next(iter(hits)), words) or frozenset()
+    if named is not None and comorbidities.other_kind(next(iter(hits)), named, theirs):
+        return not_met(f"{words}: not {_form_words(c)}, which the criterion names, nor of its kind")
+    if named is not None and not named & theirs:
         return unknown(
             f"{words}: the criterion names {_form_words(c)}; whether this counts is for "
             "the investigator",
@@ -589,6 +592,9 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         return met(f"{words}: not among the criterion's exceptions ({'; '.join(c.exceptions)})")
     if c.exceptions:
         return unknown(f"{words}; the criterion has exceptions ({'; '.join(c.exceptions)})", label)
+    sentence = causes.sentence_at(c.text, max(_evidence_at(c), 0))
+    if (reading := causes.by_cause(sentence, words, wanted, c.evidence or "")) is not None:
+        return _judged_by_cause(c, reading, words, label, hits)
     if c.within_years is not None:
         return _within_years(c.within_years, words, label, p)
     if comorbidities.only_suggested(next(iter(hits)), words, c.evidence or c.text):
@@ -602,7 +608,14 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     graded = _grade_compared(c, words)
     if graded is not None:
         return graded
-    said = _said_of(c, wanted)
+    return _qualified(c, _said_of(c, wanted), words, label, hits)
+
+
+def _qualified(
+    c: Comorbidity, said: str, words: str, label: str, hits: dict[str, str]
+) -> Judgement:
+    """The patient's condition against the qualifier the item's words (`said`) put on it
+    ("uncontrolled", "requiring steroids"): met when there is none."""
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
@@ -615,6 +628,19 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         # settle it ("grade 2 pneumonitis, resolved" says nothing about steroids)
         return _treatment_qualifier(qualifier.group(0).lower(), words, label, said)
     affirmed = qualifier is not None and _affirms(qualifier.group(0), words)
+    grade = _PATIENT_GRADE.search(words)
+    if (
+        qualifier
+        and not affirmed
+        and _SIGNIFICANT.fullmatch(qualifier.group(0))
+        and grade is not None
+        and int(grade.group(1)) >= 2
+        and (not _RESOLVED.search(words) or _HISTORY.search(c.text))
+    ):
+        return met(
+            f"{words}: grade {grade.group(1)} (CTCAE: symptomatic, medical intervention "
+            f"indicated), which is '{qualifier.group(0).lower()}' as the criterion means it"
+        )
     if qualifier and not affirmed and (example := _listed_example(said, qualifier, hits)):
         return met(f"{words}: {example}, one of the criterion's examples of what it counts")
     if qualifier and _DENIES.search(words) and not affirmed:
@@ -632,6 +658,40 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
 
 
 _GRADE_QUALIFIER = re.compile(r"grade|≥", re.I)
+#: Qualifiers a CTCAE grade of 2 or more answers ("clinically significant radiation
+#: pneumonitis (i.e. affecting activities of daily living or requiring therapeutic
+#: intervention)"): grade 2 is symptomatic, needs medical intervention and limits daily life.
+_SIGNIFICANT = re.compile(r"significant|symptomatic|clinically (?:important|relevant)", re.I)
+
+
+def _judged_by_cause(
+    c: Comorbidity, reading: causes.ByCause, words: str, label: str, hits: dict[str, str]
+) -> Judgement:
+    """An item whose elements give the condition's cause (see `matcher.judges.causes`): the
+    elements naming the entry's cause decide with their own qualifiers ("radiation pneumonitis
+    which required steroids"), and so do the qualified ones naming no cause ("or any evidence of
+    clinically active ILD"); an item naming only other causes does not count the entry."""
+    if reading.own:
+        judged = [_qualified(c, element, words, label, hits) for element in reading.own]
+        judged += [
+            _qualified(c, element, words, label, hits)
+            for element in reading.plain
+            if _QUALIFIED.search(element)
+        ]
+        for result in (Result.MET, Result.UNKNOWN):
+            if found := next((j for j in judged if j.result is result), None):
+                return found
+        return judged[0]
+    named = reading.named.describe() if reading.named else "another cause"
+    if reading.theirs is not None and reading.theirs.kinds:
+        return not_met(
+            f"{words}: from {reading.theirs.describe()}, not from {named}, which the criterion "
+            "names"
+        )
+    return unknown(
+        f"{words}: the criterion counts {label} from {named}; the entry does not give the cause",
+        f"{label} (its cause)",
+    )
 
 
 def _listed_example(said: str, qualifier: re.Match[str], hits: dict[str, str]) -> str | None:
