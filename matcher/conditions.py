@@ -13,6 +13,24 @@ def condition_ids(text: str) -> frozenset[str]:
     return frozenset(entry.id for _, entry in find("conditions", "conditions", text))
 
 
+@lru_cache(maxsize=65536)
+def organ_ids(text: str) -> frozenset[str]:
+    """The organs or systems a text names ("significant cardiovascular disease": heart, vessels)."""
+    return frozenset(entry.id for _, entry in find("conditions", "organs", text))
+
+
+@lru_cache(maxsize=64)
+def organ_covers(organs: frozenset[str]) -> frozenset[str]:
+    """The condition ids that are illnesses of any of these organs."""
+    entries = vocabulary("conditions").organs
+    return frozenset(cid for entry in entries if entry.id in organs for cid in entry.covers)
+
+
+@lru_cache(maxsize=64)
+def organ_label(organ: str) -> str:
+    return next((e.label for e in vocabulary("conditions").organs if e.id == organ), organ)
+
+
 @lru_cache(maxsize=64)
 def label(condition: str) -> str:
     for entry in vocabulary("conditions").conditions:
@@ -37,6 +55,19 @@ def forms(condition: str, text: str) -> frozenset[str] | None:
             return None
         return frozenset(p for p in entry.patterns if p not in entry.general and _names((p,), text))
     return None
+
+
+def other_kind(condition: str, named: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Whether forms a criterion names (`named`) and a patient's condition has (`theirs`) are
+    all of different kinds of the condition (see `families` in conditions.yaml)."""
+    for entry in vocabulary("conditions").conditions:
+        if entry.id != condition or not entry.families:
+            continue
+        kind = {p: n for n, family in enumerate(entry.families) for p in family}
+        if not named or not theirs or any(p not in kind for p in named | theirs):
+            return False
+        return not {kind[p] for p in named} & {kind[p] for p in theirs}
+    return False
 
 
 def _names(patterns: tuple[str, ...], text: str) -> bool:

@@ -24,6 +24,8 @@ class Entry(BaseModel):
     within: str | None = None  #: the broader category this one belongs to (cancers.yaml)
     general: tuple[str, ...] = ()  #: patterns naming the whole condition (see conditions.yaml)
     suggestive: tuple[str, ...] = ()  #: patterns that point at it, not prove it (conditions.yaml)
+    families: tuple[tuple[str, ...], ...] = ()  #: kinds of a condition's forms (conditions.yaml)
+    covers: tuple[str, ...] = ()  #: an organ's condition ids (conditions.yaml)
     match: tuple[str, ...] = Field(min_length=1)
     no_match: tuple[str, ...] = ()
 
@@ -38,6 +40,7 @@ class Vocabulary(BaseModel):
     categories: tuple[Entry, ...] = ()
     generic: tuple[Entry, ...] = ()
     conditions: tuple[Entry, ...] = ()
+    organs: tuple[Entry, ...] = ()
 
 
 @cache
@@ -46,7 +49,7 @@ def vocabulary(name: str) -> Vocabulary:
     text = resources.files("matcher.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     try:
         vocab = Vocabulary.model_validate(yaml.safe_load(text))
-        for entry in (*vocab.categories, *vocab.generic, *vocab.conditions):
+        for entry in (*vocab.categories, *vocab.generic, *vocab.conditions, *vocab.organs):
             entry.regex()
     except ValidationError as error:
         problem = error.errors(include_input=False)[0]

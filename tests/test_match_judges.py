@@ -2098,3 +2098,174 @@ def test_a_therapy_started_this_month_has_no_negative_time_on_it() -> None:
     judgement = evaluate(c, started)
     assert judgement.result is NOT_MET  # under a month so far
     assert ", 0-1 months on treatment" in judgement.explanation, judgement.explanation
+
+
+# --- a condition entry counts only for the organ or disease it names ----------------------------
+
+INSULIN_DIABETES = patient(conditions=["type 2 diabetes mellitus on insulin"])
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Has significant cardiovascular disease.", "significant cardiovascular disease"),
+        ("Any clinically significant cardiac disease", "significant cardiac disease"),
+        ("Clinically severe respiratory compromise resulting from intercurrent pulmonary "
+         "illnesses", "intercurrent pulmonary illnesses"),
+        ("Presence of significant functional gastrointestinal disorders that may affect "
+         "absorption", "significant functional gastrointestinal disorders"),
+    ],
+)  # fmt: skip
+def test_an_item_about_one_organ_is_not_met_by_diabetes(text: str, evidence: str) -> None:
+    """The insulin in a diabetes entry makes it neither a heart, a lung nor a gut illness."""
+    c = _item(text, "serious_illness", evidence)
+    assert judged(c, INSULIN_DIABETES) is NOT_MET
+
+
+def test_an_item_about_one_organ_counts_that_organs_serious_illness() -> None:
+    heart = _item("Has significant cardiovascular disease.", "serious_illness",
+                  "significant cardiovascular disease")  # fmt: skip
+    assert judged(heart, patient(conditions=["unstable angina"])) is MET
+    assert judged(heart, patient(conditions=["severe COPD on home oxygen"])) is NOT_MET
+    assert judged(heart, SPARSE) is UNKNOWN
+
+
+def test_insulin_does_not_make_diabetes_a_serious_or_uncontrolled_illness() -> None:
+    generic = _item("Serious illness or medical condition.", "serious_illness",
+                    "Serious illness or medical condition")  # fmt: skip
+    assert judged(generic, INSULIN_DIABETES) is NOT_MET
+    assert judged(generic, patient(conditions=["poorly controlled diabetes"])) is MET
+    uncontrolled = _item("Uncontrolled diabetes mellitus", "diabetes", "diabetes mellitus")
+    assert judged(uncontrolled, INSULIN_DIABETES) is UNKNOWN  # the entry does not say
+    needs_insulin = _item("Diabetes requiring insulin", "diabetes", "Diabetes")
+    assert judged(needs_insulin, INSULIN_DIABETES) is MET
+
+
+PACED = patient(conditions=["permanent pacemaker for complete (third degree) heart block"])
+
+
+def test_complete_heart_block_is_a_conduction_abnormality_the_item_lists() -> None:
+    """A pacemaker for complete heart block is heart disease, and an item that lists third
+    degree heart block among the abnormalities it counts is met by it."""
+    listed = _item(
+        "Any clinically important abnormalities in rhythm, conduction or morphology of resting "
+        "ECGs, eg, complete left bundle branch block, third degree heart block",
+        "cardiac_disease",
+        "heart block",
+    )
+    assert judged(listed, PACED) is MET
+    assert judged(listed, patient(conditions=["atrial fibrillation, rate controlled"])) is UNKNOWN
+    assert judged(listed, INSULIN_DIABETES) is NOT_MET
+    history = _item("History of cardiac arrhythmia or conduction disorder", "cardiac_disease",
+                    "cardiac arrhythmia")  # fmt: skip
+    assert judged(history, PACED) is not NOT_MET
+
+
+CURED_HCV = "hepatitis C, cured with sofosbuvir/velpatasvir in 2021"
+SVR_HCV = (
+    "chronic hepatitis C, treated in 2021 (sustained virological response, HCV RNA undetectable)"
+)
+
+
+@pytest.mark.parametrize("words", [CURED_HCV, SVR_HCV])
+@pytest.mark.parametrize(
+    ("text", "evidence", "section", "negated", "expected"),
+    [
+        ("Patients with active hepatitis B or hepatitis C", "hepatitis C", "exclusion", False,
+         NOT_MET),
+        ("Active hepatitis B or hepatitis C", "hepatitis C", "exclusion", False, NOT_MET),
+        ("Has an active or uncontrolled hepatitis B and/or hepatitis C infection", "hepatitis C",
+         "exclusion", False, NOT_MET),
+        ("Known HIV, hepatitis B or hepatitis C infection", "hepatitis C", "exclusion", False,
+         NOT_MET),
+        # the item lets in whoever had adequate therapy: a completed, curative course is that
+        ("Has a negative test or adequate therapy for HIV, hepatitis B, and/or hepatitis C.",
+         "hepatitis C", "inclusion", True, MET),
+        # a past infection, or the antibody that stays after a cure, is what these count
+        ("Known history of HIV, hepatitis B or hepatitis C", "hepatitis C", "exclusion", False,
+         MET),
+        ("Positive for hepatitis C antibody", "hepatitis C", "exclusion", False, MET),
+    ],
+)  # fmt: skip
+def test_cured_hepatitis_c_is_no_current_infection(
+    words: str, text: str, evidence: str, section: str, negated: bool, expected: Result
+) -> None:
+    c = _item(text, "hepatitis_c", evidence, section, negated=negated)
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_hepatitis_c_not_said_to_be_cured_still_counts() -> None:
+    c = _item("Active hepatitis B or hepatitis C", "hepatitis_c", "hepatitis C")
+    relapsed = "hepatitis C, SVR12 in 2021, relapsed in 2025"
+    assert judged(c, patient(conditions=[relapsed])) is not NOT_MET
+    assert judged(c, patient(conditions=["chronic hepatitis C, untreated"])) is not NOT_MET
+
+
+RT_PNEUMONITIS = "grade 2 radiation pneumonitis after thoracic radiotherapy 2025, resolved"
+NO_STEROIDS = f"{RT_PNEUMONITIS} without steroids"
+STEROID_ITEM = ("Past medical history of interstitial lung disease, drug-induced interstitial lung "
+                "disease, radiation pneumonitis which required steroid treatment, or any evidence "
+                "of clinically active interstitial lung disease.")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        (STEROID_ITEM, NO_STEROIDS, NOT_MET),
+        (STEROID_ITEM, RT_PNEUMONITIS, UNKNOWN),  # steroids not said
+        (STEROID_ITEM, f"{RT_PNEUMONITIS} with prednisolone", MET),
+        (STEROID_ITEM.replace("which required", "requiring"), NO_STEROIDS, NOT_MET),
+        (STEROID_ITEM.replace("which required", "requiring"), RT_PNEUMONITIS, UNKNOWN),
+        # an element of the entry's cause decides, whatever the bare "history of ILD" says
+        ("Currently have or have a history of interstitial lung disease, radiation pneumonitis "
+         "that required steroid treatment, or drug-related pneumonitis.", NO_STEROIDS, NOT_MET),
+    ],
+)  # fmt: skip
+def test_radiation_pneumonitis_is_judged_by_the_element_that_names_radiation(
+    text: str, words: str, expected: Result
+) -> None:
+    c = _item(text, "interstitial_lung_disease", "interstitial lung disease")
+    assert judged(c, patient(conditions=[words])) is expected
+
+
+def test_grade_2_pneumonitis_is_clinically_significant() -> None:
+    """CTCAE grade 2 pneumonitis is symptomatic and needs medical intervention."""
+    c = _item(
+        "Patients with a history or presence of interstitial lung disease (ILD) or interstitial "
+        "pneumonitis, including clinically significant radiation pneumonitis (i.e. affecting "
+        "activities of daily living or requiring therapeutic intervention).",
+        "interstitial_lung_disease",
+        "interstitial lung disease",
+    )
+    assert judged(c, patient(conditions=[RT_PNEUMONITIS])) is MET
+    assert judged(c, patient(conditions=["grade 1 radiation pneumonitis, resolved"])) is NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("History of interstitial lung disease related to prior EGFR inhibitor therapy.",
+         "interstitial lung disease"),
+        ("Any history of interstitial lung disease related to EGFR TKI use.",
+         "interstitial lung disease"),
+        ("History of COVID-19-related pneumonitis requiring hospitalization.", "pneumonitis"),
+    ],
+)  # fmt: skip
+def test_a_cause_the_item_names_must_be_the_entrys(text: str, evidence: str) -> None:
+    c = _item(text, "interstitial_lung_disease", evidence)
+    assert judged(c, patient(conditions=[RT_PNEUMONITIS])) is NOT_MET
+    assert judged(c, patient(conditions=["grade 2 pneumonitis"])) is UNKNOWN  # cause not given
+
+
+def test_an_egfr_inhibitor_pneumonitis_meets_an_egfr_tki_item() -> None:
+    c = _item("Any history of interstitial lung disease related to EGFR TKI use.",
+              "interstitial_lung_disease", "interstitial lung disease")  # fmt: skip
+    assert judged(c, patient(conditions=["grade 3 pneumonitis from osimertinib 2024"])) is MET
+
+
+def test_another_kind_of_heart_disease_does_not_meet_an_item_naming_one_kind() -> None:
+    angina = _item("Unstable angina pectoris", "cardiac_disease", "angina")
+    assert judged(angina, PACED) is NOT_MET
+    assert judged(angina, patient(conditions=["unstable angina, admitted 2026"])) is MET
+    arrhythmia = _item("Uncontrolled ventricular arrhythmia", "cardiac_disease", "arrhythmia")
+    assert judged(arrhythmia, PACED) is UNKNOWN  # the same kind: for the investigator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.cancers import cancer_categories
-from matcher.conditions import condition_ids
+from matcher.conditions import condition_ids, organ_ids
 from matcher.knowledge import vocabulary
 
 
@@ -15,6 +15,7 @@ def _cases() -> list[object]:
         ("cancers", "categories", cancer_categories),
         ("cancers", "generic", cancer_categories),
         ("conditions", "conditions", condition_ids),
+        ("conditions", "organs", organ_ids),
     ):
         for entry in getattr(vocabulary(name), part):
             for text in entry.match:
@@ -51,3 +52,15 @@ def test_patient_text_takes_the_first_named_cancer() -> None:
 )
 def test_a_gene_named_after_a_cancer_is_not_that_cancer(text: str, category: str) -> None:
     assert cancer_categories(text) == {category}
+
+
+def test_every_organ_covers_known_conditions() -> None:
+    known = {entry.id for entry in vocabulary("conditions").conditions}
+    for organ in vocabulary("conditions").organs:
+        assert organ.covers and set(organ.covers) <= known, organ.id
+
+
+def test_every_family_holds_patterns_of_its_condition() -> None:
+    for entry in vocabulary("conditions").conditions:
+        for family in entry.families:
+            assert set(family) <= set(entry.patterns) - set(entry.general), entry.id

@@ -11,7 +11,7 @@ from criteria.model import Comorbidity, Lab, OrganFunction
 from matcher import cancers, labs
 from matcher import conditions as comorbidities
 from matcher.judgement import Judgement, compare_range, met, not_met, unknown
-from matcher.judges import serology
+from matcher.judges import causes, serology
 from matcher.patient import Patient
 from trialmatch.vocab import Result, Section
 
@@ -260,12 +260,16 @@ _NOT_IN_PROFILE = {
     "unresolved_toxicity": "unresolved toxicity from prior therapy",
 }
 
-#: Words in a patient's condition that make it serious or uncontrolled.
+#: Words in a patient's condition that make it serious or uncontrolled. How it is treated does
+#: not: diabetes on insulin is not said to be uncontrolled.
 _SERIOUS = re.compile(
     r"uncontrolled|poorly controlled|severe|serious|unstable|decompensated|active|acute|"
-    r"requiring (?:insulin|oxygen|hospital)|on insulin|insulin[- ]dependent",
+    r"requiring (?:oxygen|hospital)",
     re.I,
 )
+#: Words of a serious-illness item that make it about any illness, whatever organs it also names
+#: ("severe pulmonary, cardiac or other systemic disease").
+_ANY_ORGAN = re.compile(r"(?:systemic|systematic|medical|other|comorbid\w*)\b", re.I)
 #: Qualifiers an exclusion puts on a condition ("diabetes requiring insulin", "uncontrolled
 #: hypertension"): the condition alone does not settle it.
 #: "requiring (anti-hyperglycemic) medication": the condition needs treatment.
@@ -532,7 +536,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         label = _NOT_IN_PROFILE[c.condition]
         return unknown(f"{label}: not recorded in the profile", label)
     if c.condition == "serious_illness":
-        return _serious_illness(p)
+        return _serious_illness(c, p)
     wanted = _wanted(c)
     if not wanted:
         words = c.condition.replace("_", " ")
@@ -550,6 +554,14 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         )
         if serology_read is not None:
             return serology_read
+    if "hepatitis_c" in hits:
+        sentence = _sentence_of(c)
+        evidence_end = sentence.lower().find((c.evidence or "").lower()) + len(c.evidence or "")
+        cured = serology.hepatitis_c(
+            _said_of(c, wanted), sentence[: max(evidence_end, 0)], hits["hepatitis_c"]
+        )
+        if cured is not None:
+            return cured
     if wanted & _VIRAL and (viral := _viral_load(c, words, label, wanted)) is not None:
         return viral
     if "other_malignancy" in hits and (kind := _cancer_kind(c, words)) is not None:
@@ -561,7 +573,10 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         if _excepted(words, exception):
             return not_met(f"{words}: covered by the criterion's exception ({exception})")
     named = _named_forms(next(iter(hits)), c)
-    if named is not None and not named & (comorbidities.forms(next(iter(hits)), words) or set()):
+    theirs = comorbidities.forms(next(iter(hits)), words) or frozenset()
+    if named is not None and comorbidities.other_kind(next(iter(hits)), named, theirs):
+        return not_met(f"{words}: not {_form_words(c)}, which the criterion names, nor of its kind")
+    if named is not None and not named & theirs:
         return unknown(
             f"{words}: the criterion names {_form_words(c)}; whether this counts is for "
             "the investigator",
@@ -577,6 +592,9 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         return met(f"{words}: not among the criterion's exceptions ({'; '.join(c.exceptions)})")
     if c.exceptions:
         return unknown(f"{words}; the criterion has exceptions ({'; '.join(c.exceptions)})", label)
+    sentence = causes.sentence_at(c.text, max(_evidence_at(c), 0))
+    if (reading := causes.by_cause(sentence, words, wanted, c.evidence or "")) is not None:
+        return _judged_by_cause(c, reading, words, label, hits)
     if c.within_years is not None:
         return _within_years(c.within_years, words, label, p)
     if comorbidities.only_suggested(next(iter(hits)), words, c.evidence or c.text):
@@ -590,7 +608,14 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     graded = _grade_compared(c, words)
     if graded is not None:
         return graded
-    said = _said_of(c, wanted)
+    return _qualified(c, _said_of(c, wanted), words, label, hits)
+
+
+def _qualified(
+    c: Comorbidity, said: str, words: str, label: str, hits: dict[str, str]
+) -> Judgement:
+    """The patient's condition against the qualifier the item's words (`said`) put on it
+    ("uncontrolled", "requiring steroids"): met when there is none."""
     qualifier = _QUALIFIED.search(said) or (
         None if _HISTORY.search(said) else _CURRENT.search(said)
     )
@@ -603,6 +628,21 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         # settle it ("grade 2 pneumonitis, resolved" says nothing about steroids)
         return _treatment_qualifier(qualifier.group(0).lower(), words, label, said)
     affirmed = qualifier is not None and _affirms(qualifier.group(0), words)
+    grade = _PATIENT_GRADE.search(words)
+    if (
+        qualifier
+        and not affirmed
+        and _SIGNIFICANT.fullmatch(qualifier.group(0))
+        and grade is not None
+        and int(grade.group(1)) >= 2
+        and (not _RESOLVED.search(words) or _HISTORY.search(c.text))
+    ):
+        return met(
+            f"{words}: grade {grade.group(1)} (CTCAE: symptomatic, medical intervention "
+            f"indicated), which is '{qualifier.group(0).lower()}' as the criterion means it"
+        )
+    if qualifier and not affirmed and (example := _listed_example(said, qualifier, hits)):
+        return met(f"{words}: {example}, one of the criterion's examples of what it counts")
     if qualifier and _DENIES.search(words) and not affirmed:
         asked = qualifier.group(0).lower()
         if asked.startswith("not "):  # "not under stable control"
@@ -618,6 +658,59 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
 
 
 _GRADE_QUALIFIER = re.compile(r"grade|≥", re.I)
+#: Qualifiers a CTCAE grade of 2 or more answers ("clinically significant radiation
+#: pneumonitis (i.e. affecting activities of daily living or requiring therapeutic
+#: intervention)"): grade 2 is symptomatic, needs medical intervention and limits daily life.
+_SIGNIFICANT = re.compile(r"significant|symptomatic|clinically (?:important|relevant)", re.I)
+
+
+def _judged_by_cause(
+    c: Comorbidity, reading: causes.ByCause, words: str, label: str, hits: dict[str, str]
+) -> Judgement:
+    """An item whose elements give the condition's cause (see `matcher.judges.causes`): the
+    elements naming the entry's cause decide with their own qualifiers ("radiation pneumonitis
+    which required steroids"), and so do the qualified ones naming no cause ("or any evidence of
+    clinically active ILD"); an item naming only other causes does not count the entry."""
+    if reading.own:
+        judged = [_qualified(c, element, words, label, hits) for element in reading.own]
+        judged += [
+            _qualified(c, element, words, label, hits)
+            for element in reading.plain
+            if _QUALIFIED.search(element)
+        ]
+        for result in (Result.MET, Result.UNKNOWN):
+            if found := next((j for j in judged if j.result is result), None):
+                return found
+        return judged[0]
+    named = reading.named.describe() if reading.named else "another cause"
+    if reading.theirs is not None and reading.theirs.kinds:
+        return not_met(
+            f"{words}: from {reading.theirs.describe()}, not from {named}, which the criterion "
+            "names"
+        )
+    return unknown(
+        f"{words}: the criterion counts {label} from {named}; the entry does not give the cause",
+        f"{label} (its cause)",
+    )
+
+
+def _listed_example(said: str, qualifier: re.Match[str], hits: dict[str, str]) -> str | None:
+    """The form of the patient's condition that a qualified item lists among its examples
+    ("clinically important abnormalities in rhythm or conduction, e.g. third degree heart block"
+    for "pacemaker for complete heart block"): the item counts that form as it stands."""
+    opening = _EXAMPLES.search(said, qualifier.end())
+    if opening is None:
+        return None
+    examples = said[opening.end() :]
+    for condition, words in hits.items():
+        listed = comorbidities.forms(condition, examples)
+        theirs = comorbidities.forms(condition, words)
+        if listed and theirs and listed & theirs:
+            shared = min(listed & theirs, key=len)
+            found = re.search(f"(?<![A-Za-z]){shared}", examples, re.I)
+            return found.group(0) if found else None
+    return None
+
 
 #: Infections a trial counts by whether the virus is replicating.
 _VIRAL = frozenset({"hepatitis_b", "hepatitis_c", "hiv"})
@@ -743,12 +836,20 @@ def _or_history(said: str, qualifier: re.Match[str]) -> bool:
 
 def _affirms(qualifier: str, words: str) -> bool:
     """Whether the patient's words say the condition is as the criterion qualifies it: a grade
-    answers a grade ("grade 2 neuropathy" for "grade 2-4 neuropathy"), not "active"."""
+    answers a grade ("grade 2 neuropathy" for "grade 2-4 neuropathy"), not "active"; words on
+    treatment answer a treatment ("on insulin" for "requiring insulin"), not "uncontrolled"."""
     grade_asked = _GRADE_QUALIFIER.match(qualifier) is not None
+    treatment_asked = _TREATMENT_QUALIFIER.search(qualifier) is not None
     return any(
-        grade_asked or not _GRADE_QUALIFIER.match(found.group(0))
+        (grade_asked or not _GRADE_QUALIFIER.match(found.group(0)))
+        and (_TREATMENT_QUALIFIER.search(found.group(0)) is not None) == treatment_asked
         for found in _QUALIFIED.finditer(words)
     )
+
+
+#: A qualifier about treatment rather than severity: "requiring insulin", "on insulin",
+#: "insulin-dependent", "needing steroids".
+_TREATMENT_QUALIFIER = re.compile(r"insulin|\brequir|\bneed", re.I)
 
 
 #: A year written in a condition entry ("prostate cancer treated in 2019").
@@ -819,7 +920,8 @@ _ELEMENT = re.compile(r"[,]|\bor\b|\band\b|\bwith the exception\b|\bexcept\b", r
 _SENTENCE = re.compile(r"[;.](?:\s|$)")
 #: The words that open a list of examples: "such as", "including", "e.g.", "for example".
 _EXAMPLES = re.compile(
-    r"\b(?:such as|including|includes|e\.\s?g\.|for example|for instance|in particular)", re.I
+    r"\b(?:such as|including|includes|e\.\s?g\.|eg\b,?|for example|for instance|in particular)",
+    re.I,
 )
 
 
@@ -1060,13 +1162,30 @@ _INVESTIGATOR_STABLE = re.compile(
 )
 
 
-def _serious_illness(p: Patient) -> Judgement:
+def _serious_illness(c: Comorbidity, p: Patient) -> Judgement:
     """'Serious uncontrolled illness': the complete condition list settles it unless an entry
-    says it is serious or uncontrolled."""
+    says it is serious or uncontrolled. An item that names an organ ("significant cardiovascular
+    disease") counts only the patient's conditions of that organ."""
     if p.profile.conditions is None:
         return unknown("comorbidities not given (serious uncontrolled illness)", "comorbidities")
-    serious = [text for text in p.profile.conditions if _SERIOUS.search(text)]
+    evidence = c.evidence or ""
+    organs = frozenset() if _ANY_ORGAN.search(evidence) else comorbidities.organ_ids(evidence)
+    entries = p.profile.conditions
+    what = "serious or uncontrolled illness"
+    if organs:
+        covered = comorbidities.organ_covers(organs)
+        entries = [
+            text
+            for text in entries
+            if comorbidities.organ_ids(text) & organs or comorbidities.condition_ids(text) & covered
+        ]
+        names = " or ".join(sorted(comorbidities.organ_label(o) for o in organs))
+        what = f"serious or uncontrolled illness of the {names}"
+        if not entries:
+            listed = "; ".join(p.profile.conditions) or "none"
+            return not_met(f"no illness of the {names} among the patient's conditions ({listed})")
+    serious = [text for text in entries if _SERIOUS.search(text)]
     if serious:
         return met(f"{'; '.join(serious)}")
-    listed = "; ".join(p.profile.conditions) or "none"
-    return not_met(f"no serious or uncontrolled illness among the patient's conditions ({listed})")
+    listed = "; ".join(entries) or "none"
+    return not_met(f"no {what} among the patient's conditions ({listed})")

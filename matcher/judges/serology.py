@@ -1,9 +1,14 @@
-"""Hepatitis B serology in a patient's condition entry, read against what an item counts.
+"""Hepatitis B and C serology in a patient's condition entry, read against what an item counts.
 
 A resolved (past) infection, hepatitis B core antibody positive with the surface antigen
 (HBsAg) negative, is not the HBsAg-positive, chronic or active hepatitis B most exclusions are
 about; it is the "history of hepatitis B" some items name, and then the HBV DNA they ask about
 settles it.
+
+Likewise a cured hepatitis C (a sustained virological response after antiviral treatment, HCV
+RNA undetectable) is no current infection: it meets only an item that counts a past infection
+("history of hepatitis C", "anti-HCV antibody positive"), and it has had the adequate therapy
+some items ask for.
 """
 
 from __future__ import annotations
@@ -96,4 +101,74 @@ def hepatitis_b(said: str, sentence: str, words: str) -> Judgement | None:
     return not_met(
         f"{words}: HBsAg negative, a resolved infection at most, not the current (chronic or "
         "active) hepatitis B the criterion is about"
+    )
+
+
+#: A patient's words that hepatitis C is cured: "cured with sofosbuvir/velpatasvir", "SVR12",
+#: "sustained virological response", "HCV RNA undetectable".
+_HCV_CURED = re.compile(
+    r"\bcured\b|\bSVR\s?\d*\b|sustained virolog\w* respon\w*|\beradicat\w*"
+    r"|\bRNA\b[^,;]{0,20}?\b(?:undetectable|negative|not detected)"
+    r"|\bundetectable\b[^,;]{0,15}?\bRNA\b",
+    re.I,
+)
+#: ... and that it is back or never went: "relapsed", "HCV RNA 2e5 IU/mL", "not cured".
+_HCV_PRESENT = re.compile(
+    r"\brelaps\w*|\breinfect\w*|\bnot cured\b|\bfailed\b|\bactive\b|viraemi|viremi"
+    r"|\bRNA\b[^,;]{0,20}?(?:(?<!un)\bdetectable|\bpositive|\d)",
+    re.I,
+)
+#: An item's words that count the infection while it is there: "active", "chronic", "current".
+_HCV_CURRENT = re.compile(
+    r"\bactive\b|\bchronic\b|\bcurrent\w*|\bongoing\b|\buncontrolled\b|\buntreated\b"
+    r"|replicat\w*",
+    re.I,
+)
+#: ... that count a past one: "history of hepatitis C", "anti-HCV antibody positive".
+_HCV_PAST = re.compile(
+    r"\bhistory\b|\bprior\b|\bprevious|\bpast\b|\bresolved\b|\bever\b|\bexpos\w+"
+    r"|antibod\w*|anti-?\s?HCV|\bHCV\s?Ab\b|seropositiv\w*",
+    re.I,
+)
+
+
+_HCV_LEAD = re.compile(
+    r"(?P<current>" + _HCV_CURRENT.pattern + r")|\bhistory\b|\bprior\b|\bprevious|\bpast\b"
+    r"|\bever\b",
+    re.I,
+)
+
+
+def hepatitis_c_cured(words: str) -> bool:
+    """Whether a patient's entry says hepatitis C is cured, and nothing in it says it is back."""
+    return _HCV_CURED.search(words) is not None and _HCV_PRESENT.search(words) is None
+
+
+def hepatitis_c(said: str, lead: str, words: str) -> Judgement | None:
+    """An item about hepatitis C against a patient whose hepatitis C is cured (see the module's
+    note).
+
+    `said`: the item's words about hepatitis C; `lead`: its sentence up to them (a list's
+    opening, "known history of HIV, hepatitis B or hepatitis C", is every element's); `words`:
+    the patient's entry. None when the entry does not say the infection is cured, or when the
+    item counts a past infection.
+    """
+    if not hepatitis_c_cured(words):
+        return None
+    if _NUCLEIC.search(said):
+        return not_met(f"{words}: cured, the virus not found, which the criterion asks about")
+    current = f"{words}: cured, so not the current hepatitis C the criterion is about"
+    if _HCV_CURRENT.search(said):
+        return not_met(current)
+    if _HCV_PAST.search(said):
+        return None
+    # the list's own qualifier, the one nearest before hepatitis C: "known history of HIV,
+    # hepatitis B or hepatitis C" counts a past infection, "known history of HIV or active
+    # hepatitis B or C" a current one
+    qualifiers = list(_HCV_LEAD.finditer(lead))
+    if qualifiers:
+        return not_met(current) if qualifiers[-1].group("current") else None
+    return not_met(
+        f"{words}: cured after a completed course of treatment, so no hepatitis C infection now "
+        "(nor one lacking therapy)"
     )
