@@ -681,11 +681,30 @@ def _condition_qualifier(draft: Draft, conditions: list[Draft], w: str) -> bool:
         return False
     before = w[max(0, draft.start - 45) : draft.start]
     if not _NEEDING.search(before):
-        return False
+        # "diabetics without stable control and with insulin therapy", "HIV on antiretroviral
+        # therapy": a medicine for the condition, named with it (not "... or on X", a bar of
+        # its own, nor an anticancer therapy)
+        if not _WITH_MEDICINE.search(before) or _names_anticancer(draft):
+            return False
+        conditions = [c for c in conditions if c.kind == "comorbidity"]
     return any(
         c.start < draft.start and not _CLAUSE_BREAK.search(w, c.start, draft.start)
         for c in conditions
     )
+
+
+_WITH_MEDICINE = re.compile(
+    r"(?<!\bor )(?<!\bor be )(?<!treatment )(?<!therapy )(?<!treated )(?<!diagnosed )"
+    r"(?<!patients )(?<!anticoagulation )"
+    r"(?:and\s+)?\b(?:with|on)\s+(?:(?!or\b|and\b)[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _names_anticancer(draft: Draft) -> bool:
+    """Whether a therapy draft names anything that counts as a line of anticancer therapy."""
+    named = (*draft.fields.get("agents", ()), *draft.fields.get("classes", ()))
+    return not named or any(lexicon.counts_as_line(n) for n in named)
 
 
 #: Words that may stand before an excluded cancer without qualifying it.
