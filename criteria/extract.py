@@ -758,7 +758,8 @@ def _cns_qualifier(draft: Draft) -> bool:
         draft.kind == "prior_therapy"
         and not draft.fields.get("agents")
         and bool(classes)
-        and classes <= {"corticosteroid", "anticonvulsant", "antiepileptic"}
+        and classes
+        <= {"corticosteroid", "anticonvulsant", "antiepileptic", "enzyme_inducing_antiepileptic"}
     )
 
 
