@@ -35,6 +35,8 @@ def _therapy(c: model.PriorTherapy) -> str:
         parts.append(f"within {c.within_half_lives:g} half-lives")
     if c.cumulative_dose:
         parts.append(f"cumulative dose: {c.cumulative_dose}")
+    if c.daily_dose:
+        parts.append(f"daily dose: {c.daily_dose}")
     if c.min_duration_months is not None:
         parts.append(f"for >= {c.min_duration_months:g} months")
     if c.max_duration_months is not None:

@@ -149,6 +149,11 @@ class PriorTherapy(_Base):
         description="a limit on the cumulative dose, in words ('cumulative dose of doxorubicin "
         "> 360 mg/m2'): about the dose received, which a treatment history does not record",
     )
+    daily_dose: str | None = Field(
+        default=None,
+        description="a limit on the daily dose, in words ('prednisone > 10 mg/day or "
+        "equivalent'): only use above it (or below, as written) counts",
+    )
     min_duration_months: float | None = Field(
         default=None, description="'at least 6 months on endocrine therapy'"
     )

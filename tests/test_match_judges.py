@@ -168,6 +168,23 @@ def test_a_cumulative_dose_limit_is_unknown_for_those_who_had_the_drug() -> None
     assert judged(cap, ac) is UNKNOWN
 
 
+def test_a_daily_dose_limit_counts_only_larger_doses() -> None:
+    """'Systemic glucocorticoids (prednisone > 10 mg/day or equivalent) within 2 weeks'."""
+    c = crit(
+        m.PriorTherapy,
+        "exclusion",
+        classes=("corticosteroid",),
+        within_days=14,
+        daily_dose="> 10 mg/day or equivalent",
+    )
+    low = patient(conditions=["polymyalgia rheumatica, on prednisone 5 mg daily"])
+    high = patient(conditions=["polymyalgia rheumatica, on prednisone 15 mg daily"])
+    unsaid = patient(conditions=["polymyalgia rheumatica, on prednisone"])
+    assert judged(c, low) is NOT_MET
+    assert judged(c, high) is MET
+    assert judged(c, unsaid) is UNKNOWN
+
+
 def test_a_disease_free_interval_after_early_therapy_binds_only_those_who_had_it() -> None:
     # "for patients who had adjuvant chemotherapy, relapse more than 6 months after it"
     c = crit(

@@ -1560,6 +1560,20 @@ _SETTING_LIST_GOES_ON = re.compile(
     re.IGNORECASE,
 )
 _OTHER_IN_BRACKET = re.compile(r"\(\s*(?:any\s+)?other\s+$", re.IGNORECASE)
+#: A daily dose limit written after a drug: "(prednisone > 10 mg/day or equivalent)",
+#: ">= 20 mg per day of prednisolone".
+_DAILY_DOSE = re.compile(
+    r"(?:\b(?!of\b|at\b|an?\b|doses?\b|dosing\b|exceed\w*\b|with\b|or\b|and\b|absolute\b"
+    r"|average\b)[a-z]+\s+)?"
+    r"(?:>=|>)\s*\d+(?:\.\d+)?\s*mg\s*"
+    r"(?:(?:/\s*|per\s+)(?:day|d)\b|daily\b)(?:\s+(?:of\s+)?(?!or\b)[a-z]+)?"
+    r"(?:\s+or\s+(?:its\s+|an?\s+)?equivalent(?:\s+dose)?)?",
+    re.IGNORECASE,
+)
+_DOSE_LIMIT_AFTER = re.compile(
+    r"[\s(]*(?:>=|>)\s*\d+(?:\.\d+)?\s*mg\s*(?:/\s*|per\s+)?(?:day\b|d\b|daily\b)", re.I
+)
+_DAILY_DOSE_BREAK = re.compile(r"[.;]\s|\bor\b|\)\s*,")
 _EACH_BEFORE = re.compile(r"\b(?:before|prior to|at|with|during|after)\s+(?:each|every)\s+$")
 _HISTORY_RESUMES = re.compile(
     r"(?:[,;]|\b(?:or|and)\b)\s*(?:(?:patients|participants|subjects)\s+who\s+)?"
@@ -2319,7 +2333,11 @@ def _prior_therapy(
     ):
         return None
     if (
-        (view.has(_FUTURE_WORDS) and _FUTURE.search(after[:12], l_after[:12]))
+        (
+            view.has(_FUTURE_WORDS)
+            and _FUTURE.search(after[:12], l_after[:12])
+            and not _DOSE_LIMIT_AFTER.match(after)  # "(prednisone > 10 mg/day)": a limit
+        )
         or (view.section == Section.INCLUSION and _ON_STUDY.match(after, l_after))
         or (view.has(_AFTER_ENTRY_WORDS) and _AFTER_ENTRY.match(after, l_after))
     ) and not _HISTORY_WORD.search(l_before):
@@ -2506,6 +2524,14 @@ def _prior_therapy(
         n, unit = float(recently.group("n")), recently.group("unit")
         fields["max_duration_months"] = cues.months(n, unit)
         window, washout, times = (cues.days(n, unit), 0, 0), None, None
+    dose = _DAILY_DOSE.search(w, run.end, min(len(w), run.end + 60))
+    if (
+        dose is not None
+        and not _DAILY_DOSE_BREAK.search(w, run.end, dose.start())
+        and not re.search(r"\bnot\b", w[max(run.end, dose.start() - 25) : dose.start()])
+    ):
+        # "systemic glucocorticoids (prednisone > 10 mg/day or equivalent)": only use above it
+        fields["daily_dose"] = dose.group(0).strip(" ()")
     if washout:
         found = next(
             g

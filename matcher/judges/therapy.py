@@ -69,6 +69,19 @@ def _named_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
             continue
         before = words[max(0, found[0] - 30) : found[0]]
         around = words[max(0, found[0] - 30) : found[0] + 40]  # "on prednisone 5 mg daily"
+        if c.daily_dose:
+            dosed = _dose_above(c.daily_dose, around)
+            if dosed is None:
+                return unknown(
+                    f"{words} (among the patient's conditions): the criterion counts only a "
+                    f"daily dose {c.daily_dose}; the entry does not give the dose",
+                    f"daily dose of {wanted_words(c)}",
+                )
+            if not dosed:
+                return not_met(
+                    f"{words} (among the patient's conditions): not above the criterion's daily "
+                    f"dose ({c.daily_dose})"
+                )
         if _LONG_TERM.search(c.evidence or c.text) and not _TAKEN_FOR_LONG.search(around):
             return unknown(
                 f"{words} (among the patient's conditions): the criterion is about long-term "
@@ -83,6 +96,19 @@ def _named_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
             )
         return met(f"{words} (among the patient's conditions)")
     return None
+
+
+_MG = re.compile(r"(\d+(?:\.\d+)?)\s*mg\b", re.I)
+
+
+def _dose_above(limit: str, entry: str) -> bool | None:
+    """Whether the dose an entry gives is above a criterion's daily-dose limit ("> 10 mg/day",
+    ">= 20 mg per day"); None when either gives no number of milligrams."""
+    wanted, given = _MG.search(limit), _MG.search(entry)
+    if wanted is None or given is None:
+        return None
+    bound, dose = float(wanted.group(1)), float(given.group(1))
+    return dose >= bound if ">=" in limit else dose > bound
 
 
 #: A criterion about long use of a medicine: "long-term", "chronic", "prolonged".
