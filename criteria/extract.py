@@ -927,8 +927,11 @@ _TRAILING_LABEL = re.compile(
 
 #: "... more than 2 endocrine lines in Cohort 1; more than 1 in Cohort2": a clause's own label.
 _TRAILING_IN_LABEL = re.compile(
-    r"\bin\s+(?P<label>(?:cohort|part|arm)\s*(?-i:[A-Z0-9]{1,3}))\b(?=\s*(?:[;.]|$|\s+For\b))",
+    r"\bin\s+(?P<label>(?:cohort|part|arm)\s*(?-i:[A-Z0-9]{1,3}))\b(?=\s*(?:[;.,]|$|\s+For\b))",
     re.IGNORECASE,
+)
+_LEADING_FOR = re.compile(
+    r"\b(?:for|among)\s+(?:the\s+)?(?:patients|subjects|participants|those)?\s*$", re.I
 )
 _LABEL_SPACE = re.compile(r"(?i)^(cohort|part|arm)\s*")
 #: An inline list element's mark ("b)", "(ii)") and a label that ends an element.
@@ -954,6 +957,8 @@ def _mid_item_cohorts(drafts: list[Draft], view: ItemView) -> None:
     ending = [
         (m.start(), m.end(), _LABEL_SPACE.sub(r"\1 ", m.group("label")))
         for m in _TRAILING_IN_LABEL.finditer(view.w)
+        # not a label that opens its words: "For patients in Cohort 2, the report must ..."
+        if not _LEADING_FOR.search(view.w, max(0, m.start() - 30), m.start())
     ]
     if len({label.lower() for _, _, label in ending}) >= 2:
         _label_clauses(drafts, ending)
