@@ -893,7 +893,9 @@ _MID_COHORT = re.compile(
     r"(?-i:\s+[A-Z0-9]{1,3}\b))\s*(?:only\s*)?\)\s*:?"
     # "... For the phase 2, no more than 2 regimens", "..., for cohort 2, should have failed X"
     r"|[.;,]\s+for\s+(?:the\s+)?(?P<named>(?:cohorts?|arms?|parts?|groups?|phases?)"
-    r"(?-i:\s+(?:[A-Z0-9]{1,3}[a-z]?|I{1,3}V?|IV))|phases?\s+[1-4])\s*(?:only\s*)?[,:]"
+    r"(?-i:\s+(?:[A-Z0-9]{1,3}[a-z]?|I{1,3}V?|IV))|phases?\s+[1-4])"
+    r"(?:\s+(?:dose\s+)?(?:expansion|escalation|extension)(?:\s+(?:phase|part|stage|study))?)?"
+    r"\s*(?:only\s*)?[,:]"  # ("For the Part C dose expansion phase, X must be included")
     # "... The Refractory Expansion Part only: X", "...; Arm 2: patients with ..."
     r"|[.;]\s+(?:the\s+)?(?P<only>[^:;,.()]{0,40}?\b(?:cohorts?|arms?|parts?|groups?|phases?)"
     r"(?-i:\s+[A-Z0-9]{1,3}\b)?)\s+only\s*:"

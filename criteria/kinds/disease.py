@@ -86,6 +86,9 @@ _NOT_ELIGIBLE = re.compile(
 )
 #: "(diagnosis of) stage IV NSCLC", "metastatic solid tumours": the disease is staged, not a site.
 _STAGED_DISEASE_AFTER = re.compile(
+    # (past the rest of a list of stages: "metastatic or locally advanced, relapsed NSCLC")
+    r"(?:\s*(?:,|\bor\b|\band\b|/)\s*(?:locally\s+)?(?:advanced|recurrent|relapsed|unresectable"
+    r"|metastatic|inoperable)\b)*,?"
     r"\s+(?:[\w-]+\s+){0,2}?(?:breast|disease|cancer|setting|nsclc|sclc|tumou?rs?|carcinoma"
     r"|malignan\w*|neoplasm\w*|melanoma|sarcoma|adenocarcinoma|lung)\b",
     re.IGNORECASE,
@@ -201,6 +204,7 @@ def read_stage(view: ItemView) -> list[Draft]:
                 # ("a history of T2N0M0 breast carcinoma" alone is a survivor's stage)
             if (
                 rule.name == "stage_metastatic"
+                and not view.low.startswith("stage", match.start())  # "of stage IV": a stage
                 and _STAGE_NOISE.search(w[: match.start()])
                 and not _STAGED_DISEASE_AFTER.match(w, match.end())
             ):
