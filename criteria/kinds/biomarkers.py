@@ -246,7 +246,8 @@ _MARKERS = (
 _DRUGS_FOR_BEFORE = re.compile(
     r"\b(?:drugs?|agents?|therap(?:y|ies)|inhibitors?|treatments?|TKIs?|medications?"
     r"|medicines?)\s+(?:specifically\s+)?(?:for|against|targeting|directed\s+(?:at|against)"
-    r"|that\s+targets?)\s+(?:the\s+|an?\s+)?$",
+    r"|that\s+targets?|target(?:ed|s)?\s+(?:on|at|for|against)|with\s+activity\s+against)"
+    r"\s+(?:the\s+|an?\s+)?(?:EGFR\s+)?$",
     re.IGNORECASE,
 )
 
@@ -607,7 +608,11 @@ def _gene_from_variants(view: ItemView) -> list[Draft]:
             left_out.append(value)  # "an exon 20 insertion other than A763_Y764insFQEA"
             continue
         before = _GENE_WORD_END.sub("", view.w[max(0, match.start() - 50) : match.start()])
-        if _TARGET_BEFORE.search(before) or _ALTERATION_DRUGS_AFTER.match(view.w, match.end()):
+        if (
+            _TARGET_BEFORE.search(before)
+            or _DRUGS_FOR_BEFORE.search(before)
+            or _ALTERATION_DRUGS_AFTER.match(view.w, match.end())
+        ):
             continue  # "drugs targeting EGFR exon 20 insertions": the drugs' target
         if value and gene:
             found.setdefault(gene, []).append(value)

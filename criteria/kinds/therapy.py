@@ -721,6 +721,50 @@ def _generic_with_examples(mentions: list[lexicon.Mention], w: str) -> list[lexi
     return [found, *mentions]
 
 
+_GENERATION_WORDS = gate_words("generation")
+_GENERATION_BEFORE = re.compile(
+    r"\b(?P<n>1st|first|2nd|second|3rd|third|4th|fourth)[\s-]*generation\s+$", re.IGNORECASE
+)
+_GENERATION_NAMES = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth"}
+
+
+@functools.cache
+def _generation_classes() -> frozenset[str]:
+    return frozenset(c.id for c in lexicon.all_classes() if c.id.endswith("_generation"))
+
+
+def _generation_of_kin(mentions: list[lexicon.Mention], view: ItemView) -> list[lexicon.Mention]:
+    """'AZD9291 (or 3rd generation TKIs)', 'osimertinib, CO-1686 and other third-generation
+    TKI': a generation of TKIs with no target named is the generation of the drugs named with it
+    (EGFR's here, not any TKI); with no such drug, of the gene the item names."""
+    out: list[lexicon.Mention] = []
+    for m in mentions:
+        found = _GENERATION_BEFORE.search(view.w, max(0, m.start - 25), m.start)
+        if found is None or m.id not in {"tyrosine_kinase_inhibitor", "kinase_inhibitor"}:
+            out.append(m)
+            continue
+        n = found.group("n").lower()
+        generation = f"{_GENERATION_NAMES.get(n, n)}_generation"
+        families = {
+            c.rsplit("_", 2)[0]
+            for other in mentions
+            if other.kind == "drug"
+            for c in lexicon.drug_classes(other.id)
+            if c.endswith("_generation")
+        }
+        if not families:
+            genes = {g.id for g in view.genes}
+            families = {
+                f for f, gene in (("egfr_tki", "EGFR"), ("alk_inhibitor", "ALK")) if gene in genes
+            }
+        named = [f"{f}_{generation}" for f in sorted(families)]
+        known = [c for c in named if c in _generation_classes()]
+        if len(known) == 1:
+            m = dataclasses.replace(m, id=known[0], start=found.start())
+        out.append(m)
+    return out
+
+
 def _without_restated_kind(mentions: list[lexicon.Mention], w: str) -> list[lexicon.Mention]:
     """'anti-PD-L1 therapeutic antibody': the kind of drug after a class of that kind restates
     it; read alone it would be every antibody (trastuzumab among them). 'EGFR-targeting agents
@@ -961,6 +1005,8 @@ _SEQUENCE_WORDS = gate_words("thereafter", "then", "followed", "subsequent")
 
 def _read(view: ItemView) -> list[Draft]:
     mentions = _targeted(_named_after_generic(view.drugs, view.w), view.w)
+    if view.has(_GENERATION_WORDS):
+        mentions = _generation_of_kin(mentions, view)
     if mentions and view.has(_TARGET_BEFORE_WORDS):
         mentions = _targeted_before(mentions, view.w)
     if view.has(_TARGETING_WORDS):
