@@ -156,10 +156,15 @@ def negated_before(work: str, start: int, window: int = 70) -> bool:
         between = before[match.end() :]
         if _NEW_VERB.search(between) or _EITHER_WAY.search(between):
             continue  # (or "without X, with or without Y": Y either way)
+        if match.group(0).lower() == "without" and _AFTER_EVENT.search(between):
+            continue  # "without T790M after first-generation TKI failure": the TKI was had
         return True
     return False
 
 
+_AFTER_EVENT = re.compile(
+    r"(?<!\bthe )(?<!\bor )(?<!\band )\b(?:after|following)\s+(?:\w+\s+){0,4}$", re.IGNORECASE
+)
 _WITH_OR = re.compile(r"\bwith\s*(?:or|/)\s*$", re.IGNORECASE)
 _EITHER_WAY = re.compile(r"\bwith\s*(?:or|/)\s*without\b", re.IGNORECASE)
 _ALLOWED_IF = re.compile(
