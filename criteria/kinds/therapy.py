@@ -88,6 +88,7 @@ _FUTURE = Fast(
     r"|physician'?s? choice|treatment of physician|standard of care|SOC\b"
     r"|(?<!last )(?<!final )dose of|(?:before|after|prior to|following|during)\s+(?:the\s+)?"
     r"(?:first\s+|initial\s+|each\s+)?administration of"
+    r"|(?:before|prior to)\s+(?:the\s+)?(?:first|initial|each)\s+doses?\s+of"
     r"|amenable to|curative intent|no subsequent|without subsequent|no further|no additional"
     r"|cannot receive|can not receive|unable to receive|inapplicable|unsuitable|not suitable"
     r"|not appropriate|not (?:a )?candidates?|concurrently with"
