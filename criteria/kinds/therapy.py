@@ -3361,6 +3361,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
             # (such as CDK4/6 or mTOR inhibitors) administered for metastatic disease"
             unbracketed = _OPTIONAL_PART.sub(" ", _BRACKETED.sub(" ", rest), count=1)
             settings = cues.settings_in(_SETTING_TAIL_END.split(unbracketed, 1)[0][:80])
+        # "at least 1 prior hormonal treatment in any setting": every setting counts
+        every = not settings and _ANY_SETTING.match(rest) is not None
         if not settings and re.search(r"\b(?:palliative)\b", between, re.I):
             settings = ("metastatic",)
         if "metastatic" in settings and len(settings) > 1:
@@ -3403,6 +3405,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
                     if other_scope not in scopes and other_scope != "any":
                         scopes.append(other_scope)
         part = _OF_WHICH.match(w, end) if not settings else None
+        if every and part is None:
+            settings = _EVERY_SETTING
         for counted in scopes:
             out.append(
                 view.draft(
@@ -3496,6 +3500,9 @@ def _left_out(
     return left_out, (start, at + found.end())
 
 
+_ANY_SETTING = re.compile(
+    r"[^.;,]{0,30}?\b(?:in|across|for)\s+(?:any|all|every)\s+(?:disease\s+)?settings?\b", re.I
+)
 _SETTING_TAIL_END = re.compile(r"\b(?:and|or|but|with|who|which|including|except)\b|,")
 _BRACKETED = re.compile(r"\((?:[^()]|\([^()]*\))*\)")  #: a bracket (one nested level)
 _OPTIONAL_PART = re.compile(
