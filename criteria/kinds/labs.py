@@ -230,6 +230,10 @@ def _prefixed(view: ItemView, mentions: list[_Mention]) -> tuple[list[Draft], se
     return out, used
 
 
+_ALLOWED_AFTER = re.compile(
+    r"\s*(?:is|are|will be)\s+(?:also\s+)?(?:acceptable|allowed|permitted|eligible)\b",
+    re.IGNORECASE,
+)
 _PER_LITRE = re.compile(r"^/\s*L$", re.IGNORECASE)
 _LAB_NEGATION = re.compile(
     r"(?:\b(?:must|should|may|shall)\s+not\s+(?:have|show|be)\b[^.;\d]{0,25}"
@@ -376,6 +380,8 @@ def read(view: ItemView) -> list[Draft]:
             continue  # "[Note: no transfusion within 14 days before the haemoglobin >= 9 test]"
         if _CONDITION_BEFORE.search(w, max(0, group[0].start - 40), group[0].start):
             continue  # "If LVEF is greater than 70%, an ECHO should be done as well": a condition
+        if _ALLOWED_AFTER.match(w, end + threshold.end()):
+            continue  # "bilirubin > 2.0 is acceptable in the setting of Gilbert's": an allowance
         value = _number(threshold.group("value"))
         unit_raw = threshold.group("unit")
         unit_start = end + threshold.start("unit") if unit_raw else None
