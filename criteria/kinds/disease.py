@@ -1067,6 +1067,7 @@ _STATUS = Fast(
     r"(?P<s>positive|negative|pos\b|neg\b|ultra-?low|low\b|zero\b|null\b"
     r"|\+{1,3}(?:(?![\w])|(?=her-?\s?2|er\b|pr\b|pgr\b))"  # "HR+HER2-": run together
     r"|-(?![\w])(?!\s*(?:er|pr|pgr|hr|her|estrogen|oestrogen|progesterone)\b)"
+    r"(?!\s*(?:amplif\w*|gene\b|overexpress\w*|mutat\w*|positiv\w*))"  # "ERBB2- amplification"
     r"|expressi(?:ng|on)|over-?expressi\w+|non-?amplified|not amplified|0\b"
     r"|enriched|[1-3]\+)"
     # "Hormone receptor status: Negative pregnancy test": a heading run into another item
