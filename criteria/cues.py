@@ -88,7 +88,8 @@ _FOR_TREATMENT = (
     r"|participation)))"
 )
 _NEG_AFTER = Fast(
-    r"^[^;.]{0,60}?\b(?:(?:is|are|will be|be|were|was)\s+(?:not\s+(?:allowed|permitted"
+    r"^[^;.]{0,60}?\b(?:(?:should|must|shall|may)\s+not\s+have\s+been\s+(?:given|received"
+    r"|administered)|(?:is|are|will be|be|were|was)\s+(?:not\s+(?:allowed|permitted"
     r"|eligible"
     + _FOR_TREATMENT
     + r"|acceptable|included|(?:been\s+)?(?:performed|given|received|administered|used|done))"

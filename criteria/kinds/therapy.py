@@ -97,6 +97,7 @@ _FUTURE = Fast(
     r"|reactions? to|need (?:for|of)|requir\w+ (?:\w+\s+)?(?:immediate|urgent)"
     r"|at (?:the )?(?:initiation|start) of|last (?:\w+\s+){0,2}before"
     r"|(?:should|must|may|can|to)\s+continue\s+(?:to\s+(?:take|receive)|taking|receiving|on|with)"
+    r"|(?:may|can)\s+continue(?=\s+(?:(?:their|the)\s+)?$)"  # "Subjects may continue X if"
     r"|experience\s+(?:in\s+)?(?:treating|using|with)\b[^.;]{0,40}?\bwith"
     r"|interactions?\s+(?:of|between)\s+[^.;]{0,40}?\s+(?:with|and)"
     r"|because of|owing to|agrees? to|accepts?|will (?:take|receive|start|continue|need|require"
@@ -329,8 +330,10 @@ _PRIOR_OR_CURRENT = re.compile(
 _EVER_WORDS = re.compile(r"\b(?:prior|previous(?:ly)?|before|history|ever|past)\b", re.IGNORECASE)
 _USE_OF = re.compile(r"\W*use\s+of\s+(?!(?:\w+\s+)?(?:prior|previous|earlier)\b)", re.IGNORECASE)
 _WASHOUT = Fast(
-    r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,4}?"
-    r"(?:since|from|after)\s+(?:the\s+)?(?:last|final|end|completion|discontinu\w*|stop\w*|prior)"
+    r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?|years?(?=\s+since))"
+    r"\s*(?:\w+\s+){0,4}?"
+    r"(?:since|from|after)\s+(?:the\s+)?(?:last|final|end|completion|discontinu\w*|stop\w*|prior"
+    r"|previous|earlier)"
     r"|(?:discontinu\w+|stopp\w+|last dose|completed|washout|wash-out|off)\b[^.;]{0,160}?(?:>="
     r"|>)\s*"
     r"(?P<n3>\d+(?:\.\d+)?)\s*(?P<unit3>days?|weeks?|months?)"
