@@ -480,6 +480,10 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if "other_malignancy" in conditions:
         # "another cancer, other than breast cancer": the cancer named is not the trial's
         keep = [d for d in keep if d.kind != "cancer_type"]
+    if "enrolment_cap" in topics:
+        # "once the 50% cap for RAS wild-type has been reached, only RAS-mutant participants
+        # will be eligible": how many of a kind may enrol, not who
+        keep = [d for d in keep if d.kind not in {"biomarker", "receptor", "cancer_type"}]
     if "compliance" in topics:
         # "willing to comply with scheduled visits, laboratory tests and other procedures": the
         # tests are what the patient agrees to, not a bar on organ function
