@@ -2286,3 +2286,53 @@ def test_another_kind_of_heart_disease_does_not_meet_an_item_naming_one_kind() -
     assert judged(angina, patient(conditions=["unstable angina, admitted 2026"])) is MET
     arrhythmia = _item("Uncontrolled ventricular arrhythmia", "cardiac_disease", "arrhythmia")
     assert judged(arrhythmia, PACED) is UNKNOWN  # the same kind: for the investigator
+
+
+# --- leptomeningeal disease -------------------------------------------------------------------
+
+
+def _cns(text: str, *states: str) -> Any:
+    return m.CnsMetastases(
+        section=Section("exclusion"), text=text, span=(0, len(text)), item=0, states=states
+    )
+
+
+def _lmd_patient(sites: list[str], conditions: list[str], brain: str = "treated_stable") -> Patient:
+    return patient(
+        diagnosis={"cancer": "breast cancer", "metastatic_sites": sites, "brain_metastases": brain},
+        conditions=conditions,
+    )
+
+
+LMD_BY_SITE = _lmd_patient(["bone", "leptomeninges"], [])
+LMD_BY_CONDITION = _lmd_patient(["bone"], ["leptomeningeal metastases, intrathecal MTX 2025"])
+STABLE_BRAIN_ONLY = _lmd_patient(["bone", "brain"], [])
+NO_CNS = _lmd_patient(["bone"], [], brain="none")
+ANY_LMD = (
+    "Known active uncontrolled or symptomatic CNS metastases, carcinomatous meningitis, or "
+    "leptomeningeal disease"
+)
+
+
+def test_leptomeningeal_disease_in_the_sites_or_conditions_meets_an_exclusion_naming_it() -> None:
+    c = _cns(ANY_LMD, "active", "symptomatic", "leptomeningeal")
+    assert judged(c, LMD_BY_SITE) is MET
+    assert judged(c, LMD_BY_CONDITION) is MET
+    assert judged(_cns("Leptomeningeal metastase", "leptomeningeal"), LMD_BY_SITE) is MET
+
+
+def test_leptomeningeal_disease_the_profile_does_not_mention_is_unknown_not_absent() -> None:
+    c = _cns(ANY_LMD, "active", "symptomatic", "leptomeningeal")
+    assert judged(c, STABLE_BRAIN_ONLY) is UNKNOWN
+    assert evaluate(c, STABLE_BRAIN_ONLY).missing == "leptomeningeal disease"
+    assert judged(c, NO_CNS) is NOT_MET  # brain_metastases: none rules out CNS disease
+
+
+def test_a_qualified_leptomeningeal_exclusion_leaves_treated_disease_unknown() -> None:
+    active = _cns("Active leptomeningeal disease or poorly controlled CNS metastases.",
+                  "active", "leptomeningeal")  # fmt: skip
+    assert judged(active, LMD_BY_CONDITION) is UNKNOWN
+    growing = _lmd_patient(["bone"], ["progressing leptomeningeal carcinomatosis"])
+    assert judged(active, growing) is MET
+    denied = _lmd_patient(["bone"], ["no leptomeningeal disease on MRI"], brain="active")
+    assert judged(_cns("Leptomeningeal disease", "leptomeningeal"), denied) is UNKNOWN

@@ -106,8 +106,15 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     into states ("unless they meet specific stability criteria") leaves treated, stable ones
     unknown: the exception is written for them.
     """
+    states = set(c.states)
+    lepto = _leptomeningeal(p)
     diagnosis = p.profile.diagnosis
     brain = diagnosis.brain_metastases if diagnosis else None
+    if lepto is not None and (
+        "leptomeningeal" in states
+        or ("any" in states and not c.exceptions and brain in {None, "none"})
+    ):
+        return _leptomeningeal_judgement(c, lepto)
     if diagnosis is None or brain is None:
         return unknown("brain metastases not recorded", "brain metastases")
     symptomatic = diagnosis.brain_metastases_symptomatic if brain != "none" else False
@@ -118,7 +125,6 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     }[brain]
     if symptomatic is not None and brain != "none":
         words += " (symptomatic)" if symptomatic else " (asymptomatic)"
-    states = set(c.states)
     if brain == "none":
         return not_met(words)
     steroids = _steroid_use(p) if _names_steroid(" ".join((c.text, *c.exceptions))) else None
@@ -161,13 +167,83 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
                 f"{words}; whether they cause symptoms or need steroids is not recorded",
                 "whether the brain metastases are symptomatic",
             )
-    if states & (_ACTIVE_STATES | {"symptomatic"}):
-        return not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
     if "leptomeningeal" in states:
+        # the brain metastases do not meet it; leptomeningeal disease the profile does not
+        # mention (in the metastatic sites or the conditions) is unknown, not absent
         return unknown(
             f"{words}; leptomeningeal involvement not recorded", "leptomeningeal disease"
         )
+    if states & (_ACTIVE_STATES | {"symptomatic"}):
+        return not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
     return unknown(f"{words}; criterion states {', '.join(sorted(states))}", "brain metastases")
+
+
+#: Leptomeningeal disease in a metastatic site ("leptomeninges") or a condition entry
+#: ("leptomeningeal metastases treated with intrathecal methotrexate", "carcinomatous meningitis").
+_LEPTO = re.compile(
+    r"\blepto-?mening\w*|\bmeninge[sa]l?\b|\b(?:carcinomatous|neoplastic|malignant)\s+meningitis"
+    r"|\bmeningeal\s+(?:carcinomatosis|metasta\w*|disease|spread)|\bLMD\b",
+    re.IGNORECASE,
+)
+#: A denial before it in the same entry: "no leptomeningeal disease", "LMD ruled out".
+_LEPTO_DENIED = re.compile(r"\b(?:no|not|without|negative|ruled\s+out|free\s+of)\b", re.I)
+#: Words that qualify a trial's mention of leptomeningeal disease, so that having it is not
+#: enough ("active leptomeningeal disease", "symptomatic ... leptomeningeal metastases").
+_LEPTO_QUALIFIER = re.compile(
+    r"\b(?:active|uncontrolled|untreated|symptomatic|progressi\w*|unstable|poorly\s+controlled"
+    r"|clinically\s+(?:manifest\w*|significant|evident|apparent)|requiring|need\w*"
+    r"|with\s+(?:clinical\s+)?symptoms)\b",
+    re.IGNORECASE,
+)
+#: The patient's words that say the disease is still active ("progressing leptomeningeal ...").
+_LEPTO_ACTIVE = re.compile(
+    r"\b(?:active|progressi\w*|symptomatic|untreated|uncontrolled|worsening)\b", re.I
+)
+
+
+def _leptomeningeal(p: Patient) -> str | None:
+    """Where the profile records leptomeningeal disease ("metastatic sites" or the condition
+    entry's words), or None when it does not."""
+    diagnosis = p.profile.diagnosis
+    for site in (diagnosis.metastatic_sites or ()) if diagnosis else ():
+        if _LEPTO.search(site):
+            return "metastatic sites"
+    for words in p.profile.conditions or ():
+        found = _LEPTO.search(words)
+        if found and not _LEPTO_DENIED.search(words[: found.start()]):
+            return words
+    return None
+
+
+def _leptomeningeal_judgement(c: CnsMetastases, recorded: str) -> Judgement:
+    """A CNS criterion naming leptomeningeal disease (or CNS metastases of any kind) for a
+    patient whose profile records it: met, unless every mention of it in the text is qualified
+    ("active leptomeningeal disease") and the patient's words do not say it is."""
+    said = (
+        "leptomeningeal disease (metastatic sites)"
+        if recorded == "metastatic sites"
+        else f"leptomeningeal disease ({recorded})"
+    )
+    if "leptomeningeal" not in c.states:
+        return met(said)  # brain or CNS metastases of any kind
+    mentions = list(_LEPTO.finditer(c.text))
+    if not mentions or any(not _lepto_qualified(c.text, m) for m in mentions):
+        return met(said)
+    if recorded != "metastatic sites" and _LEPTO_ACTIVE.search(recorded):
+        return met(said)
+    return unknown(
+        f"{said}; whether it is as the criterion qualifies it (active, symptomatic) is not "
+        "recorded",
+        "whether the leptomeningeal disease is active or symptomatic",
+    )
+
+
+def _lepto_qualified(text: str, mention: re.Match[str]) -> bool:
+    """Whether qualifying words stand with this mention, in its clause (back to a comma,
+    semicolon or sentence start, and on to the next one)."""
+    before = re.split(r"[,;.:]", text[: mention.start()])[-1]
+    after = re.split(r"[,;.:]", text[mention.end() :])[0]
+    return bool(_LEPTO_QUALIFIER.search(before) or _LEPTO_QUALIFIER.search(after))
 
 
 @lru_cache(maxsize=4096)
