@@ -2336,3 +2336,58 @@ def test_a_qualified_leptomeningeal_exclusion_leaves_treated_disease_unknown() -
     assert judged(active, growing) is MET
     denied = _lmd_patient(["bone"], ["no leptomeningeal disease on MRI"], brain="active")
     assert judged(_cns("Leptomeningeal disease", "leptomeningeal"), denied) is UNKNOWN
+
+
+# --- brain metastases qualified after the noun; radiotherapy recorded among the conditions -------
+
+
+def test_brain_metastases_requiring_active_treatment_are_not_treated_stable_ones() -> None:
+    text = (
+        "Subjects with known brain metastasis accompanied by clinical symptoms or requiring "
+        "active treatment"
+    )
+    c = m.CnsMetastases(section=Section("exclusion"), text=text, span=(0, len(text)), item=0,
+                        evidence="brain metastasis", states=("any",))  # fmt: skip
+    srs_done = patient(diagnosis={"brain_metastases": "treated_stable",
+                                  "brain_metastases_symptomatic": False})  # fmt: skip
+    assert judged(c, srs_done) is NOT_MET
+    assert judged(c, patient(diagnosis={"brain_metastases": "active"})) is MET
+    plain = m.CnsMetastases(
+        section=Section("exclusion"), text="Known brain metastases", span=(0, 22), item=0,
+        evidence="brain metastases", states=("any",),
+    )  # fmt: skip
+    assert judged(plain, srs_done) is MET
+
+
+SRS_DONE = patient(
+    diagnosis={"cancer": "breast cancer", "brain_metastases": "treated_stable"},
+    treatments=[],
+    conditions=["brain metastases treated with stereotactic radiosurgery 6 months ago, stable"],
+)
+UNDATED_RT = patient(treatments=[], conditions=["prior radiotherapy to the breast"])
+NO_RT_WORDS = patient(treatments=[], conditions=["type 2 diabetes"])
+
+
+def test_radiotherapy_named_in_the_conditions_answers_a_radiotherapy_criterion() -> None:
+    completed = crit(
+        m.PriorTherapy, classes=("radiotherapy", "corticosteroid"), relation="received"
+    )
+    assert judged(completed, SRS_DONE) is MET
+    # the history holds systemic therapy only: its silence leaves radiotherapy or steroids open
+    assert judged(completed, NO_RT_WORDS) is UNKNOWN
+    washout = crit(m.PriorTherapy, "exclusion", classes=("chemotherapy", "radiotherapy"),
+                   relation="received", within_days=28)  # fmt: skip
+    assert judged(washout, SRS_DONE) is NOT_MET  # six months ago
+    undated = evaluate(washout, UNDATED_RT)
+    assert undated.result is UNKNOWN
+    assert undated.missing == "dates of radiotherapy"
+    assert "prior radiotherapy to the breast" in undated.explanation
+
+
+def test_a_generic_radiotherapy_exclusion_without_window_is_left_to_the_investigator() -> None:
+    c = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received")
+    assert judged(c, UNDATED_RT) is UNKNOWN
+    wbrt = crit(m.PriorTherapy, "exclusion", classes=("whole_brain_radiotherapy",),
+                relation="received")  # fmt: skip
+    assert judged(wbrt, patient(treatments=[], conditions=["WBRT in 2024"])) is MET
+    assert judged(wbrt, SRS_DONE) is NOT_MET

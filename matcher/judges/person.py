@@ -106,7 +106,7 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     into states ("unless they meet specific stability criteria") leaves treated, stable ones
     unknown: the exception is written for them.
     """
-    states = set(c.states)
+    states = set(c.states) if c.states != ("any",) or c.exceptions else _states_after(c)
     lepto = _leptomeningeal(p)
     diagnosis = p.profile.diagnosis
     brain = diagnosis.brain_metastases if diagnosis else None
@@ -176,6 +176,37 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     if states & (_ACTIVE_STATES | {"symptomatic"}):
         return not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
     return unknown(f"{words}; criterion states {', '.join(sorted(states))}", "brain metastases")
+
+
+#: States written after the noun that a reading of "any" brain metastases has lost: "brain
+#: metastasis accompanied by clinical symptoms or requiring active treatment".
+_SYMPTOMS_AFTER = re.compile(
+    r"^\W*(?:that\s+(?:are|is)\s+|which\s+(?:are|is)\s+)?(?:accompanied\s+by|with|causing)\s+"
+    r"(?:\w+\s+){0,2}symptoms\b|^\W*(?:that\s+(?:are|is)\s+)?symptomatic\b",
+    re.IGNORECASE,
+)
+_TREATMENT_AFTER = re.compile(
+    r"\b(?:requir\w*|need\w*)\s+(?:active|immediate|urgent|current)\s+(?:treatment|therapy"
+    r"|intervention)\b",
+    re.IGNORECASE,
+)
+
+
+def _states_after(c: CnsMetastases) -> set[str]:
+    """The criterion's states, with those its words give after the noun when the parse read
+    brain metastases of any kind: symptoms ("accompanied by clinical symptoms") make it about
+    symptomatic ones, and "requiring active treatment" about active ones (needing treatment
+    now: treated, stable metastases do not)."""
+    at = c.text.find(c.evidence) if c.evidence else -1
+    if at < 0:
+        return set(c.states)
+    after = re.split(r"[;.]", c.text[at + len(c.evidence) :])[0]
+    states = set()
+    if _SYMPTOMS_AFTER.search(after) or re.search(r"\bor\s+symptomatic\b", after, re.I):
+        states.add("symptomatic")
+    if _TREATMENT_AFTER.search(after):
+        states.add("active")
+    return states or set(c.states)
 
 
 #: Leptomeningeal disease in a metastatic site ("leptomeninges") or a condition entry
