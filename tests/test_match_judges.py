@@ -2391,3 +2391,43 @@ def test_a_generic_radiotherapy_exclusion_without_window_is_left_to_the_investig
                 relation="received")  # fmt: skip
     assert judged(wbrt, patient(treatments=[], conditions=["WBRT in 2024"])) is MET
     assert judged(wbrt, SRS_DONE) is NOT_MET
+
+
+# --- treatment-free intervals -------------------------------------------------------------------
+
+TFI_TEXT = (
+    "Patients who have received prior neo-adjuvant, adjuvant chemotherapy, radiotherapy, or "
+    "chemoradiotherapy with curative intent for non-metastatic disease must have experienced a "
+    "treatment free interval of at least 6 months from randomization since the last chemotherapy"
+)
+
+
+def _tfi(settings: tuple[str, ...] = ("adjuvant",), negated: bool = True) -> Any:
+    # the parse reads "treatment free" as a denial: negated, as the parser gives it today
+    return m.PriorTherapy(
+        section=Section("inclusion"), text=TFI_TEXT, span=(0, len(TFI_TEXT)), item=0,
+        negated=negated, classes=("chemotherapy", "radiotherapy"), relation="received",
+        settings=settings, relapse_after_months=6.0,
+    )  # fmt: skip
+
+
+def _nsclc(adjuvant_end: str | None) -> Patient:
+    treatments = [{"agents": ["afatinib"], "setting": "metastatic", "start": "2024-08",
+                   "end": "2025-10", "outcome": "progression"}]  # fmt: skip
+    if adjuvant_end:
+        adjuvant = {"agents": ["cisplatin", "vinorelbine"], "setting": "adjuvant",
+                    "start": "2019-05", "end": adjuvant_end, "outcome": "completed"}  # fmt: skip
+        treatments.insert(0, adjuvant)
+    return patient(diagnosis={"cancer": "non-small cell lung cancer"}, treatments=treatments)
+
+
+def test_a_long_treatment_free_interval_meets_the_minimum_interval() -> None:
+    assert judged(_tfi(), _nsclc("2019-08")) is MET  # 59 months, at least 6 asked
+    assert judged(_tfi(), _nsclc("2024-05")) is NOT_MET  # 3 months before relapse
+
+
+def test_a_minimum_interval_asks_nothing_of_those_without_the_therapy() -> None:
+    # "Patients who have received X must have ...": a condition on those who had X, whatever
+    # settings the parse gives it
+    c = _tfi(("neoadjuvant", "adjuvant", "metastatic"), negated=False)
+    assert judged(c, _nsclc(None)) is MET

@@ -90,7 +90,9 @@ def _required_comorbidity(criterion: Criterion) -> bool:
 
 
 def _double_negative(criterion: Criterion) -> bool:
-    return criterion.section is Section.EXCLUSION and criterion.kind in _ONLY_PRESENCE_EXCLUDES
+    return (
+        criterion.section is Section.EXCLUSION and criterion.kind in _ONLY_PRESENCE_EXCLUDES
+    ) or therapy.interval_read_as_no(criterion)
 
 
 def _blocks(criterion: Criterion, judgement: Judgement) -> bool:

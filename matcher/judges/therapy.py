@@ -158,12 +158,43 @@ def _concomitant(c: PriorTherapy) -> bool:
     )
 
 
+#: "must have experienced a treatment free interval of at least 6 months": "free" names the
+#: interval, it denies nothing
+_FREE_INTERVAL = re.compile(
+    r"\b(?:treatment|therapy|disease|chemotherapy|platinum|progression|relapse|recurrence)"
+    r"[- ]free\s+(?:interval|period|survival)\b",
+    re.IGNORECASE,
+)
+
+
+def interval_read_as_no(criterion: object) -> bool:
+    """An inclusion setting a minimum treatment-free interval whose parse is negated only
+    because "treatment free" reads like "free of treatment": a negated minimum interval would
+    ask for relapse soon after the therapy, which such words never say."""
+    return (
+        isinstance(criterion, PriorTherapy)
+        and criterion.section is Section.INCLUSION
+        and criterion.relapse_after_months is not None
+        and criterion.relapse_within_months is None
+        and _FREE_INTERVAL.search(criterion.text) is not None
+        and not _NEGATING_INTERVAL.search(criterion.text)
+    )
+
+
+#: Words that do deny the interval: "no treatment-free interval", "must not have ...".
+_NEGATING_INTERVAL = re.compile(
+    r"\b(?:no|not|without|never)\s+(?:\w+\s+){0,3}?(?:treatment|therapy|disease|chemotherapy"
+    r"|platinum|progression|relapse|recurrence)[- ]free\b",
+    re.IGNORECASE,
+)
+
+
 def _interval_after(c: PriorTherapy) -> bool:
     """An inclusion that sets a disease-free interval after early therapy ('relapse more than 12
     months after completing adjuvant X'), which only those who had X must meet."""
     return (
         c.section == Section.INCLUSION
-        and not c.negated
+        and (not c.negated or interval_read_as_no(c))
         and c.any_of is None  # one of several ways in is a way in, not a condition
         and c.relapse_after_months is not None
         and c.relapse_within_months is None
@@ -172,7 +203,12 @@ def _interval_after(c: PriorTherapy) -> bool:
 
 
 #: "If a taxane had been given (in any setting), progression must have come >= 12 months after"
-_IF_GIVEN = re.compile(r"^\W*(?:if|when|where|for patients who)\b", re.IGNORECASE)
+#: "Patients who have received prior adjuvant chemotherapy must have ..." says the same.
+_IF_GIVEN = re.compile(
+    r"^\W*(?:if|when|where|for patients who"
+    r"|(?:patients|subjects|participants)\s+who\s+(?:have\s+|had\s+)?(?:received|had|undergone))\b",
+    re.IGNORECASE,
+)
 
 
 def _local(c: PriorTherapy) -> bool:
