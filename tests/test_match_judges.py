@@ -2431,3 +2431,22 @@ def test_a_minimum_interval_asks_nothing_of_those_without_the_therapy() -> None:
     # settings the parse gives it
     c = _tfi(("neoadjuvant", "adjuvant", "metastatic"), negated=False)
     assert judged(c, _nsclc(None)) is MET
+
+
+ADEQUATE_THERAPY = (
+    "Has a negative test or adequate therapy for human immunodeficiency virus (HIV), hepatitis B, "
+    "and/or hepatitis C."
+)
+
+
+def test_treated_hepatitis_b_meets_an_item_accepting_adequate_therapy() -> None:
+    # the parse reads the item as "no hepatitis B" (a negated inclusion)
+    c = _item(ADEQUATE_THERAPY, "hepatitis_b", "hepatitis B", section="inclusion", negated=True)
+    on_entecavir = "hepatitis B core antibody positive, HBV DNA undetectable, on entecavir"
+    assert judged(c, patient(conditions=[on_entecavir])) is MET
+    replicating = "chronic hepatitis B on tenofovir, HBV DNA 5000 IU/mL"
+    assert judged(c, patient(conditions=[replicating])) is UNKNOWN
+    assert judged(c, patient(conditions=["chronic hepatitis B, untreated"])) is NOT_MET
+    hiv = _item(ADEQUATE_THERAPY, "hiv", "human immunodeficiency virus", section="inclusion",
+                negated=True)  # fmt: skip
+    assert judged(hiv, patient(conditions=["HIV on ART, viral load undetectable"])) is MET
