@@ -150,6 +150,34 @@ class Diagnosis(BaseModel):
     measurable_disease: bool | None = None
     visceral_crisis: bool | None = None
 
+    @field_validator("cancer")
+    @classmethod
+    def _known_cancer(cls, value: str | None) -> str | None:
+        """Free text, but it must name a cancer trialmatch recognises (an organ, a kind such as
+        sarcoma, or at least "cancer", "carcinoma", "tumour"): an unrecognised name would
+        otherwise be read as no diagnosis, and every trial would seem open."""
+        if value is None or not value.strip():
+            return value
+        from matcher.cancers import cancer_categories, known_names
+
+        if cancer_categories(value):
+            return value
+        from rapidfuzz import process, utils
+
+        names = known_names()
+        hints = [
+            name
+            for name, _, _ in process.extract(
+                value, names, limit=2, score_cutoff=60, processor=utils.default_process
+            )
+        ]
+        hint = f" (did you mean {' or '.join(hints)}?)" if hints else ""
+        raise ValueError(
+            f"names no cancer trialmatch recognises{hint}; write the organ or kind of cancer "
+            f"(accepted: {', '.join(names)}; or any text with 'cancer', 'carcinoma' or "
+            "'tumour')"
+        )
+
     @model_validator(mode="after")
     def _symptoms_need_metastases(self) -> Diagnosis:
         if self.brain_metastases == "none" and self.brain_metastases_symptomatic:
