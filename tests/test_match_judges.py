@@ -2450,3 +2450,17 @@ def test_treated_hepatitis_b_meets_an_item_accepting_adequate_therapy() -> None:
     hiv = _item(ADEQUATE_THERAPY, "hiv", "human immunodeficiency virus", section="inclusion",
                 negated=True)  # fmt: skip
     assert judged(hiv, patient(conditions=["HIV on ART, viral load undetectable"])) is MET
+
+
+def test_a_variant_tested_negative_rules_out_only_that_variant() -> None:
+    after_tki = patient(
+        biomarkers=[{"gene": "EGFR", "alteration": "L858R"}],
+        tested_negative=["EGFR T790M"],
+        treatments=[{"agents": ["erlotinib"], "setting": "metastatic", "outcome": "progression"}],
+    )
+    t790m = crit(m.Biomarker, genes=("EGFR",), variants=("T790M",))
+    assert judged(t790m, after_tki) is NOT_MET  # not "arises under TKI, not reported"
+    c797s = crit(m.Biomarker, genes=("EGFR",), variants=("C797S",))
+    assert judged(c797s, after_tki) is UNKNOWN  # another resistance variant: still open
+    only_variant = patient(tested_negative=["EGFR T790M"])
+    assert judged(crit(m.Biomarker, genes=("EGFR",)), only_variant) is UNKNOWN  # the gene: open

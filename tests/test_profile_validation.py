@@ -292,3 +292,20 @@ def test_a_cancer_name_trialmatch_cannot_place_is_an_error_that_says_what_to_wri
     assert "accepted:" in plain and "chordoma" not in plain
     # free text stays free where it names any cancer, tumour or carcinoma
     parse_profile({"id": "pt-1", "diagnosis": {"cancer": "Merkel cell carcinoma"}})
+
+
+def test_tested_negative_takes_a_gene_and_a_variant() -> None:
+    profile = parse_profile({"id": "pt-1", "tested_negative": ["ALK", "EGFR p.T790M"]})
+    assert profile.tested_negative == ("ALK", "EGFR T790M")
+    # the driver found, the resistance variant ruled out: no conflict
+    parse_profile({"id": "pt-1", "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
+                   "tested_negative": ["EGFR T790M"]})  # fmt: skip
+    clash = error_of({"id": "pt-1", "biomarkers": [{"gene": "EGFR", "alteration": "T790M"}],
+                      "tested_negative": ["EGFR T790M"]})  # fmt: skip
+    assert "both in `biomarkers` and in `tested_negative`" in clash
+
+
+def test_a_variant_without_its_gene_says_how_to_write_it() -> None:
+    message = error_of({"id": "pt-1", "tested_negative": ["KRAS", "C797S"]})
+    assert "tested_negative: entry 2 is a variant without its gene" in message
+    assert '"EGFR T790M"' in message and "C797S" not in message
