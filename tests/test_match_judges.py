@@ -2464,3 +2464,14 @@ def test_a_variant_tested_negative_rules_out_only_that_variant() -> None:
     assert judged(c797s, after_tki) is UNKNOWN  # another resistance variant: still open
     only_variant = patient(tested_negative=["EGFR T790M"])
     assert judged(crit(m.Biomarker, genes=("EGFR",)), only_variant) is UNKNOWN  # the gene: open
+
+
+def test_an_age_exclusion_says_whether_the_age_is_one_it_excludes() -> None:
+    under_18 = crit(m.Age, "exclusion", max_years=17.0)
+    adult = evaluate(under_18, POST_CDK)  # 58
+    assert adult.result is NOT_MET
+    assert adult.explanation == "age 58: not under 18"
+    over_75 = evaluate(crit(m.Age, "exclusion", min_years=75.0), patient(age=80))
+    assert (over_75.result, over_75.explanation) == (MET, "age 80: 75 or older")
+    inclusion = evaluate(crit(m.Age, min_years=18.0, max_years=50.0), POST_CDK)
+    assert inclusion.explanation == "age 58; the maximum is 50"

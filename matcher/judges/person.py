@@ -22,17 +22,36 @@ from criteria.model import (
 )
 from matcher.judgement import Judgement, compare_range, met, not_applicable, not_met, unknown
 from matcher.patient import Patient
+from trialmatch.vocab import Section
 
 
 def age(c: Age, p: Patient) -> Judgement:
     years = p.profile.age
     if years is None:
         return unknown("age not given", "age")
+    if c.section is Section.EXCLUSION and not c.negated:
+        # "Age < 18 years" excludes the ages it names: say whether the patient's is one of them
+        # ("age 60: not under 18"), not that it breaks a maximum the trial never set
+        low_ok = c.min_years is None or years >= c.min_years
+        high_ok = c.max_years is None or years <= c.max_years
+        named = _ages_named(c.min_years, c.max_years)
+        return (met if low_ok and high_ok else not_met)(
+            f"age {years:g}: {'' if low_ok and high_ok else 'not '}{named}"
+        )
     if c.min_years is not None and years < c.min_years:
         return not_met(f"age {years:g}; the minimum is {c.min_years:g}")
     if c.max_years is not None and years > c.max_years:
         return not_met(f"age {years:g}; the maximum is {c.max_years:g}")
     return met(f"age {years:g}")
+
+
+def _ages_named(low: float | None, high: float | None) -> str:
+    """'under 18' (max 17), '75 or older', '18 to 40'."""
+    if low is not None and high is not None:
+        return f"{low:g} to {high:g}"
+    if high is not None:
+        return f"under {high + 1:g}" if float(high).is_integer() else f"at most {high:g}"
+    return f"{low:g} or older"
 
 
 def sex(c: Sex, p: Patient) -> Judgement:
