@@ -70,6 +70,13 @@ def label(category: str) -> str:
     return category.replace("_", " ")
 
 
+@lru_cache(maxsize=1)
+def known_names() -> tuple[str, ...]:
+    """The cancer categories' labels, as a profile's `diagnosis.cancer` may name them."""
+    vocab = vocabulary("cancers")
+    return tuple(e.label for e in (*vocab.categories, *vocab.generic) if e.id != ANY_CANCER)
+
+
 @lru_cache(maxsize=64)
 def is_hematologic(category: str) -> bool:
     return any(e.id == category and e.hematologic for e in vocabulary("cancers").categories)

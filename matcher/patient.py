@@ -40,7 +40,19 @@ class Patient:
 
     @cached_property
     def tested_negative(self) -> frozenset[str]:
-        return frozenset(self.profile.tested_negative or ())
+        """Genes tested and found without any alteration."""
+        return frozenset(g for g in self.profile.tested_negative or () if " " not in g)
+
+    @cached_property
+    def variants_ruled_out(self) -> dict[str, tuple[str, ...]]:
+        """Gene -> the variants tested for and not found ("EGFR T790M"), the gene's other
+        changes unknown."""
+        found: dict[str, tuple[str, ...]] = {}
+        for entry in self.profile.tested_negative or ():
+            if " " in entry:
+                gene, variant = entry.split(" ", 1)
+                found[gene] = (*found.get(gene, ()), variant)
+        return found
 
     @cached_property
     def her2(self) -> frozenset[str] | None:

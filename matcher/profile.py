@@ -8,7 +8,8 @@ the field, the offending value's type and what is accepted, never the value itse
 
 Extensions to the contract (documented in the README): `diagnosis.de_novo` (bool),
 `diagnosis.brain_metastases_symptomatic` (bool), a `status` on marker findings
-(`{marker: MSI, status: high}`), and the `labs` keys of `matcher/data/labs.yaml`.
+(`{marker: MSI, status: high}`), variant-level `tested_negative` entries ("EGFR T790M"), and the
+`labs` keys of `matcher/data/labs.yaml`.
 """
 
 from __future__ import annotations
@@ -150,6 +151,34 @@ class Diagnosis(BaseModel):
     measurable_disease: bool | None = None
     visceral_crisis: bool | None = None
 
+    @field_validator("cancer")
+    @classmethod
+    def _known_cancer(cls, value: str | None) -> str | None:
+        """Free text, but it must name a cancer trialmatch recognises (an organ, a kind such as
+        sarcoma, or at least "cancer", "carcinoma", "tumour"): an unrecognised name would
+        otherwise be read as no diagnosis, and every trial would seem open."""
+        if value is None or not value.strip():
+            return value
+        from matcher.cancers import cancer_categories, known_names
+
+        if cancer_categories(value):
+            return value
+        from rapidfuzz import process, utils
+
+        names = known_names()
+        hints = [
+            name
+            for name, _, _ in process.extract(
+                value, names, limit=2, score_cutoff=60, processor=utils.default_process
+            )
+        ]
+        hint = f" (did you mean {' or '.join(hints)}?)" if hints else ""
+        raise ValueError(
+            f"names no cancer trialmatch recognises{hint}; write the organ or kind of cancer "
+            f"(accepted: {', '.join(names)}; or any text with 'cancer', 'carcinoma' or "
+            "'tumour')"
+        )
+
     @model_validator(mode="after")
     def _symptoms_need_metastases(self) -> Diagnosis:
         if self.brain_metastases == "none" and self.brain_metastases_symptomatic:
@@ -252,6 +281,14 @@ _HGVS_RANGE = re.compile(
 _FUSION_PAIR = re.compile(
     r"[A-Z][A-Z0-9]{1,9}\s*(?:-|::|/|–)\s*[A-Z][A-Z0-9]{1,9}"
     r"(?:\s*(?:\(?\s*(?:v|variant\s*)\d+[a-c]?\s*\)?))?(?:\s+(?:fusion|rearrangement))?",
+    re.IGNORECASE,
+)
+
+
+#: A protein change or exon written without its gene: "T790M", "p.G12C", "exon 20 insertion".
+_BARE_VARIANT = re.compile(
+    r"(?:p\.)?\(?[A-Z][a-z]{0,2}\d{1,5}(?:[A-Z][a-z]{0,2}|[X*]|fs\S*|del\S*|ins\S*|dup\S*)?\)?"
+    r"|exon\s*\d{1,2}\b.*",
     re.IGNORECASE,
 )
 
@@ -497,13 +534,28 @@ class Profile(BaseModel):
         if value is None:
             return None
         symbols = []
-        for position, gene in enumerate(value):
-            symbol = lexicon.resolve_gene(gene)
+        for position, entry in enumerate(value):
+            # extension: "EGFR T790M", a variant ruled out while the gene's other changes are not
+            gene, variant = entry, ""
+            symbol = lexicon.resolve_gene(entry)
+            if symbol is None and " " in entry.strip():
+                gene, variant = entry.strip().split(None, 1)
+                symbol = lexicon.resolve_gene(gene)
             if symbol is None:
+                if _BARE_VARIANT.fullmatch(entry.strip()):
+                    raise ValueError(
+                        f"entry {position + 1} is a variant without its gene; write the gene "
+                        'and then the variant ("EGFR T790M"), or the gene alone when none of '
+                        "its alterations was found"
+                    )
                 hints = lexicon.suggest_genes(gene)
                 hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
-                raise ValueError(f"entry {position + 1} is not a gene trialmatch knows{hint}")
-            symbols.append(symbol)
+                raise ValueError(
+                    f"entry {position + 1} is not a gene trialmatch knows{hint} (write a gene "
+                    'symbol, or a gene and a variant: "EGFR T790M")'
+                )
+            variant = normalise_variant(variant)
+            symbols.append(f"{symbol} {variant}" if variant else symbol)
         return tuple(symbols)
 
     @field_validator("labs", mode="before")
@@ -530,11 +582,13 @@ class Profile(BaseModel):
 
     @model_validator(mode="after")
     def _found_and_ruled_out(self) -> Profile:
-        found = {f.gene for f in self.biomarkers or () if isinstance(f, GeneFinding)}
-        both = found & set(self.tested_negative or ())
-        if both:
+        findings = [f for f in self.biomarkers or () if isinstance(f, GeneFinding)]
+        found = {f.gene for f in findings}
+        variants = {f"{f.gene} {f.variant}".upper() for f in findings if f.variant}
+        negatives = set(self.tested_negative or ())
+        if found & negatives or variants & {n.upper() for n in negatives}:
             raise ValueError(
-                "a gene is listed both in `biomarkers` and in `tested_negative`; "
+                "a gene (or variant) is listed both in `biomarkers` and in `tested_negative`; "
                 "keep it in one of them"
             )
         return self

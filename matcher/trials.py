@@ -47,10 +47,20 @@ def _reads_words(item: dict[str, Any]) -> bool:
     a prior therapy's too when it sets a relapse interval ("if X was given, relapse more than
     12 months after") or asks for progression ("progressed on", not "on or after")."""
     kind = item.get("kind")
-    return kind in _READS_WORDS or (
-        kind == "prior_therapy"
-        and (item.get("relapse_after_months") is not None or item.get("relation") == "progressed")
+    return (
+        kind in _READS_WORDS
+        or (
+            kind == "prior_therapy"
+            and (
+                item.get("relapse_after_months") is not None or item.get("relation") == "progressed"
+            )
+        )
+        # an "unless" clause the parse did not keep as an exception (`matcher.judges`)
+        or (not item.get("exceptions") and _UNLESS_WORD.search(item.get("text") or "") is not None)
     )
+
+
+_UNLESS_WORD = re.compile(r"\bunless\b", re.IGNORECASE)
 
 
 _PHASES = list(Phase)

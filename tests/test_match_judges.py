@@ -2286,3 +2286,192 @@ def test_another_kind_of_heart_disease_does_not_meet_an_item_naming_one_kind() -
     assert judged(angina, patient(conditions=["unstable angina, admitted 2026"])) is MET
     arrhythmia = _item("Uncontrolled ventricular arrhythmia", "cardiac_disease", "arrhythmia")
     assert judged(arrhythmia, PACED) is UNKNOWN  # the same kind: for the investigator
+
+
+# --- leptomeningeal disease -------------------------------------------------------------------
+
+
+def _cns(text: str, *states: str) -> Any:
+    return m.CnsMetastases(
+        section=Section("exclusion"), text=text, span=(0, len(text)), item=0, states=states
+    )
+
+
+def _lmd_patient(sites: list[str], conditions: list[str], brain: str = "treated_stable") -> Patient:
+    return patient(
+        diagnosis={"cancer": "breast cancer", "metastatic_sites": sites, "brain_metastases": brain},
+        conditions=conditions,
+    )
+
+
+LMD_BY_SITE = _lmd_patient(["bone", "leptomeninges"], [])
+LMD_BY_CONDITION = _lmd_patient(["bone"], ["leptomeningeal metastases, intrathecal MTX 2025"])
+STABLE_BRAIN_ONLY = _lmd_patient(["bone", "brain"], [])
+NO_CNS = _lmd_patient(["bone"], [], brain="none")
+ANY_LMD = (
+    "Known active uncontrolled or symptomatic CNS metastases, carcinomatous meningitis, or "
+    "leptomeningeal disease"
+)
+
+
+def test_leptomeningeal_disease_in_the_sites_or_conditions_meets_an_exclusion_naming_it() -> None:
+    c = _cns(ANY_LMD, "active", "symptomatic", "leptomeningeal")
+    assert judged(c, LMD_BY_SITE) is MET
+    assert judged(c, LMD_BY_CONDITION) is MET
+    assert judged(_cns("Leptomeningeal metastase", "leptomeningeal"), LMD_BY_SITE) is MET
+
+
+def test_leptomeningeal_disease_the_profile_does_not_mention_is_unknown_not_absent() -> None:
+    c = _cns(ANY_LMD, "active", "symptomatic", "leptomeningeal")
+    assert judged(c, STABLE_BRAIN_ONLY) is UNKNOWN
+    assert evaluate(c, STABLE_BRAIN_ONLY).missing == "leptomeningeal disease"
+    assert judged(c, NO_CNS) is NOT_MET  # brain_metastases: none rules out CNS disease
+
+
+def test_a_qualified_leptomeningeal_exclusion_leaves_treated_disease_unknown() -> None:
+    active = _cns("Active leptomeningeal disease or poorly controlled CNS metastases.",
+                  "active", "leptomeningeal")  # fmt: skip
+    assert judged(active, LMD_BY_CONDITION) is UNKNOWN
+    growing = _lmd_patient(["bone"], ["progressing leptomeningeal carcinomatosis"])
+    assert judged(active, growing) is MET
+    denied = _lmd_patient(["bone"], ["no leptomeningeal disease on MRI"], brain="active")
+    assert judged(_cns("Leptomeningeal disease", "leptomeningeal"), denied) is UNKNOWN
+
+
+# --- brain metastases qualified after the noun; radiotherapy recorded among the conditions -------
+
+
+def test_brain_metastases_requiring_active_treatment_are_not_treated_stable_ones() -> None:
+    text = (
+        "Subjects with known brain metastasis accompanied by clinical symptoms or requiring "
+        "active treatment"
+    )
+    c = m.CnsMetastases(section=Section("exclusion"), text=text, span=(0, len(text)), item=0,
+                        evidence="brain metastasis", states=("any",))  # fmt: skip
+    srs_done = patient(diagnosis={"brain_metastases": "treated_stable",
+                                  "brain_metastases_symptomatic": False})  # fmt: skip
+    assert judged(c, srs_done) is NOT_MET
+    assert judged(c, patient(diagnosis={"brain_metastases": "active"})) is MET
+    plain = m.CnsMetastases(
+        section=Section("exclusion"), text="Known brain metastases", span=(0, 22), item=0,
+        evidence="brain metastases", states=("any",),
+    )  # fmt: skip
+    assert judged(plain, srs_done) is MET
+
+
+SRS_DONE = patient(
+    diagnosis={"cancer": "breast cancer", "brain_metastases": "treated_stable"},
+    treatments=[],
+    conditions=["brain metastases treated with stereotactic radiosurgery 6 months ago, stable"],
+)
+UNDATED_RT = patient(treatments=[], conditions=["prior radiotherapy to the breast"])
+NO_RT_WORDS = patient(treatments=[], conditions=["type 2 diabetes"])
+
+
+def test_radiotherapy_named_in_the_conditions_answers_a_radiotherapy_criterion() -> None:
+    completed = crit(
+        m.PriorTherapy, classes=("radiotherapy", "corticosteroid"), relation="received"
+    )
+    assert judged(completed, SRS_DONE) is MET
+    # the history holds systemic therapy only: its silence leaves radiotherapy or steroids open
+    assert judged(completed, NO_RT_WORDS) is UNKNOWN
+    washout = crit(m.PriorTherapy, "exclusion", classes=("chemotherapy", "radiotherapy"),
+                   relation="received", within_days=28)  # fmt: skip
+    assert judged(washout, SRS_DONE) is NOT_MET  # six months ago
+    undated = evaluate(washout, UNDATED_RT)
+    assert undated.result is UNKNOWN
+    assert undated.missing == "dates of radiotherapy"
+    assert "prior radiotherapy to the breast" in undated.explanation
+
+
+def test_a_generic_radiotherapy_exclusion_without_window_is_left_to_the_investigator() -> None:
+    c = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received")
+    assert judged(c, UNDATED_RT) is UNKNOWN
+    wbrt = crit(m.PriorTherapy, "exclusion", classes=("whole_brain_radiotherapy",),
+                relation="received")  # fmt: skip
+    assert judged(wbrt, patient(treatments=[], conditions=["WBRT in 2024"])) is MET
+    assert judged(wbrt, SRS_DONE) is NOT_MET
+
+
+# --- treatment-free intervals -------------------------------------------------------------------
+
+TFI_TEXT = (
+    "Patients who have received prior neo-adjuvant, adjuvant chemotherapy, radiotherapy, or "
+    "chemoradiotherapy with curative intent for non-metastatic disease must have experienced a "
+    "treatment free interval of at least 6 months from randomization since the last chemotherapy"
+)
+
+
+def _tfi(settings: tuple[str, ...] = ("adjuvant",), negated: bool = True) -> Any:
+    # the parse reads "treatment free" as a denial: negated, as the parser gives it today
+    return m.PriorTherapy(
+        section=Section("inclusion"), text=TFI_TEXT, span=(0, len(TFI_TEXT)), item=0,
+        negated=negated, classes=("chemotherapy", "radiotherapy"), relation="received",
+        settings=settings, relapse_after_months=6.0,
+    )  # fmt: skip
+
+
+def _nsclc(adjuvant_end: str | None) -> Patient:
+    treatments = [{"agents": ["afatinib"], "setting": "metastatic", "start": "2024-08",
+                   "end": "2025-10", "outcome": "progression"}]  # fmt: skip
+    if adjuvant_end:
+        adjuvant = {"agents": ["cisplatin", "vinorelbine"], "setting": "adjuvant",
+                    "start": "2019-05", "end": adjuvant_end, "outcome": "completed"}  # fmt: skip
+        treatments.insert(0, adjuvant)
+    return patient(diagnosis={"cancer": "non-small cell lung cancer"}, treatments=treatments)
+
+
+def test_a_long_treatment_free_interval_meets_the_minimum_interval() -> None:
+    assert judged(_tfi(), _nsclc("2019-08")) is MET  # 59 months, at least 6 asked
+    assert judged(_tfi(), _nsclc("2024-05")) is NOT_MET  # 3 months before relapse
+
+
+def test_a_minimum_interval_asks_nothing_of_those_without_the_therapy() -> None:
+    # "Patients who have received X must have ...": a condition on those who had X, whatever
+    # settings the parse gives it
+    c = _tfi(("neoadjuvant", "adjuvant", "metastatic"), negated=False)
+    assert judged(c, _nsclc(None)) is MET
+
+
+ADEQUATE_THERAPY = (
+    "Has a negative test or adequate therapy for human immunodeficiency virus (HIV), hepatitis B, "
+    "and/or hepatitis C."
+)
+
+
+def test_treated_hepatitis_b_meets_an_item_accepting_adequate_therapy() -> None:
+    # the parse reads the item as "no hepatitis B" (a negated inclusion)
+    c = _item(ADEQUATE_THERAPY, "hepatitis_b", "hepatitis B", section="inclusion", negated=True)
+    on_entecavir = "hepatitis B core antibody positive, HBV DNA undetectable, on entecavir"
+    assert judged(c, patient(conditions=[on_entecavir])) is MET
+    replicating = "chronic hepatitis B on tenofovir, HBV DNA 5000 IU/mL"
+    assert judged(c, patient(conditions=[replicating])) is UNKNOWN
+    assert judged(c, patient(conditions=["chronic hepatitis B, untreated"])) is NOT_MET
+    hiv = _item(ADEQUATE_THERAPY, "hiv", "human immunodeficiency virus", section="inclusion",
+                negated=True)  # fmt: skip
+    assert judged(hiv, patient(conditions=["HIV on ART, viral load undetectable"])) is MET
+
+
+def test_a_variant_tested_negative_rules_out_only_that_variant() -> None:
+    after_tki = patient(
+        biomarkers=[{"gene": "EGFR", "alteration": "L858R"}],
+        tested_negative=["EGFR T790M"],
+        treatments=[{"agents": ["erlotinib"], "setting": "metastatic", "outcome": "progression"}],
+    )
+    t790m = crit(m.Biomarker, genes=("EGFR",), variants=("T790M",))
+    assert judged(t790m, after_tki) is NOT_MET  # not "arises under TKI, not reported"
+    c797s = crit(m.Biomarker, genes=("EGFR",), variants=("C797S",))
+    assert judged(c797s, after_tki) is UNKNOWN  # another resistance variant: still open
+    only_variant = patient(tested_negative=["EGFR T790M"])
+    assert judged(crit(m.Biomarker, genes=("EGFR",)), only_variant) is UNKNOWN  # the gene: open
+
+
+def test_an_age_exclusion_says_whether_the_age_is_one_it_excludes() -> None:
+    under_18 = crit(m.Age, "exclusion", max_years=17.0)
+    adult = evaluate(under_18, POST_CDK)  # 58
+    assert adult.result is NOT_MET
+    assert adult.explanation == "age 58: not under 18"
+    over_75 = evaluate(crit(m.Age, "exclusion", min_years=75.0), patient(age=80))
+    assert (over_75.result, over_75.explanation) == (MET, "age 80: 75 or older")
+    inclusion = evaluate(crit(m.Age, min_years=18.0, max_years=50.0), POST_CDK)
+    assert inclusion.explanation == "age 58; the maximum is 50"

@@ -504,3 +504,36 @@ def test_brain_metastasis_wordings_are_not_shared() -> None:
     report = match_patient(profile, trials, as_of=dt.date(2026, 11, 24), include_ineligible=True)
     results = {m.result.trial.nct_id: m.result.judged[-1].judgement.result for m in report.matches}
     assert results == {"NCT00000301": Result.MET, "NCT00000302": Result.NOT_MET}
+
+
+def test_an_unless_clause_the_parse_lost_is_settled_from_the_history_or_left_open() -> None:
+    # the parse keeps "HER2/neu positive disease" and drops "unless trastuzumab was previously
+    # received"; a trial whose same criterion has no such clause must still exclude
+    text = "HER2/neu positive disease unless trastuzumab was previously received."
+    lost = {"section": "exclusion", "kind": "receptor", "receptor": "HER2", "status": "positive",
+            "text": text, "evidence": "HER2/neu positive"}  # fmt: skip
+    plain = {**lost, "text": "HER2/neu positive disease", "evidence": "HER2/neu positive"}
+    her2 = parse_profile({
+        "id": "pt-h", "sex": "female", "age": 55, "diagnosis": {"cancer": "breast cancer"},
+        "receptors": {"er": "positive", "her2": "positive"},
+        "treatments": [{"agents": ["trastuzumab", "docetaxel"], "setting": "metastatic",
+                        "outcome": "progression"}],
+    })  # fmt: skip
+    naive = parse_profile({**her2.model_dump(exclude_none=True), "treatments": []})
+    open_ended = {**lost, "text": text.replace(".", " or is contraindicated.")}
+    trials = make_trials(
+        {"nct_id": "NCT1", "criteria": [plain]},
+        {"nct_id": "NCT2", "criteria": [lost]},
+        {"nct_id": "NCT3", "criteria": [open_ended]},
+    )
+
+    def run(who: Any) -> dict[str, Any]:
+        found = match_patient(who, trials, as_of=AS_OF, include_ineligible=True).matches
+        return {m.trial.nct_id: m.result for m in found}
+
+    treated, untreated = run(her2), run(naive)
+    assert treated["NCT1"].verdict is Verdict.INELIGIBLE
+    assert treated["NCT2"].verdict is Verdict.ELIGIBLE
+    assert treated["NCT3"].verdict is Verdict.ELIGIBLE
+    assert untreated["NCT2"].verdict is Verdict.INELIGIBLE  # no trastuzumab: no exception
+    assert untreated["NCT3"].verdict is Verdict.POSSIBLY_ELIGIBLE  # contraindicated? open

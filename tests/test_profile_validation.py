@@ -274,3 +274,38 @@ def test_a_fusion_written_as_its_partners_is_a_fusion(alteration: str) -> None:
         {"id": "pt-f", "biomarkers": [{"gene": gene, "alteration": alteration}]}
     )
     assert profile.biomarkers[0].kind == "fusion"
+
+
+def test_a_kind_of_sarcoma_is_read_as_sarcoma() -> None:
+    from matcher.patient import Patient
+
+    profile = parse_profile({"id": "pt-1", "diagnosis": {"cancer": "leiomyosarcoma"}})
+    assert Patient(profile).cancer == "sarcoma"
+
+
+def test_a_cancer_name_trialmatch_cannot_place_is_an_error_that_says_what_to_write() -> None:
+    message = error_of({"id": "pt-1", "diagnosis": {"cancer": "melanomma"}})
+    assert "diagnosis.cancer: names no cancer trialmatch recognises" in message
+    assert "did you mean melanoma" in message and "sarcoma" in message  # the accepted names
+    assert "melanomma" not in message
+    plain = error_of({"id": "pt-1", "diagnosis": {"cancer": "chordoma of the sacrum"}})
+    assert "accepted:" in plain and "chordoma" not in plain
+    # free text stays free where it names any cancer, tumour or carcinoma
+    parse_profile({"id": "pt-1", "diagnosis": {"cancer": "Merkel cell carcinoma"}})
+
+
+def test_tested_negative_takes_a_gene_and_a_variant() -> None:
+    profile = parse_profile({"id": "pt-1", "tested_negative": ["ALK", "EGFR p.T790M"]})
+    assert profile.tested_negative == ("ALK", "EGFR T790M")
+    # the driver found, the resistance variant ruled out: no conflict
+    parse_profile({"id": "pt-1", "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
+                   "tested_negative": ["EGFR T790M"]})  # fmt: skip
+    clash = error_of({"id": "pt-1", "biomarkers": [{"gene": "EGFR", "alteration": "T790M"}],
+                      "tested_negative": ["EGFR T790M"]})  # fmt: skip
+    assert "both in `biomarkers` and in `tested_negative`" in clash
+
+
+def test_a_variant_without_its_gene_says_how_to_write_it() -> None:
+    message = error_of({"id": "pt-1", "tested_negative": ["KRAS", "C797S"]})
+    assert "tested_negative: entry 2 is a variant without its gene" in message
+    assert '"EGFR T790M"' in message and "C797S" not in message

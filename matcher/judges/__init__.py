@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any, get_args
 
+from criteria import lexicon
 from criteria.model import Criterion, PriorTherapy, TherapySetting
 from matcher.judgement import Judgement, unknown
 from matcher.judges import health, person, therapy, tumour
@@ -61,6 +62,13 @@ def evaluate(criterion: Criterion, patient: Patient) -> Judgement:
             "check the text",
             "whether the trial really requires this condition",
         )
+    if (
+        not criterion.exceptions
+        and _blocks(criterion, judgement)
+        and not _structured(criterion)
+        and (lost := _unless_after(criterion)) is not None
+    ):
+        return _lost_exception(criterion, judgement, lost, patient)
     if criterion.exceptions and _blocks(criterion, judgement) and not _structured(criterion):
         quoted = "; ".join(criterion.exceptions)
         return unknown(
@@ -90,12 +98,83 @@ def _required_comorbidity(criterion: Criterion) -> bool:
 
 
 def _double_negative(criterion: Criterion) -> bool:
-    return criterion.section is Section.EXCLUSION and criterion.kind in _ONLY_PRESENCE_EXCLUDES
+    return (
+        criterion.section is Section.EXCLUSION and criterion.kind in _ONLY_PRESENCE_EXCLUDES
+    ) or therapy.interval_read_as_no(criterion)
 
 
 def _blocks(criterion: Criterion, judgement: Judgement) -> bool:
     wanted = Result.MET if criterion.section is Section.EXCLUSION else Result.NOT_MET
     return judgement.result is wanted
+
+
+#: "HER2/neu positive disease unless trastuzumab was previously received or is
+#: contraindicated": an exception clause after the criterion's own words.
+_UNLESS = re.compile(r"\bunless\b([^.;]*)", re.IGNORECASE)
+#: The exception's words that it is met by therapy received: "was previously received",
+#: "prior treatment with", "has received".
+_RECEIVED = re.compile(
+    r"\b(?:received|previously|prior|pretreated|pre-treated|treated with|has had|had)\b", re.I
+)
+
+
+_RECEIVED_FILLER = re.compile(
+    r"\b(?:was|were|has|have|been|already|the|a|an|patients?|subjects?|they|she|he|or|and"
+    r"|therapy|treatment)\b|[\s,()/-]",
+    re.IGNORECASE,
+)
+
+
+def _unless_after(criterion: Criterion) -> str | None:
+    """An 'unless' clause after the criterion's evidence, in its sentence, that the parse did
+    not keep as an exception (None when there is none)."""
+    evidence = criterion.evidence or ""
+    at = criterion.text.find(evidence) if evidence else -1
+    if at < 0:
+        return None
+    found = _UNLESS.search(criterion.text, at + len(evidence))
+    # close after the words it qualifies ("HER2/neu positive disease unless ..."), not a clause
+    # about something later in the sentence
+    if found is None or not re.fullmatch(
+        r"[\s\w/-]{0,30}", criterion.text[at + len(evidence) : found.start()]
+    ):
+        return None
+    return found.group(1).strip(" ,)") or None
+
+
+def _lost_exception(
+    criterion: Criterion, judgement: Judgement, exception: str, patient: Patient
+) -> Judgement:
+    """A blocking result whose criterion has an 'unless' clause the parse lost: settled when
+    the clause names a drug the patient received ("unless trastuzumab was previously
+    received"), else unknown, quoting it (an exception never blocks unweighed)."""
+    received = patient.received
+    if received is not None and _RECEIVED.search(exception):
+        agents, _ = received
+        drugs = [m for m in lexicon.find_drug_mentions(exception) if m.kind == "drug"]
+        for mention in drugs:
+            if mention.id in agents:
+                lets_in = Result.NOT_MET if criterion.section is Section.EXCLUSION else Result.MET
+                return Judgement(
+                    lets_in,
+                    f"{judgement.explanation}; but the criterion makes an exception "
+                    f"({exception}) and the patient received {mention.id}",
+                )
+        rest = exception
+        for mention in reversed(drugs):
+            rest = rest[: mention.start] + rest[mention.end :]
+        if drugs and not _RECEIVED_FILLER.sub("", _RECEIVED.sub("", rest)):
+            # "unless trastuzumab was previously received", and it was not: the block stands
+            return Judgement(
+                judgement.result,
+                f"{judgement.explanation}; the criterion's exception ({exception}) does not "
+                "apply: not in the treatment history",
+            )
+    return unknown(
+        f"{judgement.explanation}; but the criterion makes an exception ({exception}) "
+        "that the profile cannot settle",
+        "the criterion's exception (check by hand)",
+    )
 
 
 def _structured(criterion: Criterion) -> bool:

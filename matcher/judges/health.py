@@ -548,6 +548,9 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if not hits:
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
+    for virus in sorted(hits.keys() & _VIRAL):
+        if (treated := serology.treatment_accepted(_sentence_of(c), hits[virus])) is not None:
+            return treated
     if "hepatitis_b" in hits:
         serology_read = serology.hepatitis_b(
             _said_of(c, wanted), _sentence_of(c), hits["hepatitis_b"]

@@ -22,17 +22,36 @@ from criteria.model import (
 )
 from matcher.judgement import Judgement, compare_range, met, not_applicable, not_met, unknown
 from matcher.patient import Patient
+from trialmatch.vocab import Section
 
 
 def age(c: Age, p: Patient) -> Judgement:
     years = p.profile.age
     if years is None:
         return unknown("age not given", "age")
+    if c.section is Section.EXCLUSION and not c.negated:
+        # "Age < 18 years" excludes the ages it names: say whether the patient's is one of them
+        # ("age 60: not under 18"), not that it breaks a maximum the trial never set
+        low_ok = c.min_years is None or years >= c.min_years
+        high_ok = c.max_years is None or years <= c.max_years
+        named = _ages_named(c.min_years, c.max_years)
+        return (met if low_ok and high_ok else not_met)(
+            f"age {years:g}: {'' if low_ok and high_ok else 'not '}{named}"
+        )
     if c.min_years is not None and years < c.min_years:
         return not_met(f"age {years:g}; the minimum is {c.min_years:g}")
     if c.max_years is not None and years > c.max_years:
         return not_met(f"age {years:g}; the maximum is {c.max_years:g}")
     return met(f"age {years:g}")
+
+
+def _ages_named(low: float | None, high: float | None) -> str:
+    """'under 18' (max 17), '75 or older', '18 to 40'."""
+    if low is not None and high is not None:
+        return f"{low:g} to {high:g}"
+    if high is not None:
+        return f"under {high + 1:g}" if float(high).is_integer() else f"at most {high:g}"
+    return f"{low:g} or older"
 
 
 def sex(c: Sex, p: Patient) -> Judgement:
@@ -106,8 +125,15 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     into states ("unless they meet specific stability criteria") leaves treated, stable ones
     unknown: the exception is written for them.
     """
+    states = set(c.states) if c.states != ("any",) or c.exceptions else _states_after(c)
+    lepto = _leptomeningeal(p)
     diagnosis = p.profile.diagnosis
     brain = diagnosis.brain_metastases if diagnosis else None
+    if lepto is not None and (
+        "leptomeningeal" in states
+        or ("any" in states and not c.exceptions and brain in {None, "none"})
+    ):
+        return _leptomeningeal_judgement(c, lepto)
     if diagnosis is None or brain is None:
         return unknown("brain metastases not recorded", "brain metastases")
     symptomatic = diagnosis.brain_metastases_symptomatic if brain != "none" else False
@@ -118,7 +144,6 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
     }[brain]
     if symptomatic is not None and brain != "none":
         words += " (symptomatic)" if symptomatic else " (asymptomatic)"
-    states = set(c.states)
     if brain == "none":
         return not_met(words)
     steroids = _steroid_use(p) if _names_steroid(" ".join((c.text, *c.exceptions))) else None
@@ -161,13 +186,114 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
                 f"{words}; whether they cause symptoms or need steroids is not recorded",
                 "whether the brain metastases are symptomatic",
             )
-    if states & (_ACTIVE_STATES | {"symptomatic"}):
-        return not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
     if "leptomeningeal" in states:
+        # the brain metastases do not meet it; leptomeningeal disease the profile does not
+        # mention (in the metastatic sites or the conditions) is unknown, not absent
         return unknown(
             f"{words}; leptomeningeal involvement not recorded", "leptomeningeal disease"
         )
+    if states & (_ACTIVE_STATES | {"symptomatic"}):
+        return not_met(f"{words}; the criterion is about {' or '.join(sorted(states))} ones")
     return unknown(f"{words}; criterion states {', '.join(sorted(states))}", "brain metastases")
+
+
+#: States written after the noun that a reading of "any" brain metastases has lost: "brain
+#: metastasis accompanied by clinical symptoms or requiring active treatment".
+_SYMPTOMS_AFTER = re.compile(
+    r"^\W*(?:that\s+(?:are|is)\s+|which\s+(?:are|is)\s+)?(?:accompanied\s+by|with|causing)\s+"
+    r"(?:\w+\s+){0,2}symptoms\b|^\W*(?:that\s+(?:are|is)\s+)?symptomatic\b",
+    re.IGNORECASE,
+)
+_TREATMENT_AFTER = re.compile(
+    r"\b(?:requir\w*|need\w*)\s+(?:active|immediate|urgent|current)\s+(?:treatment|therapy"
+    r"|intervention)\b",
+    re.IGNORECASE,
+)
+
+
+def _states_after(c: CnsMetastases) -> set[str]:
+    """The criterion's states, with those its words give after the noun when the parse read
+    brain metastases of any kind: symptoms ("accompanied by clinical symptoms") make it about
+    symptomatic ones, and "requiring active treatment" about active ones (needing treatment
+    now: treated, stable metastases do not)."""
+    at = c.text.find(c.evidence) if c.evidence else -1
+    if at < 0:
+        return set(c.states)
+    after = re.split(r"[;.]", c.text[at + len(c.evidence) :])[0]
+    states = set()
+    if _SYMPTOMS_AFTER.search(after) or re.search(r"\bor\s+symptomatic\b", after, re.I):
+        states.add("symptomatic")
+    if _TREATMENT_AFTER.search(after):
+        states.add("active")
+    return states or set(c.states)
+
+
+#: Leptomeningeal disease in a metastatic site ("leptomeninges") or a condition entry
+#: ("leptomeningeal metastases treated with intrathecal methotrexate", "carcinomatous meningitis").
+_LEPTO = re.compile(
+    r"\blepto-?mening\w*|\bmeninge[sa]l?\b|\b(?:carcinomatous|neoplastic|malignant)\s+meningitis"
+    r"|\bmeningeal\s+(?:carcinomatosis|metasta\w*|disease|spread)|\bLMD\b",
+    re.IGNORECASE,
+)
+#: A denial before it in the same entry: "no leptomeningeal disease", "LMD ruled out".
+_LEPTO_DENIED = re.compile(r"\b(?:no|not|without|negative|ruled\s+out|free\s+of)\b", re.I)
+#: Words that qualify a trial's mention of leptomeningeal disease, so that having it is not
+#: enough ("active leptomeningeal disease", "symptomatic ... leptomeningeal metastases").
+_LEPTO_QUALIFIER = re.compile(
+    r"\b(?:active|uncontrolled|untreated|symptomatic|progressi\w*|unstable|poorly\s+controlled"
+    r"|clinically\s+(?:manifest\w*|significant|evident|apparent)|requiring|need\w*"
+    r"|with\s+(?:clinical\s+)?symptoms)\b",
+    re.IGNORECASE,
+)
+#: The patient's words that say the disease is still active ("progressing leptomeningeal ...").
+_LEPTO_ACTIVE = re.compile(
+    r"\b(?:active|progressi\w*|symptomatic|untreated|uncontrolled|worsening)\b", re.I
+)
+
+
+def _leptomeningeal(p: Patient) -> str | None:
+    """Where the profile records leptomeningeal disease ("metastatic sites" or the condition
+    entry's words), or None when it does not."""
+    diagnosis = p.profile.diagnosis
+    for site in (diagnosis.metastatic_sites or ()) if diagnosis else ():
+        if _LEPTO.search(site):
+            return "metastatic sites"
+    for words in p.profile.conditions or ():
+        found = _LEPTO.search(words)
+        if found and not _LEPTO_DENIED.search(words[: found.start()]):
+            return words
+    return None
+
+
+def _leptomeningeal_judgement(c: CnsMetastases, recorded: str) -> Judgement:
+    """A CNS criterion naming leptomeningeal disease (or CNS metastases of any kind) for a
+    patient whose profile records it: met, unless every mention of it in the text is qualified
+    ("active leptomeningeal disease") and the patient's words do not say it is."""
+    said = (
+        "leptomeningeal disease (metastatic sites)"
+        if recorded == "metastatic sites"
+        else f"leptomeningeal disease ({recorded})"
+    )
+    if "leptomeningeal" not in c.states:
+        return met(said)  # brain or CNS metastases of any kind
+    mentions = list(_LEPTO.finditer(c.text))
+    if not mentions or any(not _lepto_qualified(c.text, m) for m in mentions):
+        return met(said)
+    if recorded != "metastatic sites" and _LEPTO_ACTIVE.search(recorded):
+        return met(said)
+    return unknown(
+        f"{said}; whether it is as the criterion qualifies it (active, symptomatic) is not "
+        "recorded",
+        "whether the leptomeningeal disease is active or symptomatic",
+    )
+
+
+def _lepto_qualified(text: str, mention: re.Match[str]) -> bool:
+    """Whether qualifying words stand with this mention, in its clause (back to a comma,
+    semicolon or sentence start, and on to the next one)."""
+    before = re.split(r"[,;.:]", text[: mention.start()])[-1]
+    after = re.split(r"[,;.:]", text[mention.end() :])[0]
+    return bool(_LEPTO_QUALIFIER.search(before) or _LEPTO_QUALIFIER.search(after))
 
 
 @lru_cache(maxsize=4096)

@@ -62,6 +62,39 @@ _NO_ANTIVIRAL = re.compile(
 )
 
 
+#: An item that accepts the infection once it is treated: "Has a negative test or adequate
+#: therapy for HIV, hepatitis B, and/or hepatitis C", "unless adequately treated".
+_TREATMENT_ACCEPTED = re.compile(
+    r"\badequate(?:ly)?\s+(?:anti-?\s?viral\s+|antiretroviral\s+)?(?:therapy|treatment|treated)\b",
+    re.I,
+)
+#: Antiretroviral therapy for HIV, as patients' records say it.
+_ANTIRETROVIRAL = re.compile(r"antiretroviral|\b(?:c|HA)?ART\b")
+
+
+def treatment_accepted(sentence: str, words: str) -> Judgement | None:
+    """An item that accepts adequate therapy for a viral infection, against a patient whose
+    entry says it is treated ("core antibody positive, HBV DNA undetectable, on entecavir
+    prophylaxis"; "HIV on antiretroviral therapy"). The item counts the infection without such
+    therapy, which this patient does not have; with a virus still found, whether the therapy is
+    adequate is for the investigator. None when the item accepts no therapy or the entry names
+    none."""
+    if not _TREATMENT_ACCEPTED.search(sentence):
+        return None
+    treated = (_ANTIVIRAL.search(words) or _ANTIRETROVIRAL.search(words)) and not (
+        _NO_ANTIVIRAL.search(words)
+    )
+    if not treated:
+        return None
+    if _FOUND.search(words) and not _NOT_FOUND.search(words):
+        return unknown(
+            f"{words}: on antiviral therapy with the virus still found; whether the therapy is "
+            "adequate, as the criterion asks, is for the investigator",
+            "whether the antiviral therapy is adequate",
+        )
+    return not_met(f"{words}: on antiviral therapy, which the criterion accepts")
+
+
 def surface_antigen_negative(words: str) -> bool:
     """Whether a patient's entry says HBsAg is negative, and nothing in it says the virus
     replicates (an HBsAg-negative entry with detectable DNA is an occult infection)."""

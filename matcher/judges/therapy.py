@@ -10,7 +10,7 @@ from criteria.model import LineCount, PriorTherapy
 from matcher.facts import ANY_SCOPES, Regimen, TreatmentHistory, months_between
 from matcher.judgement import CLASS_LEVEL, Judgement, met, not_met, unknown
 from matcher.patient import Patient
-from trialmatch.vocab import Section
+from trialmatch.vocab import Result, Section
 
 #: Classes too broad to count as what a trial "selects for".
 _BROAD = {
@@ -158,12 +158,43 @@ def _concomitant(c: PriorTherapy) -> bool:
     )
 
 
+#: "must have experienced a treatment free interval of at least 6 months": "free" names the
+#: interval, it denies nothing
+_FREE_INTERVAL = re.compile(
+    r"\b(?:treatment|therapy|disease|chemotherapy|platinum|progression|relapse|recurrence)"
+    r"[- ]free\s+(?:interval|period|survival)\b",
+    re.IGNORECASE,
+)
+
+
+def interval_read_as_no(criterion: object) -> bool:
+    """An inclusion setting a minimum treatment-free interval whose parse is negated only
+    because "treatment free" reads like "free of treatment": a negated minimum interval would
+    ask for relapse soon after the therapy, which such words never say."""
+    return (
+        isinstance(criterion, PriorTherapy)
+        and criterion.section is Section.INCLUSION
+        and criterion.relapse_after_months is not None
+        and criterion.relapse_within_months is None
+        and _FREE_INTERVAL.search(criterion.text) is not None
+        and not _NEGATING_INTERVAL.search(criterion.text)
+    )
+
+
+#: Words that do deny the interval: "no treatment-free interval", "must not have ...".
+_NEGATING_INTERVAL = re.compile(
+    r"\b(?:no|not|without|never)\s+(?:\w+\s+){0,3}?(?:treatment|therapy|disease|chemotherapy"
+    r"|platinum|progression|relapse|recurrence)[- ]free\b",
+    re.IGNORECASE,
+)
+
+
 def _interval_after(c: PriorTherapy) -> bool:
     """An inclusion that sets a disease-free interval after early therapy ('relapse more than 12
     months after completing adjuvant X'), which only those who had X must meet."""
     return (
         c.section == Section.INCLUSION
-        and not c.negated
+        and (not c.negated or interval_read_as_no(c))
         and c.any_of is None  # one of several ways in is a way in, not a condition
         and c.relapse_after_months is not None
         and c.relapse_within_months is None
@@ -172,7 +203,12 @@ def _interval_after(c: PriorTherapy) -> bool:
 
 
 #: "If a taxane had been given (in any setting), progression must have come >= 12 months after"
-_IF_GIVEN = re.compile(r"^\W*(?:if|when|where|for patients who)\b", re.IGNORECASE)
+#: "Patients who have received prior adjuvant chemotherapy must have ..." says the same.
+_IF_GIVEN = re.compile(
+    r"^\W*(?:if|when|where|for patients who"
+    r"|(?:patients|subjects|participants)\s+who\s+(?:have\s+|had\s+)?(?:received|had|undergone))\b",
+    re.IGNORECASE,
+)
 
 
 def _local(c: PriorTherapy) -> bool:
@@ -221,6 +257,101 @@ def _describe(regimen: Regimen, c: PriorTherapy) -> str:
 
 
 def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
+    judged = _from_history(c, p)
+    if judged.result is Result.MET or not any(_is_radiotherapy(k) for k in c.classes):
+        return judged
+    # radiotherapy is no systemic drug: the profile records it, if at all, among the conditions
+    # ("brain metastases treated with stereotactic radiosurgery 6 months ago")
+    found = _radiotherapy_in_conditions(c, p)
+    if found is None or found.result is Result.MET:
+        return found or judged
+    if _non_systemic(c):
+        return found  # the history's silence about radiotherapy says nothing
+    if judged.result is Result.NOT_MET:
+        return Judgement(found.result, f"{found.explanation}; {judged.explanation}", found.missing)
+    return judged
+
+
+def _is_radiotherapy(k: str) -> bool:
+    try:
+        return lexicon.is_subclass(k, "radiotherapy")
+    except KeyError:
+        return False
+
+
+def _non_systemic(c: PriorTherapy) -> bool:
+    """Whether the criterion names only radiotherapy and medicines other than cancer drugs
+    ("completed all therapy (surgery, radiotherapy, and/or steroids)"): the profile's treatment
+    history, of systemic anticancer therapy (contract section 1), cannot show their absence."""
+    if c.agents or not c.classes:
+        return False
+    return all(
+        _is_radiotherapy(k)
+        or not (
+            lexicon.is_subclass(k, "systemic_anticancer_therapy")
+            or lexicon.is_subclass(k, "investigational_agent")
+        )
+        for k in c.classes
+    )
+
+
+#: "6 months ago", "2 weeks ago": when a treatment a condition entry names was given.
+_AGO = re.compile(r"\b(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\s+ago\b", re.I)
+_DAYS_PER = {"day": 1, "week": 7, "month": 30.4, "year": 365.25}
+
+
+@functools.lru_cache(maxsize=4096)
+def _radiotherapy_named(words: str) -> tuple[tuple[str, int], ...]:
+    """The radiotherapy classes a condition entry names ("prior radiotherapy to the breast",
+    "SRS to two lesions"), with where each is named."""
+    return tuple(
+        (mention.id, mention.start)
+        for mention in lexicon.find_drug_mentions(words)
+        if mention.kind == "class" and _is_radiotherapy(mention.id)
+    )
+
+
+def _radiotherapy_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
+    """What the condition entries that name radiotherapy say about a criterion naming it, or
+    None when none does. An entry's radiotherapy meets a criterion class it falls under (SRS is
+    radiotherapy); a time window needs the entry to say when ("6 months ago"). An exclusion of
+    radiotherapy in general with no window (or an inclusion of its absence) is usually about a
+    site or extent the parsed fields do not keep ("to more than 25% of the bone marrow"), so a
+    generic entry leaves it open."""
+    wanted = [k for k in c.classes if _is_radiotherapy(k)]
+    for words in p.profile.conditions or ():
+        named = [
+            (kind, start)
+            for kind, start in _radiotherapy_named(words)
+            if any(lexicon.is_subclass(kind, k) for k in wanted)
+        ]
+        if not named:
+            continue
+        said = f"{words} (among the patient's conditions)"
+        if c.within_days is not None:
+            ago = _AGO.search(words, named[0][1])
+            if ago is None:
+                return unknown(
+                    f"{said}: the criterion is about radiotherapy within {c.within_days} days; "
+                    "the entry does not say when",
+                    "dates of radiotherapy",
+                )
+            days = float(ago.group(1)) * _DAYS_PER[ago.group(2).lower()]
+            if days > c.within_days:
+                return not_met(f"{said}: not within {c.within_days} days")
+            return met(said)
+        generic = all(kind == "radiotherapy" for kind, _ in named) and "radiotherapy" in wanted
+        if (c.section == Section.EXCLUSION) != c.negated and generic:
+            return unknown(
+                f"{said}: whether it is the radiotherapy the exclusion means (a site, an "
+                "extent) is for the investigator",
+                "details of prior radiotherapy",
+            )
+        return met(said)
+    return None
+
+
+def _from_history(c: PriorTherapy, p: Patient) -> Judgement:
     history = p.history
     wanted = wanted_words(c)
     if _concomitant(c) and (named := _named_in_conditions(c, p)) is not None:
@@ -259,14 +390,14 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
                 f"{wanted} is not a cancer treatment: whether the patient takes it is not recorded",
                 f"use of {wanted}",
             )
-        if c.section == Section.INCLUSION and not c.negated and _local(c):
+        if c.section == Section.INCLUSION and not c.negated and (_local(c) or _non_systemic(c)):
             # the profile's history is of systemic therapy (contract): its silence about
             # radiotherapy does not show that the patient never had any
             return unknown(
                 f"no {wanted} in the treatment history, which need not list radiotherapy",
                 f"history of {wanted}",
             )
-        if _local(c) or _concomitant(c):
+        if _local(c) or _concomitant(c) or _non_systemic(c):
             # the history holds systemic anticancer therapy (contract): say so rather than claim
             # the patient never had radiotherapy or takes no anticoagulant
             return not_met(

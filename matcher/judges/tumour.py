@@ -327,6 +327,8 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
             pending.append(verdict)
     if best is not None:
         return best
+    if (ruled_out := _variants_ruled_out(c, p)) is not None:
+        return ruled_out
     if (acquired := _acquired_open(c, p)) is not None:
         return acquired
     unknowns = [j for j in pending if j.result == "unknown"]
@@ -351,6 +353,19 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
     if pending:
         return pending[0]
     return not_met(f"tested negative for {genes_text}")
+
+
+def _variants_ruled_out(c: Biomarker, p: Patient) -> Judgement | None:
+    """'EGFR T790M' for a patient whose `tested_negative` lists "EGFR T790M": every variant the
+    criterion asks for was tested for and not found (a list of examples is no such ask)."""
+    if not c.variants or c.variants_are_examples:
+        return None
+    for gene in c.genes:
+        negatives = p.variants_ruled_out.get(gene, ())
+        if not negatives or not all(_variant_in(v, negatives, gene) for v in c.variants):
+            return None
+    ruled = "; ".join(f"{g} {' '.join(p.variants_ruled_out[g])}" for g in c.genes)
+    return not_met(f"tested negative for {ruled}")
 
 
 #: Variants a tumour acquires as resistance to a therapy (gene: variants or codons, the class
