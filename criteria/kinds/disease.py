@@ -291,7 +291,7 @@ _LIST_SETTING_BEFORE = re.compile(
 _CNS = Fast(
     r"(?<!primary )(?<!primary malignant )(?<!non-)\b(?:(?:brain|cns|central nervous system"
     r"|intra-?cranial|cerebral|spinal cord|meningeal"
-    r"|intra-?parenchymal|parenchymal brain)\s+(?:\([^)]{0,15}\)\s*)?(?:\w+\s+){0,2}?"
+    r"|intra-?parenchymal|parenchymal brain)\s+(?:\([^)]{0,15}\)\s*)?(?:[\w/]+\s+){0,2}?"
     r"(?:metasta\w+|mets|involvement"
     r"|lesions?|tumou?rs?|spread|(?:disease\s+)?progression|carcinomatosis|localisations?"
     r"|localizations?)"
@@ -317,9 +317,11 @@ _STATES = (
             r"\b(?:untreated|not (?:\w+\s+)?(?:treated|irradiated)|non-?irradiated|not-irradiated"
             r"|previously untreated|unirradiated"
             r"|(?<!immediately )(?<!urgently )require (?!immediate|urgent)(?:\w+\s+){0,2}"
-            r"(?:treatment|radiation)"
+            r"(?:treatment|radiation)(?!\s+with\s+(?:\w+\s+)?(?:steroid|corticosteroid"
+            r"|glucocorticoid|dexamethasone|anticonvulsant|anti-?epilep))"
             r"|(?<!immediately )(?<!urgently )requiring (?!immediate|urgent)(?:\w+\s+){0,2}"
-            r"(?:local )?(?:treatment|therapy|radiation)"
+            r"(?:local )?(?:treatment|therapy|radiation)(?!\s+with\s+(?:\w+\s+)?(?:steroid"
+            r"|corticosteroid|glucocorticoid|dexamethasone|anticonvulsant|anti-?epilep))"
             r"|candidates? for (?:\w+\s+){0,2}(?:local|radiation|surgery))",
             re.I,
         ),
@@ -328,7 +330,8 @@ _STATES = (
         "symptomatic",
         re.compile(
             r"(?<!a)\bsymptomatic\b|\buncontrolled\s+(?:\w+\s+)?symptoms"
-            r"|\b(?:exhibiting|causing|with|having|showing)\s+(?:(?:neurologic\w*|clinical|obvious"
+            r"|\b(?:exhibiting|causing|with|having|showing|accompanied\s+by)\s+(?:(?:neurologic\w*"
+            r"|clinical|obvious"
             r"|significant)\s+)?symptoms\b"
             r"|\b(?:requir\w+|need\w*|on)\s+(?:\w+\s+){0,3}"
             r"(?:steroids?|corticosteroids?|glucocorticoids?|dexamethasone|anticonvulsants?"
@@ -490,7 +493,8 @@ def _as_indicated(states: Sequence[str], w: str) -> tuple[str, ...]:
 #: A sentence that asks for brain metastases: "must have documented CNS metastases".
 _MUST_HAVE = re.compile(r"\b(?:must|required?|need(?:s|ed)? to)\s+(?:have|be|show)\b", re.I)
 _QUALIFIER_AFTER = re.compile(
-    r"\s*(?:with|having|causing|exhibiting|showing|that|which|requiring|needing)\b", re.IGNORECASE
+    r"\s*(?:with|having|causing|exhibiting|showing|that|which|requiring|needing|accompanied\s+by)\b",
+    re.IGNORECASE,
 )
 _SITE_LIST_GAP = re.compile(r"\s*(?:,|/|or|and|and/or)\s*(?:(?:or|and)\s+)?", re.IGNORECASE)
 #: A definition right after an "active brain metastases" mention.
@@ -540,7 +544,10 @@ def read_cns(view: ItemView) -> list[Draft]:
             tail = later.end()
         if not _QUALIFIER_AFTER.match(w, tail):
             tail = match.end()  # "..., leptomeningeal disease, or untreated cord compression"
-        window = w[max(begin, match.start() - 60) : tail + 40]
+        # (a qualifying clause after the mention is read to its end: "brain metastasis
+        # accompanied by clinical symptoms or requiring active treatment")
+        reach = 100 if _QUALIFIER_AFTER.match(w, tail) else 40
+        window = w[max(begin, match.start() - 60) : min(tail + reach, cues.sentence_stop(w, tail))]
         cut = window.find("unless")
         named = _named_states(window if cut < 0 else window[:cut])
         if {"symptomatic", "untreated"} <= set(named) and _BOTH_STATES.search(window):
