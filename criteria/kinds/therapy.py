@@ -2541,6 +2541,7 @@ def _prior_therapy(
         negated = False  # "No concurrent radiotherapy is allowed" in an exclusion: X excludes
     window = None
     washout = None
+    washout_negated = False  #: the negation only a washout set (undone if it reads otherwise)
     aside = _early_aside(view, run.end, stop, settings) if numbers else stop
     if aside < stop:  # the aside's times are its own: read only the words before it
         clause_t, low_t = w[begin:aside], low[begin:aside]
@@ -2591,6 +2592,7 @@ def _prior_therapy(
         n, unit = float(washout.group(f"n{found}")), washout.group(f"unit{found}")
         fields["within_days"] = cues.days(n, unit)
         if view.section == Section.INCLUSION and not _PROGRESSED.search(clause, l_clause):
+            washout_negated = not negated
             negated = True  # "at least 14 days since the last dose of X": not within 14 days
     elif times is not None and (started := times.started):
         # "GnRH agonist initiated at least 28 days before day 1": time on it, not a washout
@@ -2691,11 +2693,20 @@ def _prior_therapy(
         )
         relation = "received"
         fields.pop("within_days", None)
+        if washout_negated and _MUST.search(near):
+            # "must have experienced a treatment free interval of at least 6 months since the
+            # last chemotherapy": the interval, not a washout that would negate the therapy
+            negated = False
     elif dfi:
         key = (
             "relapse_after_months" if dfi.group("cmp").startswith(">") else "relapse_within_months"
         )
         fields[key] = cues.months(float(dfi.group("n")), dfi.group("unit"))
+        if washout_negated and _MUST.search(near):
+            # "must have had a treatment free interval of at least 6 months since the last
+            # chemotherapy": the interval, not a washout that would negate the therapy
+            negated = False
+            fields.pop("within_days", None)
     if (
         "relapse_after_months" in fields
         and view.section == Section.EXCLUSION
