@@ -457,7 +457,8 @@ _SETTINGS = (
     (
         "metastatic",
         Fast(
-            r"\b(?:metastatic|advanced|recurrent|palliative|stage (?:IV|4)|m?BC\b|ABC\b"
+            r"(?<!non-)(?<!non )\b(?:metastatic|advanced|recurrent|palliative|stage (?:IV|4)|m?BC\b"
+            r"|ABC\b"
             r"|(?:first|second|third|1st|2nd|3rd|later)[- ]line|locally advanced|unresectable"
             r"|non-curative|incurable)"
         ),
