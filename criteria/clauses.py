@@ -1578,7 +1578,7 @@ _EITHER_WAY_WORDS = gate_words("with or without", "with/without", "alone or")
 #: before a reading that make it either way.
 _EITHER_WAY_BEFORE = re.compile(
     r"\bwith\s*(?:or|/)\s*without\s+(?:[\w-]+\s+){0,3}$"
-    r"|\balone\s+or\s+(?:in\s+)?(?:combination|together|conjunction)\s+with\s+[^.;]{0,60}$",
+    r"|\balone\s+or\s+(?:in\s+)?(?:combination|together|conjunction)\s+with\s+[^.;]{0,90}$",
     re.IGNORECASE,
 )
 _EITHER_WAY_KINDS = frozenset(

@@ -1827,7 +1827,7 @@ def test_stacked_brain_metastasis_states_ask_for_both(
 )
 def test_another_malignancy_is_recognised_by_its_kind(words: str) -> None:
     """A prior tumour named by its histology, not as 'cancer', is another malignancy."""
-    listed = "except basal cell carcinoma of the skin or carcinoma in situ of the cervix"
+    listed = "except skin basal cell carcinoma or cervical carcinoma in situ"
     c = other_malignancy(f"Any other malignancy {listed}", listed)
     assert judged(c, patient(conditions=[words])) is MET
     spread = patient(conditions=["lymphangitic carcinomatosis of the lung"])
@@ -2018,7 +2018,7 @@ def test_an_exception_that_names_a_grade_lets_only_that_grade_stay(
     """'Except alopecia and grade 1 peripheral neuropathy': a grade 2 or 3 neuropathy is not
     excepted, and is no grade 1 one."""
     text = (
-        "Not recovered from clinically significant toxicity caused by previous therapy, except "
+        "Has not recovered from clinically significant toxicity of earlier therapy, except "
         "for alopecia and Grade 1 peripheral neuropathy."
     )
     c = _item(text, "unresolved_toxicity", "recovered from clinically significant toxicity",
@@ -2165,8 +2165,8 @@ def test_complete_heart_block_is_a_conduction_abnormality_the_item_lists() -> No
     """A pacemaker for complete heart block is heart disease, and an item that lists third
     degree heart block among the abnormalities it counts is met by it."""
     listed = _item(
-        "Any clinically important abnormalities in rhythm, conduction or morphology of resting "
-        "ECGs, eg, complete left bundle branch block, third degree heart block",
+        "Clinically important resting ECG abnormalities of rhythm, conduction or morphology, "
+        "eg, complete left bundle branch block, third degree heart block",
         "cardiac_disease",
         "heart block",
     )
@@ -2191,7 +2191,7 @@ SVR_HCV = (
         ("Patients with active hepatitis B or hepatitis C", "hepatitis C", "exclusion", False,
          NOT_MET),
         ("Active hepatitis B or hepatitis C", "hepatitis C", "exclusion", False, NOT_MET),
-        ("Has an active or uncontrolled hepatitis B and/or hepatitis C infection", "hepatitis C",
+        ("Active or uncontrolled infection with hepatitis B and/or hepatitis C", "hepatitis C",
          "exclusion", False, NOT_MET),
         ("Known HIV, hepatitis B or hepatitis C infection", "hepatitis C", "exclusion", False,
          NOT_MET),
@@ -2220,9 +2220,9 @@ def test_hepatitis_c_not_said_to_be_cured_still_counts() -> None:
 
 RT_PNEUMONITIS = "grade 2 radiation pneumonitis after thoracic radiotherapy 2025, resolved"
 NO_STEROIDS = f"{RT_PNEUMONITIS} without steroids"
-STEROID_ITEM = ("Past medical history of interstitial lung disease, drug-induced interstitial lung "
-                "disease, radiation pneumonitis which required steroid treatment, or any evidence "
-                "of clinically active interstitial lung disease.")  # fmt: skip
+STEROID_ITEM = ("A history of interstitial lung disease, of drug-induced ILD, or of radiation "
+                "pneumonitis which required steroid treatment, or any sign of clinically active "
+                "ILD.")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -2234,8 +2234,8 @@ STEROID_ITEM = ("Past medical history of interstitial lung disease, drug-induced
         (STEROID_ITEM.replace("which required", "requiring"), NO_STEROIDS, NOT_MET),
         (STEROID_ITEM.replace("which required", "requiring"), RT_PNEUMONITIS, UNKNOWN),
         # an element of the entry's cause decides, whatever the bare "history of ILD" says
-        ("Currently have or have a history of interstitial lung disease, radiation pneumonitis "
-         "that required steroid treatment, or drug-related pneumonitis.", NO_STEROIDS, NOT_MET),
+        ("Current or past interstitial lung disease, or radiation pneumonitis "
+         "that needed steroid treatment, or drug-related pneumonitis.", NO_STEROIDS, NOT_MET),
     ],
 )  # fmt: skip
 def test_radiation_pneumonitis_is_judged_by_the_element_that_names_radiation(
@@ -2248,9 +2248,9 @@ def test_radiation_pneumonitis_is_judged_by_the_element_that_names_radiation(
 def test_grade_2_pneumonitis_is_clinically_significant() -> None:
     """CTCAE grade 2 pneumonitis is symptomatic and needs medical intervention."""
     c = _item(
-        "Patients with a history or presence of interstitial lung disease (ILD) or interstitial "
-        "pneumonitis, including clinically significant radiation pneumonitis (i.e. affecting "
-        "activities of daily living or requiring therapeutic intervention).",
+        "Past or present interstitial lung disease or pneumonitis, among them clinically "
+        "significant radiation pneumonitis (i.e. limiting daily activities or needing "
+        "therapeutic intervention).",
         "interstitial_lung_disease",
         "interstitial lung disease",
     )
@@ -2309,8 +2309,8 @@ LMD_BY_CONDITION = _lmd_patient(["bone"], ["leptomeningeal metastases, intrathec
 STABLE_BRAIN_ONLY = _lmd_patient(["bone", "brain"], [])
 NO_CNS = _lmd_patient(["bone"], [], brain="none")
 ANY_LMD = (
-    "Known active uncontrolled or symptomatic CNS metastases, carcinomatous meningitis, or "
-    "leptomeningeal disease"
+    "Known CNS metastases that are active, uncontrolled or symptomatic, carcinomatous "
+    "meningitis, or leptomeningeal disease"
 )
 
 
@@ -2342,10 +2342,7 @@ def test_a_qualified_leptomeningeal_exclusion_leaves_treated_disease_unknown() -
 
 
 def test_brain_metastases_requiring_active_treatment_are_not_treated_stable_ones() -> None:
-    text = (
-        "Subjects with known brain metastasis accompanied by clinical symptoms or requiring "
-        "active treatment"
-    )
+    text = "Known brain metastasis with clinical symptoms or requiring active treatment"
     c = m.CnsMetastases(section=Section("exclusion"), text=text, span=(0, len(text)), item=0,
                         evidence="brain metastasis", states=("any",))  # fmt: skip
     srs_done = patient(diagnosis={"brain_metastases": "treated_stable",
@@ -2396,9 +2393,9 @@ def test_a_generic_radiotherapy_exclusion_without_window_is_left_to_the_investig
 # --- treatment-free intervals -------------------------------------------------------------------
 
 TFI_TEXT = (
-    "Patients who have received prior neo-adjuvant, adjuvant chemotherapy, radiotherapy, or "
-    "chemoradiotherapy with curative intent for non-metastatic disease must have experienced a "
-    "treatment free interval of at least 6 months from randomization since the last chemotherapy"
+    "Patients who have received neo-adjuvant or adjuvant chemotherapy or radiotherapy to cure "
+    "non-metastatic disease must have had a treatment free interval of 6 months or more since "
+    "their last chemotherapy"
 )
 
 
@@ -2434,8 +2431,8 @@ def test_a_minimum_interval_asks_nothing_of_those_without_the_therapy() -> None:
 
 
 ADEQUATE_THERAPY = (
-    "Has a negative test or adequate therapy for human immunodeficiency virus (HIV), hepatitis B, "
-    "and/or hepatitis C."
+    "A negative test, or adequate therapy, for human immunodeficiency virus (HIV), for "
+    "hepatitis B and/or for hepatitis C."
 )
 
 

@@ -2212,7 +2212,7 @@ def _prior_therapy(
             "(" in wide
             and view.has(_TOXICITY_WORDS)
             # (the toxicity may stand further back: "adverse events (except alopecia) of
-            # CTCAE > grade 1 due to prior treatment (e.g., adjuvant chemotherapy")
+            # CTCAE > grade 1 caused by earlier treatment (e.g., adjuvant chemotherapy")
             and _TOXICITY_EXAMPLES.search(w, max(0, run.context - 160), run.context)
         )
         or _RELATED_AFTER.match(after)
@@ -2694,8 +2694,8 @@ def _prior_therapy(
         relation = "received"
         fields.pop("within_days", None)
         if washout_negated and _MUST.search(near):
-            # "must have experienced a treatment free interval of at least 6 months since the
-            # last chemotherapy": the interval, not a washout that would negate the therapy
+            # "must have had a treatment-free interval of 6 months or more since their last
+            # chemotherapy": the interval, not a washout that would negate the therapy
             negated = False
     elif dfi:
         key = (
@@ -3371,8 +3371,8 @@ def _line_counts(view: ItemView, mentions: list[lexicon.Mention]) -> list[Draft]
         settings = cues.settings_in(lead + " " + between + " " + setting_tail[:60])
         rest = w[match.end("noun") : cues.sentence_stop(w, match.end("noun"))]
         if not settings and "(" in rest:
-            # past a bracket of examples: "2 lines of ET with or without a targeted therapy
-            # (such as CDK4/6 or mTOR inhibitors) administered for metastatic disease"
+            # past a bracket of examples: "two endocrine lines, with or without a targeted
+            # agent (for example a CDK4/6 or mTOR inhibitor), given for metastatic disease"
             unbracketed = _OPTIONAL_PART.sub(" ", _BRACKETED.sub(" ", rest), count=1)
             settings = cues.settings_in(_SETTING_TAIL_END.split(unbracketed, 1)[0][:80])
         # "at least 1 prior hormonal treatment in any setting": every setting counts

@@ -108,8 +108,8 @@ def _blocks(criterion: Criterion, judgement: Judgement) -> bool:
     return judgement.result is wanted
 
 
-#: "HER2/neu positive disease unless trastuzumab was previously received or is
-#: contraindicated": an exception clause after the criterion's own words.
+#: "HER2-positive disease, unless the patient already had trastuzumab or cannot have it": an
+#: exception clause after the criterion's own words.
 _UNLESS = re.compile(r"\bunless\b([^.;]*)", re.IGNORECASE)
 #: The exception's words that it is met by therapy received: "was previously received",
 #: "prior treatment with", "has received".

@@ -2,7 +2,7 @@
 "COVID-19-related pneumonitis") against the cause a patient's entry gives it.
 
 An item may list several forms of one condition, each with its cause and its own qualifier
-("history of ILD, drug-induced ILD, radiation pneumonitis which required steroid treatment").
+("past ILD, drug-induced ILD, or radiation pneumonitis which needed steroids").
 When an entry names its cause, the elements that name the same cause are the ones about it;
 elements naming another cause are not; and when every element names a cause the entry does not
 give, whether the item counts the entry is open.

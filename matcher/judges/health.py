@@ -661,9 +661,9 @@ def _qualified(
 
 
 _GRADE_QUALIFIER = re.compile(r"grade|≥", re.I)
-#: Qualifiers a CTCAE grade of 2 or more answers ("clinically significant radiation
-#: pneumonitis (i.e. affecting activities of daily living or requiring therapeutic
-#: intervention)"): grade 2 is symptomatic, needs medical intervention and limits daily life.
+#: Qualifiers a CTCAE grade of 2 or more answers ("radiation pneumonitis of clinical
+#: significance, that is limiting daily activities or needing treatment"): grade 2 is
+#: symptomatic, needs medical intervention and limits daily life.
 _SIGNIFICANT = re.compile(r"significant|symptomatic|clinically (?:important|relevant)", re.I)
 
 

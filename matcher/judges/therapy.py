@@ -158,7 +158,7 @@ def _concomitant(c: PriorTherapy) -> bool:
     )
 
 
-#: "must have experienced a treatment free interval of at least 6 months": "free" names the
+#: "must have had a treatment-free interval of 6 months or more": "free" names the
 #: interval, it denies nothing
 _FREE_INTERVAL = re.compile(
     r"\b(?:treatment|therapy|disease|chemotherapy|platinum|progression|relapse|recurrence)"
