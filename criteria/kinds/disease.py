@@ -19,6 +19,9 @@ _NOT_CURABLE = Fast(
     r"appropriate|indicated)\s+(?:\w+\s+){0,3}?(?:for|to)\s+(?:\w+\s+){0,4}?(?:curative|cure|"
     r"resection|surgery|surgical|local|radical|definitive)|\bincurable\b|\bnon-?curable\b"
     r"|\bunresectable\b|\bcannot be (?:\w+\s+){0,2}(?:resected|cured|treated with curative)"
+    r"|\b(?:cannot|can ?not|(?:can )?no longer|not) be (?:\w+\s+)?treated (?:with|by) "
+    r"(?:curative |local |definitive )?"
+    r"(?:surgery|surgical|resection|radiotherapy|radiation)"
     r"|\bnot (?:\w+\s+)?(?:curable|resectable|operable)"
 )
 _CURABLE = Fast(

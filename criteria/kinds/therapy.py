@@ -2110,6 +2110,11 @@ _LEVEL_AFTER = re.compile(
 )
 _CURABLE_WITH = re.compile(
     r"\b(?:curable|cured|amenable|treatable|controlled)\s+(?:with|by|to)\s+(?:\w+\s+){0,2}$"
+    # "which cannot be treated by surgery or radiotherapy only": local therapy the disease is
+    # beyond, not a therapy received
+    r"|\b(?:cannot|can ?not|(?:can )?no longer|not) be (?:\w+\s+)?treated (?:with|by)\s+"
+    r"(?:(?:curative|local|definitive)\s+)?(?:(?:surgery|surgical resection|resection)\s+"
+    r"(?:and/or|or|and)\s+)?$"
 )
 _MUST = re.compile(
     r"\b(?:must|should|shall|has to|have to|had to|needs? to|is required to)\b", re.I
