@@ -279,6 +279,8 @@ def extract_item(
         _rules_stated_as_inclusions(drafts, view)
     if view.section == Section.INCLUSION and drafts:
         _other_ways_in(drafts, view)
+        if view.has(_SENTENCE_NOT_WORDS):
+            _conditions_of_a_negated_sentence(drafts, view)
     if view.has(_COHORT_WORDS) and len(view.w) > 40:
         _mid_item_cohorts(drafts, view)
     _apply_context(drafts, view, counter)
@@ -877,6 +879,36 @@ def _other_ways_in(drafts: list[Draft], view: ItemView) -> None:
             draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), way)
             if draft.fields.get("relation") == "intolerant" and "progress" in view.low:
                 draft.fields["relation"] = "received"  # "progression on, intolerance to, or ..."
+
+
+#: An inclusion sentence that opens by ruling out what it goes on to list: "Patient must not have
+#: any evidence of severe or uncontrolled systemic disease, including uncontrolled hypertension
+#: and active bleeding".
+_SENTENCE_NOT = re.compile(
+    r"\W*(?:\w{1,3}[.)]\s+)?(?:(?:the\s+)?(?:patients?|participants?|subjects?|candidates?|they)"
+    r"\s+)?(?:must|should|shall|may|can)\s*not\s+(?:have|be|show|suffer|present|experience)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_NOT_WORDS = gate_words("must not", "should not", "shall not", "may not", "cannot")
+#: Words after which a listed condition may be what the sentence allows or asks for instead.
+_NOT_THE_LIST = re.compile(
+    r"\b(?:unless|except|other than|but|however|if|allowed|permitted|eligible|acceptable"
+    r"|required|must|should)\b|\(\s*(?:patients?|participants?|subjects?|those)\b",
+    re.IGNORECASE,
+)
+
+
+def _conditions_of_a_negated_sentence(drafts: list[Draft], view: ItemView) -> None:
+    """Every condition a "must not have ..." inclusion sentence lists is ruled out, however far
+    from the "not" it stands (a negation cue reaches only a few words)."""
+    w = view.w
+    for draft in drafts:
+        if draft.kind != "comorbidity" or draft.fields.get("negated"):
+            continue
+        begin = cues.sentence_start(w, draft.start)
+        lead = _SENTENCE_NOT.match(w, begin)
+        if lead is not None and not _NOT_THE_LIST.search(w, lead.end(), draft.start):
+            draft.fields["negated"] = True
 
 
 def _rules_stated_as_inclusions(drafts: list[Draft], view: ItemView) -> None:
