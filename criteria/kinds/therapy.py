@@ -70,7 +70,7 @@ _LATER_INTOLERANCE = re.compile(
 _RESPONDED = Fast(r"\b(?:respon(?:se|ded|ding)|clinical benefit|benefit\w* from)\b")
 _FUTURE = Fast(
     r"\b(?:candidates? (?:for|to)|(?:in)?eligible (?:for|to receive)|suitable for|appropriate for"
-    r"|willing to"
+    r"|willing to|contracepti\w*\s+(?:\w+\s+){0,3}?(?:during|while|throughout|until)\b"
     r"|able to (?:receive|take)|unable (?:or unwilling )?to (?:receive|take)"
     r"|unwilling to(?! (?:discontinue|stop|interrupt|withhold|cease))"
     r"|scheduled (?:for|to)|planned|plan to|indicated (?:for|to)"
@@ -264,7 +264,11 @@ _STUDY_DAY_AFTER = re.compile(
 )
 _STUDY_DAY_BEFORE = re.compile(r"\bc\d{1,2}\s*d\d{1,2}\s+$")  #: "the C1D1 (cisplatin dose)"
 #: "(for the endocrine therapy) cohort": the therapy names a cohort of the study.
-_COHORT_NAMED_AFTER = re.compile(r"^\s*(?:cohorts?|arms?)\b")
+_COHORT_NAMED_AFTER = re.compile(
+    r"^\s*\)?\s*(?:\([^()]{1,20}\)\s*)?(?:(?:plus|\+|and|with)\s+[\w-]+\s+(?:\([^()]{1,20}\)\s*)?)?"
+    r"(?:(?:\([^()]{1,20}\)\s*)?(?:combination|alone|monotherapy|single[- ]agent"
+    r"|treatment|control|experimental)\s+)?(?:cohorts?|arms?)\b"
+)
 _IN_THIS_STUDY_AFTER = re.compile(
     r"^\s*(?:\([^)]{0,40}\)\s*)?(?:\w+\s+){0,2}?in (?:this|the present|the current)"
     r" (?:study|trial)\b"
