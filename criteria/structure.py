@@ -561,6 +561,26 @@ def _is_fragment(words: str) -> bool:
     return bool(_FRAGMENT_START.match(words)) or len(words.split()) <= 6
 
 
+def _mostly_plain(text: str, lines: list[_Line | None]) -> bool:
+    """The older layout (one line per element, no blank lines) with a few dashed lines among
+    many plain ones ("  - Clinical evidence of metastatic disease" under a plain line): its plain
+    lines are elements of their own, not what the dashed line above goes on with. (Numbered
+    lines are another matter: in texts wrapped at a fixed width, the plain lines after one carry
+    on its sentence.)"""
+    if None in lines:
+        return False
+    bullets = [line for line in lines if line is not None and line.bullet]
+    if any(
+        text[max(0, line.start - 4) : line.start].rstrip()[-1:] not in _DASHES for line in bullets
+    ):
+        return False
+    plain = len(lines) - len(bullets)
+    return plain >= 6 and plain >= 2 * len(bullets)
+
+
+_DASHES = frozenset("-+*•·")
+
+
 def _bullets_until_next_section(lines: list[_Line | None], start: int) -> bool:
     """Whether a bulleted line comes before the next inclusion or exclusion header."""
     for line in lines[start:]:
@@ -578,6 +598,7 @@ def layout(text: str) -> Layout:
     """Split an eligibility text into headers and items, with nesting and cohort labels."""
     lines = _lines(text)
     bulleted = any(line is not None and line.bullet for line in lines)
+    bulleted = bulleted and not _mostly_plain(text, lines)
     bullet_mode = bulleted and _bullets_until_next_section(lines, 0)
     items: list[Item] = []
     headers: list[Header] = []

@@ -43,6 +43,30 @@ def test_a_section_of_plain_lines_in_a_bulleted_text_has_one_item_per_line() -> 
     assert pd1.within_days is None  # the vaccine's 30 days are not the antibody's
 
 
+def test_plain_lines_after_a_dashed_line_of_the_older_layout_are_items_of_their_own() -> None:
+    """The older layout writes a sub-element with a dash ("  - With metastatic disease") among
+    plain lines, with no blank lines: the plain lines after it are criteria of their own (read
+    as its continuation, 50 lines became 6 items and "ECOG 0-1" or "no prior chemotherapy for
+    metastatic disease" were lost inside them)."""
+    legacy = (
+        "DISEASE CHARACTERISTICS:\n"
+        "  Invasive breast cancer, confirmed by histology\n"
+        "  - With metastatic disease\n"
+        "  At least one measurable lesion\n"
+        "  No active brain metastases\n"
+        "PATIENT CHARACTERISTICS:\n"
+        "  ECOG 0-1\n"
+        "  Not pregnant\n"
+        "  No peripheral neuropathy above grade 1\n"
+        "PRIOR CONCURRENT THERAPY:\n"
+        "  No prior chemotherapy for metastatic disease\n"
+    )
+    parsed = parse_criteria(legacy)
+    assert len({c.item for c in parsed}) == 8
+    kinds = {c.kind for c in parsed}
+    assert {"performance_status", "cns_metastases", "prior_therapy"} <= kinds
+
+
 def test_text_is_unescaped_and_span_points_into_the_original() -> None:
     last = parse_criteria(BULLETS)[-1]
     assert last.text == "Pregnant > 12 weeks"
