@@ -674,6 +674,7 @@ _PERMITTED = Fast(
     r"|(?<!not )(?:allowed|permitted)\s+(?:at|per|upon|by)\s+(?:the\s+)?(?:[\w'’]+\s+){0,3}?"
     r"discretion|(?<!not )(?:allowed|permitted)\s*\(?\s*but not (?:required|mandatory)"
     r"|is not an exclusion|are not excluded|does not exclude|do not exclude|(?:is|are) optional"
+    r"|(?:should|will|shall|would|need) not be excluded"
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible"
     r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated)))"
     r"|\b(?:patients?|participants?|subjects?)\s+could\s+(?:be|have)\b"
@@ -752,7 +753,7 @@ def _short_exposures_let_in(drafts: list[Draft], view: ItemView) -> list[Draft]:
 
 
 _ELIGIBLE_WORDS = gate_words("eligible")
-_MAY_WORDS = gate_words("may", "permitted", "allowed")
+_MAY_WORDS = gate_words("may", "permitted", "allowed", "eligible", "not be excluded")
 
 
 def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
@@ -763,11 +764,12 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     w = view.w
     if view.has(_ELIGIBLE_WORDS):
         drafts = _short_exposures_let_in(drafts, view)
-    subject = (
-        _PATIENTS_LET_IN.search(w, view.low)
-        if view.section == Section.EXCLUSION and view.has(_MAY_WORDS)
-        else None
-    )
+    subject = _PATIENTS_LET_IN.search(w, view.low) if view.has(_MAY_WORDS) else None
+    if subject is not None and view.section == Section.INCLUSION:
+        # "(inclusion:) Patients with controlled hypertension are eligible": a condition it
+        # lets in is no requirement; what else it names may be (who the trial is for)
+        drafts = _conditions_let_in(drafts, view, subject)
+        subject = None
     if not (
         subject is not None
         or (view.has(_PERMITTED_WORDS) and _PERMITTED.search(w, view.low))
@@ -794,7 +796,7 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     for draft in drafts:
         if (
             subject is not None
-            and subject.start() <= draft.start < cues.sentence_stop(w, subject.end())
+            and subject.start() <= draft.start < _permission_stop(w, subject.end())
             and draft.kind not in _KEEP
             and not _TIMED.intersection(draft.fields)
         ):
@@ -845,6 +847,33 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     ):
         return drafts  # a permission that stands apart, and nothing else read: keep it all
     return _represented(kept, dropped)
+
+
+_TURN = re.compile(r"\b(?:however|but|whereas|although)\b", re.IGNORECASE)
+
+
+def _permission_stop(w: str, at: int) -> int:
+    """Where the permission that ends at `at` stops: its sentence's end, or a turn to what is
+    not let in ("... are eligible, however patients with insulin-dependent diabetes are not")."""
+    stop = cues.sentence_stop(w, at)
+    turn = _TURN.search(w, at, stop)
+    return turn.start() if turn else stop
+
+
+def _conditions_let_in(drafts: list[Draft], view: ItemView, subject: re.Match[str]) -> list[Draft]:
+    stop = _permission_stop(view.w, subject.end())
+    let_in = [
+        d
+        for d in drafts
+        if d.kind == "comorbidity"
+        and not d.fields.get("negated")
+        and subject.start() <= d.start < subject.end()
+    ]
+    if not let_in:
+        return drafts
+    # the conditions of the permission ("... if the viral load is undetectable") go with it
+    within = [d for d in drafts if subject.start() <= d.start < stop and d.kind not in _KEEP]
+    return _represented([d for d in drafts if d not in within], within)
 
 
 #: "No concurrent radiotherapy is allowed": not a permission but its refusal.
@@ -994,19 +1023,25 @@ def _allowed_in_bracket(draft: Draft, w: str) -> bool:
 
 #: A permission whose subject is the patient ("Patients with X may enter the study").
 _PATIENT_PERMITTED = Fast(
-    r"^\W*(?:patients?|participants?|subjects?|women|men|those)\b[^,;]*\b(?:may (?:enter|join"
-    r"|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))|(?:is|are) (?:also )?"
-    r"eligible)\b"
+    r"^\W*(?:[\w-]+\s+){0,2}?(?:patients?|participants?|subjects?|women|men|those)\b[^,;]*\b"
+    r"(?:may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible))"
+    r"|(?:is|are|will be|would be|shall be)(?: also| still)? eligible"
+    r"|(?:should|will|shall|would|need) not be excluded|(?:are|is) not excluded)\b"
 )
 #: "(exclusion:) Patients with a cancer that was treated and shows no sign of recurrence are
 #: permitted to enrol, provided ...": the patients it describes may enter.
 _PATIENTS_LET_IN = Fast(
-    r"(?:^|(?<=[.;])\s)\W*(?:patients?|participants?|subjects?|women|men|those)\b"
-    r"(?:(?!\.\s)[^;()])*?\b(?:may"
+    r"(?:^|(?<=[.;])\s)\W*(?:[\w-]+\s+){0,2}?(?:patients?|participants?|subjects?|women|men"
+    r"|those)\b(?:(?!\.\s)[^;()]|\([^();]{0,40}\))*?\b(?:may"
     r" (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included)|receive|continue)"
     r"|(?:is|are)"
     r" (?:also )?(?:permitted|allowed) to (?:enter|join|enrol|enroll|participate|take part"
-    r"|be (?:enrolled|included)))\b"
+    r"|be (?:enrolled|included))"
+    # "Patients with treated CNS metastases ... will be eligible (for inclusion in the study)"
+    r"|(?:should|will|shall|would|need) not be excluded"
+    r"|(?:is|are|will be|would be|shall be|remain)(?: also| still)? eligible"
+    r"(?!\s+(?:for|to)\b(?!\s+(?:inclusion|enrol\w*|entry|participation|(?:the|this) (?:study"
+    r"|trial)))))\b"
 )
 
 
