@@ -854,7 +854,7 @@ def _nest_alternatives(drafts: list[Draft], outer: int) -> None:
 #: an inclusion would state it; what it excludes is X, not its absence.
 _RULE_NOT = re.compile(
     r"\b(?:must|should|shall|may|can)\s*not\s+(?:have\s+)?(?:been\s+)?(?:receiv|had|tak|us|treat"
-    r"|undergo|be\s+(?:receiving|taking|on|treated))|\bcannot\s+have\b|\b(?:must|should)n['’]t\b",
+    r"|undergo|relaps|progress|recurr|be\s+(?:receiving|taking|on|treated))|\bcannot\s+have\b|\b(?:must|should)n['’]t\b",
     re.IGNORECASE,
 )
 _RULE_NOT_WORDS = gate_words("must not", "should not", "shall not", "may not", "cannot", "n't")
