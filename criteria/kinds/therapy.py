@@ -2197,6 +2197,43 @@ _CONTINUE_WORDS = gate_words("continue")
 _CURATIVE_WORDS = gate_words("curative")
 _THIS_STUDY_WORDS = gate_words("this", "present", "current")
 _COHORT_ARM_WORDS = gate_words("cohort", "arm")
+
+
+def _examples_negated(w: str, start: int, mentions: list[lexicon.Mention]) -> bool:
+    """Whether the therapy at `start` is an example ("such as", "e.g.") of a therapy that a
+    negation rules out ("No prior treatment for breast cancer such as X", "No concurrent CYP3A4
+    inducers (e.g., X)")."""
+    head = _EXAMPLES_BEFORE.search(w, max(0, start - 120), start)
+    if head is None:
+        return False
+    named = next((m for m in mentions if 0 <= head.start() - m.end <= 3), None)
+    if named is not None:
+        anchor = named.start
+    else:
+        of = _EXAMPLES_OF.search(w, max(0, head.start() - 90), head.start())
+        if of is None:
+            return False
+        anchor = of.start()
+    before = w[cues.sentence_start(w, anchor) : anchor]
+    if before.count("(") + before.count("[") > before.count(")") + before.count("]"):
+        return False  # "not controlled (requiring corticosteroids [e.g., X])": not X's negation
+    return cues.negated_before(w, anchor)
+
+
+_EXAMPLES_BEFORE = re.compile(
+    r"\b(?:such as|including|e\.g\.?|for example)\s*[:(,]?\s*"
+    r"(?:[\w/+-]+(?:\s+[\w/+-]+){0,3}\s*(?:,|\bor\b|\band\b|\band/or\b)\s*)*$",
+    re.IGNORECASE,
+)
+_EXAMPLE_WORDS = gate_words("such as", "including", "e.g", "for example")
+#: What the examples are of: therapies ("treatment for primary breast cancer such as").
+_EXAMPLES_OF = re.compile(
+    r"\b(?:therap(?:y|ies)|treatments?|agents?|drugs?|medications?|medicines?|inhibitors?"
+    r"|inducers?|regimens?)\b(?:\s*\([^()]{0,40}\))?(?:\s+(?:for|of|to|against|(?:intended|used)"
+    r"\s+(?:to treat|for))\s+[^,;.()]{0,60}?)?"
+    r"\s*,?\s*\(?$",
+    re.IGNORECASE,
+)
 _STUDY_DAY_WORDS = gate_words("cycle", "d1", "d2", "d3", "d8", "d15")
 _ALLERGY_WORDS = gate_words("allerg", "hypersensitiv", "anaphyla")
 
@@ -2544,6 +2581,10 @@ def _prior_therapy(
     # every time window needs a number and a unit of time
     numbers = _DIGIT.search(clause) is not None and _TIME_UNIT.search(l_clause) is not None
     negated = cues.negated_before(w, run.start) or cues.naive_after(w, run.end)
+    if not negated and view.has(_EXAMPLE_WORDS):
+        # "No prior treatment for primary invasive breast cancer such as irradiation,
+        # chemotherapy, ...": the examples share the negation of what they are examples of
+        negated = _examples_negated(w, run.start, mentions)
     if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
         negated = True
     if negated and view.section == Section.EXCLUSION and _IS_ALLOWED_AFTER.match(w, run.end):
