@@ -34,7 +34,10 @@ _STAGE_FOUR = re.compile(
     r"\bstage\s*IV[ABC]?\b|(?<!non-)(?<!non)\bmetastatic\b|\bM1[abc]?\b", re.IGNORECASE
 )
 _NOT_CURABLE_WORDS = pattern_words(_NOT_CURABLE)
-_DE_NOVO = Fast(r"\bde[- ]novo\b|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)")
+_DE_NOVO = Fast(
+    r"\bde[- ]novo\b(?!\s+(?:[a-z]\d{2,4}[a-z]\b|mutations?\b|resistan|alterations?\b|variants?\b"
+    r"|(?:egfr|met|her2|alk|ros1|kras)\b))|\bnewly diagnosed (?:\w+\s+){0,3}(?:metastatic|advanced)"
+)
 _RECURRENT = Fast(r"\b(?:recurrent|recurrence|relapsed|relapse)\b")
 #: "(metastatic disease,) recurrent or de novo": either presentation.
 _EITHER_PRESENTATION = re.compile(
@@ -153,6 +156,16 @@ _ONLY_SITE_BEFORE = re.compile(
 )
 
 
+#: "Any tumour other than (unresectable or) metastatic breast cancer": the stage names the trial's
+#: own cancer, which the criterion is not about.
+_OTHER_THAN_BEFORE = re.compile(
+    r"\b(?:tumou?rs?|cancers?|malignanc(?:y|ies)|neoplasms?|carcinomas?)\s+(?:other than|besides"
+    r"|apart from|except(?: for)?)\s+(?:(?:the|an?|unresectable|locally|advanced|recurrent|or"
+    r"|and)\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+
 def read_stage(view: ItemView) -> list[Draft]:
     w = view.w
     rules = phrases().rules
@@ -185,6 +198,8 @@ def read_stage(view: ItemView) -> list[Draft]:
                 continue  # "NYHA stage III-IV", "stage III or IV non-breast malignancy"
             if _ORGAN_AFTER.match(w, match.end()):
                 continue  # "advanced liver (or kidney) disease"
+            if _OTHER_THAN_BEFORE.search(w, max(0, match.start() - 60), match.start()):
+                continue  # "treatment of any tumour other than metastatic BC": another cancer
             if _ONLY_SITE_BEFORE.search(w, max(0, match.start() - 30), match.start()):
                 continue  # "only site of metastatic disease is unmeasurable": a site, no stage
             if _CNS_AFTER.match(w, match.end()):
@@ -227,6 +242,10 @@ def read_stage(view: ItemView) -> list[Draft]:
                     stages.append(stage)
             first, last = min(first, match.start()), max(last, match.end())
             parts.append(match.span())
+    if not_curable and _OTHER_THAN_BEFORE.search(
+        w, max(0, not_curable.start() - 60), not_curable.start()
+    ):
+        not_curable = None
     if not_curable:
         first, last = min(first, not_curable.start()), max(last, not_curable.end())
         parts.append(not_curable.span())
@@ -838,6 +857,8 @@ _RECIST = Fast(
 )
 
 
+#: "Measurable or evaluable disease": either will do.
+_OR_EVALUABLE = re.compile(r"\bmeasur(?:e)?able\s+(?:or|and/or)\s+evaluable\b", re.IGNORECASE)
 #: "Measurable or non-measurable disease", "at least one lesion, measurable and/or
 #: non-measurable": any evaluable disease will do, which requires nothing measurable.
 _EITHER_MEASURABLE = Fast(
@@ -1047,7 +1068,10 @@ def read_measurable(view: ItemView) -> list[Draft]:
     if negated and not bone and _other_site_only(w):
         return []  # "disease in the skin only, not measurable": about one site, not all disease
     # "evaluable disease" takes non-measurable (bone) lesions too
-    evaluable = match is not None and match.group(0).lower().startswith("evaluable")
+    evaluable = match is not None and (
+        match.group(0).lower().startswith("evaluable")
+        or _OR_EVALUABLE.search(w, match.start(), min(len(w), match.end() + 30)) is not None
+    )
     return [
         view.draft(
             "measurable_disease",

@@ -75,7 +75,7 @@ _SITUATION = Fast(
     r"|except)\b"
 )
 _GAP_OK = Fast(
-    r"^[\s,:()\[\]\-]*(?:(?:\([^)]{0,30}\)|level|levels|count|absolute|value|values|must|be|should|of|is"
+    r"^[\s,:()\[\]\-]*(?:(?:\([^)]{0,60}\)|level|levels|count|absolute|value|values|must|be|should|of|is"
     r"|are|at screening|rate|"
     r"serum|plasma|blood|total|concentration|[\w']+ formula|by \w+|on (?:the )?screening ECG"
     r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min"
@@ -159,8 +159,22 @@ def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:
     for start, end, name in raw:
         if chosen and start < chosen[-1][1]:
             continue
+        if (
+            chosen
+            and name == chosen[-1][2]
+            and _RESTATED.fullmatch(w, chosen[-1][1], start)
+            and not _CLOSES.match(w, end)  # "prothrombin time (PT)": an alias, read as such
+            and not _OWN_LIMIT.match(w, end)  # "prolonged QT (mean QTc > 470 msec)"
+        ):
+            continue  # "QTcF interval (QT interval using Fridericia's correction) < 450 ms"
         chosen.append((start, end, name))
     return [_Mention(s, e, _EXPAND.get(n, (n,))) for s, e, n in chosen]
+
+
+#: The same analyte named again in a bracket right after it: a gloss, not a second value.
+_RESTATED = re.compile(r"\s*\(\s*(?:[\w'-]+\s+){0,3}")
+_CLOSES = re.compile(r"\s*\)")
+_OWN_LIMIT = re.compile(r"[^()]*?(?:>=|<=|>|<|=)")
 
 
 #: A threshold written before its analyte: "fewer than 100 x 10^9/L platelets".

@@ -191,6 +191,12 @@ _SOMEONE_ELSE = re.compile(
 _SUBGROUP_AGE_BEFORE = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|children|adolescents)\s+(?:aged?\s+)?$", re.I
 )
+#: "For adolescents (who are) under 18 years of age, ...": whom the rest of the sentence is for.
+_FOR_SUBGROUP_BEFORE = re.compile(
+    r"(?:^|[.;:]\s*)\W*(?:for|in|if)\s+(?:the\s+)?(?:\w+\s+)?(?:patients?|participants?|subjects?"
+    r"|those|children|adolescents|minors|adults|women|men)\s+(?:who\s+are\s+|aged?\s+)?$",
+    re.IGNORECASE,
+)
 _SUBGROUP_RULE_AFTER = re.compile(
     r"\s*(?:years?\s*(?:old|of\s+age)?\s*)?(?:must|should|need|will|may|are\s+required|require)\b",
     re.I,
@@ -216,6 +222,8 @@ def read_age(view: ItemView) -> list[Draft]:
                 _SUBGROUP_RULE_AFTER.match(w, match.end())
             ):
                 continue  # "(Age 15-70.) Patients aged 15-17 years must weigh >= 50 kg": whom for
+            if _FOR_SUBGROUP_BEFORE.search(w, max(0, match.start() - 45), match.start()):
+                continue  # "For adolescents under 18 years of age, assent and parental consent"
             if _SOMEONE_ELSE.search(w, max(0, match.start() - 45), match.start()) and not (
                 _CHILDREN_ITEM.match(w)  # "Children (< 18 years old)": the patient's age
             ):
@@ -658,7 +666,8 @@ def read_menopause(view: ItemView) -> list[Draft]:
 # --- life expectancy ----------------------------------------------------------------------------
 
 _LIFE = Fast(
-    r"\b(?:life expectancy|expected (?:survival|life span)|(?:expected|anticipated|estimated) "
+    r"\b(?:life expectancy|(?:expected|predicted|estimated|anticipated) (?:survival|life span)"
+    r"|(?:expected|anticipated|estimated|predicted) "
     r"(?:to )?(?:survival|survive|live))(?:\s+(?:duration|time|period))?\s*(?:of|:|is|must be|"
     r"should be|estimated (?:at|to be)|for)?\s*(?P<cmp>>=|>|=|<=|<)?\s*(?:>=|>)?\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>weeks?|wks?|months?|mos?|years?|days?)"

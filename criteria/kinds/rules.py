@@ -342,7 +342,8 @@ _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;](?:\s|$)")
 _YEARS = Fast(
     r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bpast)"
-    r"\s*(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>years?|yrs?|months?)"
+    r"\s*(?:the\s+)?(?:last\s+|past\s+|previous\s+|preceding\s+)?(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<u>years?|yrs?|months?)"
     r"\b(?!\s+(?:of\s+age|old)\b)",  # "sudden death under 40 years of age": an age
     first=True,
 )

@@ -2197,6 +2197,11 @@ _CONTINUE_WORDS = gate_words("continue")
 _CURATIVE_WORDS = gate_words("curative")
 _THIS_STUDY_WORDS = gate_words("this", "present", "current")
 _COHORT_ARM_WORDS = gate_words("cohort", "arm")
+#: A word of progression that describes the disease, then a negation of the therapy after it.
+_DISEASE_WORD_THEN_NO = re.compile(
+    r"\b(?:recurrent|relapsed|progressive|refractory|progressing|recurred)\b[^.;]*?"
+    r"\b(?:no|never|not|without)\b[^.;]*$"
+)
 
 
 def _examples_negated(w: str, start: int, mentions: list[lexicon.Mention]) -> bool:
@@ -2585,6 +2590,8 @@ def _prior_therapy(
         # "No prior treatment for primary invasive breast cancer such as irradiation,
         # chemotherapy, ...": the examples share the negation of what they are examples of
         negated = _examples_negated(w, run.start, mentions)
+    if negated and relation == "progressed" and _DISEASE_WORD_THEN_NO.search(l_before):
+        relation = "received"  # "recurrent NSCLC that has never received systemic treatment"
     if view.section == Section.INCLUSION and cues.negated_after(w, run.end):
         negated = True
     if negated and view.section == Section.EXCLUSION and _IS_ALLOWED_AFTER.match(w, run.end):
