@@ -235,6 +235,8 @@ def extract_item(
             drafts.extend(reader(view))
     if drafts and view.has(_TARGET_WORDS):
         drafts = _without_target_notes(drafts, view)
+    if len(drafts) > 1 and view.has(_DEFINED_WORDS):
+        drafts = _without_conditions_defined_by_labs(drafts, view)
     if len(drafts) > 1 and "(" in view.w:
         drafts = _without_subgroups(drafts, view)
     if view.has(_WASHOUT_INTRO_WORDS) and _washout_intro(view.w):
@@ -909,6 +911,28 @@ def _conditions_of_a_negated_sentence(drafts: list[Draft], view: ItemView) -> No
         lead = _SENTENCE_NOT.match(w, begin)
         if lead is not None and not _NOT_THE_LIST.search(w, lead.end(), draft.start):
             draft.fields["negated"] = True
+
+
+_DEFINED_WORDS = gate_words("defined")
+#: "Clinically significant abnormalities of glucose metabolism defined as HbA1c >= 8.0%": the
+#: condition is the lab's limit.
+_DEFINED_AS = re.compile(r"^[^.;()]{0,30}?\bdefined\s+(?:as|by)\s*:?\s*(?:an?\s+|the\s+)?$", re.I)
+
+
+def _without_conditions_defined_by_labs(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """A condition defined by a laboratory limit is that limit: judged on the value, not as a
+    diagnosis the profile may list without its severity."""
+    labs = [d for d in drafts if d.kind == "lab"]
+    if not labs:
+        return drafts
+    return [
+        d
+        for d in drafts
+        if d.kind != "comorbidity"
+        or not any(
+            lab.start > d.end and _DEFINED_AS.match(view.w[d.end : lab.start]) for lab in labs
+        )
+    ]
 
 
 def _rules_stated_as_inclusions(drafts: list[Draft], view: ItemView) -> None:
