@@ -860,6 +860,16 @@ def _permission_stop(w: str, at: int) -> int:
     return turn.start() if turn else stop
 
 
+#: "Patients with AST or alkaline phosphatase greater than ULN are eligible if liver imaging
+#: shows no metastases": the patients let in are those with an abnormal value.
+_ABNORMAL_SUBGROUP = re.compile(
+    r"\b(?:(?:greater|higher|more|less|lower)\s+than|[<>]=?|above|below)\s*(?:the\s+)?(?:ULN|LLN"
+    r"|upper|lower|normal|institutional|\d+(?:\.\d+)?\s*(?:x|times)\s*(?:the\s+)?(?:ULN|upper))"
+    r"|\b(?:abnormal|elevated|raised)\b",
+    re.IGNORECASE,
+)
+
+
 def _conditions_let_in(drafts: list[Draft], view: ItemView, subject: re.Match[str]) -> list[Draft]:
     stop = _permission_stop(view.w, subject.end())
     let_in = [
@@ -869,7 +879,7 @@ def _conditions_let_in(drafts: list[Draft], view: ItemView, subject: re.Match[st
         and not d.fields.get("negated")
         and subject.start() <= d.start < subject.end()
     ]
-    if not let_in:
+    if not let_in and not _ABNORMAL_SUBGROUP.search(view.w, subject.start(), subject.end()):
         return drafts
     # the conditions of the permission ("... if the viral load is undetectable") go with it
     within = [d for d in drafts if subject.start() <= d.start < stop and d.kind not in _KEEP]
