@@ -181,6 +181,7 @@ def read_stage(view: ItemView) -> list[Draft]:
         return []  # "locally advanced disease amenable to curative treatment": not expressible
     stages: list[str] = []
     parts: list[tuple[int, int]] = []
+    staged: list[tuple[int, int, tuple[str, ...]]] = []  #: each stage phrase and its stages
     first, last = len(w), 0
     for position in sorted(view.rule_candidates):
         rule = rules[position]
@@ -242,6 +243,7 @@ def read_stage(view: ItemView) -> list[Draft]:
                     stages.append(stage)
             first, last = min(first, match.start()), max(last, match.end())
             parts.append(match.span())
+            staged.append((match.start(), match.end(), tuple(rule.fields.get("stages", ()))))
     if not_curable and _OTHER_THAN_BEFORE.search(
         w, max(0, not_curable.start() - 60), not_curable.start()
     ):
@@ -268,7 +270,48 @@ def read_stage(view: ItemView) -> list[Draft]:
         and (_SETTING_AFTER.match(w[b:]) or _NOUN_END.search(w[a:b]))
         for a, b in draft.parts
     ) or _names_setting(w, draft.parts)
+    if negated and not draft.setting and not not_curable and len(staged) > 1:
+        return _split_by_negation(view, staged, fields) or [draft]
     return [draft]
+
+
+#: The disease itself ruled out ("with no evidence of residual, locally recurrent or metastatic
+#: disease"), not a therapy in that setting.
+_NO_EVIDENCE_BEFORE = re.compile(
+    r"\b(?:no\s+(?:\w+\s+){0,3}?evidence\s+of|without\s+(?:\w+\s+){0,2}?(?:evidence\s+of\s+)?"
+    r"|free\s+of|absence\s+of|no\s+(?:distant\s+|known\s+)?)(?:[\w,/-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+
+def _split_by_negation(
+    view: ItemView, staged: list[tuple[int, int, tuple[str, ...]]], fields: dict[str, object]
+) -> list[Draft]:
+    """'Early invasive breast cancer with no evidence of locally recurrent or metastatic disease,
+    clinical stage I to IIIC': the stages the negation reaches are ruled out, the others asked
+    for (one draft each; none when the negation reaches them all)."""
+    order = ("early", "locally_advanced", "advanced", "metastatic", "unresectable")
+    ruled_out = [(a, b, st) for a, b, st in staged if view.negated(a, b)]
+    asked = [(a, b, st) for a, b, st in staged if (a, b, st) not in ruled_out]
+    if not ruled_out or not asked:
+        return []
+    first = min(a for a, _, _ in ruled_out)
+    if not _NO_EVIDENCE_BEFORE.search(view.w, max(0, first - 60), first):
+        return []  # "no prior chemotherapy for locally advanced or metastatic disease": a setting
+    wanted = {stage for _, _, st in asked for stage in st}
+    # a stage both asked for and ruled out ("stage I-IIIC" / "no locally recurrent disease"):
+    # the request stands, the ruling out keeps the rest
+    barred = {stage for _, _, st in ruled_out for stage in st} - wanted
+    if not wanted or not barred:
+        return []
+    out = []
+    for group, negated, named in ((asked, False, wanted), (ruled_out, True, barred)):
+        start, end = min(a for a, _, _ in group), max(b for _, b, _ in group)
+        group_fields = {**fields, "stages": tuple(s for s in order if s in named)}
+        draft = view.draft("disease_stage", start, end, negated=negated, **group_fields)
+        draft.parts = tuple((a, b) for a, b, _ in group)
+        out.append(draft)
+    return out
 
 
 def _names_setting(w: str, parts: tuple[tuple[int, int], ...]) -> bool:
@@ -289,8 +332,8 @@ _SETTING_BEFORE = re.compile(r"\b(?:for|in|during)\s+(?:the\s+)?(?:[\w/+-]+\s+){
 #: "(adjuvant treatment for) early breast cancer": the phrase names its disease itself.
 _NOUN_END = re.compile(r"\b(?:disease|cancer|BC|carcinoma)$", re.I)
 _SETTING_AFTER = re.compile(
-    r"^(?:\s*(?:,|or|and|/)\s*[\w-]+)*[\s/-]*(?:[\w+-]+\s+){0,3}?(?:disease|setting|cancer|BC\b"
-    r"|MBC\b|ABC\b|NSCLC|carcinoma|tumou?rs?|malignanc\w*|stage)",
+    r"^(?:\s*(?:,|or|and|/)\s*[\w-]+)*[\s/-]*(?:[\w+-]+\s+){0,5}?(?:disease|setting|cancer|BC\b"
+    r"|MBC\b|ABC\b|TNBC\b|NSCLC|SCLC\b|CRC\b|carcinoma|tumou?rs?|malignanc\w*|stage)",
     re.I,
 )
 
