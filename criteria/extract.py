@@ -493,8 +493,19 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # tests are what the patient agrees to, not a bar on organ function
         keep = [d for d in keep if d.kind != "organ_function" or d.fields.get("systems")]
     if "tissue" in topics:
-        # "tissue from the metastatic breast cancer": the words describe the sample
-        keep = [d for d in keep if d.kind not in {"cancer_type", "disease_stage"}]
+        # "tissue from the metastatic breast cancer": the words describe the sample (in the
+        # sample's sentence: a long item may state the stage it asks for in another)
+        samples = [
+            (cues.sentence_start(view.w, d.start), cues.sentence_stop(view.w, d.start))
+            for d in keep
+            if d.kind == "administrative" and d.fields.get("topic") == "tissue"
+        ]
+        keep = [
+            d
+            for d in keep
+            if d.kind not in {"cancer_type", "disease_stage"}
+            or not (any(a <= d.start < b for a, b in samples) or _SAMPLE_AFTER.match(view.w, d.end))
+        ]
     if topics & {"pregnancy", "contraception"}:
         # "pregnant or breastfeeding females", "male participants must not donate sperm"
         # "women of childbearing potential (not postmenopausal)": a definition, not a bar;
@@ -917,6 +928,13 @@ _DEFINED_WORDS = gate_words("defined")
 #: "Clinically significant abnormalities of glucose metabolism defined as HbA1c >= 8.0%": the
 #: condition is the lab's limit.
 _DEFINED_AS = re.compile(r"^[^.;()]{0,30}?\bdefined\s+(?:as|by)\s*:?\s*(?:an?\s+|the\s+)?$", re.I)
+
+
+#: "Metastatic tumour tissue is preferred": the stage word describes a sample.
+_SAMPLE_AFTER = re.compile(
+    r"\s+(?:tumou?r\s+|lesion\s+|site\s+)?(?:tissue|biops\w+|samples?|specimens?|slides?|blocks?)\b",
+    re.IGNORECASE,
+)
 
 
 def _without_conditions_defined_by_labs(drafts: list[Draft], view: ItemView) -> list[Draft]:

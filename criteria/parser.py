@@ -40,7 +40,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.225.0"
+PARSER_VERSION = "0.226.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -187,6 +187,19 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
     out = _childbearing_alternatives(_condition_cohorts(_breast_receptors(_beyond_local(out))))
     out = _status_definitions(_adjuvant_line_rules(text, out), shape, words)
     return _cancer_alternatives(_one_spelling(out), group_counter)
+
+
+#: Stages of advanced disease: an exclusion naming them in a trial for them is its setting words.
+_ADVANCED_STAGES = frozenset({"locally_advanced", "advanced", "metastatic", "unresectable"})
+
+
+def _within_asked(stages: set[str], asked: set[str]) -> bool:
+    """The stages all name stages of advanced disease that the inclusion asks for (asking for
+    locally advanced and metastatic disease asks for advanced disease in every word for it)."""
+    if not asked & _ADVANCED_STAGES or "early" in asked:
+        return stages <= asked
+    within = asked | (_ADVANCED_STAGES if {"metastatic", "locally_advanced"} <= asked else set())
+    return stages <= within
 
 
 #: "Postmenopausal status was defined either by: ...": how the trial tells the statuses apart.
@@ -445,19 +458,15 @@ def _beyond_local(criteria: list[Criterion]) -> list[Criterion]:
 
 def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
     """An exclusion that names a stage the trial's inclusion requires ("Asymptomatic metastatic
-    lesions whose growth would cause deficits", "therapy for advanced NSCLC") cannot exclude
-    that stage: the words describe something else. Such a stage criterion goes; an item left
-    with nothing typed stays as unrecognised text."""
-    required = {
-        stage
-        for c in criteria
-        if isinstance(c, DiseaseStage)
-        and c.section == Section.INCLUSION
-        and not c.negated
-        and c.any_of is None
-        and c.cohort is None
-        for stage in c.stages
-    }
+    lesions whose growth would cause deficits", "therapy for advanced NSCLC", "more than 2 lines
+    for inoperable locally advanced or metastatic disease in Cohort 1") cannot exclude that
+    stage: the words describe something else. Such a stage criterion goes; an item left with
+    nothing typed stays as unrecognised text. (Cohorts apart: what one cohort asks for,
+    another's exclusion may bar.)"""
+    required: dict[str | None, set[str]] = {}
+    for c in criteria:
+        if isinstance(c, DiseaseStage) and c.section == Section.INCLUSION and not c.negated:
+            required.setdefault(c.cohort, set()).update(c.stages)
     if not required:
         return criteria
 
@@ -466,7 +475,9 @@ def _stage_qualifiers(criteria: list[Criterion]) -> list[Criterion]:
             isinstance(c, DiseaseStage)
             and c.section == Section.EXCLUSION
             and not c.negated
-            and set(c.stages) <= required
+            and _within_asked(
+                set(c.stages), required.get(None, set()) | required.get(c.cohort, set())
+            )
         )
 
     return _without(criteria, contradicts, "names a stage the trial requires")

@@ -156,6 +156,7 @@ _ONLY_SITE_BEFORE = re.compile(
 )
 
 
+_PRIMARY_OR_BEFORE = re.compile(r"\bprimary\s*(?:or|and/or|/)\s*$", re.IGNORECASE)
 #: "Any tumour other than (unresectable or) metastatic breast cancer": the stage names the trial's
 #: own cancer, which the criterion is not about.
 _OTHER_THAN_BEFORE = re.compile(
@@ -209,6 +210,8 @@ def read_stage(view: ItemView) -> list[Draft]:
                 _THERAPY_AFTER.match(w, match.end())
             ):
                 continue  # "prior metastatic endocrine therapy": the therapy's setting
+            if _PRIMARY_OR_BEFORE.search(w, max(0, match.start() - 15), match.start()):
+                continue  # "the most recent tumour sample (primary or metastatic)": a sample
             if _TESTED_IN_BEFORE.search(w, max(0, match.start() - 60), match.start()):
                 continue  # "HER2-positive, confirmed in the adjuvant or metastatic setting"
             earlier = (
