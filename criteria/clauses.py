@@ -676,7 +676,9 @@ _PERMITTED = Fast(
     r"|is not an exclusion|are not excluded|does not exclude|do not exclude|(?:is|are) optional"
     r"|(?:should|will|shall|would|need) not be excluded"
     r"|may (?:enter|join|enrol|enroll|participate|take part|be (?:enrolled|included|eligible"
-    r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated)))"
+    r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated))"
+    r"|receive|continue|take|use|also (?:be continued|continue|receive))"
+    r"|may be continued"
     r"|\b(?:patients?|participants?|subjects?)\s+could\s+(?:be|have)\b"
     # "Patients can receive more than one line of prior therapy": allowed, not required
     r"|\b(?:patients?|participants?|subjects?)\s+(?:can|may)\s+(?:also\s+)?receive\b"
@@ -870,6 +872,11 @@ _ABNORMAL_SUBGROUP = re.compile(
 )
 
 
+#: "Subjects with EGFR-mutated lung cancer may continue erlotinib if ...": what some patients
+#: may go on taking, which asks nothing of the others.
+_GOES_ON = re.compile(r"\bmay\s+(?:continue|receive|remain|stay)\b", re.IGNORECASE)
+
+
 def _conditions_let_in(drafts: list[Draft], view: ItemView, subject: re.Match[str]) -> list[Draft]:
     stop = _permission_stop(view.w, subject.end())
     let_in = [
@@ -879,7 +886,11 @@ def _conditions_let_in(drafts: list[Draft], view: ItemView, subject: re.Match[st
         and not d.fields.get("negated")
         and subject.start() <= d.start < subject.end()
     ]
-    if not let_in and not _ABNORMAL_SUBGROUP.search(view.w, subject.start(), subject.end()):
+    if (
+        not let_in
+        and not _ABNORMAL_SUBGROUP.search(view.w, subject.start(), subject.end())
+        and not _GOES_ON.search(subject.group(0))
+    ):
         return drafts
     # the conditions of the permission ("... if the viral load is undetectable") go with it
     within = [d for d in drafts if subject.start() <= d.start < stop and d.kind not in _KEEP]

@@ -549,6 +549,12 @@ _MENOPAUSE = Fast(
     r"|\b(?P<ooph>bilateral (?:surgical )?oophorectomy)"
     r"|\bmenopausal status\s+(?:is\s+|was\s+|are\s+)?(?P<free>not (?:limited|restricted|required"
     r"|specified)|unrestricted|no (?:limit|restriction)s?)"
+    # "amenorrhoea for at least 12 months", "12 months or more without spontaneous menses"
+    r"|(?P<amen>\b(?:amenorrh\w*|no\s+(?:spontaneous\s+)?(?:menses|menstrua\w*(?:\s+(?:bleeding"
+    r"|periods?))?|periods?))\s+(?:for\s+)?(?:>=\s*|more than\s+|over\s+)?(?:12|twelve|1[3-9]|24)"
+    r"\s+(?:consecutive\s+)?months|\b(?:>=\s*)?(?:12|twelve|24)\s+(?:consecutive\s+)?months?\s+"
+    r"(?:or (?:more|longer)\s+)?(?:without|with no|of no)\s+(?:spontaneous\s+)?"
+    r"(?:menses|menstrua\w*(?:\s+(?:bleeding|periods?))?|periods?))"
 )
 _OOPHORECTOMY_PLANNED = re.compile(r"\b(?:candidate|plan\w*|schedul\w*|will|for|consent)\b", re.I)
 #: "Surgically sterile (hysterectomy and/or bilateral oophorectomy)": childbearing potential.
@@ -605,6 +611,12 @@ def read_menopause(view: ItemView) -> list[Draft]:
                 and not _STERILE.search(w)
             ):
                 # "(Postmenopausal, defined as:) prior bilateral oophorectomy"
+                first, last = min(first, match.start()), max(last, match.end())
+                statuses.append("postmenopausal")
+            continue
+        if match.group("amen"):
+            if view.section == Section.INCLUSION and not cues.negated_before(w, match.start(), 20):
+                # a year without periods: postmenopausal
                 first, last = min(first, match.start()), max(last, match.end())
                 statuses.append("postmenopausal")
             continue

@@ -274,7 +274,9 @@ _IN_THIS_STUDY_AFTER = re.compile(
     r" (?:study|trial)\b"
 )
 _AFTER_STUDY = Fast(
-    r"\b(?:for|until|during)\s+(?:at least\s+|>=\s*)?\d+\s*(?:\w+\s+){0,3}(?:after|following)\s+"
+    # (a vaccine "during treatment, or within 5 months after the last dose of X": on study)
+    r"(?:\b(?:for|until|during)|\btreatment,?\s+(?:or|and)\s+(?:within|<=?))\s+"
+    r"(?:at least\s+|>=\s*)?\d+\s*(?:\w+\s+){0,3}(?:after|following)\s+"
     r"(?:the\s+)?(?:last|final)\s+(?:dose|administration)\s+(?:of\s+)?(?:\w+\s+)?$"
 )
 _ON_STUDY = Fast(
@@ -369,6 +371,12 @@ _DURATION = Fast(
 )
 #: A time restated in brackets ("within 12 months (365 days) of completion").
 _RESTATED = r"(?:\([^()]{1,20}\)\s*)?"
+#: What a relapse window needs somewhere in its clause: the relapse (or the disease's return).
+_RELAPSE_WORD = re.compile(
+    r"relaps|recurr|progress|\bPD\b|disease[- ]free|\bDF[IS]\b|metasta|diagnos|advanced|failure"
+    r"|fail(?:ed|ing)|resistan|refractory|\bABC\b|\bMBC\b",
+    re.IGNORECASE,
+)
 _RELAPSE_WITHIN = Fast(
     r"(?:\b(?:on or |during or )?within|<=|<|\bless than|\bbefore)\s*(?P<n>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>months?|years?|weeks?)\s*"
@@ -2017,6 +2025,14 @@ _FOR_LESIONS_AFTER = re.compile(
     r"|spinal|bone|skeletal)\b"
 )
 #: "(... 6 weeks for nitrosoureas or mitomycin; 1 week for capecitabine)": a drug's own washout.
+#: A window and the words from it to the therapy it is for: "< 3 weeks since the last dose of".
+_WINDOW_LEADS_TO_RUN = re.compile(
+    r"(?:<=?|\bless than|\bwithin)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)\s+"
+    r"(?:since|after|from|following)\s+(?:the\s+)?(?:last|final|most recent)?\s*(?:dose|"
+    r"administration|treatment|course|exposure|cycle)?\s*(?:of|with)?\s*(?:(?:prior|previous"
+    r"|other|any)\s+)*$",
+    re.IGNORECASE,
+)
 _OWN_WINDOW_BEFORE = re.compile(
     r"[(;,]\s*(?:last\s+|at least\s+|>=?\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?)"
     r"\s*(?:\([^()]{0,60}\)\s*)?"  # "2 weeks (or 5 half-lives, whichever is longer) for X"
@@ -2610,6 +2626,12 @@ def _prior_therapy(
         window = (
             cues.within_days(w[run.start : min(aside, stop)]) if times.window is not None else None
         )
+        leading = _WINDOW_LEADS_TO_RUN.search(w, max(begin, run.start - 90), run.start)
+        if leading is not None and times.window is not None:
+            # "less than 3 weeks since the last dose of X, or less than 1 week since the last
+            # dose of other hormonal therapy": the window that leads to each therapy is its own
+            n, unit = float(leading.group("n")), leading.group("unit")
+            window = (cues.days(n, unit), 0, 0)
         if window is None and not (
             # a bar with an early aside ("no chemotherapy for metastatic disease (adjuvant
             # > 6 months before allowed)") takes no window from the words before it either
@@ -2712,6 +2734,8 @@ def _prior_therapy(
         else None
     )
     dfi = _DFI.search(near, l_near) if numbers and not early else None
+    if relapse and not _RELAPSE_WORD.search(clause):
+        relapse = None  # "less than 3 weeks since the last dose of tamoxifen": a washout
     if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
         fields["relapse_within_months"] = cues.months(
             float(relapse.group("n")), relapse.group("unit")
