@@ -679,6 +679,8 @@ _PERMITTED = Fast(
     r"|accepted|allowed|permitted|(?:currently\s+)?(?:prescribed|receiving|taking|on|treated))"
     r"|receive|continue|take|use|also (?:be continued|continue|receive))"
     r"|may be continued"
+    # "HER2-positive tumours may additionally have been treated with trastuzumab"
+    r"|may (?:additionally |also )?have (?:been (?:treated|given|administered)|received)"
     r"|\b(?:patients?|participants?|subjects?)\s+could\s+(?:be|have)\b"
     # "Patients can receive more than one line of prior therapy": allowed, not required
     r"|\b(?:patients?|participants?|subjects?)\s+(?:can|may)\s+(?:also\s+)?receive\b"

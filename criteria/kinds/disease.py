@@ -1457,6 +1457,10 @@ def _percent(tail: str) -> dict[str, object]:
     return {"min_percent": float(match.group("o"))}
 
 
+_SCORES = ("0", "1+", "2+", "3+")
+_AT_MOST_SCORE = re.compile(r"(<=|<)\s*$")
+
+
 def _her2_details(tail: str, raw: str) -> dict[str, object]:
     window = tail[:140]
     paren = window.lstrip().startswith("(")
@@ -1488,6 +1492,12 @@ def _her2_details(tail: str, raw: str) -> dict[str, object]:
         ):
             continue
         if not re.search(r"IHC|immunohisto|\+", window, re.I):
+            continue
+        below = _AT_MOST_SCORE.search(window[: match.start()])
+        if below is not None and score in _SCORES:
+            # "HER2 negative (FISH) or <= 1+ (IHC)": every score up to it
+            top = _SCORES.index(score) + (1 if below.group(1) == "<=" else 0)
+            scores += [s for s in _SCORES[:top] if s not in scores]
             continue
         if score not in scores:
             scores.append(score)

@@ -193,8 +193,9 @@ _SUBGROUP_AGE_BEFORE = re.compile(
 )
 #: "For adolescents (who are) under 18 years of age, ...": whom the rest of the sentence is for.
 _FOR_SUBGROUP_BEFORE = re.compile(
-    r"(?:^|[.;:]\s*)\W*(?:for|in|if)\s+(?:the\s+)?(?:\w+\s+)?(?:patients?|participants?|subjects?"
-    r"|those|children|adolescents|minors|adults|women|men)\s+(?:who\s+are\s+|aged?\s+)?$",
+    r"(?:(?:^|[.;:]\s*)\W*(?:for|in|if)|\bfor)\s+(?:the\s+)?(?:\w+\s+)?(?:patients?|participants?"
+    r"|subjects?|those|children|adolescents|minors|adults|women|men)\s+"
+    r"(?:who\s+are\s+|aged?\s+|of\s+)?$",
     re.IGNORECASE,
 )
 _SUBGROUP_RULE_AFTER = re.compile(
@@ -433,7 +434,10 @@ _KIND_OF_WOMAN_BEFORE = re.compile(
     re.I,
 )
 _KIND_OF_WOMAN_AFTER = re.compile(
-    r"\s+(?:patients?\s+)?(?:with|who|whose|having|of\s+(?:child|reproductive)|in\s+whom|that)\b",
+    r"\s+(?:patients?\s+)?(?:with|who|whose|having|of\s+(?:child|reproductive)|in\s+whom|that"
+    # "Women previously diagnosed with breast cancer (will not be eligible unless ...)"
+    r"|(?:previously|currently|already|recently)?\s*(?:diagnosed|treated|known|found|taking"
+    r"|receiving|on|planning|undergoing)\b)",
     re.I,
 )
 _SUBGROUP_BEFORE = re.compile(r"\b(?:for|in|if|among|of)\s+(?:all\s+)?$", re.I)

@@ -78,7 +78,7 @@ _FUTURE = Fast(
     r"|abilit(?:y|ies) (?:\w+ ){0,4}?to (?:safely )?(?:receive|tolerate|undergo|complete)"
     r"|planning to|plans? for|expected to (?:receive|undergo|be treated|require|need)"
     r"|needs? to (?:receive|undergo|be treated)"
-    r"|will (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
+    r"|(?:will|would) (?:be )?(?:receive|treated|randomi[sz]ed|given)|to receive|to be treated"
     r"|randomi[sz]ed to"
     r"|contraindicat\w+|hypersensitiv\w+|allerg\w+|known sensitivity|excipients?"
     r"|in combination with|(?:must|will|should|shall|to)\s+switch\s+(?:over\s+)?to"
