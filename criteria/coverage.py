@@ -85,6 +85,7 @@ class Coverage:
 
     def add(self, criteria: list[Criterion], missing: int = 0) -> None:
         self.studies += 1
+        criteria = [c for c in criteria if c.item >= 0]  # (not the abridged list's notice)
         self.criteria += len(criteria)
         self.typed += sum(c.kind != "unrecognized" for c in criteria)
         by_item: dict[int, bool] = {}

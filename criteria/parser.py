@@ -40,7 +40,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.228.0"
+PARSER_VERSION = "0.229.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -82,7 +82,33 @@ def parse_criteria(text: str) -> list[Criterion]:
     except Exception:  # a layout bug must not lose the text: keep it whole, unrecognised
         log.exception("criteria layout failed; keeping the text as one unrecognised item")
         return [_whole(text)]
-    return _parse_layout(text, shape)
+    return _abridged(text, shape, _parse_layout(text, shape))
+
+
+#: "Key Inclusion Criteria": the registry shows only the main criteria; the protocol has more.
+_KEY_HEADER = re.compile(
+    r"^\W*(?:main|key|major|selected|principal)\s+(?:inclusion|exclusion|eligibility)\s+criteria\b",
+    re.IGNORECASE,
+)
+#: The `reason` of the notice an abridged list of criteria leaves (README, "Reading a parsed
+#: criterion"): the matcher cannot call such a trial's criteria all met.
+ABRIDGED = "abridged"
+
+
+def _abridged(text: str, shape: Layout, criteria: list[Criterion]) -> list[Criterion]:
+    """A trial whose headers say it lists only its key criteria gets, at the first such header,
+    an `unrecognized` notice with `reason` "abridged" (item -1: no item of the text): what the
+    registry leaves out stays open for the site to check."""
+    for header in shape.headers:
+        words = _SPACE.sub(" ", unescape(text[header.span[0] : header.span[1]])).strip()
+        if header.section is None or not _KEY_HEADER.match(words):
+            continue
+        notice = Unrecognized(
+            section=header.section, text=words, span=header.span, item=-1, reason=ABRIDGED
+        )
+        at = next((i for i, c in enumerate(criteria) if c.span[0] > header.span[0]), len(criteria))
+        return [*criteria[:at], notice, *criteria[at:]]
+    return criteria
 
 
 #: A child that opens with the name of what it defines ("Hormone refractory: ...").

@@ -109,8 +109,22 @@ def test_text_is_unescaped_and_span_points_into_the_original() -> None:
 )
 def test_header_variants(header: str, section: str) -> None:
     parsed = parse_criteria(f"{header}\n\n* Has a tumour that can be measured\n")
-    assert [c.section for c in parsed] == [section]
-    assert parsed[0].text == "Has a tumour that can be measured"
+    items = [c for c in parsed if c.item >= 0]
+    assert [c.section for c in items] == [section]
+    assert items[0].text == "Has a tumour that can be measured"
+
+
+@pytest.mark.parametrize(
+    ("header", "abridged"),
+    [("Key Inclusion Criteria:", True), ("Main Exclusion Criteria:", True),
+     ("Inclusion Criteria:", False), ("Key inclusion criteria for Cohort A:", True)],
+)  # fmt: skip
+def test_a_list_of_key_criteria_leaves_a_notice_that_more_exist(header: str, abridged: bool) -> None:
+    parsed = parse_criteria(f"{header}\n\n* Has a tumour that can be measured\n")
+    notices = [c for c in parsed if c.kind == "unrecognized" and c.reason == "abridged"]
+    assert len(notices) == int(abridged)
+    if abridged:
+        assert notices[0].item == -1 and notices[0].text == header
 
 
 def test_text_without_header_is_inclusion() -> None:

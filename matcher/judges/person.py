@@ -20,6 +20,7 @@ from criteria.model import (
     Unrecognized,
     VisceralCrisis,
 )
+from criteria.parser import ABRIDGED
 from matcher.judgement import Judgement, compare_range, met, not_applicable, not_met, unknown
 from matcher.patient import Patient
 from trialmatch.vocab import Section
@@ -403,6 +404,12 @@ def administrative(c: Administrative, p: Patient) -> Judgement:
 
 
 def unrecognized(c: Unrecognized, p: Patient) -> Judgement:
+    if c.reason == ABRIDGED:
+        return unknown(
+            "the registry lists only the trial's key criteria: the protocol's others are for the "
+            "site to check",
+            "the protocol's full criteria",
+        )
     return unknown(
         "not understood by the parser: read the text", "criteria the parser could not read"
     )

@@ -37,7 +37,7 @@ def _table(criteria: list[Any], title: str | None = None) -> Table:
         previous = c.item
         label = c.kind.value if c.cohort is None else f"{c.kind.value} ({c.cohort})"
         table.add_row(
-            "" if same else str(c.item),
+            "" if same or c.item < 0 else str(c.item),
             "" if same else c.section.value,
             label,
             describe(c),
