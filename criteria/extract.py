@@ -472,6 +472,19 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
                 if not (d.kind == "menopausal_status" and len(d.fields.get("statuses", ())) == 1)
             ]
     receptors = "receptor" in read_kinds and view.section == Section.INCLUSION
+    if receptors and len(keep) > 1 and view.has(_IF_WORDS):
+        # "previously treated with anti-HER2 therapy if the tumor is HER2+": the status says
+        # which patients the therapy is asked of, not what every patient must have
+        asked = [d.start for d in keep if d.kind in ("prior_therapy", "line_count")]
+        keep = [
+            d
+            for d in keep
+            if d.kind != "receptor"
+            or not asked
+            or min(asked) > d.start
+            or not _IF_THE_TUMOUR_IS.search(view.w, max(0, d.start - 60), d.start)
+            or not _CONDITION_ENDS.match(view.w, d.end)
+        ]
     if receptors and any(d.kind == "receptor" for d in keep):
         keep = _either_status(keep, view.w)
     if receptors and sum(d.kind == "receptor" for d in keep) >= 2:
@@ -492,6 +505,20 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "willing to comply with scheduled visits, laboratory tests and other procedures": the
         # tests are what the patient agrees to, not a bar on organ function
         keep = [d for d in keep if d.kind != "organ_function" or d.fields.get("systems")]
+    if "study_conduct" in topics:
+        # "Patients who never receive a dose of X will be discontinued from the study", "Exit
+        # criteria: ...": what happens after enrolment, which asks nothing of the patient now
+        # (in that sentence: a long item may state real criteria in others)
+        conduct = [
+            (cues.sentence_start(view.w, d.start), cues.sentence_stop(view.w, d.start))
+            for d in keep
+            if d.kind == "administrative" and d.fields.get("topic") == "study_conduct"
+        ]
+        keep = [
+            d
+            for d in keep
+            if d.kind == "administrative" or not any(a <= d.start < b for a, b in conduct)
+        ]
     if "tissue" in topics:
         # "tissue from the metastatic breast cancer": the words describe the sample (in the
         # sample's sentence: a long item may state the stage it asks for in another)
@@ -1198,6 +1225,17 @@ _COHORT_WORD = re.compile(r"\b(?:cohorts?|arms?|parts?|groups?)\b", re.IGNORECAS
 
 
 _CONDITION_BEFORE = re.compile(r"\b(?:if|when|unless|where)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_IF_WORDS = gate_words("if ", "when ")
+#: A condition that closes its clause: "(X) if the tumor is HER2+ OR", "... HER2-low."
+_CONDITION_ENDS = re.compile(
+    r"(?:\s*(?:,|or|and|/)\s*(?:HER2|HR|ER|PR)?[\w+-]*)*\s*(?:\bOR\b|\bAND\b)?\s*[.;]?\s*$"
+)
+#: "if the tumour is (HR+, HER2-low or) ...", "for patients with ... tumours": a condition.
+_IF_THE_TUMOUR_IS = re.compile(
+    r"\b(?:if|when)\s+(?:the\s+|their\s+)?(?:tumou?r|disease|cancer|patient)\s+(?:is|was|has|are)"
+    r"\s+(?:[\w+-]+\s*(?:,|or|and|/)?\s*){0,4}$",
+    re.IGNORECASE,
+)
 
 
 def _without_any_status(drafts: list[Draft], w: str) -> list[Draft]:

@@ -119,7 +119,7 @@ def test_header_variants(header: str, section: str) -> None:
     [("Key Inclusion Criteria:", True), ("Main Exclusion Criteria:", True),
      ("Inclusion Criteria:", False), ("Key inclusion criteria for Cohort A:", True)],
 )  # fmt: skip
-def test_a_list_of_key_criteria_leaves_a_notice_that_more_exist(header: str, abridged: bool) -> None:
+def test_a_list_of_key_criteria_leaves_a_notice(header: str, abridged: bool) -> None:
     parsed = parse_criteria(f"{header}\n\n* Has a tumour that can be measured\n")
     notices = [c for c in parsed if c.kind == "unrecognized" and c.reason == "abridged"]
     assert len(notices) == int(abridged)

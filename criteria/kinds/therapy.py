@@ -290,7 +290,8 @@ _AFTER_ENTRY = Fast(
     r"|enrol?ment|study entry|inclusion)"
 )
 _STARTED = Fast(
-    r"\b(?:initiated|started|begun|began|commenced|on)\b[^.;]{0,30}?(?:>=|>)\s*(?P<n>\d+)\s*"
+    r"\b(?:initiated|started|begun|began|commenced|on|start(?:ed)?\s+of)\b[^.;]{0,45}?(?:>=|>)\s*"
+    r"(?P<n>\d+)\s*"
     r"(?P<unit>days?|weeks?|months?)\s*(?:\w+\s+){0,2}(?:prior|before)"
 )
 _SETTING_PHRASE = Fast(
@@ -2213,6 +2214,12 @@ _CONTINUE_WORDS = gate_words("continue")
 _CURATIVE_WORDS = gate_words("curative")
 _THIS_STUDY_WORDS = gate_words("this", "present", "current")
 _COHORT_ARM_WORDS = gate_words("cohort", "arm")
+#: "the ENHERTU SmPC", "the tamoxifen prescribing information": a drug's label.
+_DRUG_LABEL_AFTER = re.compile(
+    r"\W{0,3}\s*(?:SmPCs?|labell?ing|label|prescribing information|product information"
+    r"|product monograph|package insert|summary of product characteristics)\b",
+    re.IGNORECASE,
+)
 #: A word of progression that describes the disease, then a negation of the therapy after it.
 _DISEASE_WORD_THEN_NO = re.compile(
     r"\b(?:recurrent|relapsed|progressive|refractory|progressing|recurred)\b[^.;]*?"
@@ -2342,6 +2349,8 @@ def _prior_therapy(
         return None  # "a negative viral load before each chemotherapy administration": on study
     if view.has(_DOSE_BEFORE_WORDS) and _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
+    if _DRUG_LABEL_AFTER.match(w, run.end):
+        return None  # "in line with the ENHERTU SmPC": the drug's label, not a therapy had
     if view.has(_CURABLE_WITH_WORDS) and _CURABLE_WITH.search(l_before[-40:]):
         return None  # "solid tumour not curable with available standard therapy": the disease
     if view.has(_DATES_A_TEST_WORDS) and _DATES_A_TEST.search(wide):
