@@ -198,3 +198,19 @@ def test_a_creatinine_limit_or_a_clearance_limit_is_enough(
         include_ineligible=True,
     )
     assert report.matches[0].verdict.value == verdict
+
+
+def test_a_limit_for_one_sex_with_another_for_the_other_reads_the_patients_sex() -> None:
+    """'QTc > 450 msec for men and > 470 msec for women' (exclusion): 460 ms excludes a man,
+    not a woman; without the sex it stays open."""
+    criterion = lab("qtc", ">", 450, "msec", exceptions=("> 470 msec for women",))
+
+    def qt(sex: str | None) -> Result:
+        profile: dict[str, Any] = {"id": "p", "labs": {"qtcf": 460}}
+        if sex:
+            profile["sex"] = sex
+        return evaluate(criterion, Patient(parse_profile(profile), dt.date(2026, 11, 24))).result
+
+    assert qt("male") is Result.MET
+    assert qt("female") is Result.NOT_MET
+    assert qt(None) is Result.UNKNOWN

@@ -172,6 +172,16 @@ def _mentions(w: str, low: str, candidates: frozenset[int]) -> list[_Mention]:
 
 
 #: The same analyte named again in a bracket right after it: a gloss, not a second value.
+#: "(QTc > 450 msec) for men and > 470 msec for women", "(in males), >= 13 g/dL in females".
+_OTHER_SEX_LIMIT = re.compile(
+    r"\s*\(?\s*(?:for|in)\s+(?:men|males?|male patients)\s*\)?\s*(?:,|;|and|or)?\s*"
+    r"(?P<alt>(?:>=|<=|>|<)\s*\d+(?:\.\d+)?\s*[\w/%]*\s*\(?(?:for|in)\s+(?:women|females?"
+    r"|female patients)\)?)"
+    r"|\s*\(?\s*(?:for|in)\s+(?:women|females?|female patients)\s*\)?\s*(?:,|;|and|or)?\s*"
+    r"(?P<alt2>(?:>=|<=|>|<)\s*\d+(?:\.\d+)?\s*[\w/%]*\s*\(?(?:for|in)\s+(?:men|males?"
+    r"|male patients)\)?)",
+    re.IGNORECASE,
+)
 _RESTATED = re.compile(r"\s*\(\s*(?:[\w'-]+\s+){0,3}")
 _CLOSES = re.compile(r"\s*\)")
 _OWN_LIMIT = re.compile(r"[^()]*?(?:>=|<=|>|<|=)")
@@ -412,6 +422,12 @@ def read(view: ItemView) -> list[Draft]:
             value, unit = round(value * 1000), "ms"  # "QTc > 0.47 seconds" is 470 ms
         stop = end + threshold.end()
         exceptions: list[str] = []
+        other_sex = _OTHER_SEX_LIMIT.match(w, stop)
+        if other_sex is not None:
+            # "QTc > 450 msec for men and > 470 msec for women": the limit written first is for
+            # one sex, the other's is carried as an exception the matcher reads with the sex
+            exceptions.append(other_sex.group("alt") or other_sex.group("alt2"))
+            stop = other_sex.end()
         found = _situation_after(view, stop, cmp, group, mentions[i:])
         if found is not None:
             exceptions.append(found[0])

@@ -145,7 +145,7 @@ def _patient_range(
 _ULN_IN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.I)
 #: "(<= 3 mg/dL in case of Gilbert's syndrome)": a limit in a unit of measure.
 _VALUE_IN = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(mg/dl|[µμu]mol/l|mmol/l|g/dl|g/l|i?u/l)", re.IGNORECASE
+    r"(\d+(?:[.,]\d+)?)\s*(mg/dl|[µμu]mol/l|mmol/l|g/dl|g/l|i?u/l|msec|ms|%)", re.IGNORECASE
 )
 
 
@@ -164,6 +164,11 @@ class _Relaxed:
 _GILBERT = re.compile(r"gilbert", re.IGNORECASE)
 #: "(direct bilirubin <= 1.5 x ULN in Gilbert's syndrome)": a limit on another fraction
 _OTHER_FRACTION = re.compile(r"\b(?:direct|conjugated|indirect|unconjugated)\b", re.IGNORECASE)
+
+
+_SEX_SITUATION = re.compile(
+    r"\b(?:for|in)\s+(women|females?|female patients|men|males?|male patients)\b", re.I
+)
 
 
 def _written_limit(text: str) -> _Limit | None:
@@ -199,6 +204,14 @@ def _exception_threshold(c: Lab, p: Patient) -> _Relaxed | None:
             # no limit written: "(except Gilbert's syndrome)", "(Gilbert's may be included)"
             limit = limit or _Limit(math.inf, True)
             return _Relaxed(limit, gilbert, "Gilbert's syndrome", "comorbidities")
+        sex = _SEX_SITUATION.search(text)
+        if sex is not None and limit is not None:
+            # "QTc > 450 msec for men and > 470 msec for women": the other sex's own limit
+            female = sex.group(1).lower().startswith(("wom", "fem"))
+            situation = "women" if female else "men"
+            if p.profile.sex is None:
+                return _Relaxed(limit, None, situation, "sex")
+            return _Relaxed(limit, (p.profile.sex == "female") == female, situation, "sex")
         if limit is None or not limit.uln:
             continue
         lowered = text.lower()
