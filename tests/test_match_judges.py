@@ -1733,6 +1733,13 @@ def test_organ_function_names_a_lab_outside_the_usual_limits_even_with_others_mi
     assert "20" in judgement.explanation and "platelet" in judgement.explanation.lower()
 
 
+def test_renal_function_is_settled_by_a_normal_serum_creatinine_without_the_clearance() -> None:
+    renal = crit(m.OrganFunction, systems=("renal",))
+    assert judged(renal, patient(labs={"creatinine": 0.8})) is MET
+    assert judged(renal, patient(labs={"creatinine": 2.4})) is UNKNOWN  # the clearance decides
+    assert judged(renal, patient(labs={})) is UNKNOWN
+
+
 # --- comorbidities as a coordinator reads them (review of the judged results) -------------------
 
 

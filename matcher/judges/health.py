@@ -239,6 +239,10 @@ _USUAL = {
 }  # fmt: skip
 
 
+#: A usual threshold's common alternative: a normal serum creatinine instead of the clearance.
+_OR_INSTEAD = {"creatinine_clearance": ("creatinine", True, "<=", 1.5)}
+
+
 def organ_function(c: OrganFunction, p: Patient) -> Judgement:
     systems = [s for s in (c.systems or tuple(_USUAL)) if s in _USUAL] or list(_USUAL)
     given = p.profile.labs or {}
@@ -248,6 +252,15 @@ def organ_function(c: OrganFunction, p: Patient) -> Judgement:
         absolute, relative = labs.entries_for(analyte)
         assert absolute is not None
         found = _patient_range(absolute, relative, given, relative_to_uln)
+        if found is None and analyte in _OR_INSTEAD:
+            # no clearance given: a serum creatinine within the usual limit will do, as most
+            # trials accept ("creatinine <= 1.5 x ULN or clearance >= 50 mL/min")
+            other, other_uln, other_cmp, other_value = _OR_INSTEAD[analyte]
+            other_absolute, other_relative = labs.entries_for(other)
+            assert other_absolute is not None
+            found = _patient_range(other_absolute, other_relative, given, other_uln)
+            if found is not None and compare_range(found[0], found[1], other_cmp, other_value):
+                continue
         if found is None:
             missing.append(absolute.label)
         elif compare_range(found[0], found[1], comparator, value) is not True:
