@@ -25,6 +25,7 @@ from criteria.fastre import Fast
 from criteria.model import (
     Administrative,
     CancerType,
+    CnsMetastases,
     Criterion,
     DiseaseStage,
     Lab,
@@ -40,7 +41,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.231.0"
+PARSER_VERSION = "0.232.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -209,6 +210,7 @@ def _parse_layout(text: str, shape: Layout) -> list[Criterion]:
     # after the suppression route has widened plain 'postmenopausal' requirements, which a
     # definition of postmenopause ("defined as: ...") is made of
     out = _situation_routes(_suppression_route(out), shape, words, group_counter)
+    out = _cns_rule_by_children(out, shape)
     out = _stage_qualifiers(_required_again(out))
     out = _childbearing_alternatives(_condition_cohorts(_breast_receptors(_beyond_local(out))))
     out = _status_definitions(_adjuvant_line_rules(text, out), shape, words)
@@ -226,6 +228,50 @@ def _within_asked(stages: set[str], asked: set[str]) -> bool:
         return stages <= asked
     within = asked | (_ADVANCED_STAGES if {"metastatic", "locally_advanced"} <= asked else set())
     return stages <= within
+
+
+#: "(CNS involvement.) If the patient fulfils the following 3 criteria, she is eligible:".
+_ELIGIBLE_IF_CHILDREN = re.compile(
+    r"\b(?:following|these|all|below)\b[^.;]{0,40}\b(?:criteria|conditions)\b[^.;]{0,40}\beligible"
+    r"|\beligible\b[^.;]{0,30}\b(?:if|provided|when)\b[^.;]{0,30}\b(?:following|all of|below)\b",
+    re.IGNORECASE,
+)
+
+
+def _cns_rule_by_children(criteria: list[Criterion], shape: Layout) -> list[Criterion]:
+    """'Patient has CNS involvement. If patient is fulfilling the following 3 criteria she/he is
+    eligible: 1. completed therapy >= 28 days before, 2. clinically stable, 3. no steroids'
+    (exclusion): the children state what excludes (untreated, progressing, symptomatic brain
+    metastases), so the parent's 'any brain metastases, with an exception' says nothing more,
+    and left as it was it stays unknown for a patient whose profile settles every child."""
+    parents = {
+        c.item
+        for c in criteria
+        if isinstance(c, CnsMetastases)
+        and c.section == Section.EXCLUSION
+        and not c.negated
+        and c.states == ("any",)
+        and any(_ELIGIBLE_IF_CHILDREN.search(e) for e in c.exceptions)
+    }
+    if not parents:
+        return criteria
+    ruled = set()
+    for index in parents:
+        children = shape.items[index].children
+        stated = [c for c in criteria if c.item in children]
+        if (
+            children
+            and stated
+            and all(isinstance(c, (CnsMetastases, Administrative)) for c in stated)
+            and any(isinstance(c, CnsMetastases) for c in stated)
+        ):
+            ruled.add(index)
+    return [
+        Administrative(**_source_of(c), evidence=c.evidence, topic="definition")
+        if c.item in ruled and isinstance(c, CnsMetastases)
+        else c
+        for c in criteria
+    ]
 
 
 #: "Postmenopausal status was defined either by: ...": how the trial tells the statuses apart.

@@ -221,3 +221,21 @@ def test_noise_never_raises_and_keeps_its_words(
     parsed = parse_criteria(text)
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     assert unrepresented_lines(text, parsed) == []
+
+
+def test_brain_metastases_excluded_unless_children_hold_are_read_from_the_children() -> None:
+    """'CNS involvement. If the patient meets the following 3 criteria she is eligible: treated
+    >= 28 days before; stable; no steroids' (exclusion): the children say what excludes, and
+    the parent's 'any brain metastases' (which no profile could settle) goes."""
+    text = (
+        "Exclusion Criteria:\n\n"
+        "* Patient has CNS involvement. If all of the following 3 criteria hold, the patient is "
+        "eligible.\n\n"
+        "  1. earlier treatment (radiotherapy and/or surgery) for CNS metastases finished >= 28 "
+        "days before the start of the study and\n"
+        "  2. the CNS tumour is clinically stable at screening and\n"
+        "  3. Patient is not taking steroids or enzyme-inducing anti-epileptic drugs for brain "
+        "metastases\n"
+    )
+    cns = [c for c in parse_criteria(text) if c.kind == "cns_metastases"]
+    assert cns and all(c.states != ("any",) for c in cns)
