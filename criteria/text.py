@@ -68,7 +68,7 @@ _REWRITES: list[tuple[str, str]] = [
     (r"[’‘]", "'"),
     (r"[“”]", '"'),
     (
-        r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
+        r"\b(?:(?:greater|more|higher|larger|bigger)\s+than\s*(?:or|/)?\s*equal(?:\s+to)?"
         r"|equal\s+to\s+or\s+(?:greater|more|higher)\s+than|at\s+or\s+(?:above|over)|at\s+least"
         r"|not\s+less\s+than"
         r"|no\s+less\s+than|minimum(?:\s+of)?|a\s+minimum\s+of|(?:or|and)\s+(?:more|greater|older"
@@ -76,7 +76,7 @@ _REWRITES: list[tuple[str, str]] = [
         ">=",
     ),
     (
-        r"\b(?:(?:less|lower|fewer|smaller)\s+than\s*(?:or|/)\s*equal(?:\s+to)?"
+        r"\b(?:(?:less|lower|fewer|smaller)\s+than\s*(?:or|/)?\s*equal(?:\s+to)?"
         r"|equal\s+to\s+or\s+(?:less|lower|fewer)\s+than|at\s+or\s+(?:below|under)"
         r"|no\s+more\s+tha[nt]|not\s+more\s+tha[nt]"
         r"|not\s+exceeding|not\s+to\s+exceed|up\s+to(?:\s+a\s+maximum\s+of)?|maximum(?:\s+of)?"

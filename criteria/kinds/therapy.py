@@ -335,7 +335,11 @@ _PRIOR_OR_CURRENT = re.compile(
     r"|concomitant|ongoing)"
 )
 _EVER_WORDS = re.compile(r"\b(?:prior|previous(?:ly)?|before|history|ever|past)\b", re.IGNORECASE)
-_USE_OF = re.compile(r"\W*use\s+of\s+(?!(?:\w+\s+)?(?:prior|previous|earlier)\b)", re.IGNORECASE)
+_USE_OF = re.compile(
+    r"\W*(?:use\s+of|co-?administration\s+of|concomitant\s+administration\s+of|alternative)\s+"
+    r"(?!(?:\w+\s+)?(?:prior|previous|earlier)\b)",
+    re.IGNORECASE,
+)
 _WASHOUT = Fast(
     r"(?:>=|>)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?|years?(?=\s+since))"
     r"\s*(?:\w+\s+){0,4}?"
@@ -417,6 +421,8 @@ _DFI = Fast(
     r"(?:of\s*|[^.;<>=\d]{0,70}?)(?P<cmp>>=|<=|>|<)\s*(?P<n>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>months?|years?)"
 )
+#: "No previous EGFR-TKI therapy; Previous palliative radiotherapy ... allowed": a new clause.
+_NEW_CLAUSE_IN_GAP = re.compile(r";\s*[A-Z]")
 _GAP = re.compile(
     r"^(?:[\s,/+();:]|\band/or\b|\bor\b|\band\b|\bnor\b|\bplus\b|\bwith\b|\bor with\b|\be\.g\.?"
     r"|\beg\b|\bsuch as\b|\bincluding\b|\bfor (?:example|instance)\b|\bi\.e\.?|\beither\b"
@@ -1708,6 +1714,7 @@ def _runs(view: ItemView, mentions: list[lexicon.Mention]) -> list[_Run]:
             gap = w[previous.end : mention.start]
             if (
                 _GAP.match(gap)
+                and not _NEW_CLAUSE_IN_GAP.search(gap)
                 and not any(
                     e.start >= previous.end and e.start < mention.start for e in view.exceptions
                 )
