@@ -509,11 +509,7 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
         # "Patients who never receive a dose of X will be discontinued from the study", "Exit
         # criteria: ...": what happens after enrolment, which asks nothing of the patient now
         # (in that sentence: a long item may state real criteria in others)
-        conduct = [
-            (cues.sentence_start(view.w, d.start), cues.sentence_stop(view.w, d.start))
-            for d in keep
-            if d.kind == "administrative" and d.fields.get("topic") == "study_conduct"
-        ]
+        conduct = _topic_sentences(keep, view, "study_conduct")
         keep = [
             d
             for d in keep
@@ -522,11 +518,7 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if "tissue" in topics:
         # "tissue from the metastatic breast cancer": the words describe the sample (in the
         # sample's sentence: a long item may state the stage it asks for in another)
-        samples = [
-            (cues.sentence_start(view.w, d.start), cues.sentence_stop(view.w, d.start))
-            for d in keep
-            if d.kind == "administrative" and d.fields.get("topic") == "tissue"
-        ]
+        samples = _topic_sentences(keep, view, "tissue")
         keep = [
             d
             for d in keep
@@ -955,6 +947,15 @@ _DEFINED_WORDS = gate_words("defined")
 #: "Clinically significant abnormalities of glucose metabolism defined as HbA1c >= 8.0%": the
 #: condition is the lab's limit.
 _DEFINED_AS = re.compile(r"^[^.;()]{0,30}?\bdefined\s+(?:as|by)\s*:?\s*(?:an?\s+|the\s+)?$", re.I)
+
+
+def _topic_sentences(drafts: list[Draft], view: ItemView, topic: str) -> list[tuple[int, int]]:
+    """The sentences in which the item names an administrative topic."""
+    return [
+        (cues.sentence_start(view.w, d.start), cues.sentence_stop(view.w, d.start))
+        for d in drafts
+        if d.kind == "administrative" and d.fields.get("topic") == topic
+    ]
 
 
 #: "Metastatic tumour tissue is preferred": the stage word describes a sample.
