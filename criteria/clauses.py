@@ -276,6 +276,66 @@ _RELAPSE_AFTER = re.compile(
 )
 
 
+#: "X is not allowed, however if a candidate has already started Y within 21 days ..., the
+#: patient will be eligible": the condition under which one barred therapy is let in.
+_HOWEVER_ELIGIBLE = Fast(
+    r"\b(?:however|but)\b,?\s+(?:if|when|where)\b(?P<cond>[^.]*?)\b(?:will|would|shall)\s+(?:still\s+)?"
+    r"be\s+eligible\b"
+)
+_HOWEVER_ELIGIBLE_WORDS = pattern_words(_HOWEVER_ELIGIBLE)
+_DIGIT = re.compile(r"\d")
+_STARTED_WORD = re.compile(r"\b(?:started|start|initiated|began|begun|commenced)\b", re.I)
+
+
+def apply_however_eligible(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """'Prior treatment with an EGFR TKI is not allowed, however if a candidate has already
+    started osimertinib within 21 days before randomisation ..., the patient will be eligible':
+    the therapies of the condition are excepted from the bar (with the condition as the
+    exception's words), not asked for, and the condition's window is not the bar's."""
+    if not view.has(_HOWEVER_ELIGIBLE_WORDS) or not any(
+        d.kind == "prior_therapy" and d.fields.get("negated") for d in drafts
+    ):
+        return drafts
+    found = _HOWEVER_ELIGIBLE.search(view.w, view.low)
+    if found is None:
+        return drafts
+    start, end = found.start("cond"), found.end()
+    inside = [d for d in drafts if d.kind == "prior_therapy" and start <= d.start < end]
+    barred = [
+        d
+        for d in drafts
+        if d.kind == "prior_therapy" and d.fields.get("negated") and d.start < found.start()
+    ]
+    if not inside or not barred:
+        return drafts
+    agents = tuple(a for d in inside for a in d.fields.get("agents", ()))
+    words = view.evidence(found.start(), end).strip()
+    own_numbers = _DIGIT.search(view.w, 0, found.start()) is not None
+    for draft in barred:
+        draft.fields["except_agents"] = tuple(
+            dict.fromkeys((*draft.fields.get("except_agents", ()), *agents))
+        )
+        draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), words)
+        if not own_numbers:
+            draft.fields.pop("within_days", None)  # the window was the condition's
+    # "already started Y within 21 days": Y is let in only that recently begun, so Y taken for
+    # longer stays barred (no more than that time on it)
+    kept = [d for d in drafts if d not in inside]
+    for draft in inside:
+        days = draft.fields.pop("within_days", None)
+        recent = draft.fields.pop("max_duration_months", None)  # "started within 21 days"
+        if (
+            (days or recent)
+            and draft.fields.get("agents")
+            and _STARTED_WORD.search(view.w, start, end)
+        ):
+            draft.fields["min_duration_months"] = recent or cues.months(float(days), "days")
+            draft.fields["negated"] = True
+            draft.fields["exceptions"] = ()
+            kept.append(settle(view, draft))
+    return sorted(kept, key=lambda d: (d.start, d.end))
+
+
 def apply_early_permission(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """'(Neo)adjuvant chemotherapy is allowed / patients who had it are eligible, provided the
     disease-free interval was > 12 months (or: at least 6 months have passed since the last
