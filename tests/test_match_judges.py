@@ -2397,6 +2397,20 @@ def test_a_generic_radiotherapy_exclusion_without_window_is_left_to_the_investig
     assert judged(wbrt, SRS_DONE) is NOT_MET
 
 
+def test_radiotherapy_to_one_site_is_not_radiotherapy_to_another() -> None:
+    """'Received chest radiation therapy' is not met by brain radiosurgery; an entry that does
+    not say where leaves it open; an excepted kind of radiotherapy does not count."""
+    chest = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received",
+                 evidence="chest radiation therapy")  # fmt: skip
+    assert judged(chest, SRS_DONE) is not MET
+    thoracic = patient(treatments=[], conditions=["thoracic radiotherapy in 2023"])
+    assert judged(chest, thoracic) is MET
+    assert judged(chest, patient(treatments=[], conditions=["radiotherapy in 2023"])) is UNKNOWN
+    but_srs = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received",
+                   except_classes=("stereotactic_radiotherapy",))  # fmt: skip
+    assert judged(but_srs, SRS_DONE) is not MET
+
+
 # --- treatment-free intervals -------------------------------------------------------------------
 
 TFI_TEXT = (

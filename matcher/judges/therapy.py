@@ -295,6 +295,23 @@ def _non_systemic(c: PriorTherapy) -> bool:
     )
 
 
+#: Where radiotherapy was given, as criteria and condition entries name it.
+_RADIOTHERAPY_SITES = {
+    "chest": re.compile(r"\b(?:chest|thora\w*|lungs?|pulmonar\w*|mediastin\w*)\b", re.I),
+    "brain": re.compile(
+        r"\b(?:brain|crani\w*|intracranial|cerebr\w*|CNS|radiosurgery|SRS|gamma knife)\b", re.I
+    ),
+    "bone": re.compile(r"\b(?:bones?|skelet\w*|spin\w*|vertebr\w*)\b", re.I),
+    "breast": re.compile(r"\b(?:breasts?|chest wall)\b", re.I),
+    "pelvis": re.compile(r"\bpelv\w*\b", re.I),
+}
+
+
+def _sites(words: str) -> set[str]:
+    """The body sites named in some words ("chest radiation", "SRS to brain metastases")."""
+    return {site for site, pattern in _RADIOTHERAPY_SITES.items() if pattern.search(words)}
+
+
 #: "6 months ago", "2 weeks ago": when a treatment a condition entry names was given.
 _AGO = re.compile(r"\b(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\s+ago\b", re.I)
 _DAYS_PER = {"day": 1, "week": 7, "month": 30.4, "year": 365.25}
@@ -319,15 +336,27 @@ def _radiotherapy_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None
     site or extent the parsed fields do not keep ("to more than 25% of the bone marrow"), so a
     generic entry leaves it open."""
     wanted = [k for k in c.classes if _is_radiotherapy(k)]
+    asked_sites = _sites(c.evidence or c.text)
     for words in p.profile.conditions or ():
         named = [
             (kind, start)
             for kind, start in _radiotherapy_named(words)
             if any(lexicon.is_subclass(kind, k) for k in wanted)
+            and not any(lexicon.is_subclass(kind, k) for k in c.except_classes)
         ]
         if not named:
             continue
         said = f"{words} (among the patient's conditions)"
+        if asked_sites:
+            given_sites = _sites(words)
+            if given_sites and not given_sites & asked_sites:
+                continue  # "chest radiation" is not the brain radiosurgery an entry names
+            if not given_sites:
+                return unknown(
+                    f"{said}: the criterion is about radiotherapy to the "
+                    f"{' or '.join(sorted(asked_sites))}; the entry does not say where",
+                    "site of prior radiotherapy",
+                )
         if c.within_days is not None:
             ago = _AGO.search(words, named[0][1])
             if ago is None:
@@ -341,7 +370,7 @@ def _radiotherapy_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None
                 return not_met(f"{said}: not within {c.within_days} days")
             return met(said)
         generic = all(kind == "radiotherapy" for kind, _ in named) and "radiotherapy" in wanted
-        if (c.section == Section.EXCLUSION) != c.negated and generic:
+        if (c.section == Section.EXCLUSION) != c.negated and generic and not asked_sites:
             return unknown(
                 f"{said}: whether it is the radiotherapy the exclusion means (a site, an "
                 "extent) is for the investigator",
