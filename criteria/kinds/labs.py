@@ -31,7 +31,7 @@ _EXPAND = {"transaminases": ("ast", "alt")}
 #: "1,500" groups thousands; "1,5" (a comma and one or two digits) is a decimal comma
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+|,\d{1,2}(?!\d))?|\.\d+"
 _ULN = (
-    r"(?:x|\*|times|fold)?\s*(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|UNL|LLN|IULN|ULRR"
+    r"(?:x|\*|times|fold)?\s*(?:of\s+)?(?:the\s+)?(?:institutional\s+|upper\s+)?(?:ULN|UNL|LLN|IULN|ULRR"
     r"|upper limits? of (?:the )?\(?(?:institutional\)? )?normal(?: range| limits?| values?)?"
     r"|lower limits? of (?:the )?normal(?: range)?|upper normal limits?|upper limit of the "
     r"(?:reference|normal) range|normal upper limit|N\b)(?:\s*\((?:x\s*)?(?:ULN|LLN)\))?"
