@@ -287,6 +287,37 @@ _DIGIT = re.compile(r"\d")
 _STARTED_WORD = re.compile(r"\b(?:started|start|initiated|began|begun|commenced)\b", re.I)
 
 
+#: "(X) must have been administered as the first EGFR TKI for metastatic disease or as the
+#: second TKI after a first-generation TKI": the ways X may have been given, each acceptable.
+_GIVEN_AS_EITHER = Fast(
+    r"\b(?:administered|given|received|used)\s+as\s+(?:the\s+|a\s+)?(?:first|1st|second|2nd"
+    r"|initial|only)\b[^.;]*?\bor\s+as\s+(?:the\s+|a\s+)?(?:first|1st|second|2nd|subsequent|later)"
+    r"\b[^.;]*"
+)
+_GIVEN_AS_EITHER_WORDS = pattern_words(_GIVEN_AS_EITHER)
+
+
+def drop_sequence_alternatives(drafts: list[Draft], view: ItemView) -> list[Draft]:
+    """'The 3rd generation EGFR TKI must have been administered as the first EGFR TKI for
+    metastatic disease or as the second TKI after prior treatment with a first- or
+    second-generation EGFR TKI in T790M-positive NSCLC': the therapy itself is what is asked;
+    the words from "as the first" on name orders that all qualify, which ask nothing more."""
+    if len(drafts) < 2 or not view.has(_GIVEN_AS_EITHER_WORDS):
+        return drafts
+    found = _GIVEN_AS_EITHER.search(view.w, view.low)
+    if found is None:
+        return drafts
+    head = [d for d in drafts if d.kind == "prior_therapy" and d.start < found.start()]
+    if not head:
+        return drafts
+    start, end = found.start(), found.end()
+    return [
+        d
+        for d in drafts
+        if not (start <= d.start < end and d.kind in {"prior_therapy", "biomarker", "line_count"})
+    ]
+
+
 def apply_however_eligible(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """'Prior treatment with an EGFR TKI is not allowed, however if a candidate has already
     started osimertinib within 21 days before randomisation ..., the patient will be eligible':

@@ -263,7 +263,7 @@ def extract_item(
             ]
     drafts = _resolve_overlaps(drafts, view)
     drafts.sort(key=lambda d: (d.start, d.end))
-    drafts = clauses.apply_however_eligible(drafts, view)
+    drafts = clauses.apply_however_eligible(clauses.drop_sequence_alternatives(drafts, view), view)
     drafts = clauses.apply_early_permission(drafts, view)
     drafts = clauses.drop_permitted_therapies(clauses.drop_permitted(drafts, view), view)
     drafts = clauses.drop_counting(clauses.drop_quota_therapies(drafts, view), view)
