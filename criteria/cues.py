@@ -452,12 +452,17 @@ _SETTINGS = (
             r"(?:settings?|disease|nsclc|cancer|breast cancer)\b"
             r"|\bcurative(?:[- ]intent)?"
             r"\s+(?:setting|treatment|therapy)"
+            # "(TKI) prior to developing metastatic disease": before it, so in the early setting
+            r"|\b(?:prior to|before)\s+(?:the\s+)?(?:develop\w*|diagnosis|onset|occurrence)\s+"
+            r"(?:of\s+)?(?:metastatic|advanced|recurrent)"
         ),
     ),
     (
         "metastatic",
         Fast(
-            r"(?<!non-)(?<!non )\b(?:metastatic|advanced|recurrent|palliative|stage (?:IV|4)|m?BC\b"
+            r"(?<!non-)(?<!non )(?<!developing )(?<!development of )(?<!onset of )"
+            r"(?<!prior to diagnosis of )(?<!before diagnosis of )"
+            r"\b(?:metastatic|advanced|recurrent|palliative|stage (?:IV|4)|m?BC\b"
             r"|ABC\b"
             r"|(?:first|second|third|1st|2nd|3rd|later)[- ]line|locally advanced|unresectable"
             r"|non-curative|incurable)"

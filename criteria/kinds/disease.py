@@ -156,6 +156,11 @@ _ONLY_SITE_BEFORE = re.compile(
 )
 
 
+_BEFORE_IT_BEFORE = re.compile(
+    r"\b(?:prior to|before|until)\s+(?:the\s+)?(?:develop\w*|diagnosis|onset|occurrence)\s+"
+    r"(?:of\s+)?$",
+    re.IGNORECASE,
+)
 _PRIMARY_OR_BEFORE = re.compile(r"\bprimary\s*(?:or|and/or|/)\s*$", re.IGNORECASE)
 #: "Any tumour other than (unresectable or) metastatic breast cancer": the stage names the trial's
 #: own cancer, which the criterion is not about.
@@ -210,6 +215,8 @@ def read_stage(view: ItemView) -> list[Draft]:
                 _THERAPY_AFTER.match(w, match.end())
             ):
                 continue  # "prior metastatic endocrine therapy": the therapy's setting
+            if _BEFORE_IT_BEFORE.search(w, max(0, match.start() - 40), match.start()):
+                continue  # "(TKI) prior to developing metastatic disease": a time, not a stage
             if _PRIMARY_OR_BEFORE.search(w, max(0, match.start() - 15), match.start()):
                 continue  # "the most recent tumour sample (primary or metastatic)": a sample
             if _TESTED_IN_BEFORE.search(w, max(0, match.start() - 60), match.start()):
