@@ -57,6 +57,12 @@ def forms(condition: str, text: str) -> frozenset[str] | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def specific(condition: str) -> bool:
+    """Whether a condition is one illness, not a family of forms (an entry without `general`)."""
+    return not any(e.general for e in vocabulary("conditions").conditions if e.id == condition)
+
+
 def other_kind(condition: str, named: frozenset[str], theirs: frozenset[str]) -> bool:
     """Whether forms a criterion names (`named`) and a patient's condition has (`theirs`) are
     all of different kinds of the condition (see `families` in conditions.yaml)."""

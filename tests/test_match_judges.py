@@ -1251,6 +1251,37 @@ def test_a_graded_toxicity_in_the_conditions_settles_unresolved_toxicity(
     assert judged(c, neuropathy) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "said"),
+    [
+        # a definition narrows heart disease to one kind; arrhythmia is another kind
+        ("Heart disease, defined as NYHA class III or IV heart failure", NOT_MET,
+         "not NYHA class III or IV heart failure"),
+        ("Cardiovascular disease as defined by NYHA class III-IV", NOT_MET, "NYHA class III-IV"),
+        # "cardiac" qualifies a form here, it does not name heart disease as a whole
+        ("Cardiac pacemaker", UNKNOWN, "names Cardiac pacemaker"),
+        ("Cardiac dysfunction", UNKNOWN, "names Cardiac dysfunction"),
+        ("History of heart disease", MET, "atrial fibrillation"),
+    ],
+)  # fmt: skip
+def test_atrial_fibrillation_against_cardiac_exclusions(
+    text: str, expected: Result, said: str
+) -> None:
+    (c,) = parse_criteria(f"Exclusion Criteria:\n* {text}")
+    judgement = evaluate(c, patient(conditions=["atrial fibrillation"]))
+    assert (judgement.result, said in judgement.explanation) == (expected, True)
+
+
+def test_a_neurotoxicity_exception_lets_a_neuropathy_stay() -> None:
+    text = (
+        "Exclusion Criteria:\n* Lasting toxicity of earlier treatment above grade 1, apart from "
+        "neurotoxicity or hair loss"
+    )
+    (c,) = parse_criteria(text)
+    assert judged(c, patient(conditions=["grade 2 peripheral neuropathy"])) is NOT_MET
+    assert judged(c, patient(conditions=["grade 2 diarrhoea from abemaciclib"])) is MET
+
+
 def test_a_resolved_toxicity_is_not_a_residual_one() -> None:
     healed = patient(conditions=["grade 3 mucositis on everolimus, now resolved"])
     lasting = patient(conditions=["grade 2 peripheral neuropathy from paclitaxel"])

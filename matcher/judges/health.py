@@ -448,11 +448,16 @@ def _follows(c: Comorbidity, exception: str) -> bool:
     return len(between) <= 60 and not any(mark in between for mark in ".;")
 
 
-def _excepted(words: str, exception: str) -> bool:
+def _excepted(words: str, exception: str, condition: str | None = None) -> bool:
     """Whether the patient's condition is one the criterion's exception names: a word of it that
-    names something particular ("prostate", "basal") appears in the exception."""
+    names something particular ("prostate", "basal") appears in the exception, or both name the
+    same specific condition ("neuropathy" and "neurotoxicity"). The criterion's own `condition`
+    does not count: every exception names a kind of it."""
     low = exception.lower()
-    return any(w in low for w in _WORD.findall(words.lower()) if w not in _GENERIC_WORDS)
+    if any(w in low for w in _WORD.findall(words.lower()) if w not in _GENERIC_WORDS):
+        return True
+    shared = comorbidities.condition_ids(words) & comorbidities.condition_ids(exception)
+    return any(i != condition and comorbidities.specific(i) for i in shared)
 
 
 #: Where a criterion's words stop naming what it counts and start naming what it excepts.
@@ -512,9 +517,30 @@ def _own_words(c: Comorbidity) -> str | None:
     return own if c.evidence not in own and own.strip() else None
 
 
+#: Words right after a condition that define it: "heart disease, defined as NYHA class III or IV
+#: heart failure", "cardiovascular disease as defined by NYHA class III-IV", "(i.e., ...)".
+_DEFINED_AS = re.compile(
+    r"[\s,(-]*(?:disease\s+)?(?:as\s+)?(?:defined\s+(?:as|by)|i\.\s?e\.?|that\s+is|namely)[\s,:]*"
+    r"(?P<definition>[^;.)]+)",
+    re.I,
+)
+
+
+def _definition(c: Comorbidity) -> str | None:
+    """The words that define the criterion's condition, when they follow its evidence."""
+    evidence = c.evidence or ""
+    at = c.text.find(evidence) if evidence else -1
+    if at < 0:
+        return None
+    found = _DEFINED_AS.match(c.text, at + len(evidence))
+    return found.group("definition") if found else None
+
+
 def _named_forms(condition: str, c: Comorbidity) -> frozenset[str] | None:
     """The forms of a condition the criterion names (see `matcher.conditions.forms`)."""
     named = comorbidities.forms(condition, _near_evidence(c))  # "atherosclerotic heart disease"
+    if named is None and (definition := _definition(c)) is not None:
+        return comorbidities.forms(condition, definition) or None  # "defined as NYHA III-IV"
     own = _own_words(c) if named is None else None
     if own is not None:
         return comorbidities.forms(condition, own) or None
@@ -527,6 +553,9 @@ def _form_words(c: Comorbidity) -> str:
     if own is not None:
         return own.strip(" ;.")[:80]
     near = _near_evidence(c)
+    definition = _definition(c)
+    if definition is not None and comorbidities.forms(c.condition, near) is None:
+        return definition.strip(" ;,.")[:80]
     if not c.text.startswith(near) and " " in near:
         near = near.split(" ", 1)[1]  # the first word may be cut
     return _LEADING_SMALL_WORDS.sub("", near).strip(" ;.")[:80]
@@ -599,7 +628,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     if graded is not None and graded.result is Result.NOT_MET:
         return graded  # "grade > 1 neuropathy (except ...)": a grade 1 neuropathy is not counted
     for exception in c.exceptions:
-        if _excepted(words, exception):
+        if _excepted(words, exception, c.condition):
             return not_met(f"{words}: covered by the criterion's exception ({exception})")
     named = _named_forms(next(iter(hits)), c)
     theirs = comorbidities.forms(next(iter(hits)), words) or frozenset()
