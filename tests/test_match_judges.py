@@ -96,6 +96,24 @@ def test_progressed_on_ribociclib_satisfies_prior_cdk46_inhibitor() -> None:
     assert "metastatic" in judgement.explanation
 
 
+def test_a_washout_says_it_left_continuing_ovarian_suppression_out() -> None:
+    on_goserelin = patient(
+        sex="female",
+        menopausal_status="premenopausal",
+        treatments=[
+            {"agents": ["anastrozole", "palbociclib"], "setting": "metastatic",
+             "start": "2024-01", "end": "2025-10", "outcome": "progression"},
+            {"agents": ["goserelin"], "setting": "metastatic", "start": "2024-01",
+             "outcome": "ongoing"},
+        ],
+    )  # fmt: skip
+    (c,) = parse_criteria("Exclusion Criteria:\n* Endocrine treatment in the last 10 days")
+    judgement = evaluate(c, on_goserelin)
+    assert judgement.result is NOT_MET
+    assert "continuing goserelin is not counted" in judgement.explanation
+    assert "not counted" not in evaluate(c, POST_CDK).explanation
+
+
 def test_fulvestrant_violates_no_prior_serd() -> None:
     c = crit(m.PriorTherapy, classes=("serd",), negated=True)
     assert judged(c) is NOT_MET

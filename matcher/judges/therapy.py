@@ -257,7 +257,7 @@ def _describe(regimen: Regimen, c: PriorTherapy) -> str:
 
 
 def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
-    judged = _from_history(c, p)
+    judged = _with_continuing(c, p, _from_history(c, p))
     if judged.result is Result.MET or not any(_is_radiotherapy(k) for k in c.classes):
         return judged
     # radiotherapy is no systemic drug: the profile records it, if at all, among the conditions
@@ -270,6 +270,34 @@ def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     if judged.result is Result.NOT_MET:
         return Judgement(found.result, f"{found.explanation}; {judged.explanation}", found.missing)
     return judged
+
+
+def _with_continuing(c: PriorTherapy, p: Patient, judged: Judgement) -> Judgement:
+    """A washout of therapy in general ("hormonal therapy within 2 weeks") does not count ongoing
+    ovarian suppression or bone agents (see `_agent_in`); the explanation says so, so that a
+    coordinator sees the goserelin was weighed, and can check the protocol."""
+    if c.within_days is None or p.history is None or judged.result is Result.MET:
+        return judged
+    wanted = set(c.classes)
+    continuing = sorted(
+        {
+            agent
+            for r in p.history.regimens
+            if r.outcome == "ongoing" or (r.end is None and r.start is not None)
+            for agent in r.agents
+            if (hit := lexicon.drug_classes(agent) & wanted)
+            and hit <= _ANY
+            and not lexicon.counts_as_line(agent)
+            and agent not in c.except_agents
+        }
+    )
+    if not continuing:
+        return judged
+    note = (
+        f"; continuing {' + '.join(continuing)} is not counted (ovarian suppression and bone "
+        "agents usually go on through a trial: check the protocol)"
+    )
+    return Judgement(judged.result, judged.explanation + note, judged.missing)
 
 
 def _is_radiotherapy(k: str) -> bool:
