@@ -1819,6 +1819,14 @@ RESOLVED_HBV = "anti-HBc positive, HBsAg negative, HBV DNA not detected"
         ("For those with a past hepatitis B, a negative HBV PCR is needed", "hepatitis B",
          "exclusion", False, NOT_MET),
         ("History of hepatitis B", "hepatitis B", "exclusion", False, MET),
+        ("History of hepatitis B. Those HBsAg negative with HBV DNA not found are eligible",
+         "hepatitis B", "exclusion", False, NOT_MET),
+        # an item about the HBsAg-negative state itself: its DNA clause decides
+        ("HBs antigen negative with anti-HBc positive and HBV DNA positive", "HBs antigen",
+         "exclusion", False, NOT_MET),
+        # a treated past infection counts too; whether this one was treated is not said
+        ("Hepatitis B (active, previously treated or both)", "Hepatitis B", "exclusion", False,
+         UNKNOWN),
         # treatment for the infection: nothing recorded on it
         ("Ongoing antiviral therapy against HBV", "HBV", "exclusion", False, UNKNOWN),
     ],
@@ -1828,6 +1836,16 @@ def test_a_resolved_hepatitis_b_is_not_an_hbsag_positive_one(
 ) -> None:
     c = _item(text, "hepatitis_b", evidence, section, negated=negated)
     assert judged(c, patient(conditions=[RESOLVED_HBV])) is expected
+
+
+def test_an_hbsag_negative_entry_without_dna_leaves_an_item_on_the_dna_open() -> None:
+    resolved = patient(conditions=["past hepatitis B infection, HBsAg negative"])
+    occult = _item("HBs antigen negative with anti-HBc positive and HBV DNA positive",
+                   "hepatitis_b", "HBs antigen")  # fmt: skip
+    assert judged(occult, resolved) is UNKNOWN
+    allowed = _item("History of hepatitis B. Those HBsAg negative with HBV DNA not found are "
+                    "eligible", "hepatitis_b", "hepatitis B")  # fmt: skip
+    assert judged(allowed, resolved) is UNKNOWN
 
 
 def test_an_hbsag_negative_entry_with_detectable_dna_is_left_to_the_usual_reading() -> None:

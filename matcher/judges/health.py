@@ -608,7 +608,7 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
             return treated
     if "hepatitis_b" in hits:
         serology_read = serology.hepatitis_b(
-            _said_of(c, wanted), _sentence_of(c), hits["hepatitis_b"]
+            _said_of(c, wanted), _sentence_of(c), hits["hepatitis_b"], c.text
         )
         if serology_read is not None:
             return serology_read

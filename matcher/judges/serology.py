@@ -3,7 +3,9 @@
 A resolved (past) infection, hepatitis B core antibody positive with the surface antigen
 (HBsAg) negative, is not the HBsAg-positive, chronic or active hepatitis B most exclusions are
 about; it is the "history of hepatitis B" some items name, and then the HBV DNA they ask about
-settles it.
+(in the same sentence or in one that lets such patients in) settles it. An item about the
+HBsAg-negative state itself ("HBsAg negative, anti-HBc positive and HBV DNA positive") is
+settled by the DNA too, and left open when the entry does not give it.
 
 Likewise a cured hepatitis C (a sustained virological response after antiviral treatment, HCV
 RNA undetectable) is no current infection: it meets only an item that counts a past infection
@@ -17,7 +19,7 @@ import re
 
 from matcher.judgement import Judgement, met, not_met, unknown
 
-_ANTIGEN = r"(?:HBs\s?Ag|hepatitis\s+B\s+(?:virus\s+)?(?:surface|serum)\s+antigen|\bBsAg\b)"
+_ANTIGEN = r"(?:HBs\s?Ag|HBs\s+antigen|hepatitis\s+B\s+(?:virus\s+)?(?:surface|serum)\s+antigen|\bBsAg\b)"
 #: "HBsAg negative", "HBsAg: non-reactive", "HBsAg-", "negative for HBsAg".
 _ANTIGEN_NEGATIVE = re.compile(
     _ANTIGEN + r"(?:\s*(?:test|result|status))?\s*[:=]?\s*(?:negative|non-?reactive|not detected"
@@ -101,14 +103,53 @@ def surface_antigen_negative(words: str) -> bool:
     return _ANTIGEN_NEGATIVE.search(words) is not None and _FOUND.search(words) is None
 
 
-def hepatitis_b(said: str, sentence: str, words: str) -> Judgement | None:
+#: An item's words that something is found: "positive for HBV-DNA", "anti-HBc positive".
+_POSITIVE = re.compile(r"\bpositive\b|\breactive\b|\bdetectable\b", re.I)
+#: Words that let patients in: "... are eligible", "is allowed".
+_LETS_IN = re.compile(r"\b(?:eligible|allowed|permitted|may (?:be )?(?:enrol|enter|particip))", re.I)
+#: "active, previously treated or both", "treated or untreated".
+_TREATED_EITHER_WAY = re.compile(r"\bpreviously treated\b|\btreated or untreated\b", re.I)
+
+
+def _by_dna(sentence: str, words: str) -> Judgement:
+    """An item about an HBsAg-negative infection with the virus found, against an HBsAg-negative
+    patient: what the entry says of HBV DNA decides."""
+    if not _NUCLEIC.search(sentence):
+        return unknown(
+            f"{words}: the criterion is about an HBsAg-negative infection of the kind it names; "
+            "the profile does not say which antibodies are found",
+            "hepatitis B antibodies",
+        )
+    if _NOT_FOUND.search(words):
+        return not_met(f"{words}: HBV DNA not found; the criterion is about an infection with it")
+    return unknown(
+        f"{words}: the criterion is about an HBsAg-negative infection with HBV DNA found; the "
+        "profile does not give HBV DNA",
+        "HBV DNA",
+    )
+
+
+def hepatitis_b(said: str, sentence: str, words: str, item: str = "") -> Judgement | None:
     """An item about hepatitis B against an HBsAg-negative patient (see the module's note).
 
     `said`: the item's words about hepatitis B; `sentence`: the whole sentence they stand in;
-    `words`: the patient's entry. None when the entry does not say HBsAg is negative.
+    `words`: the patient's entry; `item`: the whole item, whose other sentences may let a past
+    infection in ("...; those HBsAg negative with HBV DNA not found are eligible"). None when
+    the entry does not say HBsAg is negative.
     """
     if not surface_antigen_negative(words):
         return None
+    if _ANTIGEN_NEGATIVE.search(sentence) and _POSITIVE.search(sentence):
+        # "HBsAg negative, anti-HBc positive and HBV DNA positive": the item is about an
+        # HBsAg-negative (occult or resolved) infection itself; the DNA settles it
+        return _by_dna(sentence, words)
+    if _TREATED_EITHER_WAY.search(sentence):
+        # "hepatitis B (active, previously treated or both)": a past infection counts too
+        return unknown(
+            f"{words}: a past infection, which the criterion counts when it was treated; "
+            "whether it was is not given",
+            "whether the hepatitis B was treated",
+        )
     if re.search(_ANTIGEN, said, re.I):
         # "HBsAg positive", "Negative HBsAg test" (negated by the parser): the item names the
         # surface antigen, and the patient's is negative
@@ -126,9 +167,18 @@ def hepatitis_b(said: str, sentence: str, words: str) -> Judgement | None:
     if _PAST.search(said):
         # "history of hepatitis B, negative PCR required": a past infection the item counts,
         # unless the DNA it asks about is not found
-        if _NUCLEIC.search(sentence) and _NOT_FOUND.search(words):
+        let_in = _NUCLEIC.search(item) is not None and _LETS_IN.search(item) is not None
+        if not _NUCLEIC.search(sentence) and not let_in:
+            return None
+        if _NOT_FOUND.search(words):
             return not_met(
                 f"{words}: a past infection with the virus not found, which the criterion allows"
+            )
+        if not _FOUND.search(words):
+            return unknown(
+                f"{words}: a past infection, which the criterion allows with HBV DNA not found; "
+                "the profile does not give HBV DNA",
+                "HBV DNA",
             )
         return None
     return not_met(
