@@ -385,6 +385,20 @@ def test_germline_requirement_needs_the_origin() -> None:
     assert judged(only_brca2, somatic) is NOT_MET
 
 
+def test_a_driver_of_unstated_origin_is_taken_as_somatic() -> None:
+    """An EGFR L858R of unstated origin is the tumour's; a BRCA2 variant may be inherited even
+    when a tumour test found it, so a criterion on its origin stays open."""
+    somatic = crit(m.Biomarker, genes=("EGFR",), alteration="mutation", origin="somatic")
+    l858r = patient(biomarkers=[{"gene": "EGFR", "alteration": "L858R", "specimen": "tissue"}])
+    assert judged(somatic, l858r) is MET
+    germline = somatic.model_copy(update={"origin": "germline"})
+    assert judged(germline, l858r) is UNKNOWN
+    tumour_brca = patient(biomarkers=[{"gene": "BRCA2", "alteration": "mutation",
+                                       "specimen": "tissue"}])  # fmt: skip
+    brca = crit(m.Biomarker, genes=("BRCA2",), alteration="mutation", origin="somatic")
+    assert judged(brca, tumour_brca) is UNKNOWN
+
+
 def test_pd_l1_threshold() -> None:
     assert judged(crit(m.Biomarker, marker="PD-L1", comparator=">=", value=10, unit="CPS")) is MET
     assert (

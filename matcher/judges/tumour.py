@@ -410,6 +410,19 @@ def _genes_label(genes: list[str]) -> str:
     return f"{'/'.join(genes[:3])} and {len(genes) - 3} other genes"
 
 
+#: Genes of inherited cancer risk (the hereditary cancer panels): a variant found in one may be
+#: germline even when a tumour test found it, so a criterion asking for a somatic (or germline)
+#: one needs the origin said. In other genes a variant of unstated origin is taken as somatic.
+_INHERITED = frozenset(
+    {
+        "APC", "ATM", "BAP1", "BARD1", "BRCA1", "BRCA2", "BRIP1", "CDH1", "CDK4", "CDKN2A",
+        "CHEK2", "EPCAM", "FANCA", "FANCC", "MEN1", "MLH1", "MSH2", "MSH6", "MUTYH", "NBN", "NF1",
+        "NF2", "PALB2", "PMS2", "POLD1", "POLE", "PTEN", "RAD50", "RAD51B", "RAD51C", "RAD51D",
+        "RB1", "RET", "SDHB", "SDHD", "SMAD4", "STK11", "TP53", "TSC1", "TSC2", "VHL", "WT1",
+    }
+)  # fmt: skip
+
+
 def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judgement:
     label = finding.label()
     if wanted_kind != "alteration" and finding.kind not in _KIND_FITS.get(
@@ -419,7 +432,9 @@ def _finding_fits(c: Biomarker, finding: GeneFinding, wanted_kind: str) -> Judge
             f"{label} found; criterion: {finding.gene} {wanted_kind}",
             f"{finding.gene} {wanted_kind} status",
         )
-    if c.origin and finding.origin != c.origin:
+    # an EGFR L858R or an ESR1 Y537S of unstated origin is the tumour's own
+    taken_somatic = finding.origin is None and finding.gene not in _INHERITED
+    if c.origin and finding.origin != c.origin and not (c.origin == "somatic" and taken_somatic):
         if finding.origin is None:
             return unknown(
                 f"{label} found; whether it is {c.origin} is not given",
