@@ -750,7 +750,8 @@ def _names_anticancer(draft: Draft) -> bool:
 _PLAIN_BEFORE = re.compile(
     r"(?:^|[\W_])(?:with|of|have|has|had|known|active|current|concurrent|prior|previous|history"
     r"|diagnosed|diagnosis|confirmed|a|an|the|any|patients?|subjects?|participants?|or|and"
-    r"|including|from|for|other|another|second|invasive)\W*$|^\W*$",
+    r"|including|from|for|other|another|second|invasive|documented|showing|shows|suspected"
+    r"|proven|to|histology|component|cancer|carcinoma)\W*$|^\W*$",
     re.IGNORECASE,
 )
 _QUALIFIER_AFTER = re.compile(

@@ -20,9 +20,9 @@ _VALUE = (
 )
 _ECOG = Fast(
     r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO|World Health Organi[sz]ation|Zubrod)"
-    r"(?:\s*[(\[](?:ECOG|WHO)[)\]])?(?:[\s-]*(?:(?:performance|status|score|scale|grade|PS|criteria"
-    r"|of|is|must be|level|value|within|between|range|ranging from|from|equal to|equals)\b|[:=]"
-    r"|\((?:ECOG |WHO )?PS\)))*\s*:?\s*" + _VALUE
+    r"(?:\s*[(\[](?:ECOG|WHO)[)\]])?(?:[\s-]*(?:(?:performance|status|standard|score|scale|grade|PS"
+    r"|criteria|of|is|must be|level|value|within|between|range|ranging from|from|equal to"
+    r"|equals)\b|[:=]|\((?:ECOG |WHO )?PS\)))*\s*:?\s*" + _VALUE
 )
 _ECOG_WORDS = re.compile(r"\bECOG\b|Eastern Cooperative|\bWHO\b|Zubrod", re.I)
 _AGE_WORD_RE = re.compile(r"\bage\b|\baged\b", re.I)

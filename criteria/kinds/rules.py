@@ -146,6 +146,9 @@ def read(view: ItemView) -> list[Draft]:
                     and cues.negated_before(w, start)
                 )
             )  # "No germ cell tumour, small cell carcinoma or lymphoma"
+            if negated and view.section == Section.EXCLUSION and fields["cancer"] == "solid tumour":
+                # "however no squamous element can be present": what the exclusion excludes
+                negated = False
             if negated and _NOUN_OF_CANCER_AFTER.match(w, end):
                 continue  # "no changes to MBC treatments": the cancer names whose treatments
             if negated and _STAGE_QUALIFIER_BEFORE.search(w, max(0, start - 35), start):
@@ -232,7 +235,26 @@ def read(view: ItemView) -> list[Draft]:
             out = [d for d in out if d not in cancers] + [cancers[0].no_requirement()]
             cancers = []
     if cancers:
-        _histology(cancers, view)
+        # a histology a rule read with its own words ("the main component is squamous") is
+        # that reading's, not the other cancers' of the item
+        owned = tuple(
+            (d.start, d.end)
+            for d in out
+            if d.kind == "cancer_type" and d not in cancers and d.fields["cancer"] == "solid tumour"
+        )
+        _histology(cancers, view, owned)
+        lone = [
+            d
+            for d in out
+            if d.kind == "cancer_type" and d not in cancers and d.fields["cancer"] == "solid tumour"
+        ]
+        if lone and view.section == Section.INCLUSION:
+            # "NSCLC with predominantly squamous histology": the histology is the cancer's, not
+            # an alternative to it (an exclusion's "small cell components, or a squamous main
+            # component" names two ways out)
+            for draft in cancers:
+                draft.fields["histology"] = lone[0].fields["histology"]
+            out = [d for d in out if d not in lone]
     for draft in out:
         if (
             draft.kind == "cancer_type"
@@ -282,12 +304,18 @@ def _histology_word(view: ItemView, word: re.Match[str]) -> str:
     return histology
 
 
-def _histology(cancers: list[Draft], view: ItemView) -> None:
+def _histology(
+    cancers: list[Draft], view: ItemView, owned: tuple[tuple[int, int], ...] = ()
+) -> None:
     """The histology the item names goes to its cancer type; where an inclusion item lists
     several cancers ("TNBC, non-squamous NSCLC or gastric cancer"), each histology word goes to
     the cancer nearest to it only (an exclusion's histology qualifies all it names: "squamous
     carcinomas or sarcomas of the breast")."""
-    words = _HISTOLOGY.finditer(view.w, view.low)
+    words = [
+        word
+        for word in _HISTOLOGY.finditer(view.w, view.low)
+        if not any(a <= word.start() < b for a, b in owned)
+    ]
     if not words:
         return
     if view.section != Section.INCLUSION or len({d.fields["cancer"] for d in cancers}) < 2:
