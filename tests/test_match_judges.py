@@ -2426,6 +2426,23 @@ def test_a_qualified_leptomeningeal_exclusion_leaves_treated_disease_unknown() -
     assert judged(_cns("Leptomeningeal disease", "leptomeningeal"), denied) is UNKNOWN
 
 
+def test_leptomeningeal_disease_alone_is_no_answer_of_no_brain_metastases() -> None:
+    """'Symptomatic or progressive CNS metastases' for a patient whose only CNS disease is
+    leptomeningeal ('brain_metastases: none' speaks of the parenchyma): met when the entry says
+    it is symptomatic, for the investigator otherwise, never 'no brain metastases'."""
+    cns = _cns("Unstable, symptomatic or progressive central nervous system (CNS) metastases",
+               "symptomatic", "progressing")  # fmt: skip
+    symptomatic = _lmd_patient(["liver", "leptomeninges"],
+                               ["leptomeningeal spread, symptomatic, on intrathecal therapy"],
+                               brain="none")  # fmt: skip
+    assert judged(cns, symptomatic) is MET
+    quiet = _lmd_patient(["liver", "leptomeninges"], [], brain="none")
+    assert judged(cns, quiet) is UNKNOWN
+    brain_only_words = _cns("Active brain metastases", "active")
+    assert judged(brain_only_words, symptomatic) is UNKNOWN
+    assert judged(cns, NO_CNS) is NOT_MET
+
+
 # --- brain metastases qualified after the noun; radiotherapy recorded among the conditions -------
 
 

@@ -1194,7 +1194,7 @@ def _canonical(name: str) -> str:
     lowered = name.lower().replace(" ", "").replace("-", "")
     if lowered.startswith(("her2", "human", "cerb", "erbb")):
         return "HER2"
-    if lowered.startswith(("hr", "hormone")):
+    if lowered.startswith(("hr", "hormon")):  # "hormonal receptor" too
         return "HR"
     if lowered.startswith(("er", "estrogen", "oestrogen")):
         return "ER"

@@ -32,7 +32,7 @@ _GREEK = {
     "κ": "kappa",
     "ε": "epsilon",
 }
-_GAP_CHARS = frozenset(" \t\n\r-‐‑‒–—/_().'’")
+_GAP_CHARS = frozenset(" \t\n\r-‐‑‒–—/_().'’&")  # "BRCA1&2"
 _MAX_GAP = 3
 #: trailing words ignored by exact lookup: salts, hydrates and dosage forms
 SUFFIX_WORDS = frozenset(

@@ -135,6 +135,8 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
         or ("any" in states and not c.exceptions and brain in {None, "none"})
     ):
         return _leptomeningeal_judgement(c, lepto)
+    if lepto is not None and brain in {None, "none"} and states & (_ACTIVE_STATES | {"symptomatic"}):
+        return _qualified_cns_leptomeningeal(c, lepto, states)
     if diagnosis is None or brain is None:
         return unknown("brain metastases not recorded", "brain metastases")
     symptomatic = diagnosis.brain_metastases_symptomatic if brain != "none" else False
@@ -256,13 +258,13 @@ def _leptomeningeal(p: Patient) -> str | None:
     """Where the profile records leptomeningeal disease ("metastatic sites" or the condition
     entry's words), or None when it does not."""
     diagnosis = p.profile.diagnosis
-    for site in (diagnosis.metastatic_sites or ()) if diagnosis else ():
-        if _LEPTO.search(site):
-            return "metastatic sites"
-    for words in p.profile.conditions or ():
+    for words in p.profile.conditions or ():  # first: an entry's words may say how it is
         found = _LEPTO.search(words)
         if found and not _LEPTO_DENIED.search(words[: found.start()]):
             return words
+    for site in (diagnosis.metastatic_sites or ()) if diagnosis else ():
+        if _LEPTO.search(site):
+            return "metastatic sites"
     return None
 
 
@@ -285,6 +287,33 @@ def _leptomeningeal_judgement(c: CnsMetastases, recorded: str) -> Judgement:
     return unknown(
         f"{said}; whether it is as the criterion qualifies it (active, symptomatic) is not "
         "recorded",
+        "whether the leptomeningeal disease is active or symptomatic",
+    )
+
+
+#: A criterion about the central nervous system as a whole ("symptomatic CNS metastases"), which
+#: leptomeningeal disease is part of (brain metastases alone are the parenchyma's).
+_CNS_WORDS = re.compile(r"\bCNS\b|central nervous system|intracranial", re.I)
+
+
+def _qualified_cns_leptomeningeal(c: CnsMetastases, recorded: str, states: set[str]) -> Judgement:
+    """A criterion about active or symptomatic CNS metastases for a patient whose only CNS
+    disease is leptomeningeal: met when the criterion is about the CNS and the patient's words
+    say the disease is active or symptomatic; otherwise for the investigator, never "no brain
+    metastases"."""
+    said = (
+        "leptomeningeal disease (metastatic sites)"
+        if recorded == "metastatic sites"
+        else f"leptomeningeal disease ({recorded})"
+    )
+    wanted = " or ".join(sorted(states))
+    if _CNS_WORDS.search(c.evidence or c.text) and (
+        recorded != "metastatic sites" and _LEPTO_ACTIVE.search(recorded)
+    ):
+        return met(f"{said}: {wanted} CNS disease")
+    return unknown(
+        f"{said}; whether it counts as the {wanted} CNS metastases the criterion names is for "
+        "the investigator",
         "whether the leptomeningeal disease is active or symptomatic",
     )
 
