@@ -45,14 +45,18 @@ _READS_WORDS = {"comorbidity", "measurable_disease", "cns_metastases", "line_cou
 def _reads_words(item: dict[str, Any]) -> bool:
     """Whether judging this criterion reads its text, so that its wording is part of its id:
     a prior therapy's too when it sets a relapse interval ("if X was given, relapse more than
-    12 months after") or asks for progression ("progressed on", not "on or after")."""
+    12 months after"), asks for progression ("progressed on", not "on or after"), names
+    radiotherapy (the site: "radiotherapy to the chest") or a daily dose ("long-term")."""
     kind = item.get("kind")
     return (
         kind in _READS_WORDS
         or (
             kind == "prior_therapy"
             and (
-                item.get("relapse_after_months") is not None or item.get("relation") == "progressed"
+                item.get("relapse_after_months") is not None
+                or item.get("relation") == "progressed"
+                or item.get("daily_dose") is not None
+                or any(lexicon.is_subclass(k, "radiotherapy") for k in item.get("classes", ()))
             )
         )
         # an "unless" clause the parse did not keep as an exception (`matcher.judges`)

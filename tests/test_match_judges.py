@@ -2486,6 +2486,24 @@ def test_radiotherapy_named_in_the_conditions_answers_a_radiotherapy_criterion()
     assert "prior radiotherapy to the breast" in undated.explanation
 
 
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("radiotherapy to the femur completed 3 weeks ago", NOT_MET),
+        ("radiotherapy to the femur completed 2 weeks ago", UNKNOWN),  # the first dose decides
+        ("radiotherapy to the femur completed 10 days ago", MET),
+        ("radiotherapy to the femur, last fraction 2026-10-20", NOT_MET),  # 35 days before
+        ("radiotherapy to the femur, last fraction 2026-11-20", MET),
+        ("radiotherapy to the femur in 2026-11", UNKNOWN),  # a month straddles the window
+        ("radiotherapy to the femur in 2026-09", NOT_MET),
+    ],
+)
+def test_a_radiotherapy_window_reads_the_entrys_date(entry: str, expected: Result) -> None:
+    washout = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received",
+                   within_days=14)  # fmt: skip
+    assert judged(washout, patient(treatments=[], conditions=[entry])) is expected
+
+
 def test_a_generic_radiotherapy_exclusion_without_window_is_left_to_the_investigator() -> None:
     c = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received")
     assert judged(c, UNDATED_RT) is UNKNOWN

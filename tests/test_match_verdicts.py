@@ -66,6 +66,27 @@ def test_an_applying_exclusion_makes_it_ineligible() -> None:
     assert "palbociclib" in result.decisive[0].judgement.explanation
 
 
+def test_criteria_judged_by_their_words_are_not_shared_across_trials() -> None:
+    """Two radiotherapy washouts with the same fields but different sites are judged apart (a
+    shared judgement gave the second trial the first one's site)."""
+    chest = {"section": "exclusion", "kind": "prior_therapy", "classes": ["radiotherapy"],
+             "within_days": 28, "text": "Radiotherapy to the chest within 4 weeks"}  # fmt: skip
+    any_site = {**chest, "text": "Radiotherapy of any kind within 4 weeks"}
+    spine = "radiotherapy to the spine completed 1 week ago"
+    treated = parse_profile({"id": "pt-rt", "conditions": [spine]})
+    report = match_patient(
+        treated,
+        make_trials(
+            {"nct_id": "NCT1", "criteria": [chest]}, {"nct_id": "NCT2", "criteria": [any_site]}
+        ),
+        as_of=AS_OF,
+        include_ineligible=True,
+    )
+    verdict = {m.trial.nct_id: m.result.verdict for m in report.matches}
+    assert verdict["NCT2"] is Verdict.INELIGIBLE
+    assert verdict["NCT1"] is not Verdict.INELIGIBLE
+
+
 def test_registry_fields_count() -> None:
     results = verdicts(
         {"nct_id": "NCT1", "criteria": [ECOG], "sex": "MALE"},

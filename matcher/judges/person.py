@@ -135,7 +135,8 @@ def cns_metastases(c: CnsMetastases, p: Patient) -> Judgement:
         or ("any" in states and not c.exceptions and brain in {None, "none"})
     ):
         return _leptomeningeal_judgement(c, lepto)
-    if lepto is not None and brain in {None, "none"} and states & (_ACTIVE_STATES | {"symptomatic"}):
+    qualified = states & (_ACTIVE_STATES | {"symptomatic"})
+    if lepto is not None and brain in {None, "none"} and qualified:
         return _qualified_cns_leptomeningeal(c, lepto, states)
     if diagnosis is None or brain is None:
         return unknown("brain metastases not recorded", "brain metastases")

@@ -19,7 +19,10 @@ import re
 
 from matcher.judgement import Judgement, met, not_met, unknown
 
-_ANTIGEN = r"(?:HBs\s?Ag|HBs\s+antigen|hepatitis\s+B\s+(?:virus\s+)?(?:surface|serum)\s+antigen|\bBsAg\b)"
+_ANTIGEN = (
+    r"(?:HBs\s?Ag|HBs\s+antigen|hepatitis\s+B\s+(?:virus\s+)?(?:surface|serum)\s+antigen"
+    r"|\bBsAg\b)"
+)
 #: "HBsAg negative", "HBsAg: non-reactive", "HBsAg-", "negative for HBsAg".
 _ANTIGEN_NEGATIVE = re.compile(
     _ANTIGEN + r"(?:\s*(?:test|result|status))?\s*[:=]?\s*(?:negative|non-?reactive|not detected"
@@ -106,7 +109,9 @@ def surface_antigen_negative(words: str) -> bool:
 #: An item's words that something is found: "positive for HBV-DNA", "anti-HBc positive".
 _POSITIVE = re.compile(r"\bpositive\b|\breactive\b|\bdetectable\b", re.I)
 #: Words that let patients in: "... are eligible", "is allowed".
-_LETS_IN = re.compile(r"\b(?:eligible|allowed|permitted|may (?:be )?(?:enrol|enter|particip))", re.I)
+_LETS_IN = re.compile(
+    r"\b(?:eligible|allowed|permitted|may (?:be )?(?:enrol|enter|particip))", re.I
+)
 #: "active, previously treated or both", "treated or untreated".
 _TREATED_EITHER_WAY = re.compile(r"\bpreviously treated\b|\btreated or untreated\b", re.I)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import functools
 import re
 
@@ -343,6 +345,31 @@ def _sites(words: str) -> set[str]:
 #: "6 months ago", "2 weeks ago": when a treatment a condition entry names was given.
 _AGO = re.compile(r"\b(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\s+ago\b", re.I)
 _DAYS_PER = {"day": 1, "week": 7, "month": 30.4, "year": 365.25}
+#: A date in an entry: "completed 2026-11-01", "ended 2026-10".
+_ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)(?:-(\d\d))?\b")
+
+
+def _days_since(words: str, after: int, as_of: dt.date) -> tuple[float, float] | None:
+    """How long ago (fewest and most days) an entry says its radiotherapy was: "3 weeks ago",
+    or a date ("completed 2026-11-01"; a month alone spans its days). None when it says
+    neither."""
+    ago = _AGO.search(words, after)
+    if ago is not None:
+        days = float(ago.group(1)) * _DAYS_PER[ago.group(2).lower()]
+        return days, days
+    found = _ISO_DATE.search(words, after)
+    if found is None:
+        return None
+    year, month = int(found.group(1)), int(found.group(2))
+    try:
+        if found.group(3):
+            day = dt.date(year, month, int(found.group(3)))
+            return float((as_of - day).days), float((as_of - day).days)
+        first = dt.date(year, month, 1)
+        last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    except ValueError:
+        return None
+    return float((as_of - last).days), float((as_of - first).days)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -386,16 +413,27 @@ def _radiotherapy_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None
                     "site of prior radiotherapy",
                 )
         if c.within_days is not None:
-            ago = _AGO.search(words, named[0][1])
-            if ago is None:
+            days = _days_since(words, named[0][1], p.as_of)
+            if days is None:
                 return unknown(
                     f"{said}: the criterion is about radiotherapy within {c.within_days} days; "
                     "the entry does not say when",
                     "dates of radiotherapy",
                 )
-            days = float(ago.group(1)) * _DAYS_PER[ago.group(2).lower()]
-            if days > c.within_days:
+            low, high = days
+            if low > c.within_days:
                 return not_met(f"{said}: not within {c.within_days} days")
+            if high >= c.within_days:
+                # "2 weeks ago" against a 14-day window: the first dose, still to come, decides
+                edge = (
+                    "at the edge of the criterion's"
+                    if low == high
+                    else "the entry gives the month only, which straddles the criterion's"
+                )
+                return unknown(
+                    f"{said}: {edge} {c.within_days} days; the date of the first dose decides",
+                    "dates of radiotherapy",
+                )
             return met(said)
         generic = all(kind == "radiotherapy" for kind, _ in named) and "radiotherapy" in wanted
         if (c.section == Section.EXCLUSION) != c.negated and generic and not asked_sites:
