@@ -1196,7 +1196,12 @@ _OR_BETWEEN = re.compile(r"^[\s,;()]*(?:either\s+)?or\b(?!\s*equal)[\s,;()]*(?:e
 #: "creatinine <= 1.5 x ULN or a calculated creatinine clearance >= 60": either limit will do
 #: (so will "and/or": meeting one is enough)
 _OR_LAB = re.compile(
-    r"^[\s,;()]*(?:either\s+)?(?:or|and/or)\b(?!\s*equal)[\s,;()]*(?:[a-z-]+\s+){0,4}$", re.I
+    r"^[\s,;()]*(?:either\s+)?(?:or|and/or)\b(?!\s*equal)[\s,;()]*(?:[a-z-]+\s+){0,4}"
+    # the second limit's own abbreviation and method: "calculated creatinine clearance (CrCl) by
+    # the Cockcroft-Gault formula >= 60"
+    r"(?:\([\w -]{1,12}\)\s*)?(?:(?:by|using|per|according\s+to)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){1,3}(?:formula|method|equation)\s*)?$",
+    re.I,
 )
 #: "relapse on adjuvant X, or progression while on Y": two treatment histories as alternatives
 _OR_HISTORY = re.compile(
@@ -1381,7 +1386,7 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
         if markers and len(between) <= 220 and _OR_JUST_BEFORE.search(between):
             pass  # "an ALK rearrangement, as determined by (an assay ...), or a ROS1 rearrangement"
         elif (
-            len(between) > (80 if histories or markers else 40)
+            len(between) > (80 if histories or markers or labs else 40)
             or not (
                 _OR_BETWEEN.search(between)
                 or (histories and _OR_HISTORY.search(between))

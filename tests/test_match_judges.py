@@ -1550,6 +1550,9 @@ def test_an_insertion_other_than_a_named_one_is_unknown_for_an_unnamed_insertion
          "chronic hepatitis B on entecavir, HBV DNA undetectable", MET),
         ("Hepatitis B surface antigen positive, or hepatitis C with detectable HCV RNA",
          "chronic hepatitis B on entecavir, HBV DNA undetectable", MET),
+        # "active/chronic": a chronic infection counts however well it is suppressed
+        ("Known active/chronic hepatitis B or C",
+         "chronic hepatitis B on entecavir, HBV DNA undetectable", MET),
     ],
 )  # fmt: skip
 def test_a_suppressed_hepatitis_b_is_not_a_replicating_one(
@@ -2324,6 +2327,10 @@ STEROID_ITEM = ("A history of interstitial lung disease, of drug-induced ILD, or
         # an element of the entry's cause decides, whatever the bare "history of ILD" says
         ("Current or past interstitial lung disease, or radiation pneumonitis "
          "that needed steroid treatment, or drug-related pneumonitis.", NO_STEROIDS, NOT_MET),
+        # an ILD of no stated cause: the elements naming no cause decide ("a history of ILD")
+        (STEROID_ITEM, "fibrotic interstitial lung disease, stable, untreated", MET),
+        ("Past or present interstitial lung disease, among them clinically significant "
+         "radiation pneumonitis", "fibrotic interstitial lung disease, stable, untreated", MET),
     ],
 )  # fmt: skip
 def test_radiation_pneumonitis_is_judged_by_the_element_that_names_radiation(

@@ -77,7 +77,7 @@ _SITUATION = Fast(
 _GAP_OK = Fast(
     r"^[\s,:()\[\]\-]*(?:(?:\([^)]{0,60}\)|level|levels|count|absolute|value|values|must|be|should|of|is"
     r"|are|at screening|rate|"
-    r"serum|plasma|blood|total|concentration|[\w']+ formula|by \w+|on (?:the )?screening ECG"
+    r"serum|plasma|blood|total|concentration|[\w'-]+ formula|by \w+|on (?:the )?screening ECG"
     r"|according to [\w ]+|measured|calculated|estimated|by|using|the|a|an|either|to|mL/min"
     r"|performed|obtained|done|assessed|within \d{1,3} (?:days?|weeks?) (?:prior to|before)"
     r" (?:the )?(?:randomi[sz]ation|registration|enrol\w*|study entry|day 1|(?:the )?start"

@@ -154,7 +154,7 @@ def sentence_at(text: str, at: int) -> str:
 class ByCause:
     """How the causes in an item's elements read against a patient's entry: `own` are the
     elements that name the entry's cause, `plain` those that name no cause; `named` is the
-    causes the item names when no element is about the entry's."""
+    causes the item names when no element is about the entry's (nor names none)."""
 
     own: tuple[str, ...] = ()
     plain: tuple[str, ...] = ()
@@ -164,8 +164,7 @@ class ByCause:
 
 def by_cause(sentence: str, words: str, wanted: frozenset[str], evidence: str) -> ByCause | None:
     """None when no element of the sentence that names the condition names a cause (examples
-    in brackets do not: "ILD (e.g., radiation pneumonitis)" is about any ILD), or when elements
-    naming none are there to count the entry whatever its cause."""
+    in brackets do not: "ILD (e.g., radiation pneumonitis)" is about any ILD)."""
     named = [
         (element, cause_of(_BRACKETED.sub(" ", element)))
         for element in elements(sentence)
@@ -177,10 +176,9 @@ def by_cause(sentence: str, words: str, wanted: frozenset[str], evidence: str) -
     theirs = cause_of(words)
     own = tuple(element for element, cause in named if cause.kinds and cause.agrees(theirs))
     plain = tuple(element for element, cause in named if not cause.kinds)
-    if own:
+    if own or plain:
+        # elements naming no cause are about an entry that gives none, or another cause
         return ByCause(own=own, plain=plain, theirs=theirs)
-    if plain:
-        return None
     kinds = frozenset(k for _, cause in named for k in cause.kinds)
     drugs = frozenset(d for _, cause in named for d in cause.drugs)
     classes = frozenset(k for _, cause in named for k in cause.classes)

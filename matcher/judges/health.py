@@ -728,13 +728,17 @@ def _judged_by_cause(
     """An item whose elements give the condition's cause (see `matcher.judges.causes`): the
     elements naming the entry's cause decide with their own qualifiers ("radiation pneumonitis
     which required steroids"), and so do the qualified ones naming no cause ("or any evidence of
-    clinically active ILD"); an item naming only other causes does not count the entry."""
-    if reading.own:
+    clinically active ILD"); when none names the entry's cause, the elements naming none decide
+    ("history of ILD" for an ILD of no stated cause); an item naming only other causes does not
+    count the entry."""
+    if reading.own or reading.plain:
         judged = [_qualified(c, element, words, label, hits) for element in reading.own]
         judged += [
             _qualified(c, element, words, label, hits)
             for element in reading.plain
-            if _QUALIFIED.search(element)
+            # beside elements of its cause, a plain unqualified one ("history of ILD") is about
+            # the condition without a cause; with none of them, it is about this entry
+            if _QUALIFIED.search(element) or not reading.own
         ]
         for result in (Result.MET, Result.UNKNOWN):
             if found := next((j for j in judged if j.result is result), None):
@@ -875,13 +879,15 @@ def _dialysis(words: str, label: str) -> Judgement:
 
 #: "active or history of", "current or prior", "history of or active": a qualifier that is one
 #: of two ways to have the condition, the other being to have had it.
+#: "active or history of", "active/chronic": the qualifier is one of two ways the condition
+#: counts, and the other takes any lasting or past case.
 _OR_PAST_AFTER = re.compile(
     r"\s*,?\s*(?:or|and/or|/)\s*(?:(?:a|any|known|documented)\s+)*"
-    r"(?:history|prior|past|previous)\b",
+    r"(?:history|prior|past|previous|chronic)\b",
     re.I,
 )
 _OR_PAST_BEFORE = re.compile(
-    r"\b(?:history|prior|past|previous)(?:\s+of)?\s*,?\s*(?:or|and/or|/)\s*$", re.I
+    r"\b(?:history|prior|past|previous|chronic)(?:\s+of)?\s*,?\s*(?:or|and/or|/)\s*$", re.I
 )
 
 
