@@ -74,6 +74,8 @@ def apply_conditions(drafts: list[Draft], view: ItemView, counter: list[int]) ->
     """Conditions in an inclusion item: 'if A, B' becomes the alternatives 'not A' or 'B'."""
     if view.section != Section.INCLUSION or not drafts or not view.has(_CONDITION_WORDS):
         return drafts
+    if not any(d.kind in _CONDITION_KINDS for d in drafts):
+        return drafts  # no condition can hold a draft: every match below would be skipped
     w = view.w
     dropped: set[int] = set()
     settled = view.memo.get(SETTLED, ())
