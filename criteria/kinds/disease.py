@@ -1230,6 +1230,9 @@ _RECEPTOR_TOKENS = frozenset({"er", "pr", "hr", "pgr", "human"})
 #: on a set of their first three letters cost more than it saved).
 _RECEPTOR_PREFIXES = ("her", "erbb", "estrogen", "oestrogen", "hormon", "progesterone", "triple",
                       "tnbc")  # fmt: skip
+#: The same fragments anywhere in the item (found with the other gates' words): most items hold
+#: none, and then no token starts with one (every token is a piece of the item's words).
+_RECEPTOR_PREFIX_WORDS = gate_words(*_RECEPTOR_PREFIXES)
 
 
 def _suspended(w: str, first: re.Match[str], second: re.Match[str]) -> bool:
@@ -1247,8 +1250,8 @@ def read_receptors(view: ItemView) -> list[Draft]:
     # the tokens as listed: testing the list costs less than building a set to test (an item
     # has about twenty tokens, few of them twice)
     tokens = view.words.sequence
-    if _RECEPTOR_TOKENS.isdisjoint(tokens) and not any(
-        t.startswith(_RECEPTOR_PREFIXES) for t in tokens
+    if _RECEPTOR_TOKENS.isdisjoint(tokens) and not (
+        view.has(_RECEPTOR_PREFIX_WORDS) and any(t.startswith(_RECEPTOR_PREFIXES) for t in tokens)
     ):
         return []
     out: list[Draft] = []
