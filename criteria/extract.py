@@ -403,10 +403,11 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     covering = [d for d in drafts if d.kind in _COVERING]
     settings = [d for d in drafts if d.kind in _SETTING_READERS]
     for draft in drafts:
-        if draft.kind in _COVERED and _covered(draft, covering):
+        # (`_covered` by no draft is never covered: the tests skip the call when there are none)
+        if draft.kind in _COVERED and covering and _covered(draft, covering):
             continue
         if draft.kind in _SETTING_WORDS and (
-            _covered(draft, settings) or (draft.setting and covering)
+            (settings and _covered(draft, settings)) or (draft.setting and covering)
         ):
             continue  # "chemotherapy for advanced disease", "visceral spread that is advanced"
         if (
