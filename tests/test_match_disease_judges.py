@@ -184,9 +184,14 @@ def test_cns_metastases(section: str, text: str, who: str, expected: Result) -> 
     assert set(results(text, section, Kind.CNS_METASTASES, who)) == {expected}
 
 
-def test_explicit_permission_requires_nothing() -> None:
+def test_explicit_permission_requires_nothing_but_its_condition() -> None:
+    """A permission with no condition requires nothing; one with a condition turns away the
+    brain metastases that fail it, and asks nothing of patients without any."""
+    assert criteria_of("Treated brain metastases are allowed", "inclusion",
+                       Kind.CNS_METASTASES) == []  # fmt: skip
     text = "Participants with treated brain metastases may take part if stable for 4 weeks"
-    assert criteria_of(text, "inclusion", Kind.CNS_METASTASES) == []
+    assert set(results(text, "inclusion", Kind.CNS_METASTASES, "active")) == {Result.NOT_MET}
+    assert set(results(text, "inclusion", Kind.CNS_METASTASES, "treated")) == {Result.MET}
 
 
 def test_conditions_listed_under_a_cns_exception_are_not_exclusions() -> None:

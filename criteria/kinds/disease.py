@@ -772,10 +772,10 @@ def _lets_in_on_condition(sentence: str) -> bool:
 def _allowance(view: ItemView, span: tuple[int, int]) -> tuple[str, ...] | None:
     """Whether an inclusion item allows brain metastases rather than requires them, and if so
     the states its condition rules out. "Patients with controlled or stable brain
-    metastases", "brain metastases, if treated and stable": a patient without any meets them;
-    one with metastases that fail the condition does not. A permission said in so many words
-    ("treated, stable brain metastases are allowed") requires nothing: empty. None when the
-    item requires them."""
+    metastases", "brain metastases, if treated and stable", "are eligible if asymptomatic": a
+    patient without any meets them; one with metastases that fail the condition does not. A
+    permission said in so many words, with no condition ("treated, stable brain metastases are
+    allowed"), requires nothing: empty. None when the item requires them."""
     w = view.w
     first, last = span
     if _rule_for_those_with(view, first, last):
@@ -789,8 +789,12 @@ def _allowance(view: ItemView, span: tuple[int, int]) -> tuple[str, ...] | None:
         and _ON_CONDITION.search(w, start + permission.end(), first)
     ):
         return None  # "(prior radiotherapy) allowed provided there are new brain metastases"
+    if _lets_in_on_condition(sentence) and (ruled_out := _condition_states(sentence)):
+        # "patients with brain metastases are eligible if asymptomatic and stable": those that
+        # fail the condition are not
+        return ruled_out
     if _lets_in(sentence):
-        return ()  # "brain metastases are allowed if treated": a permission requires nothing
+        return ()  # "treated, stable brain metastases are allowed": a permission requires nothing
     before = w[max(start, first - 80) : first]
     after = w[last:stop]
     if (
