@@ -1414,12 +1414,24 @@ _PERMITTING_NOTE = re.compile(
 )
 
 
+#: "(Note: patients who did not use the investigational drug ... were excluded)" in an exclusion
+#: item: whom the exclusion leaves out, not a bar of its own.
+_CARVE_OUT_NOTE = re.compile(
+    r"\(\s*notes?\s*:(?=[^()]*\b(?:(?:were|are|is|be)\s+excluded|(?:does|do|shall|will)\s+not"
+    r"\s+apply|not\s+(?:be\s+)?(?:counted|considered|included))\b)[^()]*(?:\([^()]*\)[^()]*)*\)",
+    re.IGNORECASE,
+)
+
+
 def drop_permitting_notes(drafts: list[Draft], view: ItemView) -> list[Draft]:
-    """Therapies read from a bracketed note that lets patients in are neither asked for nor
-    barred (the note's text stays with the item)."""
+    """Therapies read from a bracketed note that lets patients in (or, in an exclusion, says
+    whom the exclusion leaves out) are neither asked for nor barred (the note's text stays with
+    the item)."""
     if not drafts or not view.has(_NOTE_WORDS):
         return drafts
     notes = [(m.start(), m.end()) for m in _PERMITTING_NOTE.finditer(view.w)]
+    if view.section == Section.EXCLUSION:
+        notes += [(m.start(), m.end()) for m in _CARVE_OUT_NOTE.finditer(view.w)]
     if not notes:
         return drafts
     dropped = [
