@@ -1361,6 +1361,35 @@ def _histories_join_their_alternative(drafts: list[Draft], w: str) -> None:
         third.fields["any_of"], third.fields["route"] = group, 2
 
 
+#: "ALK-positive NSCLC and ROS1-positive patients (must ...)": two populations, each a way in.
+_POPULATION_AND = re.compile(
+    r"^[\s-]*(?:positive|mutant|mutated|rearranged|altered|\+)?\s*(?:[\w-]+\s+){0,3}?and\s+$",
+    re.IGNORECASE,
+)
+_POPULATION_AFTER = re.compile(
+    r"[\s-]*(?:positive|mutant|mutated|rearranged|altered|\+)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:patients|participants|subjects)\b",
+    re.IGNORECASE,
+)
+
+
+def _populations_join(drafts: list[Draft], w: str, counter: list[int]) -> None:
+    """'ALK-positive NSCLC and ROS1-positive patients must be ...': markers of two genes joined
+    by "and" before "patients" name two populations, so each is a way in (not both at once)."""
+    markers = [d for d in drafts if d.kind == "biomarker" and "any_of" not in d.fields]
+    for left, right in pairwise(markers):
+        if (
+            left.fields.get("genes") != right.fields.get("genes")
+            and not left.fields.get("negated")
+            and not right.fields.get("negated")
+            and right.start > left.end
+            and _POPULATION_AND.match(w[left.end : right.start])
+            and _POPULATION_AFTER.match(w, right.end)
+        ):
+            counter[0] += 1
+            left.fields["any_of"] = right.fields["any_of"] = counter[0]
+
+
 #: "..., or a" right before the second of two markers, with no sentence break before it.
 _OR_JUST_BEFORE = re.compile(r"^[^.;]*,\s*or\s+(?:an?\s+|with\s+(?:an?\s+)?)?$", re.IGNORECASE)
 
@@ -1411,6 +1440,7 @@ def _group_alternatives(drafts: list[Draft], view: ItemView, counter: list[int])
             group = counter[0]
             left.fields["any_of"] = group
         right.fields["any_of"] = group
+    _populations_join(drafts, w, counter)
     _counts_join_their_alternative(drafts)
     _histories_join_their_alternative(drafts, w)
     # "HER2-positive, HER2-low or HER2-ultralow": a comma list whose last two are alternatives
