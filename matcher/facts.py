@@ -110,6 +110,23 @@ class Regimen:
         return " + ".join(self.agents) + (f" ({where})" if where else "")
 
 
+def _maintenance(before: Regimen, after: Regimen) -> bool:
+    """Whether `after` goes on with some of the drugs of `before`, completed without progression
+    just before it in the same setting: maintenance, the same line."""
+    return (
+        before.outcome == "completed"
+        and before.setting == after.setting
+        and before.counts_as_line
+        and bool(after.agents)
+        and set(after.agents) < set(before.agents)
+        and not (
+            before.end is not None
+            and after.start is not None
+            and months_between(before.end.latest(), after.start.earliest()) > 2
+        )
+    )
+
+
 def maybe_chemotherapy(regimen: Regimen) -> bool:
     """An antibody-drug conjugate (cytotoxic payload) given for advanced disease."""
     return regimen.setting in {"metastatic", None} and "antibody_drug_conjugate" in regimen.classes
@@ -194,9 +211,14 @@ class TreatmentHistory:
         (not progression), in the same setting, one that keeps one of its drugs or swaps a drug
         for another of the same kind (letrozole + ribociclib stopped for QTc prolongation, then
         letrozole + abemaciclib). Switching drugs within a line to manage toxicity is no new
-        line, as trials that define lines say."""
+        line, as trials that define lines say. So does maintenance: after a regimen completed
+        without progression, one that goes on with some of its drugs (carboplatin + pemetrexed +
+        pembrolizumab, then pemetrexed + pembrolizumab)."""
         out = set()
         for before, after in zip(self.regimens, self.regimens[1:], strict=False):
+            if _maintenance(before, after):
+                out.add(after.index)
+                continue
             if (
                 before.outcome == "toxicity"
                 and before.setting == after.setting

@@ -1780,6 +1780,34 @@ def test_a_drug_switched_for_toxicity_stays_within_its_line() -> None:
     )
 
 
+def test_maintenance_with_some_of_the_drugs_stays_within_its_line() -> None:
+    """Carboplatin + pemetrexed + pembrolizumab completed, then pemetrexed + pembrolizumab as
+    maintenance until progression: one line, however the record splits it."""
+    maintained = patient(
+        treatments=[
+            {"agents": ["carboplatin", "pemetrexed", "pembrolizumab"], "setting": "metastatic",
+             "start": "2025-01", "end": "2025-03", "outcome": "completed"},
+            {"agents": ["pemetrexed", "pembrolizumab"], "setting": "metastatic",
+             "start": "2025-04", "end": "2026-08", "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    one = evaluate(crit(m.LineCount, scope="any", settings=("metastatic",), max=1), maintained)
+    assert one.result is MET
+    assert "continuing the line before" in one.explanation
+    # a regimen after a long pause, or one with a new drug, is a line of its own
+    paused = patient(
+        treatments=[
+            {"agents": ["carboplatin", "pemetrexed"], "setting": "metastatic",
+             "start": "2024-01", "end": "2024-03", "outcome": "completed"},
+            {"agents": ["pemetrexed"], "setting": "metastatic", "start": "2025-02",
+             "outcome": "progression"},
+        ]
+    )  # fmt: skip
+    assert judged(crit(m.LineCount, scope="any", settings=("metastatic",), max=1), paused) is (
+        NOT_MET
+    )
+
+
 def test_bone_only_disease_is_not_bone_beside_other_sites() -> None:
     only = crit(m.MeasurableDisease, or_bone_only=True).model_copy(
         update={"text": "At least one measurable lesion, or only bone metastases without one"}

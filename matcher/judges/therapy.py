@@ -902,6 +902,10 @@ def line_count(c: LineCount, p: Patient) -> Judgement:
     said = f"{count} line{'s' if most != 1 else ''} of {scope} {where}"
     if reasons:
         said += ": " + "; ".join(reasons)
+    continued = [history.regimens[i].describe() for i in sorted(history.switched)]
+    if continued and reasons:
+        # maintenance, or a switch for toxicity (`TreatmentHistory.switched`)
+        said += f" ({'; '.join(continued)}: continuing the line before, not a new one)"
     said += note
     low_ok = (
         None if c.min is None else (True if fewest >= c.min else (False if most < c.min else None))
