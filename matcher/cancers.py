@@ -37,6 +37,10 @@ def cancer_categories(text: str) -> frozenset[str]:
     if specific:
         return frozenset({specific[0][1].id})
     generic = find("cancers", "generic", text)
+    if any(entry.id == SOLID_TUMOR for _, entry in generic):
+        # "Locally Advanced or Metastatic Solid Tumors": solid tumours, though "advanced
+        # malignancy" words come first
+        return frozenset({SOLID_TUMOR})
     return frozenset({generic[0][1].id}) if generic else frozenset()
 
 

@@ -277,6 +277,14 @@ def test_trials_without_eligibility_text_are_never_eligible() -> None:
     assert decision.judgement.missing == "the trial's eligibility criteria"
 
 
+def test_a_solid_tumour_basket_listing_examples_takes_any_solid_tumour() -> None:
+    """'Locally Advanced or Metastatic Solid Tumors; NSCLC; Melanoma; TNBC': the examples do not
+    narrow the basket: a breast cancer patient, named by none of them, fits it."""
+    conditions = ["Locally Advanced or Metastatic Solid Tumors", "NSCLC", "Melanoma", "HCC"]
+    result = verdicts({"nct_id": "NCT1", "criteria": [ECOG], "conditions": conditions})["NCT1"]
+    assert result.verdict is Verdict.ELIGIBLE
+
+
 @pytest.mark.parametrize(
     ("conditions", "expected"),
     [
