@@ -380,6 +380,17 @@ def settle(view: ItemView, draft: Draft) -> Draft:
 _SITUATION_KINDS = frozenset({"prior_therapy", "comorbidity", "cns_metastases"})
 
 
+_ANTICOAGULANT_WORDS = gate_words("anticoag", "anti-coag")
+#: A coagulation limit's bracket or clause saying whom it is for: "(no anticoagulant therapy)",
+#: "for patients who do not receive therapeutic anticoagulation".
+_NOT_ON_ANTICOAGULANTS = re.compile(
+    r"(?:\(\s*(?:no|not\s+on|without)\s+|\b(?:for|in)\s+(?:patients|participants|subjects)\s+"
+    r"(?:who\s+(?:are|do)\s+not\s+|not\s+)(?:on\s+|receiv\w*\s+|tak\w*\s+)?)"
+    r"(?:therapeutic\s+|full[- ]dose\s+)?anti-?coagula",
+    re.IGNORECASE,
+)
+
+
 def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     """Where a specific reading covers the same words as a generic one, keep the specific one.
 
@@ -395,6 +406,19 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
             for d in drafts
             if d.kind not in _SITUATION_KINDS or not any(s <= d.start < e for s, e in situations)
         ]
+    if view.has(_ANTICOAGULANT_WORDS) and any(d.kind == "lab" for d in drafts):
+        whom = [m.span() for m in _NOT_ON_ANTICOAGULANTS.finditer(view.w)]
+        if whom:
+            # "INR <= 1.5 x ULN (no anticoagulant therapy)": whom the limit is for, no bar
+            drafts = [
+                d
+                for d in drafts
+                if not (
+                    d.kind in _SITUATION_KINDS
+                    and d.fields.get("negated")
+                    and any(d.start < b and a < d.end for a, b in whom)
+                )
+            ]
     #: the kinds read: the steps below only drop drafts (or make one "administrative"), so a
     #: step for a kind not read is skipped without looking through the drafts again
     read_kinds = {d.kind for d in drafts}

@@ -58,6 +58,14 @@ def forms(condition: str, text: str) -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=256)
+def related(condition: str) -> frozenset[str]:
+    """Condition ids a trial may count as this one without naming them (conditions.yaml)."""
+    return frozenset(
+        r for e in vocabulary("conditions").conditions if e.id == condition for r in e.related
+    )
+
+
+@lru_cache(maxsize=256)
 def specific(condition: str) -> bool:
     """Whether a condition is one illness, not a family of forms (an entry without `general`)."""
     return not any(e.general for e in vocabulary("conditions").conditions if e.id == condition)

@@ -26,6 +26,7 @@ class Entry(BaseModel):
     suggestive: tuple[str, ...] = ()  #: patterns that point at it, not prove it (conditions.yaml)
     families: tuple[tuple[str, ...], ...] = ()  #: kinds of a condition's forms (conditions.yaml)
     covers: tuple[str, ...] = ()  #: an organ's condition ids (conditions.yaml)
+    related: tuple[str, ...] = ()  #: conditions a trial may count as this one (conditions.yaml)
     match: tuple[str, ...] = Field(min_length=1)
     no_match: tuple[str, ...] = ()
 

@@ -1293,6 +1293,7 @@ def test_a_graded_toxicity_in_the_conditions_settles_unresolved_toxicity(
         # "cardiac" qualifies a form here, it does not name heart disease as a whole
         ("Cardiac pacemaker", UNKNOWN, "names Cardiac pacemaker"),
         ("Cardiac dysfunction", UNKNOWN, "names Cardiac dysfunction"),
+        ("Cardiac ventricular arrhythmias", UNKNOWN, "names Cardiac ventricular arrhythmias"),
         ("History of heart disease", MET, "atrial fibrillation"),
     ],
 )  # fmt: skip
@@ -1302,6 +1303,15 @@ def test_atrial_fibrillation_against_cardiac_exclusions(
     (c,) = parse_criteria(f"Exclusion Criteria:\n* {text}")
     judgement = evaluate(c, patient(conditions=["atrial fibrillation"]))
     assert (judgement.result, said in judgement.explanation) == (expected, True)
+
+
+def test_a_qtc_prolongation_leaves_heart_disease_open_and_meets_a_repolarisation_item() -> None:
+    prolonged = patient(conditions=["QTc prolongation since ribociclib, still present"])
+    (heart,) = parse_criteria("Exclusion Criteria:\n* History of heart disease")
+    assert judged(heart, prolonged) is UNKNOWN
+    assert judged(heart, patient(conditions=["type 2 diabetes"])) is NOT_MET
+    (repolarisation,) = parse_criteria("Exclusion Criteria:\n* Cardiac repolarisation abnormality")
+    assert judged(repolarisation, prolonged) is MET
 
 
 def test_a_neurotoxicity_exception_lets_a_neuropathy_stay() -> None:

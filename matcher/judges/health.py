@@ -601,6 +601,13 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
         return unknown(f"comorbidities not given ({label})", label)
     hits = {cid: words for cid, words in p.conditions.items() if cid in wanted}
     if not hits:
+        near = {r for w in wanted for r in comorbidities.related(w)}
+        kin = [words for cid, words in p.conditions.items() if cid in near]
+        if kin:
+            return unknown(
+                f"{kin[0]}: whether the criterion's {label} covers it is for the investigator",
+                f"whether {label} includes the patient's condition",
+            )
         return not_met(f"no {label} among the patient's conditions")
     words = next(iter(hits.values()))
     for virus in sorted(hits.keys() & _VIRAL):
