@@ -399,6 +399,15 @@ def test_a_driver_of_unstated_origin_is_taken_as_somatic() -> None:
     assert judged(brca, tumour_brca) is UNKNOWN
 
 
+def test_an_exclusion_of_known_alterations_is_not_met_by_an_untested_gene() -> None:
+    alk = patient(biomarkers=[{"gene": "ALK", "alteration": "fusion"}], tested_negative=["EGFR"])
+    known = parse_criteria("Exclusion Criteria:\n* Known EGFR mutation or MET amplification")
+    # EGFR tested negative, MET untested: neither is a known alteration
+    assert [judged(c, alk) for c in known] == [NOT_MET, NOT_MET]
+    (plain,) = parse_criteria("Exclusion Criteria:\n* MET amplification")
+    assert judged(plain, alk) is UNKNOWN
+
+
 def test_pd_l1_threshold() -> None:
     assert judged(crit(m.Biomarker, marker="PD-L1", comparator=">=", value=10, unit="CPS")) is MET
     assert (

@@ -26,6 +26,7 @@ from matcher.judgement import (
 )
 from matcher.patient import Patient
 from matcher.profile import GeneFinding
+from trialmatch.vocab import Section
 
 # --- cancer type --------------------------------------------------------------------------------
 
@@ -341,6 +342,13 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
     ):
         return from_receptor
     untested = [g for g in c.genes if g not in p.tested_negative and g not in p.genes]
+    if untested and _about_known(c):
+        # "known driver alterations other than ALK, such as EGFR, MET, RET": an untested gene
+        # is no known alteration
+        return not_met(
+            f"no known {'/'.join(untested)} alteration (not tested): the exclusion is about "
+            "known ones"
+        )
     if untested:
         where = (
             f" ({', '.join(pending_reason.explanation for pending_reason in pending)})"
@@ -353,6 +361,18 @@ def biomarker(c: Biomarker, p: Patient) -> Judgement:
     if pending:
         return pending[0]
     return not_met(f"tested negative for {genes_text}")
+
+
+#: "Known EGFR mutation", "patients with known driver alterations such as ...": an exclusion
+#: of what is known, which an untested gene is not.
+_KNOWN_BEFORE = re.compile(r"\bknown\b[^.;:]{0,80}$", re.IGNORECASE)
+
+
+def _about_known(c: Biomarker) -> bool:
+    if c.section != Section.EXCLUSION or c.negated or not c.evidence:
+        return False
+    at = c.text.find(c.evidence)
+    return at >= 0 and _KNOWN_BEFORE.search(c.text[:at]) is not None
 
 
 def _variants_ruled_out(c: Biomarker, p: Patient) -> Judgement | None:
