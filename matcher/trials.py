@@ -57,6 +57,7 @@ def _reads_words(item: dict[str, Any]) -> bool:
                 or item.get("relation") == "progressed"
                 or item.get("daily_dose") is not None
                 or any(lexicon.is_subclass(k, "radiotherapy") for k in item.get("classes", ()))
+                or _names_no_cancer_drug(item)
             )
         )
         # an "unless" clause the parse did not keep as an exception (`matcher.judges`)
@@ -65,6 +66,21 @@ def _reads_words(item: dict[str, Any]) -> bool:
 
 
 _UNLESS_WORD = re.compile(r"\bunless\b", re.IGNORECASE)
+
+
+def _names_no_cancer_drug(item: dict[str, Any]) -> bool:
+    """A prior therapy naming only other medicines (anticoagulants, steroids): its judge reads
+    the words ("long-term use", "precluding intramuscular injections")."""
+    agents, classes = item.get("agents", ()), item.get("classes", ())
+    if not agents and not classes:
+        return False
+    for agent in agents:
+        try:
+            if "systemic_anticancer_therapy" in lexicon.drug_classes(agent):
+                return False
+        except KeyError:
+            return False
+    return not any(lexicon.is_subclass(k, "systemic_anticancer_therapy") for k in classes)
 
 
 _PHASES = list(Phase)

@@ -114,6 +114,16 @@ def test_a_washout_says_it_left_continuing_ovarian_suppression_out() -> None:
     assert "not counted" not in evaluate(c, POST_CDK).explanation
 
 
+def test_a_medicine_counted_by_its_effect_is_for_the_investigator() -> None:
+    anticoagulated = patient(conditions=["atrial fibrillation on apixaban"])
+    (by_effect,) = parse_criteria(
+        "Exclusion Criteria:\n* Anticoagulant treatment precluding intramuscular injections"
+    )
+    assert judged(by_effect, anticoagulated) is UNKNOWN
+    (plain,) = parse_criteria("Exclusion Criteria:\n* Current anticoagulant treatment")
+    assert judged(plain, anticoagulated) is MET
+
+
 def test_fulvestrant_violates_no_prior_serd() -> None:
     c = crit(m.PriorTherapy, classes=("serd",), negated=True)
     assert judged(c) is NOT_MET

@@ -85,6 +85,22 @@ def test_criteria_judged_by_their_words_are_not_shared_across_trials() -> None:
     verdict = {m.trial.nct_id: m.result.verdict for m in report.matches}
     assert verdict["NCT2"] is Verdict.INELIGIBLE
     assert verdict["NCT1"] is not Verdict.INELIGIBLE
+    # the same for other medicines, judged by what their words say of them
+    anticoagulated = parse_profile({"id": "pt-ac", "conditions": ["on apixaban"]})
+    effect = {"section": "exclusion", "kind": "prior_therapy", "classes": ["anticoagulant"],
+              "text": "Anticoagulants precluding intramuscular injections"}  # fmt: skip
+    plain = {**effect, "text": "Anticoagulant treatment"}
+    report = match_patient(
+        anticoagulated,
+        make_trials(
+            {"nct_id": "NCT1", "criteria": [effect]}, {"nct_id": "NCT2", "criteria": [plain]}
+        ),
+        as_of=AS_OF,
+        include_ineligible=True,
+    )
+    verdict = {m.trial.nct_id: m.result.verdict for m in report.matches}
+    assert verdict["NCT1"] is not Verdict.INELIGIBLE
+    assert verdict["NCT2"] is Verdict.INELIGIBLE
 
 
 def test_registry_fields_count() -> None:

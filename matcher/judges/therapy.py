@@ -83,6 +83,13 @@ def _named_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
                     f"{words} (among the patient's conditions): not above the criterion's daily "
                     f"dose ({c.daily_dose})"
                 )
+        if (effect := _BY_EFFECT.search(c.text)) is not None:
+            # "anticoagulants precluding intramuscular injections": only those that do
+            return unknown(
+                f"{words} (among the patient's conditions): the criterion counts it only where it "
+                f"is '{effect.group(0)}'; for the investigator",
+                f"whether the {wanted_words(c)} use counts",
+            )
         if _LONG_TERM.search(c.evidence or c.text) and not _TAKEN_FOR_LONG.search(around):
             return unknown(
                 f"{words} (among the patient's conditions): the criterion is about long-term "
@@ -99,6 +106,13 @@ def _named_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None:
     return None
 
 
+#: A medicine counted by what it does to the trial's treatment: "precluding intramuscular
+#: injections", "that would interfere with the study drug".
+_BY_EFFECT = re.compile(
+    r"\b(?:precluding|(?:that|which)\s+(?:would|may|might|could)\s+(?:preclude|interfere"
+    r"|prevent)|contraindicating)\b[^,;.]{0,60}",
+    re.I,
+)
 _MG = re.compile(r"(\d+(?:\.\d+)?)\s*mg\b", re.I)
 
 
