@@ -1837,6 +1837,14 @@ def test_maintenance_with_some_of_the_drugs_stays_within_its_line() -> None:
     )
 
 
+def test_a_measurable_brain_lesion_is_not_answered_by_recist_elsewhere() -> None:
+    text = "Inclusion Criteria:\n* At least one measurable brain lesion of 10 mm or more (RANO-BM)"
+    (c,) = [c for c in parse_criteria(text) if c.kind == "measurable_disease"]
+    liver = {"cancer": "breast cancer", "measurable_disease": True}
+    assert judged(c, patient(diagnosis={**liver, "brain_metastases": "none"})) is NOT_MET
+    assert judged(c, patient(diagnosis={**liver, "brain_metastases": "active"})) is UNKNOWN
+
+
 def test_bone_only_disease_is_not_bone_beside_other_sites() -> None:
     only = crit(m.MeasurableDisease, or_bone_only=True).model_copy(
         update={"text": "At least one measurable lesion, or only bone metastases without one"}

@@ -372,9 +372,27 @@ _BONE_ONLY = re.compile(
 )
 
 
+#: A measurable lesion asked for in the brain ("at least one measurable brain metastasis >= 1 cm
+#: per RANO-BM"): RECIST measurability elsewhere does not answer it.
+_IN_THE_BRAIN = re.compile(
+    r"\b(?:measurable|target)\s+(?:\w+\s+){0,2}?(?:brain|intracranial|CNS|cerebral)\b"
+    r"|\b(?:brain|intracranial|CNS|cerebral)\s+(?:\w+\s+){0,2}?(?:lesions?|metastas[ie]s)\s+"
+    r"(?:that\s+(?:is|are)\s+)?measurable|\bRANO",
+    re.I,
+)
+
+
 def measurable_disease(c: MeasurableDisease, p: Patient) -> Judgement:
     diagnosis = p.profile.diagnosis
     measurable = diagnosis.measurable_disease if diagnosis else None
+    if _IN_THE_BRAIN.search(c.evidence or c.text):
+        brain = diagnosis.brain_metastases if diagnosis else None
+        if brain == "none":
+            return not_met("no brain metastases; the criterion asks for a measurable brain lesion")
+        return unknown(
+            "whether a brain lesion is measurable as the criterion asks is not recorded",
+            "measurable brain lesion",
+        )
     if measurable is True:
         return met("measurable disease (RECIST 1.1)")
     sites = set(diagnosis.metastatic_sites or ()) if diagnosis else set()
