@@ -932,6 +932,9 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
             and not _NOT_PERMITTED.search(clause, low)
             and not _asked_for(permitted, clause, draft.start - begin)
         ):
+            if (only := _only_permitted(draft, w, begin)) is not None:
+                kept.append(only)
+                continue
             dropped.append(draft)
         else:
             kept.append(draft)
@@ -944,6 +947,38 @@ def drop_permitted(drafts: list[Draft], view: ItemView) -> list[Draft]:
     ):
         return drafts  # a permission that stands apart, and nothing else read: keep it all
     return _represented(kept, dropped)
+
+
+#: "Only prior 1L osimertinib is permitted", "only treatment with X is allowed": the clause
+#: opens with "only" a few words before the therapy.
+_ONLY_BEFORE = re.compile(
+    r"(?:^|[:;.]\s*)only\s+(?:(?:one|1|a\s+single)\s+)?(?:prior|previous|earlier)?\s*"
+    r"(?:(?:treatment|therapy)\s+with\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _only_permitted(draft: Draft, w: str, begin: int) -> Draft | None:
+    """'Only prior first-line osimertinib in the metastatic setting is permitted': no other
+    anticancer therapy (in that setting), read as a bar on everything but the therapy named."""
+    if draft.kind != "prior_therapy" or draft.fields.get("negated"):
+        return None
+    if not (draft.fields.get("agents") or draft.fields.get("classes")):
+        return None
+    if not _ONLY_BEFORE.search(w, begin, draft.start):
+        return None
+    fields = dict(draft.fields)
+    fields.update(
+        negated=True,
+        agents=(),
+        classes=("systemic_anticancer_therapy",),
+        relation="received",
+        except_agents=tuple(draft.fields.get("agents") or ()),
+        except_classes=tuple(draft.fields.get("classes") or ()),
+    )
+    for timing in ("line", "most_recent", "within_days"):
+        fields.pop(timing, None)
+    return draft.with_fields(fields)
 
 
 _TURN = re.compile(r"\b(?:however|but|whereas|although)\b", re.IGNORECASE)
@@ -1104,6 +1139,9 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
             )
             or (may_have is not None and not _ASKED.search(before[may_have.end() :].lower()))
         ):
+            if lets_in is not None and (only := _only_permitted(draft, w, begin)) is not None:
+                out.append(only)  # "only prior osimertinib is permitted": nothing else is
+                continue
             dropped.append(draft)  # "X ... are eligible", "could have received X"
             if lets_in is not None:
                 permissions.append((draft.start + lets_in.end(), end))
