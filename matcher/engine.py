@@ -11,6 +11,7 @@ from matcher import cancers
 from matcher.cohorts import OTHERS, is_condition
 from matcher.joined import apply_joined
 from matcher.judgement import (
+    GENE_LEVEL,
     Judgement,
     all_results,
     any_of,
@@ -73,6 +74,8 @@ class TrialResult:
     decisive: list[Decision] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     target_level: int = 0
+    #: how many of the patient's gene findings the trial asks for (ESR1 Y537S and PIK3CA: 2)
+    gene_targets: int = 0
 
     @cached_property
     def judged(self) -> list[Judged]:
@@ -543,4 +546,5 @@ def judge_trial(
         decisive=decisive,
         targets=list(dict.fromkeys(t.target for t in targets if t.target)),
         target_level=targets[0].level if targets else 0,
+        gene_targets=len({t.target for t in targets if t.level >= GENE_LEVEL}),
     )

@@ -30,7 +30,9 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
     1. verdict: eligible, then possibly eligible, then ineligible;
     2. how specifically the trial targets the patient's findings: a variant-level match (ESR1
        Y537S asked for by name), then a gene-level match (any ESR1 mutation), then a class-level
-       one (HER2-low, progression on a CDK4/6 inhibitor), then none;
+       one (HER2-low, progression on a CDK4/6 inhibitor), then none; at one level, more of the
+       patient's gene findings asked for first (EGFR exon 19 deletion and MET amplification
+       before EGFR alone);
     3. treatment trials, then other studies (observational ones, and interventional ones for
        supportive care, screening, diagnosis...: the registry's primary purpose);
     4. fewer unknown criteria (a trial with no criteria to read counts as `UNREAD` unknowns,
@@ -44,6 +46,7 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
     return (
         _VERDICT[result.verdict],
         -result.target_level,
+        -min(3, result.gene_targets),
         0 if result.trial.treats else 1,
         result.unknowns if result.trial.keys else max(UNREAD, result.unknowns),
         _STATUS.get(OverallStatus(result.trial.overall_status), 2)
@@ -58,18 +61,19 @@ def sort_key(result: TrialResult, nearest: NearestSite | None) -> tuple[object, 
 def score(result: TrialResult, nearest: NearestSite | None) -> float:
     """A number in [0, 1) that falls as `sort_key` rises (ties in the key give equal scores).
 
-    The key's first seven parts, capped, are read as digits of a mixed-radix fraction, so a
+    The key's first eight parts, capped, are read as digits of a mixed-radix fraction, so a
     difference in an earlier part always outweighs every later one.
     """
     key = sort_key(result, nearest)
-    distance = float(key[6])  # type: ignore[arg-type]
+    distance = float(key[7])  # type: ignore[arg-type]
     digits = [
         (2 - int(key[0]), 3),  # type: ignore[call-overload]
         (min(3, -int(key[1])), 4),  # type: ignore[call-overload]
-        (1 - int(key[2]), 2),  # type: ignore[call-overload]
-        (max(0, 9 - int(key[3])), 10),  # type: ignore[call-overload]
-        (2 - int(key[4]), 3),  # type: ignore[call-overload]
-        (-int(key[5]), 6),  # type: ignore[call-overload]
+        (-int(key[2]), 4),  # type: ignore[call-overload]
+        (1 - int(key[3]), 2),  # type: ignore[call-overload]
+        (max(0, 9 - int(key[4])), 10),  # type: ignore[call-overload]
+        (2 - int(key[5]), 3),  # type: ignore[call-overload]
+        (-int(key[6]), 6),  # type: ignore[call-overload]
         (0 if math.isinf(distance) else max(0, 9 - int(distance // 100)), 10),
     ]
     value, scale = 0.0, 1.0

@@ -68,6 +68,32 @@ def test_variant_level_before_gene_level_before_class_level_before_none() -> Non
     ) == ["NCT4", "NCT3", "NCT2", "NCT1"]
 
 
+def test_at_one_level_more_gene_findings_asked_for_first() -> None:
+    two_findings = parse_profile(
+        {
+            "id": "pt-r2",
+            "diagnosis": {"cancer": "breast cancer", "stage": "metastatic"},
+            "biomarkers": [
+                {"gene": "ESR1", "alteration": "Y537S"},
+                {"gene": "PIK3CA", "alteration": "amplification"},
+            ],
+        }
+    )
+    pik3ca = {**GENE, "genes": ["PIK3CA"], "alteration": "amplification"}
+    report = match_patient(
+        two_findings,
+        make_trials(
+            {"nct_id": "NCT1", "criteria": [VARIANT]},
+            {"nct_id": "NCT2", "criteria": [VARIANT, pik3ca, LIFE]},
+        ),
+        as_of=AS_OF,
+        statuses=None,
+    )
+    # both possibly eligible (no ECOG given), both variant-level: the one asking for both
+    # findings first, though it has one unknown more
+    assert [m.trial.nct_id for m in report.matches] == ["NCT2", "NCT1"]
+
+
 def test_fewer_unknowns_first() -> None:
     assert order(
         {"nct_id": "NCT1", "criteria": [LIFE, QTC]},
