@@ -64,7 +64,7 @@ WASHOUT_INTRO = re.compile(
 #: the others (a physician's judgement, what is available) are not in a treatment history.
 OR_INELIGIBLE = re.compile(
     r"\b(?:or|and/or)\s+(?:(?:be|is|are|was|were|deemed|considered)\s+)?"
-    r"(?:(?:medically|clinically)\s+)?"
+    r"(?:(?:medically|clinically|otherwise)\s+)?"
     r"(?:ineligib\w*|unsuitab\w*|not (?:be\s+)?(?:a\s+)?(?:candidates?|suitable|eligible)"
     r"|(?:commercial(?:ly)?\s+)?unavailab\w*|not (?:commercially )?available|contraindicat\w*"
     r"|refus\w*|unable to (?:receive|tolerate))\b",

@@ -925,6 +925,32 @@ _INELIGIBLE_WORDS = gate_words(
 )  # fmt: skip
 
 
+_FOR_WHAT = re.compile(
+    r"\s+(?:for|to\s+receive)\s+(?P<what>[^.;,()]{3,50}?)"
+    r"(?=\s+(?:may|can|will|are|is|should|must|could)\b|\s*[.;,()]|\s*$)"
+)
+
+
+def _ineligible_for(w: str, at: int) -> frozenset[str] | None:
+    """The drugs and classes an "or ineligible for X" names (None: it names none)."""
+    after = _FOR_WHAT.match(w, at)
+    if after is None:
+        return None
+    named = frozenset(m.id for m in lexicon.find_drug_mentions(after.group("what")))
+    return named or None
+
+
+def _of_named(draft: Draft, named: frozenset[str]) -> bool:
+    """Whether a therapy draft is (of) one of the drugs or classes named."""
+    agents = draft.fields.get("agents") or ()
+    classes = draft.fields.get("classes") or ()
+    return (
+        bool(set(agents) & named)
+        or any(k in named or any(lexicon.is_subclass(k, n) for n in named) for k in classes)
+        or any(n in lexicon.drug_classes(a) for a in agents for n in named)
+    )
+
+
 def _other_ways_in(drafts: list[Draft], view: ItemView) -> None:
     """'Progression on, intolerance to, or ineligibility for X' (in the item or its list's
     introduction): having had X is one way in, so its therapies carry the other as an exception
@@ -933,8 +959,14 @@ def _other_ways_in(drafts: list[Draft], view: ItemView) -> None:
     way = found.group(0).strip() if found else (view.context.other_way_in if view.context else "")
     if not way:
         return
+    named = _ineligible_for(view.w, found.end()) if found else None
+    if named is not None and found is not None:
+        after = _FOR_WHAT.match(view.w, found.end())
+        way = f"{way} {after.group(0).strip()}" if after else way  # "... ineligible for X"
     for draft in drafts:
         if draft.kind == "prior_therapy" and not draft.fields.get("negated"):
+            if named is not None and not _of_named(draft, named):
+                continue  # "decline or are ineligible for chemotherapy": not the TKI beside it
             draft.fields["exceptions"] = (*draft.fields.get("exceptions", ()), way)
             if draft.fields.get("relation") == "intolerant" and "progress" in view.low:
                 draft.fields["relation"] = "received"  # "progression on, intolerance to, or ..."
