@@ -302,7 +302,22 @@ def extract_item(
                 half.fields["any_of"] = whole.fields["any_of"]
     clauses.group_cancer_types(drafts, view, counter)
     clauses.inherit_windows(drafts, view)
+    if view.exceptions:
+        _own_exception_kept(drafts)
     return drafts
+
+
+def _own_exception_kept(drafts: list[Draft]) -> None:
+    """'Prior docetaxel, except adjuvant docetaxel given > 1 year before': the exception names
+    the therapy itself with a setting or a time, so it does not except the drug (which would
+    leave nothing barred); its words stay the criterion's exception."""
+    for draft in drafts:
+        if draft.kind != "prior_therapy":
+            continue
+        for own, excepted in (("agents", "except_agents"), ("classes", "except_classes")):
+            same = set(draft.fields.get(own) or ()) & set(draft.fields.get(excepted) or ())
+            if same:
+                draft.fields[excepted] = tuple(x for x in draft.fields[excepted] if x not in same)
 
 
 @cache
