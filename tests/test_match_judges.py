@@ -1005,6 +1005,18 @@ def test_an_elliptical_or_of_two_settings_lets_in_either_history() -> None:
     assert results(late_relapse) == [NOT_MET, NOT_MET]
 
 
+def test_a_washout_says_it_bars_the_therapy() -> None:
+    (c,) = parse_criteria(
+        "Inclusion Criteria:\n* Osimertinib must have been stopped at least 8 days before day 1"
+    )
+    course = {"agents": ["osimertinib"], "setting": "metastatic", "start": "2024-01",
+              "end": "2026-09", "outcome": "progression"}  # fmt: skip
+    stopped = patient(treatments=[course])
+    judgement = evaluate(c, stopped)
+    assert judgement.result is MET
+    assert "the criterion asks for no osimertinib within 8 days" in judgement.explanation
+
+
 def test_a_regimen_that_does_not_qualify_says_what_the_criterion_asks() -> None:
     on_it_now = crit(
         m.PriorTherapy, classes=("cdk4_6_inhibitor",), relation="progressed", within_days=0

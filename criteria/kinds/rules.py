@@ -361,7 +361,9 @@ _RESOLVED_TO = Fast(
     r"|alleviated|reduced|decreased|subsided)\s+"
     r"to\s+(?:(?:NCI\s+)?CTC(?:AE)?\s*(?:\([^()]{0,20}\)\s*|v(?:ersion)?\s*[\d.]+\s+)?)?"
     r"(?:<=\s*|grade\s*(?:<=\s*)?)?(?:grade\s*)?(?:[01]\b|baseline)"
-    r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)",
+    r"|\b(?:resolution|recovery)\s+of\s+(?:[\w-]+\s+){0,8}?to\s+(?:<=\s*)?(?:grade\s*[01]\b|baseline)"
+    # "Recovery to baseline or grade <= 1 from toxicities"
+    r"|\b(?:resolution|recovery)\s+to\s+(?:(?:<=\s*)?grade\s*(?:<=\s*)?[01]\b|baseline)",
     first=True,
 )
 _NORMAL_BEFORE = re.compile(r"\b(?:normal|unremarkable)\s+$", re.IGNORECASE)

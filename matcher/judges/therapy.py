@@ -620,6 +620,9 @@ def _asked(c: PriorTherapy, wanted: str) -> str:
         conditions.append(f"as line {c.line} for advanced disease")
     if c.single_agent:
         conditions.append("as a single agent")
+    if c.negated:
+        # "must be discontinued at least 8 days before": what the criterion bars, said so
+        return " ".join(["no " + text, ", ".join(conditions)]).strip()
     return ", ".join([text, *conditions])
 
 
