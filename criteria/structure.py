@@ -613,7 +613,23 @@ def layout(text: str) -> Layout:
     blank = True
     joined_or = False
 
+    #: a label nested under an item ("3. Patients with:" / "   Phase 3 only:"): its indentation
+    #: and the cohort before it, which an item less indented than the label returns to
+    label_indent: int | None = None
+    label_nests: bool | None = None  #: whether the label's items are nested under it
+    outer_cohort: str | None = None
+
     def add(line: _Line, indent: int, bullet: bool) -> Item:
+        nonlocal cohort, label_indent, label_nests
+        if label_indent is not None and bullet:
+            if label_nests is None:
+                # its first item says how it governs: nested under it ("   * ...") or, at the
+                # top level right after it ("9. ..."), every later item as a plain label does
+                label_nests = line.indent >= label_indent
+                if not label_nests:
+                    label_indent = None
+            elif line.indent < label_indent:
+                cohort, label_indent = outer_cohort, None  # "4. Pathology confirmation ..."
         item = Item(len(items), section, [(line.start, line.end)], indent, bullet, cohort)
         own = inline_cohort(line.words)
         if own:
@@ -641,6 +657,7 @@ def layout(text: str) -> Layout:
                 bullet_mode = _bullets_until_next_section(lines, position + 1)
             section = header.section or section
             cohort = header.cohort
+            label_indent = None
             headers.append(Header((line.start, line.end), section, cohort))
             stack.clear()
             intro, previous, blank = None, None, False
@@ -651,6 +668,10 @@ def layout(text: str) -> Layout:
             else None
         )
         if label is not None and not _has_nested_children(lines, position, line):
+            if label_indent is None:
+                outer_cohort = cohort
+            label_indent = line.indent if line.indent > 0 and bullet_mode else None
+            label_nests = None
             cohort = label
             headers.append(Header((line.start, line.end), None, cohort))
             stack.clear()

@@ -172,6 +172,26 @@ def test_cohort_label_lines(label: str, cohort: str) -> None:
     assert [c.cohort for c in parsed] == [None, cohort]
 
 
+def test_a_label_nested_under_an_item_ends_with_that_item() -> None:
+    """'3. Patients with:' then indented 'Part 2 only:' and its bullets: item 4 is everyone's; a
+    nested label followed at once by top-level items governs them, as a plain label does."""
+    text = (
+        "Inclusion Criteria:\n\n1. Adults\n2. Patients with:\n\n   Part 1 only:\n"
+        "   * No prior systemic therapy\n\n   Part 2 only:\n   * One prior line\n"
+        "3. Life expectancy of at least 12 weeks\n"
+    )
+    assert [(c.kind, c.cohort) for c in parse_criteria(text)][-3:] == [
+        ("prior_therapy", "Part 1"),
+        ("line_count", "Part 2"),
+        ("life_expectancy", None),
+    ]
+    governing = (
+        "Inclusion Criteria:\n\n1. Adults\n\n   Part B:\n2. One prior line\n"
+        "3. Life expectancy of at least 12 weeks\n"
+    )
+    assert [c.cohort for c in parse_criteria(governing)][-2:] == ["Part B", "Part B"]
+
+
 def test_inline_cohort_label() -> None:
     parsed = parse_criteria("Inclusion Criteria:\n\n* Cohort C: tumour sample available\n")
     assert parsed[0].cohort == "Cohort C"
