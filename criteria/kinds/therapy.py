@@ -2272,6 +2272,32 @@ _EXAMPLES_OF = re.compile(
 _STUDY_DAY_WORDS = gate_words("cycle", "d1", "d2", "d3", "d8", "d15")
 _ALLERGY_WORDS = gate_words("allerg", "hypersensitiv", "anaphyla")
 
+#: More words every match contains, for the searches `_prior_therapy` makes for every therapy
+#: named (as above: the item's own words only).
+_RELATED_AFTER_WORDS = pattern_words(_RELATED_AFTER)
+_DESCRIBED_AFTER_WORDS = pattern_words(_DESCRIBED_AFTER)
+_EACH_BEFORE_WORDS = pattern_words(_EACH_BEFORE)
+_DRUG_LABEL_AFTER_WORDS = pattern_words(_DRUG_LABEL_AFTER)
+_PRECLUDED_BEFORE_WORDS = pattern_words(_PRECLUDED_BEFORE)
+_TOPIC_AFTER_WORDS = pattern_words(_TOPIC_AFTER)
+_SUBGROUP_ONLY_IF_BEFORE_WORDS = pattern_words(_SUBGROUP_ONLY_IF_BEFORE)
+_INTERACTION_AFTER_WORDS = pattern_words(_INTERACTION_AFTER)
+_STUDY_WITH_BEFORE_WORDS = pattern_words(_STUDY_WITH_BEFORE)
+_ON_STUDY_AFTER_WORDS = pattern_words(_ON_STUDY_AFTER)
+_ON_STUDY_WORDS = pattern_words(_ON_STUDY)
+_WHILE_ON_WORDS = pattern_words(_WHILE_ON)
+_PROGRESSED_BRACKETED_WORDS = pattern_words(_PROGRESSED_BRACKETED)
+_OTHER_IN_BRACKET_WORDS = pattern_words(_OTHER_IN_BRACKET)
+_WINDOW_LEADS_TO_RUN_WORDS = pattern_words(_WINDOW_LEADS_TO_RUN)
+_STARTED_RECENTLY_WORDS = pattern_words(_STARTED_RECENTLY)
+_DAILY_DOSE_WORDS = pattern_words(_DAILY_DOSE)
+_CURRENT_WORDS = pattern_words(_CURRENT)
+_RELAPSE_WITHIN_WORDS = pattern_words(_RELAPSE_WITHIN)
+_RELAPSE_BEFORE_WORDS = pattern_words(_RELAPSE_BEFORE)
+_DFI_WORDS = pattern_words(_DFI)
+_NO_WASHOUT_WORDS = pattern_words(_NO_WASHOUT)
+_WHILE_RECEIVING_WORDS = pattern_words(_WHILE_RECEIVING)
+
 
 def _prior_therapy(
     view: ItemView, run: _Run, mentions: list[lexicon.Mention], limit: int
@@ -2296,7 +2322,7 @@ def _prior_therapy(
             # CTCAE > grade 1 caused by earlier treatment (e.g., adjuvant chemotherapy")
             and _TOXICITY_EXAMPLES.search(w, max(0, run.context - 160), run.context)
         )
-        or _RELATED_AFTER.match(after)
+        or (view.has(_RELATED_AFTER_WORDS) and _RELATED_AFTER.match(after))
     ):
         return None  # "toxicity from prior therapy": a state after therapy, not the therapy
     if (
@@ -2317,7 +2343,7 @@ def _prior_therapy(
         return None
     if view.has(_MENOPAUSE_WORDS) and _DEFINES_MENOPAUSE.search(low, 0, run.context):
         return None  # "Premenopausal status is defined as ... if on tamoxifen within 14 days"
-    if _DESCRIBED_AFTER.match(l_after) or (
+    if (view.has(_DESCRIBED_AFTER_WORDS) and _DESCRIBED_AFTER.match(l_after)) or (
         view.has(_EFFECTS_OF_WORDS)
         and _EFFECTS_OF_BEFORE.search(l_before[-40:])
         and _ON_THE_FETUS_AFTER.match(l_after)
@@ -2330,7 +2356,13 @@ def _prior_therapy(
         # "contraception: oral contraceptives or injectable progestogen", "combined (oestrogen
         # and progestogen containing) hormonal contraception": a method, not a history
         return None
-    counted = _CLASS_COUNT.search(l_before[-25:])
+    # (every count has a digit or "multiple": most therapies have neither before them)
+    count_words = l_before[-25:]
+    counted = (
+        _CLASS_COUNT.search(count_words)
+        if "multiple" in count_words or _DIGIT.search(count_words)
+        else None
+    )
     least, most = _count_bounds(counted) if counted is not None else (None, None)
     if (
         counted is not None
@@ -2352,11 +2384,11 @@ def _prior_therapy(
             start,
             run.end,
         )  # fmt: skip
-    if _EACH_BEFORE.search(l_before[-25:]):
+    if view.has(_EACH_BEFORE_WORDS) and _EACH_BEFORE.search(l_before[-25:]):
         return None  # "a negative viral load before each chemotherapy administration": on study
     if view.has(_DOSE_BEFORE_WORDS) and _DOSE_BEFORE.search(wide):
         return None  # "<= 10 milligrams per day (mg/day) prednisone": a dose, read as a limit
-    if _DRUG_LABEL_AFTER.match(w, run.end):
+    if view.has(_DRUG_LABEL_AFTER_WORDS) and _DRUG_LABEL_AFTER.match(w, run.end):
         return None  # "in line with the ENHERTU SmPC": the drug's label, not a therapy had
     if view.has(_CURABLE_WITH_WORDS) and _CURABLE_WITH.search(l_before[-40:]):
         return None  # "solid tumour not curable with available standard therapy": the disease
@@ -2374,12 +2406,12 @@ def _prior_therapy(
         low, max(cues.sentence_start(w, run.context), run.context - 90), run.context
     ):
         return None  # "breastfeeding should be discontinued if the mother is treated with X"
-    if _PRECLUDED_BEFORE.search(l_before[-70:]):
+    if view.has(_PRECLUDED_BEFORE_WORDS) and _PRECLUDED_BEFORE.search(l_before[-70:]):
         return None  # "anticoagulants precluding intramuscular injections of fulvestrant": the
         # study drug that something would rule out, not one the patient had
     if view.has(_INDICATED_AFTER_WORDS) and _INDICATED_AFTER.match(l_after):
         return None  # "where an endocrine therapy is indicated": a future treatment
-    if _TOPIC_AFTER.match(l_after):
+    if view.has(_TOPIC_AFTER_WORDS) and _TOPIC_AFTER.match(l_after):
         return None  # "One of these endocrine treatment histories:": the children say which
     if view.has(_CLASSIFIED_WORDS) and (
         _CLASSIFIED_AFTER.match(l_after) or _CLASSIFIED_BEFORE.search(l_before[-30:])
@@ -2407,13 +2439,19 @@ def _prior_therapy(
         and _HEADING_END.match(l_after)
     ):
         return None  # "Any of the following prior therapies:": a list's heading
-    if view.section == Section.INCLUSION and _SUBGROUP_ONLY_IF_BEFORE.search(l_before):
+    if (
+        view.section == Section.INCLUSION
+        and view.has(_SUBGROUP_ONLY_IF_BEFORE_WORDS)
+        and _SUBGROUP_ONLY_IF_BEFORE.search(l_before)
+    ):
         return None  # "(HER2-positive patients only if treated with trastuzumab)": a subgroup's
-    if _INTERACTION_AFTER.match(l_after) or _DESCRIBED_BEFORE.search(l_before[-40:]):
+    if (
+        view.has(_INTERACTION_AFTER_WORDS) and _INTERACTION_AFTER.match(l_after)
+    ) or _DESCRIBED_BEFORE.search(l_before[-40:]):
         return None  # "the potential of X for drug interactions", "because X is a VEGF inhibitor"
-    if _STUDY_WITH_BEFORE.search(l_before[-40:]):
+    if view.has(_STUDY_WITH_BEFORE_WORDS) and _STUDY_WITH_BEFORE.search(l_before[-40:]):
         return None  # "prohibited during studies with X": the study's drug
-    if _ON_STUDY_AFTER.match(l_after):
+    if view.has(_ON_STUDY_AFTER_WORDS) and _ON_STUDY_AFTER.match(l_after):
         return None  # "other anticancer therapy while on study treatment": a rule for later
     if _TIME_POINT_BEFORE.search(l_before[-40:]):
         return None  # "antibiotics within 72 hours prior to chemotherapy": a time point ahead
@@ -2471,7 +2509,11 @@ def _prior_therapy(
             and _FUTURE.search(after[:12], l_after[:12])
             and not _DOSE_LIMIT_AFTER.match(after)  # "(prednisone > 10 mg/day)": a limit
         )
-        or (view.section == Section.INCLUSION and _ON_STUDY.match(after, l_after))
+        or (
+            view.section == Section.INCLUSION
+            and view.has(_ON_STUDY_WORDS)
+            and _ON_STUDY.match(after, l_after)
+        )
         or (view.has(_AFTER_ENTRY_WORDS) and _AFTER_ENTRY.match(after, l_after))
     ) and not _HISTORY_WORD.search(l_before):
         return None  # "... take an LHRH agonist throughout the study": a plan, not a history
@@ -2503,12 +2545,14 @@ def _prior_therapy(
     elif (
         _progressed_in(cue_text, l_cue)
         or (
-            _WHILE_ON.search(l_before[-20:])
+            view.has(_WHILE_ON_WORDS)
+            and _WHILE_ON.search(l_before[-20:])
             and _PROGRESSED.search(wide[-60:], wide[-60:].lower())
             and not _SYMPTOM_WORSENED.search(wide[-80:])
         )
         or (
             ")" in w[max(0, run.context - 160) : run.context]
+            and view.has(_PROGRESSED_BRACKETED_WORDS)
             and _PROGRESSED_BRACKETED.search(w[max(0, run.context - 160) : run.context])
         )
     ):
@@ -2600,7 +2644,9 @@ def _prior_therapy(
             )
             spared = (excluded, span.body_start, span.end)
     fields["settings"] = tuple(settings)
-    if _OTHER_IN_BRACKET.search(w, max(0, run.context - 12), run.context):
+    if view.has(_OTHER_IN_BRACKET_WORDS) and _OTHER_IN_BRACKET.search(
+        w, max(0, run.context - 12), run.context
+    ):
         # "crizotinib (other ALK inhibitors were not allowed)": the drug before the bracket is
         # the one member let in
         opened = w.rfind("(", 0, run.context)
@@ -2642,7 +2688,11 @@ def _prior_therapy(
         window = (
             cues.within_days(w[run.start : min(aside, stop)]) if times.window is not None else None
         )
-        leading = _WINDOW_LEADS_TO_RUN.search(w, max(begin, run.start - 90), run.start)
+        leading = (
+            _WINDOW_LEADS_TO_RUN.search(w, max(begin, run.start - 90), run.start)
+            if view.has(_WINDOW_LEADS_TO_RUN_WORDS)
+            else None
+        )
         if leading is not None and times.window is not None:
             # "less than 3 weeks since the last dose of X, or less than 1 week since the last
             # dose of other hormonal therapy": the window that leads to each therapy is its own
@@ -2655,7 +2705,11 @@ def _prior_therapy(
         ):
             window = times.window
         washout = times.washout
-    recently = _STARTED_RECENTLY.search(clause, l_clause) if numbers else None
+    recently = (
+        _STARTED_RECENTLY.search(clause, l_clause)
+        if numbers and view.has(_STARTED_RECENTLY_WORDS)
+        else None
+    )
     if recently is not None and not (
         # the therapy named inside ("initiation of bisphosphonates within 7 days") or the start
         # written right after it ("live vaccines initiated less than 4 weeks before")
@@ -2670,7 +2724,11 @@ def _prior_therapy(
         n, unit = float(recently.group("n")), recently.group("unit")
         fields["max_duration_months"] = cues.months(n, unit)
         window, washout, times = (cues.days(n, unit), 0, 0), None, None
-    dose = _DAILY_DOSE.search(w, run.end, min(len(w), run.end + 60))
+    dose = (
+        _DAILY_DOSE.search(w, run.end, min(len(w), run.end + 60))
+        if view.has(_DAILY_DOSE_WORDS)
+        else None
+    )
     if (
         dose is not None
         and not _DAILY_DOSE_BREAK.search(w, run.end, dose.start())
@@ -2700,6 +2758,7 @@ def _prior_therapy(
         fields["within_days"] = cues.days(float(recent.group("n")), recent.group("unit"))
     elif (
         relation != "progressed"
+        and view.has(_CURRENT_WORDS)
         and _CURRENT.search(before[-45:], l_before[-45:])
         and not _PRIOR_OR_CURRENT.search(l_before[-60:])
     ):
@@ -2739,8 +2798,11 @@ def _prior_therapy(
         relation = "progressed"
         fields.pop("within_days", None)
     relapse = (
-        _RELAPSE_WITHIN.search(near, l_near)
-        or _RELAPSE_BEFORE.search(w[max(begin, run.context - 120) : run.context])
+        (view.has(_RELAPSE_WITHIN_WORDS) and _RELAPSE_WITHIN.search(near, l_near))
+        or (
+            view.has(_RELAPSE_BEFORE_WORDS)
+            and _RELAPSE_BEFORE.search(w[max(begin, run.context - 120) : run.context])
+        )
         if numbers and not early
         else None
     )
@@ -2749,7 +2811,7 @@ def _prior_therapy(
         if numbers and not early and view.has(_RELAPSE_AFTER_WORDS)
         else None
     )
-    dfi = _DFI.search(near, l_near) if numbers and not early else None
+    dfi = _DFI.search(near, l_near) if numbers and not early and view.has(_DFI_WORDS) else None
     if relapse and not _RELAPSE_WORD.search(clause):
         relapse = None  # "less than 3 weeks since the last dose of tamoxifen": a washout
     if relapse and (not relapse_after or relapse.start() < relapse_after.start()):
@@ -2855,7 +2917,11 @@ def _prior_therapy(
         fields["min_duration_months"] = cues.months(
             float(duration.group("n")), duration.group("unit")
         )
-    if "within_days" not in fields and (unspecified := _NO_WASHOUT.search(w, run.end, stop)):
+    if (
+        "within_days" not in fields
+        and view.has(_NO_WASHOUT_WORDS)
+        and (unspecified := _NO_WASHOUT.search(w, run.end, stop))
+    ):
         # "X without an appropriate washout period (e.g. within 4 weeks of an antibody)": the
         # longest window the sentence gives, else the usual four weeks
         sentence = cues.SENTENCE_END.search(w, unspecified.end())
@@ -2916,6 +2982,7 @@ def _prior_therapy(
         and set(given) <= {"neoadjuvant", "adjuvant"}
         and "relapse_within_months" not in fields
         and "relapse_after_months" not in fields
+        and view.has(_WHILE_RECEIVING_WORDS)
         and _WHILE_RECEIVING.search(l_before[-60:])
     ):
         # "relapsed while receiving adjuvant endocrine therapy": during it, not after its end
