@@ -470,7 +470,7 @@ class Lexicon:
                 found = self._shared_head(text, found)
             if "generation" in text:
                 found = self._shared_generation(text, found)
-            if found and _QUALIFIER_WORDS.search(text):
+            if found and _has_qualifier_word(text):
                 found = self._shared_qualifier(text, found)
             cached = tuple(found)
             if len(self._mentions) >= CACHE_SIZE:
@@ -574,7 +574,7 @@ class Lexicon:
         if self.trie.could_match(text, tokens):
             return True
         low = text.lower()
-        return _HEAD_WORDS_LOWER.search(low) is not None and bool(_SHARED_HEAD.search(text))
+        return _any_in(low, _HEAD_FRAGMENTS) and bool(_SHARED_HEAD.search(text))
 
     def could_mention_gene(self, text: str, tokens: list[str] | None = None) -> bool:
         """Whether a gene or gene family name can start in `text` (cheap; never wrong when
@@ -630,17 +630,31 @@ def _inside_compound(text: str, start: int) -> bool:
 
 
 _HEAD_WORDS = re.compile(r"inhibitor|TKI|antibod|targeted|directed", re.IGNORECASE)
-_HEAD_WORDS_LOWER = re.compile(r"inhibitor|tki|antibod|targeted|directed")
+#: `_HEAD_WORDS` in lower case, as plain fragments
+_HEAD_FRAGMENTS = ("inhibitor", "tki", "antibod", "targeted", "directed")
+
+
+def _any_in(low: str, fragments: tuple[str, ...]) -> bool:
+    """Whether one of the fragments occurs in `low`: a few substring tests are several times
+    faster than searching for the same words with one alternation."""
+    return any(fragment in low for fragment in fragments)
 
 
 def _has_head_word(text: str) -> bool:
-    """Whether `_HEAD_WORDS` occurs in `text`. On ASCII text the case-sensitive pattern on the
-    lower-cased text says the same several times faster (IGNORECASE keeps the engine from
-    scanning for the words' first letters); other text keeps the case-insensitive pattern,
-    which also matches some non-ASCII letters ("ı" as "i")."""
+    """Whether `_HEAD_WORDS` occurs in `text`. On ASCII text the fragments in the lower-cased
+    text say the same several times faster (IGNORECASE keeps the engine from scanning for the
+    words' first letters); other text keeps the case-insensitive pattern, which also matches
+    some non-ASCII letters ("ı" as "i")."""
     if text.isascii():
-        return _HEAD_WORDS_LOWER.search(text.lower()) is not None
+        return _any_in(text.lower(), _HEAD_FRAGMENTS)
     return _HEAD_WORDS.search(text) is not None
+
+
+def _has_qualifier_word(text: str) -> bool:
+    """Whether `_QUALIFIER_WORDS` occurs in `text` (on ASCII text as `_has_head_word` does)."""
+    if text.isascii():
+        return _any_in(text.lower(), _QUALIFIER_FRAGMENTS)
+    return _QUALIFIER_WORDS.search(text) is not None
 
 
 #: A list of targets sharing one head noun: "PI3K, AKT or mTOR inhibitors", "EGFR or ALK TKI".
@@ -660,6 +674,7 @@ _SHARED_HEAD = re.compile(
 )
 #: "EGFR-targeting small molecules or antibodies", "HER2-directed antibodies or TKIs".
 _QUALIFIER_WORDS = re.compile(r"target|direct", re.IGNORECASE)
+_QUALIFIER_FRAGMENTS = ("target", "direct")
 _SHARED_QUALIFIER = re.compile(
     r"(?P<qualifier>\b(?:[A-Za-z][\w/-]*\s+){0,3}[A-Za-z][\w/-]*?[\s-]+"
     r"(?:targeting|targeted|directed))[\s-]+"

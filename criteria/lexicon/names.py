@@ -283,6 +283,7 @@ class PhraseTrie:
         root = self.root
         # only a token at the root can start a name: visit those, not every token
         heads = [k for k, tok in enumerate(toks) if tok[2] in root]
+        brackets = "(" in text  # without one there is no abbreviation to step over
         resume = 0  # the token after the last name found
         for i in heads:
             start = toks[i][0]
@@ -294,7 +295,7 @@ class PhraseTrie:
             j = i
             while True:
                 child = node.get(toks[j][2])
-                if child is None and len(path) > 1:
+                if child is None and brackets and len(path) > 1:
                     k = _after_brackets(text, toks, path[-2], j)
                     if k is not None:
                         j = path[-1] = k
