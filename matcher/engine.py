@@ -3,6 +3,7 @@ the contract's verdict rule."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -154,12 +155,40 @@ def registry_item(trial: Trial, key: tuple[object, ...]) -> RegistryCheck:
     )
 
 
+_POST_LABEL = re.compile(r"\bpost-?\s?menopaus", re.IGNORECASE)
+_PRE_LABEL = re.compile(r"\b(?:pre|peri)-?\s?(?:(?:or|and|/)\s*(?:pre|peri)-?\s?)?menopaus", re.I)
+
+
+def _menopausal_routes(routes: tuple[str | None, ...], patient: Patient) -> tuple[str | None, ...]:
+    """Cohorts labelled by menopausal status ("Premenopausal cohort", "Postmenopausal cohort"):
+    a woman whose status is known goes through the one that names it (pre- and perimenopausal
+    women together), not the other."""
+    status = patient.profile.menopausal_status
+    if status is None or patient.profile.sex == "male":
+        return routes
+
+    def names(route: str | None) -> frozenset[str] | None:
+        if not route:
+            return None
+        post, pre = _POST_LABEL.search(route), _PRE_LABEL.search(route)
+        if bool(post) == bool(pre):
+            return None  # neither, or both: not a status label
+        return frozenset({"postmenopausal"} if post else {"premenopausal", "perimenopausal"})
+
+    labelled = {route: names(route) for route in routes}
+    if not any(labelled.values()):
+        return routes
+    fitting = tuple(r for r in routes if (named := labelled[r]) is None or status in named)
+    return fitting or routes
+
+
 def _routes_for(trial: Trial, patient: Patient) -> tuple[str | None, ...]:
     """The routes a patient may take. Where a trial's labels are all conditions on patients
     ("Patients with breast cancer (stage II) ...", "Patients with rectal cancer ..."), a patient
     whose cancer a condition names goes through that condition, and only through it: not the
     route of everyone else, nor a condition that names only other cancers."""
     routes: tuple[str | None, ...] = trial.cohorts or (None,)
+    routes = _menopausal_routes(routes, patient)
     if OTHERS not in routes or patient.cancer is None:
         return routes
     named = {

@@ -281,6 +281,31 @@ def test_cohorts_are_judged_separately_and_the_best_one_wins() -> None:
     assert result.verdict is Verdict.ELIGIBLE and result.cohort == "Cohort A"
 
 
+def test_cohorts_named_by_menopausal_status_take_only_that_status() -> None:
+    """A premenopausal woman goes through the premenopausal cohort, whatever the other asks."""
+    no_line = {"section": "exclusion", "kind": "line_count", "scope": "any",
+               "settings": ["metastatic"], "min": 1}  # fmt: skip
+    trial = {
+        "nct_id": "NCT1",
+        "criteria": [
+            ECOG,
+            {**ESR1, "cohort": "Premenopausal cohort"},
+            {**no_line, "cohort": "Premenopausal cohort"},
+            {**ESR1, "cohort": "Postmenopausal cohort"},
+        ],
+    }
+    premenopausal = parse_profile({**PATIENT.model_dump(exclude_none=True),
+                                   "menopausal_status": "premenopausal"})  # fmt: skip
+    report = match_patient(premenopausal, make_trials(trial), as_of=AS_OF, include_ineligible=True)
+    (result,) = [m.result for m in report.matches]
+    # her metastatic line excludes her from her cohort; the other cohort is not hers
+    assert result.verdict is Verdict.INELIGIBLE and result.cohort == "Premenopausal cohort"
+    postmenopausal = parse_profile({**PATIENT.model_dump(exclude_none=True),
+                                    "menopausal_status": "postmenopausal"})  # fmt: skip
+    report = match_patient(postmenopausal, make_trials(trial), as_of=AS_OF)
+    assert [m.result.cohort for m in report.matches] == ["Postmenopausal cohort"]
+
+
 def test_unparsed_trials_are_never_eligible() -> None:
     result = verdicts({"nct_id": "NCT1", "criteria": [], "parsed": False})["NCT1"]
     assert result.verdict is Verdict.POSSIBLY_ELIGIBLE
