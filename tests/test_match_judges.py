@@ -1345,6 +1345,20 @@ def test_a_qtc_prolongation_leaves_heart_disease_open_and_meets_a_repolarisation
     assert judged(repolarisation, prolonged) is MET
 
 
+@pytest.mark.parametrize(
+    ("labs", "expected"),
+    [({"hba1c": 10.8}, MET), ({"hba1c": 7.5}, UNKNOWN), ({"hba1c": 6.4}, NOT_MET), ({}, UNKNOWN)],
+)
+def test_poorly_controlled_diabetes_is_read_from_hba1c_not_from_metformin(
+    labs: dict[str, float], expected: Result
+) -> None:
+    """'On metformin' says the diabetes is treated, not that it is controlled; HbA1c says."""
+    (c,) = parse_criteria("Exclusion Criteria:\n* Poorly controlled diabetes mellitus")
+    assert judged(c, patient(conditions=["type 2 diabetes on metformin"], labs=labs)) is expected
+    (insulin,) = parse_criteria("Exclusion Criteria:\n* Diabetes requiring insulin")
+    assert judged(insulin, patient(conditions=["type 2 diabetes on metformin"])) is NOT_MET
+
+
 def test_a_neurotoxicity_exception_lets_a_neuropathy_stay() -> None:
     text = (
         "Exclusion Criteria:\n* Lasting toxicity of earlier treatment above grade 1, apart from "

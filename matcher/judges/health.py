@@ -344,7 +344,7 @@ _HISTORY = re.compile(r"\bhistory\b|\bprior\b|\bprevious|\bpast\b|\bever\b", re.
 #: "well-controlled hypertension", "asymptomatic", "stable".
 _DENIES = re.compile(
     r"\bdiet\b|diet[- ]controlled|\bwell[- ]controlled|\bcontrolled\b|asymptomatic|\bstable\b|"
-    r"no insulin|without insulin|oral (?:agents?|therapy|medication)|metformin|resolved|mild|"
+    r"resolved|mild|"
     r"\bNED\b|no evidence of (?:active )?disease|disease[- ]free|in (?:complete )?remission|"
     r"\bcured\b|\b(?:hbv|hcv)\b[^,;]{0,20}(?:undetectable|negative|not detected)",
     re.I,
@@ -673,7 +673,10 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     graded = _grade_compared(c, words)
     if graded is not None:
         return graded
-    return _qualified(c, _said_of(c, wanted), words, label, hits)
+    said = _said_of(c, wanted)
+    if "diabetes" in hits and (control := _diabetes_control(said, words, p)) is not None:
+        return control
+    return _qualified(c, said, words, label, hits)
 
 
 def _qualified(
@@ -708,7 +711,12 @@ def _qualified(
         )
     if qualifier and not affirmed and (example := _listed_example(said, qualifier, hits)):
         return met(f"{words}: {example}, one of the criterion's examples of what it counts")
-    if qualifier and _DENIES.search(words) and not affirmed:
+    denied = _DENIES.search(words) or (
+        _INSULIN_ASKED.search(qualifier.group(0)) and _NO_INSULIN.search(words)
+        if qualifier
+        else None
+    )
+    if qualifier and denied and not affirmed:
         asked = qualifier.group(0).lower()
         if asked.startswith("not "):  # "not under stable control"
             return not_met(f"{words}: the criterion counts it only when {asked}, which it is not")
@@ -720,6 +728,36 @@ def _qualified(
             f"{label} severity",
         )
     return met(words)
+
+
+#: A qualifier about insulin ("requiring insulin", "insulin-dependent"), which an entry naming
+#: only oral agents denies; "on metformin" says nothing of how well diabetes is controlled.
+_INSULIN_ASKED = re.compile(r"insulin", re.I)
+_NO_INSULIN = re.compile(
+    r"no insulin|without insulin|oral (?:agents?|therapy|medication|antidiabetic)|metformin", re.I
+)
+#: A qualifier about control ("poorly controlled", "uncontrolled"), which HbA1c answers.
+_CONTROL_ASKED = re.compile(r"uncontrolled|poorly controlled|not (?:well[- ])?controlled", re.I)
+#: HbA1c at or above which diabetes counts as uncontrolled, and below which as controlled
+#: (trials that give a number use 7-8%; between the two the criterion's own limit decides).
+_HBA1C_UNCONTROLLED, _HBA1C_CONTROLLED = 8.0, 7.0
+
+
+def _diabetes_control(said: str, words: str, p: Patient) -> Judgement | None:
+    """'Poorly controlled diabetes' against the patient's HbA1c, when the profile gives it."""
+    asked = _CONTROL_ASKED.search(said)
+    value = (p.profile.labs or {}).get("hba1c")
+    if asked is None or value is None:
+        return None
+    wanted = asked.group(0).lower()
+    if value >= _HBA1C_UNCONTROLLED:
+        return met(f"{words}; HbA1c {value:g}%: {wanted} by the usual limit (8%)")
+    if value < _HBA1C_CONTROLLED:
+        return not_met(f"{words}; HbA1c {value:g}%: controlled, not {wanted}")
+    return unknown(
+        f"{words}; HbA1c {value:g}%: whether this is {wanted} is for the investigator",
+        "whether the diabetes is controlled",
+    )
 
 
 _GRADE_QUALIFIER = re.compile(r"grade|≥", re.I)
