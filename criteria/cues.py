@@ -341,7 +341,8 @@ _HALF_LIFE = (
 )
 _ABOUT = r"(?:approximately\s+|approx\.?\s*|about\s+|~\s*)?"
 _WITHIN = Fast(
-    r"(?:\bwithin|\b(?:in|during) the (?:last|past|previous|preceding)|<=?|\blast|\bfor)"
+    r"(?:\bwithin(?:\s+at\s+least|\s*>=)?|\b(?:in|during) the (?:last|past|previous|preceding)|<=?"
+    r"|\blast|\bfor)"
     r"\s*(?:\(\s*)?(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|preceding\s+)?"
     + _DURATION
     + r"(?:\s*\))?(?:\s*(?:or\s+"

@@ -569,14 +569,20 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
     if topics & {"pregnancy", "contraception"}:
         # "pregnant or breastfeeding females", "male participants must not donate sperm"
         # "women of childbearing potential (not postmenopausal)": a definition, not a bar;
-        # "contraception until 6 months after the last dose of paclitaxel": not a history
+        # "contraception until 6 months after the last dose of paclitaxel": not a history;
+        # "... for 90 days after the last investigational drug dose" asks for no such drug, and
+        # "amenorrhoeic for 12 months (not after chemotherapy)" defines who can bear children
         keep = [
             d
             for d in keep
             if d.kind not in {"sex", "menopausal_status"}
             and not (
                 d.kind == "prior_therapy"
-                and _STUDY_DRUG.search(view.w[max(0, d.start - 45) : d.start])
+                and (
+                    _STUDY_DRUG.search(view.w[max(0, d.start - 45) : d.start])
+                    or (not d.fields.get("negated") and view.section == Section.INCLUSION)
+                    or "amenorrh" in view.low
+                )
             )
         ]
     if (

@@ -440,7 +440,9 @@ _KIND_OF_WOMAN_AFTER = re.compile(
     r"\s+(?:patients?\s+)?(?:with|who|whose|having|of\s+(?:child|reproductive)|in\s+whom|that"
     # "Women previously diagnosed with breast cancer (will not be eligible unless ...)"
     r"|(?:previously|currently|already|recently)?\s*(?:diagnosed|treated|known|found|taking"
-    r"|receiving|on|planning|undergoing)\b)",
+    r"|receiving|on|planning|undergoing)\b"
+    # "Women participating in this study are not allowed to receive ...": a rule of the study
+    r"|(?:participating|enrolled|taking\s+part)\s+in\b|in\s+(?:this|the)\s+(?:study|trial)\b)",
     re.I,
 )
 _SUBGROUP_BEFORE = re.compile(r"\b(?:for|in|if|among|of)\s+(?:all\s+)?$", re.I)

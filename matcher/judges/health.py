@@ -381,7 +381,8 @@ _GRADE_FLOOR = re.compile(
     r" than|above|over))?\s*"
     r"(?P<n>[1-5])(?P<up>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\s*[-–]\s*[2-5]"
     r"|\s*\+)?"
-    r"|(?:(?P<least2>" + _AT_LEAST + r")|(?P<above2>>|(?:greater|higher|more) than|above|over))"
+    r"|(?:(?P<least2>" + _AT_LEAST + r")|(?P<above2>>|(?:greater|higher|more) than|above|over"
+    r"|in excess of|exceeding|beyond))"
     r"\s*(?:ctcae\s+)?grade\s*"
     r"(?P<n2>[1-5])",
     re.I,
@@ -404,7 +405,7 @@ def _grade_floor(c: Comorbidity) -> int | None:
     at = _evidence_at(c)
     if at < 0:
         return None
-    window = c.text[max(0, at - 40) : at + len(c.evidence or "") + 30]
+    window = c.text[max(0, at - 40) : at + len(c.evidence or "") + 45]
     found = _GRADE_FLOOR.search(window)
     if found is None:
         # "over 1 grade of CTCAE", "or 2 grade if ... related neuropathy": the number first,
