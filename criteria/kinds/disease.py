@@ -273,6 +273,9 @@ def read_stage(view: ItemView) -> list[Draft]:
     elif _RECURRENT.search(w) and "early" not in stages:
         fields["presentation"] = None
     negated = view.negated(first, last)
+    if negated and stages == ["early"] and all(_TNM.fullmatch(w[a:b].strip()) for a, b in parts):
+        # "(T1N0M0 lesions are excluded)": one small early stage ruled out, not early disease
+        return []
     draft = view.draft("disease_stage", first, last, negated=negated, **fields)
     draft.parts = tuple(sorted(parts))
     draft.setting = all(
@@ -285,6 +288,7 @@ def read_stage(view: ItemView) -> list[Draft]:
     return [draft]
 
 
+_TNM = re.compile(r"T[0-4][a-d]?\s*N[0-3][a-c]?\s*M0", re.IGNORECASE)
 #: The disease itself ruled out ("with no evidence of residual, locally recurrent or metastatic
 #: disease"), not a therapy in that setting.
 _NO_EVIDENCE_BEFORE = re.compile(
