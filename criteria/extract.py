@@ -304,7 +304,26 @@ def extract_item(
     clauses.inherit_windows(drafts, view)
     if view.exceptions:
         _own_exception_kept(drafts)
+    if "initial" in view.low or "upfront" in view.low:
+        drafts = [d for d in drafts if not _optional_before(d, view.w)]
     return drafts
+
+
+#: "(4.5-6 years of an AI,) either as initial therapy or after prior tamoxifen": the therapy
+#: after "or" is one way to have come to the AI, not a requirement.
+_INITIAL_OR_AFTER = re.compile(
+    r"\bas\s+(?:initial|first|upfront|up-front|primary|first-line)\s+(?:adjuvant\s+)?"
+    r"(?:therapy|treatment)\s*,?\s+or\s+(?:after|following)\s+(?:prior\s+|previous\s+|initial\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _optional_before(draft: Draft, w: str) -> bool:
+    return (
+        draft.kind == "prior_therapy"
+        and not draft.fields.get("negated")
+        and _INITIAL_OR_AFTER.search(w, max(0, draft.start - 80), draft.start) is not None
+    )
 
 
 def _own_exception_kept(drafts: list[Draft]) -> None:
