@@ -1087,7 +1087,18 @@ _THERAPY_PERMISSION_WORDS = gate_words(
     "permitted", "allowed", "accept", "allowable", "eligible", "included", "enrolled",
     "excluded", "enter", "participate", "join", "take part", "enrol", "whether", "with or",
     "regardless", "irrespective", "have received", "have had", "been treated",
+    "have previously", "limitation", "no limit",
 )  # fmt: skip
+_EITHER_WAY = re.compile(r"\bor\s+not\b|\bno\s+(?:limit|restriction)", re.IGNORECASE)
+#: A sentence that lets any history in: "May have previously received lapatinib", "Patients
+#: may have received or not prior chemotherapy", "No limitation to the number of prior
+#: therapies". Its therapies are neither asked for nor barred, whatever "not" it holds.
+_ANY_HISTORY = re.compile(
+    r"(?:^|[.;]\s*)(?:(?:patients?|subjects?|participants?)\s+)?(?:can|could|may)\s+(?:also\s+)?"
+    r"have\s+(?:(?:previously|already)\s+)?(?:received|had|been\s+treated)"
+    r"|\bno\s+(?:limit(?:ation)?s?|restrictions?)\s+(?:to|on|for|in)\s+(?:the\s+)?number\b",
+    re.IGNORECASE,
+)
 
 
 def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]:
@@ -1107,7 +1118,22 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
     out: list[Draft] = []
     dropped: list[Draft] = []
     permissions: list[tuple[int, int]] = []  #: the words after "permitted only in ..."
+    free = [(m.start(), cues.sentence_stop(w, m.end())) for m in _ANY_HISTORY.finditer(w)]
     for draft in drafts:
+        if (
+            free
+            and draft.kind == "prior_therapy"
+            and TIMING_FIELDS.isdisjoint(draft.fields)
+            and not draft.fields.get("cumulative_dose")
+            and any(
+                a <= draft.start < b
+                # a "not" of its own ("(other ALK inhibitors were not allowed)") still bars
+                and (not draft.fields.get("negated") or _EITHER_WAY.search(w, a, b))
+                for a, b in free
+            )
+        ):
+            dropped.append(draft)  # "may have previously received X": any history will do
+            continue
         if draft.kind == "prior_therapy" and _WHETHER_OR_NOT.search(
             w[max(0, draft.start - 60) : draft.start]
         ):
