@@ -161,6 +161,8 @@ class Item:
     children: list[int] = field(default_factory=list)
     intro: bool = False
     or_previous: int | None = None  #: an "OR" line joins this item to that one as alternatives
+    #: its words as last read, with how many lines it had then (`_words` reads them often)
+    said: tuple[int, str] = (0, "")
 
     @property
     def span(self) -> tuple[int, int]:
@@ -832,7 +834,12 @@ def _next_route(text: str, items: list[Item], intro: Item) -> bool:
 
 
 def _words(text: str, item: Item) -> str:
-    return unescape(" ".join(text[s:e].strip() for s, e in item.lines))
+    """The item's words (unescaped), read again only when it has gained a line."""
+    count, words = item.said
+    if count != len(item.lines):
+        words = unescape(" ".join(text[s:e].strip() for s, e in item.lines))
+        item.said = (len(item.lines), words)
+    return words
 
 
 def _next_is_bullet(lines: list[_Line | None], position: int) -> bool:
