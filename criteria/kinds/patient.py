@@ -170,7 +170,10 @@ _AGE_QUALIFIED_AFTER = re.compile(
 #: Patterns that read a number of years as an age only when the item talks about age.
 _NEED_CONTEXT = frozenset({2, 4, 5})
 _AGE_CONTEXT = Fast(r"\bages?\b|\byears? old|\byears? of age|\badults?\b|\bolder\b|\baged\b")
-_ADULT = Fast(r"\badults?\b(?! (?:dose|formulation|weight))")
+_ADULT = Fast(
+    r"\badults?\b(?! (?:dose|formulation|weight))|\b(?:age|years?) of (?:legal )?majority\b"
+    r"|\blegal (?:adult )?age\b"
+)
 _NOT_AGE = Fast(
     r"\b(?:since|after|ago|history|within|prior|before|for|last|of (?:smoking|menopause"
     r"|amenorrh))\b[^.]{0,15}$|amenorrh|menopaus|menses|period|interval|smok|pack"
