@@ -119,7 +119,9 @@ _BARE = Fast(
     + _NUMBER
     + r")\s*"
     + _UNIT
-    + r"(?=\s*(?:\([^()]{0,60}\))?\s*[.;]?\s*$)"
+    # (a method may follow: "LVEF 50% by echocardiogram or MUGA scan within 28 days")
+    + r"(?=\s*(?:\([^()]{0,60}\))?\s*(?:(?:by|on|using|as\s+(?:measured|assessed|determined))\b"
+    r"[^;]*)?[.;]?\s*$)"
 )
 _AT_LEAST = frozenset(
     {"anc", "platelets", "hemoglobin", "wbc", "lymphocytes", "creatinine_clearance", "albumin",
