@@ -1253,6 +1253,14 @@ def _suspended(w: str, first: re.Match[str], second: re.Match[str]) -> bool:
     )
 
 
+#: "characterised by absence of HER2, ER and PR expression": the expression is denied.
+_ABSENCE_BEFORE = re.compile(
+    r"\b(?:absence|lack|loss)\s+of\s+(?:[\w-]+(?:\s*\([\w-]+\))?\s*(?:,|\band\b|\bor\b|/)?\s*)"
+    r"{0,8}$",
+    re.IGNORECASE,
+)
+
+
 def read_receptors(view: ItemView) -> list[Draft]:
     w = view.w
     # the tokens as listed: testing the list costs less than building a set to test (an item
@@ -1287,6 +1295,10 @@ def read_receptors(view: ItemView) -> list[Draft]:
             raw = before.group("s2")  # "low-HER2 expression"
         if raw is None:
             continue
+        if raw.lower().startswith("express") and _ABSENCE_BEFORE.search(
+            w, max(0, group[0].start() - 90), group[0].start()
+        ):
+            raw = "negative"  # "absence of HER2, ER, and PR expression": none is expressed
         receptors = [_canonical(m.group("name")) for m in group]
         start = group[0].start() - (len(before.group(0)) if before and not status else 0)
         end = last.end() + (status.end() if status else 0)
