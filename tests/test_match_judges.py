@@ -1359,6 +1359,19 @@ def test_poorly_controlled_diabetes_is_read_from_hba1c_not_from_metformin(
     assert judged(insulin, patient(conditions=["type 2 diabetes on metformin"])) is NOT_MET
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chronic kidney disease of stage 4 or 5", NOT_MET),
+        ("History of kidney failure", UNKNOWN),
+        ("Chronic kidney disease", MET),
+    ],
+)
+def test_a_kidney_disease_stage_is_compared_with_the_entrys(text: str, expected: Result) -> None:
+    (c,) = parse_criteria(f"Exclusion Criteria:\n* {text}")
+    assert judged(c, patient(conditions=["chronic kidney disease, stage 3a"])) is expected
+
+
 def test_a_neurotoxicity_exception_lets_a_neuropathy_stay() -> None:
     text = (
         "Exclusion Criteria:\n* Lasting toxicity of earlier treatment above grade 1, apart from "

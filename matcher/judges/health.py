@@ -677,6 +677,8 @@ def comorbidity(c: Comorbidity, p: Patient) -> Judgement:
     said = _said_of(c, wanted)
     if "diabetes" in hits and (control := _diabetes_control(said, words, p)) is not None:
         return control
+    if "renal_disease" in hits and (stage := _kidney_stage(c, words)) is not None:
+        return stage
     return _qualified(c, said, words, label, hits)
 
 
@@ -742,6 +744,42 @@ _CONTROL_ASKED = re.compile(r"uncontrolled|poorly controlled|not (?:well[- ])?co
 #: HbA1c at or above which diabetes counts as uncontrolled, and below which as controlled
 #: (trials that give a number use 7-8%; between the two the criterion's own limit decides).
 _HBA1C_UNCONTROLLED, _HBA1C_CONTROLLED = 8.0, 7.0
+
+
+_CKD_STAGE = re.compile(r"\b(?:CKD\s*|stage\s*)(?P<n>[1-5]|I{1,3}V?|IV|V)(?P<sub>[ab])?\b", re.I)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+#: What a kidney criterion names beyond kidney disease: its last stages or failure.
+_KIDNEY_END = re.compile(
+    r"\b(?:end[- ]stage|ESRD|ESKD|(?:renal|kidney)\s+failure|dialysis)\b", re.IGNORECASE
+)
+
+
+def _ckd_stage(text: str) -> int | None:
+    found = _CKD_STAGE.search(text)
+    if found is None:
+        return None
+    n = found.group("n").lower()
+    return int(n) if n.isdigit() else _ROMAN.get(n)
+
+
+def _kidney_stage(c: Comorbidity, words: str) -> Judgement | None:
+    """'Stage 4 or 5 chronic kidney disease', 'kidney failure' against 'CKD stage 3b': an
+    earlier stage is not the one named; kidney failure is for the investigator."""
+    theirs = _ckd_stage(words)
+    if theirs is None or theirs >= 4:
+        return None
+    at = max(_evidence_at(c), 0)
+    near = c.text[max(0, at - 40) : at + len(c.evidence or "") + 40]
+    asked = _ckd_stage(near)
+    if asked is not None and asked > theirs:
+        return not_met(f"{words}: an earlier stage than the stage {asked} the criterion names")
+    if _KIDNEY_END.search(near) and not _DIALYSIS_ASKED.search(c.text):  # (dialysis: below)
+        return unknown(
+            f"{words}: whether this is the kidney failure the criterion names is for the "
+            "investigator",
+            "whether the kidney disease is kidney failure",
+        )
+    return None
 
 
 def _diabetes_control(said: str, words: str, p: Patient) -> Judgement | None:
