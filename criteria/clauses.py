@@ -289,8 +289,8 @@ _DIGIT = re.compile(r"\d")
 _STARTED_WORD = re.compile(r"\b(?:started|start|initiated|began|begun|commenced)\b", re.I)
 
 
-#: "(X) must have been administered as the first EGFR TKI for metastatic disease or as the
-#: second TKI after a first-generation TKI": the ways X may have been given, each acceptable.
+#: "(X) must have been given as the first TKI for advanced disease, or as the second TKI
+#: after an earlier-generation one": the ways X may have been given, each acceptable.
 _GIVEN_AS_EITHER = Fast(
     r"\b(?:administered|given|received|used)\s+as\s+(?:the\s+|a\s+)?(?:first|1st|second|2nd"
     r"|initial|only)\b[^.;]*?\bor\s+as\s+(?:the\s+|a\s+)?(?:first|1st|second|2nd|subsequent|later)"
@@ -300,9 +300,8 @@ _GIVEN_AS_EITHER_WORDS = pattern_words(_GIVEN_AS_EITHER)
 
 
 def drop_sequence_alternatives(drafts: list[Draft], view: ItemView) -> list[Draft]:
-    """'The 3rd generation EGFR TKI must have been administered as the first EGFR TKI for
-    metastatic disease or as the second TKI after prior treatment with a first- or
-    second-generation EGFR TKI in T790M-positive NSCLC': the therapy itself is what is asked;
+    """'A third-generation TKI, given first for advanced disease, or second after an earlier
+    first- or second-generation TKI in T790M-positive disease': the therapy itself is asked;
     the words from "as the first" on name orders that all qualify, which ask nothing more."""
     if len(drafts) < 2 or not view.has(_GIVEN_AS_EITHER_WORDS):
         return drafts
@@ -321,8 +320,8 @@ def drop_sequence_alternatives(drafts: list[Draft], view: ItemView) -> list[Draf
 
 
 def apply_however_eligible(drafts: list[Draft], view: ItemView) -> list[Draft]:
-    """'Prior treatment with an EGFR TKI is not allowed, however if a candidate has already
-    started osimertinib within 21 days before randomisation ..., the patient will be eligible':
+    """'Earlier EGFR TKIs are barred; but should someone have started osimertinib less than 21
+    days before randomisation, they may still enrol':
     the therapies of the condition are excepted from the bar (with the condition as the
     exception's words), not asked for, and the condition's window is not the bar's."""
     if not view.has(_HOWEVER_ELIGIBLE_WORDS) or not any(

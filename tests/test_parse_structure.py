@@ -68,15 +68,15 @@ def test_plain_lines_after_a_dashed_line_of_the_older_layout_are_items_of_their_
 
 
 def test_an_exclusion_naming_only_the_advanced_stages_the_trial_asks_for_is_their_setting() -> None:
-    """'More than 2 lines of endocrine therapy for inoperable locally advanced or metastatic
-    disease in Cohort 1', in a trial for locally advanced or metastatic disease: the stage words
+    """'Over 2 endocrine lines for unresectable locally advanced or metastatic disease (Cohort
+    1)', in a trial for locally advanced or metastatic disease: the stage words
     are the setting of the lines, never an exclusion every patient of the trial meets."""
     text = (
         "Inclusion Criteria:\n\n"
         "* Locally advanced or metastatic breast cancer\n\n"
         "Exclusion Criteria:\n\n"
-        "* More than 2 lines of endocrine therapy for inoperable locally advanced or metastatic "
-        "disease in Cohort 1; more than 1 line in Cohort 2. A note on counting: adjuvant therapy "
+        "* Over 2 endocrine lines given for unresectable locally advanced or metastatic "
+        "disease in Cohort 1; over 1 line in Cohort 2. A note on counting: adjuvant therapy "
         "is not a line for advanced disease\n"
     )
     parsed = parse_criteria(text)

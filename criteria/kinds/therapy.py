@@ -2704,8 +2704,8 @@ def _prior_therapy(
             else None
         )
         if leading is not None and times.window is not None:
-            # "less than 3 weeks since the last dose of X, or less than 1 week since the last
-            # dose of other hormonal therapy": the window that leads to each therapy is its own
+            # "under 3 weeks since the last X, or under 1 week since any other endocrine
+            # agent": the window that leads to each therapy is its own
             n, unit = float(leading.group("n")), leading.group("unit")
             window = (cues.days(n, unit), 0, 0)
         if window is None and not (
