@@ -240,8 +240,9 @@ _ELIGIBLE_IF_CHILDREN = re.compile(
 
 def _cns_rule_by_children(criteria: list[Criterion], shape: Layout) -> list[Criterion]:
     """'CNS involvement. Such a patient may enter when all 3 conditions below hold: 1. therapy
-    ended >= 28 days before, 2. clinically stable, 3. no steroids' (exclusion): the children state what excludes (untreated, progressing, symptomatic brain
-    metastases), so the parent's 'any brain metastases, with an exception' says nothing more,
+    ended >= 28 days before, 2. clinically stable, 3. no steroids' (exclusion): the children
+    state what excludes (untreated, progressing, symptomatic brain metastases), so the
+    parent's 'any brain metastases, with an exception' says nothing more,
     and left as it was it stays unknown for a patient whose profile settles every child."""
     parents = {
         c.item
