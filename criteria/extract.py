@@ -319,11 +319,7 @@ _INITIAL_OR_AFTER = re.compile(
 
 
 def _optional_before(draft: Draft, w: str) -> bool:
-    return (
-        draft.kind == "prior_therapy"
-        and not draft.fields.get("negated")
-        and _INITIAL_OR_AFTER.search(w, max(0, draft.start - 80), draft.start) is not None
-    )
+    return _asked_therapy_after(draft, w, _INITIAL_OR_AFTER, max(0, draft.start - 80))
 
 
 def _own_exception_kept(drafts: list[Draft]) -> None:
@@ -764,10 +760,15 @@ _MUST_SENTENCE = re.compile(
 
 
 def _required(draft: Draft, w: str) -> bool:
+    return _asked_therapy_after(draft, w, _MUST_SENTENCE, 0)
+
+
+def _asked_therapy_after(draft: Draft, w: str, words: re.Pattern[str], start: int) -> bool:
+    """A therapy asked for (not barred) whose item has these words between `start` and it."""
     return (
         draft.kind == "prior_therapy"
         and not draft.fields.get("negated")
-        and _MUST_SENTENCE.search(w, 0, draft.start) is not None
+        and words.search(w, start, draft.start) is not None
     )
 
 

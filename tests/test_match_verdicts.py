@@ -72,33 +72,26 @@ def test_criteria_judged_by_their_words_are_not_shared_across_trials() -> None:
     chest = {"section": "exclusion", "kind": "prior_therapy", "classes": ["radiotherapy"],
              "within_days": 28, "text": "Radiotherapy to the chest within 4 weeks"}  # fmt: skip
     any_site = {**chest, "text": "Radiotherapy of any kind within 4 weeks"}
-    spine = "radiotherapy to the spine completed 1 week ago"
-    treated = parse_profile({"id": "pt-rt", "conditions": [spine]})
-    report = match_patient(
-        treated,
-        make_trials(
-            {"nct_id": "NCT1", "criteria": [chest]}, {"nct_id": "NCT2", "criteria": [any_site]}
-        ),
-        as_of=AS_OF,
-        include_ineligible=True,
-    )
-    verdict = {m.trial.nct_id: m.result.verdict for m in report.matches}
+
+    def verdict_of(conditions: list[str], one: Any, two: Any) -> dict[str, Verdict]:
+        report = match_patient(
+            parse_profile({"id": "pt-w", "conditions": conditions}),
+            make_trials(
+                {"nct_id": "NCT1", "criteria": [one]}, {"nct_id": "NCT2", "criteria": [two]}
+            ),
+            as_of=AS_OF,
+            include_ineligible=True,
+        )
+        return {m.trial.nct_id: m.result.verdict for m in report.matches}
+
+    verdict = verdict_of(["radiotherapy to the spine completed 1 week ago"], chest, any_site)
     assert verdict["NCT2"] is Verdict.INELIGIBLE
     assert verdict["NCT1"] is not Verdict.INELIGIBLE
     # the same for other medicines, judged by what their words say of them
-    anticoagulated = parse_profile({"id": "pt-ac", "conditions": ["on apixaban"]})
     effect = {"section": "exclusion", "kind": "prior_therapy", "classes": ["anticoagulant"],
               "text": "Anticoagulants precluding intramuscular injections"}  # fmt: skip
     plain = {**effect, "text": "Anticoagulant treatment"}
-    report = match_patient(
-        anticoagulated,
-        make_trials(
-            {"nct_id": "NCT1", "criteria": [effect]}, {"nct_id": "NCT2", "criteria": [plain]}
-        ),
-        as_of=AS_OF,
-        include_ineligible=True,
-    )
-    verdict = {m.trial.nct_id: m.result.verdict for m in report.matches}
+    verdict = verdict_of(["on apixaban"], effect, plain)
     assert verdict["NCT1"] is not Verdict.INELIGIBLE
     assert verdict["NCT2"] is Verdict.INELIGIBLE
 
