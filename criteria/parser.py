@@ -41,7 +41,7 @@ from trialmatch.vocab import Section
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some text can change; stored parses are redone when it changes.
-PARSER_VERSION = "0.258.0"
+PARSER_VERSION = "0.259.0"
 
 _SPACE = re.compile(r"\s+")
 #: "(for Cohort B only)", "(Part 1 only)", "(Module C only)" in an item's words.
@@ -812,20 +812,6 @@ def _cancer_alternatives(criteria: list[Criterion], counter: list[int]) -> list[
             if i in ungrouped or (c.any_of is not None and c.any_of in whole):
                 out[i] = c.model_copy(update={"any_of": group})
                 joined_items.add(c.item)
-        # "7. Other solid tumours with CCNE1 amplification" right after the list: one more
-        # alternative (any other solid tumour, with what qualifies it), not a requirement
-        for i, c in enumerate(out):
-            if (
-                isinstance(c, CancerType)
-                and c.cancer in _GENERIC_CANCERS
-                and c.any_of is None
-                and c.section == Section.INCLUSION
-                and c.cohort == found[0][1].cohort
-                and c.item - 1 in joined_items
-                and _OTHER_TUMOURS.match(c.text)
-            ):
-                out[i] = c.model_copy(update={"any_of": group})
-                joined_items.add(c.item)
         # "6. ER+, HER2- breast cancer (must have progressed on a CDK4/6 inhibitor)" in such a
         # list: what qualifies one cancer is part of that alternative, not asked of everyone
         for i, c in enumerate(out):
@@ -841,7 +827,6 @@ def _cancer_alternatives(criteria: list[Criterion], counter: list[int]) -> list[
 
 
 _QUALIFIES_A_CANCER = frozenset({"receptor", "biomarker", "prior_therapy", "line_count"})
-_OTHER_TUMOURS = re.compile(r"\W*(?:any\s+)?other\s+(?:advanced\s+)?solid\s+tumou?rs?\b", re.I)
 
 
 #: "Premenopausal women can be enrolled if they take a GnRH agonist", as its own item.

@@ -2615,6 +2615,17 @@ def test_a_radiotherapy_window_reads_the_entrys_date(entry: str, expected: Resul
     assert judged(washout, patient(treatments=[], conditions=[entry])) is expected
 
 
+def test_palliative_radiotherapy_let_in_by_the_criterion_is_for_the_investigator() -> None:
+    washout = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received",
+                   within_days=28).model_copy(update={"text": (
+        "Radiotherapy within 4 weeks; an exception is made for palliative radiotherapy to a "
+        "small field")})  # fmt: skip
+    palliative = patient(treatments=[], conditions=["palliative radiotherapy to L2, 1 week ago"])
+    assert judged(washout, palliative) is UNKNOWN
+    curative = patient(treatments=[], conditions=["chest wall radiotherapy, 1 week ago"])
+    assert judged(washout, curative) is MET
+
+
 def test_a_generic_radiotherapy_exclusion_without_window_is_left_to_the_investigator() -> None:
     c = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received")
     assert judged(c, UNDATED_RT) is UNKNOWN

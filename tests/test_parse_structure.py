@@ -192,18 +192,6 @@ def test_a_label_nested_under_an_item_ends_with_that_item() -> None:
     assert [c.cohort for c in parse_criteria(governing)][-2:] == ["Part B", "Part B"]
 
 
-def test_other_solid_tumours_after_a_list_of_cancers_are_one_more_alternative() -> None:
-    text = (
-        "Inclusion Criteria:\n\nPart 1:\n\n1. Ovarian cancer\n2. Gastric cancer\n"
-        "3. HR-positive breast cancer after a CDK4/6 inhibitor\n"
-        "4. Other solid tumours with CCNE1 amplification\n"
-    )
-    parsed = parse_criteria(text)
-    groups = {c.any_of for c in parsed}
-    assert len(groups) == 1 and None not in groups  # the CCNE1 item is a way in, not for all
-    assert any(c.kind == "biomarker" for c in parsed)
-
-
 def test_inline_cohort_label() -> None:
     parsed = parse_criteria("Inclusion Criteria:\n\n* Cohort C: tumour sample available\n")
     assert parsed[0].cohort == "Cohort C"

@@ -1179,7 +1179,7 @@ _STATUS_BEFORE = Fast(
     r"(?P<s>positive|negative|over-?expressing|over-?expression of)\s+(?:for\s+)?(?:either\s+"
     r"|both\s+)?$|(?P<s2>ultra-?low|low)[\s-]+$"
 )
-_TRIPLE = Fast(r"\btriple[- ]?negative\b|\bTNBC\b", first=True)
+_TRIPLE = Fast(r"\btriple[- ]?negative\b|\b[ma]?TNBC\b", first=True)  # "mTNBC": metastatic
 _PERCENT = re.compile(
     r"(?P<c>>=|<=|>|<)\s*(?P<v>\d+(?:\.\d+)?)\s*%|(?P<a>\d+(?:\.\d+)?)\s*%?\s*(?:-|to)\s*"
     r"(?P<b>\d+(?:\.\d+)?)\s*%|(?P<o>\d+(?:\.\d+)?)\s*%\s*(?:or|and)\s*(?:more|greater|higher"
@@ -1237,7 +1237,7 @@ _RECEPTOR_TOKENS = frozenset({"er", "pr", "hr", "pgr", "human"})
 #: Words that start so may name a receptor (tested on every item's tokens as they are: a pre-test
 #: on a set of their first three letters cost more than it saved).
 _RECEPTOR_PREFIXES = ("her", "erbb", "estrogen", "oestrogen", "hormon", "progesterone", "triple",
-                      "tnbc")  # fmt: skip
+                      "tnbc", "mtnbc", "atnbc")  # fmt: skip
 #: The same fragments anywhere in the item (found with the other gates' words): most items hold
 #: none, and then no token starts with one (every token is a piece of the item's words).
 _RECEPTOR_PREFIX_WORDS = gate_words(*_RECEPTOR_PREFIXES)

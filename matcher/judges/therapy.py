@@ -358,6 +358,14 @@ def _sites(words: str) -> set[str]:
 #: "6 months ago", "2 weeks ago": when a treatment a condition entry names was given.
 _AGO = re.compile(r"\b(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\s+ago\b", re.I)
 _DAYS_PER = {"day": 1, "week": 7, "month": 30.4, "year": 365.25}
+_PALLIATIVE = re.compile(r"\bpalliat", re.I)
+#: A radiotherapy criterion that lets palliative radiotherapy in: "exceptions will be made for
+#: palliative radiotherapy", "palliative radiotherapy is allowed".
+_PALLIATIVE_EXCEPTED = re.compile(
+    r"\b(?:except\w*|other than|allowed|permitted|acceptable)\b[^.;]{0,40}\bpalliat"
+    r"|\bpalliat\w*\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:allowed|permitted|acceptable)",
+    re.I,
+)
 #: A date in an entry: "completed 2026-11-01", "ended 2026-10".
 _ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)(?:-(\d\d))?\b")
 
@@ -425,6 +433,13 @@ def _radiotherapy_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None
                     f"{' or '.join(sorted(asked_sites))}; the entry does not say where",
                     "site of prior radiotherapy",
                 )
+        if _PALLIATIVE_EXCEPTED.search(c.text) and _PALLIATIVE.search(words):
+            # "... Exceptions will be made for palliative radiotherapy to <30% of the marrow"
+            return unknown(
+                f"{said}: palliative, which the criterion lets in on its own terms; for the "
+                "investigator",
+                "details of prior radiotherapy",
+            )
         if c.within_days is not None:
             days = _days_since(words, named[0][1], p.as_of)
             if days is None:
