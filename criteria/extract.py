@@ -595,7 +595,12 @@ def _resolve_overlaps(drafts: list[Draft], view: ItemView) -> list[Draft]:
                 d.kind == "prior_therapy"
                 and (
                     _STUDY_DRUG.search(view.w[max(0, d.start - 45) : d.start])
-                    or (not d.fields.get("negated") and view.section == Section.INCLUSION)
+                    or (
+                        not d.fields.get("negated")
+                        and view.section == Section.INCLUSION
+                        # ("must have progressed on hormonal therapy" beside them still asks)
+                        and d.fields.get("relation") != "progressed"
+                    )
                     or "amenorrh" in view.low
                 )
             )
