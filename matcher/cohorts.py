@@ -79,7 +79,12 @@ def routes(
     for label in entries:
         if not ids[label]:
             out[label] = frozenset({label})
-    if labels and (others or given == [] or all(is_condition(label) for label in labels)):
+    # exclusions alone naming two routes ("... in Cohort 1; ... in Cohort 2") share the trial's
+    # patients out between them: no one is in neither
+    partitioned = given == [] and len(out) >= 2
+    if labels and (
+        others or (given == [] and not partitioned) or all(is_condition(label) for label in labels)
+    ):
         # "Patients with prostate cancer" labels what only those patients must meet; "For the
         # endocrine-naive cohort: (excluded) earlier endocrine therapy", with no labelled
         # inclusion, binds only that cohort: everyone else is judged by the unlabelled

@@ -212,6 +212,22 @@ def test_a_cohort_named_only_in_the_exclusions_binds_only_that_cohort() -> None:
     assert result.verdict is Verdict.INELIGIBLE
 
 
+def test_exclusions_naming_two_cohorts_leave_no_one_outside_both() -> None:
+    """'More than 2 endocrine lines in Cohort 1; more than 1 in Cohort 2': every patient is in
+    one of the two, so failing both exclusions is failing the trial."""
+    one_line = {"section": "exclusion", "kind": "line_count", "scope": "any", "min": 1}
+    trial = {
+        "nct_id": "NCT1",
+        "criteria": [
+            ECOG,
+            {**one_line, "cohort": "Cohort 1"},
+            {**NO_CDK, "cohort": "Cohort 2"},
+        ],
+    }
+    result = verdicts(trial)["NCT1"]
+    assert result.verdict is Verdict.INELIGIBLE and result.cohort in {"Cohort 1", "Cohort 2"}
+
+
 def test_a_cohort_labelled_way_in_leaves_the_unlabelled_ways_open() -> None:
     """'Meet 1 of the following: progressed on first-line endocrine therapy; ...; for the
     endocrine-naive cohort: no earlier endocrine therapy', and that cohort's exclusion of
