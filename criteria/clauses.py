@@ -1086,16 +1086,20 @@ _THERAPY_PERMISSION_WORDS = gate_words(
     "permitted", "allowed", "accept", "allowable", "eligible", "included", "enrolled",
     "excluded", "enter", "participate", "join", "take part", "enrol", "whether", "with or",
     "regardless", "irrespective", "have received", "have had", "been treated",
-    "have previously", "limitation", "no limit",
+    "have previously", "limitation", "no limit", "switch",
 )  # fmt: skip
 _EITHER_WAY = re.compile(r"\bor\s+not\b|\bno\s+(?:limit|restriction)", re.IGNORECASE)
 #: A sentence that lets any history in: "May have previously received lapatinib", "Patients
 #: may have received or not prior chemotherapy", "No limitation to the number of prior
-#: therapies". Its therapies are neither asked for nor barred, whatever "not" it holds.
+#: therapies", "those who can switch to X are eligible". Its therapies are neither asked for
+#: nor barred, whatever "not" it holds.
 _ANY_HISTORY = re.compile(
     r"(?:^|[.;]\s*)(?:(?:patients?|subjects?|participants?)\s+)?(?:can|could|may)\s+(?:also\s+)?"
     r"have\s+(?:(?:previously|already)\s+)?(?:received|had|been\s+treated)"
-    r"|\bno\s+(?:limit(?:ation)?s?|restrictions?)\s+(?:to|on|for|in)\s+(?:the\s+)?number\b",
+    r"|\bno\s+(?:limit(?:ation)?s?|restrictions?)\s+(?:to|on|for|in)\s+(?:the\s+)?number\b"
+    # "Participants who are able to switch to LMWH or DOACs ... are eligible"
+    r"|(?:^|[.;]\s*)(?:patients?|participants?|subjects?)\s+who\s+(?:are\s+able\s+to\s+|can\s+)?"
+    r"switch(?:ed)?\s+to\b",
     re.IGNORECASE,
 )
 
