@@ -2643,6 +2643,8 @@ def test_radiotherapy_to_one_site_is_not_radiotherapy_to_another() -> None:
     assert judged(chest, SRS_DONE) is not MET
     thoracic = patient(treatments=[], conditions=["thoracic radiotherapy in 2023"])
     assert judged(chest, thoracic) is MET
+    spine = patient(treatments=[], conditions=["radiotherapy to the thoracic spine in 2023"])
+    assert judged(chest, spine) is not MET  # a bone field, not a chest one
     assert judged(chest, patient(treatments=[], conditions=["radiotherapy in 2023"])) is UNKNOWN
     but_srs = crit(m.PriorTherapy, "exclusion", classes=("radiotherapy",), relation="received",
                    except_classes=("stereotactic_radiotherapy",))  # fmt: skip

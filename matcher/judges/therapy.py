@@ -340,7 +340,10 @@ def _non_systemic(c: PriorTherapy) -> bool:
 
 #: Where radiotherapy was given, as criteria and condition entries name it.
 _RADIOTHERAPY_SITES = {
-    "chest": re.compile(r"\b(?:chest|thora\w*|lungs?|pulmonar\w*|mediastin\w*)\b", re.I),
+    # ("thoracic spine", "thoracic vertebra T8": a bone site, not a chest field)
+    "chest": re.compile(
+        r"\b(?:chest|thora\w*(?!\s+(?:spine|vertebra\w*))|lungs?|pulmonar\w*|mediastin\w*)\b", re.I
+    ),
     "brain": re.compile(
         r"\b(?:brain|crani\w*|intracranial|cerebr\w*|CNS|radiosurgery|SRS|gamma knife)\b", re.I
     ),
