@@ -734,6 +734,7 @@ def layout(text: str) -> Layout:
                 item.indent = -1
             intro = None
         elif bullet_mode:
+            _close_enumerated_intro(stack, items, text, line.indent)
             item = add(line, line.indent, True)
         else:
             item = add(line, 0, False)  # layouts without bullets: indentation is not reliable
@@ -831,6 +832,27 @@ def _next_route(text: str, items: list[Item], intro: Item) -> bool:
     if not intro.children:
         return True
     return _ends_with_or(_words(text, items[intro.children[-1]]))
+
+
+#: A line that holds a whole lettered list ("A." may be its bullet): "Breast cancer ... B.
+#: Colorectal cancer ...".
+_ENUMERATED = re.compile(r"\sB[.)]\s+[A-Z]")
+
+
+def _close_enumerated_intro(stack: list[Item], items: list[Item], text: str, indent: int) -> None:
+    """'... one of the following types:' whose only child holds the whole lettered list on one
+    line ('A. breast ... B. colorectal ... C. ...'): the bullets after it are not its children."""
+    for depth in range(len(stack) - 1, -1, -1):
+        opened = stack[depth]
+        if opened.indent >= indent:
+            continue
+        if (
+            opened.intro
+            and len(opened.children) == 1
+            and _ENUMERATED.search(_words(text, items[opened.children[0]]))
+        ):
+            del stack[depth:]
+        return
 
 
 def _words(text: str, item: Item) -> str:

@@ -192,6 +192,21 @@ def test_a_label_nested_under_an_item_ends_with_that_item() -> None:
     assert [c.cohort for c in parse_criteria(governing)][-2:] == ["Part B", "Part B"]
 
 
+def test_a_one_line_lettered_list_is_the_whole_list_of_its_introduction() -> None:
+    """'... one of these cancers:' / '- A. Breast cancer B. Gastric cancer' / '- Older than 18':
+    the line after the lettered list is a criterion of its own, not one more choice."""
+    text = (
+        "Inclusion Criteria:\n"
+        "  All patients: must have one of these cancers:\n"
+        "  - A. Metastatic breast cancer B. Advanced gastric cancer\n"
+        "  - Performance: ECOG performance status 0 or 1\n"
+        "Exclusion Criteria\n"
+        "  Pregnancy\n"
+    )
+    (ecog,) = [c for c in parse_criteria(text) if c.kind == "performance_status"]
+    assert ecog.any_of is None
+
+
 def test_inline_cohort_label() -> None:
     parsed = parse_criteria("Inclusion Criteria:\n\n* Cohort C: tumour sample available\n")
     assert parsed[0].cohort == "Cohort C"
