@@ -1088,6 +1088,11 @@ _THERAPY_PERMISSION_WORDS = gate_words(
     "regardless", "irrespective", "have received", "have had", "been treated",
     "have previously", "limitation", "no limit", "switch",
 )  # fmt: skip
+#: Words every `_ANY_HISTORY` match holds (a gate: most items skip the search).
+_ANY_HISTORY_WORDS = gate_words(
+    "have received", "have had", "have been", "have previously", "have already", "no limit",
+    "no restriction", "switch",
+)  # fmt: skip
 _EITHER_WAY = re.compile(r"\bor\s+not\b|\bno\s+(?:limit|restriction)", re.IGNORECASE)
 #: A sentence that lets any history in: "May have previously received lapatinib", "Patients
 #: may have received or not prior chemotherapy", "No limitation to the number of prior
@@ -1121,7 +1126,11 @@ def drop_permitted_therapies(drafts: list[Draft], view: ItemView) -> list[Draft]
     out: list[Draft] = []
     dropped: list[Draft] = []
     permissions: list[tuple[int, int]] = []  #: the words after "permitted only in ..."
-    free = [(m.start(), cues.sentence_stop(w, m.end())) for m in _ANY_HISTORY.finditer(w)]
+    free = (
+        [(m.start(), cues.sentence_stop(w, m.end())) for m in _ANY_HISTORY.finditer(w)]
+        if view.has(_ANY_HISTORY_WORDS)
+        else []
+    )
     for draft in drafts:
         if (
             free

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from matcher.knowledge import find, vocabulary
+from matcher.knowledge import Entry, find, vocabulary
 
 
 @lru_cache(maxsize=65536)
@@ -31,12 +31,16 @@ def organ_label(organ: str) -> str:
     return next((e.label for e in vocabulary("conditions").organs if e.id == organ), organ)
 
 
+@lru_cache(maxsize=256)
+def _entry(condition: str) -> Entry | None:
+    """The vocabulary entry of a condition id (None for an id the vocabulary lacks)."""
+    return next((e for e in vocabulary("conditions").conditions if e.id == condition), None)
+
+
 @lru_cache(maxsize=64)
 def label(condition: str) -> str:
-    for entry in vocabulary("conditions").conditions:
-        if entry.id == condition:
-            return entry.label
-    return condition.replace("_", " ")
+    entry = _entry(condition)
+    return entry.label if entry else condition.replace("_", " ")
 
 
 @lru_cache(maxsize=1)
@@ -48,40 +52,34 @@ def known_ids() -> frozenset[str]:
 def forms(condition: str, text: str) -> frozenset[str] | None:
     """The specific forms of a condition a text names (the entry's patterns it matches), or None
     when the text names the condition as a whole or the entry does not tell forms apart."""
-    for entry in vocabulary("conditions").conditions:
-        if entry.id != condition:
-            continue
-        if not entry.general or _names(entry.general, text):
-            return None
-        return frozenset(p for p in entry.patterns if p not in entry.general and _names((p,), text))
-    return None
+    entry = _entry(condition)
+    if entry is None or not entry.general or _names(entry.general, text):
+        return None
+    return frozenset(p for p in entry.patterns if p not in entry.general and _names((p,), text))
 
 
-@lru_cache(maxsize=256)
 def related(condition: str) -> frozenset[str]:
     """Condition ids a trial may count as this one without naming them (conditions.yaml)."""
-    return frozenset(
-        r for e in vocabulary("conditions").conditions if e.id == condition for r in e.related
-    )
+    entry = _entry(condition)
+    return frozenset(entry.related) if entry else frozenset()
 
 
-@lru_cache(maxsize=256)
 def specific(condition: str) -> bool:
     """Whether a condition is one illness, not a family of forms (an entry without `general`)."""
-    return not any(e.general for e in vocabulary("conditions").conditions if e.id == condition)
+    entry = _entry(condition)
+    return entry is None or not entry.general
 
 
 def other_kind(condition: str, named: frozenset[str], theirs: frozenset[str]) -> bool:
     """Whether forms a criterion names (`named`) and a patient's condition has (`theirs`) are
     all of different kinds of the condition (see `families` in conditions.yaml)."""
-    for entry in vocabulary("conditions").conditions:
-        if entry.id != condition or not entry.families:
-            continue
-        kind = {p: n for n, family in enumerate(entry.families) for p in family}
-        if not named or not theirs or any(p not in kind for p in named | theirs):
-            return False
-        return not {kind[p] for p in named} & {kind[p] for p in theirs}
-    return False
+    entry = _entry(condition)
+    if entry is None or not entry.families:
+        return False
+    kind = {p: n for n, family in enumerate(entry.families) for p in family}
+    if not named or not theirs or any(p not in kind for p in named | theirs):
+        return False
+    return not {kind[p] for p in named} & {kind[p] for p in theirs}
 
 
 def _names(patterns: tuple[str, ...], text: str) -> bool:
@@ -93,13 +91,12 @@ def only_suggested(condition: str, words: str, criterion: str) -> bool:
     """Whether a patient's condition points at `condition` only through a sign that does not
     establish it ("capivasertib-related hyperglycaemia" for diabetes), and the criterion's
     words do not name that sign themselves."""
-    for entry in vocabulary("conditions").conditions:
-        if entry.id != condition or not entry.suggestive:
-            continue
-        proper = tuple(p for p in entry.patterns if p not in entry.suggestive)
-        return (
-            not _names(proper, words)
-            and _names(entry.suggestive, words)
-            and not _names(entry.suggestive, criterion)
-        )
-    return False
+    entry = _entry(condition)
+    if entry is None or not entry.suggestive:
+        return False
+    proper = tuple(p for p in entry.patterns if p not in entry.suggestive)
+    return (
+        not _names(proper, words)
+        and _names(entry.suggestive, words)
+        and not _names(entry.suggestive, criterion)
+    )

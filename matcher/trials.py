@@ -31,6 +31,7 @@ from matcher.cancers import (
 )
 from matcher.cohorts import routes as cohort_routes
 from matcher.joined import Joined, joined_items
+from matcher.judges.therapy import is_radiotherapy, other_medicines_only
 from trialmatch.vocab import Phase
 
 #: Fields that do not change how a criterion is judged (the section does: an exception the
@@ -46,7 +47,8 @@ def _reads_words(item: dict[str, Any]) -> bool:
     """Whether judging this criterion reads its text, so that its wording is part of its id:
     a prior therapy's too when it sets a relapse interval ("if X was given, relapse more than
     12 months after"), asks for progression ("progressed on", not "on or after"), names
-    radiotherapy (the site: "radiotherapy to the chest") or a daily dose ("long-term")."""
+    radiotherapy (the site: "radiotherapy to the chest"), a daily dose or only other medicines
+    (`matcher.judges.therapy`)."""
     kind = item.get("kind")
     return (
         kind in _READS_WORDS
@@ -56,8 +58,9 @@ def _reads_words(item: dict[str, Any]) -> bool:
                 item.get("relapse_after_months") is not None
                 or item.get("relation") == "progressed"
                 or item.get("daily_dose") is not None
-                or any(lexicon.is_subclass(k, "radiotherapy") for k in item.get("classes", ()))
-                or _names_no_cancer_drug(item)
+                or any(is_radiotherapy(k) for k in item.get("classes", ()))
+                # other medicines: "long-term use", "precluding intramuscular injections"
+                or other_medicines_only(item.get("agents", ()), item.get("classes", ()))
             )
         )
         # an "unless" clause the parse did not keep as an exception (`matcher.judges`)
@@ -66,21 +69,6 @@ def _reads_words(item: dict[str, Any]) -> bool:
 
 
 _UNLESS_WORD = re.compile(r"\bunless\b", re.IGNORECASE)
-
-
-def _names_no_cancer_drug(item: dict[str, Any]) -> bool:
-    """A prior therapy naming only other medicines (anticoagulants, steroids): its judge reads
-    the words ("long-term use", "precluding intramuscular injections")."""
-    agents, classes = item.get("agents", ()), item.get("classes", ())
-    if not agents and not classes:
-        return False
-    for agent in agents:
-        try:
-            if "systemic_anticancer_therapy" in lexicon.drug_classes(agent):
-                return False
-        except KeyError:
-            return False
-    return not any(lexicon.is_subclass(k, "systemic_anticancer_therapy") for k in classes)
 
 
 _PHASES = list(Phase)

@@ -400,13 +400,18 @@ def _evidence_at(c: Comorbidity) -> int:
     return c.text.lower().find(c.evidence.lower()) if c.evidence else -1
 
 
+def _beside_evidence(c: Comorbidity, at: int) -> str:
+    """The condition's words (found at `at`) with a few words either side, where a criterion
+    gives its grade or stage ("grade >= 2 neuropathy", "stage 4 or 5 chronic kidney disease")."""
+    return c.text[max(0, at - 40) : at + len(c.evidence or "") + 45]
+
+
 def _grade_floor(c: Comorbidity) -> int | None:
     """The lowest grade the criterion counts, when it gives one beside the condition's words."""
     at = _evidence_at(c)
     if at < 0:
         return None
-    window = c.text[max(0, at - 40) : at + len(c.evidence or "") + 45]
-    found = _GRADE_FLOOR.search(window)
+    found = _GRADE_FLOOR.search(_beside_evidence(c, at))
     if found is None:
         # "over 1 grade of CTCAE", "or 2 grade if ... related neuropathy": the number first,
         # in the condition's own clause
@@ -768,8 +773,7 @@ def _kidney_stage(c: Comorbidity, words: str) -> Judgement | None:
     theirs = _ckd_stage(words)
     if theirs is None or theirs >= 4:
         return None
-    at = max(_evidence_at(c), 0)
-    near = c.text[max(0, at - 40) : at + len(c.evidence or "") + 40]
+    near = _beside_evidence(c, max(_evidence_at(c), 0))
     asked = _ckd_stage(near)
     if asked is not None and asked > theirs:
         return not_met(f"{words}: an earlier stage than the stage {asked} the criterion names")

@@ -273,11 +273,7 @@ def _leptomeningeal_judgement(c: CnsMetastases, recorded: str) -> Judgement:
     """A CNS criterion naming leptomeningeal disease (or CNS metastases of any kind) for a
     patient whose profile records it: met, unless every mention of it in the text is qualified
     ("active leptomeningeal disease") and the patient's words do not say it is."""
-    said = (
-        "leptomeningeal disease (metastatic sites)"
-        if recorded == "metastatic sites"
-        else f"leptomeningeal disease ({recorded})"
-    )
+    said = f"leptomeningeal disease ({recorded})"  # "(metastatic sites)" or the entry's words
     if "leptomeningeal" not in c.states:
         return met(said)  # brain or CNS metastases of any kind
     mentions = list(_LEPTO.finditer(c.text))
@@ -302,11 +298,7 @@ def _qualified_cns_leptomeningeal(c: CnsMetastases, recorded: str, states: set[s
     disease is leptomeningeal: met when the criterion is about the CNS and the patient's words
     say the disease is active or symptomatic; otherwise for the investigator, never "no brain
     metastases"."""
-    said = (
-        "leptomeningeal disease (metastatic sites)"
-        if recorded == "metastatic sites"
-        else f"leptomeningeal disease ({recorded})"
-    )
+    said = f"leptomeningeal disease ({recorded})"  # "(metastatic sites)" or the entry's words
     wanted = " or ".join(sorted(states))
     if _CNS_WORDS.search(c.evidence or c.text) and (
         recorded != "metastatic sites" and _LEPTO_ACTIVE.search(recorded)

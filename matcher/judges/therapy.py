@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 
 from criteria import lexicon
 from criteria.model import LineCount, PriorTherapy
@@ -158,9 +159,16 @@ def _drugs_named(words: str) -> tuple[tuple[str, frozenset[str], int], ...]:
 def _concomitant(c: PriorTherapy) -> bool:
     """Whether every drug and class the criterion names is a medicine other than a cancer
     treatment (an antacid, an antiarrhythmic, a steroid, a bisphosphonate)."""
-    if not c.agents and not c.classes:
+    return other_medicines_only(c.agents, c.classes)
+
+
+def other_medicines_only(agents: Iterable[str], classes: Iterable[str]) -> bool:
+    """Whether these drugs and classes (some at least) are all medicines other than cancer
+    treatments (`_concomitant`, for a criterion's raw fields too)."""
+    agents, classes = tuple(agents), tuple(classes)
+    if not agents and not classes:
         return False
-    for agent in c.agents:
+    for agent in agents:
         try:
             if "systemic_anticancer_therapy" in lexicon.drug_classes(agent):
                 return False
@@ -169,7 +177,7 @@ def _concomitant(c: PriorTherapy) -> bool:
     return not any(
         lexicon.is_subclass(k, "systemic_anticancer_therapy")
         or any(lexicon.is_subclass(k, r) for r in _RECORDED)
-        for k in c.classes
+        for k in classes
     )
 
 
@@ -273,7 +281,7 @@ def _describe(regimen: Regimen, c: PriorTherapy) -> str:
 
 def prior_therapy(c: PriorTherapy, p: Patient) -> Judgement:
     judged = _with_continuing(c, p, _from_history(c, p))
-    if judged.result is Result.MET or not any(_is_radiotherapy(k) for k in c.classes):
+    if judged.result is Result.MET or not any(is_radiotherapy(k) for k in c.classes):
         return judged
     # radiotherapy is no systemic drug: the profile records it, if at all, among the conditions
     # ("brain metastases treated with stereotactic radiosurgery 6 months ago")
@@ -315,7 +323,7 @@ def _with_continuing(c: PriorTherapy, p: Patient, judged: Judgement) -> Judgemen
     return Judgement(judged.result, judged.explanation + note, judged.missing)
 
 
-def _is_radiotherapy(k: str) -> bool:
+def is_radiotherapy(k: str) -> bool:
     try:
         return lexicon.is_subclass(k, "radiotherapy")
     except KeyError:
@@ -329,7 +337,7 @@ def _non_systemic(c: PriorTherapy) -> bool:
     if c.agents or not c.classes:
         return False
     return all(
-        _is_radiotherapy(k)
+        is_radiotherapy(k)
         or not (
             lexicon.is_subclass(k, "systemic_anticancer_therapy")
             or lexicon.is_subclass(k, "investigational_agent")
@@ -403,7 +411,7 @@ def _radiotherapy_named(words: str) -> tuple[tuple[str, int], ...]:
     return tuple(
         (mention.id, mention.start)
         for mention in lexicon.find_drug_mentions(words)
-        if mention.kind == "class" and _is_radiotherapy(mention.id)
+        if mention.kind == "class" and is_radiotherapy(mention.id)
     )
 
 
@@ -414,7 +422,7 @@ def _radiotherapy_in_conditions(c: PriorTherapy, p: Patient) -> Judgement | None
     radiotherapy in general with no window (or an inclusion of its absence) is usually about a
     site or extent the parsed fields do not keep ("to more than 25% of the bone marrow"), so a
     generic entry leaves it open."""
-    wanted = [k for k in c.classes if _is_radiotherapy(k)]
+    wanted = [k for k in c.classes if is_radiotherapy(k)]
     asked_sites = _sites(c.evidence or c.text)
     for words in p.profile.conditions or ():
         named = [
