@@ -164,8 +164,8 @@ def _menopausal_routes(routes: tuple[str | None, ...], patient: Patient) -> tupl
     a woman whose status is known goes through the one that names it (pre- and perimenopausal
     women together), not the other."""
     status = patient.profile.menopausal_status
-    if status is None or patient.profile.sex == "male":
-        return routes
+    if len(routes) < 2 or status is None or patient.profile.sex == "male":
+        return routes  # (most trials: one route; judged for every patient)
 
     def names(route: str | None) -> frozenset[str] | None:
         if not route:
